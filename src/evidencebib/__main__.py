@@ -1,0 +1,3 @@
+from evidencebib.cli import main
+
+main()

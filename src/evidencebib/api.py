@@ -1,0 +1,146 @@
+"""The Python API behind the command line: every command is one call here.
+
+    from evidencebib import api
+    refs = api.References("references")
+    print(api.page(refs, "recurrent-miscarriage"))
+
+Nothing in this module touches the network; the Crossref commands live in `verify`,
+`enrich` and `find_doi`, which take a client object.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from evidencebib.errors import ParseError, UsageError
+from evidencebib.formats import ig_page
+from evidencebib.model import Item
+from evidencebib.store import ConditionFile, References
+
+__all__ = ["References", "ConditionSummary", "conditions", "bibliography", "render",
+           "page", "import_page", "ImportResult", "load_items"]
+
+HOUSE_STYLE = "ig-criteria"
+
+
+@dataclass(frozen=True)
+class ConditionSummary:
+    slug: str
+    title: str
+    references: int
+    level_of_evidence: str
+
+
+def conditions(refs: References) -> list[ConditionSummary]:
+    out = []
+    for slug in refs.slugs():
+        condition = refs.load(slug)
+        out.append(ConditionSummary(slug, condition.meta.title, len(condition.bib.entries),
+                                    condition.meta.level_of_evidence))
+    return out
+
+
+def load_items(condition: ConditionFile) -> list[Item]:
+    """The condition's items; a .bib block that does not parse stops the command with its
+    file, line and key (it is kept in the file, but rendering around it would hide it)."""
+    condition.bib.check()
+    return condition.bib.items()
+
+
+def bibliography(refs: References, slug: str, *, style: str | Path = HOUSE_STYLE,
+                 fmt: str = "markdown") -> list[str]:
+    """One condition's formatted entries in the style's order."""
+    from evidencebib.render import render_bibliography
+
+    return render_bibliography(load_items(refs.load(slug)), style, fmt)
+
+
+def render(refs: References, slugs: Sequence[str] = (), *, style: str | Path = HOUSE_STYLE,
+           fmt: str = "markdown") -> str:
+    """The bibliographies of the named conditions (all when none is named), as one document."""
+    from evidencebib.render import render_bibliography, resolve_style
+
+    resolve_style(style)  # an unknown style fails before any output
+    chosen = list(slugs) or refs.slugs()
+    sections = []
+    for slug in chosen:
+        condition = refs.load(slug)
+        entries = render_bibliography(load_items(condition), style, fmt)
+        sections.append(_section(condition.meta.title, slug, entries, fmt))
+    if fmt == "html":
+        return "\n".join(sections) + "\n"
+    return "\n\n".join(sections) + "\n"
+
+
+def _section(title: str, slug: str, entries: list[str], fmt: str) -> str:
+    if fmt == "markdown":
+        return "\n\n".join([f"## {title}"] + entries)
+    if fmt == "html":
+        body = "\n".join(f'  <div class="csl-entry">{entry}</div>' for entry in entries)
+        return (f'<section class="condition" id="{html.escape(slug)}">\n'
+                f"<h2>{html.escape(title)}</h2>\n<div class=\"csl-bib-body\">\n{body}\n</div>\n</section>")
+    if fmt == "rtf":
+        return "\n".join([title] + entries)
+    return "\n\n".join([title, "=" * len(title)] + entries)
+
+
+def page(refs: References, slug: str, *, generated_on: _dt.date | None = None,
+         style: str | Path = HOUSE_STYLE) -> str:
+    """The whole condition page in the published layout, bibliography rendered fresh."""
+    from evidencebib.render import render_bibliography
+
+    condition = refs.load(slug)
+    entries = render_bibliography(load_items(condition), style, "markdown")
+    return ig_page.write_page(condition.meta, entries, generated_on or _dt.date.today())
+
+
+@dataclass
+class ImportResult:
+    slug: str
+    keys: list[str]
+    unparsed_lines: list[int]
+    bib_path: Path
+    meta_path: Path
+
+
+def import_page(refs: References, path: str | Path, *, slug: str | None = None,
+                keep_unparsed: bool = False, replace: bool = False) -> ImportResult:
+    """Read a published page into references/ as `<slug>.bib` + `<slug>.toml`.
+
+    Nothing is written unless the whole page was read.
+    """
+    from evidencebib import store
+
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise UsageError("file not found", file=path) from None
+    except UnicodeDecodeError as error:
+        raise ParseError(f"not UTF-8 text (byte {error.start})", file=path) from None
+    except OSError as error:
+        raise UsageError(f"cannot read file ({error.strerror})", file=path) from None
+    if slug is not None and not store.valid_slug(slug):
+        raise UsageError(f"'{slug}' is not a valid slug (lower-case letters, digits, hyphens)")
+    parsed = ig_page.read_page(text, source=str(path), slug=slug, keep_unparsed=keep_unparsed)
+    meta = parsed.condition
+    if refs.exists(meta.slug) and not replace:
+        raise UsageError(f"condition '{meta.slug}' already exists; use --replace to overwrite it "
+                         "or --slug to import under another name", file=refs.path_of(meta.slug))
+    with refs.lock(meta.slug):
+        condition = ConditionFile(refs, meta, store.BibFile("", refs.path_of(meta.slug)), None)
+        for item in parsed.items:
+            condition.bib.add_item(item, key=item["id"])
+        condition.save()
+    return ImportResult(meta.slug, [item["id"] for item in parsed.items], parsed.unparsed_lines,
+                        refs.path_of(meta.slug), refs.meta_path(meta.slug))
+
+
+def style_names(query: str | None = None) -> Iterable[tuple[str, str]]:
+    from evidencebib.render import list_styles
+
+    return list_styles(query)

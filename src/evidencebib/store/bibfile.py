@@ -1,0 +1,271 @@
+"""A `.bib` file as an ordered list of blocks that remembers its own bytes.
+
+bibtexparser 2 cuts the file into blocks and keeps each block's raw text; we locate every
+block in the original text, so the file is the concatenation of untouched spans. Saving an
+unchanged file reproduces it byte for byte; editing one entry replaces that entry's span
+only; appending adds a span at the end. Blocks that fail to parse (unbalanced braces,
+duplicate keys, duplicate fields) stay in the file verbatim and are reported as problems,
+never dropped and never annotated with warning comments.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evidencebib import doi as doi_module
+from evidencebib.errors import ParseError, UsageError
+from evidencebib.formats import bibtex
+from evidencebib.model import Item, citation_key
+from evidencebib.store.atomic import write_atomic
+
+
+@dataclass
+class Span:
+    """A stretch of the file: a parsed block, or the text between blocks (block is None)."""
+
+    text: str
+    block: Any = None
+    line: int = 1
+    replaced: str | None = None   # new text for an edited entry; None while untouched
+
+    @property
+    def current(self) -> str:
+        return self.text if self.replaced is None else self.replaced
+
+
+@dataclass
+class EntryRecord:
+    key: str
+    entry_type: str
+    fields: dict[str, str]           # field name (lower-case) -> raw value as written
+    span: Span
+    field_order: list[str] = field(default_factory=list)
+
+
+class BibFile:
+    """One condition's bibliography on disk; see the module docstring for the guarantees."""
+
+    def __init__(self, text: str = "", path: str | Path | None = None,
+                 encoding: str = "utf-8") -> None:
+        self.path = Path(path) if path is not None else None
+        self.encoding = encoding
+        self._original = text
+        self.spans: list[Span] = []
+        self.entries: dict[str, EntryRecord] = {}
+        self.problems: list[ParseError] = []
+        self._parse(text)
+
+    # -- loading -------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: str | Path) -> "BibFile":
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise UsageError("file not found", file=path) from None
+        except OSError as error:
+            raise UsageError(f"cannot read file ({error.strerror})", file=path) from None
+        try:
+            return cls(data.decode("utf-8"), path, "utf-8")
+        except UnicodeDecodeError:
+            # Latin-1 maps every byte to one character, so the file still saves back exactly.
+            return cls(data.decode("latin-1"), path, "latin-1")
+
+    def _parse(self, text: str) -> None:
+        from bibtexparser.model import Entry, String
+
+        library = bibtex.parse_library(text)
+        position = 0
+        line_of = _LineCounter(text)
+        for block in library.blocks:
+            raw = block.raw or ""
+            start = text.find(raw, position) if raw else -1
+            if start < 0:
+                continue  # an empty implicit comment; the gap text keeps its bytes
+            if start > position:
+                self.spans.append(Span(text[position:start], None, line_of(position)))
+            span = Span(raw, block, line_of(start))
+            self.spans.append(span)
+            position = start + len(raw)
+            if isinstance(block, Entry):
+                fields = {}
+                order = []
+                for fld in block.fields:
+                    fields[fld.key.lower()] = str(fld.value)
+                    order.append(fld.key)
+                written_type = re.match(r"@\s*([^\s{(]+)", raw)
+                entry_type = written_type.group(1) if written_type else block.entry_type
+                self.entries[block.key] = EntryRecord(block.key, entry_type, fields, span, order)
+            elif type(block).__name__ in ("ParsingFailedBlock", "DuplicateBlockKeyBlock",
+                                          "DuplicateFieldKeyBlock", "MiddlewareErrorBlock"):
+                self.problems.append(bibtex.failed_block_error(block, str(self.path or "<string>")))
+            elif isinstance(block, String):
+                pass
+        if position < len(text):
+            self.spans.append(Span(text[position:], None, line_of(position)))
+        if "".join(s.text for s in self.spans) != text:  # pragma: no cover - defensive
+            raise ParseError("could not map the file's blocks back onto its text; refusing to "
+                             "manage it (it would not be saved exactly)", file=self.path)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _strings(self) -> dict[str, str]:
+        return bibtex.string_definitions(s.block for s in self.spans if s.block is not None)
+
+    def keys(self) -> list[str]:
+        return list(self.entries)
+
+    def items(self) -> list[Item]:
+        """Every parsed entry as a CSL item, in file order (crossref parents resolved)."""
+        strings = self._strings()
+        resolved = {key: (rec, {name: bibtex.resolve(raw, strings) for name, raw in rec.fields.items()})
+                    for key, rec in self.entries.items()}
+        items = []
+        for key, (rec, fields) in resolved.items():
+            fields = bibtex.inherit_crossref(fields, resolved)
+            items.append(bibtex.entry_to_item(rec.entry_type, key, fields, line=rec.span.line))
+        return items
+
+    def item(self, key: str) -> Item:
+        for candidate in self.items():
+            if candidate["id"] == key:
+                return candidate
+        raise UsageError(f"no entry with key '{key}'", file=self.path)
+
+    def line_of(self, key: str) -> int | None:
+        record = self.entries.get(key)
+        return record.span.line if record else None
+
+    def find_doi(self, doi: str) -> str | None:
+        """The key of the entry whose DOI equals `doi` (DOIs compare case-insensitively)."""
+        wanted = doi_module.key(doi)
+        if not wanted:
+            return None
+        strings = self._strings()
+        for key, record in self.entries.items():
+            raw = record.fields.get("doi")
+            if raw is None:
+                continue
+            value = bibtex._verbatim("doi", bibtex.resolve(raw, strings))
+            if doi_module.key(value) == wanted:
+                return key
+        return None
+
+    def check(self) -> None:
+        """Raise the first parse problem, if any (commands that render refuse broken files)."""
+        if self.problems:
+            raise self.problems[0]
+
+    # -- editing -------------------------------------------------------------------------
+
+    def add_item(self, item: Item, key: str | None = None) -> str:
+        """Append `item` as a new entry and return its key (readable, unique in this file)."""
+        taken = list(self.entries) + [p.location.entry for p in self.problems if p.location.entry]
+        if key is None or key.lower() in {t.lower() for t in taken}:
+            key = citation_key(item, taken)
+        entry_type, fields = bibtex.item_to_fields(item)
+        text = bibtex.format_entry(entry_type, key, fields)
+        current = self.text()
+        if not current or current.endswith("\n\n"):
+            separator = ""
+        elif current.endswith("\n"):
+            separator = "\n"
+        else:
+            separator = "\n\n"
+        span = Span("", None, self._next_line(separator), replaced=separator + text + "\n")
+        self.spans.append(span)
+        self.entries[key] = EntryRecord(key, entry_type, dict((n.lower(), v) for n, v in fields),
+                                        span, [n for n, _ in fields])
+        return key
+
+    def update_item(self, key: str, item: Item) -> bool:
+        """Rewrite entry `key` from `item`; returns whether its text changed.
+
+        Fields the CSL item cannot represent (file, groups, custom fields …) are kept, and a
+        field whose value means the same as before keeps its original spelling, so that an
+        edit touches as few bytes as possible.
+        """
+        record = self.entries.get(key)
+        if record is None:
+            raise UsageError(f"no entry with key '{key}'", file=self.path)
+        entry_type, new_fields = bibtex.item_to_fields(item)
+        new = dict(new_fields)
+        strings = self._strings()
+        merged: list[tuple[str, str]] = []
+        for name in record.field_order:
+            lower = name.lower()
+            old_raw = record.fields[lower]
+            if lower in new:
+                new_raw = new.pop(lower)
+                same = bibtex.resolve(old_raw, strings) == bibtex.resolve(new_raw, strings)
+                merged.append((name, old_raw if same else new_raw))
+            elif lower not in bibtex.MAPPED_FIELDS or lower == "crossref":
+                merged.append((name, old_raw))
+            elif lower in ("journal", "journaltitle", "booktitle") and any(
+                    n in new for n in ("journal", "journaltitle", "booktitle")):
+                continue
+        merged.extend(new.items())
+        old_type = record.entry_type
+        if bibtex.ENTRY_TYPES.get(old_type.lower()) == bibtex.ENTRY_TYPES.get(entry_type) or (
+                old_type.lower() == entry_type):
+            entry_type = old_type
+        unchanged = entry_type == record.entry_type and [(n.lower(), v) for n, v in merged] == [
+            (n.lower(), record.fields[n.lower()]) for n in record.field_order]
+        if unchanged:
+            return False
+        text = bibtex.format_entry(entry_type, key, merged)
+        record.span.replaced = text
+        record.entry_type = entry_type
+        record.fields = {n.lower(): v for n, v in merged}
+        record.field_order = [n for n, _ in merged]
+        return True
+
+    def remove(self, key: str) -> None:
+        record = self.entries.pop(key, None)
+        if record is None:
+            raise UsageError(f"no entry with key '{key}'", file=self.path)
+        record.span.replaced = ""
+
+    def _next_line(self, separator: str) -> int:
+        return self.text().count("\n") + separator.count("\n") + 1
+
+    # -- saving --------------------------------------------------------------------------
+
+    def text(self) -> str:
+        return "".join(span.current for span in self.spans)
+
+    @property
+    def changed(self) -> bool:
+        return self.text() != self._original
+
+    def save(self, path: str | Path | None = None) -> bool:
+        """Write the file atomically if its text changed (or to a new path); True if written."""
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            raise ValueError("BibFile has no path to save to")
+        text = self.text()
+        if text == self._original and path is None and target.exists():
+            return False
+        write_atomic(target, text.encode(self.encoding, errors="strict"))
+        self._original = text
+        return True
+
+
+class _LineCounter:
+    """1-based line numbers of offsets, computed incrementally (offsets only grow)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.offset = 0
+        self.line = 1
+
+    def __call__(self, offset: int) -> int:
+        if offset < self.offset:
+            return self.text.count("\n", 0, offset) + 1
+        self.line += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line
