@@ -91,20 +91,14 @@ def read_page(text: str, *, source: str = "<page>", slug: str | None = None,
     title = first[2:].strip()
     index = 1
 
-    status_parts = []
-    while index < len(paragraphs) and not paragraphs[index][1].startswith(SPECIFIC_LABEL):
-        if paragraphs[index][1].startswith(("## ", LEVEL_LABEL)):
-            break
-        status_parts.append(paragraphs[index][1])
+    status = ""
+    if index < len(paragraphs) and not paragraphs[index][1].startswith(SPECIFIC_LABEL):
+        status = paragraphs[index][1]
         index += 1
     if index >= len(paragraphs) or not paragraphs[index][1].startswith(SPECIFIC_LABEL):
         where = paragraphs[index][0] if index < len(paragraphs) else len(lines)
         raise ParseError("expected the '<b>Specific Conditions</b>' line (label, a tab, then a "
-                         "<ul> list)", file=source, line=where)
-    if len(status_parts) > 1:
-        raise ParseError("expected one status line between the title and 'Specific Conditions'",
-                         file=source, line=paragraphs[index - 1][0])
-    status = status_parts[0] if status_parts else ""
+                         "<ul> list) after the title and status line", file=source, line=where)
 
     label_line, label_block = paragraphs[index]
     label_lines = label_block.split("\n")
@@ -194,6 +188,7 @@ def _specific_conditions(line: str, source: str, line_no: int) -> list[str]:
 def slug_from_title(title: str) -> str:
     """A readable slug: the title before any ' / ' or parenthesis, up to six words."""
     head = re.split(r"\s/\s|\(", title, maxsplit=1)[0]
+    head = re.sub(r"[\u2010-\u2015]", " ", head)
     words = re.findall(r"[a-z0-9]+", ascii_fold(head).lower()) or \
         re.findall(r"[a-z0-9]+", ascii_fold(title).lower())
     return "-".join(words[:6]) or "condition"

@@ -201,7 +201,8 @@ class BibFile:
             old_raw = record.fields[lower]
             if lower in new:
                 new_raw = new.pop(lower)
-                same = bibtex.resolve(old_raw, strings) == bibtex.resolve(new_raw, strings)
+                same = _field_meaning(record.entry_type, lower, old_raw, strings) == \
+                    _field_meaning(record.entry_type, lower, new_raw, strings)
                 merged.append((name, old_raw if same else new_raw))
             elif lower not in bibtex.MAPPED_FIELDS or lower == "crossref":
                 merged.append((name, old_raw))
@@ -253,6 +254,14 @@ class BibFile:
         write_atomic(target, text.encode(self.encoding, errors="strict"))
         self._original = text
         return True
+
+
+def _field_meaning(entry_type: str, name: str, raw: str, strings: dict[str, str]) -> Any:
+    """What one field contributes to the item: equal meanings keep the original spelling."""
+    item = bibtex.entry_to_item(entry_type, "k", {name: bibtex.resolve(raw, strings)})
+    if name == "month":
+        return bibtex.resolve(raw, strings).strip().lower()[:3]
+    return item
 
 
 class _LineCounter:

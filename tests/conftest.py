@@ -1,0 +1,37 @@
+"""Shared fixtures: real files in temporary directories, the shared corpus when present."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).parent
+FIXTURES = TESTS / "fixtures"
+REPO = TESTS.parent
+SHARED = REPO.parent / "shared"
+SEED_PAGE = FIXTURES / "recurrent-miscarriage.txt"
+
+
+@pytest.fixture
+def references(tmp_path: Path) -> Path:
+    """A copy of the shipped references/ that a test may change."""
+    target = tmp_path / "references"
+    shutil.copytree(REPO / "references", target,
+                    ignore=shutil.ignore_patterns(".*.lock"))
+    return target
+
+
+def tree_digest(directory: Path) -> dict[str, str]:
+    """Name -> sha256 of every regular file, to prove that nothing changed."""
+    return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(directory.rglob("*")) if p.is_file() and not p.name.endswith(".lock")}
+
+
+def corpus_dir(kind: str) -> Path:
+    path = SHARED / "corpus" / kind
+    if not path.is_dir():
+        pytest.skip(f"the shared corpus ({path}) is not present; CI always has it")
+    return path
