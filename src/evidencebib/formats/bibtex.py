@@ -54,6 +54,18 @@ CSL_TYPES = {
 }
 _SUBTYPES = {"article-magazine": "magazine", "article-newspaper": "newspaper"}
 
+# biblatex `type` values that name a standard kind of report or thesis.
+TYPE_VALUES = {"phdthesis": "PhD thesis", "mathesis": "Master's thesis", "techreport": None,
+               "resreport": "Research report", "candthesis": "Candidate thesis"}
+# CSL language codes <-> babel/polyglossia names used by biblatex's `langid`.
+LANGIDS = {"en": "english", "en-us": "american", "en-gb": "british", "en-au": "australian",
+           "de": "ngerman", "de-de": "ngerman", "fr": "french", "fr-fr": "french",
+           "es": "spanish", "it": "italian", "nl": "dutch", "pt": "portuguese",
+           "ru": "russian", "ja": "japanese", "zh": "chinese", "sv": "swedish", "da": "danish",
+           "fi": "finnish", "no": "norsk", "pl": "polish", "tr": "turkish"}
+LANGUAGE_CODES = {name: code for code, name in LANGIDS.items() if "-" not in code} | {
+    "american": "en-US", "british": "en-GB", "australian": "en-AU"}
+
 # Fields whose value is verbatim (no LaTeX decoding, no escaping).
 VERBATIM_FIELDS = {"doi", "url", "file", "eprint", "pmid", "pmcid", "isbn", "issn"}
 # BibTeX field -> CSL variable for plain text fields.
@@ -381,6 +393,14 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
     for field in ("institution", "school", "organization"):
         if fields.get(field, "").strip() and "publisher" not in item:
             item["publisher"] = latex.decode(fields[field]).strip()
+    if "genre" in item and item["genre"].lower() in TYPE_VALUES:
+        genre = TYPE_VALUES[item["genre"].lower()]
+        if genre:
+            item["genre"] = genre
+        else:
+            del item["genre"]
+    if "language" in item and item["language"].lower() in LANGUAGE_CODES:
+        item["language"] = LANGUAGE_CODES[item["language"].lower()]
     if csl_type == "thesis" and "genre" not in item:
         item["genre"] = "Master's thesis" if entry_type == "mastersthesis" else "PhD thesis" \
             if entry_type == "phdthesis" else None
@@ -634,14 +654,67 @@ def failed_block_error(block: Any, source: str) -> ParseError:
     return ParseError(message, file=source, line=line, entry=key)
 
 
-def write(items: Iterable[Mapping[str, Any]]) -> str:
-    """Items as a BibTeX file, keys made unique."""
+def unique_keys(items: Iterable[Mapping[str, Any]]) -> list[tuple[str, Mapping[str, Any]]]:
+    """(key, item) pairs: each item's own id when it is a usable, unused BibTeX key."""
     taken: list[str] = []
-    chunks = []
+    taken_lower: set[str] = set()
+    out = []
     for item in items:
         key = str(item.get("id") or "")
-        if not key or key.lower() in {t.lower() for t in taken} or not re.fullmatch(r"[^\s,{}()\"#%'=]+", key):
+        if not key or key.lower() in taken_lower or not _KEY.fullmatch(key):
             key = citation_key(dict(item), taken)
         taken.append(key)
-        chunks.append(item_to_bibtex(item, key))
+        taken_lower.add(key.lower())
+        out.append((key, item))
+    return out
+
+
+_KEY = re.compile(r"[^\s,{}()\"#%'=\\~]+")
+_CASE_SENSITIVE_WORD = re.compile(r"(?<![\\{\w])([^\W\d_]*[A-Z][^\W_]*[A-Z][^\W_]*|[a-z]+[A-Z][^\W_]*)")
+
+
+_BRACED_OR_MACRO = re.compile(r"(\\[A-Za-z]+\s*)?\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}|\\[A-Za-z]+")
+
+
+def protect_case(value: str) -> str:
+    """Brace words whose capitals must survive a BibTeX style's case change (`{IVIg}`, `{DNA}`).
+
+    Text already inside braces or macro arguments is left as it is.
+    """
+    out, pos = [], 0
+    for match in _BRACED_OR_MACRO.finditer(value):
+        out.append(_CASE_SENSITIVE_WORD.sub(lambda m: "{" + m.group(1) + "}", value[pos:match.start()]))
+        out.append(match.group(0))
+        pos = match.end()
+    out.append(_CASE_SENSITIVE_WORD.sub(lambda m: "{" + m.group(1) + "}", value[pos:]))
+    return "".join(out)
+
+
+def classic_fields(entry_type: str, fields: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str]]]:
+    """Our stored fields as classic BibTeX 0.99 styles (plain, unsrt, natbib) expect them."""
+    names = dict(fields)
+    out = []
+    classic_type = {"online": "misc", "dataset": "misc", "software": "misc", "standard": "misc",
+                    "inreference": "incollection", "periodical": "misc", "patent": "misc"}.get(
+        entry_type, entry_type)
+    for name, raw in fields:
+        if name == "date" and "year" in names:
+            continue
+        if name == "entrysubtype":
+            continue
+        if name == "title":
+            raw = "{" + protect_case(raw[1:-1]) + "}"
+        out.append((name, raw))
+    if classic_type == "misc" and "url" in names and "howpublished" not in names:
+        out.append(("howpublished", "{\\url{" + names["url"][1:-1] + "}}"))
+    return classic_type, out
+
+
+def write(items: Iterable[Mapping[str, Any]]) -> str:
+    """Items as a BibTeX file that BibTeX itself and biber accept (keys made unique)."""
+    chunks = []
+    for key, item in unique_keys(items):
+        entry_type, fields = item_to_fields(item)
+        chunks.append(format_entry(*classic_fields(entry_type, fields)[:1], key,
+                                   classic_fields(entry_type, fields)[1]))
     return "\n\n".join(chunks) + ("\n" if chunks else "")
