@@ -22,7 +22,7 @@ from evidencebib.model import Item
 from evidencebib.store import ConditionFile, References
 
 __all__ = ["References", "ConditionSummary", "conditions", "bibliography", "render",
-           "page", "import_page", "ImportResult", "load_items"]
+           "page", "import_page", "ImportResult", "load_items", "add_items", "AddResult"]
 
 HOUSE_STYLE = "ig-criteria"
 
@@ -138,6 +138,44 @@ def import_page(refs: References, path: str | Path, *, slug: str | None = None,
         condition.save()
     return ImportResult(meta.slug, [item["id"] for item in parsed.items], parsed.unparsed_lines,
                         refs.path_of(meta.slug), refs.meta_path(meta.slug))
+
+
+@dataclass
+class AddResult:
+    slug: str
+    added: list[str]                       # keys of new entries
+    duplicates: list[tuple[str, str]]      # (DOI, key of the entry that already has it)
+    created: bool                          # the condition did not exist before
+
+
+def add_items(refs: References, slug: str, items: Sequence[Item], *,
+              create: bool = True) -> AddResult:
+    """Append items to a condition under its lock; an item whose DOI is already there is
+    reported, not duplicated. Keys are readable and unique; nothing is written if no item
+    is new. Two processes adding at once both keep their entries (they take turns)."""
+    from evidencebib.doi import key as doi_key
+
+    if not create and not refs.exists(slug):
+        raise UsageError(f"unknown condition '{slug}'", file=refs.path)
+    with refs.lock(slug):
+        created = not refs.exists(slug)
+        condition = refs.load_or_create(slug)
+        added, duplicates = [], []
+        seen_dois: dict[str, str] = {}
+        for item in items:
+            doi = item.get("DOI")
+            if doi:
+                existing = condition.bib.find_doi(doi) or seen_dois.get(doi_key(doi))
+                if existing:
+                    duplicates.append((doi, existing))
+                    continue
+            key = condition.bib.add_item(item, key=item.get("id"))
+            if doi:
+                seen_dois[doi_key(doi)] = key
+            added.append(key)
+        if added or created:
+            condition.save()
+    return AddResult(slug, added, duplicates, created)
 
 
 def style_names(query: str | None = None) -> Iterable[tuple[str, str]]:

@@ -661,7 +661,7 @@ def unique_keys(items: Iterable[Mapping[str, Any]]) -> list[tuple[str, Mapping[s
     out = []
     for item in items:
         key = str(item.get("id") or "")
-        if not key or key.lower() in taken_lower or not _KEY.fullmatch(key):
+        if not is_valid_key(key) or key.lower() in taken_lower:
             key = citation_key(dict(item), taken)
         taken.append(key)
         taken_lower.add(key.lower())
@@ -670,6 +670,11 @@ def unique_keys(items: Iterable[Mapping[str, Any]]) -> list[tuple[str, Mapping[s
 
 
 _KEY = re.compile(r"[^\s,{}()\"#%'=\\~]+")
+
+
+def is_valid_key(key: str) -> bool:
+    """Whether `key` can be written as a citation key that BibTeX and biber both accept."""
+    return bool(key) and bool(_KEY.fullmatch(key))
 _CASE_SENSITIVE_WORD = re.compile(r"(?<![\\{\w])([^\W\d_]*[A-Z][^\W_]*[A-Z][^\W_]*|[a-z]+[A-Z][^\W_]*)")
 
 

@@ -131,10 +131,14 @@ class BibFile:
         return items
 
     def item(self, key: str) -> Item:
-        for candidate in self.items():
-            if candidate["id"] == key:
-                return candidate
-        raise UsageError(f"no entry with key '{key}'", file=self.path)
+        """One entry as a CSL item (only it and its crossref parents are interpreted)."""
+        record = self.entries.get(key)
+        if record is None:
+            raise UsageError(f"no entry with key '{key}'", file=self.path)
+        strings = self._strings()
+        resolved = _LazyResolved(self.entries, strings)
+        fields = bibtex.inherit_crossref(resolved[key][1], resolved)
+        return bibtex.entry_to_item(record.entry_type, key, fields, line=record.span.line)
 
     def line_of(self, key: str) -> int | None:
         record = self.entries.get(key)
@@ -165,7 +169,7 @@ class BibFile:
     def add_item(self, item: Item, key: str | None = None) -> str:
         """Append `item` as a new entry and return its key (readable, unique in this file)."""
         taken = list(self.entries) + [p.location.entry for p in self.problems if p.location.entry]
-        if key is None or key.lower() in {t.lower() for t in taken}:
+        if key is None or not bibtex.is_valid_key(key) or key.lower() in {t.lower() for t in taken}:
             key = citation_key(item, taken)
         entry_type, fields = bibtex.item_to_fields(item)
         text = bibtex.format_entry(entry_type, key, fields)
@@ -262,6 +266,24 @@ def _field_meaning(entry_type: str, name: str, raw: str, strings: dict[str, str]
     if name == "month":
         return bibtex.resolve(raw, strings).strip().lower()[:3]
     return item
+
+
+class _LazyResolved(dict):
+    """key -> (record, resolved fields), computed on first access (for crossref lookups)."""
+
+    def __init__(self, entries: dict[str, EntryRecord], strings: dict[str, str]) -> None:
+        super().__init__()
+        self._entries = entries
+        self._strings = strings
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._entries
+
+    def __missing__(self, key: str):
+        record = self._entries[key]
+        value = (record, {name: bibtex.resolve(raw, self._strings) for name, raw in record.fields.items()})
+        self[key] = value
+        return value
 
 
 class _LineCounter:
