@@ -113,9 +113,12 @@ _ENCODE_TABLE = str.maketrans({
 })
 
 
+_DOUBLE_HYPHEN = re.compile(r"-(?=-)")
+
+
 def encode(text: str) -> str:
     """Unicode text -> a BibTeX value body that reads back as the same text."""
-    return text.translate(_ENCODE_TABLE).replace("--", "-{}-")
+    return _DOUBLE_HYPHEN.sub("-{}", text.translate(_ENCODE_TABLE))
 
 
 def encode_verbatim(text: str) -> str:
