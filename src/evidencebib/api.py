@@ -85,7 +85,7 @@ def _section(title: str, slug: str, entries: list[str], fmt: str) -> str:
                 f"<h2>{html.escape(title)}</h2>\n<div class=\"csl-bib-body\">\n{body}\n</div>\n</section>")
     if fmt == "rtf":
         return "\n".join([title] + entries)
-    return "\n\n".join([title, "=" * len(title)] + entries)
+    return "\n\n".join([f"{title}\n{'=' * len(title)}"] + entries)
 
 
 def page(refs: References, slug: str, *, generated_on: _dt.date | None = None,
