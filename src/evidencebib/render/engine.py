@@ -1,0 +1,269 @@
+"""Driving citeproc-py: items in, one formatted string per bibliography entry out.
+
+What happens to an item before citeproc-py sees it (`prepare_item`):
+- private keys (`_et_al`, `_line` …) and keys citeproc-py does not know are dropped (they
+  would raise warnings); names keep only name parts; dates given as `raw` ("2017-05-03") are
+  turned into date-parts (citeproc-py silently drops raw dates);
+- a trailing BibTeX-style person "others" is treated like `_et_al`;
+- DOIs lose a resolver prefix (`https://doi.org/`, `doi:`) so styles do not print it twice;
+- item ids are replaced by positional ids (`i0`, `i1` …): citeproc-py lower-cases ids, so two
+  ids differing only in case would collide; entries are mapped back by position.
+
+Sorting is done with unformatted data and a formatter without markup, so the bibliography order
+is the same in every output format; the entries are then rendered with DOIs/URLs wrapped in
+link markers and finished by `formats.FINISHERS[fmt]`.
+
+Parsed styles are cached per (file, modification time, size, thread): citeproc-py keeps the
+formatter and per-render state on the style object, so an object is never shared by threads.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import threading
+import warnings
+from pathlib import Path
+from typing import Any, Iterable
+
+from evidencebib.errors import EvidenceError, StyleError, UsageError
+from evidencebib.render import fixes, formats
+from evidencebib.render.styles import parse_style_bytes, read_style_bytes, resolve_style
+
+# keys citeproc-py accepts (CSL-JSON spelling)
+_NAME_PARTS = ("family", "given", "dropping-particle", "non-dropping-particle", "suffix")
+_RAW_DATE = re.compile(r"^\s*(-?\d{1,4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?\s*$")
+_DOI_PREFIX = re.compile(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+
+warnings.filterwarnings("ignore", message=r"The following arguments for .* are unsupported",
+                        module=r"citeproc(\.|$)")
+warnings.filterwarnings("ignore", message=r"XML file didn't pass schema validation",
+                        module=r"citeproc(\.|$)")
+
+
+@functools.lru_cache(maxsize=1)
+def _known_keys() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    import citeproc
+
+    variables = frozenset(v.replace("_", "-") for v in citeproc.VARIABLES) | {"DOI", "ISBN", "ISSN", "PMID",
+                                                                            "PMCID", "URL"}
+    names = frozenset(v.replace("_", "-") for v in citeproc.NAMES)
+    dates = frozenset(v.replace("_", "-") for v in citeproc.DATES)
+    return variables, names, dates
+
+
+# item preparation ----------------------------------------------------------------------------
+
+def _clean_text(value: Any) -> str:
+    return formats.strip_private_use(str(value))
+
+
+def _prepare_names(value: Any) -> tuple[list[dict[str, str]], bool]:
+    """(clean names, whether a trailing 'others' was dropped)."""
+    names: list[dict[str, str]] = []
+    if not isinstance(value, list):
+        return names, False
+    for raw in value:
+        if isinstance(raw, str):
+            raw = {"literal": raw}
+        if not isinstance(raw, dict):
+            continue
+        if raw.get("literal"):
+            names.append({"literal": _clean_text(raw["literal"])})
+            continue
+        name = {part: _clean_text(raw[part]) for part in _NAME_PARTS if raw.get(part)}
+        if name:
+            names.append(name)
+    truncated = False
+    while names and _is_others(names[-1]):
+        names.pop()
+        truncated = True
+    return names, truncated
+
+
+def _is_others(name: dict[str, str]) -> bool:
+    text = (name.get("literal") or name.get("family") or "").strip().lower()
+    return text in ("others", "et al", "et al.", "et. al.") and not name.get("given")
+
+
+def normalise_date(value: Any) -> dict[str, Any] | None:
+    """A CSL date citeproc-py can render: date-parts (from `raw` too) or a literal."""
+    if not isinstance(value, dict):
+        if isinstance(value, (str, int)):
+            value = {"raw": str(value)}
+        else:
+            return None
+    parts = value.get("date-parts")
+    result: dict[str, Any] = {}
+    if parts:
+        clean_parts = []
+        for part in parts[:2]:
+            numbers = []
+            for piece in (part or [])[:3]:
+                try:
+                    numbers.append(int(str(piece).strip()))
+                except (TypeError, ValueError):
+                    break
+            if numbers:
+                clean_parts.append(numbers)
+        if clean_parts:
+            result["date-parts"] = clean_parts
+    if "date-parts" not in result:
+        raw = str(value.get("raw") or "").strip()
+        if raw:
+            pieces = [piece for piece in re.split(r"\s*/\s*(?=\d{4})", raw) if piece] if "/" in raw else [raw]
+            parsed = []
+            for piece in pieces[:2]:
+                match = _RAW_DATE.match(piece)
+                if not match:
+                    parsed = []
+                    break
+                parsed.append([int(group) for group in match.groups() if group is not None])
+            if parsed:
+                result["date-parts"] = parsed
+            else:
+                result["literal"] = _clean_text(raw)
+        elif value.get("literal"):
+            result["literal"] = _clean_text(value["literal"])
+    if not result:
+        return None
+    if value.get("season") and "date-parts" in result:
+        result["season"] = value["season"]
+    if value.get("circa"):
+        result["circa"] = 1
+    return result
+
+
+def normalise_doi(doi: str) -> str:
+    return _DOI_PREFIX.sub("", doi.strip())
+
+
+def prepare_item(item: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """(CSL-JSON citeproc-py can digest, name variables truncated at the source)."""
+    variables, name_vars, date_vars = _known_keys()
+    clean: dict[str, Any] = {"type": str(item.get("type") or "article-journal")}
+    truncated = [v for v in (item.get("_et_al") or ()) if isinstance(v, str)]
+    for key, value in item.items():
+        if key.startswith("_") or key in ("id", "type") or value is None or value == "":
+            continue
+        if key in name_vars:
+            names, others = _prepare_names(value)
+            if names:
+                clean[key] = names
+                if others and key not in truncated:
+                    truncated.append(key)
+        elif key in date_vars:
+            date = normalise_date(value)
+            if date:
+                clean[key] = date
+        elif key in variables:
+            if isinstance(value, (list, dict)):
+                continue
+            text = _clean_text(value)
+            if key == "DOI":
+                text = normalise_doi(text)
+            if text:
+                clean[key] = text
+        elif key == "shortTitle" and "title-short" not in item:
+            clean["title-short"] = _clean_text(value)
+    truncated = [v for v in truncated if v in clean]
+    return clean, truncated
+
+
+def _with_links(item: dict[str, Any]) -> dict[str, Any]:
+    linked = dict(item)
+    if "DOI" in linked:
+        linked["DOI"] = formats.LINK_DOI + linked["DOI"] + formats.LINK_CLOSE
+    if "URL" in linked:
+        linked["URL"] = formats.LINK_URL + linked["URL"] + formats.LINK_CLOSE
+    return linked
+
+
+def _source(items: list[dict[str, Any]], truncated: list[list[str]]):
+    from citeproc.source.json import CiteProcJSON
+
+    source = CiteProcJSON(items)
+    for item, variables in zip(items, truncated):
+        reference = source[item["id"]]
+        for variable in variables:
+            key = variable.replace("-", "_")
+            names = reference.get(key)
+            if names:
+                dict.__setitem__(reference, key, list(names) + [fixes.EtAlPlaceholder()])
+    return source
+
+
+# style loading ---------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=64)
+def _load_style(path_text: str, mtime_ns: int, size: int, thread_id: int):
+    from citeproc import CitationStylesStyle
+
+    path = Path(path_text)
+    data = read_style_bytes(path)
+    parse_style_bytes(data, path.name)  # refuses DOCTYPEs, non-CSL documents
+    try:
+        return CitationStylesStyle(io.BytesIO(data), validate=False)
+    except EvidenceError:
+        raise
+    except Exception as error:  # citeproc-py: unknown locale, broken structure …
+        raise StyleError(f"style '{path.stem}' cannot be loaded: {_brief(error)}") from None
+
+
+def load_style(path: Path):
+    """A parsed citeproc-py style for this thread (cached; re-read when the file changes)."""
+    fixes.apply()
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise StyleError(f"cannot read style file '{path}': {error.strerror or error}") from None
+    return _load_style(str(path), stat.st_mtime_ns, stat.st_size, threading.get_ident())
+
+
+def _brief(error: BaseException) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+# rendering -------------------------------------------------------------------------------------
+
+def render_bibliography(items: Iterable[dict[str, Any]], style: Any = "ig-criteria",
+                        fmt: str = "markdown") -> list[str]:
+    """One formatted string per entry, in the style's bibliography order."""
+    if fmt not in formats.FORMATS:
+        raise UsageError(f"unknown output format '{fmt}' (choose from {', '.join(formats.FORMATS)})")
+    path = resolve_style(style)
+    name = path.stem
+    style_obj = load_style(path)
+    if not style_obj.has_bibliography():
+        raise StyleError(f"style {name} has no bibliography section")
+
+    prepared = [prepare_item(item) for item in items]
+    if not prepared:
+        return []
+    raw_items, truncated = [], []
+    for index, (clean, variables) in enumerate(prepared):
+        clean["id"] = f"i{index}"
+        raw_items.append(clean)
+        truncated.append(variables)
+    linked_items = [_with_links(item) for item in raw_items]
+
+    from citeproc import Citation, CitationItem, CitationStylesBibliography
+
+    try:
+        raw_source = _source(raw_items, truncated)
+        linked_source = _source(linked_items, truncated)
+        bibliography = CitationStylesBibliography(style_obj, raw_source, formats.SortFormatter)
+        bibliography.register(Citation([CitationItem(item["id"]) for item in raw_items]))
+        bibliography.sort()
+        bibliography.source = linked_source
+        bibliography.formatter = style_obj.root.formatter = formats.MarkingFormatter
+        entries = bibliography.bibliography()
+    except EvidenceError:
+        raise
+    except Exception as error:
+        raise StyleError(f"style {name} failed to render the bibliography ({_brief(error)})") from None
+    finish = formats.FINISHERS[fmt]
+    return [finish(str(entry)) for entry in entries]

@@ -1,0 +1,299 @@
+"""Output formats: a marking formatter for citeproc-py, then one finisher per format.
+
+citeproc-py never escapes item data, and its HTML formatter escapes only the style's terms.
+So citeproc-py gets a formatter that does not write markup at all: it wraps formatted text in
+private-use marker characters (italic, bold, …). Item DOIs and URLs enter citeproc-py wrapped
+in link markers. After rendering, a finisher turns the marked string into the output format:
+every character that is not a marker is text, escaped once for the format (item data and the
+style's own prefixes alike); markers become markup; link spans become links.
+
+- markdown: `*italic*`, `**bold**`, `<sup>`/`<sub>`, text escaped with backslashes, DOIs and
+  URLs as autolinks `<https://doi.org/…>` (inside `<…>` backslashes are literal, so `<`, `>`,
+  spaces … are percent-encoded instead).
+- html: escaped text, `<i>`, `<b>`, `<sup>`, `<sub>`, small caps as a span, links as `<a href>`.
+- text: plain text, markers removed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import quote
+
+FORMATS = ("markdown", "html", "text")
+
+# markup markers (open, close) --------------------------------------------------------------
+ITALIC = ("\ue000", "\ue001")
+BOLD = ("\ue002", "\ue003")
+SUP = ("\ue004", "\ue005")
+SUB = ("\ue006", "\ue007")
+SMALLCAPS = ("\ue008", "\ue009")
+UNDERLINE = ("\ue00a", "\ue00b")
+# links: DOI or URL value, then LINK_CLOSE
+LINK_DOI = "\ue010"
+LINK_URL = "\ue011"
+LINK_CLOSE = "\ue012"
+
+MARKERS = "".join(ITALIC + BOLD + SUP + SUB + SMALLCAPS + UNDERLINE) + LINK_DOI + LINK_URL + LINK_CLOSE
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
+def strip_private_use(text: str) -> str:
+    """Item data must not carry our markers (or any private-use character)."""
+    return _PRIVATE_USE.sub("", text)
+
+
+def _wrapper(marks: tuple[str, str]):
+    def wrap(text):
+        from citeproc.string import String  # lazy: keep `import evidencebib.render.formats` light
+
+        return String(marks[0] + str(text) + marks[1])
+
+    return wrap
+
+
+def _identity(text):
+    from citeproc.string import String
+
+    return String(str(text))
+
+
+class MarkingFormatter:
+    """What citeproc-py calls a formatter: preformat + one callable per font property."""
+
+    preformat = staticmethod(lambda text: text)
+    Italic = staticmethod(_wrapper(ITALIC))
+    Oblique = staticmethod(_wrapper(ITALIC))
+    Bold = staticmethod(_wrapper(BOLD))
+    Light = staticmethod(_identity)
+    Underline = staticmethod(_wrapper(UNDERLINE))
+    Superscript = staticmethod(_wrapper(SUP))
+    Subscript = staticmethod(_wrapper(SUB))
+    SmallCaps = staticmethod(_wrapper(SMALLCAPS))
+
+
+class SortFormatter:
+    """No markup at all, for sort keys (so the order never depends on the output format)."""
+
+    preformat = staticmethod(lambda text: text)
+    Italic = Oblique = Bold = Light = Underline = Superscript = Subscript = SmallCaps = \
+        staticmethod(_identity)
+
+
+# links --------------------------------------------------------------------------------------
+
+DOI_RESOLVER = "https://doi.org/"
+_DOI_URL_PREFIX = re.compile(r"(?:https?://(?:dx\.)?doi\.org/)$", re.IGNORECASE)
+# characters allowed unencoded in a DOI placed in a URL path (RFC 3986 pchar minus %)
+_DOI_SAFE = "/:;()@!$&'*+,=-._~"
+
+
+def doi_url(doi: str) -> str:
+    """`https://doi.org/` + the DOI, percent-encoded where a URL needs it (`<` `>` `#` `?` …)."""
+    return DOI_RESOLVER + quote(doi, safe=_DOI_SAFE)
+
+
+def safe_url(url: str) -> str:
+    """A URL usable in an autolink or href: spaces, `<`, `>`, quotes and controls encoded."""
+    out = []
+    for char in url:
+        if char in ' <>"`\\{}|^' or ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(quote(char, safe=""))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _is_web_url(url: str) -> bool:
+    return re.match(r"(?i)(https?|ftp)://\S", url) is not None
+
+
+# tokenising ---------------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    "(?P<link>[" + LINK_DOI + LINK_URL + "][^" + LINK_CLOSE + "]*" + LINK_CLOSE + "?)"
+    "|(?P<mark>[" + re.escape("".join(ITALIC + BOLD + SUP + SUB + SMALLCAPS + UNDERLINE)) + "])"
+    "|(?P<text>[^" + MARKERS + "]+)"
+    "|(?P<stray>[" + LINK_CLOSE + "])"
+)
+
+
+def _tokens(marked: str):
+    """('text', s) / ('mark', m) / ('link', kind, value) tokens of a marked string."""
+    tokens = []
+    for match in _TOKEN.finditer(marked):
+        if match.group("link"):
+            raw = match.group("link")
+            kind = "doi" if raw[0] == LINK_DOI else "url"
+            value = raw[1:].rstrip(LINK_CLOSE)
+            tokens.append(("link", kind, value))
+        elif match.group("mark"):
+            tokens.append(("mark", match.group("mark")))
+        elif match.group("text"):
+            tokens.append(("text", match.group("text")))
+    return _merge_adjacent_marks(tokens)
+
+
+def _merge_adjacent_marks(tokens):
+    """Drop empty spans (open immediately closed) and close+reopen of the same mark."""
+    closes = {pair[1]: pair[0] for pair in (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE)}
+    opens = {pair[0]: pair[1] for pair in (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE)}
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(tokens) - 1):
+            a, b = tokens[i], tokens[i + 1]
+            if a[0] == "mark" and b[0] == "mark":
+                if (a[1] in opens and opens[a[1]] == b[1]) or (a[1] in closes and closes[a[1]] == b[1]):
+                    del tokens[i:i + 2]
+                    changed = True
+                    break
+    return tokens
+
+
+def _link_parts(tokens, index, kind, value):
+    """(text before the link without a doi.org prefix it printed, href, display text)."""
+    prefix = ""
+    if kind == "doi":
+        href = doi_url(value)
+        if index > 0 and tokens[index - 1][0] == "text":
+            match = _DOI_URL_PREFIX.search(tokens[index - 1][1])
+            if match:
+                prefix = match.group(0)
+        return prefix, href
+    return prefix, value
+
+
+# finishers ----------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<~])")
+_MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+_MD_LINE_START = re.compile(r"^([#>+-])")
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape what CommonMark/GFM would read as markup in running text."""
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_ENTITY.sub(r"\\&", text)
+
+
+def finish_markdown(marked: str) -> str:
+    tokens = _hoist_spaces(_tokens(marked))
+    out: list[str] = []
+    depth = {ITALIC[0]: 0, BOLD[0]: 0}
+    close_of = {ITALIC[1]: ITALIC[0], BOLD[1]: BOLD[0]}
+    symbol = {ITALIC[0]: "*", BOLD[0]: "**"}
+    html_tags = {SUP[0]: "<sup>", SUP[1]: "</sup>", SUB[0]: "<sub>", SUB[1]: "</sub>"}
+    for index, token in enumerate(tokens):
+        if token[0] == "text":
+            out.append(escape_markdown(token[1]))
+        elif token[0] == "mark":
+            mark = token[1]
+            if mark in depth:
+                depth[mark] += 1
+                if depth[mark] == 1:
+                    out.append(symbol[mark])
+            elif mark in close_of:
+                opener = close_of[mark]
+                depth[opener] = max(0, depth[opener] - 1)
+                if depth[opener] == 0:
+                    out.append(symbol[opener])
+            elif mark in html_tags:
+                out.append(html_tags[mark])
+        else:
+            _, kind, value = token
+            prefix, href = _link_parts(tokens, index, kind, value)
+            if kind == "doi":
+                if prefix:
+                    out[-1] = out[-1][: len(out[-1]) - len(escape_markdown(prefix))]
+                    out.append(f"<{safe_url(href)}>")
+                else:
+                    out.append(f"[{escape_markdown(value)}](<{safe_url(href)}>)")
+            elif _is_web_url(value):
+                out.append(f"<{safe_url(value)}>")
+            else:
+                out.append(escape_markdown(value))
+    return _MD_LINE_START.sub(r"\\\1", "".join(out))
+
+
+def _hoist_spaces(tokens):
+    """`* a*` and `*a *` are not emphasis in CommonMark: move edge spaces outside the marks."""
+    opens = {pair[0] for pair in (ITALIC, BOLD)}
+    closes = {pair[1] for pair in (ITALIC, BOLD)}
+    result = list(tokens)
+    i = 0
+    while i < len(result):
+        token = result[i]
+        if token[0] == "text":
+            text = token[1]
+            if i > 0 and result[i - 1][0] == "mark" and result[i - 1][1] in opens:
+                stripped = text.lstrip()
+                if stripped and stripped != text:
+                    lead = text[: len(text) - len(stripped)]
+                    result[i - 1:i + 1] = [("text", lead), result[i - 1], ("text", stripped)]
+                    i += 1
+                    continue
+            if i + 1 < len(result) and result[i + 1][0] == "mark" and result[i + 1][1] in closes:
+                stripped = text.rstrip()
+                if stripped and stripped != text:
+                    trail = text[len(stripped):]
+                    result[i:i + 2] = [("text", stripped), result[i + 1], ("text", trail)]
+        i += 1
+    return result
+
+
+def finish_html(marked: str) -> str:
+    tokens = _tokens(marked)
+    tags = {
+        ITALIC[0]: "<i>", ITALIC[1]: "</i>", BOLD[0]: "<b>", BOLD[1]: "</b>",
+        SUP[0]: "<sup>", SUP[1]: "</sup>", SUB[0]: "<sub>", SUB[1]: "</sub>",
+        SMALLCAPS[0]: '<span style="font-variant:small-caps;">', SMALLCAPS[1]: "</span>",
+        UNDERLINE[0]: "<u>", UNDERLINE[1]: "</u>",
+    }
+    out: list[str] = []
+    for index, token in enumerate(tokens):
+        if token[0] == "text":
+            out.append(html.escape(token[1], quote=False))
+        elif token[0] == "mark":
+            out.append(tags[token[1]])
+        else:
+            _, kind, value = token
+            prefix, href = _link_parts(tokens, index, kind, value)
+            if kind == "doi":
+                if prefix:
+                    out[-1] = out[-1][: len(out[-1]) - len(html.escape(prefix, quote=False))]
+                display = prefix + value
+            else:
+                display = safe_url(value)
+            if kind == "doi" or _is_web_url(value):
+                out.append(f'<a href="{html.escape(safe_url(href), quote=True)}">'
+                           f"{html.escape(display, quote=False)}</a>")
+            else:
+                out.append(html.escape(value, quote=False))
+    return _balance_html(out)
+
+
+def _balance_html(parts: list[str]) -> str:
+    """Join, and close any tag a malformed marker sequence left open (keeps the HTML well-formed)."""
+    text = "".join(parts)
+    stack: list[str] = []
+    for match in re.finditer(r"<(/?)(i|b|sup|sub|span|u)\b[^>]*>", text):
+        closing, name = match.group(1), match.group(2)
+        if not closing:
+            stack.append(name)
+        elif stack and stack[-1] == name:
+            stack.pop()
+    return text + "".join(f"</{name}>" for name in reversed(stack))
+
+
+def finish_text(marked: str) -> str:
+    out = []
+    for token in _tokens(marked):
+        if token[0] == "text":
+            out.append(token[1])
+        elif token[0] == "link":
+            out.append(token[2])
+    return "".join(out)
+
+
+FINISHERS = {"markdown": finish_markdown, "html": finish_html, "text": finish_text}

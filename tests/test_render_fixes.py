@@ -1,0 +1,180 @@
+"""Our patches of citeproc-py defects (render/fixes.py) and item preparation quirks."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from evidencebib.render import render_bibliography
+from evidencebib.render.engine import normalise_date, prepare_item
+from evidencebib.render.fixes import et_al_options, format_last_page
+
+
+def article(**fields):
+    item = {"type": "article-journal", "title": "Title", "container-title": "Journal",
+            "issued": {"date-parts": [[2020]]}}
+    item.update(fields)
+    return item
+
+
+LISTED = [{"family": "Banjar", "given": "S."}, {"family": "Kadour", "given": "E."}]
+
+
+def one(item, style="ig-criteria", fmt="text"):
+    [entry] = render_bibliography([item], style, fmt)
+    return entry
+
+
+# et al from the source --------------------------------------------------------------------------
+
+def test_source_truncated_authors_get_house_et_al_after_listed_names():
+    assert one(article(author=LISTED, _et_al=["author"])).startswith("Banjar S, Kadour E et al (2020)")
+
+
+def test_source_truncated_single_author_gets_et_al():
+    assert one(article(author=LISTED[:1], _et_al=["author"])).startswith("Banjar S et al (2020)")
+
+
+def test_source_truncated_authors_get_apa_et_al():
+    assert one(article(author=LISTED, _et_al=["author"]), "apa").startswith("Banjar, S., Kadour, E., et al. (2020)")
+
+
+def test_source_truncated_authors_get_vancouver_et_al():
+    assert one(article(author=LISTED, _et_al=["author"]), "vancouver").startswith("1. Banjar S, Kadour E, et al.")
+
+
+def test_complete_author_list_gets_no_et_al():
+    assert " et al" not in one(article(author=LISTED), "vancouver")
+
+
+def test_bibtex_person_named_others_becomes_et_al_not_a_name():
+    entry = one(article(author=LISTED + [{"family": "others"}]), "apa")
+    assert "others" not in entry and entry.startswith("Banjar, S., Kadour, E., et al.")
+
+
+def test_source_truncation_never_shows_more_than_the_style_use_first():
+    four = LISTED + [{"family": "Khoudja", "given": "R."}, {"family": "Four", "given": "F."}]
+    assert one(article(author=four, _et_al=["author"])).startswith("Banjar S, Kadour E, Khoudja R et al")
+
+
+def test_source_truncated_editors_get_et_al():
+    item = {"type": "book", "title": "B", "editor": LISTED, "_et_al": ["editor"], "issued": {"date-parts": [[2001]]}}
+    assert one(item).startswith("Banjar S, Kadour E et al (eds) (2001)")
+
+
+@pytest.mark.parametrize("listed,style_min,style_first,expected_min,expected_first", [
+    (3, 5, 3, 4, 3), (4, 5, 3, 5, 3), (1, 5, 3, 2, 1), (3, 0, 1, 4, 3), (3, 21, 19, 4, 3),
+])
+def test_et_al_options_truncate_right_after_the_listed_names(listed, style_min, style_first,
+                                                             expected_min, expected_first):
+    options = et_al_options(listed, style_min, style_first)
+    assert (options["et-al-min"], options["et-al-use-first"], options["et-al-use-last"]) == \
+        (expected_min, expected_first, "false")
+
+
+def test_source_truncation_disables_et_al_use_last_in_apa():
+    # APA 7 prints "first 19 … last"; with a source truncation the last author is unknown
+    many = [{"family": f"N{i}", "given": "A."} for i in range(22)]
+    entry = one(article(author=many, _et_al=["author"]), "apa")
+    assert "…" not in entry and "et al." in entry
+
+
+# minimal page ranges ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("first,last,fmt,expected", [
+    ("2", "25", "minimal", "25"), ("e1", "e12", "minimal", "e12"), ("720", "736", "minimal", "36"),
+    ("321", "328", "minimal-two", "28"), ("42", "45", "minimal-two", "45"), ("1087", "1089", "minimal-two", "89"),
+    ("101", "108", "chicago", "8"), ("1496", "1504", "chicago", "1504"), ("71", "72", "chicago", "72"),
+    ("S1", "S9", "minimal", "S9"), ("12", "15", None, "15"), ("12", "15", "expanded", "15"),
+])
+def test_minimal_page_range_only_drops_digits_shared_by_equal_length_numbers(first, last, fmt, expected):
+    assert format_last_page(first, last, fmt) == expected
+
+
+def test_vancouver_page_range_2_25_is_not_shortened_to_2_5():
+    assert "1:2–25." in one(article(author=LISTED, volume="1", page="2-25"), "vancouver")
+
+
+def test_vancouver_page_range_e1_e12_is_kept_whole():
+    assert "1:e1–e12." in one(article(author=LISTED, volume="1", page="e1-e12"), "vancouver")
+
+
+# crashes and cosmetics --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("style", ["de-buck", "linguistica-uralica", "atlande",
+                                   "associacao-brasileira-de-normas-tecnicas-eceme",
+                                   "campus-adventiste-du-saleve-faculte-adventiste-de-theologie"])
+def test_styles_that_crashed_on_plain_strings_now_render(style):
+    assert one(article(author=LISTED, volume="1", page="2-5"), style)
+
+
+def test_second_field_align_separates_number_from_entry():
+    entry = one(article(author=LISTED, volume="1", page="5"), "ama")
+    assert entry.startswith("1. Banjar S")
+
+
+def test_localized_date_keeps_locale_delimiter():
+    entry = one(article(author=LISTED, issued={"date-parts": [[2023, 8, 3]]}), "vancouver")
+    assert "2023 Aug 3" in entry
+
+
+def test_duplicate_full_stop_after_italic_is_collapsed():
+    from citeproc.string import String
+
+    from evidencebib.render import fixes
+    from evidencebib.render.formats import ITALIC
+
+    fixes.apply()
+    joined = String(ITALIC[0] + "et al." + ITALIC[1]) + String(".")
+    assert str(joined) == ITALIC[0] + "et al." + ITALIC[1]
+
+
+def test_capitalize_first_skips_markup_markers():
+    from evidencebib.render.fixes import capitalize_first_text
+    from evidencebib.render.formats import ITALIC
+
+    assert capitalize_first_text(ITALIC[0] + "abc") == ITALIC[0] + "Abc"
+
+
+def test_macro_lookup_is_cached_and_returns_the_same_element():
+    from evidencebib.render import engine, resolve_style
+
+    render_bibliography([article(author=LISTED)], "apa", "text")
+    style = engine.load_style(resolve_style("apa"))
+    first = style.root.get_macro("author")
+    assert style.root.get_macro("author") is first
+
+
+# item preparation -------------------------------------------------------------------------------
+
+def test_raw_date_is_rendered_not_dropped():
+    assert one(article(author=LISTED, issued={"raw": "2017-05-03"})).startswith("Banjar S and Kadour E (2017)")
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("2017-05-03", {"date-parts": [[2017, 5, 3]]}), ("2017", {"date-parts": [[2017]]}),
+    ("2017/2018", {"date-parts": [[2017], [2018]]}), ("Spring 2017", {"literal": "Spring 2017"}),
+])
+def test_raw_dates_become_date_parts_or_literal(raw, expected):
+    assert normalise_date({"raw": raw}) == expected
+
+
+def test_private_and_unknown_keys_are_dropped_without_warnings():
+    item = article(author=LISTED, _line=3, **{"citation-key": "x", "custom": {"a": 1}, "keyword": "k"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert one(item)
+    clean, _ = prepare_item(item)
+    assert "_line" not in clean and "citation-key" not in clean and "custom" not in clean
+
+
+def test_items_whose_ids_differ_only_in_case_are_both_rendered():
+    items = [article(id="Smith2020", author=[{"family": "Smith", "given": "A."}]),
+             article(id="smith2020", author=[{"family": "Smith", "given": "B."}])]
+    entries = render_bibliography(items, "ig-criteria", "text")
+    assert sorted(entry[:8] for entry in entries) == ["Smith A ", "Smith B "]
+
+
+def test_empty_item_list_renders_no_entries():
+    assert render_bibliography([], "apa", "text") == []
