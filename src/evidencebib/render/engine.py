@@ -59,6 +59,52 @@ def _clean_text(value: Any) -> str:
     return formats.strip_private_use(str(value))
 
 
+_RICH_VARIABLES = frozenset({"title", "title-short", "container-title", "container-title-short",
+                             "collection-title", "event-title", "original-title", "reviewed-title"})
+_RICH_TAG = re.compile(r"<(/?)(i|em|b|strong|sup|sub|span)(\s[^>]*)?>", re.IGNORECASE)
+_RICH_MARKS = {"i": formats.ITALIC, "em": formats.ITALIC, "b": formats.BOLD, "strong": formats.BOLD,
+               "sup": formats.SUP, "sub": formats.SUB}
+
+
+def _rich_text(value: Any) -> str:
+    """Title markup in item data (CSL's <i>, <b>, <sup>, <sub>, small-caps and nocase spans,
+    as Crossref and our BibTeX reader produce it) becomes formatting, never literal tags.
+
+    Only balanced pairs are markup; a stray `<` stays text (and is escaped by the finisher).
+    """
+    text = _clean_text(value)
+    if "<" not in text:
+        return text
+    matches = list(_RICH_TAG.finditer(text))
+    pairs: dict[int, int] = {}
+    stack: list[tuple[str, int]] = []
+    for index, match in enumerate(matches):
+        name = match.group(2).lower()
+        if match.group(1):
+            if stack and stack[-1][0] == name:
+                pairs[stack.pop()[1]] = index
+        else:
+            stack.append((name, index))
+    out, pos = [], 0
+    closers: dict[int, str] = {}
+    for index, match in enumerate(matches):
+        if index not in pairs and index not in closers:
+            continue
+        out.append(text[pos:match.start()])
+        pos = match.end()
+        if index in closers:
+            out.append(closers[index])
+            continue
+        name, attributes = match.group(2).lower(), (match.group(3) or "").lower()
+        marks = _RICH_MARKS.get(name)
+        if name == "span":
+            marks = formats.SMALLCAPS if "small-caps" in attributes else None
+        out.append(marks[0] if marks else "")
+        closers[pairs[index]] = marks[1] if marks else ""
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def _prepare_names(value: Any) -> tuple[list[dict[str, str]], bool]:
     """(clean names, whether a trailing 'others' was dropped)."""
     names: list[dict[str, str]] = []
@@ -160,7 +206,7 @@ def prepare_item(item: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         elif key in variables:
             if isinstance(value, (list, dict)):
                 continue
-            text = _clean_text(value)
+            text = _rich_text(value) if key in _RICH_VARIABLES else _clean_text(value)
             if key == "DOI":
                 text = normalise_doi(text)
             if text:
