@@ -22,7 +22,8 @@ from evidencebib.model import Item
 from evidencebib.store import ConditionFile, References
 
 __all__ = ["References", "ConditionSummary", "conditions", "bibliography", "render",
-           "page", "import_page", "ImportResult", "load_items", "add_items", "AddResult"]
+           "page", "import_page", "ImportResult", "load_items", "add_items", "AddResult",
+           "export", "read_file", "import_items"]
 
 HOUSE_STYLE = "ig-criteria"
 
@@ -176,6 +177,68 @@ def add_items(refs: References, slug: str, items: Sequence[Item], *,
         if added or created:
             condition.save()
     return AddResult(slug, added, duplicates, created)
+
+
+def export(refs: References, slugs: Sequence[str] = (), *, to: str, **options) -> str:
+    """The named conditions (all when none) in a reference-manager format.
+
+    Each item carries its condition's slug as a keyword/tag; a reference cited by several
+    conditions (same DOI) is written once with all their slugs.
+    """
+    from evidencebib.doi import key as doi_key
+    from evidencebib.formats import registry
+    from evidencebib.formats.csl_json import add_tags, join_keywords
+
+    fmt = registry.get(to)
+    merged: list[Item] = []
+    by_doi: dict[str, Item] = {}
+    for slug in list(slugs) or refs.slugs():
+        for item in load_items(refs.load(slug)):
+            tagged = dict(item, keyword=join_keywords(add_tags(item, [slug])))
+            doi = item.get("DOI")
+            if doi and doi_key(doi) in by_doi:
+                first = by_doi[doi_key(doi)]
+                first["keyword"] = join_keywords(add_tags(first, [slug]))
+                continue
+            if doi:
+                by_doi[doi_key(doi)] = tagged
+            merged.append(tagged)
+    return fmt.write(merged, **options)
+
+
+def read_file(path: str | Path, *, fmt: str | None = None) -> list[Item]:
+    """Items from a reference-manager file; the format is detected when not given.
+
+    Raises ParseError naming the file, line and record when it cannot be read whole.
+    """
+    from evidencebib.formats import detect, registry
+
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError("file not found", file=path) from None
+    except OSError as error:
+        raise UsageError(f"cannot read file ({error.strerror})", file=path) from None
+    text = detect.decode_bytes(data, str(path))
+    name = registry.get(fmt).name if fmt else detect.detect(text, source=str(path))
+    return registry.get(name).read(text, source=str(path))
+
+
+def import_items(refs: References, slug: str, items: Sequence[Item], *,
+                 keep_keys: bool = False) -> AddResult:
+    """Add imported items to a condition (created when missing). Keys from the file are kept
+    when asked and usable; otherwise readable keys are made (`banjar2023`)."""
+    from evidencebib.model import ET_AL, LINE
+
+    cleaned = []
+    for item in items:
+        item = {k: v for k, v in item.items() if not k.startswith("_") or k == ET_AL}
+        item.pop(LINE, None)
+        if not keep_keys:
+            item.pop("id", None)
+        cleaned.append(item)
+    return add_items(refs, slug, cleaned)
 
 
 def style_names(query: str | None = None) -> Iterable[tuple[str, str]]:

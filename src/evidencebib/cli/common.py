@@ -50,3 +50,13 @@ def open_references(references_dir: Path):
     from evidencebib.store import References
 
     return References(references_dir)
+
+
+def write_stdout(text: str) -> None:
+    """Exact bytes on standard output (UTF-8, no newline translation, no extra newline)."""
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:  # pragma: no cover - a text-only stdout
+        sys.stdout.write(text)
+        return
+    stream.write(text.encode("utf-8"))
+    stream.flush()

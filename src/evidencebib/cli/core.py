@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from evidencebib.cli.common import open_references, references_option, reports_errors
+from evidencebib.cli.common import open_references, references_option, reports_errors, write_stdout
 
 FORMATS = ["markdown", "html", "text"]
 
@@ -73,9 +73,7 @@ def page_command(condition: str, generated_on: str | None, style: str, reference
 
     text = api.page(open_references(references_dir), condition,
                     generated_on=_parse_day(generated_on), style=style)
-    stream = click.get_binary_stream("stdout")
-    stream.write(text.encode("utf-8"))
-    stream.flush()
+    write_stdout(text)
 
 
 @click.command("import-page")

@@ -57,9 +57,9 @@ def _date(item: Mapping[str, Any], names: Mapping[str, str]) -> str | None:
     return None
 
 
-def write(items: Iterable[Mapping[str, Any]]) -> str:
+def write(items: Iterable[Mapping[str, Any]], *, tags: Iterable[str] | None = None) -> str:
     chunks = []
-    for key, item in bibtex.unique_keys(items):
+    for key, item in bibtex.unique_keys(bibtex.with_tags(items, tags)):
         entry_type, fields = biblatex_fields(item)
         chunks.append(bibtex.format_entry(entry_type, key, fields))
     return "\n\n".join(chunks) + ("\n" if chunks else "")

@@ -715,10 +715,20 @@ def classic_fields(entry_type: str, fields: list[tuple[str, str]]) -> tuple[str,
     return classic_type, out
 
 
-def write(items: Iterable[Mapping[str, Any]]) -> str:
+def with_tags(items: Iterable[Mapping[str, Any]], tags: Iterable[str] | None) -> list[Mapping[str, Any]]:
+    """Items whose keywords include `tags` (condition slugs, for reference-manager groups)."""
+    tags = list(tags or ())
+    if not tags:
+        return list(items)
+    from evidencebib.formats.csl_json import add_tags, join_keywords
+
+    return [dict(item, keyword=join_keywords(add_tags(item, tags))) for item in items]
+
+
+def write(items: Iterable[Mapping[str, Any]], *, tags: Iterable[str] | None = None) -> str:
     """Items as a BibTeX file that BibTeX itself and biber accept (keys made unique)."""
     chunks = []
-    for key, item in unique_keys(items):
+    for key, item in unique_keys(with_tags(items, tags)):
         entry_type, fields = item_to_fields(item)
         chunks.append(format_entry(*classic_fields(entry_type, fields)[:1], key,
                                    classic_fields(entry_type, fields)[1]))

@@ -1,0 +1,78 @@
+"""Commands that exchange references with reference managers: export, import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from evidencebib.cli.common import open_references, references_option, reports_errors, write_stdout
+
+FORMATS = ["ris", "csl-json", "bibtex", "biblatex", "endnote-xml"]
+
+
+@click.command("export")
+@click.argument("conditions", nargs=-1)
+@click.option("--to", "to", type=click.Choice(FORMATS), required=True, help="Target format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE (atomically) instead of standard output.")
+@click.option("--bom", is_flag=True, help="RIS only: start with a UTF-8 BOM (for EndNote on Windows).")
+@references_option
+@reports_errors
+def export_command(conditions: tuple[str, ...], to: str, output: Path | None, bom: bool,
+                   references_dir: Path) -> None:
+    """Export conditions (all when none is named) for Zotero, EndNote, Mendeley, JabRef, pandoc.
+
+    Each reference carries its condition's slug as a keyword, so reference managers can
+    group them.
+    """
+    from evidencebib import api
+
+    options = {"bom": True} if bom and to == "ris" else {}
+    text = api.export(open_references(references_dir), conditions, to=to, **options)
+    if output is None:
+        write_stdout(text)
+        return
+    from evidencebib.store.atomic import write_atomic
+
+    write_atomic(output, text.encode("utf-8"))
+    click.echo(f"wrote {output}", err=True)
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--into", "into", required=True, metavar="CONDITION",
+              help="Condition to add to (created when it does not exist).")
+@click.option("--from", "from_", type=click.Choice(FORMATS + ["doi-list"]),
+              help="Format of FILE (default: detected from its content).")
+@click.option("--keep-keys", is_flag=True,
+              help="Keep the file's citation keys when they are usable and unused.")
+@references_option
+@reports_errors
+def import_command(file: Path, into: str, from_: str | None, keep_keys: bool,
+                   references_dir: Path) -> None:
+    """Add the references of FILE to a condition; DOIs already there are reported, not duplicated.
+
+    Nothing is written when FILE cannot be read whole; the error names the record and line.
+    """
+    from evidencebib import api
+
+    refs = open_references(references_dir)
+    refs.path_of(into)  # validates the condition name before any work
+    if from_ == "doi-list":
+        from evidencebib.cli.network import import_doi_list
+
+        items = import_doi_list(file)
+    else:
+        items = api.read_file(file, fmt=from_)
+    result = api.import_items(refs, into, items, keep_keys=keep_keys)
+    verb = "created" if result.created else "updated"
+    click.echo(f"{verb} '{into}': {len(result.added)} added"
+               + (f", {len(result.duplicates)} already present" if result.duplicates else ""))
+    for doi, key in result.duplicates:
+        click.echo(f"  already present: {doi} (entry '{key}')")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(export_command)
+    group.add_command(import_command)

@@ -1,0 +1,278 @@
+"""Commands that ask Crossref and doi.org: add, verify, enrich, find-doi.
+
+All network access goes through `evidencebib.net.Client`; heavy imports happen inside the
+command functions so that `evidencebib --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from evidencebib.cli.common import open_references, references_option, reports_errors
+
+
+def network_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("--mailto", envvar="EVIDENCEBIB_MAILTO", metavar="ADDRESS",
+                     help="Your e-mail for Crossref's polite pool ($EVIDENCEBIB_MAILTO)."),
+        click.option("--crossref-url", envvar="EVIDENCEBIB_CROSSREF_URL", metavar="URL",
+                     help="Crossref REST API base URL (default https://api.crossref.org)."),
+        click.option("--doi-url", envvar="EVIDENCEBIB_DOI_URL", metavar="URL",
+                     help="doi.org base URL (default https://doi.org)."),
+        click.option("--cache-dir", envvar="EVIDENCEBIB_CACHE_DIR",
+                     type=click.Path(file_okay=False, path_type=Path),
+                     help="Cache directory (default $XDG_CACHE_HOME/evidencebib)."),
+        click.option("--offline", is_flag=True,
+                     help="Answer from the cache only; report what could not be checked."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _client(mailto, crossref_url, doi_url, cache_dir, offline):
+    from evidencebib.net.client import Client
+
+    return Client.from_options(mailto=mailto, crossref_url=crossref_url, doi_url=doi_url,
+                               cache_dir=cache_dir, offline=offline)
+
+
+def _warn(client) -> None:
+    for warning in client.warnings:
+        click.echo(f"evidencebib: warning: {warning}", err=True)
+
+
+def resolve(client, doi: str) -> tuple[dict | None, str]:
+    """(item, source) for a DOI: Crossref first, then doi.org content negotiation."""
+    from evidencebib.formats import crossref as cr
+
+    message = client.work(doi)
+    if message is not None:
+        return cr.work_to_item(message), "Crossref"
+    agency = client.registration_agency(doi)
+    if agency is None:
+        return None, "not registered"
+    csl = client.csl(doi)
+    if csl is None:
+        return None, f"registered with {agency}, no metadata"
+    item = cr.csl_to_item(csl)
+    item.setdefault("DOI", doi)
+    return item, agency
+
+
+# -- add --------------------------------------------------------------------------------
+
+@click.command("add")
+@click.argument("condition")
+@click.argument("dois", nargs=-1, required=True)
+@network_options
+@references_option
+@reports_errors
+def add_command(condition, dois, mailto, crossref_url, doi_url, cache_dir, offline,
+                references_dir):
+    """Resolve DOIs and append them to CONDITION's bibliography (nothing written on error)."""
+    from evidencebib import doi as doimod
+    from evidencebib.errors import NetworkError, UsageError
+
+    refs = open_references(references_dir)
+    names = []
+    for raw in dois:
+        name = doimod.normalize(raw)
+        if not doimod.is_valid(name):
+            raise UsageError(f"not a DOI: {raw!r}")
+        names.append(name)
+    with _client(mailto, crossref_url, doi_url, cache_dir, offline) as client:
+        with refs.lock(condition):
+            cond = refs.load(condition)
+            pending: list[tuple[str, dict]] = []
+            seen: set[str] = set()
+            for name in names:
+                existing = cond.bib.find_doi(name)
+                if existing or doimod.key(name) in seen:
+                    click.echo(f"{name}: already in {condition} as "
+                               f"{existing or 'an earlier argument'}; skipped")
+                    continue
+                seen.add(doimod.key(name))
+                try:
+                    item, source = resolve(client, name)
+                except doimod.InvalidDOI as error:
+                    raise UsageError(str(error)) from None
+                if item is None:
+                    raise NetworkError(f"{name}: {source}; nothing was added")
+                item["DOI"] = name           # keep the spelling the user gave
+                pending.append((name, item))
+            for name, item in pending:
+                key = cond.bib.add_item(item)
+                click.echo(f"added {key} ({name})")
+            if pending:
+                cond.save()
+        _warn(client)
+
+
+# -- verify -------------------------------------------------------------------------------
+
+@click.command("verify")
+@click.argument("conditions", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]),
+              default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to FILE instead of standard output.")
+@click.option("--strict", is_flag=True,
+              help="Also fail (exit 1) on 'corrected' and 'no-doi' entries.")
+@network_options
+@references_option
+@reports_errors
+def verify_command(conditions, fmt, output, strict, mailto, crossref_url, doi_url, cache_dir,
+                   offline, references_dir):
+    """Check every entry's DOI: ok, mismatch, not-found, invalid, retracted, withdrawn,
+    expression-of-concern, corrected, no-doi, unreachable.
+
+    Exit status: 0 when nothing needs attention, 1 when some entry does, 2 on usage errors.
+    """
+    from evidencebib.verify import FORMATTERS, Entry, Verifier
+
+    refs = open_references(references_dir)
+    slugs = list(conditions) or refs.slugs()
+    entries = []
+    for slug in slugs:
+        cond = refs.load(slug)
+        for item in cond.bib.items():
+            entries.append(Entry(slug, item))
+    with _client(mailto, crossref_url, doi_url, cache_dir, offline) as client:
+        verifier = Verifier(client)
+        if sys.stderr.isatty() and entries:
+            from rich.progress import Progress
+
+            with Progress(transient=True) as progress:
+                task = progress.add_task("verifying", total=len(entries))
+                results = verifier.verify(entries, lambda _r: progress.advance(task))
+        else:
+            results = verifier.verify(entries)
+        _warn(client)
+    text = FORMATTERS[fmt](results)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    offline_misses = [r for r in results if r.status == "unreachable" and "offline" in r.details]
+    if offline_misses:
+        click.echo(f"evidencebib: offline: {len(offline_misses)} DOI(s) not in the cache: " +
+                   ", ".join(r.doi or r.key for r in offline_misses[:20]) +
+                   (" …" if len(offline_misses) > 20 else ""), err=True)
+    sys.exit(1 if any(r.is_problem(strict) for r in results) else 0)
+
+
+# -- enrich -------------------------------------------------------------------------------
+
+@click.command("enrich")
+@click.argument("condition")
+@click.option("--apply", "do_apply", is_flag=True,
+              help="Write the additions (conflicts are never written).")
+@network_options
+@references_option
+@reports_errors
+def enrich_command(condition, do_apply, mailto, crossref_url, doi_url, cache_dir, offline,
+                   references_dir):
+    """Show what Crossref would add (full author lists, issue, pages, ISSN …)."""
+    from evidencebib import doi as doimod
+    from evidencebib.enrich import CONFLICT, apply, propose, render
+    from evidencebib.errors import NetworkError
+    from evidencebib.verify import compare
+
+    refs = open_references(references_dir)
+    with _client(mailto, crossref_url, doi_url, cache_dir, offline) as client:
+        cond = refs.load(condition)
+        items = [i for i in cond.bib.items()
+                 if i.get("DOI") and doimod.is_valid(doimod.normalize(str(i["DOI"])))]
+        client.prefetch_works([str(i["DOI"]) for i in items])
+        proposals: dict[str, list] = {}
+        for item in items:
+            try:
+                remote, _source = resolve(client, doimod.normalize(str(item["DOI"])))
+            except (NetworkError, doimod.InvalidDOI) as error:
+                click.echo(f"@{item['id']}: not checked ({error})", err=True)
+                continue
+            if remote is None:
+                continue
+            if len(compare(item, remote)) >= 2:
+                click.echo(f"@{item['id']}: the DOI resolves to a different work; "
+                           f"run `evidencebib verify`", err=True)
+                continue
+            changes = propose(item, remote)
+            if changes:
+                proposals[item["id"]] = changes
+                click.echo(render(item["id"], changes), nl=False)
+        _warn(client)
+    applicable = {k: c for k, c in proposals.items() if any(x.kind != CONFLICT for x in c)}
+    if not proposals:
+        click.echo("nothing to add")
+        return
+    if not do_apply:
+        click.echo(f"{len(applicable)} entr{'y' if len(applicable) == 1 else 'ies'} would "
+                   f"change; run again with --apply to write")
+        return
+    with refs.lock(condition):
+        cond = refs.load(condition)
+        for key, changes in applicable.items():
+            cond.bib.update_item(key, apply(cond.bib.item(key), changes))
+        cond.save()
+    click.echo(f"updated {len(applicable)} entr{'y' if len(applicable) == 1 else 'ies'} in "
+               f"{refs.path_of(condition)}")
+
+
+# -- find-doi -------------------------------------------------------------------------------
+
+@click.command("find-doi")
+@click.argument("condition")
+@click.option("--apply", "do_apply", is_flag=True, help="Write the DOIs that were accepted.")
+@network_options
+@references_option
+@reports_errors
+def find_doi_command(condition, do_apply, mailto, crossref_url, doi_url, cache_dir, offline,
+                     references_dir):
+    """Search Crossref for entries without a DOI; propose only unambiguous matches."""
+    from evidencebib.errors import NetworkError
+    from evidencebib.find_doi import find
+
+    refs = open_references(references_dir)
+    accepted: dict[str, str] = {}
+    with _client(mailto, crossref_url, doi_url, cache_dir, offline) as client:
+        cond = refs.load(condition)
+        for item in cond.bib.items():
+            if item.get("DOI"):
+                continue
+            try:
+                decision = find(client, item)
+            except NetworkError as error:
+                click.echo(f"@{item['id']}: not searched ({error})", err=True)
+                continue
+            if decision.doi:
+                accepted[item["id"]] = decision.doi
+                click.echo(f"@{item['id']}: {decision.doi} ({decision.reason})")
+            else:
+                click.echo(f"@{item['id']}: no DOI proposed ({decision.reason})")
+                for c in decision.candidates[:5]:
+                    click.echo(f"    {c.doi}  score {c.score:g}  {c.year or '?'}  "
+                               f"{c.first_author}  {c.title[:70]}")
+        _warn(client)
+    if accepted and do_apply:
+        with refs.lock(condition):
+            cond = refs.load(condition)
+            for key, doi in accepted.items():
+                item = cond.bib.item(key)
+                if not item.get("DOI"):
+                    item["DOI"] = doi
+                    cond.bib.update_item(key, item)
+            cond.save()
+        click.echo(f"wrote {len(accepted)} DOI(s) to {refs.path_of(condition)}")
+    elif accepted:
+        click.echo(f"{len(accepted)} DOI(s) found; run again with --apply to write them")
+
+
+def register(group: click.Group) -> None:
+    for command in (add_command, verify_command, enrich_command, find_doi_command):
+        group.add_command(command)

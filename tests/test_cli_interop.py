@@ -1,0 +1,106 @@
+"""export / import on the command line: formats round-trip, duplicates are reported, bad files
+change nothing."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import tree_digest
+from evidencebib.cli import main
+from evidencebib.store import References
+
+FORMATS = ["ris", "csl-json", "bibtex", "biblatex", "endnote-xml"]
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_exported_conditions_import_back_with_the_same_references(fmt, references, tmp_path):
+    out = tmp_path / f"export.{fmt}"
+    assert invoke("export", "--to", fmt, "-o", str(out), "--references", str(references)).exit_code == 0
+    result = invoke("import", str(out), "--into", "copy", "--references", str(references))
+    assert result.exit_code == 0, result.output
+    assert "5 added" in result.output
+    refs = References(references)
+    original = {i["DOI"]: i for i in refs.load("recurrent-miscarriage").bib.items()}
+    copied = {i["DOI"]: i for i in refs.load("copy").bib.items()}
+    assert copied.keys() == original.keys()
+    for doi, item in original.items():
+        for field in ("title", "container-title", "volume", "issue", "page", "issued"):
+            assert copied[doi].get(field) == item.get(field), (fmt, doi, field)
+        families = [a["family"] for a in item["author"]]
+        assert [a["family"] for a in copied[doi]["author"]] == families
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_exported_reference_carries_the_condition_slug(fmt, references):
+    result = invoke("export", "recurrent-miscarriage", "--to", fmt, "--references", str(references))
+    assert result.exit_code == 0
+    assert result.output.count("recurrent-miscarriage") >= 5
+
+
+def test_importing_dois_already_present_reports_them_and_adds_nothing(references, tmp_path):
+    out = tmp_path / "x.ris"
+    invoke("export", "--to", "ris", "-o", str(out), "--references", str(references))
+    before = tree_digest(references)
+    result = invoke("import", str(out), "--into", "recurrent-miscarriage", "--references", str(references))
+    assert result.exit_code == 0
+    assert "0 added, 5 already present" in result.output
+    assert tree_digest(references) == before
+
+
+def test_format_is_detected_from_content_whatever_the_file_name(references, tmp_path):
+    out = tmp_path / "export.txt"
+    invoke("export", "--to", "csl-json", "-o", str(out), "--references", str(references))
+    result = invoke("import", str(out), "--into", "detected", "--references", str(references))
+    assert result.exit_code == 0 and "5 added" in result.output
+
+
+def test_a_truncated_ris_file_writes_nothing_and_names_the_line(references, tmp_path):
+    bad = tmp_path / "bad.ris"
+    bad.write_text("TY  - JOUR\r\nTI  - One\r\nER  - \r\n\r\nTY  - JOUR\r\nTI  - Cut off\r\n",
+                   encoding="utf-8")
+    before = tree_digest(references)
+    result = CliRunner().invoke(main, ["import", str(bad), "--into", "new-one",
+                                       "--references", str(references)])
+    assert result.exit_code == 2
+    assert "bad.ris" in result.output and "line 5" in result.output
+    assert tree_digest(references) == before
+    assert not (references / "new-one.bib").exists()
+
+
+def test_a_csl_json_file_that_is_not_a_list_is_refused(references, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"id": "x", "type": "book"}', encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", str(bad), "--into", "x", "--references", str(references)])
+    assert result.exit_code == 2 and "bad.json" in result.output
+    assert not (references / "x.bib").exists()
+
+
+def test_unbalanced_braces_in_an_imported_bibtex_file_are_refused(references, tmp_path):
+    bad = tmp_path / "bad.bib"
+    bad.write_text("@article{a, title = {ok}}\n\n@article{b,\n  title = {open\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", str(bad), "--into", "x", "--references", str(references)])
+    assert result.exit_code == 2 and "line 3" in result.output and "'b'" in result.output
+    assert not (references / "x.bib").exists()
+
+
+def test_a_latin1_file_is_read_with_a_warning_not_garbled(references, tmp_path):
+    ris = "TY  - JOUR\r\nAU  - M\xfcller, J.\r\nTI  - Caf\xe9 trial\r\nPY  - 2001\r\nER  - \r\n"
+    path = tmp_path / "latin1.ris"
+    path.write_bytes(ris.encode("latin-1"))
+    result = invoke("import", str(path), "--into", "latin", "--references", str(references))
+    assert result.exit_code == 0
+    [item] = References(references).load("latin").bib.items()
+    assert item["author"][0]["family"] == "Müller" and item["title"] == "Café trial"
+
+
+def test_imported_entries_get_readable_keys(references, tmp_path):
+    out = tmp_path / "x.ris"
+    invoke("export", "--to", "ris", "-o", str(out), "--references", str(references))
+    invoke("import", str(out), "--into", "copy", "--references", str(references))
+    assert References(references).load("copy").bib.keys() == [
+        "banjar2023", "empson2005", "wang2016", "wong2014", "yamada2022"]
