@@ -23,7 +23,7 @@ from evidencebib.store import ConditionFile, References
 
 __all__ = ["References", "ConditionSummary", "conditions", "bibliography", "render",
            "page", "import_page", "ImportResult", "load_items", "add_items", "AddResult",
-           "export", "read_file", "import_items"]
+           "export", "read_file", "import_items", "add_dois"]
 
 HOUSE_STYLE = "ig-criteria"
 
@@ -177,6 +177,28 @@ def add_items(refs: References, slug: str, items: Sequence[Item], *,
         if added or created:
             condition.save()
     return AddResult(slug, added, duplicates, created)
+
+
+def add_dois(refs: References, slug: str, dois: Sequence[str], client) -> AddResult:
+    """Resolve DOIs through `client` and append them to a condition; DOIs already present
+    are reported, not fetched; nothing is written unless every new DOI resolved."""
+    from evidencebib import lookup
+    from evidencebib.doi import key as doi_key
+
+    condition = refs.load(slug)
+    new: list[str] = []
+    duplicates: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for name in dois:
+        existing = condition.bib.find_doi(name)
+        if existing or doi_key(name) in seen:
+            duplicates.append((name, existing or "an earlier argument"))
+            continue
+        seen.add(doi_key(name))
+        new.append(name)
+    result = add_items(refs, slug, lookup.resolve_all(client, new), create=False)
+    result.duplicates[:0] = duplicates
+    return result
 
 
 def export(refs: References, slugs: Sequence[str] = (), *, to: str, **options) -> str:

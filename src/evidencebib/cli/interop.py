@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from evidencebib.cli.common import open_references, references_option, reports_errors, write_stdout
+from evidencebib.cli.network import network_options
 
 FORMATS = ["ris", "csl-json", "bibtex", "biblatex", "endnote-xml"]
 
@@ -47,10 +48,11 @@ def export_command(conditions: tuple[str, ...], to: str, output: Path | None, bo
               help="Format of FILE (default: detected from its content).")
 @click.option("--keep-keys", is_flag=True,
               help="Keep the file's citation keys when they are usable and unused.")
+@network_options
 @references_option
 @reports_errors
-def import_command(file: Path, into: str, from_: str | None, keep_keys: bool,
-                   references_dir: Path) -> None:
+def import_command(file: Path, into: str, from_: str | None, keep_keys: bool, mailto, crossref_url,
+                   doi_url, cache_dir, offline, references_dir: Path) -> None:
     """Add the references of FILE to a condition; DOIs already there are reported, not duplicated.
 
     Nothing is written when FILE cannot be read whole; the error names the record and line.
@@ -62,7 +64,8 @@ def import_command(file: Path, into: str, from_: str | None, keep_keys: bool,
     if from_ == "doi-list":
         from evidencebib.cli.network import import_doi_list
 
-        items = import_doi_list(file)
+        items = import_doi_list(file, mailto=mailto, crossref_url=crossref_url, doi_url=doi_url,
+                                cache_dir=cache_dir, offline=offline)
     else:
         items = api.read_file(file, fmt=from_)
     result = api.import_items(refs, into, items, keep_keys=keep_keys)

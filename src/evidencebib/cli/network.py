@@ -46,24 +46,6 @@ def _warn(client) -> None:
         click.echo(f"evidencebib: warning: {warning}", err=True)
 
 
-def resolve(client, doi: str) -> tuple[dict | None, str]:
-    """(item, source) for a DOI: Crossref first, then doi.org content negotiation."""
-    from evidencebib.formats import crossref as cr
-
-    message = client.work(doi)
-    if message is not None:
-        return cr.work_to_item(message), "Crossref"
-    agency = client.registration_agency(doi)
-    if agency is None:
-        return None, "not registered"
-    csl = client.csl(doi)
-    if csl is None:
-        return None, f"registered with {agency}, no metadata"
-    item = cr.csl_to_item(csl)
-    item.setdefault("DOI", doi)
-    return item, agency
-
-
 # -- add --------------------------------------------------------------------------------
 
 @click.command("add")
@@ -75,42 +57,30 @@ def resolve(client, doi: str) -> tuple[dict | None, str]:
 def add_command(condition, dois, mailto, crossref_url, doi_url, cache_dir, offline,
                 references_dir):
     """Resolve DOIs and append them to CONDITION's bibliography (nothing written on error)."""
-    from evidencebib import doi as doimod
-    from evidencebib.errors import NetworkError, UsageError
+    from evidencebib import api, lookup
 
     refs = open_references(references_dir)
-    names = []
-    for raw in dois:
-        name = doimod.normalize(raw)
-        if not doimod.is_valid(name):
-            raise UsageError(f"not a DOI: {raw!r}")
-        names.append(name)
+    names = lookup.parse_dois(dois)
+    refs.load(condition)  # the condition must exist
     with _client(mailto, crossref_url, doi_url, cache_dir, offline) as client:
-        with refs.lock(condition):
-            cond = refs.load(condition)
-            pending: list[tuple[str, dict]] = []
-            seen: set[str] = set()
-            for name in names:
-                existing = cond.bib.find_doi(name)
-                if existing or doimod.key(name) in seen:
-                    click.echo(f"{name}: already in {condition} as "
-                               f"{existing or 'an earlier argument'}; skipped")
-                    continue
-                seen.add(doimod.key(name))
-                try:
-                    item, source = resolve(client, name)
-                except doimod.InvalidDOI as error:
-                    raise UsageError(str(error)) from None
-                if item is None:
-                    raise NetworkError(f"{name}: {source}; nothing was added")
-                item["DOI"] = name           # keep the spelling the user gave
-                pending.append((name, item))
-            for name, item in pending:
-                key = cond.bib.add_item(item)
-                click.echo(f"added {key} ({name})")
-            if pending:
-                cond.save()
+        result = api.add_dois(refs, condition, names, client)
         _warn(client)
+    for doi, key in result.duplicates:
+        click.echo(f"{doi}: already in {condition} as {key}; skipped")
+    for key in result.added:
+        click.echo(f"added {key}")
+
+
+def import_doi_list(path: Path, *, mailto=None, crossref_url=None, doi_url=None,
+                    cache_dir=None, offline=False) -> list[dict]:
+    """Items for the DOIs listed in a text file (used by `import --from doi-list`)."""
+    from evidencebib import lookup
+
+    names = lookup.read_doi_list(path)
+    with _client(mailto, crossref_url, doi_url, cache_dir, offline) as client:
+        items = lookup.resolve_all(client, names)
+        _warn(client)
+    return items
 
 
 # -- verify -------------------------------------------------------------------------------
@@ -179,6 +149,7 @@ def enrich_command(condition, do_apply, mailto, crossref_url, doi_url, cache_dir
                    references_dir):
     """Show what Crossref would add (full author lists, issue, pages, ISSN …)."""
     from evidencebib import doi as doimod
+    from evidencebib import lookup
     from evidencebib.enrich import CONFLICT, apply, propose, render
     from evidencebib.errors import NetworkError
     from evidencebib.verify import compare
@@ -192,7 +163,7 @@ def enrich_command(condition, do_apply, mailto, crossref_url, doi_url, cache_dir
         proposals: dict[str, list] = {}
         for item in items:
             try:
-                remote, _source = resolve(client, doimod.normalize(str(item["DOI"])))
+                remote, _source = lookup.resolve(client, doimod.normalize(str(item["DOI"])))
             except (NetworkError, doimod.InvalidDOI) as error:
                 click.echo(f"@{item['id']}: not checked ({error})", err=True)
                 continue

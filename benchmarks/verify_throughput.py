@@ -1,0 +1,99 @@
+"""Throughput of `verify` against the loopback Crossref emulator enforcing its limits.
+
+    python benchmarks/verify_throughput.py [--dois 1000] [--rate 50] [--concurrency 5]
+                                           [--array-rate 5] [--mode both|batch|single]
+
+The emulator advertises `rate`/1s and `concurrency` for single-record requests (and
+`array-rate` for list queries) and answers 429 when they are exceeded. For each mode it
+verifies N Crossref DOIs with a fresh cache, then again with the same cache, and prints
+wall time, the floor N/rate, their ratio, Crossref request count, 429 count and peak memory.
+Pass criteria: ratio ≤ 1.15, zero 429s, ≤ 1 Crossref request per DOI, 0 requests on the
+cached run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "src"))
+
+from crossref_emulator import CrossrefEmulator, make_work  # noqa: E402
+from evidencebib.formats.crossref import work_to_item  # noqa: E402
+from evidencebib.net.client import Client  # noqa: E402
+from evidencebib.verify import Entry, Verifier  # noqa: E402
+
+
+def run(emu: CrossrefEmulator, entries: list[Entry], cache: Path, batch: bool) -> dict:
+    emu.reset_counters()
+    client = Client(crossref_url=emu.crossref_url, doi_url=emu.doi_url,
+                    mailto="bench@example.org", cache_dir=cache, batch=batch,
+                    timeout=(2, 10), backoff=0.2)
+    tracemalloc.start()
+    started = time.perf_counter()
+    results = Verifier(client).verify(entries)
+    wall = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    client.close()
+    statuses = {}
+    for r in results:
+        statuses[r.status] = statuses.get(r.status, 0) + 1
+    return {"wall": wall, "requests": emu.crossref_requests, "single": emu.single.requests,
+            "array": emu.array.requests, "429": emu.rejected, "peak_mb": peak / 1e6,
+            "statuses": statuses, "max_in_flight": emu.single.max_in_flight,
+            "max_window": emu.single.max_window}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dois", type=int, default=1000)
+    parser.add_argument("--rate", type=float, default=50)
+    parser.add_argument("--concurrency", type=int, default=5)
+    parser.add_argument("--array-rate", type=float, default=5)
+    parser.add_argument("--latency", type=float, default=0.02, help="server think time (s)")
+    parser.add_argument("--mode", choices=["both", "batch", "single"], default="both")
+    args = parser.parse_args()
+
+    dois = [f"10.5555/bench.{i:05d}" for i in range(args.dois)]
+    works = [make_work(d, title=f"Randomised trial number {i} of heparin in pregnancy",
+                       family=f"Author{i}", year=2000 + i % 25) for i, d in enumerate(dois)]
+    entries = [Entry("bench", work_to_item(w, key=f"k{i}")) for i, w in enumerate(works)]
+    floor = args.dois / args.rate
+    failed = False
+    modes = ["batch", "single"] if args.mode == "both" else [args.mode]
+    with CrossrefEmulator(rate=args.rate, concurrency=args.concurrency,
+                          array_rate=args.array_rate, latency=args.latency) as emu:
+        emu.add_works(works)
+        for mode in modes:
+            with tempfile.TemporaryDirectory() as tmp:
+                first = run(emu, entries, Path(tmp), batch=(mode == "batch"))
+                second = run(emu, entries, Path(tmp), batch=(mode == "batch"))
+            ratio = first["wall"] / floor
+            print(f"[{mode}] {args.dois} DOIs, advertised {args.rate:g}/s, concurrency "
+                  f"{args.concurrency}, list queries {args.array_rate:g}/s")
+            print(f"  first run : wall {first['wall']:.2f} s, floor {floor:.2f} s, ratio "
+                  f"{ratio:.3f}, Crossref requests {first['requests']} (single "
+                  f"{first['single']}, list {first['array']}), 429s {first['429']}, "
+                  f"peak in flight {first['max_in_flight']}, max/window "
+                  f"{first['max_window']}, peak traced memory {first['peak_mb']:.1f} MB, "
+                  f"statuses {first['statuses']}")
+            print(f"  cached run: wall {second['wall']:.2f} s, requests {second['requests']}, "
+                  f"statuses {second['statuses']}")
+            ok = (ratio <= 1.15 and first["429"] == 0 and first["requests"] <= args.dois
+                  and second["requests"] == 0 and first["statuses"] == {"ok": args.dois})
+            print(f"  {'PASS' if ok else 'FAIL'}")
+            failed |= not ok
+    print(f"max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MB")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

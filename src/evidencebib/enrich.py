@@ -1,0 +1,147 @@
+"""What Crossref would add to or correct in an entry, as a reviewable list of changes.
+
+Rules (an editor's hand-set values are never overwritten silently):
+
+* `add`: a field the entry lacks and the record has (issue, pages, volume, ISSN, short
+  journal title, year, journal, title, authors when the entry has none).
+* `complete`: an author list truncated at the source (`and others` / `_et_al`) replaced
+  by the record's full list — only when the names we have are the record's first names.
+* `conflict`: the entry and the record disagree on a value the entry already has; shown,
+  never applied.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from evidencebib.model import ET_AL, Item, issued_year
+from evidencebib.verify import family_similar, journal_similar, norm_text, title_similar
+
+ADD, COMPLETE, CONFLICT = "add", "complete", "conflict"
+SIMPLE_FIELDS = ("volume", "issue", "page", "ISSN", "container-title", "container-title-short",
+                 "title", "number", "publisher", "ISBN")
+
+
+@dataclass
+class Change:
+    field: str
+    kind: str            # add | complete | conflict
+    old: Any
+    new: Any
+
+    def describe(self) -> str:
+        if self.kind == ADD:
+            return f"+ {self.field}: {_show(self.new)}"
+        if self.kind == COMPLETE:
+            return (f"~ {self.field}: {_show(self.old)} + et al. → {_show(self.new)}")
+        return f"! {self.field}: ours {_show(self.old)}, Crossref {_show(self.new)} (kept ours)"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        names = []
+        for n in value:
+            if isinstance(n, dict):
+                names.append(n.get("literal") or " ".join(
+                    p for p in (n.get("given"), n.get("non-dropping-particle"), n.get("family"))
+                    if p))
+        return "; ".join(names) if names else str(value)
+    if isinstance(value, dict) and "date-parts" in value:
+        return "-".join(str(p) for p in (value["date-parts"] or [[]])[0])
+    return repr(value)
+
+
+def _norm_page(value: str) -> str:
+    value = re.sub(r"\s*[-–—]+\s*", "-", str(value).strip())
+    match = re.fullmatch(r"(\D*)(\d+)-(\D*)(\d+)", value)
+    if match and len(match.group(4)) < len(match.group(2)):       # 720-36 → 720-736
+        start = match.group(2)
+        end = start[: len(start) - len(match.group(4))] + match.group(4)
+        value = f"{match.group(1)}{start}-{match.group(3)}{end}"
+    return value.lower()
+
+
+def _same(field: str, ours: Any, theirs: Any, remote: Item) -> bool:
+    if field == "title":
+        return title_similar(str(ours), str(theirs))
+    if field in ("container-title", "container-title-short"):
+        return journal_similar(str(ours), str(theirs), remote.get("container-title-short", ""))
+    if field == "page":
+        return _norm_page(ours) == _norm_page(theirs)
+    if field == "ISSN":
+        ours_set = set(re.findall(r"\d{4}-?\d{3}[\dXx]", str(ours)))
+        theirs_set = set(re.findall(r"\d{4}-?\d{3}[\dXx]", str(theirs)))
+        norm = lambda s: {x.replace("-", "").upper() for x in s}  # noqa: E731
+        return bool(norm(ours_set) & norm(theirs_set)) or not theirs_set
+    return norm_text(ours) == norm_text(theirs)
+
+
+def propose(local: Item, remote: Item) -> list[Change]:
+    changes: list[Change] = []
+    # authors
+    ours = local.get("author") or []
+    theirs = remote.get("author") or []
+    truncated = "author" in (local.get(ET_AL) or ())
+    if theirs:
+        if not ours:
+            changes.append(Change("author", ADD, None, theirs))
+        elif truncated and len(theirs) > len(ours):
+            prefix_ok = all(family_similar(_fam(a), _fam(b)) for a, b in zip(ours, theirs))
+            if prefix_ok:
+                changes.append(Change("author", COMPLETE, ours, theirs))
+            else:
+                changes.append(Change("author", CONFLICT, ours, theirs))
+        elif ours and not family_similar(_fam(ours[0]), _fam(theirs[0])):
+            changes.append(Change("author", CONFLICT, ours, theirs))
+    # date
+    if remote.get("issued"):
+        if not local.get("issued"):
+            changes.append(Change("issued", ADD, None, remote["issued"]))
+        else:
+            a, b = issued_year(local), issued_year(remote)
+            if a and b and abs(a - b) > 1:
+                changes.append(Change("issued", CONFLICT, local["issued"], remote["issued"]))
+    for name in SIMPLE_FIELDS:
+        theirs_value = remote.get(name)
+        if theirs_value in (None, ""):
+            continue
+        ours_value = local.get(name)
+        if ours_value in (None, ""):
+            if name == "number" and local.get("page"):
+                continue            # article number already given as the page
+            if name == "container-title-short" and not local.get("container-title"):
+                continue
+            changes.append(Change(name, ADD, None, theirs_value))
+        elif not _same(name, ours_value, theirs_value, remote):
+            changes.append(Change(name, CONFLICT, ours_value, theirs_value))
+    return changes
+
+
+def _fam(name: Any) -> str:
+    if not isinstance(name, dict):
+        return ""
+    return name.get("literal") or name.get("family") or ""
+
+
+def apply(local: Item, changes: list[Change]) -> Item:
+    """A copy of `local` with the `add` and `complete` changes applied (never conflicts)."""
+    item = dict(local)
+    for change in changes:
+        if change.kind == CONFLICT:
+            continue
+        item[change.field] = change.new
+        if change.kind == COMPLETE:
+            remaining = [v for v in item.get(ET_AL) or () if v != change.field]
+            if remaining:
+                item[ET_AL] = remaining
+            else:
+                item.pop(ET_AL, None)
+    return item
+
+
+def render(key: str, changes: list[Change]) -> str:
+    if not changes:
+        return ""
+    return "\n".join([f"@{key}"] + ["  " + c.describe() for c in changes]) + "\n"

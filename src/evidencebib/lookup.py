@@ -1,0 +1,79 @@
+"""Turn DOIs into items through a client: Crossref first, then doi.org content negotiation.
+
+This module holds no network code of its own; it asks the `net.Client` it is given, so
+commands and the Python API share one way of resolving a DOI.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from evidencebib import doi as doi_names
+from evidencebib.errors import NetworkError, ParseError, UsageError
+from evidencebib.model import Item
+
+
+def resolve(client, doi: str) -> tuple[Item | None, str]:
+    """(item, source) for a DOI; item is None when no agency knows it (source says why)."""
+    from evidencebib.formats import crossref
+
+    message = client.work(doi)
+    if message is not None:
+        return crossref.work_to_item(message), "Crossref"
+    agency = client.registration_agency(doi)
+    if agency is None:
+        return None, "not registered"
+    csl = client.csl(doi)
+    if csl is None:
+        return None, f"registered with {agency}, no metadata"
+    item = crossref.csl_to_item(csl)
+    item.setdefault("DOI", doi)
+    return item, agency
+
+
+def parse_dois(texts: Iterable[str]) -> list[str]:
+    """Validated DOIs in the spelling given (prefixes and URL encoding removed)."""
+    names = []
+    for raw in texts:
+        name = doi_names.normalize(raw)
+        if not doi_names.is_valid(name):
+            raise UsageError(f"not a DOI: {raw!r}")
+        names.append(name)
+    return names
+
+
+def read_doi_list(path: str | Path) -> list[str]:
+    """DOIs from a text file, one per line (blank lines and `#` comments ignored)."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except FileNotFoundError:
+        raise UsageError("file not found", file=path) from None
+    except UnicodeDecodeError:
+        raise ParseError("not UTF-8 text", file=path) from None
+    names = []
+    for number, line in enumerate(lines, start=1):
+        text = line.split("#", 1)[0].strip() if not line.lstrip().startswith("10.") else line.strip()
+        if not text:
+            continue
+        name = doi_names.normalize(text)
+        if not doi_names.is_valid(name):
+            raise ParseError(f"not a DOI: {text!r}", file=path, line=number)
+        names.append(name)
+    return names
+
+
+def resolve_all(client, dois: Iterable[str]) -> list[Item]:
+    """Items for every DOI, in order; NetworkError naming the first one that cannot be had
+    (so that callers write nothing unless all were resolved)."""
+    dois = list(dois)
+    client.prefetch_works(dois)
+    items = []
+    for name in dois:
+        item, source = resolve(client, name)
+        if item is None:
+            raise NetworkError(f"{name}: {source}; nothing was added")
+        item["DOI"] = name  # keep the spelling the user gave
+        items.append(item)
+    return items
