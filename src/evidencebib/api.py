@@ -23,7 +23,7 @@ from evidencebib.store import ConditionFile, References
 
 __all__ = ["References", "ConditionSummary", "conditions", "bibliography", "render",
            "page", "import_page", "ImportResult", "load_items", "add_items", "AddResult",
-           "export", "read_file", "import_items", "add_dois"]
+           "export", "read_file", "import_items", "add_dois", "cite"]
 
 HOUSE_STYLE = "ig-criteria"
 
@@ -74,6 +74,10 @@ def render(refs: References, slugs: Sequence[str] = (), *, style: str | Path = H
         sections.append(_section(condition.meta.title, slug, entries, fmt))
     if fmt == "html":
         return "\n".join(sections) + "\n"
+    if fmt == "rtf":
+        from evidencebib.render.formats import rtf_document
+
+        return rtf_document([p for section in sections for p in section.split("\n")])
     return "\n\n".join(sections) + "\n"
 
 
@@ -85,8 +89,18 @@ def _section(title: str, slug: str, entries: list[str], fmt: str) -> str:
         return (f'<section class="condition" id="{html.escape(slug)}">\n'
                 f"<h2>{html.escape(title)}</h2>\n<div class=\"csl-bib-body\">\n{body}\n</div>\n</section>")
     if fmt == "rtf":
-        return "\n".join([title] + entries)
+        from evidencebib.render.formats import escape_rtf
+
+        return "\n".join(["{\\b " + escape_rtf(title) + "}"] + entries)
     return "\n\n".join([f"{title}\n{'=' * len(title)}"] + entries)
+
+
+def cite(refs: References, slug: str, keys: Sequence[str], *, style: str | Path = HOUSE_STYLE,
+         fmt: str = "text") -> str:
+    """The in-text citation of entries of a condition, numbered as its printed bibliography."""
+    from evidencebib.render.cite import cite as render_cite
+
+    return render_cite(load_items(refs.load(slug)), keys, style, fmt)
 
 
 def page(refs: References, slug: str, *, generated_on: _dt.date | None = None,

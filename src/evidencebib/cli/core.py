@@ -9,7 +9,7 @@ import click
 
 from evidencebib.cli.common import open_references, references_option, reports_errors, write_stdout
 
-FORMATS = ["markdown", "html", "text"]
+FORMATS = ["markdown", "html", "text", "rtf"]
 
 
 def _parse_day(value: str | None) -> _dt.date | None:
@@ -59,6 +59,21 @@ def render_command(conditions: tuple[str, ...], style: str, fmt: str, references
 
     click.echo(api.render(open_references(references_dir), conditions, style=style, fmt=fmt),
                nl=False)
+
+
+@click.command("cite")
+@click.argument("condition")
+@click.argument("keys", nargs=-1, required=True)
+@click.option("--style", "-s", default="ig-criteria", show_default=True)
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@references_option
+@reports_errors
+def cite_command(condition: str, keys: tuple[str, ...], style: str, fmt: str,
+                 references_dir: Path) -> None:
+    """Print the in-text citation for entries of CONDITION, e.g. (Banjar et al 2023) or (1,2)."""
+    from evidencebib import api
+
+    click.echo(api.cite(open_references(references_dir), condition, keys, style=style, fmt=fmt))
 
 
 @click.command("page")
@@ -115,6 +130,6 @@ def styles_command(query: str | None) -> None:
 
 
 def register(group: click.Group) -> None:
-    for command in (conditions_command, render_command, page_command, import_page_command,
-                    styles_command):
+    for command in (conditions_command, render_command, cite_command, page_command,
+                    import_page_command, styles_command):
         group.add_command(command)

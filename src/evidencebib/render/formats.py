@@ -296,4 +296,67 @@ def finish_text(marked: str) -> str:
     return "".join(out)
 
 
-FINISHERS = {"markdown": finish_markdown, "html": finish_html, "text": finish_text}
+def escape_rtf(text: str) -> str:
+    """RTF text: `\\`, `{`, `}` escaped, non-ASCII as `\\uN?`, so item data stays inert."""
+    out = []
+    for char in text:
+        if char in "\\{}":
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\line ")
+        elif ord(char) < 0x20:
+            continue
+        elif ord(char) < 0x80:
+            out.append(char)
+        else:
+            for unit in char.encode("utf-16-le").hex(" ", 2).split():
+                value = int.from_bytes(bytes.fromhex(unit), "little")
+                out.append(f"\\u{value - 0x10000 if value > 0x7FFF else value}?")
+    return "".join(out)
+
+
+def finish_rtf(marked: str) -> str:
+    """An RTF fragment (one paragraph's content); `rtf_document` wraps entries for Word."""
+    groups = {
+        ITALIC[0]: "{\\i ", BOLD[0]: "{\\b ", SUP[0]: "{\\super ", SUB[0]: "{\\sub ",
+        SMALLCAPS[0]: "{\\scaps ", UNDERLINE[0]: "{\\ul ",
+    }
+    closes = {ITALIC[1], BOLD[1], SUP[1], SUB[1], SMALLCAPS[1], UNDERLINE[1]}
+    tokens = _tokens(marked)
+    out: list[str] = []
+    depth = 0
+    for index, token in enumerate(tokens):
+        if token[0] == "text":
+            out.append(escape_rtf(token[1]))
+        elif token[0] == "mark":
+            if token[1] in groups:
+                out.append(groups[token[1]])
+                depth += 1
+            elif token[1] in closes and depth:
+                out.append("}")
+                depth -= 1
+        else:
+            _, kind, value = token
+            prefix, href = _link_parts(tokens, index, kind, value)
+            if kind == "doi" and prefix:
+                out[-1] = out[-1][: len(out[-1]) - len(escape_rtf(prefix))]
+            display = prefix + value if kind == "doi" else value
+            if kind == "doi" or _is_web_url(value):
+                target = safe_url(href).replace('"', "%22")
+                out.append('{\\field{\\*\\fldinst{HYPERLINK "' + escape_rtf(target) + '"}}'
+                           "{\\fldrslt{\\ul " + escape_rtf(display) + "}}}")
+            else:
+                out.append(escape_rtf(value))
+    return "".join(out) + "}" * depth
+
+
+def rtf_document(paragraphs: list[str]) -> str:
+    """A whole RTF file (Word, LibreOffice) with one paragraph per entry or heading."""
+    body = "\n".join("{\\pard\\sa180 " + paragraph + "\\par}" for paragraph in paragraphs)
+    return ("{\\rtf1\\ansi\\ansicpg1252\\deff0\\uc1{\\fonttbl{\\f0\\froman Times New Roman;}}"
+            "\\f0\\fs24\n" + body + "\n}\n")
+
+
+FORMATS = ("markdown", "html", "text", "rtf")
+FINISHERS = {"markdown": finish_markdown, "html": finish_html, "text": finish_text,
+             "rtf": finish_rtf}
