@@ -41,9 +41,9 @@ def test_rtf_document_is_balanced_and_starts_like_rtf(references):
 
 
 def test_rtf_control_words_in_item_data_stay_text():
-    [entry] = render_bibliography([item("{\\rtf1 \\par injected} \\'e9 <i>real</i>")], "ig-criteria", "rtf")
+    [entry] = render_bibliography([item("{\\rtf1 \\par injected} \\b0 <i>real</i>")], "ig-criteria", "rtf")
     assert balanced(entry)
-    assert "\\{\\\\rtf1 \\\\par injected\\} \\\\'e9" in entry
+    assert "\\{\\\\rtf1 \\\\par injected\\} \\\\b0" in entry
     assert "{\\i real}" in entry
 
 

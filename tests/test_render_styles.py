@@ -113,7 +113,7 @@ def test_citeproc_failure_becomes_style_error_naming_the_style(tmp_path, monkeyp
 
 def test_unknown_format_is_a_usage_error():
     with pytest.raises(UsageError, match="unknown output format"):
-        render_bibliography([ITEM], "apa", "rtf")
+        render_bibliography([ITEM], "apa", "docx")
 
 
 def test_list_styles_starts_with_house_style_and_aliases():

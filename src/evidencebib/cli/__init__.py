@@ -17,21 +17,10 @@ def main() -> None:
 
 
 def _register() -> None:
-    from evidencebib.cli import core
+    from evidencebib.cli import core, interop, network, site
 
-    core.register(main)
-    try:
-        from evidencebib.cli import network
-    except ImportError:  # pragma: no cover - module is added by the Crossref work
-        network = None
-    if network is not None:
-        network.register(main)
-    try:
-        from evidencebib.cli import interop
-    except ImportError:  # pragma: no cover
-        interop = None
-    if interop is not None:
-        interop.register(main)
+    for module in (core, network, interop, site):
+        module.register(main)
 
 
 _register()

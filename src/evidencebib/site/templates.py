@@ -1,0 +1,108 @@
+"""The site's HTML, written as small Python functions over escaped strings.
+
+Every piece of user data goes through `esc` (text) or `attr` (attribute values); the only
+unescaped markup inserted is our own and the bibliography entries, which the renderer already
+escaped (`render.formats.finish_html`). The markup is polyglot HTML5/XHTML: quoted attributes,
+self-closed void elements, no named entities, so every page parses as XML too.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Iterable
+
+from evidencebib.site import report as rep
+
+SITE_NAME = "Evidence bibliographies"
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=False)
+
+
+def attr(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+_CATEGORY = re.compile(r"\bcategor(?:y|ies)\s+(\d+)\s*([a-z]?)\b", re.IGNORECASE)
+
+
+def evidence_category(level: str) -> str:
+    """'Category 2b' in the level-of-evidence text -> '2b' ('' when there is none)."""
+    match = _CATEGORY.search(level or "")
+    return (match.group(1) + match.group(2).lower()) if match else ""
+
+
+def category_sort_key(category: str) -> str:
+    """Sortable text for a category: '2b' -> '0002b'; no category sorts last."""
+    match = re.match(r"(\d+)([a-z]?)$", category)
+    if not match:
+        return "~"
+    return f"{int(match.group(1)):04d}{match.group(2)}"
+
+
+def page(*, title: str, body: str, root: str, footer: str, page_class: str,
+         description: str = "") -> str:
+    meta_description = (f'<meta name="description" content="{attr(description)}" />\n'
+                        if description else "")
+    return f"""<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml" lang="en" xml:lang="en">
+<head>
+<meta charset="utf-8" />
+<meta name="viewport" content="width=device-width, initial-scale=1" />
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'" />
+<meta name="generator" content="evidencebib" />
+{meta_description}<title>{esc(title)}</title>
+<link rel="stylesheet" href="{root}_assets/site.css" />
+<script src="{root}_assets/site.js" defer="defer"></script>
+</head>
+<body class="{page_class}">
+<a class="skip-link" href="#main">Skip to main content</a>
+<header class="site-header">
+<div class="wrap"><a class="site-name" href="{root}index.html">{esc(SITE_NAME)}</a></div>
+</header>
+<main id="main" class="wrap" tabindex="-1">
+{body}
+</main>
+<footer class="site-footer">
+<div class="wrap">{footer}</div>
+</footer>
+</body>
+</html>
+"""
+
+
+def badge(status: str, *, details: str = "", prefix: bool = True) -> str:
+    label, tone, glyph = rep.status_info(status)
+    hidden = '<span class="visually-hidden">Verification status: </span>' if prefix else ""
+    title = f' title="{attr(details)}"' if details else ""
+    return (f'<span class="badge badge-{tone}" data-status="{attr(status)}"{title}>{hidden}'
+            f'<span class="badge-glyph" aria-hidden="true">{esc(glyph)}</span>{esc(label)}</span>')
+
+
+def problem_summary(counts: dict[str, int]) -> str:
+    """'1 retracted, 2 not found' for the problem statuses in counts (report order)."""
+    parts = []
+    for status in rep.STATUS_ORDER + sorted(set(counts) - set(rep.STATUS_ORDER)):
+        if counts.get(status) and rep.is_problem(status):
+            parts.append(f"{counts[status]} {rep.status_info(status)[0].lower()}")
+    return ", ".join(parts)
+
+
+def verification_cell(counts: dict[str, int] | None, references: int) -> str:
+    if counts is None:
+        return '<span class="muted">not checked</span>'
+    problems = sum(n for s, n in counts.items() if rep.is_problem(s))
+    checked = sum(counts.values())
+    if problems == 0:
+        note = f"{checked} checked" if checked == references else f"{checked} of {references} checked"
+        return (f'<span class="badge badge-good"><span class="badge-glyph" aria-hidden="true">'
+                f'\u2713</span>No problems</span> <span class="muted small">{esc(note)}</span>')
+    word = "problem" if problems == 1 else "problems"
+    return (f'<span class="badge badge-severe"><span class="badge-glyph" aria-hidden="true">'
+            f'!</span>{problems} {word}</span> <span class="small">{esc(problem_summary(counts))}</span>')
+
+
+def join_lines(parts: Iterable[str]) -> str:
+    return "\n".join(part for part in parts if part)
