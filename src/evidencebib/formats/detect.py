@@ -1,0 +1,116 @@
+"""Which format a file is in (from its content), and bytes -> text.
+
+`detect(text)` returns one of "ris", "csl-json", "endnote-xml", "bibtex" (BibTeX and
+BibLaTeX look alike; the caller chooses) or raises ParseError naming what the text looks
+like instead: MEDLINE/PubMed .nbib and Web of Science plain text are recognised and
+rejected with a hint, as are empty files and unknown content.
+
+`decode_bytes(data, source)` decodes a file's bytes. Policy (documented recovery):
+1. a UTF-8 BOM is stripped, UTF-16 with a BOM is decoded as UTF-16;
+2. strict UTF-8;
+3. otherwise, unless `fallback=False`, cp1252 (Windows "ANSI", what EndNote/Excel write
+   on Western systems), and when cp1252 cannot decode a byte, latin-1 (which decodes
+   anything). The fallback is **reported**: a warning is logged on the
+   `evidencebib.formats.detect` logger naming the file and the encoding used, and
+   `decode_bytes_ex` returns the encoding so a caller can tell the user;
+4. bytes with NULs that are not UTF-16 are binary: ParseError. With `fallback=False` a
+   non-UTF-8 file is a ParseError naming the line and byte offset of the first bad byte.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+
+from evidencebib.errors import ParseError
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("ris", "csl-json", "endnote-xml", "bibtex")
+
+_RIS_TAG = re.compile(r"^[A-Z][A-Z0-9] {1,2}-( |$)")
+
+
+def _first_lines(text: str, count: int = 20) -> list[str]:
+    lines = []
+    for line in text.splitlines():
+        if line.strip():
+            lines.append(line.rstrip())
+            if len(lines) >= count:
+                break
+    return lines
+
+
+def detect(text: str, *, source: str = "<string>") -> str:
+    """The format of `text` (see module docstring); ParseError when it is none we read."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    stripped = text.lstrip()
+    if not stripped:
+        raise ParseError("the file is empty", file=source)
+    lines = _first_lines(text)
+    first = lines[0]
+    if re.match(r"^(PMID|OWN|STAT|DCOM)- ", first):
+        raise ParseError("MEDLINE/PubMed (.nbib) text is not RIS; export 'Citation manager' "
+                         "(RIS) from PubMed instead", file=source, line=1)
+    if re.match(r"^(FN|VR|PT) \S", first):
+        raise ParseError("Web of Science plain text is not RIS; export RIS from Web of "
+                         "Science instead", file=source, line=1)
+    if stripped[0] in "[{":
+        return "csl-json"
+    if stripped.startswith("<"):
+        head = stripped[:2000]
+        if re.search(r"<(xml|records|record)\b", head) or re.search(r"<\?xml", head) and \
+                re.search(r"<records?\b", stripped[:20000]):
+            return "endnote-xml"
+        raise ParseError("XML that is not EndNote XML (no <xml><records>)", file=source)
+    for line in lines:
+        if re.match(r"^TY {1,2}- ", line):
+            return "ris"
+        if re.match(r"^\s*\d+\.\s*$", line):
+            continue  # record numbers some RIS exporters print
+        break
+    if re.search(r"^\s*@\s*[A-Za-z_]+\s*[{(]", text, re.MULTILINE):
+        return "bibtex"
+    if any(_RIS_TAG.match(line) for line in lines):
+        raise ParseError("tagged text without 'TY  - ' record starts: not RIS", file=source)
+    raise ParseError("unknown format (not RIS, CSL-JSON, EndNote XML or BibTeX)", file=source)
+
+
+def decode_bytes_ex(data: bytes, source: str = "<bytes>", *,
+                    fallback: bool = True) -> tuple[str, str]:
+    """(text, encoding used); see the module docstring for the policy."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+        encoding = "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as error:
+            raise ParseError(f"invalid UTF-16 ({error.reason})", file=source) from None
+    else:
+        encoding = "utf-8"
+    try:
+        return data.decode("utf-8"), encoding
+    except UnicodeDecodeError as error:
+        bad = error.start
+    if b"\x00" in data:
+        raise ParseError("binary file (NUL bytes), not a text format", file=source)
+    line = data.count(b"\n", 0, bad) + 1
+    if not fallback:
+        raise ParseError(f"not UTF-8: byte 0x{data[bad]:02x} at offset {bad}; save the file "
+                         "as UTF-8", file=source, line=line)
+    try:
+        text, used = data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        text, used = data.decode("latin-1"), "latin-1"
+    log.warning("%s: not UTF-8 (first bad byte 0x%02x on line %d); decoded as %s",
+                source, data[bad], line, used)
+    return text, used
+
+
+def decode_bytes(data: bytes, source: str = "<bytes>", *, fallback: bool = True) -> str:
+    """The text of a file's bytes: UTF-8 (BOM stripped), else a reported cp1252/latin-1
+    decode (or ParseError with `fallback=False` or for binary data)."""
+    return decode_bytes_ex(data, source, fallback=fallback)[0]

@@ -1,0 +1,540 @@
+"""EndNote XML files <-> items.
+
+Structure: `<xml><records><record>…</record></records></xml>` as EndNote writes it (and
+Zotero, JabRef, Bookends, pandoc and bibutils read it). Parsing uses lxml with a hardened
+parser (no DTD loading, no entity resolution, no network, no huge trees) and refuses any
+document with a `<!DOCTYPE` (entity tricks live there); malformed XML is a ParseError with
+the line. Text may be plain or wrapped in `<style face="…">` runs: runs are concatenated,
+`italic`/`bold`/`superscript`/`subscript`/`underline` faces become the CSL rich-text tags
+`<i>`, `<b>`, `<sup>`, `<sub>`, `<span style="text-decoration:underline;">`; the writer turns
+those tags back into style runs (plain text otherwise). Whitespace runs are collapsed
+(pretty-printed exports wrap long titles), except in `abstract` and `notes` where line
+breaks are kept.
+
+Reference types are EndNote's real numbers with their `name` attribute (17 Journal Article,
+6 Book, 28 Edited Book, 5 Book Section, 47 Conference Paper, 10 Conference Proceedings,
+27 Report, 32 Thesis, 12 Web Page, 59 Dataset, 13 Generic …). On import the `name` wins
+over the number (JabRef writes its own numbering: `<ref-type name="Book">2</ref-type>`).
+
+Field map (CSL <- -> EndNote): author <-> contributors/authors (for 28 Edited Book the
+editors are in `authors`), editor <-> secondary-authors, collection-editor <->
+tertiary-authors, translator <-> translated-authors (subsidiary-authors also read),
+title/container-title/collection-title/title-short <-> titles/{title, secondary-title,
+tertiary-title, short-title}, container-title (+ short) also as periodical/{full-title,
+abbr-1} for periodicals, container-title-short <-> alt-title, pages, volume, issue <->
+`number` for periodicals (`issue` elsewhere), number <-> custom7 ("Article Number") for
+periodicals and `number` elsewhere, edition, section, number-of-volumes <-> num-vols,
+issued <-> dates/{year, pub-dates/date} (the date element holds ISO/EDTF when year alone is
+not the whole date), publisher-place <-> pub-location, publisher, ISBN/ISSN <-> isbn (one per
+line), PMID/archive_location <-> accession-num (digits = PMID), call-number <-> call-num,
+id <-> label (the citation key), genre <-> work-type, DOI <-> electronic-resource-num, abstract,
+note <-> notes, language, URL <-> urls/related-urls/url (web-urls also read), accessed <->
+access-date, PMCID <-> custom2 (periodicals), event-title <-> custom1 and event-place <->
+custom4 (conference types), archive <-> remote-database-name, source <->
+remote-database-provider, keyword <-> keywords/keyword. Option `tags=[…]` adds keywords.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Mapping
+
+from lxml import etree
+
+from evidencebib.errors import ParseError
+from evidencebib.formats.csl_json import (
+    add_tags, format_edtf, format_name, is_doi_url, join_keywords, normalize_date, normalize_doi,
+    parse_date_text, parse_name,
+)
+from evidencebib.model import LINE, Item, citation_key
+
+# CSL type -> (EndNote number, name)
+TYPE_TO_ENDNOTE: dict[str, tuple[int, str]] = {
+    "article-journal": (17, "Journal Article"), "book": (6, "Book"),
+    "chapter": (5, "Book Section"), "paper-conference": (47, "Conference Paper"),
+    "report": (27, "Report"), "thesis": (32, "Thesis"), "webpage": (12, "Web Page"),
+    "dataset": (59, "Dataset"), "document": (13, "Generic"),
+    "article-newspaper": (23, "Newspaper Article"), "article-magazine": (19, "Magazine Article"),
+    "manuscript": (36, "Manuscript"), "patent": (25, "Patent"),
+    "software": (9, "Computer Program"), "entry-encyclopedia": (53, "Encyclopedia"),
+    "entry-dictionary": (52, "Dictionary"), "map": (20, "Map"),
+    "motion_picture": (21, "Film or Broadcast"), "legal_case": (7, "Case"), "bill": (4, "Bill"),
+    "legislation": (31, "Statute"), "graphic": (2, "Artwork"),
+    "personal_communication": (26, "Personal Communication"), "post-weblog": (56, "Blog"),
+    "standard": (58, "Standard"), "pamphlet": (24, "Pamphlet"), "hearing": (14, "Hearing"),
+    "figure": (37, "Figure"), "classic": (49, "Classical Work"), "musical_score": (61, "Music"),
+    "regulation": (50, "Legal Rule or Regulation"), "periodical": (57, "Serial"),
+}
+NAME_TO_TYPE = {name.lower(): csl for csl, (_, name) in TYPE_TO_ENDNOTE.items()} | {
+    "edited book": "book", "conference proceedings": "paper-conference",
+    "electronic article": "article-journal", "electronic book": "book",
+    "electronic book section": "chapter", "unpublished work": "manuscript",
+    "government document": "report", "audiovisual material": "motion_picture",
+    "online database": "dataset", "online multimedia": "webpage", "ancient text": "classic",
+    "chart or table": "figure", "equation": "document", "grant": "document",
+    "catalog": "book", "aggregated database": "dataset", "interview": "interview",
+    "podcast": "broadcast", "press release": "article-newspaper", "serial": "periodical",
+    # JabRef's exporter uses its own names (and numbers)
+    "conference": "paper-conference", "article": "article-journal", "misc": "document",
+    "phdthesis": "thesis", "mastersthesis": "thesis", "techreport": "report",
+    "inproceedings": "paper-conference", "incollection": "chapter", "inbook": "chapter",
+    "online": "webpage", "electronic": "webpage",
+}
+NUMBER_TO_TYPE = {number: csl for csl, (number, _) in TYPE_TO_ENDNOTE.items()} | {
+    28: "book", 10: "paper-conference", 43: "article-journal", 44: "book", 60: "chapter",
+    34: "manuscript", 46: "report", 3: "motion_picture", 45: "dataset", 48: "webpage",
+}
+PERIODICAL = {"article-journal", "article-magazine", "article-newspaper", "periodical"}
+CONFERENCE = {"paper-conference"}
+
+FACES = {"italic": "i", "bold": "b", "superscript": "sup", "subscript": "sub"}
+_UNDERLINE = '<span style="text-decoration:underline;">'
+_RICH = re.compile(r'(<(/?)(i|b|sup|sub)>|<span\b[^>]*>|</span>)')
+MULTILINE = {"abstract", "notes", "research-notes"}
+
+
+# --------------------------------------------------------------------------------------
+# Reading
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           dtd_validation=False, huge_tree=False, remove_comments=True,
+                           remove_pis=True)
+
+
+def _rich(element: etree._Element, multiline: bool) -> str:
+    """An element's text, `<style face=…>` runs turned into CSL rich-text tags."""
+    pieces: list[str] = []
+
+    def visit(node: etree._Element, inherited: str = "") -> None:
+        if node.text:
+            pieces.append(_wrap(node.text, inherited))
+        for child in node:
+            if not isinstance(child.tag, str):
+                continue
+            face = inherited
+            if child.tag == "style":
+                face = child.get("face", "normal")
+            visit(child, face)
+            if child.tail:
+                pieces.append(_wrap(child.tail, inherited))
+
+    visit(element)
+    text = "".join(pieces)
+    if multiline:
+        lines = [" ".join(line.split()) for line in text.replace("\r", "\n").split("\n")]
+        return "\n".join(lines).strip("\n ")
+    return " ".join(text.split())
+
+
+def _wrap(text: str, face: str) -> str:
+    for word in reversed(face.split()):
+        if word in FACES:
+            text = f"<{FACES[word]}>{text}</{FACES[word]}>"
+        elif word == "underline":
+            text = f"{_UNDERLINE}{text}</span>"
+    return text
+
+
+def _text(record: etree._Element, path: str, multiline: bool = False) -> str | None:
+    element = record.find(path)
+    if element is None:
+        return None
+    value = _rich(element, multiline)
+    return value or None
+
+
+def _texts(record: etree._Element, path: str) -> list[str]:
+    return [v for v in (_rich(e, False) for e in record.findall(path)) if v]
+
+
+def _record_type(record: etree._Element) -> str:
+    ref_type = record.find("ref-type")
+    if ref_type is None:
+        return "document"
+    name = (ref_type.get("name") or "").strip().lower()
+    if name in NAME_TO_TYPE:
+        return NAME_TO_TYPE[name]
+    try:
+        return NUMBER_TO_TYPE.get(int((ref_type.text or "").strip()), "document")
+    except ValueError:
+        return "document"
+
+
+def _classify_serial(value: str, csl_type: str) -> str:
+    compact = value.strip()
+    if re.fullmatch(r"\d{4}-?\d{3}[\dXx]", compact):
+        return "ISSN"
+    digits = re.sub(r"[^\dXx]", "", compact)
+    if len(digits) in (10, 13) and re.fullmatch(r"[\dXx\- ]+", compact):
+        return "ISBN"
+    return "ISSN" if csl_type in PERIODICAL else "ISBN"
+
+
+def _record_item(record: etree._Element) -> Item:
+    csl_type = _record_type(record)
+    ref_type = record.find("ref-type")
+    edited_book = ref_type is not None and (
+        (ref_type.get("name") or "").strip().lower() == "edited book"
+        or (not ref_type.get("name") and (ref_type.text or "").strip() == "28"))
+    item: Item = {"type": csl_type}
+    names = {
+        "author": _texts(record, "contributors/authors/author"),
+        "editor": _texts(record, "contributors/secondary-authors/author"),
+        "collection-editor": _texts(record, "contributors/tertiary-authors/author"),
+        "translator": _texts(record, "contributors/translated-authors/author")
+        or _texts(record, "contributors/subsidiary-authors/author"),
+    }
+    if edited_book and not names["editor"]:
+        names["editor"], names["author"] = names["author"], []
+    for variable, values in names.items():
+        if values:
+            item[variable] = [parse_name(v) for v in values]
+    title = _text(record, "titles/title") or _text(record, "title")
+    if title:
+        item["title"] = title
+    container = (_text(record, "titles/secondary-title") or _text(record, "secondary-title")
+                 or _text(record, "periodical/full-title"))
+    if container:
+        item["container-title"] = container
+    short = (_text(record, "periodical/abbr-1") or _text(record, "titles/alt-title")
+             or _text(record, "alt-periodical/abbr-1"))
+    if short:
+        item["container-title-short"] = short
+    series = _text(record, "titles/tertiary-title") or _text(record, "tertiary-title")
+    if series:
+        item["collection-title"] = series
+    short_title = _text(record, "titles/short-title")
+    if short_title:
+        item["title-short"] = short_title
+    simple = {"pages": "page", "volume": "volume", "edition": "edition", "section": "section",
+              "num-vols": "number-of-volumes", "pub-location": "publisher-place",
+              "publisher": "publisher", "call-num": "call-number", "label": "id",
+              "work-type": "genre", "language": "language",
+              "remote-database-name": "archive", "remote-database-provider": "source"}
+    for tag, variable in simple.items():
+        value = _text(record, tag)
+        if value:
+            item[variable] = value
+    if csl_type in PERIODICAL:
+        issue = _text(record, "number") or _text(record, "issue")
+        number = _text(record, "custom7")
+        pmcid = _text(record, "custom2")
+        if pmcid and re.fullmatch(r"PMC\d+", pmcid, re.IGNORECASE):
+            item["PMCID"] = pmcid.upper()
+    else:
+        issue = _text(record, "issue")
+        number = _text(record, "number")
+    if issue:
+        item["issue"] = issue
+    if number:
+        item["number"] = number
+    if csl_type in CONFERENCE:
+        for tag, variable in (("custom1", "event-title"), ("custom4", "event-place")):
+            value = _text(record, tag)
+            if value:
+                item[variable] = value
+    # dates
+    year = _text(record, "dates/year")
+    date_text = _text(record, "dates/pub-dates/date")
+    issued = None
+    if date_text:
+        issued = parse_date_text(date_text, year=year)
+        if issued and "date-parts" not in issued and year:
+            issued = None
+    if issued is None and year:
+        issued = parse_date_text(year)
+    if issued:
+        item["issued"] = issued
+    month = _text(record, "dates/month")  # JabRef writes <month>12</month>
+    if month and month.isdigit() and item.get("issued", {}).get("date-parts") \
+            and len(item["issued"]["date-parts"][0]) == 1 and 1 <= int(month) <= 12:
+        item["issued"]["date-parts"][0].append(int(month))
+    accessed = _text(record, "access-date")
+    if accessed:
+        item["accessed"] = parse_date_text(accessed)
+    # identifiers
+    for value in _texts(record, "isbn"):
+        for part in re.split(r"[\n;]|\s{2,}", value.replace("\r", "\n")):
+            part = part.strip()
+            if part:
+                kind = _classify_serial(part, csl_type)
+                item[kind] = f"{item[kind]}, {part}" if kind in item else part
+    for value in _texts(record, "accession-num"):
+        if value.isdigit() and "PMID" not in item:
+            item["PMID"] = value
+        elif "archive_location" not in item:
+            item["archive_location"] = value
+    doi = _text(record, "electronic-resource-num")
+    if doi:
+        item["DOI"] = normalize_doi(doi)
+    urls = (_texts(record, "urls/related-urls/url") + _texts(record, "urls/web-urls/url"))
+    if urls:
+        urls = [u for u in urls if not is_doi_url(u, item.get("DOI"))]
+        if urls:
+            item["URL"] = urls[0]
+    abstract = _text(record, "abstract", multiline=True)
+    if abstract:
+        item["abstract"] = abstract
+    notes = _text(record, "notes", multiline=True)
+    if notes:
+        item["note"] = notes
+    keywords = _texts(record, "keywords/keyword")
+    if keywords:
+        item["keyword"] = join_keywords(keywords)
+    return item
+
+
+def read(text: str, *, source: str = "<string>") -> list[Item]:
+    """All records of an EndNote XML file as items."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if re.search(r"<!DOCTYPE|<!ENTITY", text, re.IGNORECASE):
+        line = text[:re.search(r"<!DOCTYPE|<!ENTITY", text, re.IGNORECASE).start()].count("\n") + 1
+        raise ParseError("EndNote XML with a DOCTYPE/ENTITY declaration is refused "
+                         "(not needed by EndNote, used for entity attacks)",
+                         file=source, line=line)
+    # lxml refuses str input with an encoding declaration; the text is already decoded.
+    body = re.sub(r"^\s*<\?xml[^>]*\?>", lambda m: "\n" * m.group(0).count("\n"), text, count=1)
+    try:
+        root = etree.fromstring(body, _parser())
+    except etree.XMLSyntaxError as error:
+        line = error.lineno or (error.position[0] if error.position else None)
+        raise ParseError(f"malformed XML: {error.msg}", file=source, line=line) from None
+    except ValueError as error:
+        raise ParseError(f"not XML text: {error}", file=source) from None
+    if root is None or root.tag not in ("xml", "records"):
+        raise ParseError(f"not EndNote XML: the root element is <{getattr(root, 'tag', '?')}>, "
+                         "expected <xml><records>", file=source, line=1)
+    items: list[Item] = []
+    taken: list[str] = []
+    for record in root.iter("record"):
+        try:
+            item = _record_item(record)
+        except (ValueError, TypeError) as error:
+            raise ParseError(f"record does not parse: {error}", file=source,
+                             line=record.sourceline) from None
+        if not item.get("id"):
+            item["id"] = citation_key(item, taken)
+        taken.append(item["id"])
+        item[LINE] = record.sourceline
+        items.append({"id": item.pop("id"), **item})
+    return items
+
+
+# --------------------------------------------------------------------------------------
+# Writing
+
+
+def _set_rich(element: etree._Element, value: str) -> None:
+    """Plain text, or `<style face=…>` runs when the value holds CSL rich-text tags."""
+    value = _clean(value)
+    if not _RICH.search(value):
+        element.text = value
+        return
+    stack: list[str] = []
+    spans: list[bool] = []  # per open <span>: is it the underline one?
+    pos = 0
+    pending = ""
+    for match in _RICH.finditer(value):
+        token = match.group(0)
+        text = pending + value[pos:match.start()]
+        pending = ""
+        pos = match.end()
+        if token.startswith("<span"):
+            underline = token == _UNDERLINE
+            spans.append(underline)
+            if not underline:
+                pending = text + token  # other spans (e.g. class="nocase") stay literal text
+                continue
+        elif token == "</span>":
+            underline = spans.pop() if spans else False
+            if not underline:
+                pending = text + token
+                continue
+        if text:
+            _run(element, text, stack)
+        if token.startswith("<span"):
+            stack.append("underline")
+        elif token == "</span>":
+            if "underline" in stack:
+                stack.remove("underline")
+        elif match.group(2):
+            face = {v: k for k, v in FACES.items()}[match.group(3)]
+            if face in stack:
+                stack.remove(face)
+        else:
+            stack.append({v: k for k, v in FACES.items()}[match.group(3)])
+        pos = match.end()
+    if pending or pos < len(value):
+        _run(element, pending + value[pos:], stack)
+
+
+def _run(element: etree._Element, text: str, faces: list[str]) -> None:
+    style = etree.SubElement(element, "style", face=" ".join(faces) or "normal",
+                             font="default", size="100%")
+    style.text = text
+
+
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(value: Any) -> str:
+    """Text XML 1.0 can carry (control characters removed)."""
+    return _XML_BAD.sub("", str(value))
+
+
+def _add(parent: etree._Element, tag: str, value: Any, *, multiline: bool = False) -> None:
+    if value is None or value == "":
+        return
+    text = str(value) if multiline else " ".join(str(value).split())
+    if not text:
+        return
+    _set_rich(etree.SubElement(parent, tag), text)
+
+
+def _record(item: Mapping[str, Any], number: int, tags: list[str]) -> etree._Element:
+    csl_type = item.get("type") or "document"
+    authors = list(item.get("author") or ())
+    editors = list(item.get("editor") or ())
+    edited_book = csl_type == "book" and editors and not authors
+    ref_number, ref_name = (28, "Edited Book") if edited_book else \
+        TYPE_TO_ENDNOTE.get(csl_type, (13, "Generic"))
+    record = etree.Element("record")
+    etree.SubElement(record, "rec-number").text = str(number)
+    etree.SubElement(record, "ref-type", name=ref_name).text = str(ref_number)
+    contributors = etree.SubElement(record, "contributors")
+    groups = (("authors", editors if edited_book else authors),
+              ("secondary-authors", [] if edited_book else editors),
+              ("tertiary-authors", item.get("collection-editor") or ()),
+              ("translated-authors", item.get("translator") or ()))
+    for tag, names in groups:
+        if names:
+            group = etree.SubElement(contributors, tag)
+            for name in names:
+                _add(group, "author", format_name(name))
+    if not len(contributors):
+        record.remove(contributors)
+    titles = etree.SubElement(record, "titles")
+    _add(titles, "title", item.get("title"))
+    _add(titles, "secondary-title", item.get("container-title"))
+    _add(titles, "tertiary-title", item.get("collection-title"))
+    _add(titles, "alt-title", item.get("container-title-short"))
+    _add(titles, "short-title", item.get("title-short"))
+    if not len(titles):
+        record.remove(titles)
+    if csl_type in PERIODICAL and item.get("container-title"):
+        periodical = etree.SubElement(record, "periodical")
+        _add(periodical, "full-title", item.get("container-title"))
+        _add(periodical, "abbr-1", item.get("container-title-short"))
+    _add(record, "pages", item.get("page"))
+    _add(record, "volume", item.get("volume"))
+    if csl_type in PERIODICAL:
+        _add(record, "number", item.get("issue"))
+    else:
+        _add(record, "number", item.get("number"))
+        _add(record, "issue", item.get("issue"))
+    _add(record, "edition", item.get("edition"))
+    _add(record, "section", item.get("section"))
+    _add(record, "num-vols", item.get("number-of-volumes"))
+    words = add_tags(item, tags)
+    if words:
+        keywords = etree.SubElement(record, "keywords")
+        for word in words:
+            _add(keywords, "keyword", word)
+    issued = normalize_date(item.get("issued")) if item.get("issued") else None
+    if issued:
+        dates = etree.SubElement(record, "dates")
+        parts = issued.get("date-parts") or []
+        if parts:
+            _add(dates, "year", str(parts[0][0]))
+            plain_year = len(parts) == 1 and len(parts[0]) == 1 and not issued.get("circa") \
+                and not issued.get("season")
+            if not plain_year:
+                pub = etree.SubElement(dates, "pub-dates")
+                _add(pub, "date", format_edtf(issued))
+        elif issued.get("literal"):
+            pub = etree.SubElement(dates, "pub-dates")
+            _add(pub, "date", issued["literal"])
+    _add(record, "pub-location", item.get("publisher-place"))
+    _add(record, "publisher", item.get("publisher"))
+    serials = [str(item[k]) for k in ("ISBN", "ISSN") if item.get(k)]
+    if serials:
+        _add(record, "isbn", "\n".join(serials), multiline=True)
+    accession = [str(item[k]) for k in ("PMID", "archive_location") if item.get(k)]
+    for value in accession:
+        _add(record, "accession-num", value)
+    _add(record, "call-num", item.get("call-number"))
+    _add(record, "label", item.get("id"))
+    _add(record, "work-type", item.get("genre"))
+    _add(record, "electronic-resource-num", item.get("DOI"))
+    _add(record, "abstract", item.get("abstract"), multiline=True)
+    _add(record, "notes", item.get("note"), multiline=True)
+    _add(record, "remote-database-name", item.get("archive"))
+    _add(record, "remote-database-provider", item.get("source"))
+    _add(record, "language", item.get("language"))
+    url = item.get("URL")
+    if url:
+        if not is_doi_url(str(url), item.get("DOI")):
+            urls = etree.SubElement(record, "urls")
+            related = etree.SubElement(urls, "related-urls")
+            _add(related, "url", url)
+    if item.get("accessed"):
+        accessed = normalize_date(item["accessed"]) or {}
+        _add(record, "access-date", format_edtf(accessed) or accessed.get("literal"))
+    if csl_type in CONFERENCE:
+        _add(record, "custom1", item.get("event-title"))
+    if csl_type in PERIODICAL:
+        _add(record, "custom2", item.get("PMCID"))
+    if csl_type in CONFERENCE:
+        _add(record, "custom4", item.get("event-place"))
+    if csl_type in PERIODICAL:
+        _add(record, "custom7", item.get("number"))
+    return record
+
+
+def _indent(element: etree._Element, level: int = 0) -> None:
+    """Pretty-print layout that never touches mixed content (`<style>` runs stay tight)."""
+    children = [c for c in element if isinstance(c.tag, str)]
+    if not children or any(c.tag == "style" for c in children):
+        return
+    pad = "\n" + "  " * (level + 1)
+    element.text = pad
+    for child in children:
+        _indent(child, level + 1)
+        child.tail = pad
+    children[-1].tail = "\n" + "  " * level
+
+
+def write(items: Iterable[Mapping[str, Any]], *, tags: Iterable[str] | None = None) -> str:
+    """Items as an EndNote XML document (UTF-8 declaration, pretty-printed)."""
+    tags = list(tags or ())
+    root = etree.Element("xml")
+    records = etree.SubElement(root, "records")
+    for number, item in enumerate(items, start=1):
+        records.append(_record(item, number, tags))
+    _indent(root)
+    body = etree.tostring(root, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def carried_fields(item: Mapping[str, Any]) -> set[str]:
+    """The CSL variables of `item` this format can carry (for round-trip accounting)."""
+    fields = set(FIELDS)
+    csl_type = item.get("type")
+    if csl_type not in PERIODICAL:
+        fields.discard("PMCID")
+    if csl_type not in CONFERENCE:
+        fields -= {"event-title", "event-place"}
+    if item.get("archive_location") and str(item["archive_location"]).isdigit():
+        fields.discard("archive_location")  # read back as PMID
+    return fields
+
+
+FIELDS = frozenset("""
+id type author editor collection-editor translator title title-short container-title
+container-title-short collection-title event-title event-place issued accessed volume issue
+page number edition number-of-volumes section genre publisher publisher-place ISSN ISBN DOI
+URL PMID PMCID archive_location call-number archive source language abstract keyword note
+""".split())

@@ -1,0 +1,545 @@
+"""RIS files <-> items.
+
+Reading is tolerant of what real exporters write (EndNote, Zotero, Mendeley, Citavi, RefWorks,
+Scopus, Web of Science, Ovid, Google Scholar): a UTF-8 BOM, LF/CRLF/CR line ends, blank lines
+and `1.`-style record numbers between records, continuation lines (a line without a tag
+continues the previous value), the old tags `T1`/`A1`/`Y1`/`JO`/`JF`/`JA`/`N2`, `DA` in
+`YYYY/MM/DD/other` form or as free text (`SEP 22`, year taken from `PY`), DOIs written as
+URLs, and `UR` lines that only repeat the DOI (dropped). It is strict about structure: a
+tagged line before `TY`, a `TY` inside an open record, or a record without `ER` (a
+truncated file) is a ParseError with the line number — never half a file. MEDLINE (.nbib)
+and Web of Science plain text are recognised and rejected with a message saying so.
+Tags that have no CSL variable (`AD`, `L1`, `L2`, vendor tags …) are kept on the item under
+the private key `_ris` as `[tag, value]` pairs (never exported).
+
+Writing follows Zotero's RIS map: CRLF line ends, `TY  - ` first, `ER  - ` + blank line last,
+one value per line and no continuation lines (a multi-line abstract or note is written as
+repeated `AB`/`N1` lines, which this reader joins with newlines again), persons always as
+`Family, Given[, Suffix]` with particles in the family part (`van der Berg, Jan`),
+organisations without a comma, `PY` (year) + `DA  - YYYY/MM/DD/other` where `other` holds
+the full EDTF date when year/month/day cannot say it (ranges, circa, seasons), pages split
+into `SP`/`EP`, `SN` = ISSN for periodicals and ISBN otherwise (both may be written), never a
+doi.org URL in `UR`. Options: `bom=True` prepends a UTF-8 BOM (EndNote/Windows users);
+`tags=[…]` adds each tag (e.g. the condition slug) as an extra `KW` line.
+
+Type-dependent tags (Zotero): `A2` editor / `A3` series editor, except BOOK and RPRT where
+`A2` is the series editor and `A3` the editor; `T2` container title, except CONF (`T2` =
+event-title, `C3` = proceedings title) and BOOK/RPRT/COMP/MAP (`T2` = series); `T3` series;
+`C7` article number for periodicals, `M1` number otherwise; `C2` = PMCID/PMID for periodicals
+and container-author for CHAP; `AN` = PMID when it is all digits, else archive location;
+`SP` alone of a BOOK/THES = number of pages.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Mapping
+
+from evidencebib.errors import ParseError
+from evidencebib.formats.csl_json import (
+    add_tags, format_edtf, format_name, is_doi_url, join_keywords, join_pages, normalize_date,
+    normalize_doi, parse_date_text, parse_edtf, parse_name, split_pages,
+)
+from evidencebib.model import LINE, Item, citation_key
+
+EXTRA = "_ris"
+
+TYPE_TO_RIS = {
+    "article-journal": "JOUR", "article-magazine": "MGZN", "article-newspaper": "NEWS",
+    "book": "BOOK", "chapter": "CHAP", "paper-conference": "CONF", "report": "RPRT",
+    "thesis": "THES", "webpage": "ELEC", "dataset": "DATA", "manuscript": "MANSCPT",
+    "patent": "PAT", "legal_case": "CASE", "bill": "BILL", "legislation": "STAT",
+    "hearing": "HEAR", "software": "COMP", "entry-dictionary": "DICT",
+    "entry-encyclopedia": "ENCYC", "map": "MAP", "speech": "SLIDE", "song": "SOUND",
+    "motion_picture": "MPCT", "broadcast": "VIDEO", "graphic": "ART", "post-weblog": "BLOG",
+    "personal_communication": "PCOMM", "pamphlet": "PAMP", "standard": "STAND",
+    "periodical": "JFULL", "figure": "FIGURE", "musical_score": "MUSIC", "regulation": "LEGAL",
+    "document": "GEN",
+}
+RIS_TO_TYPE = {code: csl for csl, code in TYPE_TO_RIS.items()} | {
+    "ABST": "article-journal", "EJOUR": "article-journal", "INPR": "article-journal",
+    "CPAPER": "paper-conference", "EBOOK": "book", "EDBOOK": "book", "CLSWK": "book",
+    "SER": "book", "ECHAP": "chapter", "WEB": "webpage", "GOVDOC": "report",
+    "UNPB": "manuscript", "UNPD": "manuscript", "DBASE": "dataset", "AGGR": "dataset",
+    "ICOMM": "personal_communication", "ADVS": "motion_picture", "CHART": "figure",
+    "MULTI": "broadcast", "CTLG": "book", "ANCIENT": "classic", "GRNT": "document",
+    "EQUA": "document", "UNBILL": "bill",
+}
+LONG_TYPE_NAMES = {
+    "journal article": "JOUR", "article": "JOUR", "book": "BOOK", "book section": "CHAP",
+    "book chapter": "CHAP", "edited book": "BOOK", "conference paper": "CONF",
+    "conference proceedings": "CONF", "report": "RPRT", "thesis": "THES",
+    "dissertation": "THES", "web page": "ELEC", "webpage": "ELEC", "electronic source": "ELEC",
+    "dataset": "DATA", "generic": "GEN", "newspaper article": "NEWS",
+    "magazine article": "MGZN",
+}
+PERIODICAL = {"JOUR", "MGZN", "NEWS", "JFULL", "EJOUR", "ABST", "INPR"}
+SERIES_IN_T2 = {"BOOK", "RPRT", "COMP", "MAP"}
+EDITOR_IN_A3 = {"BOOK", "RPRT"}
+PAGES_ARE_COUNT = {"BOOK", "THES"}
+
+_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*)|)$")
+_LOOSE_TAG = re.compile(r"^([A-Z][A-Z0-9]) {1,2}- ?(.*)$")
+_RECORD_NUMBER = re.compile(r"^\s*\d+\.\s*$")
+_ISSN = re.compile(r"^\d{4}-?\d{3}[\dXx]$")
+_ISBN = re.compile(r"^(?:97[89][- ]?)?(?:\d[- ]?){9}[\dXx]$")
+_PMCID = re.compile(r"^PMC\d+$", re.IGNORECASE)
+
+# fields whose repeated lines / continuation lines are joined with a newline
+MULTILINE = {"AB", "N2", "N1"}
+LIST_TAGS = {"AU", "A1", "A2", "A3", "A4", "ED", "KW", "SN", "UR", "C2", "AN", "L1", "L2", "L4"}
+
+
+# --------------------------------------------------------------------------------------
+# Reading
+
+
+def _not_ris_message(line: str) -> str | None:
+    if re.match(r"^(PMID|OWN|STAT|DCOM)- ", line):
+        return ("this is MEDLINE/PubMed (.nbib) text, not RIS (4-letter tags such as "
+                "'PMID- '); export RIS from PubMed's 'Send to > Citation manager' instead")
+    if re.match(r"^(FN|VR|PT) \S", line):
+        return ("this is Web of Science plain text ('FN'/'PT' tags without ' - '), not RIS; "
+                "export 'Other file formats > RIS' from Web of Science instead")
+    return None
+
+
+def _records(text: str, source: str) -> list[tuple[int, list[tuple[str, list[str], int]]]]:
+    """[(line of TY, [(tag, value lines, line)])] — the file's structure, validated."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    records: list[tuple[int, list[tuple[str, list[str], int]]]] = []
+    current: list[tuple[str, list[str], int]] | None = None
+    start = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.replace("\ufeff", "")
+        match = _TAG_LINE.match(line.rstrip()) or _LOOSE_TAG.match(line.rstrip())
+        if current is None:
+            if not line.strip() or _RECORD_NUMBER.match(line):
+                continue
+            if match and match.group(1) == "TY":
+                current, start = [("TY", [(match.group(2) or "").strip()], number)], number
+                continue
+            if match and match.group(1) == "ER" and records:
+                continue  # a stray second ER between records (seen in exports): harmless
+            message = _not_ris_message(line) or (
+                f"expected a record starting with 'TY  - ', found {line[:60]!r}")
+            raise ParseError(message, file=source, line=number)
+        if match:
+            tag, value = match.group(1), (match.group(2) or "").strip()
+            if tag == "ER":
+                records.append((start, current))
+                current = None
+            elif tag == "TY":
+                raise ParseError(f"the record starting at line {start} has no 'ER  - ' end "
+                                 "tag before the next 'TY'", file=source, line=number)
+            else:
+                current.append((tag, [value], number))
+        else:
+            current[-1][1].append(line.strip())
+    if current is not None:
+        raise ParseError(f"the record starting at line {start} has no 'ER  - ' end tag "
+                         "(truncated file?)", file=source, line=start)
+    if not records and text.strip():
+        raise ParseError("no RIS records found", file=source, line=1)
+    return records
+
+
+def _joined(tag: str, lines: list[str]) -> list[str]:
+    """A field's value(s): KW/SN continuation lines are separate values; others are joined."""
+    while lines and not lines[-1]:
+        lines = lines[:-1]
+    if tag in ("KW", "SN", "UR"):
+        return [v for v in (line.strip() for line in lines) if v]
+    if tag in MULTILINE:
+        return ["\n".join(lines).strip()]
+    return [" ".join(" ".join(lines).split())]
+
+
+def _ris_date(text: str, *, year: Any = None) -> dict[str, Any] | None:
+    """`YYYY/MM/DD/other` (any part may be empty); `other` may hold a full EDTF date."""
+    text = text.strip()
+    if not text:
+        return None
+    match = re.fullmatch(r"(-?\d{1,4})?/(\d{0,2})/?(\d{0,2})/?(.*)", text)
+    if match:
+        y, m, d, other = match.groups()
+        other = other.strip()
+        if other:
+            edtf = parse_edtf(other)
+            if edtf:
+                return edtf
+        if not y:
+            if other:
+                return parse_date_text(other, year=year)
+            return None
+        parts = [int(y)]
+        if m and 1 <= int(m) <= 12:
+            parts.append(int(m))
+            if d and 1 <= int(d) <= 31:
+                parts.append(int(d))
+        date: dict[str, Any] = {"date-parts": [parts]}
+        if other:
+            extra = parse_date_text(other, year=parts[0]) or {}
+            if "season" in extra and len(parts) == 1:
+                date["season"] = extra["season"]
+            if extra.get("circa"):
+                date["circa"] = True
+        return date
+    return parse_date_text(text, year=year)
+
+
+def _date_for_ris(date: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """(PY, DA) for a CSL date."""
+    date = normalize_date(date) or {}
+    parts = date.get("date-parts") or []
+    if not parts:
+        literal = date.get("literal")
+        return None, (f"///{literal}" if literal else None)
+    first = parts[0]
+    year = first[0]
+    simple = len(parts) == 1 and not date.get("circa") and not date.get("season") \
+        and (len(first) < 2 or 1 <= first[1] <= 12)
+    ymd = [f"{abs(year):04d}" if year >= 0 else f"-{abs(year):04d}", "", ""]
+    for index, value in enumerate(first[1:3], start=1):
+        if index == 1 and not 1 <= value <= 12:
+            break
+        ymd[index] = f"{value:02d}"
+    other = "" if simple else (format_edtf(date) or "")
+    return ymd[0], "/".join(ymd) + "/" + other
+
+
+def _classify_serial(value: str, code: str) -> str:
+    """'ISSN' or 'ISBN' for one SN value: by its form, else by the record type."""
+    compact = value.strip()
+    if _ISSN.match(compact):
+        return "ISSN"
+    if _ISBN.match(compact.replace(" ", "")) and len(re.sub(r"[^\dXx]", "", compact)) in (10, 13):
+        return "ISBN"
+    return "ISSN" if code in PERIODICAL else "ISBN"
+
+
+def _item(fields: list[tuple[str, list[str], int]], line: int, source: str) -> Item:
+    raw_type = fields[0][1][0].strip()
+    code = raw_type.upper()
+    if code not in RIS_TO_TYPE:
+        code = LONG_TYPE_NAMES.get(raw_type.lower(), code)
+    item: Item = {"type": RIS_TO_TYPE.get(code, "document")}
+    extra: list[list[str]] = []
+    if code not in RIS_TO_TYPE:
+        extra.append(["TY", raw_type])
+    values: dict[str, list[str]] = {}
+    for tag, lines, _ in fields[1:]:
+        for value in _joined(tag, lines):
+            values.setdefault(tag, []).append(value)
+
+    consumed: set[tuple[str, int]] = set()
+
+    def first(*tags: str) -> str | None:
+        for tag in tags:
+            for index, value in enumerate(values.get(tag, ())):
+                if value:
+                    consumed.add((tag, index))
+                    return value
+        return None
+
+    def take(*tags: str, keep_empty: bool = False) -> list[str]:
+        out = []
+        for tag in tags:
+            for index, value in enumerate(values.get(tag, ())):
+                consumed.add((tag, index))
+                if value or keep_empty:
+                    out.append(value)
+        return out
+
+    # names
+    editor_tag, series_tag = ("A3", "A2") if code in EDITOR_IN_A3 else ("A2", "A3")
+    for variable, tags in (("author", ("AU", "A1")), ("editor", (editor_tag, "ED")),
+                           ("collection-editor", (series_tag,)), ("translator", ("A4",))):
+        names = [parse_name(v) for v in take(*tags)]
+        if names:
+            item[variable] = names
+    # titles
+    title = first("TI", "T1", "CT") or (first("BT") if code == "BOOK" else None)
+    if title:
+        item["title"] = title
+    t2 = first("T2")
+    if code in ("CONF", "CPAPER"):
+        if t2:
+            item["event-title"] = t2
+        container = first("C3", "BT", "JF")
+    elif code in SERIES_IN_T2:
+        if t2:
+            item["collection-title"] = t2
+        container = first("JF") if code != "BOOK" else None
+    else:
+        container = t2 or first("JF", "BT")
+    short_container = first("J2", "JA", "J1")
+    jo = next((v for v in values.get("JO", ()) if v), None)
+    if jo:
+        if container is None and code not in SERIES_IN_T2:
+            container = first("JO")
+        elif short_container is None and jo != container:
+            short_container = first("JO")
+        elif jo == container:
+            first("JO")
+    if container:
+        item["container-title"] = container
+    if short_container:
+        item["container-title-short"] = short_container
+    if "collection-title" not in item:
+        series = first("T3")
+        if series:
+            item["collection-title"] = series
+    short_title = first("ST")
+    if short_title:
+        item["title-short"] = short_title
+    # dates
+    year_text = first("PY", "Y1")
+    issued = _ris_date(year_text) if year_text else None
+    year = (issued or {}).get("date-parts", [[None]])[0][0]
+    da = first("DA")
+    if da:
+        full = _ris_date(da, year=year)
+        if full and full.get("date-parts") or (full and not issued):
+            issued = full
+        else:
+            consumed.discard(("DA", values["DA"].index(da)))
+    if issued:
+        item["issued"] = issued
+    accessed = first("Y2")
+    if accessed and _ris_date(accessed):
+        item["accessed"] = _ris_date(accessed)
+    # numbers
+    simple = {"VL": "volume", "IS": "issue", "ET": "edition", "NV": "number-of-volumes",
+              "SE": "section", "M3": "genre", "PB": "publisher", "CY": "publisher-place",
+              "LA": "language", "CN": "call-number", "DB": "archive", "DP": "source",
+              "ID": "id"}
+    for tag, variable in simple.items():
+        value = first(tag)
+        if value:
+            item[variable] = value
+    if code in ("CONF", "CPAPER"):
+        place = first("C1")
+        if place:
+            item["event-place"] = place
+    number = first("C7") if code in PERIODICAL else first("M1", "C7")
+    if number:
+        item["number"] = number
+    start, end = first("SP"), first("EP")
+    if code in PAGES_ARE_COUNT and start and not end and not split_pages(start)[1]:
+        item["number-of-pages"] = start
+    elif start or end:
+        if start and not end:
+            item["page"] = join_pages(*split_pages(start))
+        else:
+            item["page"] = join_pages(start, end)
+    # identifiers
+    for value in take("SN"):
+        for part in re.split(r"[;\n]|\s{2,}", value):
+            part = part.strip()
+            if part:
+                kind = _classify_serial(part, code)
+                item[kind] = f"{item[kind]}, {part}" if kind in item else part
+    doi = first("DO")
+    if doi:
+        item["DOI"] = normalize_doi(doi)
+    urls = [u for u in take("UR") if not is_doi_url(u, item.get("DOI"))]
+    if urls:
+        item["URL"] = urls[0]
+        extra.extend(["UR", u] for u in urls[1:])
+    for value in take("AN"):
+        if value.isdigit() and "PMID" not in item:
+            item["PMID"] = value
+        elif "archive_location" not in item:
+            item["archive_location"] = value
+        else:
+            extra.append(["AN", value])
+    if code == "CHAP":
+        names = [parse_name(v) for v in take("C2")]
+        if names:
+            item["container-author"] = names
+    elif code in PERIODICAL:
+        for value in take("C2"):
+            if _PMCID.match(value):
+                item["PMCID"] = value.upper()
+            elif value.isdigit() and "PMID" not in item:
+                item["PMID"] = value
+            else:
+                extra.append(["C2", value])
+    # text
+    abstract = "\n".join(take("AB", keep_empty=True)).strip()
+    if not abstract:
+        abstract = "\n".join(take("N2", keep_empty=True)).strip()
+    if abstract:
+        item["abstract"] = abstract
+    notes = "\n".join(take("N1", keep_empty=True)).strip()
+    if notes:
+        item["note"] = notes
+    keywords = take("KW")
+    if keywords:
+        item["keyword"] = join_keywords(keywords)
+    for tag, tag_values in values.items():
+        for index, value in enumerate(tag_values):
+            if (tag, index) not in consumed and value:
+                extra.append([tag, value])
+    if extra:
+        item[EXTRA] = extra
+    item[LINE] = line
+    return item
+
+
+def read(text: str, *, source: str = "<string>") -> list[Item]:
+    """All records of a RIS file as items (ParseError on anything that is not RIS)."""
+    items: list[Item] = []
+    taken: list[str] = []
+    for line, fields in _records(text, source):
+        item = _item(fields, line, source)
+        if not item.get("id"):
+            item["id"] = citation_key(item, taken)
+        taken.append(item["id"])
+        items.append({"id": item.pop("id"), **item})
+    return items
+
+
+# --------------------------------------------------------------------------------------
+# Writing
+
+
+def _one_line(value: Any) -> str:
+    return " ".join(str(value).split())
+
+
+def record_lines(item: Mapping[str, Any], *, tags: Iterable[str] | None = None) -> list[str]:
+    """One item as RIS lines (without line ends)."""
+    csl_type = item.get("type") or "document"
+    code = TYPE_TO_RIS.get(csl_type, "GEN")
+    out: list[tuple[str, str]] = [("TY", code)]
+
+    def put(tag: str, value: Any) -> None:
+        if value is None or value == "":
+            return
+        out.append((tag, _one_line(value)))
+
+    def put_lines(tag: str, value: Any) -> None:
+        if value in (None, ""):
+            return
+        lines = [line.rstrip() for line in str(value).strip().splitlines()]
+        for line in lines:
+            out.append((tag, line.strip()))
+
+    put("ID", item.get("id"))
+    editor_tag, series_tag = ("A3", "A2") if code in EDITOR_IN_A3 else ("A2", "A3")
+    for variable, tag in (("author", "AU"), ("editor", editor_tag),
+                          ("collection-editor", series_tag), ("translator", "A4")):
+        for name in item.get(variable) or ():
+            put(tag, format_name(name))
+    if code == "CHAP":
+        for name in item.get("container-author") or ():
+            put("C2", format_name(name))
+    put("TI", item.get("title"))
+    put("ST", item.get("title-short"))
+    if code == "CONF":
+        put("T2", item.get("event-title"))
+        put("C3", item.get("container-title"))
+        put("T3", item.get("collection-title"))
+    elif code in SERIES_IN_T2:
+        put("T2", item.get("collection-title"))
+        if code != "BOOK":
+            put("JF", item.get("container-title"))
+    else:
+        put("T2", item.get("container-title"))
+        put("T3", item.get("collection-title"))
+    put("J2", item.get("container-title-short"))
+    if item.get("issued"):
+        year, full = _date_for_ris(item["issued"])
+        put("PY", year)
+        put("DA", full)
+    put("VL", item.get("volume"))
+    put("IS", item.get("issue"))
+    page = item.get("page")
+    if page not in (None, ""):
+        start, end = split_pages(page)
+        put("SP", start)
+        put("EP", end)
+    elif code in PAGES_ARE_COUNT:
+        put("SP", item.get("number-of-pages"))
+    put("ET", item.get("edition"))
+    put("NV", item.get("number-of-volumes"))
+    put("SE", item.get("section"))
+    put("C7" if code in PERIODICAL else "M1", item.get("number"))
+    put("M3", item.get("genre"))
+    put("PB", item.get("publisher"))
+    put("CY", item.get("publisher-place"))
+    if code == "CONF":
+        put("C1", item.get("event-place"))
+    for kind in ("ISSN", "ISBN"):
+        put("SN", item.get(kind))
+    doi = item.get("DOI")
+    put("DO", doi)
+    url = item.get("URL")
+    if url and not is_doi_url(str(url), doi):
+        put("UR", url)
+    if item.get("accessed"):
+        _, accessed = _date_for_ris(item["accessed"])
+        put("Y2", accessed)
+    put("AN", item.get("PMID"))
+    if code in PERIODICAL:
+        put("C2", item.get("PMCID"))
+    put("AN", item.get("archive_location"))
+    put("CN", item.get("call-number"))
+    put("DB", item.get("archive"))
+    put("DP", item.get("source"))
+    put("LA", item.get("language"))
+    put_lines("AB", item.get("abstract"))
+    for keyword in add_tags(item, tags):
+        put("KW", keyword)
+    put_lines("N1", item.get("note"))
+    lines = [f"{tag}  - {value}" for tag, value in out]
+    lines.append("ER  - ")
+    return lines
+
+
+def write(items: Iterable[Mapping[str, Any]], *, bom: bool = False,
+          tags: Iterable[str] | None = None) -> str:
+    """Items as RIS text with CRLF line ends (a blank line after each record)."""
+    tags = list(tags or ())
+    chunks = []
+    for item in items:
+        chunks.append("\r\n".join(record_lines(item, tags=tags)) + "\r\n\r\n")
+    return ("\ufeff" if bom else "") + "".join(chunks)
+
+
+# CSL variables this module maps (for round-trip accounting); type via TYPE_TO_RIS.
+FIELDS = frozenset("""
+id type author editor collection-editor translator container-author title title-short
+container-title container-title-short collection-title event-title event-place issued accessed
+volume issue page number-of-pages edition number-of-volumes section number genre publisher
+publisher-place ISSN ISBN DOI URL PMID PMCID archive_location call-number archive source
+language abstract keyword note
+""".split())
+
+
+def carried_fields(item: Mapping[str, Any]) -> set[str]:
+    """The CSL variables of `item` this format can carry (for round-trip accounting)."""
+    code = TYPE_TO_RIS.get(item.get("type") or "document", "GEN")
+    fields = set(FIELDS)
+    if code != "CHAP":
+        fields.discard("container-author")
+    if code not in PERIODICAL:
+        fields.discard("PMCID")
+    if code != "CONF":
+        fields -= {"event-title", "event-place"}
+    if code == "BOOK":
+        fields.discard("container-title")
+    if code not in PAGES_ARE_COUNT:
+        fields.discard("number-of-pages")
+    else:
+        page = item.get("page")
+        if page not in (None, ""):
+            fields.discard("number-of-pages")
+            if split_pages(page)[1] is None:
+                fields.discard("page")  # a lone SP of a book is its number of pages
+    if item.get("archive_location") and str(item["archive_location"]).isdigit():
+        fields.discard("archive_location")  # read back as PMID
+    return fields

@@ -1,0 +1,175 @@
+"""Field-by-field comparison of items before and after a trip through a format.
+
+Used by tests/test_roundtrip_corpus.py and the property tests. A field of the original item
+is either *compared* (the target format can hold it, so it must come back equal after the
+normalisations below) or *cannot be held* (the format has no place for it; each format
+lists those fields explicitly in CANNOT_HOLD, so a new, unlisted gap fails the tests).
+
+Normalisations (not losses): whitespace runs collapsed in one-line fields (RIS and EndNote
+have no line breaks there), page ranges joined with a hyphen (`1--14`, `243–245` ->
+`1-14`, `243-245`), keywords compared as lists (the separator may change), numbers vs
+strings (`"9"` == `9`), dates compared as normalised CSL dates, names compared as the
+`Family, Given` string the name-string formats carry (plus person/organisation).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+from evidencebib.formats import csl_json, endnote_xml, ris
+from evidencebib.formats.csl_json import (
+    canonical_page, format_name, normalize_date, split_keywords,
+)
+from evidencebib.model import NAME_VARIABLES
+
+MULTILINE = {"abstract", "note"}
+NAME_FIELDS = set(NAME_VARIABLES) | csl_json.SCHEMA_NAME_VARIABLES
+DATE_FIELDS = set(csl_json.SCHEMA_DATE_VARIABLES)
+
+# CSL variables each format has no place for. Everything an item holds outside this list
+# must survive the round trip.
+_NOT_IN_TAGGED = {
+    # name roles other than author/editor/series editor/translator (+ CHAP book author in RIS)
+    "chair", "compiler", "composer", "contributor", "curator", "director",
+    "editorial-director", "executive-producer", "guest", "host", "interviewer",
+    "illustrator", "narrator", "organizer", "original-author", "performer", "producer",
+    "recipient", "reviewed-author", "script-writer", "series-creator",
+    # dates other than issued/accessed
+    "original-date", "event-date", "submitted", "available-date",
+    # variables without a tag/element
+    "annote", "archive_collection", "archive-place", "authority", "chapter-number",
+    "citation-number", "citation-label", "collection-number", "dimensions", "division",
+    "first-reference-note-number", "jurisdiction", "locator", "medium",
+    "original-publisher", "original-publisher-place", "original-title", "page-first",
+    "part", "part-title", "printing", "references", "reviewed-genre", "reviewed-title",
+    "scale", "status", "supplement", "version", "volume-title", "volume-title-short",
+    "year-suffix", "categories", "custom",
+}
+CANNOT_HOLD: dict[str, set[str]] = {
+    "csl-json": set(),
+    # + container-author outside CHAP, PMCID outside periodicals, event-* outside CONF,
+    #   container-title of a BOOK, a lone page of a BOOK/THES (type-dependent, see
+    #   ris.carried_fields), and number-of-pages outside BOOK/THES:
+    "ris": _NOT_IN_TAGGED | {"URL=doi.org/DOI", "container-author", "PMCID", "event-title", "event-place",
+                             "container-title", "number-of-pages", "page",
+                             "archive_location"},
+    "endnote-xml": _NOT_IN_TAGGED | {"URL=doi.org/DOI", "container-author", "number-of-pages", "PMCID",
+                                     "event-title", "event-place", "archive_location"},
+}
+
+MODULES = {"ris": ris, "csl-json": csl_json, "endnote-xml": endnote_xml}
+
+
+def carried(fmt: str, item: Mapping[str, Any]) -> set[str]:
+    if fmt == "csl-json":
+        return set(csl_json.SCHEMA_PROPERTIES) - {"citation-key"}
+    module = MODULES[fmt]
+    if hasattr(module, "carried_fields"):
+        return module.carried_fields(item)
+    return set(module.FIELDS)
+
+
+def expected_type(fmt: str, csl_type: str) -> str:
+    """The CSL type that comes back after writing `csl_type` in `fmt`."""
+    if fmt == "ris":
+        return ris.RIS_TO_TYPE.get(ris.TYPE_TO_RIS.get(csl_type, "GEN"), "document")
+    if fmt == "endnote-xml":
+        if csl_type not in endnote_xml.TYPE_TO_ENDNOTE:
+            return "document"
+        return csl_type
+    return csl_type if csl_type in csl_json.CSL_TYPES else "document"
+
+
+def _collapse(value: Any) -> str:
+    return " ".join(str(value).split())
+
+
+def _lines(value: Any) -> str:
+    lines = [" ".join(line.split()) for line in str(value).splitlines()]
+    return "\n".join(lines).strip("\n")
+
+
+def _name(name: Mapping[str, Any], by_string: bool) -> Any:
+    if by_string:
+        return ("literal" if name.get("literal") and not name.get("family") else "person",
+                format_name(name))
+    return {k: _collapse(v) for k, v in name.items()
+            if k in ("family", "given", "non-dropping-particle", "dropping-particle",
+                     "suffix", "literal", "comma-suffix", "static-ordering", "parse-names")}
+
+
+def _date(value: Any) -> Any:
+    date = normalize_date(value) or {}
+    season = date.get("season")
+    if isinstance(season, str) and season.lower() in csl_json.SEASONS:
+        season = csl_json.SEASONS[season.lower()]
+    return (date.get("date-parts"), bool(date.get("circa")), season, date.get("literal"))
+
+
+def normal(fmt: str, variable: str, value: Any) -> Any:
+    by_string = fmt in ("ris", "endnote-xml")
+    if variable in NAME_FIELDS:
+        return [_name(n, by_string) for n in value or ()]
+    if variable in DATE_FIELDS:
+        return _date(value)
+    if variable == "keyword":
+        return split_keywords(value)
+    if variable == "page":
+        return canonical_page(value) if by_string else _collapse(value)
+    if variable == "type":
+        return value
+    if variable in MULTILINE:
+        return _lines(value) if by_string else str(value)
+    if isinstance(value, (dict, list)):
+        return value
+    return _collapse(value) if by_string else str(value)
+
+
+@dataclass
+class PairStats:
+    records: int = 0
+    fields: int = 0
+    losses: Counter = field(default_factory=Counter)
+    cannot_hold: Counter = field(default_factory=Counter)
+    examples: list = field(default_factory=list)
+
+
+def compare(fmt: str, before: Mapping[str, Any], after: Mapping[str, Any],
+            stats: PairStats, *, tags: tuple[str, ...] = ()) -> list[tuple[str, Any, Any]]:
+    """Add one item pair to `stats`; returns the lost fields [(field, before, after)]."""
+    stats.records += 1
+    can = carried(fmt, before)
+    lost = []
+    for variable, value in before.items():
+        if variable.startswith("_") or value in (None, "", [], {}):
+            continue
+        if variable == "citation-key":
+            continue
+        if variable == "URL" and fmt != "csl-json" and csl_json.is_doi_url(value, before.get("DOI")):
+            variable = "URL=doi.org/DOI"  # never written next to the DOI, by design
+        if variable not in can:
+            stats.cannot_hold[variable] += 1
+            continue
+        stats.fields += 1
+        want = normal(fmt, variable, value)
+        if variable == "type":
+            want = expected_type(fmt, value)
+        if variable == "keyword" and tags:
+            want = want + [t for t in tags if t not in want]
+        got = normal(fmt, variable, after.get(variable)) if variable in after else None
+        if want != got:
+            stats.losses[variable] += 1
+            lost.append((variable, want, got))
+            if len(stats.examples) < 20:
+                stats.examples.append((before.get("id"), variable, want, got))
+    return lost
+
+
+def trip(fmt: str, items: list[dict], **options: Any) -> list[dict]:
+    module = MODULES[fmt]
+    return module.read(module.write(items, **options), source=f"<{fmt} round trip>")
+
+
+Reader = Callable[[str], list[dict]]
