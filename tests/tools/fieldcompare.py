@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from evidencebib.formats import csl_json, endnote_xml, ris
+from evidencebib.formats import biblatex, bibtex, csl_json, endnote_xml, ris
 from evidencebib.formats.csl_json import (
     canonical_page, format_name, normalize_date, split_keywords,
 )
@@ -59,12 +59,33 @@ CANNOT_HOLD: dict[str, set[str]] = {
                                      "event-title", "event-place", "archive_location"},
 }
 
-MODULES = {"ris": ris, "csl-json": csl_json, "endnote-xml": endnote_xml}
+# BibTeX (our storage dialect, exported for BibTeX and biber) stores every CSL variable,
+# those without a field of their own under their CSL name; what it cannot say is the
+# difference between dropping and non-dropping particles (compared as one) and CSL's
+# free-form `custom` object.
+_BIBTEX_CANNOT = {"custom", "categories"}
+# BibLaTeX export keeps to biblatex's data model (biber --validate-datamodel), so the CSL
+# variables stored under their own name in BibTeX have no place there, nor PMCID (only one
+# eprint, used for the PMID).
+_BIBLATEX_CANNOT = _BIBTEX_CANNOT | {"PMCID"} | set(bibtex._generic_fields().values())
+CANNOT_HOLD["bibtex"] = _BIBTEX_CANNOT
+CANNOT_HOLD["biblatex"] = _BIBLATEX_CANNOT | {"ISBN", "collection-title"}  # on @report only
+
+MODULES = {"ris": ris, "csl-json": csl_json, "endnote-xml": endnote_xml, "bibtex": bibtex,
+           "biblatex": biblatex}
+_GENRE_LABELS = {"phdthesis": "PhD thesis", "mathesis": "Master's thesis", "techreport": None}
 
 
 def carried(fmt: str, item: Mapping[str, Any]) -> set[str]:
     if fmt == "csl-json":
         return set(csl_json.SCHEMA_PROPERTIES) - {"citation-key"}
+    if fmt == "bibtex":
+        return set(csl_json.SCHEMA_PROPERTIES) - {"citation-key"} - _BIBTEX_CANNOT
+    if fmt == "biblatex":
+        held = set(csl_json.SCHEMA_PROPERTIES) - {"citation-key"} - _BIBLATEX_CANNOT
+        if item.get("type") == "report":
+            held -= {"ISBN", "collection-title"}
+        return held
     module = MODULES[fmt]
     if hasattr(module, "carried_fields"):
         return module.carried_fields(item)
@@ -79,7 +100,7 @@ def expected_type(fmt: str, csl_type: str) -> str:
         if csl_type not in endnote_xml.TYPE_TO_ENDNOTE:
             return "document"
         return csl_type
-    return csl_type if csl_type in csl_json.CSL_TYPES else "document"
+    return csl_type if csl_type in csl_json.CSL_TYPES else "document"  # csl-json, bibtex, biblatex
 
 
 def _collapse(value: Any) -> str:
@@ -91,7 +112,10 @@ def _lines(value: Any) -> str:
     return "\n".join(lines).strip("\n")
 
 
-def _name(name: Mapping[str, Any], by_string: bool) -> Any:
+def _name(name: Mapping[str, Any], by_string: bool, bibtex_like: bool = False) -> Any:
+    if bibtex_like and name.get("dropping-particle") and not name.get("non-dropping-particle"):
+        name = {("non-dropping-particle" if k == "dropping-particle" else k): v
+                for k, v in name.items()}
     if by_string:
         return ("literal" if name.get("literal") and not name.get("family") else "person",
                 format_name(name))
@@ -110,8 +134,18 @@ def _date(value: Any) -> Any:
 
 def normal(fmt: str, variable: str, value: Any) -> Any:
     by_string = fmt in ("ris", "endnote-xml")
+    bibtex_like = fmt in ("bibtex", "biblatex")
     if variable in NAME_FIELDS:
-        return [_name(n, by_string) for n in value or ()]
+        return [_name(n, by_string, bibtex_like) for n in value or ()]
+    if bibtex_like and variable == "page":
+        return canonical_page(value)
+    if value is None:
+        return None
+    if bibtex_like and variable == "genre" and str(value).lower() in _GENRE_LABELS:
+        return _GENRE_LABELS[str(value).lower()]
+    if bibtex_like and variable in ("title", "title-short") and value:
+        # BibTeX case protection is braces, read back as plain text
+        return str(value).replace('<span class="nocase">', "").replace("</span>", "")
     if variable in DATE_FIELDS:
         return _date(value)
     if variable == "keyword":
@@ -147,7 +181,7 @@ def compare(fmt: str, before: Mapping[str, Any], after: Mapping[str, Any],
             continue
         if variable == "citation-key":
             continue
-        if variable == "URL" and fmt != "csl-json" and csl_json.is_doi_url(value, before.get("DOI")):
+        if variable == "URL" and fmt in ("ris", "endnote-xml") and csl_json.is_doi_url(value, before.get("DOI")):
             variable = "URL=doi.org/DOI"  # never written next to the DOI, by design
         if variable not in can:
             stats.cannot_hold[variable] += 1
@@ -158,7 +192,8 @@ def compare(fmt: str, before: Mapping[str, Any], after: Mapping[str, Any],
             want = expected_type(fmt, value)
         if variable == "keyword" and tags:
             want = want + [t for t in tags if t not in want]
-        got = normal(fmt, variable, after.get(variable)) if variable in after else None
+        got = normal(fmt, variable, after.get(variable)) if variable in after else (
+            normal(fmt, variable, None) if variable == "genre" else None)
         if want != got:
             stats.losses[variable] += 1
             lost.append((variable, want, got))

@@ -21,40 +21,50 @@ _RENAMES = {"journal": "journaltitle", "address": "location", "school": "institu
             "shortjournal": "shortjournal", "annote": "annotation"}
 
 
+_PUBSTATES = {"in press": "inpress", "inpress": "inpress", "forthcoming": "forthcoming",
+              "submitted": "submitted", "prepublished": "prepublished"}
+# Fields biblatex's data model has no place for on an entry type (biber --validate-datamodel).
+_NOT_ON_TYPE = {"report": {"isbn", "series"}}
+
+
 def biblatex_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]:
+    from evidencebib.formats.csl_json import format_edtf
+
     entry_type, fields = bibtex.item_to_fields(item)
     entry_type, subtype = _TYPES.get(entry_type, (entry_type, None))
-    names = dict(fields)
+    generic = {name for name in dict(fields) if bibtex._GENERIC_FIELDS.get(name)}
+    issued = item.get("issued") if isinstance(item.get("issued"), Mapping) else {}
+    date = format_edtf(issued) if issued else None
+    literal = str(issued.get("literal") or "").strip().lower() if issued else ""
     out: list[tuple[str, str]] = []
-    date = _date(item, names)
     for name, raw in fields:
         if name in ("year", "month", "day", "date"):
-            if date and name == "year":
+            if name == "year" and date:
                 out.append(("date", "{" + date + "}"))
-            elif not date and name == "year" and raw.strip("{}").lower() not in ("n.d.", "nd", "n.d"):
-                out.append(("year", raw))
             continue
-        if name == "type" and subtype:
+        if name in generic or name in _NOT_ON_TYPE.get(entry_type, ()):
             continue
+        if name == "type":
+            subtype = None  # the item's own genre says more than the default type
+
         if name == "howpublished" and entry_type == "online":
+            continue
+        if name == "booktitle" and entry_type == "online":
+            name = "titleaddon"
+        if name in ("pmid", "pmcid"):
+            if name == "pmid":
+                out += [("eprint", raw), ("eprinttype", "{pubmed}")]
             continue
         if name == "language":
             babel = bibtex.LANGIDS.get(raw[1:-1].lower())
             out.append(("langid", "{" + babel + "}") if babel else ("language", raw))
             continue
         out.append((_RENAMES.get(name, name), raw))
+    if literal in _PUBSTATES and not any(n == "pubstate" for n, _ in out):
+        out.append(("pubstate", "{" + _PUBSTATES[literal] + "}"))
     if subtype:
         out.append(("type", "{" + subtype + "}"))
-    return entry_type, out
-
-
-def _date(item: Mapping[str, Any], names: Mapping[str, str]) -> str | None:
-    issued = item.get("issued")
-    if isinstance(issued, Mapping):
-        text = bibtex.format_date(issued)
-        if text:
-            return text + ("~" if issued.get("circa") else "")
-    return None
+    return entry_type, bibtex.protect_titles(out)
 
 
 def write(items: Iterable[Mapping[str, Any]], *, tags: Iterable[str] | None = None) -> str:

@@ -11,6 +11,7 @@ text fields only, never for DOIs and URLs.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from typing import Any, Iterable, Mapping
@@ -81,15 +82,22 @@ TEXT_FIELDS = {
     "annote": "annote", "annotation": "annote", "isbn": "ISBN", "issn": "ISSN",
     "doi": "DOI", "url": "URL", "pmid": "PMID", "pmcid": "PMCID", "volumes": "number-of-volumes",
     "pagetotal": "number-of-pages", "origlanguage": "original-language",
+    "origtitle": "original-title", "origpublisher": "original-publisher",
+    "origlocation": "original-publisher-place", "pubstate": "status", "addendum": "references",
 }
 NAME_FIELDS = {"author": "author", "editor": "editor", "translator": "translator",
-               "bookauthor": "container-author", "seriseditor": "collection-editor"}
+               "bookauthor": "container-author"}
 DATE_FIELDS = {"date": "issued", "urldate": "accessed", "origdate": "original-date",
                "eventdate": "event-date"}
 # Fields item_to_fields may produce; an existing entry's other fields survive an update.
 MAPPED_FIELDS = (set(TEXT_FIELDS) | set(NAME_FIELDS) | set(DATE_FIELDS)
                  | {"year", "month", "day", "booktitle", "number", "pages", "eid", "school",
-                    "institution", "organization", "entrysubtype", "issue"})
+                    "institution", "organization", "entrysubtype", "issue"}
+                 | {v.lower() for v in ("archive", "archive_location", "call-number",
+                                        "collection-number", "part-title", "source",
+                                        "volume-title", "section", "dimensions")})
+# CSL variables with no BibTeX/BibLaTeX field of their own are stored under their CSL name
+# (BibTeX ignores unknown fields), so that storage loses nothing an item can say.
 
 FIELD_ORDER = ["author", "editor", "bookauthor", "translator", "title", "shorttitle",
                "journal", "shortjournal", "booktitle", "series", "edition", "year", "month",
@@ -104,26 +112,43 @@ logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 # ---------------------------------------------------------------------------------------
 # Raw values
 
-def value_parts(raw: str) -> list[tuple[str, str]]:
-    """Split a raw field value into (kind, text) parts at top-level `#`.
+_BRACE_TOKEN = re.compile(r"\\.?|[{}]", re.S)
 
-    kind is "brace", "quote", "number" or "macro"; text is the content without delimiters.
-    """
+
+def _brace_end(raw: str, start: int) -> int:
+    """Index just past the `}` closing the group whose content starts at `start` (the
+    scanner below, with a regular expression: a backslash hides the next character); for an
+    unclosed group, len(raw) (len(raw) + 1 when the text ends in a lone backslash)."""
+    depth = 1
+    last = None
+    for match in _BRACE_TOKEN.finditer(raw, start):
+        token = match.group()
+        last = match
+        if token[0] == "\\":
+            continue
+        depth += 1 if token == "{" else -1
+        if depth == 0:
+            return match.end()
+    n = len(raw)
+    if last is not None and last.group() == "\\" and last.end() == n:
+        return n + 1
+    return n
+
+
+@functools.lru_cache(maxsize=65536)
+def _value_parts(raw: str) -> tuple[tuple[str, str], ...]:
+    n = len(raw)
+    if n > 1 and raw[0] == "{" and _brace_end(raw, 1) == n:
+        return (("brace", raw[1:-1]),)  # the common case: one braced value
     parts: list[tuple[str, str]] = []
-    i, n = 0, len(raw)
+    i = 0
     while i < n:
         ch = raw[i]
         if ch.isspace() or ch == "#":
             i += 1
             continue
         if ch == "{":
-            depth, j = 1, i + 1
-            while j < n and depth:
-                if raw[j] == "\\":
-                    j += 2
-                    continue
-                depth += {"{": 1, "}": -1}.get(raw[j], 0)
-                j += 1
+            j = _brace_end(raw, i + 1)
             parts.append(("brace", raw[i + 1:j - 1]))
             i = j
         elif ch == '"':
@@ -143,13 +168,31 @@ def value_parts(raw: str) -> list[tuple[str, str]]:
             token = raw[i:j]
             parts.append(("number" if token.isdigit() else "macro", token))
             i = j
-    return parts
+    return tuple(parts)
+
+
+def value_parts(raw: str) -> list[tuple[str, str]]:
+    """Split a raw field value into (kind, text) parts at top-level `#`.
+
+    kind is "brace", "quote", "number" or "macro"; text is the content without delimiters.
+    """
+    return list(_value_parts(raw))
+
+
+def clear_caches() -> None:
+    """Forget memoised parses (benchmarks measure cold runs with it)."""
+    _value_parts.cache_clear()
+    _parse_names.cache_clear()
+    _parse_one_name.cache_clear()
 
 
 def resolve(raw: str, strings: Mapping[str, str]) -> str:
     """The LaTeX text of a raw value, with @string macros and month names resolved."""
+    parts = _value_parts(raw)
+    if len(parts) == 1 and parts[0][0] != "macro":
+        return parts[0][1]
     out = []
-    for kind, text in value_parts(raw):
+    for kind, text in parts:
         if kind == "macro":
             name = text.lower()
             if name in strings:
@@ -186,33 +229,44 @@ def _split_names(text: str) -> list[str]:
 
 def parse_names(text: str) -> tuple[list[dict[str, str]], bool]:
     """BibTeX name list -> CSL names, and whether it ended in `and others`."""
-    from bibtexparser.middlewares.names import parse_single_name_into_parts
+    names, truncated = _parse_names(text)
+    return [dict(name) for name in names], truncated
 
+
+@functools.lru_cache(maxsize=16384)
+def _parse_names(text: str) -> tuple[tuple[dict[str, str], ...], bool]:
     names, truncated = [], False
     for raw_name in _split_names(text):
         stripped = raw_name.strip()
         if stripped.lower() == "others":
             truncated = True
             continue
-        if _is_single_group(stripped):
-            names.append({"literal": latex.decode(stripped[1:-1])})
-            continue
-        try:
-            parts = parse_single_name_into_parts(stripped, strict=False)
-        except Exception:
-            names.append({"literal": latex.decode(stripped)})
-            continue
-        name: dict[str, str] = {}
-        if parts.last:
-            name["family"] = latex.decode(" ".join(parts.last))
-        if parts.first:
-            name["given"] = latex.decode(" ".join(parts.first))
-        if parts.von:
-            name["non-dropping-particle"] = latex.decode(" ".join(parts.von))
-        if parts.jr:
-            name["suffix"] = latex.decode(" ".join(parts.jr))
-        names.append(name or {"literal": latex.decode(stripped)})
-    return names, truncated
+        names.append(_parse_one_name(stripped))
+    return tuple(names), truncated
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_one_name(stripped: str) -> dict[str, str]:
+    """One BibTeX name as CSL name parts (memoised: the same people recur; callers copy)."""
+    from bibtexparser.middlewares.names import parse_single_name_into_parts
+
+    if _is_single_group(stripped):
+        return {"literal": latex.decode(stripped[1:-1])}
+    try:
+        parts = parse_single_name_into_parts(stripped, strict=False)
+    except Exception:
+        return {"literal": latex.decode(stripped)}
+    name: dict[str, str] = {}
+    if parts.last:
+        name["family"] = latex.decode(" ".join(parts.last))
+    given = latex.decode(" ".join(parts.first)) if parts.first else ""
+    if given:
+        name["given"] = given
+    if parts.von:
+        name["non-dropping-particle"] = latex.decode(" ".join(parts.von))
+    if parts.jr:
+        name["suffix"] = latex.decode(" ".join(parts.jr))
+    return name or {"literal": latex.decode(stripped)}
 
 
 def _is_single_group(text: str) -> bool:
@@ -224,6 +278,11 @@ def _is_single_group(text: str) -> bool:
         if depth == 0 and i < len(text) - 1:
             return False
     return True
+
+
+def _comma_safe(part: str) -> str:
+    """A name part with a comma (or ` and `) must be braced or BibTeX splits it."""
+    return "{" + part + "}" if ("," in part or " and " in part) else part
 
 
 def format_names(names: list[dict[str, Any]], truncated: bool = False) -> str:
@@ -240,12 +299,14 @@ def format_names(names: list[dict[str, Any]], truncated: bool = False) -> str:
             family = "{" + family + "}"
         particle = name.get("non-dropping-particle") or name.get("dropping-particle")
         last = f"{latex.encode(particle)} {family}" if particle else family
-        given = latex.encode(str(name.get("given", "")))
+        given = _comma_safe(latex.encode(str(name.get("given", ""))))
         suffix = name.get("suffix")
         if suffix:
-            out.append(f"{last}, {latex.encode(suffix)}, {given}")
+            out.append(f"{last}, {_comma_safe(latex.encode(suffix))}, {given or '{}'}")
         elif given:
             out.append(f"{last}, {given}")
+        elif " " in family and not particle and not family.startswith("{"):
+            out.append("{" + family + "},")  # a family name alone, not an organisation
         else:
             out.append(last)
     if truncated:
@@ -256,44 +317,49 @@ def format_names(names: list[dict[str, Any]], truncated: bool = False) -> str:
 # ---------------------------------------------------------------------------------------
 # Dates
 
-_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
-
-
 def parse_date(text: str) -> dict[str, Any] | None:
-    """An ISO 8601 / EDTF date or range (`2020-01-15`, `2011-05/2012-06`, `2020~`) as CSL."""
+    """An ISO 8601 / EDTF date or range (`2020-01-15`, `2011-05/2012-06`, `2020~`, `-0333`,
+    `2017-23` for autumn) as CSL; other text becomes a literal date."""
+    from evidencebib.formats.csl_json import parse_edtf
+
     text = text.strip()
     if not text:
         return None
-    circa = text.endswith(("~", "?", "%"))
-    core = text.rstrip("~?%")
-    ends = core.split("/") if "/" in core else [core]
-    parts = []
-    for end in ends:
-        match = _ISO_DATE.match(end.strip().rstrip("~?%"))
-        if not match:
-            return {"literal": text}
-        parts.append([int(g) for g in match.groups() if g])
-    date: dict[str, Any] = {"date-parts": parts}
-    if circa:
-        date["circa"] = True
-    return date
+    return parse_edtf(text) or {"literal": text}
+
+
+def read_date_field(value: str) -> dict[str, Any] | None:
+    """A date field's value: EDTF as written (`~` is circa there, not a tie), else decoded
+    LaTeX text as a literal date."""
+    from evidencebib.formats.csl_json import parse_edtf
+
+    plain = value.replace("{", "").replace("}", "").strip()
+    if not plain:
+        return None
+    return parse_edtf(plain) or {"literal": latex.decode(value).strip()}
+
+
+def write_date_field(date: Mapping[str, Any]) -> str | None:
+    """The braced value of a date field, or None when the date says nothing."""
+    from evidencebib.formats.csl_json import format_edtf
+
+    text = format_edtf(date)
+    if text:
+        return "{" + text + "}"
+    literal = date.get("literal") or date.get("raw")
+    return "{" + latex.encode(str(literal)) + "}" if literal else None
 
 
 def format_date(date: Mapping[str, Any]) -> str | None:
-    """A CSL date -> ISO 8601 (ranges with `/`), or None when it has no date-parts."""
-    parts = date.get("date-parts") or []
-    if not parts or not parts[0] or parts[0][0] in (None, ""):
-        return None
-    ends = []
-    for part in parts[:2]:
-        fields = [str(p) for p in part if p not in (None, "")]
-        if not fields:
-            continue
-        text = fields[0].zfill(4)
-        for extra in fields[1:3]:
-            text += "-" + extra.zfill(2)
-        ends.append(text)
-    return "/".join(ends) if ends else None
+    """A CSL date -> EDTF (ranges with `/`, `~` for circa, 21-24 for seasons), else its
+    literal text, else None."""
+    from evidencebib.formats.csl_json import format_edtf
+
+    text = format_edtf(date)
+    if text:
+        return text
+    literal = date.get("literal") or date.get("raw")
+    return str(literal) if literal else None
 
 
 def _month_number(text: str) -> int | None:
@@ -312,6 +378,7 @@ def _rich_text(value: str) -> str:
     """Decode a title-like field, keeping italics, super- and subscripts as CSL markup."""
     value = re.sub(r"\\(?:textit|emph)\s*\{", "\x00i\x00{", value)
     value = re.sub(r"\{\\(?:it|em|itshape)\s+", "\x00i\x00{", value)
+    value = re.sub(r"\\textbf\s*\{", "\x00b\x00{", value)
     value = re.sub(r"\\textsuperscript\s*\{", "\x00sup\x00{", value)
     value = re.sub(r"\\textsubscript\s*\{", "\x00sub\x00{", value)
     if "\x00" not in value:
@@ -344,10 +411,10 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
     fields = {k.lower(): v for k, v in fields.items()}
     entry_type = entry_type.lower()
     csl_type = ENTRY_TYPES.get(entry_type, "document")
-    subtype = fields.get("entrysubtype", "").strip().lower()
+    subtype = latex.decode(fields.get("entrysubtype", "")).strip().lower()
     if entry_type == "article" and subtype in ("magazine", "newspaper"):
         csl_type = "article-" + subtype
-    elif entry_type == "misc" and subtype and subtype not in ENTRY_TYPES:
+    elif subtype in _csl_type_names():
         csl_type = subtype
     item: Item = {"id": key, "type": csl_type}
     if line is not None:
@@ -372,24 +439,33 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
         else:
             item[variable] = latex.decode(value).strip()
 
+    if fields.get("eprinttype", "").strip().lower() == "pubmed" and fields.get("eprint", "").strip() \
+            and "PMID" not in item:
+        item["PMID"] = fields["eprint"].strip()
+    if entry_type == "online" and fields.get("titleaddon", "").strip() and "booktitle" not in fields:
+        fields["booktitle"] = fields["titleaddon"]
     if "booktitle" in fields:
         container = latex.decode(fields["booktitle"]).strip()
         if csl_type in ("chapter", "paper-conference", "entry-encyclopedia", "entry-dictionary"):
             item["container-title"] = container
         elif container:
             item.setdefault("container-title", container)
-    number = latex.decode(fields.get("number", fields.get("issue", ""))).strip()
-    if number:
-        item["issue" if csl_type.startswith("article") else "number"] = number
+    number = latex.decode(fields.get("number", "")).strip()
+    issue = latex.decode(fields.get("issue", "")).strip()
+    if csl_type.startswith("article"):
+        if number or issue:
+            item["issue"] = number or issue
+    else:
+        if number:
+            item["number"] = number
+        if issue:
+            item["issue"] = issue
     pages = fields.get("pages", "").strip()
     eid = latex.decode(fields.get("eid", "")).strip()
     if pages:
         item["page"] = latex.decode(pages.replace("--", "-")).strip()
     if eid:
-        if "page" in item:
-            item["number"] = eid
-        else:
-            item["page"] = eid
+        item["number"] = eid
     for field in ("institution", "school", "organization"):
         if fields.get(field, "").strip() and "publisher" not in item:
             item["publisher"] = latex.decode(fields[field]).strip()
@@ -399,8 +475,9 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
             item["genre"] = genre
         else:
             del item["genre"]
-    if "language" in item and item["language"].lower() in LANGUAGE_CODES:
-        item["language"] = LANGUAGE_CODES[item["language"].lower()]
+    if fields.get("langid", "").strip() and "language" not in fields:
+        babel = latex.decode(fields["langid"]).strip()
+        item["language"] = LANGUAGE_CODES.get(babel.lower(), babel)
     if csl_type == "thesis" and "genre" not in item:
         item["genre"] = "Master's thesis" if entry_type == "mastersthesis" else "PhD thesis" \
             if entry_type == "phdthesis" else None
@@ -414,9 +491,28 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
 
     for field, variable in DATE_FIELDS.items():
         if fields.get(field, "").strip():
-            date = parse_date(latex.decode(fields[field]))
+            date = read_date_field(fields[field])
             if date:
                 item[variable] = date
+    for field, value in fields.items():
+        variable = _GENERIC_FIELDS.get(field)
+        if variable is None or variable in item or not value.strip():
+            continue
+        if variable in _name_variables():
+            names, truncated = parse_names(value)
+            if names:
+                item[variable] = names
+            if truncated:
+                item.setdefault(ET_AL, []).append(variable)
+        elif variable in _date_variables():
+            date = read_date_field(value)
+            if date:
+                item[variable] = date
+        else:
+            item[variable] = latex.decode(value).strip()
+    pubstate = latex.decode(fields.get("pubstate", "")).strip().lower()
+    if "issued" not in item and not fields.get("year", "").strip() and pubstate in _PUBSTATE_DATES:
+        item["issued"] = {"literal": _PUBSTATE_DATES[pubstate]}
     if "issued" not in item and fields.get("year", "").strip():
         year_text = latex.decode(fields["year"]).strip()
         if re.fullmatch(r"\d{1,4}", year_text):
@@ -431,6 +527,60 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
         else:
             item["issued"] = {"literal": year_text}
     return item
+
+
+_PUBSTATE_DATES = {"inpress": "in press", "forthcoming": "forthcoming"}
+
+
+def _csl_type_names() -> frozenset[str]:
+    from evidencebib.formats.csl_json import CSL_TYPES as names
+
+    return names
+
+
+def _name_variables() -> frozenset[str]:
+    from evidencebib.formats.csl_json import SCHEMA_NAME_VARIABLES
+
+    return SCHEMA_NAME_VARIABLES
+
+
+def _date_variables() -> frozenset[str]:
+    from evidencebib.formats.csl_json import SCHEMA_DATE_VARIABLES
+
+    return SCHEMA_DATE_VARIABLES
+
+
+def _generic_fields() -> dict[str, str]:
+    """BibTeX field name -> CSL variable, for variables stored under their own CSL name."""
+    from evidencebib.formats.csl_json import (SCHEMA_DATE_VARIABLES, SCHEMA_NAME_VARIABLES,
+                                              SCHEMA_TEXT_VARIABLES, SCHEMA_NUMERIC)
+
+    mapped = set(TEXT_FIELDS.values()) | set(NAME_FIELDS.values()) | set(DATE_FIELDS.values()) | {
+        "issued", "page", "number", "issue", "container-title", "publisher", "genre"}
+    variables = (SCHEMA_DATE_VARIABLES | SCHEMA_NAME_VARIABLES | SCHEMA_TEXT_VARIABLES
+                 | SCHEMA_NUMERIC) - mapped
+    taken = set(TEXT_FIELDS) | set(NAME_FIELDS) | set(DATE_FIELDS) | {
+        "year", "month", "day", "booktitle", "number", "pages", "eid", "school", "institution",
+        "organization", "entrysubtype", "issue", "crossref", "xref", "keywords", "file"}
+    return {variable.lower(): variable for variable in variables if variable.lower() not in taken}
+
+
+class _LazyGenericFields(dict):
+    def __missing__(self, key):
+        if not self:
+            self.update(_generic_fields())
+            self["\0loaded"] = ""
+            return self.get(key)
+        return None
+
+    def get(self, key, default=None):  # type: ignore[override]
+        if not self:
+            self.update(_generic_fields())
+            self["\0loaded"] = ""
+        return dict.get(self, key, default)
+
+
+_GENERIC_FIELDS = _LazyGenericFields()
 
 
 def _verbatim(field: str, value: str) -> str:
@@ -482,12 +632,9 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
         fields["booktitle" if entry_type in ("incollection", "inproceedings", "inreference")
                else "journal" if entry_type == "misc" else "booktitle"] = _braced(str(container), "booktitle")
     if item.get("issue"):
-        fields["number"] = _braced(str(item["issue"]), "number")
+        fields["number" if entry_type == "article" else "issue"] = _braced(str(item["issue"]), "number")
     if item.get("number"):
-        if entry_type == "article" or item.get("issue"):
-            fields["eid" if entry_type == "article" else "number"] = _braced(str(item["number"]), "eid")
-        else:
-            fields["number"] = _braced(str(item["number"]), "number")
+        fields["eid" if entry_type == "article" else "number"] = _braced(str(item["number"]), "eid")
     if item.get("page"):
         fields["pages"] = "{" + latex.encode(str(item["page"])).replace("-", "--").replace(
             "-{}-", "--").replace("----", "--") + "}"
@@ -497,21 +644,36 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
             str(item["publisher"]), "institution")
     if csl_type in _SUBTYPES:
         fields["entrysubtype"] = "{" + _SUBTYPES[csl_type] + "}"
-    elif entry_type == "misc" and csl_type != "document":
-        fields["entrysubtype"] = "{" + csl_type + "}"
+    elif ENTRY_TYPES.get(entry_type) != csl_type and not (entry_type == "article" and csl_type in (
+            "article-journal",)):
+        fields["entrysubtype"] = "{" + latex.encode(csl_type) + "}"
+
+    for variable, value in item.items():
+        field = variable.lower()
+        if _GENERIC_FIELDS.get(field) != variable or value in (None, "", []):
+            continue
+        if variable in _name_variables() and isinstance(value, list):
+            fields[field] = "{" + format_names(value, variable in truncated) + "}"
+        elif variable in _date_variables() and isinstance(value, Mapping):
+            written = write_date_field(value)
+            if written:
+                fields[field] = written
+        elif isinstance(value, (str, int, float)):
+            fields[field] = _braced(str(value), field)
 
     issued = item.get("issued")
     if isinstance(issued, Mapping):
         parts = issued.get("date-parts") or []
-        if len(parts) == 1 and parts[0] and parts[0][0] not in (None, "") and not issued.get("circa"):
+        if (len(parts) == 1 and parts[0] and parts[0][0] not in (None, "") and not issued.get("circa")
+                and not issued.get("season") and isinstance(parts[0][0], int) and parts[0][0] > 0):
             first = parts[0]
             fields["year"] = "{" + str(first[0]) + "}"
             if len(first) > 1 and str(first[1]).isdigit() and 1 <= int(first[1]) <= 12:
                 fields["month"] = MONTH_MACROS[int(first[1])]
                 if len(first) > 2 and first[2] not in (None, ""):
                     fields["day"] = "{" + str(first[2]) + "}"
-        elif format_date(issued):
-            fields["date"] = "{" + format_date(issued) + ("~" if issued.get("circa") else "") + "}"
+        elif parts and parts[0] and format_date(issued):
+            fields["date"] = write_date_field(issued)
             fields["year"] = "{" + str(parts[0][0]) + "}"
         elif issued.get("literal") or issued.get("raw"):
             literal = str(issued.get("literal") or issued.get("raw"))
@@ -524,9 +686,9 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
     for field, variable in DATE_FIELDS.items():
         if field == "date" or not isinstance(item.get(variable), Mapping):
             continue
-        text = format_date(item[variable])
-        if text:
-            fields[field] = "{" + text + "}"
+        written = write_date_field(item[variable])
+        if written:
+            fields[field] = written
     ordered = sorted(fields.items(), key=lambda kv: (FIELD_ORDER.index(kv[0])
                                                      if kv[0] in FIELD_ORDER else len(FIELD_ORDER), kv[0]))
     return entry_type, ordered
@@ -675,24 +837,58 @@ _KEY = re.compile(r"[^\s,{}()\"#%'=\\~]+")
 def is_valid_key(key: str) -> bool:
     """Whether `key` can be written as a citation key that BibTeX and biber both accept."""
     return bool(key) and bool(_KEY.fullmatch(key))
-_CASE_SENSITIVE_WORD = re.compile(r"(?<![\\{\w])([^\W\d_]*[A-Z][^\W_]*[A-Z][^\W_]*|[a-z]+[A-Z][^\W_]*)")
-
-
+_WORD = re.compile(r"(?<![\\\w])[^\W\d_][\w'’-]*")
 _BRACED_OR_MACRO = re.compile(r"(\\[A-Za-z]+\s*)?\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}|\\[A-Za-z]+")
+_FORMATTING_MACROS = {"\\textit", "\\textbf", "\\emph", "\\textsuperscript",
+                      "\\textsubscript", "\\textsc"}
+# Title-like fields that BibTeX styles, biblatex and pandoc change to sentence case.
+CASE_CHANGED_FIELDS = ("title", "shorttitle", "booktitle", "series", "subtitle", "titleaddon")
 
 
 def protect_case(value: str) -> str:
-    """Brace words whose capitals must survive a BibTeX style's case change (`{IVIg}`, `{DNA}`).
+    """Brace what a sentence-casing reader must not change, so the title reads back as stored.
 
-    Text already inside braces or macro arguments is left as it is.
+    Our titles are already in the case they should be printed in. BibTeX styles lower-case
+    unprotected capitals, and pandoc also capitalises the word after a colon; so every word
+    with a capital (other than the title's first letter) and a lower-case word after a colon
+    is braced (`Williams {Obstetrics}`, `{IVIg}`, `: {a} meta-analysis`). Text already in
+    braces or macro arguments is left as it is.
     """
-    out, pos = [], 0
+    out, pos, first = [], 0, True
+
+    def protect(text: str) -> str:
+        nonlocal first
+        pieces, last = [], 0
+        for match in _WORD.finditer(text):
+            word = match.group(0)
+            before = text[:match.start()].rstrip().rstrip("([{\"'‘“").rstrip()
+            first = first and not any(c.isalnum() for c in before)
+            braced = (any(c.isupper() for c in word[1:]) or (word[0].isupper() and not first)
+                      or (word[0].islower() and (first or before.endswith((":", ".", "?", "!")))))
+            pieces.append(text[last:match.start()])
+            pieces.append("{" + word + "}" if braced else word)
+            last = match.end()
+            first = False
+        pieces.append(text[last:])
+        return "".join(pieces)
+
     for match in _BRACED_OR_MACRO.finditer(value):
-        out.append(_CASE_SENSITIVE_WORD.sub(lambda m: "{" + m.group(1) + "}", value[pos:match.start()]))
-        out.append(match.group(0))
+        out.append(protect(value[pos:match.start()]))
+        group = match.group(0)
+        macro = match.group(1)
+        if macro and macro.strip() in _FORMATTING_MACROS and group.endswith("}"):
+            # pandoc changes case inside \textit{…}; only braces around the macro protect it
+            group = "{" + group + "}"
+        out.append(group)
+        first = False
         pos = match.end()
-    out.append(_CASE_SENSITIVE_WORD.sub(lambda m: "{" + m.group(1) + "}", value[pos:]))
+    out.append(protect(value[pos:]))
     return "".join(out)
+
+
+def protect_titles(fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(name, "{" + protect_case(raw[1:-1]) + "}" if name in CASE_CHANGED_FIELDS
+             and raw.startswith("{") else raw) for name, raw in fields]
 
 
 def classic_fields(entry_type: str, fields: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str]]]:
@@ -703,16 +899,12 @@ def classic_fields(entry_type: str, fields: list[tuple[str, str]]) -> tuple[str,
                     "inreference": "incollection", "periodical": "misc", "patent": "misc"}.get(
         entry_type, entry_type)
     for name, raw in fields:
-        if name == "date" and "year" in names:
-            continue
-        if name == "entrysubtype":
-            continue
-        if name == "title":
-            raw = "{" + protect_case(raw[1:-1]) + "}"
         out.append((name, raw))
+    if classic_type != entry_type and "entrysubtype" not in names and ENTRY_TYPES.get(entry_type):
+        out.append(("entrysubtype", "{" + ENTRY_TYPES[entry_type] + "}"))
     if classic_type == "misc" and "url" in names and "howpublished" not in names:
         out.append(("howpublished", "{\\url{" + names["url"][1:-1] + "}}"))
-    return classic_type, out
+    return classic_type, protect_titles(out)
 
 
 def with_tags(items: Iterable[Mapping[str, Any]], tags: Iterable[str] | None) -> list[Mapping[str, Any]]:
