@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Reads a file with citation-js (the independent reader) and prints CSL-JSON on stdout.
-// usage: node citejs-read.js FILE   (format detected by citation-js: RIS, BibTeX, CSL-JSON)
+// usage: node citejs-read.js FILE [FORMAT]   (FORMAT forces citation-js's input type, e.g.
+//   @ris/file or @bibtex/text — the classic-BibTeX mapping; without it citation-js detects it)
 'use strict';
 const fs = require('fs');
 const { Cite, plugins } = require('@citation-js/core');

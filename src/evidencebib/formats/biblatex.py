@@ -49,7 +49,7 @@ def biblatex_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]
 
         if name == "howpublished" and entry_type == "online":
             continue
-        if name == "booktitle" and entry_type == "online":
+        if name == "booktitle" and entry_type in ("online", "dataset"):
             name = "titleaddon"
         if name in ("pmid", "pmcid"):
             if name == "pmid":

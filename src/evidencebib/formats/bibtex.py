@@ -51,6 +51,7 @@ CSL_TYPES = {
     "webpage": "online", "post": "online", "post-weblog": "online", "dataset": "dataset",
     "manuscript": "unpublished", "pamphlet": "booklet", "patent": "patent",
     "software": "software", "standard": "standard", "entry-encyclopedia": "inreference",
+    "review": "article", "review-book": "article",
     "entry-dictionary": "inreference", "periodical": "periodical", "document": "misc",
 }
 _SUBTYPES = {"article-magazine": "magazine", "article-newspaper": "newspaper"}
@@ -442,7 +443,8 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
     if fields.get("eprinttype", "").strip().lower() == "pubmed" and fields.get("eprint", "").strip() \
             and "PMID" not in item:
         item["PMID"] = fields["eprint"].strip()
-    if entry_type == "online" and fields.get("titleaddon", "").strip() and "booktitle" not in fields:
+    if entry_type in ("online", "dataset") and fields.get("titleaddon", "").strip() \
+            and "booktitle" not in fields:
         fields["booktitle"] = fields["titleaddon"]
     if "booktitle" in fields:
         container = latex.decode(fields["booktitle"]).strip()

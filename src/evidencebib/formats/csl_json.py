@@ -306,6 +306,8 @@ def parse_edtf(text: str) -> dict[str, Any] | None:
         if len(value) > 1 and 21 <= value[1] <= 24 and len(ends) == 1:
             season = value[1] - 20
             value = value[:1]
+        elif len(value) > 1 and 21 <= value[1] <= 24:
+            value = [value[0], value[1] - 8] + value[2:]  # a season in a range: CSL 13-16
         if len(value) > 1 and not (1 <= value[1] <= 24):
             return None
         if len(value) > 2 and not (1 <= value[2] <= 31):
@@ -335,9 +337,11 @@ def format_edtf(date: Mapping[str, Any]) -> str | None:
             return None
         year = values[0]
         text = f"-{abs(year):04d}" if year < 0 else f"{year:04d}"
-        for value in values[1:3]:
+        for position, value in enumerate(values[1:3], start=1):
             if not isinstance(value, int) or value == 0:
                 break
+            if position == 1 and 13 <= value <= 16:
+                value += 8  # CSL's season "months" 13-16 are EDTF's 21-24
             text += f"-{value:02d}"
         ends.append(text + circa)
     season = date.get("season")
