@@ -4,7 +4,9 @@ Two real HTTP servers (werkzeug, threaded) on 127.0.0.1: one plays api.crossref.
 other doi.org. They advertise rate/concurrency limits in headers, *enforce* them (HTML
 429 when exceeded, like Crossref), count in-flight requests and requests per sliding window,
 and can inject faults per DOI (5xx, 429 with/without Retry-After, connection resets,
-timeouts, truncated JSON, HTML bodies, redirects to a foreign host, 404 labelled JSON).
+timeouts, truncated JSON, HTML bodies, redirects to a foreign host, 404 labelled JSON; and,
+for the hostile-network tests: bodies that trickle in or stream without end, JSON of the wrong
+shape, wrong content types, redirect loops, and faults on list queries via the key "list").
 
     with CrossrefEmulator(rate=50, concurrency=5) as emu:
         emu.add_work(message)                   # a Crossref work `message`
@@ -249,12 +251,19 @@ class CrossrefEmulator:
                 _reset(environ)
                 return []
             start_response(status, headers + self._headers(pool))
+            if isinstance(body, _Stream):
+                return body
             return [body]
         finally:
             pool.leave()
 
     def _crossref_answer(self, environ, entry, path, is_list):
         if is_list:
+            fault = self._fault("list")
+            if fault:
+                answer = self._apply_fault(fault, "list")
+                if answer is not None:
+                    return answer
             query = entry["query"]
             if "filter" in query:
                 return self._filter(query["filter"][0], query)
@@ -321,6 +330,34 @@ class CrossrefEmulator:
         if name == "big":
             return ("200 OK", [("Content-Type", "application/json")],
                     b'{"pad": "' + b"x" * int(arg or 2_000_000) + b'"}')
+        # -- hostile-network faults (tests/test_hostile_network.py) --------------------------
+        if name == "trickle":        # a valid answer, one byte every `arg` seconds (no length)
+            body = json.dumps({"status": "ok", "message-type": "work",
+                               "message": self.works.get(key, {"DOI": key})}).encode()
+            return ("200 OK", [("Content-Type", "application/json")],
+                    _Stream([body[i:i + 1] for i in range(len(body))], float(arg or 0.2)))
+        if name == "stall-body":     # half the body, then silence for `arg` seconds
+            body = json.dumps({"status": "ok", "message-type": "work",
+                               "message": self.works.get(key, {"DOI": key})}).encode()
+            return ("200 OK", [("Content-Type", "application/json"),
+                               ("Content-Length", str(len(body)))],
+                    _Stream([body[: len(body) // 2], body[len(body) // 2:]], float(arg or 3)))
+        if name == "endless":        # chunks of 64 KiB without a Content-Length, `arg` MiB
+            megabytes = float(arg or 64)
+            count = int(megabytes * 16)
+            return ("200 OK", [("Content-Type", "application/json")],
+                    _Stream([b'{"pad": "'] + [b"x" * 65536] * count, 0.0))
+        if name == "json":           # a 200 whose JSON is `arg` (any shape)
+            return ("200 OK", [("Content-Type", "application/json")], arg.encode())
+        if name == "ctype":          # the real answer under another content type
+            body = json.dumps({"status": "ok", "message-type": "work",
+                               "message": self.works.get(key, {"DOI": key})}).encode()
+            return ("200 OK", [("Content-Type", arg or "text/plain")], body)
+        if name == "redirect-loop":  # a redirect to the same path, for ever
+            return ("302 Found", [("Location", f"/works/{quote(key, safe='')}")], b"")
+        if name == "redirect-scheme":  # the same host and port, another scheme
+            return ("302 Found", [("Location", self.crossref_url.replace("http://", arg or "ftp://")
+                                   + f"/works/{quote(key, safe='')}")], b"")
         raise ValueError(f"unknown fault {fault}")
 
     def _filter(self, text: str, query) -> tuple:
@@ -363,6 +400,8 @@ class CrossrefEmulator:
             _reset(environ)
             return []
         start_response(status, headers)
+        if isinstance(body, _Stream):
+            return body
         return [body]
 
     def _doi_answer(self, environ, entry, path):
@@ -406,6 +445,19 @@ class CrossrefEmulator:
         if key not in self.csl:
             return ("404 Not Found", [("Content-Type", "text/html")], b"<html>No metadata</html>")
         return _json(200, self.csl[key], "application/vnd.citationstyles.csl+json")
+
+
+class _Stream:
+    """A response body sent chunk by chunk with a pause before each chunk after the first."""
+
+    def __init__(self, chunks: list[bytes], pause: float) -> None:
+        self.chunks, self.pause = chunks, pause
+
+    def __iter__(self):
+        for index, chunk in enumerate(self.chunks):
+            if index and self.pause:
+                time.sleep(self.pause)
+            yield chunk
 
 
 def _path(environ) -> str:

@@ -15,7 +15,8 @@
   accept it and it keeps URLs readable) except in a DOI with a `.` or `..` segment, whose
   slashes are all encoded so that no client or server can collapse them; and
   `encode_slashes=True` encodes every `/` (used when the DOI's last segment would collide
-  with a sub-resource such as `/agency`).
+  with a sub-resource such as `/agency`). An empty DOI, `.` or `..` raises InvalidDOI: they
+  would name the prefix itself or its parent.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ _PREFIXES = re.compile(
 )
 
 # 10.<registrant>[.<sub>...]/<suffix>; the suffix is any printable, non-space characters.
-_SYNTAX = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/[^\s\x00-\x1f\x7f]+$")
+# Lone surrogates (JSON's "\ud800" lets them in) are not characters: not valid, not encodable.
+_SYNTAX = re.compile("^10\\.\\d{4,9}(?:\\.\\d+)*/[^\\s\\x00-\\x1f\\x7f\\ud800-\\udfff]+$")
 _PERCENT_DOI = re.compile(r"^10\.\d{4,9}(?:\.\d+)*%2F", re.IGNORECASE)
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _IN_TEXT = re.compile(r"10\.\d{4,9}(?:\.\d+)*/[^\s\"<>]+[^\s\"<>.,;:)\]}]")
@@ -114,6 +116,10 @@ def path_segment(doi: str, *, encode_slashes: bool = False) -> str:
     `%2E` back to `.` (it is an unreserved character) and the server would then collapse
     `/../`, escaping the path prefix. `%2F` is reserved and reaches the server intact.
     """
+    if doi.strip(".") == "":
+        # "", "." and ".." are not DOIs, and appended to a prefix they would name the prefix
+        # itself or its parent: no encoding keeps them inside it (requests decodes %2E).
+        raise InvalidDOI(f"not a DOI: {doi!r}")
     parts = doi.split("/")
     if encode_slashes or any(part and part.strip(".") == "" for part in parts):
         return _quote_part(doi)
@@ -121,7 +127,10 @@ def path_segment(doi: str, *, encode_slashes: bool = False) -> str:
 
 
 def _quote_part(part: str) -> str:
-    return quote(part, safe=_SAFE, encoding="utf-8", errors="strict")
+    try:
+        return quote(part, safe=_SAFE, encoding="utf-8", errors="strict")
+    except UnicodeEncodeError:
+        raise InvalidDOI(f"not a DOI (contains a lone surrogate): {part!r}") from None
 
 
 def find_in_text(text: str) -> str | None:

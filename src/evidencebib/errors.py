@@ -26,7 +26,10 @@ class Location:
         if self.line is not None:
             parts.append(f"line {self.line}")
         if self.entry:
-            parts.append(f"entry '{self.entry}'")
+            entry = str(self.entry)
+            if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in entry):
+                entry = repr(entry)[1:-1]  # a key must not break the line or drive the terminal
+            parts.append(f"entry '{entry}'")
         return ", ".join(parts)
 
 

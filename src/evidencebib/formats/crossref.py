@@ -69,9 +69,28 @@ _TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][\w.:-]*)[^>]*?(/?)\s*>", re.S)
 _BLOCK = {"p", "sec", "title", "br", "div", "li", "label", "caption"}
 
 
+def _list(value: Any) -> list:
+    """A JSON array as a list; one string or object counts as a one-element array; anything
+    else (a number, true, null) as empty. Servers are not trusted to send the documented type."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, (str, dict)):
+        return [value]
+    return []
+
+
+def _str(value: Any) -> str:
+    """A JSON string, or a number written as text; anything else is ''."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
 def clean_markup(text: str | None, keep_italics: bool = True) -> str:
     """Crossref title text → plain text with `<i>…</i>` kept (if asked), whitespace tidy."""
-    if not text:
+    if not isinstance(text, str) or not text:
         return ""
     out: list[str] = []
     pos = 0
@@ -114,7 +133,7 @@ def strip_markup(text: str | None) -> str:
 def _first_text(values: Any) -> str:
     if isinstance(values, str):
         return values
-    for value in values or ():
+    for value in _list(values):
         if isinstance(value, str) and value.strip():
             return value
     return ""
@@ -125,13 +144,15 @@ def _year_parts(date: Any) -> list[int] | None:
     if not isinstance(date, dict):
         return None
     parts = date.get("date-parts") or []
-    if not parts or not isinstance(parts[0], list):
+    if not isinstance(parts, list) or not parts or not isinstance(parts[0], list):
         return None
     out: list[int] = []
     for value in parts[0][:3]:
+        if isinstance(value, bool):
+            break
         try:
             out.append(int(value))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):   # null, "x", Infinity, NaN
             break
     return out if out and 0 < out[0] < 3000 else None
 
@@ -141,6 +162,8 @@ DATE_PREFERENCE = ("published-print", "issued", "published-online", "published",
 
 
 def work_date(message: dict) -> list[int] | None:
+    if not isinstance(message, dict):
+        return None
     for name in DATE_PREFERENCE:
         parts = _year_parts(message.get(name))
         if parts:
@@ -150,7 +173,9 @@ def work_date(message: dict) -> list[int] | None:
 
 def work_years(message: dict) -> set[int]:
     """Every year the record carries (print, online, issued …), for tolerant comparisons."""
-    years = set()
+    years: set[int] = set()
+    if not isinstance(message, dict):
+        return years
     for name in DATE_PREFERENCE:
         parts = _year_parts(message.get(name))
         if parts:
@@ -180,7 +205,7 @@ def convert_name(person: Any) -> dict | None:
     name["family"] = " ".join(words)
     if given:
         name["given"] = given
-    suffix = (person.get("suffix") or "").strip()
+    suffix = _str(person.get("suffix")).strip()
     if suffix:
         name["suffix"] = suffix
     return name
@@ -188,7 +213,7 @@ def convert_name(person: Any) -> dict | None:
 
 def convert_names(people: Iterable[Any] | None) -> list[dict]:
     out = []
-    for person in people or ():
+    for person in _list(people):
         name = convert_name(person)
         if name:
             out.append(name)
@@ -196,11 +221,13 @@ def convert_names(people: Iterable[Any] | None) -> list[dict]:
 
 
 def _journal(message: dict) -> tuple[str, str]:
-    titles = [clean_markup(t, keep_italics=False) for t in message.get("container-title") or []
+    titles = [clean_markup(t, keep_italics=False) for t in _list(message.get("container-title"))
               if isinstance(t, str) and t.strip()]
     shorts = [clean_markup(t, keep_italics=False)
-              for t in message.get("short-container-title") or []
+              for t in _list(message.get("short-container-title"))
               if isinstance(t, str) and t.strip()]
+    titles = [t for t in titles if t]
+    shorts = [t for t in shorts if t]
     if not titles:
         return "", shorts[0] if shorts else ""
 
@@ -217,7 +244,13 @@ def _journal(message: dict) -> tuple[str, str]:
 
 
 def work_to_item(message: dict, key: str | None = None) -> Item:
-    """A Crossref work `message` as a CSL item (no private keys except none)."""
+    """A Crossref work `message` as a CSL item (no private keys except none).
+
+    Whatever the message holds (a server's answer is not trusted to follow the schema), the
+    result is an item of strings, names and date-parts; values of the wrong type are ignored.
+    """
+    if not isinstance(message, dict):
+        message = {}
     item: Item = {}
     if key:
         item["id"] = key
@@ -255,10 +288,10 @@ def work_to_item(message: dict, key: str | None = None) -> Item:
         item["page"] = number.strip()
     if isinstance(number, str) and number.strip():
         item["number"] = number.strip()
-    issns = [i for i in message.get("ISSN") or [] if isinstance(i, str)]
+    issns = [i for i in _list(message.get("ISSN")) if isinstance(i, str) and i.strip()]
     if issns:
         item["ISSN"] = issns[0] if len(issns) == 1 else ", ".join(dict.fromkeys(issns))
-    isbns = [i for i in message.get("ISBN") or [] if isinstance(i, str)]
+    isbns = [i for i in _list(message.get("ISBN")) if isinstance(i, str) and i.strip()]
     if isbns and item["type"] in ("book", "chapter"):
         item["ISBN"] = isbns[0]
     publisher = message.get("publisher")
@@ -272,6 +305,8 @@ def work_to_item(message: dict, key: str | None = None) -> Item:
 
 def csl_to_item(csl: dict, key: str | None = None) -> Item:
     """CSL-JSON from doi.org content negotiation (DataCite, mEDRA) → a clean item."""
+    if not isinstance(csl, dict):
+        csl = {}
     item: Item = {}
     if key:
         item["id"] = key
@@ -288,14 +323,15 @@ def csl_to_item(csl: dict, key: str | None = None) -> Item:
         item["title"] = title
     for variable in ("author", "editor"):
         names = []
-        for person in csl.get(variable) or ():
+        for person in _list(csl.get(variable)):
             if isinstance(person, dict):
                 name = convert_name({"family": person.get("family"), "given": person.get("given"),
                                      "name": person.get("literal") or person.get("name"),
                                      "suffix": person.get("suffix")})
                 if name:
-                    if person.get("non-dropping-particle"):
-                        name["non-dropping-particle"] = person["non-dropping-particle"]
+                    particle = _str(person.get("non-dropping-particle")).strip()
+                    if particle:
+                        name["non-dropping-particle"] = particle
                     names.append(name)
         if names:
             item[variable] = names
@@ -340,7 +376,9 @@ def _norm_type(value: Any) -> str:
 def updates(message: dict, field: str = "updated-by") -> list[dict]:
     """The `updated-by` (or `update-to`) entries, each with a normalised `type`."""
     out = []
-    for entry in message.get(field) or ():
+    if not isinstance(message, dict):
+        return out
+    for entry in _list(message.get(field)):
         if isinstance(entry, dict):
             out.append({**entry, "type": _norm_type(entry.get("type"))})
     return out

@@ -301,7 +301,8 @@ def read(text: str, *, source: str = "<string>") -> list[Item]:
         root = etree.fromstring(body, _parser())
     except etree.XMLSyntaxError as error:
         line = error.lineno or (error.position[0] if error.position else None)
-        raise ParseError(f"malformed XML: {error.msg}", file=source, line=line) from None
+        raise ParseError(f"malformed XML: {' '.join(str(error.msg).split())}", file=source,
+                         line=line) from None
     except ValueError as error:
         raise ParseError(f"not XML text: {error}", file=source) from None
     if root is None or root.tag not in ("xml", "records"):

@@ -258,10 +258,19 @@ def parse_reference(line: str) -> Item:
     return {k: item[k] for k in order if k in item}
 
 
+def _quoted(text: str, limit: int = 80) -> str:
+    """Page text quoted for a one-line error message: control characters (a lone CR, an
+    escape sequence) are shown escaped, never sent to the terminal, and long text is cut."""
+    shown = text if len(text) <= limit else text[: limit - 1] + "…"
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in shown):
+        return repr(shown)
+    return f"'{shown}'"
+
+
 def parse_locator(text: str) -> dict[str, str]:
     match = _LOCATOR.match(text.strip())
     if not match:
-        raise ValueError(f"cannot read volume/issue/pages '{text}'")
+        raise ValueError(f"cannot read volume/issue/pages {_quoted(text)}")
     groups = {k: v for k, v in match.groupdict().items() if v is not None}
     out: dict[str, str] = {}
     if "cissue" in groups:

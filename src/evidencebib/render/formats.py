@@ -35,11 +35,14 @@ LINK_URL = "\ue011"
 LINK_CLOSE = "\ue012"
 
 MARKERS = "".join(ITALIC + BOLD + SUP + SUB + SMALLCAPS + UNDERLINE) + LINK_DOI + LINK_URL + LINK_CLOSE
-_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+# private-use characters (our markers live there) and lone surrogates, which JSON's "\ud800"
+# escapes let into item data and which no output encoding can write
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff\ud800-\udfff]")
 
 
 def strip_private_use(text: str) -> str:
-    """Item data must not carry our markers (or any private-use character)."""
+    """Item data must not carry our markers (or any private-use character), nor lone
+    surrogates (they would make every output format fail to encode)."""
     return _PRIVATE_USE.sub("", text)
 
 
@@ -168,12 +171,19 @@ def _link_parts(tokens, index, kind, value):
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<~])")
 _MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-_MD_LINE_START = re.compile(r"^([#>+-])")
+_MD_LINE_START = re.compile(r"^(?:([#>+=-])|(\d{1,9})([.)]))")
+# Line breaks in item data would start new Markdown blocks (a list, a heading, a table, a new
+# page paragraph) or new text entries: an entry is one line, so they become spaces.
+_LINE_BREAKS = re.compile("\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    return _LINE_BREAKS.sub(" ", text)
 
 
 def escape_markdown(text: str) -> str:
     """Backslash-escape what CommonMark/GFM would read as markup in running text."""
-    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_SPECIAL.sub(r"\\\1", one_line(text))
     return _MD_ENTITY.sub(r"\\&", text)
 
 
@@ -213,7 +223,15 @@ def finish_markdown(marked: str) -> str:
                 out.append(f"<{safe_url(value)}>")
             else:
                 out.append(escape_markdown(value))
-    return _MD_LINE_START.sub(r"\\\1", "".join(out))
+    text = "".join(out).lstrip(" \t")      # 4 leading spaces would make a code block
+    return _MD_LINE_START.sub(_escape_line_start, text, count=1)
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    """`# x`, `> x`, `- x`, `+ x`, `=` (setext), `1. x`, `1) x` at the start stay text."""
+    if match.group(1):
+        return "\\" + match.group(1)
+    return match.group(2) + "\\" + match.group(3)
 
 
 def _hoist_spaces(tokens):
@@ -290,9 +308,9 @@ def finish_text(marked: str) -> str:
     out = []
     for token in _tokens(marked):
         if token[0] == "text":
-            out.append(token[1])
+            out.append(one_line(token[1]))
         elif token[0] == "link":
-            out.append(token[2])
+            out.append(one_line(token[2]))
     return "".join(out)
 
 

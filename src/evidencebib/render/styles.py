@@ -191,7 +191,8 @@ def parse_style_bytes(data: bytes, label: str):
     try:
         tree = etree.parse(io.BytesIO(data), _safe_parser())
     except etree.XMLSyntaxError as error:
-        raise StyleError(f"style '{label}' is not well-formed XML: {error}") from None
+        detail = " ".join(str(error).split())      # lxml's messages can span lines
+        raise StyleError(f"style '{label}' is not well-formed XML: {detail}") from None
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         raise StyleError(f"style '{label}' has a DOCTYPE; refusing to load it")
     root = tree.getroot()
