@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from evidencebib.errors import ParseError, UsageError
-from evidencebib.formats import ig_page
+
 from evidencebib.model import Item
 from evidencebib.store import ConditionFile, References
 
@@ -110,6 +110,8 @@ def page(refs: References, slug: str, *, generated_on: _dt.date | None = None,
 
     condition = refs.load(slug)
     entries = render_bibliography(load_items(condition), style, "markdown")
+    from evidencebib.formats import ig_page
+
     return ig_page.write_page(condition.meta, entries, generated_on or _dt.date.today())
 
 
@@ -141,6 +143,8 @@ def import_page(refs: References, path: str | Path, *, slug: str | None = None,
         raise UsageError(f"cannot read file ({error.strerror})", file=path) from None
     if slug is not None and not store.valid_slug(slug):
         raise UsageError(f"'{slug}' is not a valid slug (lower-case letters, digits, hyphens)")
+    from evidencebib.formats import ig_page
+
     parsed = ig_page.read_page(text, source=str(path), slug=slug, keep_unparsed=keep_unparsed)
     meta = parsed.condition
     if refs.exists(meta.slug) and not replace:

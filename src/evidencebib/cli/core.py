@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
+import unicodedata
 from pathlib import Path
 
 import click
@@ -32,6 +34,12 @@ def conditions_command(references_dir: Path) -> None:
     if not rows:
         click.echo(f"no conditions in {references_dir}")
         return
+    cells = [[row.slug, row.title, str(row.references), row.level_of_evidence] for row in rows]
+    tty = click.get_text_stream("stdout").isatty()
+    plain = None if tty else _plain_table(["slug", "title", "refs", "level of evidence"], cells)
+    if plain is not None:
+        click.echo(plain)
+        return
     from rich.console import Console
     from rich.table import Table
 
@@ -39,10 +47,38 @@ def conditions_command(references_dir: Path) -> None:
     for column in ("slug", "title", "refs", "level of evidence"):
         table.add_column(column, justify="right" if column == "refs" else "left",
                          overflow="fold")
-    for row in rows:
-        table.add_row(row.slug, row.title, str(row.references), row.level_of_evidence)
-    tty = click.get_text_stream("stdout").isatty()
+    for row in cells:
+        table.add_row(*row)
     Console(width=None if tty else 1000).print(table)
+
+
+_RICH_MARKUP = re.compile(r"\[|:\S*?:|[\x00-\x1f\x7f-\x9f]")
+
+
+def _cell_width(text: str) -> int:
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+               for ch in text)
+
+
+def _plain_table(headers: list[str], rows: list[list[str]], width: int = 1000) -> str | None:
+    """The table exactly as rich prints it to a pipe (no box, two spaces between columns, every
+    cell padded to its column, `refs` right-aligned), without importing rich (~90 ms).
+    None when rich would treat a cell specially (markup `[…]`, emoji `:…:`, control
+    characters) or the table is wider than `width`: then rich prints it."""
+    table = [headers] + rows
+    if any(_RICH_MARKUP.search(cell) for row in table for cell in row):
+        return None
+    widths = [max(_cell_width(row[i]) for row in table) for i in range(len(headers))]
+    if sum(widths) + 2 * (len(widths) - 1) > width:
+        return None
+    lines = []
+    for row in table:
+        out = []
+        for index, cell in enumerate(row):
+            pad = " " * (widths[index] - _cell_width(cell))
+            out.append(pad + cell if index == 2 else cell + pad)
+        lines.append("  ".join(out))
+    return "\n".join(lines)
 
 
 @click.command("render")

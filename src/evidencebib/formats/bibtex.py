@@ -377,6 +377,7 @@ def _month_number(text: str) -> int | None:
 
 def _rich_text(value: str) -> str:
     """Decode a title-like field, keeping italics, super- and subscripts as CSL markup."""
+    value = value.replace("\x00", "")  # NUL is never text; it also serves as our marker
     value = re.sub(r"\\(?:textit|emph)\s*\{", "\x00i\x00{", value)
     value = re.sub(r"\{\\(?:it|em|itshape)\s+", "\x00i\x00{", value)
     value = re.sub(r"\\textbf\s*\{", "\x00b\x00{", value)
@@ -698,10 +699,16 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
 
 def _braced(value: str, field: str) -> str:
     if field in VERBATIM_FIELDS:
-        return "{" + latex.encode_verbatim(value) + "}"
-    if field in ("title", "shorttitle"):
-        return "{" + _encode_rich(value) + "}"
-    return "{" + latex.encode(value) + "}"
+        body = latex.encode_verbatim(value)
+    elif field in ("title", "shorttitle"):
+        body = _encode_rich(value)
+    else:
+        body = latex.encode(value)
+    # BibTeX readers (bibtexparser, biber) start a new entry at an `@` that opens a line
+    return "{" + _LINE_START_AT.sub(r"\n\1{@}", body) + "}"
+
+
+_LINE_START_AT = re.compile(r"\n([ \t]*)@")
 
 
 _TAG_RE = re.compile(r"<(/?)(i|b|sup|sub|span[^>]*)>")

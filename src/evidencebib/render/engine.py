@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from evidencebib.errors import EvidenceError, StyleError, UsageError
-from evidencebib.render import fixes, formats
+from evidencebib.render import fixes, formats, speed
 from evidencebib.render.styles import parse_style_bytes, read_style_bytes, resolve_style
 
 # keys citeproc-py accepts (CSL-JSON spelling)
@@ -261,6 +261,7 @@ def _load_style(path_text: str, mtime_ns: int, size: int, thread_id: int):
 def load_style(path: Path):
     """A parsed citeproc-py style for this thread (cached; re-read when the file changes)."""
     fixes.apply()
+    speed.sync()
     try:
         stat = path.stat()
     except OSError as error:
@@ -275,41 +276,134 @@ def _brief(error: BaseException) -> str:
 
 # rendering -------------------------------------------------------------------------------------
 
+# counters for tests and benchmarks: entries formatted by citeproc-py, bibliographies sorted
+STATS = {"entries_formatted": 0, "bibliographies_sorted": 0, "bibliography_hits": 0}
+
+
 def render_bibliography(items: Iterable[dict[str, Any]], style: Any = "ig-criteria",
-                        fmt: str = "markdown") -> list[str]:
-    """One formatted string per entry, in the style's bibliography order."""
+                        fmt: str = "markdown", cache: Any = None) -> list[str]:
+    """One formatted string per entry, in the style's bibliography order.
+
+    `cache`: None uses the per-user render cache (render/cache.py) unless
+    EVIDENCEBIB_NO_RENDER_CACHE or EVIDENCEBIB_NO_SPEEDUPS is set; False never uses a cache;
+    a `cache.RenderCache` uses that one.
+    """
     if fmt not in formats.FORMATS:
         raise UsageError(f"unknown output format '{fmt}' (choose from {', '.join(formats.FORMATS)})")
     path = resolve_style(style)
     name = path.stem
+    prepared = [prepare_item(item) for item in items]
+    store = _choose_cache(cache) if prepared else None
+    if store is None:
+        marked = _render_marked(path, name, prepared)
+    else:
+        marked = _render_cached(path, name, prepared, store)
+    finish = formats.FINISHERS[fmt]
+    return [finish(entry) for entry in marked]
+
+
+def _choose_cache(cache: Any):
+    if cache is False or not speed.enabled():
+        return None
+    from evidencebib.render import cache as render_cache
+
+    if cache is None or cache is True:
+        if not render_cache.enabled_by_environment():
+            return None
+        store = render_cache.default_cache()
+    else:
+        store = cache
+    if render_cache.foreign_patches():
+        return None
+    return store
+
+
+def _load_checked(path: Path, name: str):
     style_obj = load_style(path)
+    if speed.is_applied():
+        speed.pin_style(style_obj)
     if not style_obj.has_bibliography():
         raise StyleError(f"style {name} has no bibliography section")
+    return style_obj
 
-    prepared = [prepare_item(item) for item in items]
-    if not prepared:
-        return []
+
+def _bibliography(style_obj, prepared):
+    """A registered, sorted citeproc-py bibliography of the prepared items (ids i0, i1 …),
+    rendering with the marking formatter and the linked source."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography
+
     raw_items, truncated = [], []
     for index, (clean, variables) in enumerate(prepared):
-        clean["id"] = f"i{index}"
+        clean = dict(clean, id=f"i{index}")
         raw_items.append(clean)
         truncated.append(variables)
     linked_items = [_with_links(item) for item in raw_items]
+    raw_source = _source(raw_items, truncated)
+    linked_source = _source(linked_items, truncated)
+    bibliography = CitationStylesBibliography(style_obj, raw_source, formats.SortFormatter)
+    bibliography.register(Citation([CitationItem(item["id"]) for item in raw_items]))
+    bibliography.sort()
+    STATS["bibliographies_sorted"] += 1
+    bibliography.source = linked_source
+    bibliography.formatter = style_obj.root.formatter = formats.MarkingFormatter
+    return bibliography
 
-    from citeproc import Citation, CitationItem, CitationStylesBibliography
 
+def _render_marked(path: Path, name: str, prepared) -> list[str]:
+    """The uncached path: every entry formatted by citeproc-py (marked strings)."""
+    style_obj = _load_checked(path, name)
+    if not prepared:
+        return []
     try:
-        raw_source = _source(raw_items, truncated)
-        linked_source = _source(linked_items, truncated)
-        bibliography = CitationStylesBibliography(style_obj, raw_source, formats.SortFormatter)
-        bibliography.register(Citation([CitationItem(item["id"]) for item in raw_items]))
-        bibliography.sort()
-        bibliography.source = linked_source
-        bibliography.formatter = style_obj.root.formatter = formats.MarkingFormatter
+        bibliography = _bibliography(style_obj, prepared)
         entries = bibliography.bibliography()
     except EvidenceError:
         raise
     except Exception as error:
         raise StyleError(f"style {name} failed to render the bibliography ({_brief(error)})") from None
-    finish = formats.FINISHERS[fmt]
-    return [finish(str(entry)) for entry in entries]
+    STATS["entries_formatted"] += len(prepared)
+    return [str(entry) for entry in entries]
+
+
+def _render_cached(path: Path, name: str, prepared, store) -> list[str]:
+    """Like `_render_marked`, through the content-addressed cache (render/cache.py)."""
+    from evidencebib.render import cache as render_cache
+
+    style_digest, numbered, substitutes = render_cache.style_info(path)
+    digests = [render_cache.item_digest(clean, truncated) for clean, truncated in prepared]
+    bib_key = render_cache.bibliography_key(style_digest, digests)
+    style_obj = _load_checked(path, name)  # parsed once per process; refuses broken styles
+    record = store.get(bib_key)
+    if record is not None and isinstance(record.get("entries"), list):
+        STATS["bibliography_hits"] += 1
+        return [str(entry) for entry in record["entries"]]
+    if substitutes:  # an entry depends on its predecessor: whole bibliographies only
+        entries = _render_marked(path, name, prepared)
+        store.put(bib_key, {"entries": entries})
+        return entries
+    try:
+        bibliography = _bibliography(style_obj, prepared)
+        entries: list[str] = []
+        for item in bibliography.items:
+            position = int(item.key[1:])
+            context: dict[str, Any] = {key: str(value) for key, value in item.__dict__.items()
+                                       if key.startswith("_evidencebib")}
+            if numbered:
+                context["citation-number"] = item.number
+            key = render_cache.entry_key(style_digest, digests[position], context)
+            cached = store.get(key)
+            if cached is not None and "t" in cached:
+                text = cached["t"]
+            else:
+                rendered = bibliography.style.render_bibliography([item])
+                STATS["entries_formatted"] += 1
+                text = str(rendered[0]) if rendered else None
+                store.put(key, {"t": text})
+            if text is not None:
+                entries.append(text)
+    except EvidenceError:
+        raise
+    except Exception as error:
+        raise StyleError(f"style {name} failed to render the bibliography ({_brief(error)})") from None
+    store.put(bib_key, {"entries": entries})
+    return entries

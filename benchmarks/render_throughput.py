@@ -1,0 +1,139 @@
+"""Bibliography rendering throughput: evidencebib (citeproc-py + fixes + speed-ups) vs citeproc-js.
+
+    python benchmarks/render_throughput.py [--sizes 1000 10000] [--styles ig-criteria apa vancouver]
+                                           [--repeat 3] [--no-js] [--no-baseline]
+
+For each size and style, the same generated journal articles (benchmarks/datagen.py) are
+rendered as plain-text bibliographies by
+- evidencebib `render_bibliography(items, style, "text", cache=False)` (no render cache: this
+  measures formatting), with the speed-ups of render/speed.py;
+- the same with EVIDENCEBIB_NO_SPEEDUPS=1 ("baseline", 1k only unless --baseline-all);
+- citeproc-js (npm `citeproc`, benchmarks/node/bench.js): `updateItems` + `makeBibliography`
+  on a fresh engine; engine construction is reported separately and excluded, as are the
+  style load on our side (cached per process) and JSON transport.
+Best of --repeat runs. Texts are compared entry by entry (same order, same strings).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from datagen import articles  # noqa: E402
+
+NODE_RUNNER = Path(__file__).resolve().parent / "node" / "bench.js"
+
+
+def locales_for(style_root) -> tuple[dict[str, str], list[str]]:
+    """The locale files citeproc-py loads for this style, for citeproc-js (same terms)."""
+    import citeproc
+
+    wanted = style_root.get("default-locale") or "en-US"
+    order = [wanted] if wanted in citeproc.LANGUAGE_NAMES else []
+    primary = citeproc.PRIMARY_DIALECTS.get(wanted.split("-")[0])
+    if primary:
+        order.append(primary)
+    order.append("en-US")
+    order = list(dict.fromkeys(order))
+    return ({lang: (Path(citeproc.LOCALES_PATH) / f"locales-{lang}.xml").read_text(encoding="utf-8")
+             for lang in order}, order)
+
+
+def run_ours(items, style: str, repeat: int, speedups: bool) -> tuple[float, list[str]]:
+    from evidencebib.render import speed
+    from evidencebib.render.engine import render_bibliography
+
+    if speedups:
+        os.environ.pop("EVIDENCEBIB_NO_SPEEDUPS", None)
+    else:
+        os.environ["EVIDENCEBIB_NO_SPEEDUPS"] = "1"
+    speed.sync()
+    render_bibliography(items[:2], style, "text", cache=False)  # style load, imports
+    best, out = None, None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        out = render_bibliography(items, style, "text", cache=False)
+        elapsed = time.perf_counter() - started
+        best = elapsed if best is None else min(best, elapsed)
+    os.environ.pop("EVIDENCEBIB_NO_SPEEDUPS", None)
+    speed.sync()
+    return best, out
+
+
+def run_js(items, style: str, repeat: int) -> dict:
+    from evidencebib.render.engine import load_style
+    from evidencebib.render.styles import read_style_bytes, resolve_style
+
+    path = resolve_style(style)
+    style_obj = load_style(path)
+    locales, fallback = locales_for(style_obj.root)
+    from evidencebib.model import public_item
+
+    request = {"style": read_style_bytes(path).decode("utf-8"), "locales": locales,
+               "fallback": fallback, "items": [public_item(item) for item in items], "repeat": repeat}
+    proc = subprocess.run(["node", str(NODE_RUNNER)], input=json.dumps(request), capture_output=True,
+                          text=True, timeout=3600)
+    if proc.returncode:
+        raise RuntimeError(proc.stderr.strip()[-2000:])
+    return json.loads(proc.stdout)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--styles", nargs="+", default=["ig-criteria", "apa", "vancouver"])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-js", action="store_true")
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--baseline-all", action="store_true", help="also time the baseline at every size")
+    parser.add_argument("--json", type=Path, help="write the figures here as JSON")
+    args = parser.parse_args()
+    have_node = shutil.which("node") is not None and not args.no_js
+    rows = []
+    print(f"{'size':>6} {'style':<12} {'ours s':>8} {'ours/s':>8} {'base/s':>8} {'js s':>8} "
+          f"{'js/s':>8} {'js ctor':>8} {'ours/js':>8} {'speed-up':>8}  identical")
+    for size in args.sizes:
+        items = articles(size)
+        for style in args.styles:
+            repeat = args.repeat if size <= 1000 else 1
+            ours_s, ours = run_ours(items, style, repeat, True)
+            base_s = None
+            if not args.no_baseline and (size <= 1000 or args.baseline_all):
+                base_s, base = run_ours(items, style, 1, False)
+                assert base == ours, f"speed-ups changed the output ({style}, {size})"
+            js = run_js(items, style, repeat) if have_node else None
+            row = {"size": size, "style": style, "ours_s": ours_s, "ours_rate": size / ours_s,
+                   "baseline_s": base_s, "baseline_rate": size / base_s if base_s else None}
+            if js:
+                js_s = min(js["render_s"])
+                identical = sum(a == b for a, b in zip(ours, js["entries"]))
+                row.update({"js_s": js_s, "js_rate": size / js_s, "js_construct_s": js["construct_s"],
+                            "ratio": js_s / ours_s, "identical": identical,
+                            "same_multiset": sorted(ours) == sorted(js["entries"]),
+                            "js_version": js["version"]})
+            rows.append(row)
+            fmt = lambda v, f: (f.format(v) if v is not None else "-")  # noqa: E731
+            print(f"{size:>6} {style:<12} {ours_s:>8.2f} {size / ours_s:>8.0f} "
+                  f"{fmt(row['baseline_rate'], '{:>8.0f}'):>8} {fmt(row.get('js_s'), '{:>8.2f}'):>8} "
+                  f"{fmt(row.get('js_rate'), '{:>8.0f}'):>8} {fmt(row.get('js_construct_s'), '{:>8.2f}'):>8} "
+                  f"{fmt(row.get('ratio'), '{:>8.2f}'):>8} "
+                  f"{fmt(base_s / ours_s if base_s else None, '{:>8.2f}'):>8}  "
+                  f"{row.get('identical', '-')}/{size}"
+                  + ("" if row.get("same_multiset", True) else " (entries differ)"), flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
