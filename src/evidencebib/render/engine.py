@@ -288,6 +288,16 @@ def render_bibliography(items: Iterable[dict[str, Any]], style: Any = "ig-criter
     EVIDENCEBIB_NO_RENDER_CACHE or EVIDENCEBIB_NO_SPEEDUPS is set; False never uses a cache;
     a `cache.RenderCache` uses that one.
     """
+    return [text for _, text in render_entries(items, style, fmt, cache)]
+
+
+def render_entries(items: Iterable[dict[str, Any]], style: Any = "ig-criteria",
+                   fmt: str = "markdown", cache: Any = None) -> list[tuple[int, str]]:
+    """(position of the item in `items`, formatted entry) in the style's bibliography order,
+    for callers that must know which entry is which (badges, differential tests).
+
+    An item the style renders as nothing has no entry.
+    """
     if fmt not in formats.FORMATS:
         raise UsageError(f"unknown output format '{fmt}' (choose from {', '.join(formats.FORMATS)})")
     path = resolve_style(style)
@@ -299,7 +309,7 @@ def render_bibliography(items: Iterable[dict[str, Any]], style: Any = "ig-criter
     else:
         marked = _render_cached(path, name, prepared, store)
     finish = formats.FINISHERS[fmt]
-    return [finish(entry) for entry in marked]
+    return [(position, finish(entry)) for position, entry in marked]
 
 
 def _choose_cache(cache: Any):
@@ -349,7 +359,12 @@ def _bibliography(style_obj, prepared):
     return bibliography
 
 
-def _render_marked(path: Path, name: str, prepared) -> list[str]:
+def _positions(bibliography) -> list[int]:
+    """Input positions of the sorted items (their citeproc ids are i0, i1 …)."""
+    return [int(item.key[1:]) for item in bibliography.items]
+
+
+def _render_marked(path: Path, name: str, prepared) -> list[tuple[int, str]]:
     """The uncached path: every entry formatted by citeproc-py (marked strings)."""
     style_obj = _load_checked(path, name)
     if not prepared:
@@ -357,12 +372,22 @@ def _render_marked(path: Path, name: str, prepared) -> list[str]:
     try:
         bibliography = _bibliography(style_obj, prepared)
         entries = bibliography.bibliography()
+        positions = _positions(bibliography)
+        if len(entries) != len(positions):
+            # some item rendered as nothing: find out which, one item at a time
+            pairs = []
+            for position, item in zip(positions, bibliography.items):
+                rendered = bibliography.style.render_bibliography([item])
+                if rendered:
+                    pairs.append((position, str(rendered[0])))
+            STATS["entries_formatted"] += len(prepared)
+            return pairs
     except EvidenceError:
         raise
     except Exception as error:
         raise StyleError(f"style {name} failed to render the bibliography ({_brief(error)})") from None
     STATS["entries_formatted"] += len(prepared)
-    return [str(entry) for entry in entries]
+    return [(position, str(entry)) for position, entry in zip(positions, entries)]
 
 
 def _render_cached(path: Path, name: str, prepared, store) -> list[str]:
@@ -374,16 +399,18 @@ def _render_cached(path: Path, name: str, prepared, store) -> list[str]:
     bib_key = render_cache.bibliography_key(style_digest, digests)
     style_obj = _load_checked(path, name)  # parsed once per process; refuses broken styles
     record = store.get(bib_key)
-    if record is not None and isinstance(record.get("entries"), list):
+    if record is not None and isinstance(record.get("entries"), list) \
+            and isinstance(record.get("order"), list) and len(record["order"]) == len(record["entries"]):
         STATS["bibliography_hits"] += 1
-        return [str(entry) for entry in record["entries"]]
+        return [(int(position), str(entry)) for position, entry in zip(record["order"], record["entries"])]
     if substitutes:  # an entry depends on its predecessor: whole bibliographies only
-        entries = _render_marked(path, name, prepared)
-        store.put(bib_key, {"entries": entries})
-        return entries
+        pairs = _render_marked(path, name, prepared)
+        store.put(bib_key, {"entries": [text for _, text in pairs],
+                            "order": [position for position, _ in pairs]})
+        return pairs
     try:
         bibliography = _bibliography(style_obj, prepared)
-        entries: list[str] = []
+        entries: list[tuple[int, str]] = []
         for item in bibliography.items:
             position = int(item.key[1:])
             context: dict[str, Any] = {key: str(value) for key, value in item.__dict__.items()
@@ -400,10 +427,11 @@ def _render_cached(path: Path, name: str, prepared, store) -> list[str]:
                 text = str(rendered[0]) if rendered else None
                 store.put(key, {"t": text})
             if text is not None:
-                entries.append(text)
+                entries.append((position, text))
     except EvidenceError:
         raise
     except Exception as error:
         raise StyleError(f"style {name} failed to render the bibliography ({_brief(error)})") from None
-    store.put(bib_key, {"entries": entries})
+    store.put(bib_key, {"entries": [text for _, text in entries],
+                        "order": [position for position, _ in entries]})
     return entries

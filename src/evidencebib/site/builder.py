@@ -28,10 +28,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from evidencebib.errors import EvidenceError, UsageError
-from evidencebib.model import Item, ascii_fold, first_family, issued_year
+from evidencebib.model import Item
 from evidencebib.site import report as rep
 from evidencebib.site import templates as t
 
@@ -121,58 +121,7 @@ def style_label(name: str) -> str:
     return name
 
 
-# -- entries and the items they came from -------------------------------------------------------
-
-_TAG = re.compile(r"<[^>]*>")
-_HREF = re.compile(r'href="([^"]*)"')
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-def _norm(text: str) -> str:
-    return ascii_fold(text).lower()
-
-
-def match_entries(entries: list[str], items: list[Item]) -> list[int]:
-    """For each rendered entry, the index of the item it renders.
-
-    The renderer returns entries in the style's order without saying which item is which; the
-    match scores DOI, title words, first author and year, and assigns greedily best-first, so
-    every item is used exactly once.
-    """
-    if len(entries) != len(items):
-        return list(range(len(entries)))
-    texts = []
-    for entry in entries:
-        hrefs = " ".join(unquote(h) for h in _HREF.findall(entry))
-        texts.append(_norm(html.unescape(_TAG.sub(" ", entry)) + " " + html.unescape(hrefs)))
-    words = [set(_WORD.findall(text)) for text in texts]
-    scored = []
-    for j, item in enumerate(items):
-        doi = _norm(str(item.get("DOI") or "")).strip()
-        title_words = [w for w in _WORD.findall(_norm(str(item.get("title") or ""))) if len(w) > 2]
-        family = _norm(first_family(item))
-        year = issued_year(item)
-        for i, text in enumerate(texts):
-            score = 0.0
-            if doi and doi in text:
-                score += 100
-            if title_words:
-                score += 50 * sum(w in words[i] for w in title_words) / len(title_words)
-            if family and family in text:
-                score += 10
-            if year and str(year) in words[i]:
-                score += 5
-            scored.append((-score, i, j))
-    scored.sort()
-    assigned: dict[int, int] = {}
-    used: set[int] = set()
-    for _score, i, j in scored:
-        if i in assigned or j in used:
-            continue
-        assigned[i] = j
-        used.add(j)
-    return [assigned[i] for i in range(len(entries))]
-
+# -- entries -------------------------------------------------------------------------------------
 
 def _doi_link(doi: str) -> str:
     from evidencebib.render.formats import doi_url, safe_url
@@ -250,7 +199,7 @@ def _status_counts(report: rep.VerifyReport | None, slug: str, items: list[Item]
     return counts, checks
 
 
-def condition_html(meta, items: list[Item], bibliographies: list[tuple[str, list[str]]],
+def condition_html(meta, items: list[Item], bibliographies: list[tuple[str, list[tuple[int, str]]]],
                    checks: dict[str, rep.Check] | None, counts: dict[str, int] | None,
                    downloads: list[tuple[Export, str | None, int]], footer: str) -> str:
     slug = meta.slug
@@ -284,9 +233,8 @@ def condition_html(meta, items: list[Item], bibliographies: list[tuple[str, list
     for style, entries in bibliographies:
         selected = ' selected="selected"' if style == HOUSE_STYLE else ""
         options.append(f'<option value="{t.attr(style)}"{selected}>{t.esc(style_label(style))}</option>')
-        order = match_entries(entries, items)
         lis = []
-        for entry, index in zip(entries, order):
+        for index, entry in entries:  # (position of the item, rendered entry)
             item = items[index]
             key = str(item.get("id") or "")
             check = (checks or {}).get(key)
@@ -460,7 +408,7 @@ def build_site(refs, output: str | Path, *, verify_report: str | Path | rep.Veri
                generated_on: _dt.date | None = None) -> BuildResult:
     """Write the site of every condition in `refs` into `output` (replacing an earlier build)."""
     from evidencebib import api
-    from evidencebib.render import render_bibliography, resolve_style
+    from evidencebib.render import render_entries, resolve_style
 
     started = time.perf_counter()
     output = Path(output)
@@ -489,7 +437,7 @@ def build_site(refs, output: str | Path, *, verify_report: str | Path | rep.Veri
             condition = refs.load(slug)
             meta = condition.meta
             items = api.load_items(condition)
-            bibliographies = [(name, render_bibliography(items, name, "html")) for name in style_names]
+            bibliographies = [(name, render_entries(items, name, "html")) for name in style_names]
             counts, checks = _status_counts(report, slug, items)
             folder = staging / slug
             folder.mkdir()
