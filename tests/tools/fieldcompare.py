@@ -113,6 +113,9 @@ def _lines(value: Any) -> str:
 
 
 def _name(name: Mapping[str, Any], by_string: bool, bibtex_like: bool = False) -> Any:
+    if bibtex_like and set(name) == {"family"} and " " in str(name["family"]):
+        # BibTeX spells a several-word family name alone like an organisation: {Two Words}
+        name = {"literal": name["family"]}
     if bibtex_like and name.get("dropping-particle") and not name.get("non-dropping-particle"):
         name = {("non-dropping-particle" if k == "dropping-particle" else k): v
                 for k, v in name.items()}

@@ -307,7 +307,9 @@ def format_names(names: list[dict[str, Any]], truncated: bool = False) -> str:
         elif given:
             out.append(f"{last}, {given}")
         elif " " in family and not particle and not family.startswith("{"):
-            out.append("{" + family + "},")  # a family name alone, not an organisation
+            # a several-word family name alone: braced, as BibTeX spells any single-field name
+            # (it reads back as a literal name, which prints the same)
+            out.append("{" + family + "}")
         else:
             out.append(last)
     if truncated:
