@@ -26,13 +26,12 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from evidencebib.formats import biblatex, bibtex, csl_json, endnote_xml, ris
-from evidencebib.formats.csl_json import canonical_page, split_pages
+from evidencebib.formats.csl_json import canonical_page
 
 TESTS = Path(__file__).parent
 TOOLS = TESTS / "tools"

@@ -1,6 +1,5 @@
 """The network client against a real HTTP server on loopback playing Crossref and doi.org."""
 
-import json
 import time
 
 import pytest

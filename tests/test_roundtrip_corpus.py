@@ -7,16 +7,12 @@ The fields a format cannot hold are listed explicitly in tests/tools/fieldcompar
 (records, fields compared, losses and cannot-hold counts per format pair) is printed in
 pytest's terminal summary.
 
-Hook for the lead's formats: `LEAD_FORMATS` lists bibtex/biblatex. When their module
-exists, its pairs are run and *reported* in the summary; losses are asserted only when
-EVIDENCEBIB_STRICT_LEAD_FORMATS=1 (until their CANNOT_HOLD list is written).
+The targets are all five export formats: RIS, CSL-JSON, EndNote XML, BibTeX and BibLaTeX.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
-import os
 import sys
 from collections import defaultdict
 from pathlib import Path

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from evidencebib.errors import ParseError, UsageError
+from evidencebib.errors import UsageError, decode_utf8, read_user_file
 
 from evidencebib.model import Item
 from evidencebib.store import ConditionFile, References
@@ -133,14 +133,7 @@ def import_page(refs: References, path: str | Path, *, slug: str | None = None,
     from evidencebib import store
 
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise UsageError("file not found", file=path) from None
-    except UnicodeDecodeError as error:
-        raise ParseError(f"not UTF-8 text (byte {error.start})", file=path) from None
-    except OSError as error:
-        raise UsageError(f"cannot read file ({error.strerror})", file=path) from None
+    text = decode_utf8(read_user_file(path), path)
     if slug is not None and not store.valid_slug(slug):
         raise UsageError(f"'{slug}' is not a valid slug (lower-case letters, digits, hyphens)")
     from evidencebib.formats import ig_page
@@ -254,13 +247,7 @@ def read_file(path: str | Path, *, fmt: str | None = None) -> list[Item]:
     from evidencebib.formats import detect, registry
 
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError("file not found", file=path) from None
-    except OSError as error:
-        raise UsageError(f"cannot read file ({error.strerror})", file=path) from None
-    text = detect.decode_bytes(data, str(path))
+    text = detect.decode_bytes(read_user_file(path), str(path))
     name = registry.get(fmt).name if fmt else detect.detect(text, source=str(path))
     return registry.get(name).read(text, source=str(path))
 

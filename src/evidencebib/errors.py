@@ -63,3 +63,24 @@ class StyleError(EvidenceError):
 
 class NetworkError(EvidenceError):
     """A remote service could not be reached or answered nonsense, after retries."""
+
+
+def read_user_file(path: str | Path) -> bytes:
+    """The bytes of a file the user named; a missing or unreadable file is a one-line error
+    naming it (a directory, a permission problem …), never a traceback."""
+    path = Path(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError("file not found", file=path) from None
+    except OSError as error:
+        raise UsageError(f"cannot read file ({error.strerror or error})", file=path) from None
+
+
+def decode_utf8(data: bytes, path: str | Path) -> str:
+    """UTF-8 text (a BOM is dropped), or a ParseError naming the line of the first bad byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ParseError(f"not UTF-8 text (byte {error.start})", file=path, line=line) from None

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterable
 
 from evidencebib import doi as doi_names
-from evidencebib.errors import NetworkError, ParseError, UsageError
+from evidencebib.errors import NetworkError, ParseError, UsageError, decode_utf8, read_user_file
 from evidencebib.model import Item
 
 
@@ -46,12 +46,7 @@ def parse_dois(texts: Iterable[str]) -> list[str]:
 def read_doi_list(path: str | Path) -> list[str]:
     """DOIs from a text file, one per line (blank lines and `#` comments ignored)."""
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except FileNotFoundError:
-        raise UsageError("file not found", file=path) from None
-    except UnicodeDecodeError:
-        raise ParseError("not UTF-8 text", file=path) from None
+    lines = decode_utf8(read_user_file(path), path).splitlines()
     names = []
     for number, line in enumerate(lines, start=1):
         text = line.split("#", 1)[0].strip() if not line.lstrip().startswith("10.") else line.strip()

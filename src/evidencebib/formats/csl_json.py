@@ -31,7 +31,7 @@ import re
 from typing import Any, Iterable, Mapping
 
 from evidencebib.errors import ParseError
-from evidencebib.model import DATE_VARIABLES, LINE, Item, citation_key
+from evidencebib.model import LINE, Item, citation_key
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,6 @@ build leaves the previous site untouched and a rebuild leaves no stale pages.
 from __future__ import annotations
 
 import datetime as _dt
-import html
 import importlib
 import inspect
 import os
@@ -363,8 +362,8 @@ def index_html(pages: list[ConditionPage], report: rep.VerifyReport | None, foot
         "</div>",
         '<div class="table-wrap">',
         '<table class="conditions" id="conditions-table">',
-        f'<caption class="visually-hidden">Conditions with their level of evidence and number '
-        f"of references</caption>",
+        '<caption class="visually-hidden">Conditions with their level of evidence and number '
+        "of references</caption>",
         "<thead>\n<tr>\n" + "\n".join(heads) + "\n</tr>\n</thead>",
         "<tbody>\n" + "\n".join(rows) + "\n</tbody>",
         "</table>",

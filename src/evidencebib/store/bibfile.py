@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from evidencebib import doi as doi_module
-from evidencebib.errors import ParseError, UsageError
+from evidencebib.errors import ParseError, UsageError, read_user_file
 from evidencebib.formats import bibtex
 from evidencebib.model import Item, citation_key
 from evidencebib.store.atomic import write_atomic
@@ -63,12 +63,7 @@ class BibFile:
     @classmethod
     def load(cls, path: str | Path) -> "BibFile":
         path = Path(path)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise UsageError("file not found", file=path) from None
-        except OSError as error:
-            raise UsageError(f"cannot read file ({error.strerror})", file=path) from None
+        data = read_user_file(path)
         try:
             return cls(data.decode("utf-8"), path, "utf-8")
         except UnicodeDecodeError:
