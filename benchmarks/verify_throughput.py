@@ -2,7 +2,8 @@
 
     python benchmarks/verify_throughput.py [--dois 1000] [--rate 50] [--concurrency 5]
                                            [--array-rate 5] [--mode both|batch|single]
-                                           [--max-rss-mb 200] [--no-tracemalloc]
+                                           [--batch-size 50] [--max-rss-mb 200]
+                                           [--no-tracemalloc]
 
 At scale: `--dois 10000 --rate 250 --concurrency 10 --no-tracemalloc` (the floor is then 40 s
 per mode; the default 50/s gives 200 s).
@@ -10,9 +11,16 @@ per mode; the default 50/s gives 200 s).
 The emulator advertises `rate`/1s and `concurrency` for single-record requests (and
 `array-rate` for list queries) and answers 429 when they are exceeded. For each mode it
 verifies N Crossref DOIs with a fresh cache, then again with the same cache, and prints
-wall time, the floor N/rate, their ratio, Crossref request count, 429 count and peak memory.
-Pass criteria: ratio ≤ 1.15, zero 429s, ≤ 1 Crossref request per DOI, 0 requests on the
-cached run.
+wall time, two floors and the ratios to them, Crossref request count, 429 count and memory:
+
+* DOI floor = N / rate: the issue's target (one single-record request per DOI at the
+  advertised rate). Pass criteria: wall ≤ 1.15 × this, zero 429s, ≤ 1 Crossref request per
+  DOI, 0 requests on the cached run.
+* request floor = the requests actually made, each pool at its own advertised rate
+  (singles / rate + list queries / array-rate; the pools are used one after the other).
+  In batch mode this is the honest measure of pacing overhead: 100 list queries at 5/s
+  cannot take less than 20 s, however fast the single pool is. Printed, not a pass
+  criterion (local work after the prefetch — 10,000 verifications — is in the wall time).
 """
 
 from __future__ import annotations
@@ -38,11 +46,15 @@ from evidencebib.verify import Entry, Verifier  # noqa: E402
 TRACE = True
 
 
+BATCH_SIZE: int | None = None
+
+
 def run(emu: CrossrefEmulator, entries: list[Entry], cache: Path, batch: bool) -> dict:
     emu.reset_counters()
     client = Client(crossref_url=emu.crossref_url, doi_url=emu.doi_url,
                     mailto="bench@example.org", cache_dir=cache, batch=batch,
-                    timeout=(2, 10), backoff=0.2)
+                    timeout=(2, 10), backoff=0.2,
+                    **({"batch_size": BATCH_SIZE} if BATCH_SIZE else {}))
     if TRACE:
         tracemalloc.start()
     started = time.perf_counter()
@@ -59,7 +71,7 @@ def run(emu: CrossrefEmulator, entries: list[Entry], cache: Path, batch: bool) -
     return {"wall": wall, "requests": emu.crossref_requests, "single": emu.single.requests,
             "array": emu.array.requests, "429": emu.rejected, "peak_mb": peak / 1e6,
             "statuses": statuses, "max_in_flight": emu.single.max_in_flight,
-            "max_window": emu.single.max_window}
+            "max_window": emu.single.max_window, "array_max_window": emu.array.max_window}
 
 
 def main() -> int:
@@ -69,14 +81,17 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=5)
     parser.add_argument("--array-rate", type=float, default=5)
     parser.add_argument("--latency", type=float, default=0.02, help="server think time (s)")
+    parser.add_argument("--batch-size", type=int, default=None,
+                        help="DOIs per batch lookup (default: the client's, 50)")
     parser.add_argument("--mode", choices=["both", "batch", "single"], default="both")
     parser.add_argument("--max-rss-mb", type=float, default=200,
                         help="pass only if the process's peak RSS stays below this (MB)")
     parser.add_argument("--no-tracemalloc", action="store_true",
                         help="skip tracemalloc (it slows 10,000-DOI runs); RSS is still measured")
     args = parser.parse_args()
-    global TRACE
+    global TRACE, BATCH_SIZE
     TRACE = not args.no_tracemalloc
+    BATCH_SIZE = args.batch_size
 
     dois = [f"10.5555/bench.{i:05d}" for i in range(args.dois)]
     works = [make_work(d, title=f"Randomised trial number {i} of heparin in pregnancy",
@@ -93,14 +108,21 @@ def main() -> int:
                 first = run(emu, entries, Path(tmp), batch=(mode == "batch"))
                 second = run(emu, entries, Path(tmp), batch=(mode == "batch"))
             ratio = first["wall"] / floor
+            request_floor = first["single"] / args.rate + first["array"] / args.array_rate
+            request_ratio = first["wall"] / request_floor if request_floor else float("nan")
             print(f"[{mode}] {args.dois} DOIs, advertised {args.rate:g}/s, concurrency "
-                  f"{args.concurrency}, list queries {args.array_rate:g}/s")
+                  f"{args.concurrency}, list queries {args.array_rate:g}/s"
+                  + (f", batch size {args.batch_size or 50}" if mode == "batch" else ""))
             print(f"  first run : wall {first['wall']:.2f} s, floor {floor:.2f} s, ratio "
                   f"{ratio:.3f}, Crossref requests {first['requests']} (single "
                   f"{first['single']}, list {first['array']}), 429s {first['429']}, "
                   f"peak in flight {first['max_in_flight']}, max/window "
                   f"{first['max_window']}, peak traced memory {first['peak_mb']:.1f} MB, "
                   f"statuses {first['statuses']}")
+            print(f"  request floor {request_floor:.2f} s (single {first['single']} at "
+                  f"{args.rate:g}/s + list {first['array']} at {args.array_rate:g}/s), ratio "
+                  f"{request_ratio:.3f}; list max/window {first['array_max_window']} "
+                  f"(advertised {args.array_rate:g})")
             print(f"  requests per DOI {first['requests'] / args.dois:.3f}, 429s {first['429']}")
             print(f"  cached run: wall {second['wall']:.2f} s, requests {second['requests']}, "
                   f"statuses {second['statuses']}")

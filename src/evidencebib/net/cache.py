@@ -25,6 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_TTL = 7 * 24 * 3600.0
+# Answers written by this process are also kept in memory (up to this many bytes of bodies),
+# so a run that prefetches thousands of works in batches reads them back without the disk.
+MEMORY_BYTES = 48 * 1024 * 1024
 FORMAT = "v1"
 
 
@@ -54,6 +57,7 @@ class ResponseCache:
         self.directory = Path(directory) / "http" / FORMAT if directory is not None else None
         self.ttl = ttl
         self._memory: dict[str, CachedAnswer] = {}
+        self._memory_bytes = 0
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -112,3 +116,12 @@ class ResponseCache:
             except OSError:
                 pass
             raise
+        entry = CachedAnswer(status, content_type, record["body"].encode("utf-8"),
+                             entry.stored_at)         # exactly what a read from disk gives
+        with self._lock:
+            previous = self._memory.pop(key, None)
+            if previous is not None:
+                self._memory_bytes -= len(previous.body)
+            if self._memory_bytes + len(entry.body) <= MEMORY_BYTES:
+                self._memory[key] = entry
+                self._memory_bytes += len(entry.body)

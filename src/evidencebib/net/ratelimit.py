@@ -4,20 +4,23 @@ concurrency (requests in flight), both adapted from response headers, slowed dow
 One `Limiter` per pool (Crossref single-record requests, Crossref list queries, doi.org).
 It is thread-safe: any number of worker threads call `acquire()` / `release()`.
 
-Pacing is by evenly spaced start slots (`interval / limit` apart, times a small safety
-margin), so no window of `interval` seconds ever holds more than `limit` request starts,
-even a sliding one; bursts are never used.
+Pacing is by evenly spaced start slots (`interval / limit` apart), taken when a thread is
+actually let go, plus a check on the arrival window (see `Limiter`): no window of `interval`
+seconds, even a sliding one measured by the server, ever holds more than `limit` arrivals,
+however late individual requests reach it; bursts are never used.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections import deque
 import time
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
-SAFETY = 1.05           # space slots 5 % wider than advertised: jitter never bunches arrivals
+SAFETY = 1.0            # start slots exactly interval/limit apart (no bursts) …
+WINDOW_MARGIN = 1.01    # … and the arrival-window check keeps 1 % of an interval to spare
 MIN_FACTOR = 1 / 16     # a run of 429s never slows us below 1/16 of the advertised rate
 RECOVER_AFTER = 20      # successful responses before a 429 penalty is eased again
 
@@ -93,8 +96,30 @@ def parse_retry_after(value: str | None, now: Callable[[], float] = time.time) -
     return max(0.0, min(seconds, 600.0))
 
 
+class _Start:
+    """One request start: when it was let through, and when it was finished (None: in flight)."""
+
+    __slots__ = ("start", "end")
+
+    def __init__(self, start: float) -> None:
+        self.start = start
+        self.end: float | None = None
+
+
 class Limiter:
-    """Start slots spaced by interval/limit, at most `concurrency` in flight."""
+    """Start slots spaced by interval/limit, at most `concurrency` in flight, and never more
+    than `limit` requests that the server can have seen arrive in one `interval`.
+
+    Why the window check on top of the spacing: a start slot is when `acquire()` lets a
+    thread go, not when the server sees the request. A thread that is late between the two
+    (scheduling, the GIL, a slow connect) makes its request arrive close to later ones, and a
+    server counting a sliding window then sees `limit + 1` arrivals (this is where the one 429
+    at 10,000 DOIs came from). The server sees request i at some moment between its start and
+    the end of its response, so `acquire()` also waits until the request `limit` starts back
+    has *finished* at least `interval` ago (a request still in flight after one interval is
+    taken to have arrived by then). That holds however late the arrivals are, and it costs
+    one response time per window rather than a fixed margin on every slot.
+    """
 
     def __init__(self, limit: float, interval: float = 1.0, concurrency: int = 1, *,
                  name: str = "", clock: Callable[[], float] = time.monotonic,
@@ -112,18 +137,28 @@ class Limiter:
         self._next_slot = 0.0
         self._hold_until = 0.0
         self._in_flight = 0
+        self._recent: deque[_Start] = deque()   # the last starts, oldest first
+        self._local = threading.local()
         self._clock = clock
         self._sleep = sleep
         self._cond = threading.Condition()
+        self._turn = threading.Lock()           # one thread at a time waits for the next slot
         # statistics
         self.started = 0
         self.throttled = 0
         self.peak_in_flight = 0
 
     # -- pacing ---------------------------------------------------------------------------
-    def spacing(self) -> float:
+    def _rate(self) -> float:
         limit = self.limit if self.max_limit is None else min(self.limit, self.max_limit)
-        return self.interval / max(limit * self._factor, 1e-6) * SAFETY
+        return max(limit * self._factor, 1e-6)
+
+    def spacing(self) -> float:
+        return self.interval / self._rate() * SAFETY
+
+    def _window_count(self) -> int:
+        """Starts allowed in any window of `interval` (whole requests, at least one)."""
+        return max(1, int(self._rate() + 1e-9))
 
     def _allowed_concurrency(self) -> int:
         allowed = self.concurrency
@@ -133,25 +168,50 @@ class Limiter:
             allowed = max(1, min(allowed, int(allowed * self._factor) or 1))
         return max(1, allowed)
 
-    def acquire(self) -> None:
-        """Block until this thread may start a request (a slot is reserved for it)."""
-        with self._cond:
-            while self._in_flight >= self._allowed_concurrency():
-                self._cond.wait(timeout=0.5)
-            now = self._clock()
-            start = max(now, self._next_slot, self._hold_until)
-            self._next_slot = start + self.spacing()
-            self._in_flight += 1
-            self.started += 1
-            self.peak_in_flight = max(self.peak_in_flight, self._in_flight)
-        delay = start - self._clock()
-        if delay > 0:
-            self._sleep(delay)
+    def _earliest(self, now: float) -> float:
+        """Earliest start allowed by spacing, holds and the arrival window (lock held)."""
+        earliest = max(self._next_slot, self._hold_until)
+        count = self._window_count()
+        while len(self._recent) > count:
+            self._recent.popleft()
+        if len(self._recent) >= count:
+            oldest = self._recent[0]
+            # still in flight: wait for its end (release() wakes us), at most one interval
+            arrived_by = oldest.end if oldest.end is not None else oldest.start + self.interval
+            earliest = max(earliest, arrived_by + self.interval * WINDOW_MARGIN)
+        return earliest
+
+    def acquire(self) -> _Start:
+        """Block until this thread may start a request; it must call `release()` after."""
+        with self._turn:
+            with self._cond:
+                while True:
+                    now = self._clock()
+                    if self._in_flight >= self._allowed_concurrency():
+                        self._cond.wait(timeout=0.5)
+                        continue
+                    earliest = self._earliest(now)
+                    if earliest <= now:
+                        break
+                    self._cond.wait(timeout=min(earliest - now, 0.5))
+                ticket = _Start(now)
+                self._recent.append(ticket)
+                self._next_slot = now + self.spacing()
+                self._in_flight += 1
+                self.started += 1
+                self.peak_in_flight = max(self.peak_in_flight, self._in_flight)
+        self._local.ticket = ticket
+        return ticket
 
     def release(self, advertised: Advertised | None = None, *, status: int | None = None,
-                retry_after: float | None = None) -> None:
+                retry_after: float | None = None, ticket: _Start | None = None) -> None:
         """The request finished (whatever happened); learn from its headers and status."""
+        if ticket is None:
+            ticket = getattr(self._local, "ticket", None)
+        self._local.ticket = None
         with self._cond:
+            if ticket is not None and ticket.end is None:
+                ticket.end = self._clock()
             self._in_flight = max(0, self._in_flight - 1)
             if advertised is not None:
                 self._learn(advertised)
