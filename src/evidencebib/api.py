@@ -23,7 +23,8 @@ from evidencebib.store import ConditionFile, References
 
 __all__ = ["References", "ConditionSummary", "conditions", "bibliography", "render",
            "page", "import_page", "ImportResult", "load_items", "add_items", "AddResult",
-           "export", "read_file", "import_items", "add_dois", "cite"]
+           "export", "read_file", "import_items", "add_dois", "cite", "apply_enrichment",
+           "write_dois"]
 
 HOUSE_STYLE = "ig-criteria"
 
@@ -210,6 +211,35 @@ def add_dois(refs: References, slug: str, dois: Sequence[str], client) -> AddRes
     result = add_items(refs, slug, lookup.resolve_all(client, new), create=False)
     result.duplicates[:0] = duplicates
     return result
+
+
+def apply_enrichment(refs: References, slug: str, changes_by_key: dict) -> int:
+    """Write enrich proposals (additions and completions only) under the condition's lock;
+    returns how many entries changed."""
+    from evidencebib import enrich
+
+    changes_by_key = enrich.applicable(changes_by_key)
+    with refs.lock(slug):
+        condition = refs.load(slug)
+        for key, changes in changes_by_key.items():
+            condition.bib.update_item(key, enrich.apply(condition.bib.item(key), changes))
+        condition.save()
+    return len(changes_by_key)
+
+
+def write_dois(refs: References, slug: str, dois_by_key: dict[str, str]) -> int:
+    """Give entries the DOIs find-doi accepted (an entry that got a DOI meanwhile keeps it)."""
+    written = 0
+    with refs.lock(slug):
+        condition = refs.load(slug)
+        for key, doi in dois_by_key.items():
+            item = condition.bib.item(key)
+            if not item.get("DOI"):
+                item["DOI"] = doi
+                condition.bib.update_item(key, item)
+                written += 1
+        condition.save()
+    return written
 
 
 def export(refs: References, slugs: Sequence[str] = (), *, to: str, **options) -> str:

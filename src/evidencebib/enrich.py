@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable, Iterable
 
 from evidencebib.model import ET_AL, Item, issued_year
 from evidencebib.verify import family_similar, journal_similar, norm_text, title_similar
@@ -145,3 +145,42 @@ def render(key: str, changes: list[Change]) -> str:
     if not changes:
         return ""
     return "\n".join([f"@{key}"] + ["  " + c.describe() for c in changes]) + "\n"
+
+
+def proposals(client: Any, items: Iterable[Item],
+              notice: Callable[[str], None] = lambda message: None) -> dict[str, list[Change]]:
+    """The changes Crossref (or doi.org) would make, per entry key, for entries with a DOI.
+
+    An entry whose DOI resolves to a different work, or that cannot be checked, gets no
+    proposal; `notice` is told why (verify is the command for those).
+    """
+    from evidencebib import doi as doi_names
+    from evidencebib import lookup
+    from evidencebib.errors import NetworkError
+    from evidencebib.verify import compare
+
+    items = [item for item in items
+             if item.get("DOI") and doi_names.is_valid(doi_names.normalize(str(item["DOI"])))]
+    client.prefetch_works([str(item["DOI"]) for item in items])
+    found: dict[str, list[Change]] = {}
+    for item in items:
+        try:
+            remote, _source = lookup.resolve(client, doi_names.normalize(str(item["DOI"])))
+        except (NetworkError, doi_names.InvalidDOI) as error:
+            notice(f"@{item['id']}: not checked ({error})")
+            continue
+        if remote is None:
+            continue
+        if len(compare(item, remote)) >= 2:
+            notice(f"@{item['id']}: the DOI resolves to a different work; run `evidencebib verify`")
+            continue
+        changes = propose(item, remote)
+        if changes:
+            found[item["id"]] = changes
+    return found
+
+
+def applicable(found: dict[str, list[Change]]) -> dict[str, list[Change]]:
+    """The proposals that add or complete something (conflicts are never applied)."""
+    return {key: changes for key, changes in found.items()
+            if any(change.kind != CONFLICT for change in changes)}

@@ -13,7 +13,7 @@ Otherwise the candidates are listed with the reasons they were not accepted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, Iterable
 
 from evidencebib.formats import crossref as cr
 from evidencebib.model import Item, issued_year
@@ -127,3 +127,19 @@ def choose(local: Item, works: list[dict]) -> Decision:
 def find(client: Any, local: Item, rows: int = 5) -> Decision:
     works = client.search(reference_string(local), rows=rows)
     return choose(local, works)
+
+
+def decisions(client: Any, items: Iterable[Item],
+              notice: Callable[[str], None] = lambda message: None) -> dict[str, Decision]:
+    """A decision for every entry without a DOI; `notice` hears about searches that failed."""
+    from evidencebib.errors import NetworkError
+
+    out: dict[str, Decision] = {}
+    for item in items:
+        if item.get("DOI"):
+            continue
+        try:
+            out[item["id"]] = find(client, item)
+        except NetworkError as error:
+            notice(f"@{item['id']}: not searched ({error})")
+    return out

@@ -148,51 +148,25 @@ def verify_command(conditions, fmt, output, strict, mailto, crossref_url, doi_ur
 def enrich_command(condition, do_apply, mailto, crossref_url, doi_url, cache_dir, offline,
                    references_dir):
     """Show what Crossref would add (full author lists, issue, pages, ISSN …)."""
-    from evidencebib import doi as doimod
-    from evidencebib import lookup
-    from evidencebib.enrich import CONFLICT, apply, propose, render
-    from evidencebib.errors import NetworkError
-    from evidencebib.verify import compare
+    from evidencebib import api, enrich
 
     refs = open_references(references_dir)
+    items = refs.load(condition).bib.items()
     with _client(mailto, crossref_url, doi_url, cache_dir, offline) as client:
-        cond = refs.load(condition)
-        items = [i for i in cond.bib.items()
-                 if i.get("DOI") and doimod.is_valid(doimod.normalize(str(i["DOI"])))]
-        client.prefetch_works([str(i["DOI"]) for i in items])
-        proposals: dict[str, list] = {}
-        for item in items:
-            try:
-                remote, _source = lookup.resolve(client, doimod.normalize(str(item["DOI"])))
-            except (NetworkError, doimod.InvalidDOI) as error:
-                click.echo(f"@{item['id']}: not checked ({error})", err=True)
-                continue
-            if remote is None:
-                continue
-            if len(compare(item, remote)) >= 2:
-                click.echo(f"@{item['id']}: the DOI resolves to a different work; "
-                           f"run `evidencebib verify`", err=True)
-                continue
-            changes = propose(item, remote)
-            if changes:
-                proposals[item["id"]] = changes
-                click.echo(render(item["id"], changes), nl=False)
+        found = enrich.proposals(client, items, lambda message: click.echo(message, err=True))
         _warn(client)
-    applicable = {k: c for k, c in proposals.items() if any(x.kind != CONFLICT for x in c)}
-    if not proposals:
+    for key, changes in found.items():
+        click.echo(enrich.render(key, changes), nl=False)
+    if not found:
         click.echo("nothing to add")
         return
+    count = len(enrich.applicable(found))
+    entries = f"{count} entr{'y' if count == 1 else 'ies'}"
     if not do_apply:
-        click.echo(f"{len(applicable)} entr{'y' if len(applicable) == 1 else 'ies'} would "
-                   f"change; run again with --apply to write")
+        click.echo(f"{entries} would change; run again with --apply to write")
         return
-    with refs.lock(condition):
-        cond = refs.load(condition)
-        for key, changes in applicable.items():
-            cond.bib.update_item(key, apply(cond.bib.item(key), changes))
-        cond.save()
-    click.echo(f"updated {len(applicable)} entr{'y' if len(applicable) == 1 else 'ies'} in "
-               f"{refs.path_of(condition)}")
+    api.apply_enrichment(refs, condition, found)
+    click.echo(f"updated {entries} in {refs.path_of(condition)}")
 
 
 # -- find-doi -------------------------------------------------------------------------------
@@ -206,39 +180,25 @@ def enrich_command(condition, do_apply, mailto, crossref_url, doi_url, cache_dir
 def find_doi_command(condition, do_apply, mailto, crossref_url, doi_url, cache_dir, offline,
                      references_dir):
     """Search Crossref for entries without a DOI; propose only unambiguous matches."""
-    from evidencebib.errors import NetworkError
-    from evidencebib.find_doi import find
+    from evidencebib import api
+    from evidencebib.find_doi import decisions
 
     refs = open_references(references_dir)
-    accepted: dict[str, str] = {}
+    items = refs.load(condition).bib.items()
     with _client(mailto, crossref_url, doi_url, cache_dir, offline) as client:
-        cond = refs.load(condition)
-        for item in cond.bib.items():
-            if item.get("DOI"):
-                continue
-            try:
-                decision = find(client, item)
-            except NetworkError as error:
-                click.echo(f"@{item['id']}: not searched ({error})", err=True)
-                continue
-            if decision.doi:
-                accepted[item["id"]] = decision.doi
-                click.echo(f"@{item['id']}: {decision.doi} ({decision.reason})")
-            else:
-                click.echo(f"@{item['id']}: no DOI proposed ({decision.reason})")
-                for c in decision.candidates[:5]:
-                    click.echo(f"    {c.doi}  score {c.score:g}  {c.year or '?'}  "
-                               f"{c.first_author}  {c.title[:70]}")
+        found = decisions(client, items, lambda message: click.echo(message, err=True))
         _warn(client)
+    accepted = {key: decision.doi for key, decision in found.items() if decision.doi}
+    for key, decision in found.items():
+        if decision.doi:
+            click.echo(f"@{key}: {decision.doi} ({decision.reason})")
+            continue
+        click.echo(f"@{key}: no DOI proposed ({decision.reason})")
+        for c in decision.candidates[:5]:
+            click.echo(f"    {c.doi}  score {c.score:g}  {c.year or '?'}  "
+                       f"{c.first_author}  {c.title[:70]}")
     if accepted and do_apply:
-        with refs.lock(condition):
-            cond = refs.load(condition)
-            for key, doi in accepted.items():
-                item = cond.bib.item(key)
-                if not item.get("DOI"):
-                    item["DOI"] = doi
-                    cond.bib.update_item(key, item)
-            cond.save()
+        api.write_dois(refs, condition, accepted)
         click.echo(f"wrote {len(accepted)} DOI(s) to {refs.path_of(condition)}")
     elif accepted:
         click.echo(f"{len(accepted)} DOI(s) found; run again with --apply to write them")
