@@ -18,6 +18,10 @@ from evidencebib.render.engine import render_bibliography  # noqa: E402
 
 ITEMS = generate_items(520, seed=20251123)
 STYLES = ["ig-criteria", "apa", "vancouver", "harvard", "ieee"]
+# the other shipped aliases, and a style with subsequent-author-substitute, on fewer items
+MORE_STYLES = ["ama", "chicago", "nature", "lancet", "bmj", "elsevier-harvard",
+               "american-anthropological-association"]
+SOME_ITEMS = ITEMS[:200]
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +32,8 @@ def unoptimised():
         for style in STYLES:
             out[style, "text"] = render_bibliography(ITEMS, style, "text", cache=False)
         out["ig-criteria", "html"] = render_bibliography(ITEMS, "ig-criteria", "html", cache=False)
+        for style in MORE_STYLES:
+            out[style, "markdown"] = render_bibliography(SOME_ITEMS, style, "markdown", cache=False)
     return out
 
 
@@ -41,6 +47,12 @@ def test_speedups_give_identical_text(style, unoptimised):
 def test_speedups_give_identical_html(unoptimised):
     speed.sync()
     assert render_bibliography(ITEMS, "ig-criteria", "html", cache=False) == unoptimised["ig-criteria", "html"]
+
+
+@pytest.mark.parametrize("style", MORE_STYLES)
+def test_speedups_give_identical_markdown_in_more_styles(style, unoptimised):
+    speed.sync()
+    assert render_bibliography(SOME_ITEMS, style, "markdown", cache=False) == unoptimised[style, "markdown"]
 
 
 @pytest.mark.parametrize("style", ["ig-criteria", "vancouver"])

@@ -543,6 +543,11 @@ def _names_key(reference, variables, all_names: bool, with_given: bool, shown: i
     return (), ()
 
 
+def map_items(function, items) -> list:
+    """`[function(item) for item in items]`; render/speed.py may spread it over processes."""
+    return [function(item) for item in items]
+
+
 def _assign_year_suffixes(style_root, items) -> None:
     """Items whose citations would read the same get a, b, c … in bibliography order."""
     citation = style_root.find("cs:citation", style_root.nsmap)
@@ -565,12 +570,16 @@ def _assign_year_suffixes(style_root, items) -> None:
             return et_al_first or None
         return None
 
-    groups: dict[object, list] = {}
-    for item in items:
+    def cite_text(item):
         layout.repressed = {}
         try:
-            text = str(layout.render_children(item))
+            return str(layout.render_children(item))
         except Exception:  # pragma: no cover - a cite that cannot render is never ambiguous
+            return None
+
+    groups: dict[object, list] = {}
+    for item, text in zip(items, map_items(cite_text, items)):
+        if text is None:
             continue
         reference = item.reference
         extra = _names_key(reference, ("author", "editor", "translator"), add_names, add_given, shown(reference)) \

@@ -22,6 +22,22 @@ Where citeproc-py spent its time (notes/citeproc-py.md §3) and what is done her
 - `Sort.sort` normalised both keys (`str(key.lower())`, `int(str(key))` with exceptions) inside
   every one of its O(n log n) comparisons: keys are normalised once per item and the same
   comparison (same results, hence the same stable order) runs on the prepared values.
+- Element formatting (`Formatted.format`, `Affixed.wrap`, `Quoted.quote`, `TextCased.case`,
+  `StrippedPeriods.strip_periods`) read five to seven attributes and looked up the formatter and
+  the locale's punctuation option for every rendered element, although most elements have none
+  of these attributes: which attributes an element has is read once (an element's attributes
+  never change after loading), and an element without them passes its text through, as the
+  original does after all its look-ups.
+- `get_formatter()` walked to the root twice and tested its class: the root and whether it is a
+  locale are memoised per element (the formatter itself is still read from the root each time,
+  since a render swaps it).
+- `normalize_seam` ran our marker-aware version and then citeproc-py's, each converting the
+  (possibly composite) left string with `str()`: one function now does both tests on one
+  conversion, in the same order.
+- `cs:if`/`cs:else-if` split and lower-cased their `type`/`variable` attributes on every test;
+  the lists are prepared once per element and the tests run on them in the original order.
+- `Text.process` found the item's language through a `VariableError` for nearly every item:
+  a direct dictionary look-up gives the same answer.
 - `CitationItem.reference` / `.bibliography` went through `CustomDict.__getattr__` twice per
   access: read the dict directly (same objects).
 
@@ -33,6 +49,7 @@ last as long as the style object.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from contextlib import contextmanager
@@ -40,7 +57,6 @@ from functools import cmp_to_key
 
 _LOCK = threading.Lock()
 _MISSING = object()
-_NOINT = object()
 _saved: list[tuple[type, str, object]] = []   # (owner, attribute, previous value or _MISSING)
 _applied = False
 
@@ -53,6 +69,11 @@ def enabled() -> bool:
 def _set(owner: type, name: str, value: object) -> None:
     _saved.append((owner, name, owner.__dict__.get(name, _MISSING)))
     setattr(owner, name, value)
+
+
+def _set_module(module, name: str, value: object) -> None:
+    _saved.append((module, name, getattr(module, name, _MISSING)))
+    setattr(module, name, value)
 
 
 # --- per-element memos ---------------------------------------------------------------------
@@ -172,7 +193,7 @@ def _prepare_key(key):
     try:
         number = int(str(lowered))
     except ValueError:
-        number = _NOINT
+        number = None  # int() never gives None; None also survives the trip from a worker
     return lowered, number
 
 
@@ -180,18 +201,26 @@ def _patch_sort() -> None:
     from citeproc import model
 
     def sort(self, items, context):
-        descending = []
-        columns = []
-        for key in self.findall("cs:key", self.nsmap):
-            descending.append(key.get("sort", "ascending").lower() == "descending")
-            columns.append([_prepare_key(value) for value in key.sort_keys(items, context)])
+        from evidencebib.render import parallel
+
+        keys = self.findall("cs:key", self.nsmap)
+        descending = [key.get("sort", "ascending").lower() == "descending" for key in keys]
+        if parallel.plan(len(items)) > 1:
+            # each item's keys on their own (as Key.sort_keys computes them, item by item)
+            def row(item):
+                return tuple(_prepare_key(key.sort_keys([item], context)[0]) for key in keys)
+
+            rows = parallel.format_all(row, items, what="sort keys")
+            columns = [[values[index] for values in rows] for index in range(len(keys))]
+        else:
+            columns = [[_prepare_key(value) for value in key.sort_keys(items, context)] for key in keys]
         plan = list(zip(columns, descending))
 
         def compare(left, right):
             for column, desc in plan:
                 left_key, right_key = column[left], column[right]
                 if left_key is not None and right_key is not None:
-                    if left_key[1] is not _NOINT and right_key[1] is not _NOINT:
+                    if left_key[1] is not None and right_key[1] is not None:
                         a, b = left_key[1], right_key[1]
                     else:
                         a, b = left_key[0], right_key[0]
@@ -211,6 +240,367 @@ def _patch_sort() -> None:
     _set(model.Sort, "sort", sort)
 
 
+# --- element formatting ----------------------------------------------------------------------
+
+_FORMAT_DEFAULTS = (("font-style", "normal"), ("font-variant", "normal"), ("font-weight", "normal"),
+                    ("text-decoration", "none"), ("vertical-align", "baseline"))
+
+
+def _element_plan(element) -> tuple:
+    """What the formatting methods need from an element's attributes, read once:
+    (no font formatting, prefix, suffix, quoted, strip periods, text-case, formatter root,
+    root is a locale)."""
+    plan = element.__dict__.get("_eb_plan")
+    if plan is None:
+        from citeproc import model
+
+        get = element.get
+        plain = all(get(name, default) == default for name, default in _FORMAT_DEFAULTS)
+        root = element.get_root()
+        plan = element.__dict__["_eb_plan"] = (
+            plain, get("prefix", ""), get("suffix", ""), get("quotes", "false").lower() == "true",
+            get("strip-periods", "false").lower() == "true", get("text-case"), root,
+            isinstance(root, model.Locale))
+    return plan
+
+
+def _patch_formatting() -> None:
+    from citeproc import model
+    from citeproc import string as cstring
+
+    passthrough = (str, cstring.String, cstring.NoCase, cstring.MixedString)
+
+    original_format = model.Formatted.format
+
+    def format(self, string):
+        if _element_plan(self)[0]:
+            if isinstance(string, (int, float)):
+                return str(string)
+            return string
+        return original_format(self, string)
+
+    format.__wrapped__ = original_format
+    _set(model.Formatted, "format", format)
+
+    original_wrap = model.Affixed.wrap
+
+    def wrap(self, string):
+        if string is None:
+            return None
+        plan = _element_plan(self)
+        if not plan[1] and not plan[2] and type(string) in passthrough:
+            return string  # '' + string + '' with empty seams is the same object
+        return original_wrap(self, string)
+
+    wrap.__wrapped__ = original_wrap
+    _set(model.Affixed, "wrap", wrap)
+
+    original_quote = model.Quoted.quote
+
+    def quote(self, string):
+        if not _element_plan(self)[3]:
+            return string  # the punctuation-in-quote option is read but unused when unquoted
+        return original_quote(self, string)
+
+    quote.__wrapped__ = original_quote
+    _set(model.Quoted, "quote", quote)
+
+    original_strip = model.StrippedPeriods.strip_periods
+
+    def strip_periods(self, string):
+        if not _element_plan(self)[4]:
+            return string
+        return original_strip(self, string)
+
+    strip_periods.__wrapped__ = original_strip
+    _set(model.StrippedPeriods, "strip_periods", strip_periods)
+
+    original_case = model.TextCased.case
+
+    def case(self, text, language=None):
+        if _element_plan(self)[5] is None:
+            return text  # citeproc-py and fixes.py change nothing without text-case
+        return original_case(self, text, language)
+
+    case.__wrapped__ = original_case
+    _set(model.TextCased, "case", case)
+
+    original_text_markup = model.Text.markup
+
+    def text_markup(self, text, language):
+        if not text:
+            return None
+        plan = _element_plan(self)
+        if plan[0] and not (plan[1] or plan[2] or plan[3] or plan[4]) and plan[5] is None \
+                and type(text) in passthrough:
+            return text  # strip_periods, case, format, quote and wrap would each pass it through
+        return original_text_markup(self, text, language)
+
+    text_markup.__wrapped__ = original_text_markup
+    _set(model.Text, "markup", text_markup)
+
+    original_group_markup = model.Group.markup
+
+    def group_markup(self, text):
+        if not text:
+            return None
+        plan = _element_plan(self)
+        if plan[0] and not (plan[1] or plan[2]) and type(text) in passthrough:
+            return text
+        return original_group_markup(self, text)
+
+    group_markup.__wrapped__ = original_group_markup
+    _set(model.Group, "markup", group_markup)
+
+    original_formatter = model.CitationStylesElement.get_formatter
+
+    def get_formatter(self):
+        plan = _element_plan(self)
+        return plan[6].style.formatter if plan[7] else plan[6].formatter
+
+    get_formatter.__wrapped__ = original_formatter
+    _set(model.CitationStylesElement, "get_formatter", get_formatter)
+
+
+def _patch_seam() -> None:
+    """One `normalize_seam` doing fixes.py's marker-aware test and citeproc-py's, in that order,
+    on a single `str()` of each side."""
+    from citeproc import model
+    from citeproc import string as cstring
+
+    from evidencebib.render.fixes import MARKERS
+
+    punctuation = cstring.SEAM_PUNCTUATION
+    strip_first = cstring._strip_first_char
+
+    def normalize_seam(left, other):
+        left_text = str(left)
+        if not left_text:
+            return other
+        other_text = str(other)
+        if not other_text:
+            return other
+        first = other_text[0]
+        last = left_text[-1]
+        if last in MARKERS:
+            stripped = left_text.rstrip(MARKERS)
+            if stripped and first in punctuation and stripped[-1] == first:
+                return strip_first(other)
+        if last == " " and first == " ":
+            return strip_first(other)
+        if last == first and first in punctuation:
+            return strip_first(other)
+        return other
+
+    normalize_seam.__wrapped__ = cstring.normalize_seam
+    _set_module(cstring, "normalize_seam", normalize_seam)
+    _set_module(model, "normalize_seam", normalize_seam)
+
+
+def _children(element) -> tuple:
+    """An element's children with, for each, whether it is a cs:choose (static: memoised)."""
+    children = element.__dict__.get("_eb_children")
+    if children is None:
+        from citeproc import model
+
+        children = element.__dict__["_eb_children"] = tuple(
+            (child, isinstance(child, model.Choose)) for child in element.iterchildren())
+    return children
+
+
+def _patch_tree_walk() -> None:
+    """`Parent.render_children` and `Group.process` (with fixes.py's group suppression, which
+    wraps it) iterate a memoised tuple of children instead of asking lxml for them each time,
+    and the group's two layers run as one function; the logic is unchanged, step for step."""
+    from citeproc import model
+    from citeproc.source import VariableError
+    from citeproc.string import join
+
+    from evidencebib.render import fixes
+
+    counters = fixes._VARIABLES
+    original_children = model.Parent.render_children
+
+    def render_children(self, item, delimiter="", **kwargs):
+        output = []
+        for child, is_choose in _children(self):
+            try:
+                if is_choose:
+                    text = child.render(item, delimiter=delimiter, **kwargs)
+                else:
+                    text = child.render(item, **kwargs)
+                if text is not None:
+                    output.append(text)
+            except VariableError:
+                pass
+        if output:
+            return join(output, delimiter)
+        return None
+
+    render_children.__wrapped__ = original_children
+    _set(model.Parent, "render_children", render_children)
+
+    original_group = model.Group.process
+
+    def group_process(self, item, context=None, **kwargs):
+        called_before = getattr(counters, "called", 0)
+        rendered_before = getattr(counters, "rendered", 0)
+        # citeproc-py's Group.process
+        output = []
+        variable_called = False
+        variable_rendered = False
+        delimiter = self.get("delimiter", "")
+        for child, is_choose in _children(self):
+            variable_called = variable_called or child.calls_variable()
+            try:
+                if is_choose:
+                    child_text = child.render(item, context=context, delimiter=delimiter, **kwargs)
+                else:
+                    child_text = child.render(item, context=context, **kwargs)
+                if child_text is not None:
+                    output.append(child_text)
+                    variable_rendered = variable_rendered or child.calls_variable()
+            except VariableError:
+                pass
+        success = not variable_called or variable_rendered
+        if not (output and success):
+            raise VariableError
+        result = self.join(output)
+        # fixes.py's suppression: looked-up variables, none of them printed
+        if getattr(counters, "called", 0) > called_before and getattr(counters, "rendered", 0) == rendered_before:
+            raise VariableError
+        return result
+
+    group_process.__wrapped__ = original_group
+    _set(model.Group, "process", group_process)
+
+
+def _patch_sources() -> None:
+    """CiteProcJSON.parse_string scanned every string for `<span class="nocase">` through a
+    loop of MixedString additions; a string without that span becomes the same one-segment
+    MixedString directly. Mapping items (year suffixes) may use several processes."""
+    from citeproc.source.json import CiteProcJSON
+    from citeproc.string import MixedString, String
+
+    from evidencebib.render import fixes, parallel
+
+    original = CiteProcJSON.parse_string
+    tag = CiteProcJSON.start_tag
+
+    def parse_string(self, string):
+        string = str(string)
+        if tag in string.lower():
+            return original(self, string)
+        return MixedString([String(string)]) if string else MixedString()
+
+    parse_string.__wrapped__ = original
+    _set(CiteProcJSON, "parse_string", parse_string)
+
+    # Reference and Name checked their keys against sets rebuilt for every object; the same
+    # check against sets built once (anything unusual still goes through the original, which
+    # also keeps its warning attributed to citeproc)
+    from citeproc import VARIABLES
+    from citeproc.source import Name, Reference
+
+    reference_keys = frozenset({"uri", "container_uri", "contributor", "date"} | set(VARIABLES))
+    original_reference = Reference.__init__
+
+    def reference_init(self, key, type, **args):
+        if not args.keys() <= reference_keys:
+            return original_reference(self, key, type, **args)
+        dict.__setitem__(self, "key", key)
+        dict.__setitem__(self, "type", type)
+        dict.update(self, args)
+
+    reference_init.__wrapped__ = original_reference
+    _set(Reference, "__init__", reference_init)
+
+    name_keys = frozenset({"family", "given", "dropping-particle", "non-dropping-particle", "suffix"})
+    original_name = Name.__init__
+
+    def name_init(self, **args):
+        if "literal" in args or not args.keys() <= name_keys:
+            return original_name(self, **args)
+        dict.update(self, args)
+
+    name_init.__wrapped__ = original_name
+    _set(Name, "__init__", name_init)
+    _set_module(fixes, "map_items", functools.partial(parallel.format_all, what="year suffixes"))
+
+
+def _patch_conditions() -> None:
+    from citeproc import model
+
+    original_render = model.If.render
+    handled = frozenset({"type", "variable", "match"})
+
+    def plan_of(element):
+        plan = element.__dict__.get("_eb_if")
+        if plan is None:
+            attrib = element.attrib
+            if set(attrib.keys()) - handled:
+                plan = False
+            else:
+                types = [t.lower() for t in element.get("type").split()] if "type" in attrib else None
+                variables = [v.replace("-", "_") for v in element.get("variable").split()] \
+                    if "variable" in attrib else None
+                plan = (types, variables, element.get("match"))
+            element.__dict__["_eb_if"] = plan
+        return plan
+
+    def render(self, item, context=None, delimiter="", **kwargs):
+        plan = plan_of(self)
+        if plan is False:
+            return original_render(self, item, context=context, delimiter=delimiter, **kwargs)
+        types, variables, match = plan
+        results = []
+        if types is not None:
+            kind = item.reference.type
+            results += [typ == kind for typ in types]
+        if variables is not None:
+            reference = item.reference
+            results += [("locator" in item) if variable == "locator" else (variable in reference)
+                        for variable in variables]
+        if match == "any":
+            result = any(results)
+        elif match == "none":
+            result = not any(results)
+        else:
+            result = all(results)
+        if not result:
+            raise model.ConditionFailed
+        return self.render_children(item, context=context, delimiter=delimiter, **kwargs)
+
+    render.__wrapped__ = original_render
+    _set(model.If, "render", render)
+
+    original_process = model.Text.process
+
+    def process(self, item, context=None, **kwargs):
+        if context is None:
+            context = self
+        language = dict.get(item.reference, "language", _MISSING)
+        if language is _MISSING:
+            language = self.get_root().get("default-locale", "en")[:2]
+        else:
+            language = language[:2]
+        attrib = self.attrib
+        if "variable" in attrib:
+            text = self._variable(item, context)
+        elif "macro" in attrib:
+            text = self.get_macro(self.get("macro")).render(item, context)
+        elif "term" in attrib:
+            text = self._term(item)
+        elif "value" in attrib:
+            text = model.String(self.preformat(self.get("value")))
+        else:
+            return original_process(self, item, context, **kwargs)
+        return text, language
+
+    process.__wrapped__ = original_process
+    _set(model.Text, "process", process)
+
+
 # --- installing ----------------------------------------------------------------------------
 
 def apply() -> None:
@@ -226,6 +616,11 @@ def apply() -> None:
         _patch_calls_variable()
         _patch_items()
         _patch_sort()
+        _patch_formatting()
+        _patch_seam()
+        _patch_conditions()
+        _patch_sources()
+        _patch_tree_walk()
         _applied = True
 
 
