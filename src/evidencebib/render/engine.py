@@ -347,16 +347,29 @@ def _bibliography(style_obj, prepared):
         clean = dict(clean, id=f"i{index}")
         raw_items.append(clean)
         truncated.append(variables)
-    linked_items = [_with_links(item) for item in raw_items]
-    raw_source = _source(raw_items, truncated)
-    linked_source = _source(linked_items, truncated)
-    bibliography = CitationStylesBibliography(style_obj, raw_source, formats.SortFormatter)
+    source = _source(raw_items, truncated)
+    bibliography = CitationStylesBibliography(style_obj, source, formats.SortFormatter)
     bibliography.register(Citation([CitationItem(item["id"]) for item in raw_items]))
     bibliography.sort()
     STATS["bibliographies_sorted"] += 1
-    bibliography.source = linked_source
+    _link(source, raw_items)
     bibliography.formatter = style_obj.root.formatter = formats.MarkingFormatter
     return bibliography
+
+
+def _link(source, raw_items: list[dict[str, Any]]) -> None:
+    """After sorting (whose keys must not contain link markers), DOIs and URLs are wrapped in
+    link markers for rendering, parsed the way CiteProcJSON parses every string."""
+    from citeproc.source.json import CiteProcJSON
+
+    parse = CiteProcJSON.parse_string
+    for item in raw_items:
+        if "DOI" not in item and "URL" not in item:
+            continue
+        reference = source[item["id"]]
+        for variable, value in _with_links(item).items():
+            if variable in ("DOI", "URL"):
+                dict.__setitem__(reference, variable, parse(source, value))
 
 
 def _positions(bibliography) -> list[int]:
@@ -364,13 +377,40 @@ def _positions(bibliography) -> list[int]:
     return [int(item.key[1:]) for item in bibliography.items]
 
 
+def _entry_formatter(bibliography):
+    """Formats one registered item of `bibliography` on its own: its marked text, or None when
+    the style renders it as nothing."""
+    render = bibliography.style.render_bibliography
+
+    def format_one(item) -> str | None:
+        rendered = render([item])
+        return str(rendered[0]) if rendered else None
+
+    return format_one
+
+
+def _independent_entries(path: Path) -> bool:
+    """Whether each entry can be formatted without the one before it (no
+    subsequent-author-substitute), so entries can be formatted apart (cache, workers)."""
+    from evidencebib.render import cache as render_cache
+
+    return not render_cache.style_info(path)[2]
+
+
 def _render_marked(path: Path, name: str, prepared) -> list[tuple[int, str]]:
     """The uncached path: every entry formatted by citeproc-py (marked strings)."""
+    from evidencebib.render import parallel
+
     style_obj = _load_checked(path, name)
     if not prepared:
         return []
     try:
         bibliography = _bibliography(style_obj, prepared)
+        if speed.is_applied() and parallel.plan(len(prepared)) > 1 and _independent_entries(path):
+            texts = parallel.format_all(_entry_formatter(bibliography), bibliography.items, what="entries")
+            STATS["entries_formatted"] += len(prepared)
+            return [(position, text) for position, text in zip(_positions(bibliography), texts)
+                    if text is not None]
         entries = bibliography.bibliography()
         positions = _positions(bibliography)
         if len(entries) != len(positions):
@@ -408,9 +448,13 @@ def _render_cached(path: Path, name: str, prepared, store) -> list[str]:
         store.put(bib_key, {"entries": [text for _, text in pairs],
                             "order": [position for position, _ in pairs]})
         return pairs
+    from evidencebib.render import parallel
+
     try:
         bibliography = _bibliography(style_obj, prepared)
-        entries: list[tuple[int, str]] = []
+        keys: list[str] = []
+        texts: list[str | None] = []
+        missing: list[int] = []
         for item in bibliography.items:
             position = int(item.key[1:])
             context: dict[str, Any] = {key: str(value) for key, value in item.__dict__.items()
@@ -419,15 +463,21 @@ def _render_cached(path: Path, name: str, prepared, store) -> list[str]:
                 context["citation-number"] = item.number
             key = render_cache.entry_key(style_digest, digests[position], context)
             cached = store.get(key)
+            keys.append(key)
             if cached is not None and "t" in cached:
-                text = cached["t"]
+                texts.append(cached["t"])
             else:
-                rendered = bibliography.style.render_bibliography([item])
-                STATS["entries_formatted"] += 1
-                text = str(rendered[0]) if rendered else None
-                store.put(key, {"t": text})
-            if text is not None:
-                entries.append((position, text))
+                texts.append(None)
+                missing.append(len(keys) - 1)
+        if missing:
+            fresh = parallel.format_all(_entry_formatter(bibliography),
+                                        [bibliography.items[index] for index in missing], what="entries")
+            STATS["entries_formatted"] += len(missing)
+            for index, text in zip(missing, fresh):
+                texts[index] = text
+                store.put(keys[index], {"t": text})
+        entries = [(int(item.key[1:]), text) for item, text in zip(bibliography.items, texts)
+                   if text is not None]
     except EvidenceError:
         raise
     except Exception as error:
