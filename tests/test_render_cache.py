@@ -43,6 +43,30 @@ def test_warm_rerun_does_no_formatting(style, tmp_path):
     assert count == 0 and html == render_bibliography(ITEMS, style, "html", cache=False)
 
 
+def test_finished_records_are_kept_per_output_format(tmp_path):
+    store = RenderCache(tmp_path)
+    for fmt in ("markdown", "html", "text", "rtf"):
+        render_bibliography(ITEMS, "apa", fmt, cache=store)
+    for fmt in ("text", "rtf", "html", "markdown"):
+        warm, count = formatted(lambda: render_bibliography(ITEMS, "apa", fmt, cache=store))
+        assert count == 0
+        assert warm == render_bibliography(ITEMS, "apa", fmt, cache=False), fmt
+
+
+def test_a_damaged_finished_record_is_rebuilt_from_the_marked_ones(tmp_path):
+    from evidencebib.render import cache as render_cache
+    from evidencebib.render.engine import prepare_item, resolve_style
+
+    store = RenderCache(tmp_path)
+    first = render_bibliography(ITEMS, "vancouver", "markdown", cache=store)
+    style_digest = render_cache.style_info(resolve_style("vancouver"))[0]
+    digests = [render_cache.item_digest(*prepare_item(item)) for item in ITEMS]
+    key = render_cache.finished_key(render_cache.bibliography_key(style_digest, digests), "markdown")
+    store._path(key).write_text('{"entries": ["forged"], "order": [0, 1]}', encoding="utf-8")
+    again, count = formatted(lambda: render_bibliography(ITEMS, "vancouver", "markdown", cache=store))
+    assert again == first and count == 0
+
+
 @pytest.mark.parametrize("style", STYLES)
 def test_changing_one_entry_reformats_only_that_entry(style, tmp_path):
     store = RenderCache(tmp_path)

@@ -22,7 +22,9 @@ citeproc-py 0.11.1 with render/fixes.py:
 Nothing else leaks between entries (each entry starts with `layout.repressed = {}`).
 
 Entries are stored *marked* (private-use markers, see formats.py), so one record serves every
-output format; the finisher runs on each call.
+output format. A third kind of record, **finished** (key: the bibliography key and the output
+format), holds a whole bibliography as finished text, so a warm render does not even run the
+finisher; it is written after the marked records, from them.
 
 Keys hash content, never names or times: the style by its file bytes (which also fix the
 locale: `default-locale` lives in the style, the locale files ship with citeproc-py, whose
@@ -139,6 +141,11 @@ def bibliography_key(style_digest: str, digests: list[str]) -> str:
     for digest in digests:
         h.update(digest.encode())
     return h.hexdigest()
+
+
+def finished_key(bib_key: str, fmt: str) -> str:
+    """The finished (output-format) entries of the bibliography `bib_key`."""
+    return hashlib.sha256(f"finished\0{bib_key}\0{fmt}".encode()).hexdigest()
 
 
 def entry_key(style_digest: str, digest: str, context: dict[str, Any]) -> str:

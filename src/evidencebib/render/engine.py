@@ -304,12 +304,10 @@ def render_entries(items: Iterable[dict[str, Any]], style: Any = "ig-criteria",
     name = path.stem
     prepared = [prepare_item(item) for item in items]
     store = _choose_cache(cache) if prepared else None
-    if store is None:
-        marked = _render_marked(path, name, prepared)
-    else:
-        marked = _render_cached(path, name, prepared, store)
     finish = formats.FINISHERS[fmt]
-    return [(position, finish(entry)) for position, entry in marked]
+    if store is None:
+        return [(position, finish(entry)) for position, entry in _render_marked(path, name, prepared)]
+    return _render_cached(path, name, prepared, store, fmt)
 
 
 def _choose_cache(cache: Any):
@@ -430,17 +428,44 @@ def _render_marked(path: Path, name: str, prepared) -> list[tuple[int, str]]:
     return [(position, str(entry)) for position, entry in zip(positions, entries)]
 
 
-def _render_cached(path: Path, name: str, prepared, store) -> list[str]:
-    """Like `_render_marked`, through the content-addressed cache (render/cache.py)."""
+def _render_cached(path: Path, name: str, prepared, store, fmt: str) -> list[tuple[int, str]]:
+    """Like `_render_marked` + finishing, through the content-addressed cache (render/cache.py):
+    the finished entries of a whole bibliography in one format, else its marked entries, else
+    entry by entry."""
     from evidencebib.render import cache as render_cache
 
     style_digest, numbered, substitutes = render_cache.style_info(path)
     digests = [render_cache.item_digest(clean, truncated) for clean, truncated in prepared]
     bib_key = render_cache.bibliography_key(style_digest, digests)
     style_obj = _load_checked(path, name)  # parsed once per process; refuses broken styles
+    finished_key = render_cache.finished_key(bib_key, fmt)
+    record = store.get(finished_key)
+    if _valid_bibliography_record(record):
+        STATS["bibliography_hits"] += 1
+        return [(int(position), str(entry)) for position, entry in zip(record["order"], record["entries"])]
+    finish = formats.FINISHERS[fmt]
+    finished = [(position, finish(entry))
+                for position, entry in _render_marked_cached(path, name, prepared, store, style_obj,
+                                                             bib_key, style_digest, digests, numbered,
+                                                             substitutes)]
+    store.put(finished_key, {"entries": [text for _, text in finished],
+                             "order": [position for position, _ in finished]})
+    return finished
+
+
+def _valid_bibliography_record(record: Any) -> bool:
+    return record is not None and isinstance(record.get("entries"), list) \
+        and isinstance(record.get("order"), list) and len(record["order"]) == len(record["entries"])
+
+
+def _render_marked_cached(path: Path, name: str, prepared, store, style_obj, bib_key: str,
+                          style_digest: str, digests: list[str], numbered: bool,
+                          substitutes: bool) -> list[tuple[int, str]]:
+    """Marked entries of a bibliography from its record, else entry records, else citeproc-py."""
+    from evidencebib.render import cache as render_cache
+
     record = store.get(bib_key)
-    if record is not None and isinstance(record.get("entries"), list) \
-            and isinstance(record.get("order"), list) and len(record["order"]) == len(record["entries"]):
+    if _valid_bibliography_record(record):
         STATS["bibliography_hits"] += 1
         return [(int(position), str(entry)) for position, entry in zip(record["order"], record["entries"])]
     if substitutes:  # an entry depends on its predecessor: whole bibliographies only
