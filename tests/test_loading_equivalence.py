@@ -73,6 +73,28 @@ def test_value_parts_matches_the_original_scanner(raw):
     assert bibtex.value_parts(raw) == reference_value_parts(raw)
 
 
+NAME_LISTS = ["Smith, J and Doe, J", "A  and  B", "A and and B", "A and", "and B", "A AnD B", "A\tand\nB",
+              "A andB", "Aand B", "A~and~B", " A and B ", "   ", "", "A and  and B", "{A and B} and C",
+              "A \\and B", "Smith, J. and others", "ab and\r\ncd"]
+
+
+def _bibtexparser_split(text: str) -> list[str]:
+    from bibtexparser.middlewares.names import split_multiple_persons_names
+
+    return [n for n in split_multiple_persons_names(text) if n.strip()]
+
+
+def test_name_splitting_matches_bibtexparser_on_edge_cases():
+    for text in NAME_LISTS:
+        assert bibtex._split_names(text) == _bibtexparser_split(text), text
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=" \t\n\raAnNdDxy~,.{}\\", max_size=24))
+def test_name_splitting_matches_bibtexparser(text):
+    assert bibtex._split_names(text) == _bibtexparser_split(text)
+
+
 def test_names_are_copies_not_shared_cache_entries():
     first, _ = bibtex.parse_names("Smith, John and Doe, Jane")
     first[0]["family"] = "changed"

@@ -222,10 +222,25 @@ def string_definitions(blocks: Iterable[Any]) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------
 # Names
 
-def _split_names(text: str) -> list[str]:
-    from bibtexparser.middlewares.names import split_multiple_persons_names
+_NAME_SEPARATOR = re.compile(r"[ \t\r\n]+[aA][nN][dD][ \t\r\n]+")
 
-    return [n for n in split_multiple_persons_names(text) if n.strip()]
+
+def _split_names(text: str) -> list[str]:
+    """Names of a BibTeX name list, split at top-level `and` (bibtexparser's rules).
+
+    bibtexparser's splitter walks the string character by character; a list without braces
+    or backslashes (nearly all of them) has no brace level to track, and its rule comes down
+    to this: a run of spaces/tabs/newlines, `and` in any case, another run, then the next
+    name. tests/test_loading_equivalence.py compares the two on generated strings.
+    """
+    if "{" in text or "}" in text or "\\" in text:
+        from bibtexparser.middlewares.names import split_multiple_persons_names
+
+        names = split_multiple_persons_names(text)
+    else:
+        stripped = text.strip(" \r\n\t")
+        names = _NAME_SEPARATOR.split(stripped) if stripped else []
+    return [n for n in names if n.strip()]
 
 
 def parse_names(text: str) -> tuple[list[dict[str, str]], bool]:
@@ -432,9 +447,10 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
             if truncated:
                 item.setdefault(ET_AL, []).append(variable)
 
-    for field, variable in TEXT_FIELDS.items():
-        value = fields.get(field)
-        if value is None or variable in item or not value.strip():
+    for field in _present_text_fields(fields):
+        variable = TEXT_FIELDS[field]
+        value = fields[field]
+        if variable in item or not value.strip():
             continue
         if field in VERBATIM_FIELDS:
             item[variable] = _verbatim(field, value)
@@ -535,6 +551,18 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
 
 
 _PUBSTATE_DATES = {"inpress": "in press", "forthcoming": "forthcoming"}
+
+
+def _present_text_fields(fields: Mapping[str, str]) -> list[str]:
+    """The entry's fields that TEXT_FIELDS maps, in TEXT_FIELDS order (which decides which of
+    two fields for one variable wins), without looking up every TEXT_FIELDS name."""
+    order = _text_field_order()
+    return sorted((field for field in fields if field in order), key=order.__getitem__)
+
+
+@functools.lru_cache(maxsize=1)
+def _text_field_order() -> dict[str, int]:
+    return {field: index for index, field in enumerate(TEXT_FIELDS)}
 
 
 def _csl_type_names() -> frozenset[str]:

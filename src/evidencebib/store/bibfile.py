@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from evidencebib import doi as doi_module
+from evidencebib import gcpause
 from evidencebib.errors import ParseError, UsageError, read_user_file
 from evidencebib.formats import bibtex
 from evidencebib.model import Item, citation_key
@@ -56,7 +57,8 @@ class BibFile:
         self.spans: list[Span] = []
         self.entries: dict[str, EntryRecord] = {}
         self.problems: list[ParseError] = []
-        self._parse(text)
+        with gcpause.paused():
+            self._parse(text)
 
     # -- loading -------------------------------------------------------------------------
 
@@ -116,13 +118,14 @@ class BibFile:
 
     def items(self) -> list[Item]:
         """Every parsed entry as a CSL item, in file order (crossref parents resolved)."""
-        strings = self._strings()
-        resolved = {key: (rec, {name: bibtex.resolve(raw, strings) for name, raw in rec.fields.items()})
-                    for key, rec in self.entries.items()}
-        items = []
-        for key, (rec, fields) in resolved.items():
-            fields = bibtex.inherit_crossref(fields, resolved)
-            items.append(bibtex.entry_to_item(rec.entry_type, key, fields, line=rec.span.line))
+        with gcpause.paused():
+            strings = self._strings()
+            resolved = {key: (rec, {name: bibtex.resolve(raw, strings) for name, raw in rec.fields.items()})
+                        for key, rec in self.entries.items()}
+            items = []
+            for key, (rec, fields) in resolved.items():
+                fields = bibtex.inherit_crossref(fields, resolved)
+                items.append(bibtex.entry_to_item(rec.entry_type, key, fields, line=rec.span.line))
         return items
 
     def item(self, key: str) -> Item:
