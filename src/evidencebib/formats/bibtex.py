@@ -189,6 +189,10 @@ def clear_caches() -> None:
 
 def resolve(raw: str, strings: Mapping[str, str]) -> str:
     """The LaTeX text of a raw value, with @string macros and month names resolved."""
+    if raw[:1] == "{" and raw[-1:] == "}" and len(raw) > 1:
+        inner = raw[1:-1]
+        if "{" not in inner and "}" not in inner and "\\" not in inner:
+            return inner  # one braced group with nothing nested: what _value_parts would say
     parts = _value_parts(raw)
     if len(parts) == 1 and parts[0][0] != "macro":
         return parts[0][1]
@@ -233,14 +237,65 @@ def _split_names(text: str) -> list[str]:
     to this: a run of spaces/tabs/newlines, `and` in any case, another run, then the next
     name. tests/test_loading_equivalence.py compares the two on generated strings.
     """
-    if "{" in text or "}" in text or "\\" in text:
-        from bibtexparser.middlewares.names import split_multiple_persons_names
+    stripped = text.strip(" \r\n\t")
+    if not stripped:
+        return []
+    if "{" in stripped or "}" in stripped or "\\" in stripped:
+        masked = _mask_groups(stripped)
+        if masked is None:
+            from bibtexparser.middlewares.names import split_multiple_persons_names
 
-        names = split_multiple_persons_names(text)
+            names = split_multiple_persons_names(text)
+        else:
+            names, start = [], 0
+            for match in _NAME_SEPARATOR.finditer(masked):
+                names.append(stripped[start:match.start()])
+                start = match.end()
+            names.append(stripped[start:])
     else:
-        stripped = text.strip(" \r\n\t")
-        names = _NAME_SEPARATOR.split(stripped) if stripped else []
+        names = _NAME_SEPARATOR.split(stripped)
     return [n for n in names if n.strip()]
+
+
+_GROUP_TOKEN = re.compile(r"[{}\\]")
+
+
+def _mask_groups(text: str) -> str | None:
+    """`text` with every brace group (braces included) replaced by `x`s of the same length,
+    or None when a backslash stands outside braces (bibtexparser's splitter then skips the
+    next character without leaving its current state, which no regular expression mirrors).
+
+    For the splitter a group is one run of non-space characters that are not `and`: a `{`
+    resets its search for ` and ` or starts the next name exactly where `x` would, and
+    everything inside is ignored. Inside a group a backslash hides the next character from
+    the brace count; an unclosed group runs to the end; a stray `}` is an ordinary character.
+    """
+    out, depth, position, group_start = [], 0, 0, 0
+    skip_to = -1
+    for match in _GROUP_TOKEN.finditer(text):
+        index = match.start()
+        if index < skip_to:
+            continue
+        char = match.group()
+        if char == "\\":
+            if depth == 0:
+                return None
+            skip_to = index + 2
+        elif char == "{":
+            if depth == 0:
+                out.append(text[position:index])
+                group_start = index
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                out.append("x" * (index + 1 - group_start))
+                position = index + 1
+    if depth:
+        out.append("x" * (len(text) - group_start))
+    else:
+        out.append(text[position:])
+    return "".join(out)
 
 
 def parse_names(text: str) -> tuple[list[dict[str, str]], bool]:
