@@ -6,6 +6,8 @@ from __future__ import annotations
 import gc
 import weakref
 
+import pytest
+
 from evidencebib import gcpause
 
 
@@ -38,11 +40,12 @@ def test_the_collector_comes_back_after_an_error():
     assert gc.isenabled()
 
 
-def test_cycles_made_inside_are_collected_afterwards():
+@pytest.mark.parametrize("promote", [False, True])
+def test_cycles_made_inside_are_collected_afterwards(promote):
     class Node:
         pass
 
-    with gcpause.paused():
+    with gcpause.paused(promote=promote):
         node = Node()
         node.self = node
         probe = weakref.ref(node)

@@ -27,6 +27,7 @@ import warnings
 from pathlib import Path
 from typing import Any, Iterable
 
+from evidencebib import gcpause
 from evidencebib.errors import EvidenceError, StyleError, UsageError
 from evidencebib.render import fixes, formats, speed
 from evidencebib.render.styles import parse_style_bytes, read_style_bytes, resolve_style
@@ -302,12 +303,13 @@ def render_entries(items: Iterable[dict[str, Any]], style: Any = "ig-criteria",
         raise UsageError(f"unknown output format '{fmt}' (choose from {', '.join(formats.FORMATS)})")
     path = resolve_style(style)
     name = path.stem
-    prepared = [prepare_item(item) for item in items]
-    store = _choose_cache(cache) if prepared else None
-    finish = formats.FINISHERS[fmt]
-    if store is None:
-        return [(position, finish(entry)) for position, entry in _render_marked(path, name, prepared)]
-    return _render_cached(path, name, prepared, store, fmt)
+    with gcpause.paused():  # citeproc-py allocates millions of short-lived objects
+        prepared = [prepare_item(item) for item in items]
+        store = _choose_cache(cache) if prepared else None
+        finish = formats.FINISHERS[fmt]
+        if store is None:
+            return [(position, finish(entry)) for position, entry in _render_marked(path, name, prepared)]
+        return _render_cached(path, name, prepared, store, fmt)
 
 
 def _choose_cache(cache: Any):

@@ -548,10 +548,7 @@ def _patch_conditions() -> None:
             element.__dict__["_eb_if"] = plan
         return plan
 
-    def render(self, item, context=None, delimiter="", **kwargs):
-        plan = plan_of(self)
-        if plan is False:
-            return original_render(self, item, context=context, delimiter=delimiter, **kwargs)
+    def holds(plan, item) -> bool:
         types, variables, match = plan
         results = []
         if types is not None:
@@ -562,17 +559,57 @@ def _patch_conditions() -> None:
             results += [("locator" in item) if variable == "locator" else (variable in reference)
                         for variable in variables]
         if match == "any":
-            result = any(results)
-        elif match == "none":
-            result = not any(results)
-        else:
-            result = all(results)
-        if not result:
+            return any(results)
+        if match == "none":
+            return not any(results)
+        return all(results)
+
+    def render(self, item, context=None, delimiter="", **kwargs):
+        plan = plan_of(self)
+        if plan is False:
+            return original_render(self, item, context=context, delimiter=delimiter, **kwargs)
+        if not holds(plan, item):
             raise model.ConditionFailed
         return self.render_children(item, context=context, delimiter=delimiter, **kwargs)
 
     render.__wrapped__ = original_render
     _set(model.If, "render", render)
+
+    # cs:choose tried each branch and caught ConditionFailed from the ones that do not apply;
+    # a branch whose test is prepared above is now tested without raising (same order, same
+    # first match), the others still go through their own render
+    original_choose = model.Choose.render
+
+    def branches(element) -> tuple:
+        memo = element.__dict__.get("_eb_branches")
+        if memo is None:
+            memo = []
+            for child in element.getchildren():
+                if isinstance(child, model.If) and type(child).render is render and plan_of(child) is not False:
+                    memo.append((child, plan_of(child)))
+                elif type(child) is model.Else:
+                    memo.append((child, True))
+                else:
+                    memo.append((child, None))
+            memo = element.__dict__["_eb_branches"] = tuple(memo)
+        return memo
+
+    def choose_render(self, item, context=None, delimiter="", **kwargs):
+        for child, plan in branches(self):
+            if plan is None:
+                try:
+                    return child.render(item, context=context, delimiter=delimiter, **kwargs)
+                except model.ConditionFailed:
+                    continue
+            if plan is True or holds(plan, item):
+                try:
+                    return child.render_children(item, context=context, delimiter=delimiter, **kwargs)
+                except model.ConditionFailed:
+                    continue  # as the original's try around the whole branch would
+        return None
+
+    choose_render.__wrapped__ = original_choose
+    _set(model.Choose, "render", choose_render)
 
     original_process = model.Text.process
 

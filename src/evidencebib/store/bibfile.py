@@ -57,7 +57,7 @@ class BibFile:
         self.spans: list[Span] = []
         self.entries: dict[str, EntryRecord] = {}
         self.problems: list[ParseError] = []
-        with gcpause.paused():
+        with gcpause.paused(promote=True):
             self._parse(text)
 
     # -- loading -------------------------------------------------------------------------
@@ -118,7 +118,7 @@ class BibFile:
 
     def items(self) -> list[Item]:
         """Every parsed entry as a CSL item, in file order (crossref parents resolved)."""
-        with gcpause.paused():
+        with gcpause.paused(promote=True):
             strings = self._strings()
             resolved = {key: (rec, {name: bibtex.resolve(raw, strings) for name, raw in rec.fields.items()})
                         for key, rec in self.entries.items()}
