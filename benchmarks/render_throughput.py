@@ -6,7 +6,9 @@
 For each size and style, the same generated journal articles (benchmarks/datagen.py) are
 rendered as plain-text bibliographies by
 - evidencebib `render_bibliography(items, style, "text", cache=False)` (no render cache: this
-  measures formatting), with the speed-ups of render/speed.py;
+  measures formatting), with the speed-ups of render/speed.py and, on Linux, the worker
+  processes of render/parallel.py (as many as CPUs, from 400 entries per worker);
+- the same in one process (EVIDENCEBIB_RENDER_WORKERS=1: "1 proc");
 - the same with EVIDENCEBIB_NO_SPEEDUPS=1 ("baseline", 1k only unless --baseline-all);
 - citeproc-js (npm `citeproc`, benchmarks/node/bench.js): `updateItems` + `makeBibliography`
   on a fresh engine; engine construction is reported separately and excluded, as are the
@@ -49,10 +51,14 @@ def locales_for(style_root) -> tuple[dict[str, str], list[str]]:
              for lang in order}, order)
 
 
-def run_ours(items, style: str, repeat: int, speedups: bool) -> tuple[float, list[str]]:
+def run_ours(items, style: str, repeat: int, speedups: bool,
+             workers: int | None = None) -> tuple[float, list[str]]:
     from evidencebib.render import speed
     from evidencebib.render.engine import render_bibliography
 
+    previous_workers = os.environ.get("EVIDENCEBIB_RENDER_WORKERS")
+    if workers is not None:
+        os.environ["EVIDENCEBIB_RENDER_WORKERS"] = str(workers)
     if speedups:
         os.environ.pop("EVIDENCEBIB_NO_SPEEDUPS", None)
     else:
@@ -67,6 +73,10 @@ def run_ours(items, style: str, repeat: int, speedups: bool) -> tuple[float, lis
         best = elapsed if best is None else min(best, elapsed)
     os.environ.pop("EVIDENCEBIB_NO_SPEEDUPS", None)
     speed.sync()
+    if previous_workers is None:
+        os.environ.pop("EVIDENCEBIB_RENDER_WORKERS", None)
+    else:
+        os.environ["EVIDENCEBIB_RENDER_WORKERS"] = previous_workers
     return best, out
 
 
@@ -98,35 +108,42 @@ def main() -> int:
     parser.add_argument("--baseline-all", action="store_true", help="also time the baseline at every size")
     parser.add_argument("--json", type=Path, help="write the figures here as JSON")
     args = parser.parse_args()
+    from evidencebib.render import parallel
+
     have_node = shutil.which("node") is not None and not args.no_js
     rows = []
-    print(f"{'size':>6} {'style':<12} {'ours s':>8} {'ours/s':>8} {'base/s':>8} {'js s':>8} "
-          f"{'js/s':>8} {'js ctor':>8} {'ours/js':>8} {'speed-up':>8}  identical")
+    print(f"{'size':>6} {'style':<12} {'ours s':>8} {'ours/s':>8} {'1 proc/s':>8} {'base/s':>8} {'js s':>8} "
+          f"{'js/s':>8} {'js ctor':>8} {'ours/js':>8} {'1proc/js':>8} {'speed-up':>8}  identical")
     for size in args.sizes:
         items = articles(size)
         for style in args.styles:
             repeat = args.repeat if size <= 1000 else 1
             ours_s, ours = run_ours(items, style, repeat, True)
+            single_s, single = run_ours(items, style, repeat, True, workers=1)
+            assert single == ours, f"worker processes changed the output ({style}, {size})"
             base_s = None
             if not args.no_baseline and (size <= 1000 or args.baseline_all):
                 base_s, base = run_ours(items, style, 1, False)
                 assert base == ours, f"speed-ups changed the output ({style}, {size})"
             js = run_js(items, style, repeat) if have_node else None
             row = {"size": size, "style": style, "ours_s": ours_s, "ours_rate": size / ours_s,
+                   "one_process_s": single_s, "one_process_rate": size / single_s,
+                   "workers": parallel.plan(size),
                    "baseline_s": base_s, "baseline_rate": size / base_s if base_s else None}
             if js:
                 js_s = min(js["render_s"])
                 identical = sum(a == b for a, b in zip(ours, js["entries"]))
                 row.update({"js_s": js_s, "js_rate": size / js_s, "js_construct_s": js["construct_s"],
-                            "ratio": js_s / ours_s, "identical": identical,
+                            "ratio": js_s / ours_s, "one_process_ratio": js_s / single_s,
+                            "identical": identical,
                             "same_multiset": sorted(ours) == sorted(js["entries"]),
                             "js_version": js["version"]})
             rows.append(row)
             fmt = lambda v, f: (f.format(v) if v is not None else "-")  # noqa: E731
-            print(f"{size:>6} {style:<12} {ours_s:>8.2f} {size / ours_s:>8.0f} "
+            print(f"{size:>6} {style:<12} {ours_s:>8.2f} {size / ours_s:>8.0f} {size / single_s:>8.0f} "
                   f"{fmt(row['baseline_rate'], '{:>8.0f}'):>8} {fmt(row.get('js_s'), '{:>8.2f}'):>8} "
                   f"{fmt(row.get('js_rate'), '{:>8.0f}'):>8} {fmt(row.get('js_construct_s'), '{:>8.2f}'):>8} "
-                  f"{fmt(row.get('ratio'), '{:>8.2f}'):>8} "
+                  f"{fmt(row.get('ratio'), '{:>8.2f}'):>8} {fmt(row.get('one_process_ratio'), '{:>8.2f}'):>8} "
                   f"{fmt(base_s / ours_s if base_s else None, '{:>8.2f}'):>8}  "
                   f"{row.get('identical', '-')}/{size}"
                   + ("" if row.get("same_multiset", True) else " (entries differ)"), flush=True)

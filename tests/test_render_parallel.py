@@ -106,6 +106,21 @@ def test_an_error_in_a_worker_is_raised_in_the_parent(two_workers):
         parallel.format_all(fails_on_90, list(range(100)), workers=2)
 
 
+def test_the_slice_of_a_worker_that_dies_is_formatted_in_the_parent(two_workers):
+    import os
+
+    parent = os.getpid()
+
+    def dies_in_a_worker(n: int) -> str:
+        if os.getpid() != parent:
+            os._exit(9)  # as if killed (out of memory, SIGKILL)
+        return str(n)
+
+    losses = parallel.STATS.get("worker_losses", 0)
+    assert parallel.format_all(dies_in_a_worker, list(range(100)), workers=3) == [str(n) for n in range(100)]
+    assert parallel.STATS["worker_losses"] > losses
+
+
 def test_nothing_is_forked_while_another_thread_runs(two_workers):
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)

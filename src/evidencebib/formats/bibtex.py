@@ -450,6 +450,8 @@ def _month_number(text: str) -> int | None:
 def _rich_text(value: str) -> str:
     """Decode a title-like field, keeping italics, super- and subscripts as CSL markup."""
     value = value.replace("\x00", "")  # NUL is never text; it also serves as our marker
+    if "\\" not in value:
+        return latex.decode(value)  # every markup command below starts with a backslash
     value = re.sub(r"\\(?:textit|emph)\s*\{", "\x00i\x00{", value)
     value = re.sub(r"\{\\(?:it|em|itshape)\s+", "\x00i\x00{", value)
     value = re.sub(r"\\textbf\s*\{", "\x00b\x00{", value)

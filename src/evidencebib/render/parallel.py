@@ -88,10 +88,16 @@ class WorkerError(RuntimeError):
 
 def format_all(format_one: Callable[[Any], Any], items: Sequence[Any],
                workers: int | None = None, what: str = "items") -> list[Any]:
-    """`[format_one(item) for item in items]`, on several processes when `plan()` says so."""
+    """`[format_one(item) for item in items]`, on several processes when `plan()` says so.
+
+    A slice whose worker died (killed, out of memory) is formatted here instead; an exception
+    raised by `format_one` in a worker is raised here as WorkerError.
+    """
     processes = plan(len(items), workers)
     if processes == 1:
         return [format_one(item) for item in items]
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
     import multiprocessing
 
     global _JOB
@@ -100,16 +106,20 @@ def format_all(format_one: Callable[[Any], Any], items: Sequence[Any],
     slices = _slices(len(items), processes)
     _JOB = (format_one, items)
     try:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(processes - 1) as pool:
-            pending = pool.map_async(_format_slice, slices[1:], chunksize=1)
-            first = [format_one(item) for item in items[slices[0][0]:slices[0][1]]]
-            results = pending.get()
+        # fork: the children inherit _JOB; the executor forks all of them before it starts
+        # its own thread
+        with ProcessPoolExecutor(processes - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_format_slice, bounds) for bounds in slices[1:]]
+            out = [format_one(item) for item in items[slices[0][0]:slices[0][1]]]
+            for bounds, future in zip(slices[1:], futures):
+                try:
+                    status, value = future.result()
+                except BrokenProcessPool:
+                    STATS["worker_losses"] = STATS.get("worker_losses", 0) + 1
+                    status, value = "ok", [format_one(item) for item in items[bounds[0]:bounds[1]]]
+                if status != "ok":
+                    raise WorkerError(value)
+                out.extend(value)
     finally:
         _JOB = None
-    out = first
-    for status, value in results:
-        if status != "ok":
-            raise WorkerError(value)
-        out.extend(value)
     return out
