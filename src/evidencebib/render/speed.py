@@ -408,6 +408,135 @@ def _children(element) -> tuple:
     return children
 
 
+_CS = "{http://purl.org/net/xbiblio/csl}"
+
+
+def _absence_plan(group) -> tuple[str, ...] | None:
+    """The reference keys a cs:group's output can come from, when the group is *certain* to
+    be suppressed once all of them are missing; None when that cannot be promised.
+
+    fixes.py suppresses a group that looked up at least one variable and printed none. Its
+    subtree (through macros, and every branch of a cs:choose) may hold only cs:group, cs:text
+    (variable, macro, term, value), cs:number, cs:date, cs:label and cs:choose: elements whose
+    only effect is their text, and whose variable look-ups fail quietly (VariableError) when the
+    variable is missing. At least one look-up must stand outside any cs:choose, so that it
+    happens whichever branch is taken. cs:names (substitution, repression) and the generated
+    variables (year-suffix, citation-number, locator) make a group ineligible. The keys are what
+    citeproc-py itself reads: `page` for page-first, both forms for form="short", a
+    cs:number's variable as written."""
+    plan = group.__dict__.get("_eb_absent", _MISSING)
+    if plan is _MISSING:
+        keys: set[str] = set()
+        try:
+            eligible, counted = _absence_walk(group, keys, False, set())
+        except Exception:  # noqa: BLE001 - a broken macro reference: leave it to citeproc-py
+            eligible, counted = False, False
+        plan = tuple(sorted(keys)) if eligible and counted else None
+        group.__dict__["_eb_absent"] = plan
+    return plan
+
+
+def _absence_walk(element, keys: set[str], in_choose: bool, macros: set[str]) -> tuple[bool, bool]:
+    """(eligible, a variable is looked up outside any cs:choose) for element's children."""
+    counted = False
+    for child in element.iterchildren():
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if not tag.startswith(_CS):
+            return False, False
+        tag = tag[len(_CS):]
+        attrib = child.attrib
+        if tag == "text":
+            if "variable" in attrib:
+                variable = attrib["variable"]
+                if variable in ("year-suffix", "citation-number", "locator"):
+                    return False, False
+                key = variable.replace("-", "_")
+                keys.add("page" if variable.startswith("page") else key)
+                if attrib.get("form") == "short":
+                    keys.add((variable + "-short").replace("-", "_"))
+                counted = counted or not in_choose
+            elif "macro" in attrib:
+                name = attrib["macro"]
+                if name in macros:
+                    return False, False
+                eligible, inner = _absence_walk(child.get_macro(name), keys, in_choose, macros | {name})
+                if not eligible:
+                    return False, False
+                counted = counted or inner
+            elif "term" not in attrib and "value" not in attrib:
+                return False, False
+        elif tag in ("number", "date"):
+            variable = attrib.get("variable")
+            if not variable or variable == "locator":
+                return False, False
+            if tag == "number":
+                keys.add("page" if variable == "page-first" else variable)
+            else:
+                keys.add(variable.replace("-", "_"))
+            counted = counted or not in_choose
+        elif tag == "label":
+            variable = attrib.get("variable")
+            if not variable or variable == "locator":
+                return False, False
+            keys.add(variable.replace("-", "_"))
+        elif tag == "group":
+            eligible, inner = _absence_walk(child, keys, in_choose, macros)
+            if not eligible:
+                return False, False
+            counted = counted or inner
+        elif tag == "choose":
+            for branch in child.iterchildren():
+                branch_tag = branch.tag if isinstance(branch.tag, str) else ""
+                if branch_tag not in (_CS + "if", _CS + "else-if", _CS + "else"):
+                    return False, False
+                eligible, _ = _absence_walk(branch, keys, True, macros)
+                if not eligible:
+                    return False, False
+        else:
+            return False, False
+    return True, counted
+
+
+def _patch_lookups() -> None:
+    """Two static look-ups made on every name and many elements:
+    - `Name.get_option(name, context)` without sort options reads the name element's attribute
+      or the inherited one from cs:bibliography/cs:citation: memoised per (option, context);
+    - `element.child_name` (`SomewhatObjectifiedElement.__getattr__`, a `find()` for a missing
+      attribute: `names.name`, `names.label` …): the element found (or None) is stored as the
+      attribute, so the next access does not search again; an attribute assigned later still
+      wins, as before."""
+    from citeproc import model
+
+    original_option = model.Name.get_option
+
+    def get_option(self, name, context=None, sort_options=None):
+        if sort_options is not None:
+            return original_option(self, name, context, sort_options)
+        memo = self.__dict__.get("_eb_options")
+        if memo is None:
+            memo = self.__dict__["_eb_options"] = {}
+        key = (name, context)
+        try:
+            return memo[key]
+        except KeyError:
+            value = memo[key] = original_option(self, name, context, None)
+            return value
+
+    get_option.__wrapped__ = original_option
+    _set(model.Name, "get_option", get_option)
+
+    original_getattr = model.SomewhatObjectifiedElement.__getattr__
+
+    def __getattr__(self, name):
+        value = original_getattr(self, name)
+        if not name.startswith("__"):
+            self.__dict__[name] = value
+        return value
+
+    __getattr__.__wrapped__ = original_getattr
+    _set(model.SomewhatObjectifiedElement, "__getattr__", __getattr__)
+
+
 def _patch_tree_walk() -> None:
     """`Parent.render_children` and `Group.process` (with fixes.py's group suppression, which
     wraps it) iterate a memoised tuple of children instead of asking lxml for them each time,
@@ -443,6 +572,17 @@ def _patch_tree_walk() -> None:
     original_group = model.Group.process
 
     def group_process(self, item, context=None, **kwargs):
+        absent = _absence_plan(self)
+        if absent is not None:
+            reference = item.reference
+            for key in absent:
+                if key in reference:
+                    break
+            else:
+                # every variable it could print is missing: it would look them up, print
+                # none, and be suppressed
+                counters.called = getattr(counters, "called", 0) + 1
+                raise VariableError
         called_before = getattr(counters, "called", 0)
         rendered_before = getattr(counters, "rendered", 0)
         # citeproc-py's Group.process
@@ -658,6 +798,7 @@ def apply() -> None:
         _patch_conditions()
         _patch_sources()
         _patch_tree_walk()
+        _patch_lookups()
         _applied = True
 
 
