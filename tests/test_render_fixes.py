@@ -180,3 +180,30 @@ def test_items_whose_ids_differ_only_in_case_are_both_rendered():
 
 def test_empty_item_list_renders_no_entries():
     assert render_bibliography([], "apa", "text") == []
+
+
+# the style tree stays as loaded ----------------------------------------------------------------
+
+@pytest.mark.parametrize("speedups", [False, True])
+@pytest.mark.parametrize("style", ["vancouver", "apa", "ieee"])
+def test_rendering_again_does_not_grow_the_style_tree(style, speedups):
+    """citeproc-py inserted a new default cs:name into every cs:names without one, on every
+    render (its tag outside the CSL namespace, so never found again)."""
+    from evidencebib.render import speed
+    from evidencebib.render.engine import load_style, resolve_style
+
+    items = [article(author=LISTED, editor=LISTED, page="1-9"),
+             article(author=[{"family": "Solo", "given": "A."}], type="book", publisher="P")]
+    with (speed.disabled() if not speedups else _nothing()):
+        render_bibliography(items, style, "text", cache=False)
+        root = load_style(resolve_style(style)).root
+        size = sum(1 for _ in root.iter())
+        for _ in range(3):
+            render_bibliography(items, style, "text", cache=False)
+        assert sum(1 for _ in root.iter()) == size
+
+
+def _nothing():
+    from contextlib import nullcontext
+
+    return nullcontext()

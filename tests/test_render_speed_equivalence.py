@@ -92,3 +92,4 @@ def test_environment_switch_turns_speedups_off(monkeypatch):
     monkeypatch.delenv("EVIDENCEBIB_NO_SPEEDUPS")
     speed.sync()
     assert speed.is_applied()
+

@@ -454,6 +454,26 @@ def initials_only(given: str, mark: str) -> str:
     return out.strip()
 
 
+def _patch_default_name() -> None:
+    """A cs:names without a cs:name child got a new default `Name()` inserted into the style
+    tree on every render (its tag is "Name", outside the CSL namespace, so the next look-up
+    never finds it): the cached style grew by one element per rendered name list (156 after
+    rendering 50 items four times in Vancouver), and `getchildren()` on it grew with it.
+    The default cs:name is now inserted once, in the CSL namespace, at the same place (first
+    child), so later renders find it. It has no attributes, like the default it replaces, so
+    the text is the same; only the tree stops growing."""
+    original = _model.Names.process
+
+    def process(self, item, names_context=None, context=None, **kwargs):
+        target = self if names_context is None else names_context
+        if target.find("cs:name", target.nsmap) is None:
+            target.insert(0, target.makeelement("{http://purl.org/net/xbiblio/csl}name"))
+        return original(self, item, names_context=names_context, context=context, **kwargs)
+
+    process.__wrapped__ = original
+    _model.Names.process = process
+
+
 def _patch_names() -> None:
     original_process = _model.Name.process
 
@@ -784,6 +804,7 @@ def apply() -> None:
         _patch_get_macro()
         _patch_collation()
         _patch_names()
+        _patch_default_name()
         _patch_year_suffix()
         _patch_entry_punctuation()
         _patch_title_case()

@@ -502,9 +502,9 @@ def _patch_lookups() -> None:
     - `Name.get_option(name, context)` without sort options reads the name element's attribute
       or the inherited one from cs:bibliography/cs:citation: memoised per (option, context);
     - `element.child_name` (`SomewhatObjectifiedElement.__getattr__`, a `find()` for a missing
-      attribute: `names.name`, `names.label` …): the element found (or None) is stored as the
-      attribute, so the next access does not search again; an attribute assigned later still
-      wins, as before."""
+      attribute: `names.name`, `names.label` …): the element found is stored as the attribute,
+      so the next access does not search again (children are only ever added, never removed;
+      a miss is not stored); an attribute assigned later still wins, as before."""
     from citeproc import model
 
     original_option = model.Name.get_option
@@ -529,7 +529,9 @@ def _patch_lookups() -> None:
 
     def __getattr__(self, name):
         value = original_getattr(self, name)
-        if not name.startswith("__"):
+        if value is not None and not name.startswith("__"):
+            # only what was found: citeproc-py inserts a default cs:name into a cs:names that
+            # has none, and the next look-up must find it
             self.__dict__[name] = value
         return value
 
