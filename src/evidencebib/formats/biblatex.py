@@ -32,7 +32,7 @@ def biblatex_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]
 
     entry_type, fields = bibtex.item_to_fields(item)
     entry_type, subtype = _TYPES.get(entry_type, (entry_type, None))
-    generic = {name for name in dict(fields) if bibtex._GENERIC_FIELDS.get(name)}
+    generic = {name for name in dict(fields) if bibtex._generic_fields().get(name)}
     issued = item.get("issued") if isinstance(item.get("issued"), Mapping) else {}
     date = format_edtf(issued) if issued else None
     literal = str(issued.get("literal") or "").strip().lower() if issued else ""

@@ -136,10 +136,20 @@ def _brace_end(raw: str, start: int) -> int:
     return n
 
 
+def _nested_group(depth: int) -> str:
+    inner = r"[^{}\\]++|\\." + ("" if depth == 1 else "|" + _nested_group(depth - 1))
+    return r"\{(?:" + inner + r")*+\}"
+
+
+# A value that is one braced group, nested up to four deep, by the tokens of _BRACE_TOKEN:
+# the common case, recognised without _brace_end's loop (deeper values still go through it).
+_ONE_GROUP = re.compile(_nested_group(4), re.S)
+
+
 @functools.lru_cache(maxsize=65536)
 def _value_parts(raw: str) -> tuple[tuple[str, str], ...]:
     n = len(raw)
-    if n > 1 and raw[0] == "{" and _brace_end(raw, 1) == n:
+    if n > 1 and raw[0] == "{" and (_ONE_GROUP.fullmatch(raw) or _brace_end(raw, 1) == n):
         return (("brace", raw[1:-1]),)  # the common case: one braced value
     parts: list[tuple[str, str]] = []
     i = 0
@@ -260,6 +270,10 @@ def _split_names(text: str) -> list[str]:
 _GROUP_TOKEN = re.compile(r"[{}\\]")
 
 
+def _xs(match: re.Match[str]) -> str:
+    return "x" * (match.end() - match.start())
+
+
 def _mask_groups(text: str) -> str | None:
     """`text` with every brace group (braces included) replaced by `x`s of the same length,
     or None when a backslash stands outside braces (bibtexparser's splitter then skips the
@@ -270,6 +284,12 @@ def _mask_groups(text: str) -> str | None:
     everything inside is ignored. Inside a group a backslash hides the next character from
     the brace count; an unclosed group runs to the end; a stray `}` is an ordinary character.
     """
+    # Most lists have only closed groups nested a few deep: mask them with one substitution
+    # (_ONE_GROUP uses the same tokens). Anything left over, a `{` that opens no closed group or
+    # a backslash outside braces, goes through the scan below.
+    masked = _ONE_GROUP.sub(_xs, text)
+    if "{" not in masked and "\\" not in masked:
+        return masked
     out, depth, position, group_start = [], 0, 0, 0
     skip_to = -1
     for match in _GROUP_TOKEN.finditer(text):
@@ -572,8 +592,9 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
             date = read_date_field(fields[field])
             if date:
                 item[variable] = date
+    generic = _generic_fields()
     for field, value in fields.items():
-        variable = _GENERIC_FIELDS.get(field)
+        variable = generic.get(field)
         if variable is None or variable in item or not value.strip():
             continue
         if variable in _name_variables():
@@ -593,7 +614,7 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
         item["issued"] = {"literal": _PUBSTATE_DATES[pubstate]}
     if "issued" not in item and fields.get("year", "").strip():
         year_text = latex.decode(fields["year"]).strip()
-        if re.fullmatch(r"\d{1,4}", year_text):
+        if _YEAR.fullmatch(year_text):
             parts = [int(year_text)]
             month = _month_number(latex.decode(fields.get("month", "")))
             if month:
@@ -608,6 +629,7 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
 
 
 _PUBSTATE_DATES = {"inpress": "in press", "forthcoming": "forthcoming"}
+_YEAR = re.compile(r"\d{1,4}")
 
 
 def _present_text_fields(fields: Mapping[str, str]) -> list[str]:
@@ -622,24 +644,28 @@ def _text_field_order() -> dict[str, int]:
     return {field: index for index, field in enumerate(TEXT_FIELDS)}
 
 
+@functools.lru_cache(maxsize=1)
 def _csl_type_names() -> frozenset[str]:
     from evidencebib.formats.csl_json import CSL_TYPES as names
 
     return names
 
 
+@functools.lru_cache(maxsize=1)
 def _name_variables() -> frozenset[str]:
     from evidencebib.formats.csl_json import SCHEMA_NAME_VARIABLES
 
     return SCHEMA_NAME_VARIABLES
 
 
+@functools.lru_cache(maxsize=1)
 def _date_variables() -> frozenset[str]:
     from evidencebib.formats.csl_json import SCHEMA_DATE_VARIABLES
 
     return SCHEMA_DATE_VARIABLES
 
 
+@functools.lru_cache(maxsize=1)
 def _generic_fields() -> dict[str, str]:
     """BibTeX field name -> CSL variable, for variables stored under their own CSL name."""
     from evidencebib.formats.csl_json import (SCHEMA_DATE_VARIABLES, SCHEMA_NAME_VARIABLES,
@@ -653,24 +679,6 @@ def _generic_fields() -> dict[str, str]:
         "year", "month", "day", "booktitle", "number", "pages", "eid", "school", "institution",
         "organization", "entrysubtype", "issue", "crossref", "xref", "keywords", "file"}
     return {variable.lower(): variable for variable in variables if variable.lower() not in taken}
-
-
-class _LazyGenericFields(dict):
-    def __missing__(self, key):
-        if not self:
-            self.update(_generic_fields())
-            self["\0loaded"] = ""
-            return self.get(key)
-        return None
-
-    def get(self, key, default=None):  # type: ignore[override]
-        if not self:
-            self.update(_generic_fields())
-            self["\0loaded"] = ""
-        return dict.get(self, key, default)
-
-
-_GENERIC_FIELDS = _LazyGenericFields()
 
 
 def _verbatim(field: str, value: str) -> str:
@@ -740,7 +748,7 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
 
     for variable, value in item.items():
         field = variable.lower()
-        if _GENERIC_FIELDS.get(field) != variable or value in (None, "", []):
+        if _generic_fields().get(field) != variable or value in (None, "", []):
             continue
         if variable in _name_variables() and isinstance(value, list):
             fields[field] = "{" + format_names(value, variable in truncated) + "}"
@@ -843,7 +851,15 @@ def item_to_bibtex(item: Mapping[str, Any], key: str | None = None) -> str:
 # Whole files
 
 def parse_library(text: str):
-    """bibtexparser's block library with no middleware: raw values, every block kept."""
+    """bibtexparser's block library with no middleware: raw values, every block kept.
+
+    Well-formed files take the faster route of formats/bibtex_split.py, which builds the same
+    blocks; anything else goes through bibtexparser's own splitter."""
+    from evidencebib.formats import bibtex_split
+
+    library = bibtex_split.split(text)
+    if library is not None:
+        return library
     import bibtexparser
 
     return bibtexparser.parse_string(text, parse_stack=[])

@@ -23,6 +23,10 @@ from evidencebib.model import Item, citation_key
 from evidencebib.store.atomic import write_atomic
 
 
+# the entry type as the file spells it (bibtexparser lower-cases it)
+_WRITTEN_TYPE = re.compile(r"@\s*([^\s{(]+)")
+
+
 @dataclass
 class Span:
     """A stretch of the file: a parsed block, or the text between blocks (block is None)."""
@@ -89,12 +93,9 @@ class BibFile:
             self.spans.append(span)
             position = start + len(raw)
             if isinstance(block, Entry):
-                fields = {}
-                order = []
-                for fld in block.fields:
-                    fields[fld.key.lower()] = str(fld.value)
-                    order.append(fld.key)
-                written_type = re.match(r"@\s*([^\s{(]+)", raw)
+                order = [fld.key for fld in block.fields]
+                fields = {name.lower(): str(fld.value) for name, fld in zip(order, block.fields)}
+                written_type = _WRITTEN_TYPE.match(raw)
                 entry_type = written_type.group(1) if written_type else block.entry_type
                 self.entries[block.key] = EntryRecord(block.key, entry_type, fields, span, order)
             elif type(block).__name__ in ("ParsingFailedBlock", "DuplicateBlockKeyBlock",
