@@ -467,16 +467,23 @@ def _month_number(text: str) -> int | None:
 # ---------------------------------------------------------------------------------------
 # Entry -> item
 
+# LaTeX markup kept as CSL markup: each command becomes a NUL-delimited tag before a `{`
+_MARKUP_COMMANDS = [(re.compile(pattern), marker) for pattern, marker in (
+    (r"\\(?:textit|emph)\s*\{", "\x00i\x00{"),
+    (r"\{\\(?:it|em|itshape)\s+", "\x00i\x00{"),
+    (r"\\textbf\s*\{", "\x00b\x00{"),
+    (r"\\textsuperscript\s*\{", "\x00sup\x00{"),
+    (r"\\textsubscript\s*\{", "\x00sub\x00{"),
+)]
+
+
 def _rich_text(value: str) -> str:
     """Decode a title-like field, keeping italics, super- and subscripts as CSL markup."""
     value = value.replace("\x00", "")  # NUL is never text; it also serves as our marker
     if "\\" not in value:
         return latex.decode(value)  # every markup command below starts with a backslash
-    value = re.sub(r"\\(?:textit|emph)\s*\{", "\x00i\x00{", value)
-    value = re.sub(r"\{\\(?:it|em|itshape)\s+", "\x00i\x00{", value)
-    value = re.sub(r"\\textbf\s*\{", "\x00b\x00{", value)
-    value = re.sub(r"\\textsuperscript\s*\{", "\x00sup\x00{", value)
-    value = re.sub(r"\\textsubscript\s*\{", "\x00sub\x00{", value)
+    for pattern, marker in _MARKUP_COMMANDS:  # in this order: each sees the one before
+        value = pattern.sub(marker, value)
     if "\x00" not in value:
         return latex.decode(value)
     out, i = [], 0
