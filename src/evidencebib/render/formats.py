@@ -43,6 +43,8 @@ _PRIVATE_USE = re.compile("[\ue000-\uf8ff\ud800-\udfff]")
 def strip_private_use(text: str) -> str:
     """Item data must not carry our markers (or any private-use character), nor lone
     surrogates (they would make every output format fail to encode)."""
+    if text.isascii():  # most data; nothing to strip
+        return text
     return _PRIVATE_USE.sub("", text)
 
 

@@ -407,7 +407,7 @@ def build_site(refs, output: str | Path, *, verify_report: str | Path | rep.Veri
                generated_on: _dt.date | None = None) -> BuildResult:
     """Write the site of every condition in `refs` into `output` (replacing an earlier build)."""
     from evidencebib import api
-    from evidencebib.render import render_entries, resolve_style
+    from evidencebib.render import prepare_items, render_entries, resolve_style
 
     started = time.perf_counter()
     output = Path(output)
@@ -436,7 +436,8 @@ def build_site(refs, output: str | Path, *, verify_report: str | Path | rep.Veri
             condition = refs.load(slug)
             meta = condition.meta
             items = api.load_items(condition)
-            bibliographies = [(name, render_entries(items, name, "html")) for name in style_names]
+            prepared = prepare_items(items)  # once for all the styles
+            bibliographies = [(name, render_entries(prepared, name, "html")) for name in style_names]
             counts, checks = _status_counts(report, slug, items)
             folder = staging / slug
             folder.mkdir()
