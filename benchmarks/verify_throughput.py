@@ -2,7 +2,7 @@
 
     python benchmarks/verify_throughput.py [--dois 1000] [--rate 50] [--concurrency 5]
                                            [--array-rate 5] [--mode both|batch|single]
-                                           [--batch-size 50] [--max-rss-mb 200]
+                                           [--batch-size 100] [--max-rss-mb 200]
                                            [--no-tracemalloc]
 
 At scale: `--dois 10000 --rate 250 --concurrency 10 --no-tracemalloc` (the floor is then 40 s
@@ -82,7 +82,7 @@ def main() -> int:
     parser.add_argument("--array-rate", type=float, default=5)
     parser.add_argument("--latency", type=float, default=0.02, help="server think time (s)")
     parser.add_argument("--batch-size", type=int, default=None,
-                        help="DOIs per batch lookup (default: the client's, 50)")
+                        help="DOIs per batch lookup (default: the client's, 100)")
     parser.add_argument("--mode", choices=["both", "batch", "single"], default="both")
     parser.add_argument("--max-rss-mb", type=float, default=200,
                         help="pass only if the process's peak RSS stays below this (MB)")
