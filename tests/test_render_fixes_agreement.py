@@ -209,3 +209,48 @@ def test_group_that_prints_only_a_term_is_kept():
     undated = article()
     del undated["issued"]
     assert "(n.d.)" in render([undated], "apa")[0]
+
+
+# What add-givenname can tell apart, by givenname-disambiguation-rule (each case checked with
+# citeproc-js 2.4.63): two items of 2013, the same title apart from the names shown.
+
+def authors(*names):
+    return [{"family": family, "given": given} for family, given in names]
+
+
+def suffixed(style, first, second):
+    items = [article(title="Alpha", year=2013), article(title="Beta", year=2013)]
+    items[0]["author"], items[1]["author"] = authors(*first), authors(*second)
+    entries = render(items, style)
+    return [("2013a" in entry or "2013b" in entry) for entry in entries]
+
+
+@pytest.mark.parametrize("style,first,second,expected", [
+    # APA: primary-name-with-initials, so initials of the first name only
+    ("apa", [("Adams", "Robert")], [("Adams", "Rachel")], True),
+    ("apa", [("Adams", "R.")], [("Adams", "Robert")], True),
+    ("apa", [("Adams", "R.")], [("Adams", "T.")], False),
+    ("apa", [("Adams", "R. J.")], [("Adams", "R. K.")], False),
+    ("apa", [("Adams", "Mary-Jane")], [("Adams", "Mary-Ann")], False),
+    ("apa", [("Adams", "R."), ("Brown", "A.")], [("Adams", "R."), ("Brown", "B.")], True),
+    ("apa", [("A", "R."), ("B", "A."), ("C", "C.")], [("A", "R."), ("B", "A."), ("D", "C.")], False),
+    # Chicago author-date: primary-name, full given names of the first name
+    ("chicago", [("Adams", "Robert")], [("Adams", "Rachel")], False),
+    ("chicago", [("Adams", "R."), ("Brown", "Anna")], [("Adams", "R."), ("Brown", "Alice")], True),
+    # Cite Them Right Harvard: by-cite with add-names, every shown given name
+    ("harvard", [("Adams", "R."), ("Brown", "A.")], [("Adams", "R."), ("Brown", "B.")], False),
+    # Elsevier Harvard: by-cite without add-names, only the first name's given name
+    ("elsevier-harvard", [("Adams", "R."), ("Brown", "A.")], [("Adams", "R."), ("Brown", "B.")], True),
+    ("elsevier-harvard", [("Adams", "R."), ("Brown", "A.")], [("Adams", "T."), ("Brown", "A.")], False),
+    ("elsevier-harvard", [("Adams", "Robert")], [("Adams", "Rachel")], False),
+])
+def test_year_suffixes_follow_what_add_givenname_can_tell_apart(style, first, second, expected):
+    assert suffixed(style, first, second) == [expected, expected]
+
+
+def test_given_initials_ignore_periods_and_keep_hyphens():
+    from evidencebib.render.fixes import given_initials
+
+    assert given_initials("Robert James") == given_initials("R. J.") == given_initials("R J") == ("R", "J")
+    assert given_initials("Jean-Paul") == given_initials("J.-P.") == ("J", "-P")
+    assert given_initials("") == ()

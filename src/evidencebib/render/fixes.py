@@ -549,18 +549,35 @@ def year_suffix(index: int) -> str:
     return letters[index // 26 - 1] + letters[index % 26]
 
 
-def _names_key(reference, variables, all_names: bool, with_given: bool, shown: int | None):
+def _names_key(reference, variables, all_names: bool, with_given: bool, shown: int | None,
+               primary_only: bool = False, initials: bool = False):
     """What disambiguation by names could still tell apart: the whole list of family names
     (disambiguate-add-names) and/or the given names of the names a cite shows
-    (disambiguate-add-givenname)."""
+    (disambiguate-add-givenname): only the first name's with a primary-name rule, only
+    their initials with a -with-initials rule."""
     for variable in variables:
         names = [name for name in (reference.get(variable) or ()) if not isinstance(name, EtAlPlaceholder)]
         if names:
-            given_of = names if all_names or shown is None else names[:shown]
+            if primary_only:
+                given_of = names[:1]
+            else:
+                given_of = names if all_names or shown is None else names[:shown]
             families = tuple(name.get("literal") or name.get("family") or "" for name in names) if all_names else ()
-            givens = tuple(name.get("given") or "" for name in given_of) if with_given else ()
+            givens = tuple(given_initials(name.get("given") or "") if initials else name.get("given") or ""
+                           for name in given_of) if with_given else ()
             return families, givens
     return (), ()
+
+
+def given_initials(given: str) -> tuple[str, ...]:
+    """The initials a given name can be shortened to: "Robert James", "R. J." and "R J" are
+    the same; "Jean-Paul" and "J.-P." are ("J", "-P")."""
+    out = []
+    for word in given.replace(".", " ").split():
+        for index, piece in enumerate(word.split("-")):
+            if piece:
+                out.append(("-" if index else "") + piece[0])
+    return tuple(out)
 
 
 def map_items(function, items) -> list:
@@ -580,6 +597,12 @@ def _assign_year_suffixes(style_root, items) -> None:
     layout = citation.find("cs:layout", citation.nsmap)
     add_names = (citation.get("disambiguate-add-names") or "").lower() == "true"
     add_given = (citation.get("disambiguate-add-givenname") or "").lower() == "true"
+    # what citeproc-js 2.4.63 lets add-givenname expand (tests/test_render_fixes_agreement.py):
+    # primary-name rules only the first name, -with-initials rules only initials, and the
+    # default by-cite rule without add-names only the first name as well
+    rule = (citation.get("givenname-disambiguation-rule") or "by-cite").lower()
+    primary_only = rule.startswith("primary-name") or (rule == "by-cite" and not add_names)
+    initials = rule.endswith("-with-initials")
     et_al_min = int(citation.get("et-al-min") or style_root.get("et-al-min") or 0)
     et_al_first = int(citation.get("et-al-use-first") or style_root.get("et-al-use-first") or 0)
 
@@ -602,8 +625,8 @@ def _assign_year_suffixes(style_root, items) -> None:
         if text is None:
             continue
         reference = item.reference
-        extra = _names_key(reference, ("author", "editor", "translator"), add_names, add_given, shown(reference)) \
-            if add_names or add_given else ()
+        extra = _names_key(reference, ("author", "editor", "translator"), add_names, add_given, shown(reference),
+                           primary_only, initials) if add_names or add_given else ()
         groups.setdefault((text, extra), []).append(item)
     for group in groups.values():
         if len(group) > 1:
