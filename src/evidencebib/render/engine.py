@@ -222,7 +222,7 @@ def prepare_item(item: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
 class PreparedItems(Sequence):
     """Items as citeproc-py will be given them (`prepare_item` of each), with their cache
     digests computed once: preparing and hashing is most of what a warm render does, so a
-    caller rendering the same items in several styles (the site, `api.render_styles`) prepares
+    caller rendering the same items in several styles (the site builder) prepares
     them once and passes this object instead of the items. It is a snapshot: changing the
     original items afterwards does not change it."""
 
