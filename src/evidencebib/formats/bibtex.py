@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import types
 from typing import Any, Iterable, Mapping
 
 from evidencebib.errors import ParseError
@@ -673,8 +674,9 @@ def _date_variables() -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=1)
-def _generic_fields() -> dict[str, str]:
-    """BibTeX field name -> CSL variable, for variables stored under their own CSL name."""
+def _generic_fields() -> Mapping[str, str]:
+    """BibTeX field name -> CSL variable, for variables stored under their own CSL name
+    (computed once and shared, hence read-only)."""
     from evidencebib.formats.csl_json import (SCHEMA_DATE_VARIABLES, SCHEMA_NAME_VARIABLES,
                                               SCHEMA_TEXT_VARIABLES, SCHEMA_NUMERIC)
 
@@ -685,7 +687,8 @@ def _generic_fields() -> dict[str, str]:
     taken = set(TEXT_FIELDS) | set(NAME_FIELDS) | set(DATE_FIELDS) | {
         "year", "month", "day", "booktitle", "number", "pages", "eid", "school", "institution",
         "organization", "entrysubtype", "issue", "crossref", "xref", "keywords", "file"}
-    return {variable.lower(): variable for variable in variables if variable.lower() not in taken}
+    return types.MappingProxyType({variable.lower(): variable for variable in variables
+                                   if variable.lower() not in taken})
 
 
 def _verbatim(field: str, value: str) -> str:
