@@ -5,7 +5,7 @@
     .venv/bin/python benchmarks/agreement.py --differences   # also list each difference
     .venv/bin/python benchmarks/agreement.py --write-known   # rewrite the allow-list (see below)
 
-The same code path as tests/test_citeproc_agreement.py (its `measure`), without assertions.
+The same code path as tests/render/test_citeproc_agreement.py (its `measure`), without assertions.
 Writes the table to benchmarks/results/agreement.md as well (unless --no-write).
 --write-known rewrites tests/citeproc_js/known_differences.json from the differences measured
 now: reasons of entries still present are kept, new entries get an empty reason, which the test
@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent.parent / "tests"
-sys.path.insert(0, str(TESTS))
+sys.path.insert(0, str(TESTS / "render"))
+sys.path.insert(0, str(TESTS / "support"))
 
 import test_citeproc_agreement as agreement  # noqa: E402
 

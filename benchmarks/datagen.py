@@ -4,7 +4,7 @@
     items = articles(1000)            # same (count, seed) -> same items
     text = bib_text(10000)            # a .bib with @string, LaTeX accents, {} protection
 
-Vocabulary adapted from tests/itemgen.py (copied, so that a change there does not move the
+Vocabulary adapted from tests/support/itemgen.py (copied, so that a change there does not move the
 benchmark figures). Articles have 1–30 authors (initials and full given names, particles,
 accented and non-Latin names, organisations), 3–12-word titles, 12 journals, page ranges of
 every kind, 1–3-part dates, DOIs, and same-author-same-year groups (year suffixes). No item is

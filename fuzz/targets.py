@@ -76,7 +76,7 @@ def _check_error(error: BaseException, *, needs_file: bool = True) -> None:
         raise Bug(f"uncaught {type(error).__name__}: {error}") from error
     text = str(error)
     # the message proper is ours; the location quotes user data (an entry key can hold a
-    # newline: see tests/test_hostile_inputs.py::test_error_location_is_one_line)
+    # newline: see tests/formats/test_hostile_inputs.py::test_error_location_is_one_line)
     if "\n" in error.message or "\r" in error.message:
         raise Bug(f"error message is not one line: {text!r}") from error
     if needs_file and error.location.file is None:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
-TESTS = Path(__file__).parent
+TESTS = Path(__file__).resolve().parent
+# tests live in one folder per area (render/, formats/, net/ …); what they share (the Crossref
+# emulator, the item generator) lives in support/
+if str(TESTS / "support") not in sys.path:
+    sys.path.insert(0, str(TESTS / "support"))
 FIXTURES = TESTS / "fixtures"
 REPO = TESTS.parent
 SHARED = REPO.parent / "shared"

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Renders a bibliography with citeproc-js, the reference CSL processor, for
-// tests/test_citeproc_agreement.py (its docstring explains the comparison).
+// tests/render/test_citeproc_agreement.py (its docstring explains the comparison).
 //
 // stdin (JSON):
 //   {

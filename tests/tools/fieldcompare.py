@@ -1,6 +1,6 @@
 """Field-by-field comparison of items before and after a trip through a format.
 
-Used by tests/test_roundtrip_corpus.py and the property tests. A field of the original item
+Used by tests/formats/test_roundtrip_corpus.py and the property tests. A field of the original item
 is either *compared* (the target format can hold it, so it must come back equal after the
 normalisations below) or *cannot be held* (the format has no place for it; each format
 lists those fields explicitly in CANNOT_HOLD, so a new, unlisted gap fails the tests).

@@ -246,7 +246,7 @@ def _split_names(text: str) -> list[str]:
     bibtexparser's splitter walks the string character by character; a list without braces
     or backslashes (nearly all of them) has no brace level to track, and its rule comes down
     to this: a run of spaces/tabs/newlines, `and` in any case, another run, then the next
-    name. tests/test_loading_equivalence.py compares the two on generated strings.
+    name. tests/formats/test_loading_equivalence.py compares the two on generated strings.
     """
     stripped = text.strip(" \r\n\t")
     if not stripped:

@@ -7,7 +7,7 @@ for 10,000 entries/s), so no amount of work on our side of the split can reach t
 while it runs. bibtexparser stays the authority: `split(text)` either returns exactly the
 `Library` that `bibtexparser.parse_string(text, parse_stack=[])` returns, block for block
 (same classes, keys, values, raw text and start lines), or None, and then the caller runs
-bibtexparser. tests/test_bibtex_split.py holds the two to that on every corpus file and on
+bibtexparser. tests/formats/test_bibtex_split.py holds the two to that on every corpus file and on
 generated text built to hit the rules below.
 
 How: one regular expression per field (key, `=`, value, the `,` or `}` after it) instead of

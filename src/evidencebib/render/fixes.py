@@ -2,7 +2,7 @@
 
 `apply()` installs them once; it is idempotent and is called by the engine before any style is
 loaded. Each patch is a narrow wrapper around one citeproc-py function, named after the defect
-it fixes, and each has a test in tests/test_render_fixes.py:
+it fixes, and each has a test in tests/render/test_render_fixes.py:
 
 - `et al from the source`: an item whose name list was truncated at the source carries an
   `EtAlPlaceholder` after its listed names; `Name.process` then truncates right after the
@@ -17,8 +17,8 @@ it fixes, and each has a test in tests/test_render_fixes.py:
 - `second-field-align` ignored: "1.Banjar" -> "1. Banjar".
 - `get_macro` looked up by XPath on every call: cached per style document.
 
-Patches that make citeproc-py agree with citeproc-js (tests/test_citeproc_agreement.py; each
-has a test in tests/test_render_fixes_agreement.py):
+Patches that make citeproc-py agree with citeproc-js (tests/render/test_citeproc_agreement.py; each
+has a test in tests/render/test_render_fixes_agreement.py):
 
 - sorting by code point ("Ångström" after "Z"): keys use `collation_key`, which orders like
   citeproc-js's `localeCompare` (accents and case ignored, punctuation ignored, numbers
@@ -597,7 +597,7 @@ def _assign_year_suffixes(style_root, items) -> None:
     layout = citation.find("cs:layout", citation.nsmap)
     add_names = (citation.get("disambiguate-add-names") or "").lower() == "true"
     add_given = (citation.get("disambiguate-add-givenname") or "").lower() == "true"
-    # what citeproc-js 2.4.63 lets add-givenname expand (tests/test_render_fixes_agreement.py):
+    # what citeproc-js 2.4.63 lets add-givenname expand (tests/render/test_render_fixes_agreement.py):
     # primary-name rules only the first name, -with-initials rules only initials, and the
     # default by-cite rule without add-names only the first name as well
     rule = (citation.get("givenname-disambiguation-rule") or "by-cite").lower()

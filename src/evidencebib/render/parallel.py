@@ -17,7 +17,7 @@ Only used where it is safe and worth it:
 
 `EVIDENCEBIB_RENDER_WORKERS` sets the number of processes (1 turns this off); the default is
 the number of CPUs this process may use. Output is identical to formatting in one process
-(tests/test_render_parallel.py).
+(tests/render/test_render_parallel.py).
 """
 
 from __future__ import annotations

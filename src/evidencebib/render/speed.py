@@ -3,7 +3,7 @@
 `apply()` installs them (after `fixes.apply()`, whose patches they wrap or leave alone);
 `remove()` restores exactly what was there before, and `disabled()` is a context manager for
 that. The environment variable `EVIDENCEBIB_NO_SPEEDUPS=1` keeps them (and the render cache)
-off; `enabled()` says whether they are wanted. tests/test_render_speed_equivalence.py renders
+off; `enabled()` says whether they are wanted. tests/render/test_render_speed_equivalence.py renders
 hundreds of varied items in several styles and formats with and without them and requires
 byte-identical output.
 

@@ -1,0 +1,97 @@
+"""Format detection, bytes decoding and the registry."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from evidencebib.errors import ParseError, UsageError
+from evidencebib.formats import detect, registry
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+
+
+@pytest.mark.parametrize("text,fmt", [
+    ("\ufeffTY  - JOUR\r\nER  - \r\n", "ris"), ("1.\nTY  - JOUR\nER  -\n", "ris"),
+    ('[{"id": "a", "type": "book"}]', "csl-json"),
+    ('<?xml version="1.0"?>\n<xml><records></records></xml>', "endnote-xml"),
+    ("% comment\n@article{a, title={x}}", "bibtex"),
+])
+def test_detect(text, fmt):
+    assert detect.detect(text) == fmt
+
+
+@pytest.mark.parametrize("text,message", [
+    ("PMID- 1\nOWN - NLM\n", "MEDLINE"), ("FN Clarivate\nVR 1.0\nPT J\n", "Web of Science"),
+    ("", "empty"), ("just words", "unknown format"), ("<html/>", "not EndNote XML"),
+    ("AU  - Smith, J\nTI  - x\n", "not RIS"),
+])
+def test_detect_rejects(text, message):
+    with pytest.raises(ParseError) as error:
+        detect.detect(text, source="f")
+    assert message in str(error.value)
+
+
+def test_detect_corpus():
+    if not CORPUS.is_dir():
+        pytest.skip("shared corpus absent; CI always has it")
+    for kind, fmt in (("ris", "ris"), ("csl-json", "csl-json"), ("endnote-xml", "endnote-xml"),
+                      ("bibtex", "bibtex")):
+        for path in (CORPUS / kind).glob("*.*"):
+            if path.suffix == ".md":
+                continue
+            text = detect.decode_bytes(path.read_bytes(), str(path))
+            if path.name in ("asreview-pubmed.ris", "rispy-wos.ris"):
+                with pytest.raises(ParseError):
+                    detect.detect(text)
+            else:
+                assert detect.detect(text) == fmt, path.name
+
+
+def test_decode_bytes_policy(caplog):
+    assert detect.decode_bytes(b"\xef\xbb\xbfTY  - JOUR") == "TY  - JOUR"
+    assert detect.decode_bytes("é".encode("utf-16")) == "é"
+    data = (FIXTURES / "cp1252.ris").read_bytes()
+    with caplog.at_level(logging.WARNING):
+        text, encoding = detect.decode_bytes_ex(data, "cp1252.ris")
+    assert encoding == "cp1252" and "Müller" in text and "–" in text
+    assert "cp1252.ris" in caplog.text and "cp1252" in caplog.text
+    assert detect.decode_bytes_ex(b"\x81\xe9", "x")[1] == "latin-1"
+    with pytest.raises(ParseError) as error:
+        detect.decode_bytes(data, "cp1252.ris", fallback=False)
+    assert "not UTF-8" in str(error.value) and error.value.location.line == 2
+    with pytest.raises(ParseError):
+        detect.decode_bytes(b"\x00\x01\xff\xfe\x00binary", "bin")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200))
+def test_decode_never_raises_other_errors(data):
+    try:
+        detect.detect(detect.decode_bytes(data))
+    except ParseError:
+        pass
+
+
+def test_registry():
+    assert registry.get("ris").read.__module__ == "evidencebib.formats.ris"
+    assert registry.get("csljson").name == "csl-json"
+    assert registry.get(".xml").name == "endnote-xml"
+    assert registry.for_path("refs.csl.json").name == "csl-json"
+    assert registry.for_path("x.bib").name == "bibtex"
+    assert {"ris", "csl-json", "endnote-xml", "bibtex", "biblatex"} <= set(registry.names())
+    with pytest.raises(UsageError):
+        registry.get("docx")
+    items = registry.get("ris").read("TY  - JOUR\nTI  - x\nER  - \n")
+    assert registry.writer("csl-json")(items, tags=["slug"]).count("slug") == 1
+
+
+def test_registry_missing_lead_module(monkeypatch):
+    fmt = registry.Format("nothing", "evidencebib.formats.does_not_exist", (".none",))
+    with pytest.raises(UsageError):
+        fmt.read
+    assert fmt.available is False

@@ -1,0 +1,119 @@
+"""Output formats: markdown/html escaping, DOI and URL links, plain text."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from evidencebib.render import render_bibliography
+
+SICI = "10.1175/1520-0493(1987)115<1606:GARSPP>2.0.CO;2"
+
+
+def article(**fields):
+    item = {"type": "article-journal", "title": "Title", "container-title": "Journal",
+            "author": [{"family": "Smith", "given": "A."}], "issued": {"date-parts": [[2020]]}}
+    item.update(fields)
+    return item
+
+
+def one(item, fmt, style="ig-criteria"):
+    [entry] = render_bibliography([item], style, fmt)
+    return entry
+
+
+def html_tree(entry):
+    return etree.fromstring(f"<div>{entry}</div>")  # raises if not well-formed
+
+
+@pytest.mark.parametrize("char", ["*", "_", "[", "`", "<", "\\"])
+def test_markdown_escapes_markup_characters_in_titles(char):
+    entry = one(article(title=f"a {char}b{char} c"), "markdown")
+    assert f"'a \\{char}b\\{char} c'" in entry
+
+
+def test_markdown_keeps_ordinary_punctuation_unescaped():
+    entry = one(article(title="A double-blind, randomised (placebo) trial: 50% & more!"), "markdown")
+    assert "'A double-blind, randomised (placebo) trial: 50% & more!'" in entry
+
+
+def test_markdown_escapes_ampersand_only_when_it_would_form_an_entity():
+    assert "\\&amp;" in one(article(title="x &amp; y"), "markdown")
+
+
+def test_markdown_doi_is_an_autolink():
+    assert one(article(DOI="10.1/abc"), "markdown").endswith(", <https://doi.org/10.1/abc>.")
+
+
+def test_markdown_doi_with_markdown_characters_stays_literal_inside_autolink():
+    assert "<https://doi.org/10.1/a_b*c>" in one(article(DOI="10.1/a_b*c"), "markdown")
+
+
+def test_markdown_sici_doi_is_percent_encoded_into_a_working_autolink():
+    entry = one(article(DOI=SICI), "markdown")
+    assert "<https://doi.org/10.1175/1520-0493(1987)115%3C1606:GARSPP%3E2.0.CO;2>" in entry
+
+
+def test_markdown_url_with_spaces_and_angle_brackets_is_percent_encoded():
+    item = {"type": "webpage", "title": "Page", "author": [{"literal": "Org"}],
+            "URL": "https://example.org/a b?x=<1>", "issued": {"date-parts": [[2020]]}}
+    assert one(item, "markdown").endswith("<https://example.org/a%20b?x=%3C1%3E>.")
+
+
+def test_markdown_doi_printed_without_resolver_becomes_a_link_on_the_doi():
+    assert "doi:[10.1/abc](<https://doi.org/10.1/abc>)" in one(article(DOI="10.1/abc"), "markdown", "ama")
+
+
+def test_markdown_italic_journal_uses_single_asterisks():
+    assert ", *Journal*," in one(article(volume="1", page="2"), "markdown")
+
+
+def test_html_escapes_script_tags_in_titles():
+    entry = one(article(title="<script>alert(1)</script>"), "html")
+    assert "<script>" not in entry and "&lt;script&gt;" in entry
+    assert html_tree(entry).find(".//script") is None
+
+
+def test_html_output_is_well_formed_for_every_seed_style():
+    import json
+    from pathlib import Path
+
+    items = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "seed-items.json").read_text(encoding="utf-8"))
+    items.append(article(title="Tom & Jerry <b>bold</b> \"quoted\"", DOI=SICI))
+    for style in ("ig-criteria", "apa", "vancouver", "ama", "harvard", "chicago", "ieee", "nature",
+                  "lancet", "bmj", "nlm"):
+        for entry in render_bibliography(items, style, "html"):
+            html_tree(entry)
+
+
+def test_html_doi_is_an_anchor_with_encoded_href():
+    entry = one(article(DOI=SICI), "html")
+    [anchor] = html_tree(entry).findall(".//a")
+    assert anchor.get("href") == "https://doi.org/10.1175/1520-0493(1987)115%3C1606:GARSPP%3E2.0.CO;2"
+    assert anchor.text == "https://doi.org/" + SICI
+
+
+def test_html_italic_journal_uses_i_element():
+    assert html_tree(one(article(), "html")).find("i").text == "Journal"
+
+
+def test_text_format_has_no_markup():
+    entry = one(article(DOI="10.1/abc", title="a *b*"), "text")
+    assert entry == "Smith A (2020) 'a *b*', Journal, https://doi.org/10.1/abc."
+
+
+def test_private_use_characters_in_data_are_dropped():
+    assert one(article(title="a\ue000b\ue012c"), "text") == "Smith A (2020) 'abc', Journal."
+
+
+def test_nocase_span_in_data_is_honoured_not_printed():
+    entry = one(article(title='a <span class="nocase">mRNA</span> study'), "text", "chicago")
+    assert "mRNA" in entry and "span" not in entry
+
+
+def test_bibliography_order_is_the_same_in_every_format():
+    items = [article(author=[{"family": "_Zed", "given": "A"}]), article(author=[{"family": "Adams", "given": "B"}]),
+             article(author=[{"family": "*Mid", "given": "C"}])]
+    orders = {fmt: [("Zed" in e, "Adams" in e, "Mid" in e) for e in render_bibliography(items, "apa", fmt)]
+              for fmt in ("text", "html", "markdown")}
+    assert orders["text"] == orders["html"] == orders["markdown"]
