@@ -1,0 +1,259 @@
+"""The one place where the measuring instruments meet a CSL processor.
+
+The CSL test-suite runner (tests/render/csl_suite/) and the everyday-items comparison
+(tests/render/everyday/) never call evidencebib's rendering directly: they ask an `Adapter`
+for a bibliography or for citation clusters, in one neutral vocabulary (`CiteSpec`,
+`ClusterSpec`, `BibEntry`). Switching the instruments from today's engine to the new one is the
+one line `OURS = …` at the bottom of this module.
+
+Adapters:
+- `CurrentEngine`: today's `evidencebib.render.render_entries(items, style, fmt)` and
+  `evidencebib.render.cite.cite(items, keys, style, fmt)`. It accepts keys only: a cite with a
+  locator, label, prefix, suffix, suppress-author, author-only or an explicit position raises
+  `Unsupported` (the fixture or citation counts as a failure, with that reason). It has no
+  notion of positions or note numbers, so a document's clusters are rendered one by one. Its
+  HTML entries are wrapped in citeproc-js's `<div class="csl-entry">…</div>` here, so that a
+  comparison with citeproc-js measures rendering, not wrapping.
+- `NewEngine`: the engine of issue 14 (`Engine(style, locale=None, options=None)` with
+  `bibliography(items, fmt)` and `citations(clusters, fmt)`; `Cite` and `Cluster` from
+  `evidencebib.render.citations`).
+- `CiteprocJs`: citeproc-js through tests/citeproc_js/suite.js, the reference; used to check
+  the instruments themselves (a driver that citeproc-js does not pass through is wrong).
+
+Semantics every adapter implements:
+- `bibliography(style, items, fmt)`: the items registered in this order (it decides
+  citation numbers when the style does not sort), one `BibEntry` per printed entry in the
+  style's order;
+- `citations(style, items, clusters, fmt, document)`: `items` are the registered items (all
+  of them take part in disambiguation and numbering, cited or not). With `document=False` each
+  cluster is rendered on its own, as citeproc-js's `makeCitationCluster` does (no position
+  tracking: a cite is "first" unless it says otherwise); with `document=True` the clusters are
+  one document in this order, with their note numbers, as `processCitationCluster` builds it
+  (positions ibid/subsequent, near-note, disambiguation across clusters).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, Sequence
+
+
+class Unsupported(Exception):
+    """The engine behind this adapter cannot express the request (counts as a failure)."""
+
+
+@dataclass(frozen=True)
+class CiteSpec:
+    """One cite of a cluster, in CSL's citation-item vocabulary."""
+
+    id: str
+    locator: str | None = None
+    label: str | None = None
+    prefix: str | None = None
+    suffix: str | None = None
+    suppress_author: bool = False
+    author_only: bool = False
+    position: int | None = None      # explicit position (0 first … 4 ibid-with-locator); rare
+    near_note: bool | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "CiteSpec":
+        locator = data.get("locator")
+        return cls(id=str(data["id"]),
+                   locator=None if locator is None else str(locator),
+                   label=data.get("label"), prefix=data.get("prefix"), suffix=data.get("suffix"),
+                   suppress_author=bool(data.get("suppress-author")),
+                   author_only=bool(data.get("author-only")),
+                   position=data.get("position"), near_note=data.get("near-note"))
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id}
+        for key, value in (("locator", self.locator), ("label", self.label), ("prefix", self.prefix),
+                           ("suffix", self.suffix), ("position", self.position),
+                           ("near-note", self.near_note)):
+            if value is not None:
+                data[key] = value
+        if self.suppress_author:
+            data["suppress-author"] = True
+        if self.author_only:
+            data["author-only"] = True
+        return data
+
+    @property
+    def keys_only(self) -> bool:
+        return self == CiteSpec(self.id)
+
+
+@dataclass(frozen=True)
+class ClusterSpec:
+    cites: tuple[CiteSpec, ...]
+    note_number: int | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class BibEntry:
+    """A printed entry: the item's id and its text (HTML: the whole `<div class="csl-entry">`)."""
+
+    id: str
+    text: str
+
+
+class Adapter(Protocol):
+    name: str
+
+    def bibliography(self, style: Path, items: Sequence[dict[str, Any]], fmt: str = "html") -> list[BibEntry]: ...
+
+    def citations(self, style: Path, items: Sequence[dict[str, Any]], clusters: Sequence[ClusterSpec],
+                  fmt: str = "html", document: bool = False) -> list[str]: ...
+
+
+def wrap_entry(text: str) -> str:
+    """citeproc-js's HTML wrapper of one bibliography entry."""
+    return f'<div class="csl-entry">{text}</div>'
+
+
+class CurrentEngine:
+    """Today's engine: render.render_entries and render.cite.cite (keys only)."""
+
+    name = "evidencebib"
+
+    def bibliography(self, style: Path, items: Sequence[dict[str, Any]], fmt: str = "html") -> list[BibEntry]:
+        from evidencebib.render import render_entries
+
+        items = list(items)
+        entries = render_entries(items, style, fmt, cache=False)
+        wrap = wrap_entry if fmt == "html" else (lambda text: text)
+        return [BibEntry(str(items[position]["id"]), wrap(text)) for position, text in entries]
+
+    def citations(self, style: Path, items: Sequence[dict[str, Any]], clusters: Sequence[ClusterSpec],
+                  fmt: str = "html", document: bool = False) -> list[str]:
+        from evidencebib.render.cite import cite
+
+        for cluster in clusters:
+            for one in cluster.cites:
+                if not one.keys_only:
+                    raise Unsupported("render.cite takes citation keys only (no locator, label, prefix, "
+                                      "suffix, suppress-author, author-only or position)")
+        items = list(items)
+        return [cite(items, [one.id for one in cluster.cites], style, fmt) for cluster in clusters]
+
+
+class NewEngine:
+    """The engine of issue 14 (branch `engine`): Engine(style).bibliography / .citations."""
+
+    name = "evidencebib"
+
+    def __init__(self, **options: Any) -> None:
+        self.options = options
+
+    def _engine(self, style: Path, items: Sequence[dict[str, Any]]):
+        from evidencebib.render import Engine  # type: ignore[attr-defined]
+
+        engine = Engine(style, **self.options)
+        return engine
+
+    def bibliography(self, style: Path, items: Sequence[dict[str, Any]], fmt: str = "html") -> list[BibEntry]:
+        items = list(items)
+        entries = self._engine(style, items).bibliography(items, fmt)
+        out = []
+        for entry in entries:
+            text = entry.text
+            if fmt == "html" and not text.lstrip().startswith('<div class="csl-entry"'):
+                text = wrap_entry(text)
+            out.append(BibEntry(str(items[entry.position]["id"]), text))
+        return out
+
+    def citations(self, style: Path, items: Sequence[dict[str, Any]], clusters: Sequence[ClusterSpec],
+                  fmt: str = "html", document: bool = False) -> list[str]:
+        from evidencebib.render.citations import Cite, Cluster  # type: ignore[import-not-found]
+
+        def convert(cluster: ClusterSpec):
+            cites = []
+            for one in cluster.cites:
+                if one.position is not None or one.near_note is not None:
+                    raise Unsupported("Cite has no explicit position")
+                cites.append(Cite(one.id, locator=one.locator, label=one.label, prefix=one.prefix,
+                                  suffix=one.suffix, suppress_author=one.suppress_author,
+                                  author_only=one.author_only))
+            return Cluster(cites, note_number=cluster.note_number, id=cluster.id)
+
+        items = list(items)
+        engine = self._engine(style, items)
+        if document:
+            return list(engine.citations([convert(cluster) for cluster in clusters], fmt, items=items))
+        return [engine.citations([convert(cluster)], fmt, items=items)[0] for cluster in clusters]
+
+
+class CiteprocJs:
+    """citeproc-js, one long-lived node process (tests/citeproc_js/suite.js --lines)."""
+
+    name = "citeproc-js"
+
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen[str] | None = None
+        self._lock = threading.Lock()
+
+    def _ask(self, job: dict[str, Any]) -> dict[str, Any]:
+        import citeproc_js_runner
+
+        with self._lock:
+            if self._proc is None or self._proc.poll() is not None:
+                self._proc = subprocess.Popen(
+                    ["node", str(citeproc_js_runner.SUITE_JS), "--lines", citeproc_js_runner.locales_dir()],
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8",
+                    env=dict(os.environ, NODE_OPTIONS=""))
+            assert self._proc.stdin is not None and self._proc.stdout is not None
+            self._proc.stdin.write(json.dumps(job) + "\n")
+            self._proc.stdin.flush()
+            line = self._proc.stdout.readline()
+        if not line:
+            raise RuntimeError("citeproc-js (suite.js --lines) stopped")
+        answer = json.loads(line)
+        if "error" in answer:
+            raise Unsupported(f"citeproc-js: {answer['error']}")
+        return answer
+
+    def close(self) -> None:
+        if self._proc is not None:
+            self._proc.stdin.close()  # type: ignore[union-attr]
+            self._proc.wait(timeout=30)
+            self._proc = None
+
+    @staticmethod
+    def _style(style: Path) -> str:
+        return style.read_text(encoding="utf-8")
+
+    def bibliography(self, style: Path, items: Sequence[dict[str, Any]], fmt: str = "html") -> list[BibEntry]:
+        fixture = {"NAME": style.stem, "MODE": "bibliography", "CSL": self._style(style), "INPUT": list(items),
+                   "CITATION-ITEMS": []}
+        answer = self._ask({"kind": "fixture", "fixture": fixture, "format": fmt})
+        bibliography = answer.get("bibliography") or {"ids": [], "entries": []}
+        return [BibEntry(key, text) for key, text in zip(bibliography["ids"], bibliography["entries"])]
+
+    def citations(self, style: Path, items: Sequence[dict[str, Any]], clusters: Sequence[ClusterSpec],
+                  fmt: str = "html", document: bool = False) -> list[str]:
+        if document:
+            jsclusters = [{"citationID": cluster.id or f"CLUSTER-{index}",
+                           "citationItems": [one.to_json() for one in cluster.cites],
+                           "properties": {"noteIndex": cluster.note_number or 0}}
+                          for index, cluster in enumerate(clusters)]
+            answer = self._ask({"kind": "document", "CSL": self._style(style), "INPUT": list(items),
+                                "clusters": jsclusters, "format": fmt})
+            return [answer["citations"].get(c["citationID"], "") for c in jsclusters]
+        fixture = {"NAME": style.stem, "MODE": "citation", "CSL": self._style(style), "INPUT": list(items),
+                   "CITATION-ITEMS": [[one.to_json() for one in cluster.cites] for cluster in clusters]}
+        return list(self._ask({"kind": "fixture", "fixture": fixture, "format": fmt})["citations"])
+
+
+# The engine the instruments measure: change this one line when the new engine lands.
+OURS: type = CurrentEngine
+
+
+def ours() -> Adapter:
+    return OURS()
