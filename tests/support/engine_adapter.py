@@ -13,10 +13,12 @@ Adapters:
   `Unsupported` (the fixture or citation counts as a failure, with that reason). It has no
   notion of positions or note numbers, so a document's clusters are rendered one by one. Its
   HTML entries are wrapped in citeproc-js's `<div class="csl-entry">…</div>` here, so that a
-  comparison with citeproc-js measures rendering, not wrapping.
+  comparison with citeproc-js measures rendering, not wrapping; for the same reason its DOI/URL
+  links are unwrapped (`unlink`: citeproc-js links nothing).
 - `NewEngine`: the engine of issue 14 (`Engine(style, locale=None, options=None)` with
-  `bibliography(items, fmt)` and `citations(clusters, fmt)`; `Cite` and `Cluster` from
-  `evidencebib.render.citations`).
+  `bibliography(items, fmt)` and `citations(clusters, fmt, items, register)`; `Cite` and
+  `Cluster` from `evidencebib.render.citations`), written against the `engine` branch as it
+  stood on 2026-12-01 (links off through `EngineOptions(links=False)`).
 - `CiteprocJs`: citeproc-js through tests/citeproc_js/suite.js, the reference; used to check
   the instruments themselves (a driver that citeproc-js does not pass through is wrong).
 
@@ -36,6 +38,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import threading
 from dataclasses import dataclass, field
@@ -118,6 +121,16 @@ def wrap_entry(text: str) -> str:
     return f'<div class="csl-entry">{text}</div>'
 
 
+_LINK = re.compile(r'<a href="[^"]*">(.*?)</a>', re.DOTALL)
+
+
+def unlink(text: str) -> str:
+    """HTML without our DOI/URL links (`<a href="…">text</a>` -> text): citeproc-js, whose
+    conventions the instruments measure in, links nothing (issue 14 keeps links in our output,
+    with an option to turn them off)."""
+    return _LINK.sub(r"\1", text)
+
+
 class CurrentEngine:
     """Today's engine: render.render_entries and render.cite.cite (keys only)."""
 
@@ -128,7 +141,7 @@ class CurrentEngine:
 
         items = list(items)
         entries = render_entries(items, style, fmt, cache=False)
-        wrap = wrap_entry if fmt == "html" else (lambda text: text)
+        wrap = (lambda text: wrap_entry(unlink(text))) if fmt == "html" else (lambda text: text)
         return [BibEntry(str(items[position]["id"]), wrap(text)) for position, text in entries]
 
     def citations(self, style: Path, items: Sequence[dict[str, Any]], clusters: Sequence[ClusterSpec],
@@ -141,28 +154,33 @@ class CurrentEngine:
                     raise Unsupported("render.cite takes citation keys only (no locator, label, prefix, "
                                       "suffix, suppress-author, author-only or position)")
         items = list(items)
-        return [cite(items, [one.id for one in cluster.cites], style, fmt) for cluster in clusters]
+        finish = unlink if fmt == "html" else (lambda text: text)
+        return [finish(cite(items, [one.id for one in cluster.cites], style, fmt)) for cluster in clusters]
 
 
 class NewEngine:
-    """The engine of issue 14 (branch `engine`): Engine(style).bibliography / .citations."""
+    """The engine of issue 14 (branch `engine`): `Engine(style, locale, options)` with
+    `bibliography(items, fmt) -> [Entry(text, position, key)]` and
+    `citations(clusters, fmt, items, register)`; links off (`EngineOptions(links=False)`), as
+    citeproc-js prints none. Independent clusters are each rendered as a one-cluster document
+    with every item registered in input order (`register="items"`, as updateItems +
+    makeCitationCluster); a document registers the items as first cited (`register="cited"`,
+    as processCitationCluster)."""
 
     name = "evidencebib"
 
     def __init__(self, **options: Any) -> None:
         self.options = options
 
-    def _engine(self, style: Path, items: Sequence[dict[str, Any]]):
-        from evidencebib.render import Engine  # type: ignore[attr-defined]
+    def _engine(self, style: Path):
+        from evidencebib.render import Engine, EngineOptions  # type: ignore[attr-defined]
 
-        engine = Engine(style, **self.options)
-        return engine
+        return Engine(style, options=EngineOptions(links=False, **self.options))
 
     def bibliography(self, style: Path, items: Sequence[dict[str, Any]], fmt: str = "html") -> list[BibEntry]:
         items = list(items)
-        entries = self._engine(style, items).bibliography(items, fmt)
         out = []
-        for entry in entries:
+        for entry in self._engine(style).bibliography(items, fmt):
             text = entry.text
             if fmt == "html" and not text.lstrip().startswith('<div class="csl-entry"'):
                 text = wrap_entry(text)
@@ -177,17 +195,19 @@ class NewEngine:
             cites = []
             for one in cluster.cites:
                 if one.position is not None or one.near_note is not None:
-                    raise Unsupported("Cite has no explicit position")
+                    raise Unsupported("a Cite has no explicit position or near-note")
                 cites.append(Cite(one.id, locator=one.locator, label=one.label, prefix=one.prefix,
                                   suffix=one.suffix, suppress_author=one.suppress_author,
                                   author_only=one.author_only))
             return Cluster(cites, note_number=cluster.note_number, id=cluster.id)
 
         items = list(items)
-        engine = self._engine(style, items)
+        engine = self._engine(style)
         if document:
-            return list(engine.citations([convert(cluster) for cluster in clusters], fmt, items=items))
-        return [engine.citations([convert(cluster)], fmt, items=items)[0] for cluster in clusters]
+            return list(engine.citations([convert(cluster) for cluster in clusters], fmt, items=items,
+                                         register="cited"))
+        return [engine.citations([convert(cluster)], fmt, items=items, register="items")[0]
+                for cluster in clusters]
 
 
 class CiteprocJs:
@@ -199,25 +219,42 @@ class CiteprocJs:
         self._proc: subprocess.Popen[str] | None = None
         self._lock = threading.Lock()
 
-    def _ask(self, job: dict[str, Any]) -> dict[str, Any]:
+    def _send(self, job: dict[str, Any]):
+        """Sends a job; returns a function that waits for its answer (so that the caller can
+        render with our engine while citeproc-js works: one job outstanding at a time)."""
         import citeproc_js_runner
 
-        with self._lock:
+        self._lock.acquire()
+        try:
             if self._proc is None or self._proc.poll() is not None:
                 self._proc = subprocess.Popen(
                     ["node", str(citeproc_js_runner.SUITE_JS), "--lines", citeproc_js_runner.locales_dir()],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8",
                     env=dict(os.environ, NODE_OPTIONS=""))
-            assert self._proc.stdin is not None and self._proc.stdout is not None
+            assert self._proc.stdin is not None
             self._proc.stdin.write(json.dumps(job) + "\n")
             self._proc.stdin.flush()
-            line = self._proc.stdout.readline()
-        if not line:
-            raise RuntimeError("citeproc-js (suite.js --lines) stopped")
-        answer = json.loads(line)
-        if "error" in answer:
-            raise Unsupported(f"citeproc-js: {answer['error']}")
-        return answer
+        except BaseException:
+            self._lock.release()
+            raise
+
+        def receive() -> dict[str, Any]:
+            try:
+                assert self._proc is not None and self._proc.stdout is not None
+                line = self._proc.stdout.readline()
+            finally:
+                self._lock.release()
+            if not line:
+                raise RuntimeError("citeproc-js (suite.js --lines) stopped")
+            answer = json.loads(line)
+            if "error" in answer:
+                raise Unsupported(f"citeproc-js: {answer['error']}")
+            return answer
+
+        return receive
+
+    def _ask(self, job: dict[str, Any]) -> dict[str, Any]:
+        return self._send(job)()
 
     def close(self) -> None:
         if self._proc is not None:
@@ -235,6 +272,30 @@ class CiteprocJs:
         answer = self._ask({"kind": "fixture", "fixture": fixture, "format": fmt})
         bibliography = answer.get("bibliography") or {"ids": [], "entries": []}
         return [BibEntry(key, text) for key, text in zip(bibliography["ids"], bibliography["entries"])]
+
+    def bibliography_and_citations(self, style: Path, items: Sequence[dict[str, Any]],
+                                   clusters: Sequence[ClusterSpec], fmt: str = "html"
+                                   ) -> tuple[list[BibEntry] | None, list[str]]:
+        """Both from one engine (constructing a citeproc-js engine is most of the cost of a big
+        style): the entries (None when the style has no bibliography) and each cluster on its
+        own, as `citations(..., document=False)`."""
+        return self.start_bibliography_and_citations(style, items, clusters, fmt)()
+
+    def start_bibliography_and_citations(self, style: Path, items: Sequence[dict[str, Any]],
+                                         clusters: Sequence[ClusterSpec], fmt: str = "html"):
+        """`bibliography_and_citations` started; call the returned function for its answer."""
+        fixture = {"NAME": style.stem, "MODE": "citation", "CSL": self._style(style), "INPUT": list(items),
+                   "CITATION-ITEMS": [[one.to_json() for one in cluster.cites] for cluster in clusters]}
+        receive = self._send({"kind": "fixture", "fixture": fixture, "format": fmt})
+
+        def answer() -> tuple[list[BibEntry] | None, list[str]]:
+            reply = receive()
+            bibliography = reply.get("bibliography")
+            entries = None if bibliography is None else \
+                [BibEntry(key, text) for key, text in zip(bibliography["ids"], bibliography["entries"])]
+            return entries, list(reply["citations"])
+
+        return answer
 
     def citations(self, style: Path, items: Sequence[dict[str, Any]], clusters: Sequence[ClusterSpec],
                   fmt: str = "html", document: bool = False) -> list[str]:

