@@ -226,3 +226,8 @@ def test_current_engine_refuses_a_cite_with_a_locator(tmp_path: Path) -> None:
     cluster = engine_adapter.ClusterSpec((engine_adapter.CiteSpec("k", locator="3"),))
     with pytest.raises(engine_adapter.Unsupported):
         engine_adapter.CurrentEngine().citations(style, [{"id": "k", "type": "book", "title": "A"}], [cluster])
+
+
+def test_our_doi_and_url_links_are_unwrapped_for_the_comparison() -> None:
+    text = 'Doe. doi:<a href="https://doi.org/10.1/x">10.1/x</a>. <a href="http://e.org/a?b=1&amp;c">http://e.org/a?b=1&amp;c</a>'
+    assert engine_adapter.unlink(text) == "Doe. doi:10.1/x. http://e.org/a?b=1&amp;c"
