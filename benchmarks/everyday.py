@@ -59,6 +59,7 @@ def cause_lines(results, kind: str, examples: int = 2) -> list[str]:
     styles: dict[str, set[str]] = collections.defaultdict(set)
     shown: dict[str, list] = collections.defaultdict(list)
     total = 0
+    plural = {"entry": "entries", "citation": "citations"}
     for result in results:
         for difference in result.differences:
             if difference.kind != kind:
@@ -69,7 +70,7 @@ def cause_lines(results, kind: str, examples: int = 2) -> list[str]:
                 styles[cause].add(result.style)
                 if len(shown[cause]) < examples:
                     shown[cause].append(difference)
-    lines = [f"{total} differing {kind}s; a difference can have several causes.", "",
+    lines = [f"{total} differing {plural[kind]}; a difference can have several causes.", "",
              "| cause | differences | styles |", "|---|---|---|"]
     lines += [f"| {cause} | {count} | {len(styles[cause])} |" for cause, count in counts.most_common()]
     lines += ["", "Examples:", ""]

@@ -101,6 +101,7 @@ class FixtureSys {
     return this.items.get(String(id));
   }
 
+
   retrieveLocale(lang) {
     if (this.localeTexts[lang]) return this.localeTexts[lang].replace(/\s*<\?[^>]*\?>\s*\n/g, "");
     try {
@@ -158,14 +159,24 @@ function makeEngine(sys, csl, format) {
   return engine;
 }
 
+// makeBibliography's entry_ids lists every item, its strings only the entries that print
+// something; when they differ in number, the items that print are found one by one (a
+// bibliography selecting that item alone), so that each entry is paired with its id.
 function bibliographyOf(engine, bibsection) {
   const made = bibsection ? engine.makeBibliography(bibsection) : engine.makeBibliography();
   if (!made) return null;
-  const [params, entries] = made;
+  const [params, strings] = made;
+  let ids = params.entry_ids.map((group) => String(group[0]));
+  if (ids.length !== strings.length) {
+    ids = ids.filter((id) => {
+      const alone = engine.makeBibliography({ select: [{ field: "id", value: id }] });
+      return alone && alone[1].length > 0;
+    });
+  }
   return {
-    ids: params.entry_ids.map((group) => String(group[0])),
-    entries: entries.map((entry) => entry.replace(/\n+$/, "").replace(/^ +/, "")),
-    joined: params.bibstart + entries.join("") + params.bibend,
+    ids,
+    entries: strings.map((entry) => entry.replace(/\n+$/, "").replace(/^ +/, "")),
+    joined: params.bibstart + strings.join("") + params.bibend,
   };
 }
 

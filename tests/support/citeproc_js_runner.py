@@ -30,6 +30,18 @@ def status() -> str | None:
     return None
 
 
+def require() -> None:
+    """In a test: skip with the reason when citeproc-js cannot run, fail instead when the
+    environment variable CI is set (CI installs it, so its absence is a failure there)."""
+    import pytest
+
+    reason = status()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set but {reason}")
+        pytest.skip(reason)
+
+
 def locales_dir() -> str:
     import citeproc
 
