@@ -9,7 +9,7 @@ import click
 from evidencebib.cli.common import open_references, references_option, reports_errors, write_stdout
 from evidencebib.cli.network import network_options
 
-FORMATS = ["ris", "csl-json", "bibtex", "biblatex", "endnote-xml"]
+FORMATS = ["ris", "csl-json", "bibtex", "biblatex", "endnote-xml", "medline"]
 
 
 @click.command("export")

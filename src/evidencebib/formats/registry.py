@@ -62,6 +62,9 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            ("endnote", "endnotexml", "enl-xml", "xml"), "EndNote XML; options: tags"),
     Format("bibtex", "evidencebib.formats.bibtex", (".bib", ".bibtex"), ("bib",), "BibTeX"),
     Format("biblatex", "evidencebib.formats.biblatex", (".biblatex",), (), "BibLaTeX (biber)"),
+    Format("medline", "evidencebib.formats.medline", (".nbib", ".medline"), ("nbib", "pubmed"),
+           "MEDLINE/PubMed .nbib (PubMed's 'Save > MEDLINE' and citation-manager files); "
+           "options: tags"),
 )}
 
 

@@ -1,0 +1,437 @@
+"""MEDLINE / PubMed `.nbib` files <-> items.
+
+The format (NLM, "MEDLINE/PubMed Data Element (Field) Descriptions"): records separated by a
+blank line; each line is a tag of up to four letters padded to four columns, `- `, and the
+value (`PMID- 12230038`, `TI  - The Bio* toolkits`); a line that starts with six spaces
+continues the value above it (PubMed wraps at about 80 columns). Values repeat by repeating
+the tag (`FAU`, `AU`, `PT`, `IS` …).
+
+Reading (tag -> CSL variable):
+
+    PMID -> PMID          TI (BTI for books) -> title     AB -> abstract
+    FAU (else AU) -> author, CN -> author {"literal"} in the order of the lines
+    FED (else ED) -> editor                               TA -> container-title-short
+    JT -> container-title DP -> issued (`2023 Jan-Feb`, `2000 Spring`, `Summer 2001` …)
+    VI -> volume  IP -> issue  PG -> page (`123-9` -> `123-129`)
+    LID/AID `… [doi]` -> DOI   PMC -> PMCID   IS -> ISSN (`1467-5463 (Print)` -> the number)
+    LA -> language (`eng` -> `en`)   OT -> keyword   PB -> publisher
+
+Publication types (`PT`) and comments/corrections (`RIN`/`ROF`, `EIN`/`EFR`, `ECI`/`ECF`,
+`CIN`/`CON` …, each with the notice's `PMID:`) have no CSL variable: `records()` returns them
+on each `PubmedRecord` (the same record type as PubMed XML, `formats/pubmed.py`), and `read()`
+warns, naming file, line and PMID, about every record PubMed marks retracted, corrected or
+under an expression of concern, since storage will not keep the mark. Every other tag that no
+CSL variable holds (MH, AD, OWN, STAT, PHST, pii article ids …) is kept on the item under the
+private key `_medline` as `[tag, value]` pairs, written back by `write`, and listed once per
+file in a warning ("not kept: MH in 3 records …"): nothing is dropped silently. `SO` (the
+source line) is derived from the other fields: it is not kept and is written anew.
+
+Strict about structure: a line that is neither a tag line, a continuation nor blank, or a
+continuation with no tag above it, is a ParseError with its line number — never half a file.
+
+Writing follows PubMed's own files (`PMID-` first, the order of tags PubMed uses, one value
+per line, `TI` and `AB` wrapped with 6-space continuation lines at 80 columns, other values
+never wrapped, since readers such as Biopython's `Bio.Medline` read a continued list value as
+a second value), LF line ends and a blank line between records. Title markup (`<i>` …) has no
+MEDLINE form and is written as plain text. Variables MEDLINE cannot hold (URL, note, publisher
+place …) are listed in a warning per export; `FIELDS`/`carried_fields` give the same answer to
+the round-trip tests. Options: `tags=[…]` adds each tag (condition slugs) as an `OT` line.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import textwrap
+from collections import Counter
+from typing import Any, Iterable, Mapping
+
+from evidencebib.errors import ParseError
+from evidencebib.formats.csl_json import add_tags, join_keywords, normalize_doi
+from evidencebib.formats.pubmed import (
+    TAG_RELATIONS, PubmedRecord, Relation, expand_pages, format_pubmed_date,
+    language_code, name_from_parts, name_from_short, parse_pubmed_date, pubmed_language,
+)
+from evidencebib.model import LINE, Item, citation_key
+
+log = logging.getLogger(__name__)
+
+EXTRA = "_medline"
+
+_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]{1,3}) *- ?(.*)$")
+_ID_SUFFIX = re.compile(r"^(.*?)\s*\[([a-z-]+)\]\s*$")
+_PMID_IN = re.compile(r"PMID:\s*(\d+)")
+_ISSN = re.compile(r"\b(\d{4}-\d{3}[\dXx])\b")
+# values that PubMed wraps as running text; every other value is one line per entry
+WRAPPED = ("TI", "AB")
+NOTICE_KINDS = {"RetractionIn": "retracted", "PartialRetractionIn": "partly retracted",
+                "ExpressionOfConcernIn": "under an expression of concern",
+                "ErratumIn": "corrected by an erratum",
+                "CorrectedandRepublishedIn": "corrected and republished"}
+BOOK_TYPES = {"Book", "Book Chapter"}
+# tags whose content this module maps to CSL variables (the rest go to `_medline`)
+# (PT and the comments/corrections tags are read onto the record *and* kept in `_medline`,
+# so that an item read from a file is written back with them)
+MAPPED = {"PMID", "TI", "BTI", "AB", "FAU", "AU", "CN", "FED", "ED", "TA", "JT", "DP", "VI",
+          "IP", "PG", "PMC", "IS", "LA", "OT", "PB", "SO"}
+
+
+# --------------------------------------------------------------------------------------
+# Reading
+
+
+def _split_records(text: str, source: str) -> list[tuple[int, list[tuple[str, str, int]]]]:
+    """[(first line, [(tag, value, line)])], continuation lines joined to their value."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    records: list[tuple[int, list[tuple[str, str, int]]]] = []
+    current: list[tuple[str, str, int]] = []
+    start = 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.rstrip()
+        if not line.strip():
+            if current:
+                records.append((start, current))
+                current = []
+            continue
+        if raw.startswith("      ") or raw.startswith("\t"):
+            if not current:
+                raise ParseError("a continuation line (6 spaces) with no tag line above it",
+                                 file=source, line=number)
+            tag, value, at = current[-1]
+            current[-1] = (tag, f"{value} {line.strip()}".strip(), at)
+            continue
+        match = _TAG_LINE.match(line)
+        if not match or line[4:5] != "-":   # the dash is always in column 5
+            if re.match(r"^TY {1,2}- ", line):
+                raise ParseError("this is RIS, not MEDLINE (.nbib)", file=source, line=number)
+            raise ParseError(f"expected a MEDLINE tag line such as 'PMID- 123', found "
+                             f"{line[:60]!r}", file=source, line=number)
+        if not current:
+            start = number
+        current.append((match.group(1), match.group(2).strip(), number))
+    if current:
+        records.append((start, current))
+    if not records:
+        raise ParseError("no MEDLINE records found", file=source, line=1)
+    return records
+
+
+def _record(fields: list[tuple[str, str, int]], line: int, source: str) -> PubmedRecord:
+    item: Item = {}
+    extra: list[list[str]] = []
+    values: dict[str, list[str]] = {}
+    for tag, value, _ in fields:
+        values.setdefault(tag, []).append(value)
+
+    def first(tag: str) -> str:
+        return next((v for v in values.get(tag, ()) if v), "")
+
+    types = tuple(v for v in values.get("PT", ()) if v)
+    is_book = bool(BOOK_TYPES & set(types)) or ("BTI" in values and "JT" not in values)
+    item["type"] = ("chapter" if first("TI") and first("BTI") else "book") if is_book \
+        else "article-journal"
+    title = first("TI") or first("BTI")
+    if title:
+        item["title"] = title
+    if first("TI") and first("BTI"):
+        item["container-title"] = first("BTI")
+    # names, in the order of their lines: a FAU line is a person, the AU after it its short
+    # form; an AU with no FAU before it (records before 2002) is read from the short form
+    for variable, full_tag, short_tag, group_tag in (("author", "FAU", "AU", "CN"),
+                                                     ("editor", "FED", "ED", None)):
+        names: list[dict] = []
+        pending_full = False
+        for tag, value, _ in fields:
+            if not value:
+                continue
+            if tag == full_tag:
+                names.append(name_from_parts(*_full_name(value)))
+                pending_full = True
+            elif tag == short_tag:
+                if not pending_full:
+                    names.append(name_from_short(value))
+                pending_full = False
+            elif group_tag and tag == group_tag:
+                names.append({"literal": value})
+                pending_full = False
+        if names:
+            item[variable] = names
+    if first("JT"):
+        item.setdefault("container-title", first("JT"))
+    if first("TA") and first("TA") != item.get("container-title"):
+        item["container-title-short"] = first("TA")
+    problems = []
+    if first("DP"):
+        date, problem = parse_pubmed_date(first("DP"))
+        if date:
+            item["issued"] = date
+        if problem:
+            problems.append(problem)
+    for tag, variable in (("VI", "volume"), ("IP", "issue"), ("PB", "publisher")):
+        if first(tag):
+            item[variable] = first(tag)
+    if first("PG"):
+        item["page"] = expand_pages(first("PG"))
+    ids: dict[str, str] = {}
+    for tag in ("LID", "AID"):
+        for value in values.get(tag, ()):
+            match = _ID_SUFFIX.match(value)
+            kind, ident = (match.group(2), match.group(1)) if match else ("", value)
+            if kind == "doi" and "DOI" not in item:
+                item["DOI"] = normalize_doi(ident)
+                ids["doi"] = item["DOI"]
+            elif kind == "doi" and normalize_doi(ident).lower() == str(item["DOI"]).lower():
+                continue   # LID and AID repeat the same DOI
+            else:
+                if kind:
+                    ids.setdefault(kind, ident)
+                extra.append([tag, value])
+    pmid = first("PMID")
+    if pmid:
+        item["PMID"] = pmid
+        ids["pubmed"] = pmid
+    pmc = first("PMC")
+    if pmc:
+        item["PMCID"] = pmc.upper() if pmc.upper().startswith("PMC") else f"PMC{pmc}"
+        ids["pmc"] = item["PMCID"]
+    issns = [m.group(1).upper() for v in values.get("IS", ()) for m in [_ISSN.search(v)] if m]
+    if issns:
+        item["ISSN"] = ", ".join(dict.fromkeys(issns))
+    for value in values.get("IS", ()):
+        if not _ISSN.search(value):
+            extra.append(["IS", value])
+    languages = [v for v in values.get("LA", ()) if v]
+    if languages:
+        item["language"] = language_code(languages[0])
+        extra.extend(["LA", v] for v in languages[1:])
+    if first("AB"):
+        item["abstract"] = first("AB")
+    keywords = [v for v in values.get("OT", ()) if v]
+    if keywords:
+        item["keyword"] = join_keywords(keywords)
+    relations = []
+    for tag, value, _ in fields:
+        kind = TAG_RELATIONS.get(tag)
+        if kind and value:
+            match = _PMID_IN.search(value)
+            relations.append(Relation(kind, match.group(1) if match else None, value))
+    for tag, value, _ in fields:
+        if tag not in MAPPED and tag not in ("LID", "AID") and value:
+            extra.append([tag, value])
+    if extra:
+        item[EXTRA] = extra
+    item[LINE] = line
+    return PubmedRecord(pmid=pmid, item=item, publication_types=types,
+                        relations=tuple(relations), ids=ids, status=first("STAT"),
+                        problems=tuple(problems))
+
+
+def _full_name(value: str) -> tuple[str, str, str, str]:
+    """`Casbon, James A` / `Smith, John, Jr` -> (last, fore, initials, suffix)."""
+    last, _, rest = (part.strip() for part in value.partition(","))
+    fore, _, suffix = (part.strip() for part in rest.partition(","))
+    return last, fore, "", suffix
+
+
+def records(text: str, *, source: str = "<string>") -> list[PubmedRecord]:
+    """Every record of a MEDLINE file, with publication types and corrections beside the item."""
+    out = []
+    taken: list[str] = []
+    for line, fields in _split_records(text, source):
+        record = _record(fields, line, source)
+        record.item["id"] = citation_key(record.item, taken)
+        taken.append(record.item["id"])
+        record.item = {"id": record.item.pop("id"), **record.item}
+        out.append(record)
+    return out
+
+
+def _report(found: list[PubmedRecord], source: str) -> None:
+    """Say, once per file, what the items cannot hold (see the module docstring)."""
+    not_kept: Counter[str] = Counter()
+    for record in found:
+        where = f"{source}: line {record.item.get(LINE)}, PMID {record.pmid or '?'}"
+        for problem in record.problems:
+            log.warning("%s: %s", where, problem)
+        marks = [text for kind, text in NOTICE_KINDS.items() if record.related(kind)]
+        if record.retracted and "retracted" not in marks:
+            marks.insert(0, "retracted")
+        if marks:
+            log.warning("%s: PubMed marks it %s; evidencebib stores no such mark, so run "
+                        "'evidencebib verify' after importing", where, ", ".join(marks))
+        not_kept.update({tag for tag, _ in record.item.get(EXTRA, ())})
+    if not_kept:
+        listed = ", ".join(f"{tag} in {count} record{'s' if count > 1 else ''}"
+                           for tag, count in sorted(not_kept.items()))
+        log.warning("%s: MEDLINE tags that references have no field for (not stored on "
+                    "import): %s", source, listed)
+
+
+def read(text: str, *, source: str = "<string>") -> list[Item]:
+    """All records of a MEDLINE (.nbib) file as items (ParseError on anything else)."""
+    found = records(text, source=source)
+    _report(found, source)
+    return [record.item for record in found]
+
+
+# --------------------------------------------------------------------------------------
+# Writing
+
+def _line(tag: str, value: str) -> list[str]:
+    value = " ".join(str(value).split())
+    head = f"{tag:<4}- "
+    if tag not in WRAPPED or len(head) + len(value) <= 80:
+        return [head + value]
+    wrapped = textwrap.wrap(value, width=80 - 6, break_long_words=False,
+                            break_on_hyphens=False)
+    return [head + wrapped[0]] + ["      " + part for part in wrapped[1:]]
+
+
+def _plain(text: Any) -> str:
+    from evidencebib.formats.crossref import strip_markup
+
+    return strip_markup(str(text))
+
+
+def _short_name(name: Mapping[str, Any]) -> str:
+    """`Casbon JA` from family/given (what PubMed's AU lines hold)."""
+    family = " ".join(p for p in (name.get("non-dropping-particle"), name.get("family")) if p)
+    initials = "".join(w[0] for w in re.split(r"[\s.\-]+", str(name.get("given") or "")) if w)
+    text = f"{family} {initials}".strip()
+    if name.get("suffix"):
+        text += f" {name['suffix']}"
+    return text
+
+
+def _full(name: Mapping[str, Any]) -> str:
+    family = " ".join(p for p in (name.get("non-dropping-particle"), name.get("family")) if p)
+    given = " ".join(p for p in (name.get("given"), name.get("dropping-particle")) if p)
+    text = f"{family}, {given}" if given else family
+    if name.get("suffix"):
+        text += f", {name['suffix']}"
+    return text
+
+
+def record_lines(item: Mapping[str, Any], *, tags: Iterable[str] | None = None) -> list[str]:
+    """One item as MEDLINE lines (without line ends)."""
+    out: list[tuple[str, str]] = []
+    extra = [list(pair) for pair in item.get(EXTRA) or () if len(pair) == 2]
+
+    def put(tag: str, value: Any) -> None:
+        if value not in (None, ""):
+            out.append((tag, " ".join(str(value).split())))
+
+    put("PMID", item.get("PMID"))
+    for issn in (s.strip() for s in str(item.get("ISSN") or "").split(",")):
+        put("IS", issn)
+    put("VI", item.get("volume"))
+    put("IP", item.get("issue"))
+    put("DP", format_pubmed_date(item.get("issued")))
+    is_chapter = item.get("type") == "chapter"
+    put("TI", _plain(item.get("title") or ""))
+    if is_chapter or item.get("type") == "book":
+        put("BTI", _plain(item.get("container-title") or "") if is_chapter else "")
+    put("PG", item.get("page"))
+    doi = item.get("DOI")
+    if doi:
+        put("LID", f"{doi} [doi]")
+    put("AB", item.get("abstract"))
+    for name in item.get("author") or ():
+        if name.get("family"):
+            put("FAU", _full(name))
+            put("AU", _short_name(name))
+        elif name.get("literal"):
+            put("CN", name["literal"])
+    for name in item.get("editor") or ():
+        if name.get("family"):
+            put("FED", _full(name))
+            put("ED", _short_name(name))
+        elif name.get("literal"):
+            put("ED", name["literal"])
+    put("LA", pubmed_language(str(item.get("language") or "")))
+    if item.get("type") not in ("book", "chapter"):
+        put("TA", item.get("container-title-short"))
+        put("JT", item.get("container-title"))
+    put("PB", item.get("publisher"))
+    put("PMC", item.get("PMCID"))
+    for keyword in add_tags(item, tags):
+        put("OT", keyword)
+    for tag, value in extra:
+        if tag == "LID" and doi:
+            tag = "AID"   # one LID per record: the DOI's
+        put(tag, value)
+    if doi:
+        put("AID", f"{doi} [doi]")
+    put("SO", _source(item))
+    lines: list[str] = []
+    for tag, value in out:
+        lines.extend(_line(tag, value))
+    return lines
+
+
+def _source(item: Mapping[str, Any]) -> str:
+    """PubMed's `SO` citation line: `Brief Bioinform. 2002 Sep;3(3):296-302. doi: 10.x/y.`"""
+    journal = item.get("container-title-short") or item.get("container-title") or ""
+    date = format_pubmed_date(item.get("issued"))
+    text = f"{_plain(journal)}. {date}" if journal else date
+    volume, issue, page = item.get("volume"), item.get("issue"), item.get("page")
+    if volume:
+        text += f";{volume}"
+        if issue:
+            text += f"({issue})"
+    if page:
+        text += f":{page}"
+    if not text:
+        return ""
+    text += "."
+    if item.get("DOI"):
+        text += f" doi: {item['DOI']}."
+    return text.strip()
+
+
+# CSL variables this module writes (for round-trip accounting and the export warning).
+FIELDS = frozenset("""
+type author editor title container-title container-title-short issued volume issue page DOI
+PMID PMCID ISSN language abstract keyword publisher
+""".split())
+
+
+def carried_fields(item: Mapping[str, Any]) -> set[str]:
+    """The CSL variables of `item` this format can carry (for round-trip accounting)."""
+    fields = set(FIELDS)
+    if item.get("type") == "book":
+        fields -= {"container-title", "container-title-short"}
+    if item.get("type") == "chapter":
+        fields.discard("container-title-short")
+    if item.get("type") not in ("article-journal", "book", "chapter"):
+        fields.discard("type")   # read back as a journal article
+    return fields
+
+
+def unsupported(item: Mapping[str, Any]) -> list[str]:
+    """The item's variables a MEDLINE record cannot hold (`id` aside: no MEDLINE tag)."""
+    carried = carried_fields(item) | {"id"}
+    return sorted(k for k, v in item.items()
+                  if not k.startswith("_") and v not in (None, "", [], {}) and k not in carried)
+
+
+def write(items: Iterable[Mapping[str, Any]], *, tags: Iterable[str] | None = None) -> str:
+    """Items as a MEDLINE (.nbib) file; variables MEDLINE cannot hold are listed in a warning."""
+    tags = list(tags or ())
+    chunks = []
+    lost: Counter[str] = Counter()
+    marked_up = 0
+    for item in items:
+        lost.update(unsupported(item))
+        if re.search(r"<(i|b|sup|sub|span)\b", str(item.get("title") or "")):
+            marked_up += 1
+        chunks.append("\n".join(record_lines(item, tags=tags)) + "\n")
+    if lost:
+        log.warning("MEDLINE export: fields MEDLINE cannot hold, not written: %s",
+                    ", ".join(f"{k} ({n})" for k, n in sorted(lost.items())))
+    if marked_up:
+        log.warning("MEDLINE export: title markup (italics, superscripts …) written as plain "
+                    "text in %d record%s", marked_up, "s" if marked_up > 1 else "")
+    return "\n" + "\n".join(chunks) if chunks else ""
+
