@@ -617,19 +617,24 @@ def efetch_items(data: str | bytes, *, source: str = "<efetch>") -> list[Item]:
 
 
 def _str(value: Any) -> str:
-    if isinstance(value, str):
-        return " ".join(value.split())
+    """A JSON string, tidied; anything else (a number, null, a list) is ''."""
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def _pmid(value: Any) -> str:
+    """A PMID, which ESummary writes as a number in `references` and as a string elsewhere."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return ""
+        return str(value) if value > 0 else ""
+    text = _str(value)
+    return text if text.isdigit() else ""
 
 
 def summary_to_record(summary: dict) -> PubmedRecord | None:
     """One ESummary 2.0 DocSum (`result[uid]`) as a record; None for an `error` entry
     (`{"uid": "…", "error": "cannot get document summary"}`) or a value of the wrong shape."""
-    if not isinstance(summary, dict) or summary.get("error") or not _str(summary.get("uid")):
+    if not isinstance(summary, dict) or summary.get("error") or not _pmid(summary.get("uid")):
         return None
-    pmid = _str(summary.get("uid"))
+    pmid = _pmid(summary.get("uid"))
     item: Item = {"type": "article-journal"}
     problems: list[str] = []
     title = _str(summary.get("title"))
@@ -687,7 +692,7 @@ def summary_to_record(summary: dict) -> PubmedRecord | None:
             continue
         kind = _FOLDED_RELATIONS.get(re.sub(r"[^a-z]", "", _str(ref.get("reftype")).lower()))
         if kind:
-            relations.append(Relation(kind, _str(ref.get("pmid")) or None,
+            relations.append(Relation(kind, _pmid(ref.get("pmid")) or None,
                                       _str(ref.get("refsource"))))
     types = tuple(t for t in (summary.get("pubtype") or []) if isinstance(t, str) and t)
     return PubmedRecord(pmid=pmid, item=item, publication_types=types,
