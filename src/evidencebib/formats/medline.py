@@ -102,9 +102,10 @@ def _split_records(text: str, source: str) -> list[tuple[int, list[tuple[str, st
             current[-1] = (tag, f"{value} {line.strip()}".strip(), at)
             continue
         match = _TAG_LINE.match(line)
+        if match and match.group(1) == "TY" and not current:
+            raise ParseError("this is RIS, not MEDLINE (.nbib): read it as RIS", file=source,
+                             line=number)
         if not match or line[4:5] != "-":   # the dash is always in column 5
-            if re.match(r"^TY {1,2}- ", line):
-                raise ParseError("this is RIS, not MEDLINE (.nbib)", file=source, line=number)
             raise ParseError(f"expected a MEDLINE tag line such as 'PMID- 123', found "
                              f"{line[:60]!r}", file=source, line=number)
         if not current:
