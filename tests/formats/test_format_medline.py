@@ -291,3 +291,27 @@ def test_export_says_what_medline_cannot_hold(caplog):
 def test_tags_are_written_as_other_terms():
     text = registry.get("medline").write(ITEMS[1:], tags=["recurrent-miscarriage"])
     assert "OT  - recurrent-miscarriage" in text
+
+
+# -- hostile input ------------------------------------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+TAGS = ["PMID", "TI  ", "FAU ", "AU  ", "CN  ", "DP  ", "PG  ", "LID ", "AID ", "IS  ", "RIN ",
+        "PT  ", "LA  ", "VI  ", "MH  "]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(
+    st.tuples(st.sampled_from(TAGS), st.text(max_size=30)).map(lambda t: f"{t[0]}- {t[1]}"),
+    st.text(max_size=30).map(lambda t: "      " + t), st.just(""), st.text(max_size=20)),
+    max_size=25))
+def test_any_tagged_text_gives_items_or_a_parse_error(lines):
+    text = "\n".join(lines)
+    try:
+        items = medline.read(text, source="h.nbib")
+    except ParseError as error:
+        assert "h.nbib" in str(error)
+        return
+    again = medline.read(medline.write(items)) if items else []
+    assert len(again) == len(items)

@@ -250,3 +250,46 @@ def test_pubmed_dates_are_written_back_as_pubmed_writes_them(text):
                                                           "123-129; discussion 130")])
 def test_medline_pages(text, page):
     assert pubmed.expand_pages(text) == page
+
+
+# -- hostile input ------------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+SEED_XML = (PUBMED / "corrected-and-concern.xml").read_bytes()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_mutated_efetch_answers_give_records_or_a_parse_error(data):
+    raw = bytearray(SEED_XML)
+    for _ in range(data.draw(st.integers(1, 8))):
+        at = data.draw(st.integers(0, len(raw) - 1))
+        raw[at:at + data.draw(st.integers(0, 20))] = data.draw(st.binary(max_size=12))
+    try:
+        found = pubmed.parse_efetch(bytes(raw))
+    except ParseError:
+        return
+    for record in found:
+        assert isinstance(record.item, dict) and isinstance(record.pmid, str)
+
+
+@given(st.text(max_size=40))
+def test_any_date_text_is_a_date_or_a_problem(text):
+    date, problem = pubmed.parse_pubmed_date(text)
+    assert date is None or "date-parts" in date or "literal" in date
+    if date and "date-parts" in date:
+        pubmed.format_pubmed_date(date)
+
+
+def test_billion_laughs_is_not_expanded():
+    lol = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
+    data = (f'<?xml version="1.0"?><!DOCTYPE PubmedArticleSet [<!ENTITY l0 "lol">{lol}]>'
+            "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article>"
+            "<ArticleTitle>&l9;</ArticleTitle></Article></MedlineCitation></PubmedArticle>"
+            "</PubmedArticleSet>").encode()
+    try:
+        found = pubmed.parse_efetch(data)
+    except ParseError:
+        return
+    assert len(found[0].item.get("title", "")) < 10_000

@@ -60,8 +60,8 @@ EXTRA = "_medline"
 
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]{1,3}) *- ?(.*)$")
 _ID_SUFFIX = re.compile(r"^(.*?)\s*\[([a-z-]+)\]\s*$")
-_PMID_IN = re.compile(r"PMID:\s*(\d+)")
-_ISSN = re.compile(r"\b(\d{4}-\d{3}[\dXx])\b")
+_PMID_IN = re.compile(r"PMID:\s*([0-9]+)")
+_ISSN = re.compile(r"\b([0-9]{4}-[0-9]{3}[0-9Xx])\b")
 # values that PubMed wraps as running text; every other value is one line per entry
 WRAPPED = ("TI", "AB")
 NOTICE_KINDS = {"RetractionIn": "retracted", "PartialRetractionIn": "partly retracted",
@@ -240,6 +240,9 @@ def records(text: str, *, source: str = "<string>") -> list[PubmedRecord]:
     out = []
     taken: list[str] = []
     for line, fields in _split_records(text, source):
+        if not any(value for _, value, _ in fields):
+            log.warning("%s: line %d: a record with only empty values, skipped", source, line)
+            continue
         record = _record(fields, line, source)
         record.item["id"] = citation_key(record.item, taken)
         taken.append(record.item["id"])
@@ -422,15 +425,22 @@ def write(items: Iterable[Mapping[str, Any]], *, tags: Iterable[str] | None = No
     tags = list(tags or ())
     chunks = []
     lost: Counter[str] = Counter()
-    marked_up = 0
+    marked_up = empty = 0
     for item in items:
         lost.update(unsupported(item))
         if re.search(r"<(i|b|sup|sub|span)\b", str(item.get("title") or "")):
             marked_up += 1
-        chunks.append("\n".join(record_lines(item, tags=tags)) + "\n")
+        lines = record_lines(item, tags=tags)
+        if not lines:
+            empty += 1
+            continue
+        chunks.append("\n".join(lines) + "\n")
     if lost:
         log.warning("MEDLINE export: fields MEDLINE cannot hold, not written: %s",
                     ", ".join(f"{k} ({n})" for k, n in sorted(lost.items())))
+    if empty:
+        log.warning("MEDLINE export: %d item%s with nothing a MEDLINE record can hold, not "
+                    "written", empty, "s" if empty > 1 else "")
     if marked_up:
         log.warning("MEDLINE export: title markup (italics, superscripts …) written as plain "
                     "text in %d record%s", marked_up, "s" if marked_up > 1 else "")

@@ -142,15 +142,15 @@ class PubmedRecord:
 
 # -- values shared with medline.py --------------------------------------------------------------
 
-_MONTH_WORD = r"[A-Za-z]{3,9}\.?"
-_PART = re.compile(r"^(\d{4})?\s*(?:(" + _MONTH_WORD + r")(?:\s+(\d{1,2}))?)?$")
+_MONTH_WORD = r"[A-Za-z]{3,9}\.?|[0-9]{1,2}(?=\s|$)"
+_PART = re.compile(r"^([0-9]{4})?\s*(?:(" + _MONTH_WORD + r")(?:\s+([0-9]{1,2}))?)?$")
 
 
 def _month(word: str | None) -> int | None:
     if not word:
         return None
     word = word.rstrip(".").lower()
-    if word.isdigit():
+    if re.fullmatch(r"[0-9]{1,2}", word):
         number = int(word)
         return number if 1 <= number <= 12 else None
     return MONTHS.get(word) or MONTHS.get(word[:3])
@@ -164,14 +164,14 @@ def _end(text: str, year: int | None) -> tuple[list[int], int | None] | None:
     words = text.split()
     season = None
     if len(words) <= 2 and any(w.lower() in SEASONS for w in words):
-        years = [w for w in words if re.fullmatch(r"\d{4}", w)]
+        years = [w for w in words if re.fullmatch(r"[0-9]{4}", w)]
         others = [w for w in words if w not in years]
         if len(others) != 1 or others[0].lower() not in SEASONS or len(years) > 1:
             return None
         season = SEASONS[others[0].lower()]
         y = int(years[0]) if years else year
         return ([y], season) if y else None
-    if re.fullmatch(r"\d{1,2}", text) and year is not None:
+    if re.fullmatch(r"[0-9]{1,2}", text) and year is not None:
         return None  # a bare day needs its month; the caller handles `Dec 1-15`
     match = _PART.match(text)
     if not match:
@@ -218,21 +218,21 @@ def parse_pubmed_date(text: str) -> tuple[dict[str, Any] | None, str | None]:
         start = _end(left, None)
         if start:
             first, season = start
-            if re.fullmatch(r"\d{1,2}", right.strip()) and len(first) == 3:
+            if re.fullmatch(r"[0-9]{1,2}", right.strip()) and len(first) == 3:
                 second = first[:2] + [int(right)]
                 if 1 <= second[2] <= 31:
                     return {"date-parts": [first, second]}, None
             end = _end(right, first[0])
             if end and not season and not end[1] and len(end[0]) >= 1:
                 second = end[0]
-                if len(second) == 1 and len(first) > 1 and not re.match(r"^\s*\d{4}", right):
+                if len(second) == 1 and len(first) > 1 and not re.match(r"^\s*[0-9]{4}", right):
                     second = None
                 if second is not None:
                     return {"date-parts": [first, second]}, None
             if season and end and end[1]:  # `2000 Winter-Spring`: CSL has one season only
                 return {"date-parts": [[first[0]]], "season": season}, (
                     f"season range {text!r} kept as its first season")
-    year = re.search(r"(?<!\d)(\d{4})(?!\d)", text)
+    year = re.search(r"(?<![0-9])([0-9]{4})(?![0-9])", text)
     if year:
         return {"date-parts": [[int(year.group(1))]]}, (
             f"publication date {text!r} not understood; kept its year {year.group(1)}")
@@ -245,9 +245,19 @@ def format_pubmed_date(date: dict[str, Any] | None) -> str:
         return ""
     if date.get("literal") and not date.get("date-parts"):
         return str(date["literal"])
-    parts = [list(p) for p in date.get("date-parts") or [] if p]
+    parts = []
+    for part in date.get("date-parts") or []:
+        numbers = []
+        for value in part if isinstance(part, (list, tuple)) else []:
+            if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value.strip()):
+                value = int(value)
+            if not isinstance(value, int) or isinstance(value, bool):
+                break
+            numbers.append(value)
+        if numbers:
+            parts.append(numbers)
     if not parts:
-        return ""
+        return str(date.get("literal") or "")
     names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     def one(part: list[int], year_shown: bool = True) -> str:
@@ -278,7 +288,7 @@ def format_pubmed_date(date: dict[str, Any] | None) -> str:
     return text
 
 
-_PAGE_RANGE = re.compile(r"^([A-Za-z]*)(\d+)([A-Za-z]*)-([A-Za-z]*)(\d+)([A-Za-z]*)$")
+_PAGE_RANGE = re.compile(r"^([A-Za-z]*)([0-9]+)([A-Za-z]*)-([A-Za-z]*)([0-9]+)([A-Za-z]*)$")
 
 
 def expand_pages(text: str) -> str:
@@ -389,14 +399,14 @@ def _pub_date(issue: Any) -> tuple[dict[str, Any] | None, str | None]:
     if medline:
         return parse_pubmed_date(medline)
     year = (pub.findtext("Year") or "").strip()
-    if not year.isdigit():
-        return None, "PubDate without a Year"
+    if not re.fullmatch(r"[0-9]{4}", year):
+        return None, f"PubDate without a usable Year ({year!r})"
     parts = [int(year)]
     month = _month(pub.findtext("Month"))
     if month:
         parts.append(month)
         day = (pub.findtext("Day") or "").strip()
-        if day.isdigit() and 1 <= int(day) <= 31:
+        if re.fullmatch(r"[0-9]{1,2}", day) and 1 <= int(day) <= 31:
             parts.append(int(day))
     date: dict[str, Any] = {"date-parts": [parts]}
     season = (pub.findtext("Season") or "").strip().lower()
@@ -626,7 +636,7 @@ def _pmid(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value) if value > 0 else ""
     text = _str(value)
-    return text if text.isdigit() else ""
+    return text if re.fullmatch(r"[0-9]+", text) else ""
 
 
 def summary_to_record(summary: dict) -> PubmedRecord | None:
@@ -684,7 +694,7 @@ def summary_to_record(summary: dict) -> PubmedRecord | None:
         item["DOI"] = ids["doi"]
     item["PMID"] = pmid
     pmc = ids.get("pmc") or ""
-    if re.fullmatch(r"PMC\d+", pmc, re.IGNORECASE):
+    if re.fullmatch(r"PMC[0-9]+", pmc, re.IGNORECASE):
         item["PMCID"] = pmc.upper()
     relations = []
     for ref in summary.get("references") or []:
