@@ -293,3 +293,31 @@ def test_billion_laughs_is_not_expanded():
     except ParseError:
         return
     assert len(found[0].item.get("title", "")) < 10_000
+
+
+def test_bookshelf_chapters_are_chapters_with_book_editors_and_publisher():
+    data = b"""<PubmedArticleSet><PubmedBookArticle><BookDocument>
+      <PMID Version="1">20301300</PMID>
+      <ArticleIdList><ArticleId IdType="bookaccession">NBK1116</ArticleId></ArticleIdList>
+      <Book><Publisher><PublisherName>University of Washington, Seattle</PublisherName>
+        <PublisherLocation>Seattle (WA)</PublisherLocation></Publisher>
+        <BookTitle book="gene">GeneReviews<sup>&#xae;</sup></BookTitle>
+        <PubDate><Year>1993</Year></PubDate>
+        <AuthorList Type="editors"><Author><LastName>Adam</LastName><ForeName>Margaret P</ForeName></Author></AuthorList>
+      </Book>
+      <ArticleTitle>Primary Immunodeficiency Overview</ArticleTitle>
+      <Language>eng</Language>
+      <AuthorList Type="authors"><Author><LastName>Smith</LastName><ForeName>Anne</ForeName></Author></AuthorList>
+      <PublicationType UI="D016454">Review</PublicationType>
+    </BookDocument><PubmedBookData><ArticleIdList><ArticleId IdType="pubmed">20301300</ArticleId>
+    </ArticleIdList></PubmedBookData></PubmedBookArticle></PubmedArticleSet>"""
+    [record] = pubmed.parse_efetch(data)
+    item = record.item
+    assert item["type"] == "chapter" and item["title"] == "Primary Immunodeficiency Overview"
+    assert item["container-title"] == "GeneReviews<sup>®</sup>"
+    assert item["editor"] == [{"family": "Adam", "given": "Margaret P"}]
+    assert item["author"] == [{"family": "Smith", "given": "Anne"}]
+    assert (item["publisher"], item["publisher-place"]) == ("University of Washington, Seattle",
+                                                           "Seattle (WA)")
+    assert item["issued"] == {"date-parts": [[1993]]} and item["PMID"] == "20301300"
+    assert record.publication_types == ("Review",)

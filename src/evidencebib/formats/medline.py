@@ -341,18 +341,15 @@ def record_lines(item: Mapping[str, Any], *, tags: Iterable[str] | None = None) 
     if doi:
         put("LID", f"{doi} [doi]")
     put("AB", item.get("abstract"))
-    for name in item.get("author") or ():
-        if name.get("family"):
-            put("FAU", _full(name))
-            put("AU", _short_name(name))
-        elif name.get("literal"):
-            put("CN", name["literal"])
-    for name in item.get("editor") or ():
-        if name.get("family"):
-            put("FED", _full(name))
-            put("ED", _short_name(name))
-        elif name.get("literal"):
-            put("ED", name["literal"])
+    # a person is a full line and its short form; an organisation is CN (editors: ED alone)
+    for variable, full_tag, short_tag, group_tag in (("author", "FAU", "AU", "CN"),
+                                                     ("editor", "FED", "ED", "ED")):
+        for name in item.get(variable) or ():
+            if name.get("family"):
+                put(full_tag, _full(name))
+                put(short_tag, _short_name(name))
+            elif name.get("literal"):
+                put(group_tag, name["literal"])
     put("LA", pubmed_language(str(item.get("language") or "")))
     if item.get("type") not in ("book", "chapter"):
         put("TA", item.get("container-title-short"))

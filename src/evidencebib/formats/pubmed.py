@@ -223,12 +223,8 @@ def parse_pubmed_date(text: str) -> tuple[dict[str, Any] | None, str | None]:
                 if 1 <= second[2] <= 31:
                     return {"date-parts": [first, second]}, None
             end = _end(right, first[0])
-            if end and not season and not end[1] and len(end[0]) >= 1:
-                second = end[0]
-                if len(second) == 1 and len(first) > 1 and not re.match(r"^\s*[0-9]{4}", right):
-                    second = None
-                if second is not None:
-                    return {"date-parts": [first, second]}, None
+            if end and not season and not end[1]:
+                return {"date-parts": [first, end[0]]}, None
             if season and end and end[1]:  # `2000 Winter-Spring`: CSL has one season only
                 return {"date-parts": [[first[0]]], "season": season}, (
                     f"season range {text!r} kept as its first season")
@@ -416,7 +412,7 @@ def _pub_date(issue: Any) -> tuple[dict[str, Any] | None, str | None]:
 
 
 def _names(author_list: Any) -> list[dict]:
-    names = []
+    names: list[dict] = []
     if author_list is None:
         return names
     for author in author_list.findall("Author"):
@@ -582,6 +578,11 @@ def book_to_record(book_article: Any) -> PubmedRecord:
                         problems=tuple(problems))
 
 
+def _line(node: Any) -> int | None:
+    line = getattr(node, "sourceline", None)
+    return line if isinstance(line, int) else None
+
+
 def parse_efetch(data: str | bytes, *, source: str = "<efetch>") -> list[PubmedRecord]:
     """Every article of an EFetch `PubmedArticleSet` answer (an empty set is no records).
 
@@ -592,7 +593,7 @@ def parse_efetch(data: str | bytes, *, source: str = "<efetch>") -> list[PubmedR
     try:
         root = etree.fromstring(raw, _parser())
     except etree.XMLSyntaxError as error:
-        line = error.lineno if getattr(error, "lineno", None) else None
+        line = error.lineno if isinstance(error.lineno, int) else None
         raise ParseError(f"not well-formed PubMed XML ({error.msg})", file=source,
                          line=line) from None
     if root is None:
@@ -602,7 +603,7 @@ def parse_efetch(data: str | bytes, *, source: str = "<efetch>") -> list[PubmedR
         message = _text(root.find(".//ERROR")) if tag == "eFetchResult" else ""
         raise ParseError(f"not a PubmedArticleSet (<{tag}>)" +
                          (f": {message}" if message else ""), file=source,
-                         line=root.sourceline)
+                         line=_line(root))
     records = []
     for node in root:
         if not isinstance(node.tag, str):
@@ -615,7 +616,7 @@ def parse_efetch(data: str | bytes, *, source: str = "<efetch>") -> list[PubmedR
                 records.append(book_to_record(node))
         except (ValueError, AttributeError) as error:
             raise ParseError(f"malformed <{name}>: {error}", file=source,
-                             line=node.sourceline) from None
+                             line=_line(node)) from None
     return records
 
 
@@ -657,10 +658,10 @@ def summary_to_record(summary: dict) -> PubmedRecord | None:
         name = _str(author.get("name"))
         if not name:
             continue
-        kind = _str(author.get("authtype")).lower()
-        if kind == "collectivename":
+        authtype = _str(author.get("authtype")).lower()
+        if authtype == "collectivename":
             authors.append({"literal": name})
-        elif kind in ("", "author"):
+        elif authtype in ("", "author"):
             authors.append(name_from_short(name))
     if authors:
         item["author"] = authors
