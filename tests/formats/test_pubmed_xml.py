@@ -321,3 +321,26 @@ def test_bookshelf_chapters_are_chapters_with_book_editors_and_publisher():
                                                            "Seattle (WA)")
     assert item["issued"] == {"date-parts": [[1993]]} and item["PMID"] == "20301300"
     assert record.publication_types == ("Review",)
+
+
+# -- a saved EFetch answer as an import file -------------------------------------------------------
+
+def test_a_saved_pubmed_xml_file_is_detected_and_imported_with_warnings(tmp_path, caplog):
+    import logging
+
+    from evidencebib import api
+    from evidencebib.errors import UsageError
+    from evidencebib.formats import detect, registry
+
+    path = tmp_path / "pubmed.xml"
+    path.write_bytes((PUBMED / "retracted-wakefield-1998.xml").read_bytes())
+    assert detect.detect(path.read_text()) == "pubmed-xml"
+    with caplog.at_level(logging.WARNING, logger="evidencebib.formats.pubmed"):
+        items = api.read_file(path)
+    assert [i["PMID"] for i in items] == ["9500320", "20137807"]
+    assert [i["id"] for i in items] == ["wakefield1998", "theeditorsofthelancet2010"]
+    assert items[0]["_line"] == 4
+    assert any("line 4, PMID 9500320: PubMed marks it retracted, partly retracted" in r.getMessage()
+               for r in caplog.records)
+    with pytest.raises(UsageError):
+        registry.get("pubmed-xml").write(items)

@@ -2,7 +2,8 @@
 
 `detect(text)` returns one of "ris", "csl-json", "endnote-xml", "bibtex" (BibTeX and
 BibLaTeX look alike; the caller chooses), "medline" (PubMed's .nbib: it starts with `PMID- `,
-or has no `TY  - ` line but a tag only MEDLINE uses, such as `FAU - `) or raises ParseError naming what the text
+or has no `TY  - ` line but a tag only MEDLINE uses, such as `FAU - `), "pubmed-xml" (a saved
+EFetch `PubmedArticleSet`; read only) or raises ParseError naming what the text
 looks like instead: Web of Science plain text is recognised and rejected with a hint, as are
 empty files and unknown content.
 
@@ -28,7 +29,7 @@ from evidencebib.errors import ParseError
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("ris", "csl-json", "endnote-xml", "bibtex", "medline")
+FORMATS = ("ris", "csl-json", "endnote-xml", "bibtex", "medline", "pubmed-xml")
 
 # MEDLINE tags of three or four letters (two-letter ones such as `AU  - ` look like RIS)
 _MEDLINE_ONLY = re.compile(r"^(PMID|FAU |OWN |STAT|DCOM|PMC |LID |AID |SO  )- ")
@@ -66,6 +67,8 @@ def detect(text: str, *, source: str = "<string>") -> str:
         return "csl-json"
     if stripped.startswith("<"):
         head = stripped[:2000]
+        if re.search(r"<(PubmedArticleSet|PubmedArticle)\b", stripped[:5000]):
+            return "pubmed-xml"
         if re.search(r"<(xml|records|record)\b", head) or re.search(r"<\?xml", head) and \
                 re.search(r"<records?\b", stripped[:20000]):
             return "endnote-xml"

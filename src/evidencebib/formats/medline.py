@@ -51,6 +51,7 @@ from evidencebib.formats.csl_json import add_tags, join_keywords, normalize_doi
 from evidencebib.formats.pubmed import (
     TAG_RELATIONS, PubmedRecord, Relation, expand_pages, format_pubmed_date,
     language_code, name_from_parts, name_from_short, parse_pubmed_date, pubmed_language,
+    warn_about_records,
 )
 from evidencebib.model import LINE, Item, citation_key
 
@@ -64,10 +65,6 @@ _PMID_IN = re.compile(r"PMID:\s*([0-9]+)")
 _ISSN = re.compile(r"\b([0-9]{4}-[0-9]{3}[0-9Xx])\b")
 # values that PubMed wraps as running text; every other value is one line per entry
 WRAPPED = ("TI", "AB")
-NOTICE_KINDS = {"RetractionIn": "retracted", "PartialRetractionIn": "partly retracted",
-                "ExpressionOfConcernIn": "under an expression of concern",
-                "ErratumIn": "corrected by an erratum",
-                "CorrectedandRepublishedIn": "corrected and republished"}
 BOOK_TYPES = {"Book", "Book Chapter"}
 # tags whose content this module maps to CSL variables (the rest go to `_medline`)
 # (PT and the comments/corrections tags are read onto the record *and* kept in `_medline`,
@@ -276,17 +273,9 @@ def records(text: str, *, source: str = "<string>") -> list[PubmedRecord]:
 
 def _report(found: list[PubmedRecord], source: str) -> None:
     """Say, once per file, what the items cannot hold (see the module docstring)."""
+    warn_about_records(found, source, log)
     not_kept: Counter[str] = Counter()
     for record in found:
-        where = f"{source}: line {record.item.get(LINE)}, PMID {record.pmid or '?'}"
-        for problem in record.problems:
-            log.warning("%s: %s", where, problem)
-        marks = [text for kind, text in NOTICE_KINDS.items() if record.related(kind)]
-        if record.retracted and "retracted" not in marks:
-            marks.insert(0, "retracted")
-        if marks:
-            log.warning("%s: PubMed marks it %s; evidencebib stores no such mark, so run "
-                        "'evidencebib verify' after importing", where, ", ".join(marks))
         not_kept.update({tag for tag, _ in record.item.get(EXTRA, ())})
     if not_kept:
         listed = ", ".join(f"{tag} in {count} record{'s' if count > 1 else ''}"

@@ -32,15 +32,18 @@ Element (Field) Descriptions"; the PubMed DTD `pubmed_250101.dtd`):
 from __future__ import annotations
 
 import html
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 
-from evidencebib.errors import ParseError
+from evidencebib.errors import ParseError, UsageError
 from evidencebib.formats.csl_json import MONTHS, SEASONS, parse_name
-from evidencebib.model import Item
+from evidencebib.model import LINE, Item
+
+log = logging.getLogger(__name__)
 
 # -- comments and corrections ----------------------------------------------------------------
 # XML RefType -> (MEDLINE tag, ESummary reftype). NLM "Comments/Corrections" field table.
@@ -138,6 +141,34 @@ class PubmedRecord:
                     & set(self.publication_types)) or bool(
             self.related("RetractionOf", "PartialRetractionOf", "ExpressionOfConcernFor",
                          "ErratumFor"))
+
+
+# What a record's links say about the article, in the words of the import warnings.
+MARKS = {"RetractionIn": "retracted", "PartialRetractionIn": "partly retracted",
+         "ExpressionOfConcernIn": "under an expression of concern",
+         "ErratumIn": "corrected by an erratum",
+         "CorrectedandRepublishedIn": "corrected and republished"}
+
+
+def marks(record: PubmedRecord) -> list[str]:
+    """What PubMed says happened to the article (`["retracted", "corrected by an erratum"]`)."""
+    found = [text for kind, text in MARKS.items() if record.related(kind)]
+    if record.retracted and "retracted" not in found:
+        found.insert(0, "retracted")
+    return found
+
+
+def warn_about_records(records: list[PubmedRecord], source: str, logger: Any) -> None:
+    """Warn, naming file, line and PMID, about dates not understood and about records PubMed
+    marks retracted, corrected or under concern (storage keeps no such mark)."""
+    for record in records:
+        where = f"{source}: line {record.item.get('_line', '?')}, PMID {record.pmid or '?'}"
+        for problem in record.problems:
+            logger.warning("%s: %s", where, problem)
+        found = marks(record)
+        if found:
+            logger.warning("%s: PubMed marks it %s; evidencebib stores no such mark, so run "
+                           "'evidencebib verify' after importing", where, ", ".join(found))
 
 
 # -- values shared with medline.py --------------------------------------------------------------
@@ -614,14 +645,34 @@ def parse_efetch(data: str | bytes, *, source: str = "<efetch>") -> list[PubmedR
                 records.append(article_to_record(node))
             elif name == "PubmedBookArticle":
                 records.append(book_to_record(node))
+            else:
+                continue
+            records[-1].item[LINE] = _line(node)
         except (ValueError, AttributeError) as error:
             raise ParseError(f"malformed <{name}>: {error}", file=source,
                              line=_line(node)) from None
     return records
 
 
-def efetch_items(data: str | bytes, *, source: str = "<efetch>") -> list[Item]:
-    return [record.item for record in parse_efetch(data, source=source)]
+def read(text: str, *, source: str = "<string>") -> list[Item]:
+    """A saved EFetch answer (a `PubmedArticleSet` file) as items, for `import`.
+
+    Publication types and comments/corrections have no CSL variable: they are not stored, and
+    records PubMed marks retracted, corrected or under concern are named in a warning.
+    """
+    from evidencebib.model import citation_key
+
+    found = parse_efetch(text, source=source)
+    taken: list[str] = []
+    for record in found:
+        record.item["id"] = citation_key(record.item, taken)
+        taken.append(record.item["id"])
+    warn_about_records(found, source, log)
+    return [record.item for record in found]
+
+
+def write(items: Any, **options: Any) -> str:
+    raise UsageError("PubMed XML is read, not written: export 'medline' for PubMed's own format")
 
 
 # -- ESummary 2.0 JSON -------------------------------------------------------------------------

@@ -65,6 +65,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("medline", "evidencebib.formats.medline", (".nbib", ".medline"), ("nbib", "pubmed"),
            "MEDLINE/PubMed .nbib (PubMed's 'Save > MEDLINE' and citation-manager files); "
            "options: tags"),
+    Format("pubmed-xml", "evidencebib.formats.pubmed", (), ("pubmedxml", "efetch"),
+           "PubMed XML (a saved EFetch PubmedArticleSet); read only"),
 )}
 
 
