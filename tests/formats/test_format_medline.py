@@ -315,3 +315,10 @@ def test_any_tagged_text_gives_items_or_a_parse_error(lines):
         return
     again = medline.read(medline.write(items)) if items else []
     assert len(again) == len(items)
+
+
+def test_a_second_value_of_a_one_value_tag_is_kept_not_dropped():
+    [item] = medline.read("PMID- 1\nTI  - First title\nTI  - Second title\nVI  - 3\nVI  - 4\n")
+    assert item["title"] == "First title" and item["volume"] == "3"
+    assert ["TI", "Second title"] in item["_medline"] and ["VI", "4"] in item["_medline"]
+    assert "Second title" in medline.write([item])

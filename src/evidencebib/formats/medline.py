@@ -67,6 +67,8 @@ _ISSN = re.compile(r"\b([0-9]{4}-[0-9]{3}[0-9Xx])\b")
 WRAPPED = ("TI", "AB")
 BOOK_TYPES = {"Book", "Book Chapter"}
 # tags whose content this module maps to CSL variables (the rest go to `_medline`)
+# mapped tags that hold one value (a record with two keeps the second in `_medline`)
+SINGLE = ("PMID", "TI", "BTI", "AB", "TA", "JT", "DP", "VI", "IP", "PG", "PMC", "PB")
 # (PT and the comments/corrections tags are read onto the record *and* kept in `_medline`,
 # so that an item read from a file is written back with them)
 MAPPED = {"PMID", "TI", "BTI", "AB", "FAU", "AU", "CN", "FED", "ED", "TA", "JT", "DP", "VI",
@@ -236,6 +238,9 @@ def _record(fields: list[tuple[str, str, int]], line: int, source: str) -> Pubme
     for tag, value, _ in fields:
         if tag not in MAPPED and tag not in ("LID", "AID") and value:
             extra.append([tag, value])
+    for tag in SINGLE:   # a second TI, VI, PG … has no place in the item: kept, not dropped
+        later = [v for v in values.get(tag, ()) if v][1:]
+        extra.extend([tag, v] for v in later)
     if extra:
         item[EXTRA] = extra
     item[LINE] = line
