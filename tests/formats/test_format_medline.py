@@ -322,3 +322,64 @@ def test_a_second_value_of_a_one_value_tag_is_kept_not_dropped():
     assert item["title"] == "First title" and item["volume"] == "3"
     assert ["TI", "Second title"] in item["_medline"] and ["VI", "4"] in item["_medline"]
     assert "Second title" in medline.write([item])
+
+
+@pytest.mark.corpus
+def test_references_we_did_not_write_survive_a_trip_through_medline():
+    """The shared corpus (RIS, CSL-JSON, EndNote XML from other tools) written as MEDLINE and
+    read back: every variable MEDLINE carries comes back equal (fieldcompare's rules for
+    name-string formats; titles compared without markup, which MEDLINE cannot hold)."""
+    import sys
+
+    from conftest import TESTS
+
+    if str(TESTS / "tools") not in sys.path:
+        sys.path.insert(0, str(TESTS / "tools"))
+    from fieldcompare import normal
+
+    from evidencebib.formats import csl_json, endnote_xml, ris
+    from evidencebib.formats.pubmed import expand_pages
+
+    sources = []
+    for path in sorted(corpus_dir("ris").glob("*.ris")):
+        if path.name not in ("asreview-pubmed.ris", "rispy-wos.ris"):
+            sources.append((ris, path))
+    sources += [(csl_json, p) for p in sorted(corpus_dir("csl-json").glob("*.json"))]
+    sources += [(endnote_xml, p) for p in sorted(corpus_dir("endnote-xml").glob("*.xml"))]
+    compared, lost = 0, []
+    for module, path in sources:
+        items = module.read(detect.decode_bytes(path.read_bytes(), path.name), source=path.name)
+        back = medline.read(medline.write(items), source=path.name)
+        kept = [i for i in items if medline.record_lines(i)]
+        assert len(back) == len(kept), path.name
+        for before, after in zip(kept, back):
+            for variable in medline.carried_fields(before) & set(before):
+                want, got = before[variable], after.get(variable)
+                if variable in ("title", "container-title", "container-title-short"):
+                    want = re.sub(r"</?(i|b|sup|sub|span)( [^>]*)?>", "", str(want))
+                if variable == "issued" and not medline.exact_date(want):
+                    continue    # circa, open ranges, BCE …: the export warns, see below
+                if variable == "page":
+                    want = expand_pages(str(want))   # PubMed's 943-7 comes back as 943-947
+                if variable == "abstract":   # one paragraph in MEDLINE (the export says so)
+                    want = " ".join(str(want).split())
+                if variable == "type":
+                    continue
+                compared += 1
+                if normal("ris", variable, want) != normal("ris", variable, got):
+                    lost.append(f"{path.name} {before.get('id')}: {variable}: {want!r} -> {got!r}")
+    assert compared > 2000
+    assert not lost, "\n".join(lost[:30])
+
+
+@pytest.mark.parametrize("date,exact", [
+    ({"date-parts": [[2023, 1], [2023, 2]]}, True), ({"date-parts": [[2000]], "season": 1}, True),
+    ({"date-parts": [[2011, 5]], "circa": True}, False), ({"date-parts": [[2014], [0]]}, False),
+    ({"date-parts": [[-334]]}, False), ({"date-parts": [[2017, 13], [2017, 14]]}, False),
+    ({"literal": "n.d."}, True),
+])
+def test_which_dates_medline_can_say_exactly(date, exact, caplog):
+    assert medline.exact_date(date) is exact
+    with caplog.at_level(logging.WARNING, logger="evidencebib.formats.medline"):
+        medline.write([{"id": "a", "type": "article-journal", "title": "T", "issued": date}])
+    assert ("cannot say exactly" in caplog.text) is not exact

@@ -62,7 +62,7 @@ EXTRA = "_medline"
 _TAG_HEAD = re.compile(r"[A-Z][A-Z0-9]{1,3} *")   # a tag padded to four columns
 _ID_SUFFIX = re.compile(r"^(.*?)\s*\[([a-z-]+)\]\s*$")
 _PMID_IN = re.compile(r"PMID:\s*([0-9]+)")
-_ISSN = re.compile(r"\b([0-9]{4}-[0-9]{3}[0-9Xx])\b")
+_ISSN_LABEL = re.compile(r"^([0-9]{4}-?[0-9]{3}[0-9Xx])\s*\((?:Print|Electronic|Linking|Undetermined)\)$")
 # values that PubMed wraps as running text; every other value is one line per entry
 WRAPPED = ("TI", "AB")
 BOOK_TYPES = {"Book", "Book Chapter"}
@@ -178,7 +178,7 @@ def _record(fields: list[tuple[str, str, int]], line: int, source: str) -> Pubme
             item[variable] = names
     if first("JT"):
         item.setdefault("container-title", first("JT"))
-    if first("TA") and first("TA") != item.get("container-title"):
+    if first("TA"):
         item["container-title-short"] = first("TA")
     problems = []
     if first("DP"):
@@ -214,12 +214,10 @@ def _record(fields: list[tuple[str, str, int]], line: int, source: str) -> Pubme
     if pmc:
         item["PMCID"] = pmc.upper() if pmc.upper().startswith("PMC") else f"PMC{pmc}"
         ids["pmc"] = item["PMCID"]
-    issns = [m.group(1).upper() for v in values.get("IS", ()) for m in [_ISSN.search(v)] if m]
+    # `1467-5463 (Print)`: PubMed's label is not part of the ISSN; other text is kept as written
+    issns = [_ISSN_LABEL.sub(r"\1", v) for v in values.get("IS", ()) if v]
     if issns:
         item["ISSN"] = ", ".join(dict.fromkeys(issns))
-    for value in values.get("IS", ()):
-        if not _ISSN.search(value):
-            extra.append(["IS", value])
     languages = [v for v in values.get("LA", ()) if v]
     if languages:
         item["language"] = language_code(languages[0])
@@ -309,10 +307,13 @@ def _line(tag: str, value: str) -> list[str]:
     return [head + wrapped[0]] + ["      " + part for part in wrapped[1:]]
 
 
-def _plain(text: Any) -> str:
-    from evidencebib.formats.crossref import strip_markup
+_MARKUP = re.compile(r"</?(?:i|b|sup|sub|span|sc)(?:\s[^>]*)?>", re.IGNORECASE)
 
-    return strip_markup(str(text))
+
+def _plain(text: Any) -> str:
+    """CSL rich text without its tags (`<i>`, `<sup>`, `<span class="nocase">` …): MEDLINE
+    has plain text only. Everything else, spacing included, is kept."""
+    return _MARKUP.sub("", str(text))
 
 
 def _short_name(name: Mapping[str, Any]) -> str:
@@ -330,7 +331,7 @@ def _full(name: Mapping[str, Any]) -> str:
     given = " ".join(p for p in (name.get("given"), name.get("dropping-particle")) if p)
     text = f"{family}, {given}" if given else family
     if name.get("suffix"):
-        text += f", {name['suffix']}"
+        text += f", {name['suffix']}" if given else f", , {name['suffix']}"
     return text
 
 
@@ -349,10 +350,13 @@ def record_lines(item: Mapping[str, Any], *, tags: Iterable[str] | None = None) 
     put("VI", item.get("volume"))
     put("IP", item.get("issue"))
     put("DP", format_pubmed_date(item.get("issued")))
-    is_chapter = item.get("type") == "chapter"
-    put("TI", _plain(item.get("title") or ""))
-    if is_chapter or item.get("type") == "book":
-        put("BTI", _plain(item.get("container-title") or "") if is_chapter else "")
+    # PubMed's Bookshelf records: a chapter has TI and its book's BTI, a whole book BTI alone
+    if item.get("type") == "book":
+        put("BTI", _plain(item.get("title") or ""))
+    else:
+        put("TI", _plain(item.get("title") or ""))
+    if item.get("type") == "chapter":
+        put("BTI", _plain(item.get("container-title") or ""))
     put("PG", item.get("page"))
     doi = item.get("DOI")
     if doi:
@@ -369,8 +373,8 @@ def record_lines(item: Mapping[str, Any], *, tags: Iterable[str] | None = None) 
                 put(group_tag, name["literal"])
     put("LA", pubmed_language(str(item.get("language") or "")))
     if item.get("type") not in ("book", "chapter"):
-        put("TA", item.get("container-title-short"))
-        put("JT", item.get("container-title"))
+        put("TA", _plain(item.get("container-title-short") or ""))
+        put("JT", _plain(item.get("container-title") or ""))
     put("PB", item.get("publisher"))
     put("PMC", item.get("PMCID"))
     for keyword in add_tags(item, tags):
@@ -408,6 +412,22 @@ def _source(item: Mapping[str, Any]) -> str:
     return text.strip()
 
 
+def exact_date(date: Mapping[str, Any]) -> bool:
+    """Whether PubMed's `DP` form can say this CSL date exactly (no circa, no open end, months
+    1-12, years from 1000, at most a season on a single year)."""
+    if not isinstance(date, Mapping) or date.get("circa"):
+        return False
+    parts = date.get("date-parts") or []
+    if not parts:
+        return bool(date.get("literal"))
+    for part in parts:
+        if not part or not isinstance(part[0], int) or part[0] < 1000:
+            return False
+        if len(part) > 1 and not (isinstance(part[1], int) and 1 <= part[1] <= 12):
+            return False
+    return not (date.get("season") and (len(parts) > 1 or len(parts[0]) > 1))
+
+
 # CSL variables this module writes (for round-trip accounting and the export warning).
 FIELDS = frozenset("""
 type author editor title container-title container-title-short issued volume issue page DOI
@@ -439,11 +459,16 @@ def write(items: Iterable[Mapping[str, Any]], *, tags: Iterable[str] | None = No
     tags = list(tags or ())
     chunks = []
     lost: Counter[str] = Counter()
-    marked_up = empty = 0
+    marked_up = empty = broken = inexact = 0
     for item in items:
         lost.update(unsupported(item))
-        if re.search(r"<(i|b|sup|sub|span)\b", str(item.get("title") or "")):
+        if any(_MARKUP.search(str(item.get(v) or "")) for v in
+               ("title", "container-title", "container-title-short")):
             marked_up += 1
+        if "\n" in str(item.get("abstract") or "").strip():
+            broken += 1
+        if item.get("issued") and not exact_date(item["issued"]):
+            inexact += 1
         lines = record_lines(item, tags=tags)
         if not lines:
             empty += 1
@@ -455,6 +480,13 @@ def write(items: Iterable[Mapping[str, Any]], *, tags: Iterable[str] | None = No
     if empty:
         log.warning("MEDLINE export: %d item%s with nothing a MEDLINE record can hold, not "
                     "written", empty, "s" if empty > 1 else "")
+    if inexact:
+        log.warning("MEDLINE export: dates MEDLINE's DP cannot say exactly (circa, open ranges, "
+                    "seasons in ranges, years before 1000) in %d record%s", inexact,
+                    "s" if inexact > 1 else "")
+    if broken:
+        log.warning("MEDLINE export: abstracts written as one paragraph (MEDLINE has no line "
+                    "breaks) in %d record%s", broken, "s" if broken > 1 else "")
     if marked_up:
         log.warning("MEDLINE export: title markup (italics, superscripts …) written as plain "
                     "text in %d record%s", marked_up, "s" if marked_up > 1 else "")
