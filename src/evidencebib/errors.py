@@ -7,8 +7,10 @@ carrying its location; the CLI prints `str(error)` and exits with status 2.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 
 @dataclass(frozen=True)
@@ -84,3 +86,17 @@ def decode_utf8(data: bytes, path: str | Path) -> str:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise ParseError(f"not UTF-8 text (byte {error.start})", file=path, line=line) from None
+
+
+@contextmanager
+def doing(what: str) -> Iterator[None]:
+    """Name what the code inside is doing ("reading x.json", "condition 'rm'") on any
+    unexpected exception passing through (as a `while …` note), so that the command line's
+    last line of defence can say where a bug struck; an EvidenceError already says where."""
+    try:
+        yield
+    except EvidenceError:
+        raise
+    except Exception as problem:
+        problem.add_note(f"while {what}")
+        raise
