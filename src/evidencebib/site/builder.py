@@ -410,7 +410,9 @@ def build_site(refs, output: str | Path, *, verify_report: str | Path | rep.Veri
     from evidencebib.render import prepare_items, render_entries, resolve_style
 
     started = time.perf_counter()
-    output = Path(output)
+    # a symbolic link is built through: its target is replaced and the link kept (renaming
+    # the link itself would move it aside as `.name.old-*` and leave the target stale)
+    output = Path(output).resolve() if Path(output).is_symlink() else Path(output)
     style_names = parse_styles(styles)
     for name in style_names:
         resolve_style(name)  # an unknown style fails before anything is written
