@@ -225,16 +225,24 @@ def test_an_ascii_only_stream_gets_escapes_not_a_crash(hostile):
     assert max(result.stdout) < 0x80
 
 
-def test_data_shown_on_a_terminal_is_made_visible(hostile):
+def on_terminal(args: list[str], *, columns: int = 0, **env_overrides: str) -> tuple[int, str]:
+    """Run evidencebib with stdin, stdout and stderr on a pseudo-terminal `columns` wide (0:
+    the size a fresh pty reports); what the terminal received, and the exit status."""
     pty = pytest.importorskip("pty")
-    env = {k: v for k, v in os.environ.items() if k != "EVIDENCEBIB_DEBUG"}
-    command = [sys.executable, "-m", "evidencebib", "export", "hostile", "--to", "ris",
-               "--references", str(hostile)]
+    import fcntl
+    import struct
+    import termios
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("EVIDENCEBIB_DEBUG", "COLUMNS", "LINES")}
+    env.update(env_overrides)
     master, slave = pty.openpty()
+    chunks = []
     try:
-        process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env)
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+        process = subprocess.Popen([sys.executable, "-m", "evidencebib", *args], stdin=slave,
+                                   stdout=slave, stderr=slave, env=env)
         os.close(slave)
-        chunks = []
         while True:
             try:
                 chunk = os.read(master, 65536)
@@ -246,7 +254,37 @@ def test_data_shown_on_a_terminal_is_made_visible(hostile):
         process.wait(timeout=60)
     finally:
         os.close(master)
-    shown = b"".join(chunks).decode("utf-8")
-    assert process.returncode == 0, shown
+    return process.returncode, b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_data_shown_on_a_terminal_is_made_visible(hostile):
+    status, shown = on_terminal(["export", "hostile", "--to", "ris", "--references", str(hostile)],
+                                columns=100)
+    assert status == 0, shown
     assert "\\x1b]0;pwned\\x07" in shown
     assert_nothing_live(re.sub(r"\r+\n", "\n", shown))  # the terminal turns \n into \r\n
+
+
+@pytest.mark.parametrize("columns_variable", [None, "0", "5", "-3", "wide"])
+def test_conditions_on_a_terminal_with_no_width_still_lists_every_condition(hostile,
+                                                                            columns_variable):
+    env = {} if columns_variable is None else {"COLUMNS": columns_variable}
+    status, shown = on_terminal(["conditions", "--references", str(hostile)], columns=0, **env)
+    assert status == 0, shown
+    assert "hostile" in shown and "Category 2b" in shown and "level of evidence" in shown
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_conditions_on_a_terminal_that_cannot_show_the_text_gets_escapes(references, encoding):
+    status, shown = on_terminal(["conditions", "--references", str(references)], columns=80,
+                                PYTHONIOENCODING=encoding)
+    assert status == 0, shown
+    assert "Traceback" not in shown and "internal error" not in shown
+    assert "\\u2013" in shown  # the en dash of 'no probable benefit – more research'
+
+
+def test_conditions_on_a_terminal_folds_to_its_width_and_shows_no_data_controls(hostile):
+    status, shown = on_terminal(["conditions", "--references", str(hostile)], columns=60)
+    assert status == 0, shown
+    assert all(len(line) <= 60 for line in re.sub(r"\x1b\[[0-9;]*m", "", shown).splitlines())
+    assert "\x07" not in shown and "\x9b" not in shown and "\x1b]" not in shown

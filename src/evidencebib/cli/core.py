@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -39,11 +40,15 @@ def conditions_command(references_dir: Path) -> None:
     headers = ["slug", "title", "refs", "level of evidence"]
     cells = [[one_line(cell) for cell in (row.slug, row.title, str(row.references),
                                           row.level_of_evidence)] for row in rows]
-    tty = output.is_terminal()
-    plain = None if tty else _plain_table(headers, cells)
+    # on a terminal rich folds the table to its width; a pipe, or a terminal too narrow to fold
+    # into (a 0-column pty), gets every row on one line
+    width = shutil.get_terminal_size((0, 0)).columns if output.is_terminal() else 0
+    plain = _plain_table(headers, cells) if width < MIN_FOLD_WIDTH else None
     if plain is not None:
         output.say(plain)
         return
+    import io
+
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -54,8 +59,14 @@ def conditions_command(references_dir: Path) -> None:
                          overflow="fold")
     for row in cells:
         table.add_row(*(Text(cell) for cell in row))  # Text: no markup, no :emoji: codes
-    Console(width=None if tty else 1000).print(table)
+    # rendered to text first, then written for the stream's encoding (an ASCII terminal gets
+    # escapes, not a UnicodeEncodeError); its only control sequences are rich's own styles
+    buffer = io.StringIO()
+    Console(file=buffer, width=width or 1000, force_terminal=width > 0).print(table)
+    output.styled(buffer.getvalue())
 
+
+MIN_FOLD_WIDTH = 40
 
 # characters whose width rich reckons otherwise than _cell_width (zero-width, joiners, variation
 # selectors); control characters never reach a cell (one_line)

@@ -92,6 +92,12 @@ def say(text: str = "", *, err: bool = False, nl: bool = True) -> None:
     _write_text(_stream(err), display.visible(text) + ("\n" if nl else ""))
 
 
+def styled(text: str) -> None:
+    """Text whose only control sequences are our own styling (a rich table of cells that
+    went through `one_line`), on stdout in the stream's encoding."""
+    _write_text(sys.stdout, text)
+
+
 def message(text: str) -> None:
     """One line for a person on stderr (a note, a progress line): it can never become two."""
     _write_text(sys.stderr, display.one_line(text) + "\n")
