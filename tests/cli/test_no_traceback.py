@@ -174,3 +174,42 @@ def test_a_csl_json_report_that_is_valid_json_still_decodes(tmp_path, references
                                    "volume": 12345678901234567890}]), encoding="utf-8")
     result = run("import", str(source), "--into", "fresh", "--references", str(references))
     assert result.returncode == 0, result.stderr
+
+
+# -- inputs that are not files (red-team pass) -------------------------------------------------
+
+def test_a_device_that_never_ends_is_capped_not_read_into_memory(tmp_path, monkeypatch):
+    monkeypatch.setattr("evidencebib.errors.MAX_STREAM_BYTES", 1 << 20)
+    for args in (["import", "/dev/zero", "--into", "x"], ["import-page", "/dev/zero"]):
+        result = invoke(*args, "--references", str(tmp_path / "refs"))
+        assert result.exit_code == 2
+        one_error_line(result.stderr, "/dev/zero", "more than 1 MiB from a pipe or device")
+
+
+def test_import_reads_standard_input_for_a_dash(references, tmp_path):
+    exported = tmp_path / "x.ris"
+    assert invoke("export", "--to", "ris", "-o", str(exported), "--references",
+                  str(references)).exit_code == 0
+    with open(exported, "rb") as stdin:
+        result = run("import", "-", "--into", "piped", "--references", str(references),
+                     stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    assert b"created 'piped': 5 added" in result.stdout
+
+
+def test_a_site_folder_that_cannot_be_made_is_one_line(references):
+    result = invoke("site", "-o", "/proc/evidencebib-site", "--references", str(references))
+    assert result.exit_code == 2
+    one_error_line(result.stderr, "/proc/evidencebib-site", "cannot build the site here")
+
+
+@pytest.mark.parametrize("body", ["[" * 100_000 + "]" * 100_000,
+                                  '{"results": [{"line": ' + "9" * 5000 + "}]}"])
+def test_a_verify_report_beyond_json_limits_is_one_line(references, tmp_path, body):
+    report = tmp_path / "report.json"
+    report.write_text(body, encoding="utf-8")
+    result = invoke("site", "-o", str(tmp_path / "site"), "--verify-report", str(report),
+                    "--references", str(references))
+    assert result.exit_code == 2
+    one_error_line(result.stderr, str(report), "not a report")
+    assert not (tmp_path / "site").exists()

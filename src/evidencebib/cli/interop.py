@@ -43,7 +43,7 @@ def export_command(conditions: tuple[str, ...], to: str, output_file: Path | Non
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("--into", "into", required=True, metavar="CONDITION",
               help="Condition to add to (created when it does not exist).")
 @click.option("--from", "from_", type=click.Choice(FORMATS + ["doi-list"]),
@@ -57,9 +57,13 @@ def import_command(file: Path, into: str, from_: str | None, keep_keys: bool, ma
                    doi_url, cache_dir, offline, references_dir: Path) -> None:
     """Add the references of FILE to a condition; DOIs already there are reported, not duplicated.
 
-    Nothing is written when FILE cannot be read whole; the error names the record and line.
+    FILE `-` is standard input. Nothing is written when FILE cannot be read whole; the error
+    names the record and line.
     """
     from evidencebib import api
+
+    if str(file) == "-":
+        file = Path("/dev/stdin")
 
     refs = open_references(references_dir)
     refs.path_of(into)  # validates the condition name before any work

@@ -385,8 +385,12 @@ def _prepare_output(output: Path) -> Path:
             raise UsageError("output directory is not empty and was not built by "
                              "`evidencebib site`; choose a new or empty directory", file=output)
     parent = output.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=parent))
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=parent))
+    except OSError as error:
+        raise UsageError(f"cannot build the site here ({error.strerror or error})",
+                         file=output) from None
 
 
 def _swap_in(staging: Path, output: Path) -> None:
