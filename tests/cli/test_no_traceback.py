@@ -213,3 +213,14 @@ def test_a_verify_report_beyond_json_limits_is_one_line(references, tmp_path, bo
     assert result.exit_code == 2
     one_error_line(result.stderr, str(report), "not a report")
     assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("name", ["recurrent-miscarriage.bib", "recurrent-miscarriage.toml",
+                                  "new-one.bib"])
+def test_an_export_never_replaces_a_file_of_the_references_folder(references, name):
+    before = tree_digest(references)
+    result = invoke("export", "--to", "bibtex", "-o", str(references / name),
+                    "--references", str(references))
+    assert result.exit_code == 2
+    one_error_line(result.stderr, name, "file of the references folder")
+    assert tree_digest(references) == before

@@ -32,13 +32,13 @@ def export_command(conditions: tuple[str, ...], to: str, output_file: Path | Non
     from evidencebib import api
 
     if output_file is not None:
-        output.check_output(output_file)  # before the work
+        output.check_output(output_file, references=references_dir)  # before the work
     options = {"bom": True} if bom and to == "ris" else {}
     text = api.export(open_references(references_dir), conditions, to=to, **options)
     if output_file is None:
         output.data(text, json=to == "csl-json")
         return
-    output.write_file(output_file, text, json=to == "csl-json")
+    output.write_file(output_file, text, json=to == "csl-json", references=references_dir)
     output.message(f"wrote {output_file}")
 
 

@@ -140,10 +140,15 @@ def _target(path: Path) -> Path:
     return path.resolve() if path.is_symlink() else path
 
 
-def check_output(path: Path) -> None:
+def check_output(path: Path, *, references: Path | None = None) -> None:
     """Fail now, before any work, when `path` cannot be written (a directory, a missing
-    folder, a read-only place, a file in /proc …)."""
+    folder, a read-only place, a file in /proc …) or is a condition's own `.bib`/`.toml` in
+    the `references` folder (an export written there would replace what editors curate)."""
     target = _target(path)
+    if references is not None and target.suffix in (".bib", ".toml") and \
+            target.resolve().parent == references.resolve():
+        raise _cannot(path, "it is a file of the references folder (use `evidencebib import` "
+                            "to add to a condition)")
     try:
         mode = os.stat(target).st_mode
     except FileNotFoundError:
@@ -165,11 +170,12 @@ def check_output(path: Path) -> None:
         raise _cannot(path, "permission denied")
 
 
-def write_file(path: Path, text: str, *, json: bool = False) -> None:
+def write_file(path: Path, text: str, *, json: bool = False,
+               references: Path | None = None) -> None:
     """`text` into `path` as UTF-8 (see the module docstring); a failure is a UsageError."""
     from evidencebib.store.atomic import write_atomic
 
-    check_output(path)
+    check_output(path, references=references)
     payload = (json_escape_controls(text) if json else text).encode("utf-8")
     target = _target(path)
     try:
