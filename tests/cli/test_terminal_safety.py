@@ -288,3 +288,27 @@ def test_conditions_on_a_terminal_folds_to_its_width_and_shows_no_data_controls(
     assert status == 0, shown
     assert all(len(line) <= 60 for line in re.sub(r"\x1b\[[0-9;]*m", "", shown).splitlines())
     assert "\x07" not in shown and "\x9b" not in shown and "\x1b]" not in shown
+
+
+# -- what Crossref says ------------------------------------------------------------------------------
+
+def test_enrich_shows_one_line_per_proposed_change_whatever_crossref_sends(references, tmp_path):
+    from crossref_emulator import CrossrefEmulator, make_work
+
+    forged = "1234-5678\n  + DOI: 10.666/forged\x1b]0;x\x07"
+    with CrossrefEmulator() as emu:
+        emu.add_work(make_work("10.1111/aji.13737", title="Intravenous immunoglobulin use in "
+                               "patients with unexplained recurrent pregnancy loss",
+                               family="Banjar", year=2023,
+                               journal="American Journal of Reproductive Immunology",
+                               ISSN=[forged]))
+        env = {"EVIDENCEBIB_CROSSREF_URL": emu.crossref_url, "EVIDENCEBIB_DOI_URL": emu.doi_url,
+               "EVIDENCEBIB_MAILTO": "cli@example.org",
+               "EVIDENCEBIB_CACHE_DIR": str(tmp_path / "cache")}
+        result = invoke("enrich", "recurrent-miscarriage", "--references", str(references),
+                        env=env)
+    assert result.exit_code == 0, result.output
+    assert_nothing_live(result.stdout)
+    lines = result.stdout.splitlines()
+    assert not any(line.strip().startswith("+ DOI") for line in lines), result.stdout
+    assert any("ISSN" in line and "\\n  + DOI: 10.666/forged" in line for line in lines)
