@@ -19,7 +19,13 @@ from typing import Any, Iterable, Mapping
 
 from evidencebib.errors import ParseError
 from evidencebib.formats import latex
-from evidencebib.model import ET_AL, LINE, Item, citation_key
+from evidencebib.model import ET_AL, LINE, Item, citation_key, doi
+from evidencebib.model.dates import date_text, format_edtf, parse_date, parse_edtf
+from evidencebib.model.keys import is_valid_key, unique_keys  # noqa: F401 - part of this API
+from evidencebib.model.keywords import with_tags
+from evidencebib.model.vocabulary import (
+    ALIASES, DATE_VARIABLES, ITEM_KEYS, ITEM_TYPES, NAME_VARIABLES, SCHEMA_SPELLINGS,
+)
 
 MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
@@ -411,22 +417,9 @@ def format_names(names: list[dict[str, Any]], truncated: bool = False) -> str:
 # ---------------------------------------------------------------------------------------
 # Dates
 
-def parse_date(text: str) -> dict[str, Any] | None:
-    """An ISO 8601 / EDTF date or range (`2020-01-15`, `2011-05/2012-06`, `2020~`, `-0333`,
-    `2017-23` for autumn) as CSL; other text becomes a literal date."""
-    from evidencebib.formats.csl_json import parse_edtf
-
-    text = text.strip()
-    if not text:
-        return None
-    return parse_edtf(text) or {"literal": text}
-
-
 def read_date_field(value: str) -> dict[str, Any] | None:
     """A date field's value: EDTF as written (`~` is circa there, not a tie), else decoded
     LaTeX text as a literal date."""
-    from evidencebib.formats.csl_json import parse_edtf
-
     plain = value.replace("{", "").replace("}", "").strip()
     if not plain:
         return None
@@ -435,25 +428,11 @@ def read_date_field(value: str) -> dict[str, Any] | None:
 
 def write_date_field(date: Mapping[str, Any]) -> str | None:
     """The braced value of a date field, or None when the date says nothing."""
-    from evidencebib.formats.csl_json import format_edtf
-
     text = format_edtf(date)
     if text:
         return "{" + text + "}"
     literal = date.get("literal") or date.get("raw")
     return "{" + latex.encode(str(literal)) + "}" if literal else None
-
-
-def format_date(date: Mapping[str, Any]) -> str | None:
-    """A CSL date -> EDTF (ranges with `/`, `~` for circa, 21-24 for seasons), else its
-    literal text, else None."""
-    from evidencebib.formats.csl_json import format_edtf
-
-    text = format_edtf(date)
-    if text:
-        return text
-    literal = date.get("literal") or date.get("raw")
-    return str(literal) if literal else None
 
 
 def _month_number(text: str) -> int | None:
@@ -518,7 +497,7 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
     subtype = latex.decode(fields.get("entrysubtype", "")).strip().lower()
     if entry_type == "article" and subtype in ("magazine", "newspaper"):
         csl_type = "article-" + subtype
-    elif subtype in _csl_type_names():
+    elif subtype in ITEM_TYPES:
         csl_type = subtype
     item: Item = {"id": key, "type": csl_type}
     if line is not None:
@@ -537,7 +516,9 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
         value = fields[field]
         if variable in item or not value.strip():
             continue
-        if field in VERBATIM_FIELDS:
+        if field == "doi":
+            item[variable] = doi.normalize(_verbatim(field, value))
+        elif field in VERBATIM_FIELDS:
             item[variable] = _verbatim(field, value)
         elif field in ("title", "shorttitle"):
             item[variable] = _rich_text(value).strip()
@@ -600,18 +581,18 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
             date = read_date_field(fields[field])
             if date:
                 item[variable] = date
-    generic = _generic_fields()
+    generic = generic_fields()
     for field, value in fields.items():
-        variable = generic.get(field)
+        variable = generic.get(field) or OLD_SPELLINGS.get(field)
         if variable is None or variable in item or not value.strip():
             continue
-        if variable in _name_variables():
+        if variable in NAME_VARIABLES:
             names, truncated = parse_names(value)
             if names:
                 item[variable] = names
             if truncated:
                 item.setdefault(ET_AL, []).append(variable)
-        elif variable in _date_variables():
+        elif variable in DATE_VARIABLES:
             date = read_date_field(value)
             if date:
                 item[variable] = date
@@ -653,42 +634,26 @@ def _text_field_order() -> dict[str, int]:
 
 
 @functools.lru_cache(maxsize=1)
-def _csl_type_names() -> frozenset[str]:
-    from evidencebib.formats.csl_json import CSL_TYPES as names
-
-    return names
-
-
-@functools.lru_cache(maxsize=1)
-def _name_variables() -> frozenset[str]:
-    from evidencebib.formats.csl_json import SCHEMA_NAME_VARIABLES
-
-    return SCHEMA_NAME_VARIABLES
-
-
-@functools.lru_cache(maxsize=1)
-def _date_variables() -> frozenset[str]:
-    from evidencebib.formats.csl_json import SCHEMA_DATE_VARIABLES
-
-    return SCHEMA_DATE_VARIABLES
-
-
-@functools.lru_cache(maxsize=1)
-def _generic_fields() -> Mapping[str, str]:
-    """BibTeX field name -> CSL variable, for variables stored under their own CSL name
-    (computed once and shared, hence read-only)."""
-    from evidencebib.formats.csl_json import (SCHEMA_DATE_VARIABLES, SCHEMA_NAME_VARIABLES,
-                                              SCHEMA_TEXT_VARIABLES, SCHEMA_NUMERIC)
-
+def generic_fields() -> Mapping[str, str]:
+    """BibTeX field name -> CSL variable, for the variables stored under their own CSL name
+    (lower-cased: BibTeX field names are case-insensitive). Computed once and shared, hence
+    read-only."""
     mapped = set(TEXT_FIELDS.values()) | set(NAME_FIELDS.values()) | set(DATE_FIELDS.values()) | {
         "issued", "page", "number", "issue", "container-title", "publisher", "genre"}
-    variables = (SCHEMA_DATE_VARIABLES | SCHEMA_NAME_VARIABLES | SCHEMA_TEXT_VARIABLES
-                 | SCHEMA_NUMERIC) - mapped
+    variables = ITEM_KEYS - mapped - {"id", "type", "categories", "custom"}
     taken = set(TEXT_FIELDS) | set(NAME_FIELDS) | set(DATE_FIELDS) | {
         "year", "month", "day", "booktitle", "number", "pages", "eid", "school", "institution",
         "organization", "entrysubtype", "issue", "crossref", "xref", "keywords", "file"}
     return types.MappingProxyType({variable.lower(): variable for variable in variables
                                    if variable.lower() not in taken})
+
+
+# Older spellings of variables stored under their CSL name, read as the CSL 1.0.2 variable:
+# the CSL-JSON data schema's (`supplement` …, written before items used 1.0.2 names) and
+# the legacy aliases (`event`, Zotero's `journalAbbreviation`).
+OLD_SPELLINGS = types.MappingProxyType({spelling.lower(): variable for spelling, variable in
+                                        (SCHEMA_SPELLINGS | ALIASES).items()
+                                        if spelling.lower() not in TEXT_FIELDS})
 
 
 def _verbatim(field: str, value: str) -> str:
@@ -698,7 +663,7 @@ def _verbatim(field: str, value: str) -> str:
         if match:
             value = match.group(1)
     if field == "doi":
-        # A DOI is stored as written; `\_` from LaTeX-escaping exporters is undone.
+        # `\_` from LaTeX-escaping exporters is undone (entry_to_item then normalises the DOI).
         value = value.replace("\\_", "_").replace("\\%", "%").replace("\\#", "#").replace("\\&", "&")
     return value
 
@@ -758,11 +723,11 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
 
     for variable, value in item.items():
         field = variable.lower()
-        if _generic_fields().get(field) != variable or value in (None, "", []):
+        if generic_fields().get(field) != variable or value in (None, "", []):
             continue
-        if variable in _name_variables() and isinstance(value, list):
+        if variable in NAME_VARIABLES and isinstance(value, list):
             fields[field] = "{" + format_names(value, variable in truncated) + "}"
-        elif variable in _date_variables() and isinstance(value, Mapping):
+        elif variable in DATE_VARIABLES and isinstance(value, Mapping):
             written = write_date_field(value)
             if written:
                 fields[field] = written
@@ -780,7 +745,7 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
                 fields["month"] = MONTH_MACROS[int(first[1])]
                 if len(first) > 2 and first[2] not in (None, ""):
                     fields["day"] = "{" + str(first[2]) + "}"
-        elif parts and parts[0] and format_date(issued):
+        elif parts and parts[0] and date_text(issued):
             fields["date"] = write_date_field(issued)
             fields["year"] = "{" + str(parts[0][0]) + "}"
         elif issued.get("literal") or issued.get("raw"):
@@ -938,27 +903,6 @@ def failed_block_error(block: Any, source: str) -> ParseError:
     return ParseError(message, file=source, line=line, entry=key)
 
 
-def unique_keys(items: Iterable[Mapping[str, Any]]) -> list[tuple[str, Mapping[str, Any]]]:
-    """(key, item) pairs: each item's own id when it is a usable, unused BibTeX key."""
-    taken: list[str] = []
-    taken_lower: set[str] = set()
-    out = []
-    for item in items:
-        key = str(item.get("id") or "")
-        if not is_valid_key(key) or key.lower() in taken_lower:
-            key = citation_key(dict(item), taken)
-        taken.append(key)
-        taken_lower.add(key.lower())
-        out.append((key, item))
-    return out
-
-
-_KEY = re.compile(r"[^\s,{}()\"#%'=\\~]+")
-
-
-def is_valid_key(key: str) -> bool:
-    """Whether `key` can be written as a citation key that BibTeX and biber both accept."""
-    return bool(key) and bool(_KEY.fullmatch(key))
 _WORD = re.compile(r"(?<![\\\w])[^\W\d_][\w'’-]*")
 _BRACED_OR_MACRO = re.compile(r"(\\[A-Za-z]+\s*)?\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}|\\[A-Za-z]+")
 _FORMATTING_MACROS = {"\\textit", "\\textbf", "\\emph", "\\textsuperscript",
@@ -1027,16 +971,6 @@ def classic_fields(entry_type: str, fields: list[tuple[str, str]]) -> tuple[str,
     if classic_type == "misc" and "url" in names and "howpublished" not in names:
         out.append(("howpublished", "{\\url{" + names["url"][1:-1] + "}}"))
     return classic_type, protect_titles(out)
-
-
-def with_tags(items: Iterable[Mapping[str, Any]], tags: Iterable[str] | None) -> list[Mapping[str, Any]]:
-    """Items whose keywords include `tags` (condition slugs, for reference-manager groups)."""
-    tags = list(tags or ())
-    if not tags:
-        return list(items)
-    from evidencebib.formats.csl_json import add_tags, join_keywords
-
-    return [dict(item, keyword=join_keywords(add_tags(item, tags))) for item in items]
 
 
 def write(items: Iterable[Mapping[str, Any]], *, tags: Iterable[str] | None = None) -> str:
