@@ -21,8 +21,9 @@ from evidencebib.errors import ParseError
 from evidencebib.formats import latex
 from evidencebib.model import ET_AL, LINE, Item, citation_key, doi
 from evidencebib.model.dates import date_text, format_edtf, parse_date, parse_edtf
-from evidencebib.model.keys import is_valid_key, unique_keys  # noqa: F401 - part of this API
+from evidencebib.model.keys import is_valid_key, unique_keys, with_ids  # noqa: F401 - this API
 from evidencebib.model.keywords import with_tags
+from evidencebib.model.names import strip_others
 from evidencebib.model.vocabulary import (
     ALIASES, DATE_VARIABLES, ITEM_KEYS, ITEM_TYPES, NAME_VARIABLES, SCHEMA_SPELLINGS,
 )
@@ -89,16 +90,19 @@ TEXT_FIELDS = {
     "eventtitle": "event-title", "venue": "event-place", "howpublished": "medium",
     "annote": "annote", "annotation": "annote", "isbn": "ISBN", "issn": "ISSN",
     "doi": "DOI", "url": "URL", "pmid": "PMID", "pmcid": "PMCID", "volumes": "number-of-volumes",
-    "pagetotal": "number-of-pages", "origlanguage": "original-language",
+    "pagetotal": "number-of-pages",
     "origtitle": "original-title", "origpublisher": "original-publisher",
     "origlocation": "original-publisher-place", "pubstate": "status", "addendum": "references",
 }
+# BibLaTeX fields with no CSL variable that an item carries in `custom`, under the field's
+# name, so that they survive exports (BibTeX, BibLaTeX, CSL-JSON's `custom`).
+CUSTOM_FIELDS = ("origlanguage",)
 NAME_FIELDS = {"author": "author", "editor": "editor", "translator": "translator",
                "bookauthor": "container-author"}
 DATE_FIELDS = {"date": "issued", "urldate": "accessed", "origdate": "original-date",
                "eventdate": "event-date"}
 # Fields item_to_fields may produce; an existing entry's other fields survive an update.
-MAPPED_FIELDS = (set(TEXT_FIELDS) | set(NAME_FIELDS) | set(DATE_FIELDS)
+MAPPED_FIELDS = (set(TEXT_FIELDS) | set(NAME_FIELDS) | set(DATE_FIELDS) | set(CUSTOM_FIELDS)
                  | {"year", "month", "day", "booktitle", "number", "pages", "eid", "school",
                     "institution", "organization", "entrysubtype", "issue"}
                  | {v.lower() for v in ("archive", "archive_location", "call-number",
@@ -340,7 +344,8 @@ def _parse_names(text: str) -> tuple[tuple[dict[str, str], ...], bool]:
             truncated = True
             continue
         names.append(_parse_one_name(stripped))
-    return tuple(names), truncated
+    names, others = strip_others(names)  # `and {Others}`, `and {et al.}`: no person either
+    return tuple(names), truncated or others
 
 
 @functools.lru_cache(maxsize=65536)
@@ -355,16 +360,13 @@ def _parse_one_name(stripped: str) -> dict[str, str]:
     except Exception:
         return {"literal": latex.decode(stripped)}
     name: dict[str, str] = {}
-    if parts.last:
-        name["family"] = latex.decode(" ".join(parts.last))
-    given = latex.decode(" ".join(parts.first)) if parts.first else ""
-    if given:
-        name["given"] = given
-    if parts.von:
-        name["non-dropping-particle"] = latex.decode(" ".join(parts.von))
-    if parts.jr:
-        name["suffix"] = latex.decode(" ".join(parts.jr))
-    return name or {"literal": latex.decode(stripped)}
+    for key, words in (("family", parts.last), ("given", parts.first),
+                       ("non-dropping-particle", parts.von), ("suffix", parts.jr)):
+        text = latex.decode(" ".join(words)) if words else ""
+        if text:
+            name[key] = text
+    # a name the decoder reduces to nothing (an unknown macro such as `\Thanh`) stays visible
+    return name or {"literal": latex.decode(stripped) or stripped}
 
 
 def _is_single_group(text: str) -> bool:
@@ -517,13 +519,19 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
         if variable in item or not value.strip():
             continue
         if field == "doi":
-            item[variable] = doi.normalize(_verbatim(field, value))
+            text = doi.normalize(_verbatim(field, value))
         elif field in VERBATIM_FIELDS:
-            item[variable] = _verbatim(field, value)
+            text = _verbatim(field, value)
         elif field in ("title", "shorttitle"):
-            item[variable] = _rich_text(value).strip()
+            text = _rich_text(value).strip()
         else:
-            item[variable] = latex.decode(value).strip()
+            text = latex.decode(value).strip()
+        if text:  # `{}` or `{\relax}` is no value
+            item[variable] = text
+    for field in CUSTOM_FIELDS:
+        text = latex.decode(fields.get(field, "")).strip()
+        if text:
+            item.setdefault("custom", {})[field] = text
 
     if fields.get("eprinttype", "").strip().lower() == "pubmed" and fields.get("eprint", "").strip() \
             and "PMID" not in item:
@@ -533,7 +541,8 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
         fields["booktitle"] = fields["titleaddon"]
     if "booktitle" in fields:
         container = latex.decode(fields["booktitle"]).strip()
-        if csl_type in ("chapter", "paper-conference", "entry-encyclopedia", "entry-dictionary"):
+        if container and csl_type in ("chapter", "paper-conference", "entry-encyclopedia",
+                                      "entry-dictionary"):
             item["container-title"] = container
         elif container:
             item.setdefault("container-title", container)
@@ -550,12 +559,16 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
     pages = fields.get("pages", "").strip()
     eid = latex.decode(fields.get("eid", "")).strip()
     if pages:
-        item["page"] = latex.decode(pages.replace("--", "-")).strip()
+        pages = latex.decode(pages.replace("--", "-")).strip()
+        if pages:
+            item["page"] = pages
     if eid:
         item["number"] = eid
     for field in ("institution", "school", "organization"):
         if fields.get(field, "").strip() and "publisher" not in item:
-            item["publisher"] = latex.decode(fields[field]).strip()
+            publisher = latex.decode(fields[field]).strip()
+            if publisher:
+                item["publisher"] = publisher
     if "genre" in item and item["genre"].lower() in TYPE_VALUES:
         genre = TYPE_VALUES[item["genre"].lower()]
         if genre:
@@ -597,7 +610,9 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
             if date:
                 item[variable] = date
         else:
-            item[variable] = latex.decode(value).strip()
+            text = latex.decode(value).strip()
+            if text:
+                item[variable] = text
     pubstate = latex.decode(fields.get("pubstate", "")).strip().lower()
     if "issued" not in item and not fields.get("year", "").strip() and pubstate in _PUBSTATE_DATES:
         item["issued"] = {"literal": _PUBSTATE_DATES[pubstate]}
@@ -612,7 +627,7 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
                 if day.isdigit():
                     parts.append(int(day))
             item["issued"] = {"date-parts": [parts]}
-        else:
+        elif year_text:
             item["issued"] = {"literal": year_text}
     return item
 
@@ -733,6 +748,12 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
                 fields[field] = written
         elif isinstance(value, (str, int, float)):
             fields[field] = _braced(str(value), field)
+
+    custom = item.get("custom")
+    if isinstance(custom, Mapping):
+        for field in CUSTOM_FIELDS:
+            if custom.get(field) not in (None, ""):
+                fields[field] = _braced(str(custom[field]), field)
 
     issued = item.get("issued")
     if isinstance(issued, Mapping):
@@ -861,7 +882,7 @@ def read(text: str, *, source: str = "<string>", strict: bool = True) -> list[It
         fields = inherit_crossref(fields, raw_entries)
         items.append(entry_to_item(block.entry_type, key, fields,
                                    line=(block.start_line or 0) + 1))
-    return items
+    return with_ids(items)  # an entry with an empty key (`@article{,`) gets a readable one
 
 
 def inherit_crossref(fields: dict[str, str], entries: Mapping[str, Any]) -> dict[str, str]:

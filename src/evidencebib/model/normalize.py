@@ -12,7 +12,7 @@ checks over the whole corpus that what every reader returns is already a fixed p
   CSL-JSON writer puts them; `citation-key` becomes `id`; a key that is no variable is kept
   under `custom` (and reported through `warn`), never dropped; private `_` keys are kept;
   empty values (null, "", []) are dropped;
-* names: `names.normalize_name` each; a trailing `others`/`et al` is removed and recorded in
+* names: `names.normalize_name` each (a name given as empty text is an empty value); a trailing `others`/`et al` is removed and recorded in
   `_et_al` (CSL has no "others" person; styles print their et-al term);
 * dates: `dates.normalize_date` (integer date-parts, EDTF and `raw` parsed, no `raw` kept);
 * `DOI`: `doi.normalize` (resolver URLs, `doi:` prefixes, percent-encoding removed);
@@ -67,7 +67,8 @@ def normalize_item(raw: Mapping[str, Any], *, warn: Warn | None = None) -> Item:
         elif key in NAME_VARIABLES:
             if not isinstance(value, list):
                 raise TypeError(f"'{key}' must be a list of names")
-            names, others = strip_others([normalize_name(n) for n in value])
+            names, others = strip_others([normalize_name(n) for n in value
+                                          if not (isinstance(n, str) and not n.strip())])
             if names:
                 item[key] = names
             if others:
