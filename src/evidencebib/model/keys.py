@@ -65,7 +65,7 @@ def with_ids(items: Iterable[Item]) -> list[Item]:
         if not item.get("id"):
             item["id"] = citation_key(item, taken)
         taken.append(item["id"])
-        out.append({"id": item.pop("id"), **item})
+        out.append(item if next(iter(item)) == "id" else {"id": item.pop("id"), **item})
     return out
 
 
