@@ -56,8 +56,15 @@ def _read(kind: str, path: Path) -> list[dict]:
     return {"ris": ris, "csl-json": csl_json, "endnote-xml": endnote_xml}[kind].read(text, source=str(path))
 
 
+def _params() -> list:
+    # the files of a megabyte and more take seconds each: slow
+    return [pytest.param(kind, path, id=path.name,
+                         marks=[pytest.mark.slow] if path.stat().st_size > 1_000_000 else [])
+            for kind, path in _sources()]
+
+
 @pytest.mark.corpus
-@pytest.mark.parametrize("kind, path", _sources(), ids=lambda v: getattr(v, "name", v))
+@pytest.mark.parametrize("kind, path", _params())
 def test_reader_output_is_a_fixed_point_of_the_item_normaliser(kind, path):
     logging.disable(logging.WARNING)  # readers log what they keep under `custom`; not the point here
     try:
