@@ -3,8 +3,9 @@
 The CSL test-suite runner (tests/render/csl_suite/) and the everyday-items comparison
 (tests/render/everyday/) never call evidencebib's rendering directly: they ask an `Adapter`
 for a bibliography or for citation clusters, in one neutral vocabulary (`CiteSpec`,
-`ClusterSpec`, `BibEntry`). Switching the instruments from today's engine to the new one is the
-one line `OURS = …` at the bottom of this module.
+`ClusterSpec`, `BibEntry`). `OURS` at the bottom of this module names the adapter measured: the
+new engine's wherever the checkout has its public API (`evidencebib.render.Engine`,
+`evidencebib.render.citations`), else today's; pinning one is a one-line change.
 
 Adapters:
 - `CurrentEngine`: today's `evidencebib.render.render_entries(items, style, fmt)` and
@@ -18,7 +19,8 @@ Adapters:
 - `NewEngine`: the engine of issue 14 (`Engine(style, locale=None, options=None)` with
   `bibliography(items, fmt)` and `citations(clusters, fmt, items, register)`; `Cite` and
   `Cluster` from `evidencebib.render.citations`), written against the `engine` branch as it
-  stood on 2026-12-01 (links off through `EngineOptions(links=False)`).
+  stood on 2026-12-02 (08aec90; links off through `EngineOptions(links=False)`). Cites with an
+  explicit position or near-note (3 fixtures) raise `Unsupported`: `Cite` has neither.
 - `CiteprocJs`: citeproc-js through tests/citeproc_js/suite.js, the reference; used to check
   the instruments themselves (a driver that citeproc-js does not pass through is wrong).
 
@@ -312,8 +314,30 @@ class CiteprocJs:
         return list(self._ask({"kind": "fixture", "fixture": fixture, "format": fmt})["citations"])
 
 
-# The engine the instruments measure: change this one line when the new engine lands.
-OURS: type = CurrentEngine
+def engine_in_this_checkout() -> type:
+    """The adapter for the engine this checkout has: `NewEngine` where evidencebib.render offers
+    the public Engine / Cite / Cluster API (the `engine` branch, and main once it is merged),
+    else `CurrentEngine`."""
+    try:
+        from evidencebib.render import Engine  # noqa: F401
+        from evidencebib.render.citations import Cite, Cluster  # noqa: F401
+    except (ImportError, AttributeError):
+        return CurrentEngine
+    return NewEngine
+
+
+# The engine the instruments measure (to pin one: `OURS: type = CurrentEngine`).
+OURS: type = engine_in_this_checkout()
+
+REFRESH_COMMAND = "scripts/refresh-conformance"
+
+
+def expected_file(folder: Path, stem: str, suffix: str) -> Path:
+    """The committed expectations (fixtures expected to pass, differences expected) of the
+    engine measured: `<folder>/<stem>.<adapter class><suffix>`, one file per engine, so that the
+    lists of today's engine and of the new one can both be in the tree while the switch is made.
+    `scripts/refresh-conformance` rewrites the measured engine's files from a run."""
+    return folder / f"{stem}.{OURS.__name__}{suffix}"
 
 
 def ours() -> Adapter:

@@ -4,11 +4,12 @@ Every fixture is run in its MODE through the engine the instruments measure
 (tests/support/engine_adapter.py, `OURS`) by suite_driver.py, which drives it the way
 citeproc-js's own test runner does, and compared with RESULT after collapsing whitespace.
 
-- A fixture on expected_pass.txt must pass: one that fails is a regression and fails the run
+- A fixture on the measured engine's expected list (expected_pass.<adapter>.txt, e.g.
+  expected_pass.NewEngine.txt) must pass: one that fails is a regression and fails the run
   (one test per listed fixture).
 - Every other fixture is run too; those that pass are named in a `NewlyPassing` warning in the
-  summary, so expected_pass.txt can be tightened (benchmarks/csl_suite.py --write-expected
-  rewrites it from a run).
+  summary, so the list can be tightened: `scripts/refresh-conformance` (or
+  benchmarks/csl_suite.py --no-js --write-expected) rewrites it from a run.
 - locale_failures.json lists the fixtures no processor can pass with the 2026 locale files,
   each verified here against citeproc-js with the older terms put back.
 - The instruments are checked against citeproc-js itself (slow tests): citeproc-js must fail
@@ -33,7 +34,7 @@ import csl_fixtures
 import engine_adapter
 
 HERE = Path(__file__).resolve().parent
-EXPECTED_PASS = HERE / "expected_pass.txt"
+EXPECTED_PASS = engine_adapter.expected_file(HERE, "expected_pass", ".txt")
 LOCALE_FAILURES = HERE / "locale_failures.json"
 CITEPROC_JS_FAILURES = HERE / "citeproc_js_failures.json"
 CS = "{http://purl.org/net/xbiblio/csl}"
@@ -78,26 +79,31 @@ def test_the_shared_suite_is_there_and_parses() -> None:
     assert {fixture.mode for fixture in fixtures} == {"bibliography", "citation"}
 
 
+def test_the_measured_engine_has_an_expected_list() -> None:
+    assert EXPECTED_PASS.is_file(), (f"no {EXPECTED_PASS.name} for the engine measured ({engine_adapter.OURS.__name__}): "
+                                     f"run {engine_adapter.REFRESH_COMMAND} and commit what it writes")
+
+
 def test_expected_pass_list_names_real_fixtures_and_no_locale_failure() -> None:
     names = set(suite_names()) or pytest.skip("the CSL test suite is not present")
     expected = read_name_list(EXPECTED_PASS)
-    assert len(expected) == len(set(expected)), "a fixture is listed twice in expected_pass.txt"
+    assert len(expected) == len(set(expected)), f"a fixture is listed twice in {EXPECTED_PASS.name}"
     assert not set(expected) - names, f"not fixtures of the suite: {sorted(set(expected) - names)}"
     assert not set(expected) & set(listed(LOCALE_FAILURES)), "a locale failure cannot be expected to pass"
     assert not set(listed(CITEPROC_JS_FAILURES)) & set(listed(LOCALE_FAILURES))
 
 
 def expected_names() -> list[str]:
-    return read_name_list(EXPECTED_PASS) if suite_names() else []
+    return read_name_list(EXPECTED_PASS) if suite_names() and EXPECTED_PASS.is_file() else []
 
 
 class NewlyPassing(UserWarning):
-    """Fixtures not on expected_pass.txt that pass now: add them (tighten the list)."""
+    """Fixtures not on the expected list that pass now: add them (tighten the list)."""
 
 
 @pytest.mark.parametrize("name", expected_names())
 def test_expected_fixture_still_passes(name: str) -> None:
-    """A fixture of expected_pass.txt that fails is a regression."""
+    """A fixture of the expected list that fails is a regression."""
     require_suite()
     row = our_rows()[name]
     assert row.error is None, f"{name}: {row.error}"
@@ -107,7 +113,7 @@ def test_expected_fixture_still_passes(name: str) -> None:
 
 def test_fixtures_off_the_list_that_pass_are_reported() -> None:
     """Fixtures off the list are run too; those that pass are named in a NewlyPassing warning
-    (the run does not fail: the list is tightened by hand or with --write-expected). A locale
+    (the run does not fail: the list is tightened by scripts/refresh-conformance). A locale
     failure that passes would mean the engine does not print the locale's terms: that fails."""
     require_suite()
     expected = set(read_name_list(EXPECTED_PASS))
@@ -116,7 +122,8 @@ def test_fixtures_off_the_list_that_pass_are_reported() -> None:
     if passing:
         import warnings
 
-        warnings.warn(NewlyPassing(f"{len(passing)} fixtures not on expected_pass.txt pass now: "
+        warnings.warn(NewlyPassing(f"{len(passing)} fixtures not on {EXPECTED_PASS.name} pass now "
+                                   f"({engine_adapter.REFRESH_COMMAND} adds them): "
                                    + ", ".join(passing)))
 
 

@@ -29,11 +29,11 @@ for folder in (SUPPORT, HERE.parent / "csl_suite"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from engine_adapter import Adapter, BibEntry, CiteSpec, ClusterSpec  # noqa: E402
+from engine_adapter import Adapter, BibEntry, CiteSpec, ClusterSpec, expected_file  # noqa: E402
 from suite_driver import canonical_html, collapse, visible_text  # noqa: E402
 
 ITEMS = HERE / "items.json"
-EXPECTED = HERE / "expected.json"
+EXPECTED = expected_file(HERE, "expected", ".json")  # the measured engine's (engine_adapter)
 
 # The key medical styles of issue 14 (by the names the CLI takes; Vancouver and NLM are one
 # file, nlm-citation-sequence), and the house style.
@@ -339,7 +339,7 @@ def rates(results: Sequence[StyleResult]) -> dict[str, tuple[int, int, int]]:
 
 def differing_keys(results: Sequence[StyleResult]) -> dict[str, dict[str, list[str]]]:
     """style -> {"entries": [ids that differ], "citations": [cluster ids that differ]} (the
-    shape of expected.json's "differences")."""
+    shape of the expected file's "differences")."""
     out: dict[str, dict[str, list[str]]] = {}
     for result in results:
         entries = sorted(key for key, verdict in result.entries.items() if not verdict[0])
@@ -351,3 +351,23 @@ def differing_keys(results: Sequence[StyleResult]) -> dict[str, dict[str, list[s
 
 def collapse_text(text: str | None) -> str:
     return collapse(text or "")
+
+
+def against_expected(results: Sequence[StyleResult], expected: dict[str, dict[str, list[str]]]
+                     ) -> tuple[list[str], list[str]]:
+    """(regressions: differences the expected file does not list, each with both texts;
+    fixed: listed differences that are identical now)."""
+    regressions, fixed = [], []
+    singular = {"entries": "entry", "citations": "citation"}
+    for result in results:
+        listed = expected.get(result.style, {"entries": [], "citations": []})
+        for kind in ("entries", "citations"):
+            for key, (identical, _) in getattr(result, kind).items():
+                if not identical and key not in listed[kind]:
+                    difference = next(d for d in result.differences if d.key == key and d.kind == singular[kind])
+                    regressions.append(f"{result.style} {singular[kind]} {key} ({', '.join(difference.causes)}):\n"
+                                       f"    ours: {collapse_text(difference.ours)}\n"
+                                       f"    js:   {collapse_text(difference.js)}")
+                elif identical and key in listed[kind]:
+                    fixed.append(f"{result.style} {singular[kind]} {key}")
+    return regressions, fixed
