@@ -2,8 +2,11 @@
 
     .venv/bin/python benchmarks/csl_suite.py                  # print and write benchmarks/results/csl_suite.*
     .venv/bin/python benchmarks/csl_suite.py --failures       # also list every fixture we fail, with its reason
-    .venv/bin/python benchmarks/csl_suite.py --write-expected # rewrite tests/render/csl_suite/expected_pass.txt
+    .venv/bin/python benchmarks/csl_suite.py --write-expected # rewrite the measured engine's expected list
     .venv/bin/python benchmarks/csl_suite.py --no-js          # ours only (no node needed)
+
+Exits 1 when a fixture of the measured engine's expected list
+(tests/render/csl_suite/expected_pass.<adapter>.txt) fails, unless --write-expected rewrites it.
 
 Coverage: the 612 fixtures of ../shared/csl-test-suite/humans (of the suite's 845, commit
 13724f99a9b2); every fixture in its MODE, through tests/render/csl_suite/suite_driver.py and
@@ -36,10 +39,11 @@ import csl_fixtures  # noqa: E402
 import engine_adapter  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
-EXPECTED_PASS = REPO / "tests" / "render" / "csl_suite" / "expected_pass.txt"
+EXPECTED_PASS = engine_adapter.expected_file(REPO / "tests" / "render" / "csl_suite", "expected_pass", ".txt")
 EXPECTED_HEADER = (
-    "# Fixtures of ../shared/csl-test-suite/humans that the measured engine (tests/support/engine_adapter.py, OURS)\n"
-    "# passes: test_csl_suite.py fails when one of them stops passing. Rewritten by benchmarks/csl_suite.py --write-expected.\n")
+    f"# Fixtures of ../shared/csl-test-suite/humans that {engine_adapter.OURS.__name__} (tests/support/engine_adapter.py)\n"
+    "# passes: test_csl_suite.py fails when one of them stops passing. Rewritten by scripts/refresh-conformance\n"
+    "# (benchmarks/csl_suite.py --no-js --write-expected).\n")
 
 
 def citeproc_js_verdicts(fixtures) -> dict[str, bool]:
@@ -100,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--failures", action="store_true", help="list every fixture we fail")
     parser.add_argument("--no-js", action="store_true", help="do not run citeproc-js")
     parser.add_argument("--no-write", action="store_true", help="do not write benchmarks/results/csl_suite.*")
-    parser.add_argument("--write-expected", action="store_true", help="rewrite expected_pass.txt from this run")
+    parser.add_argument("--write-expected", action="store_true",
+                        help=f"rewrite {EXPECTED_PASS.name} from this run")
     args = parser.parse_args(argv)
     if not csl_fixtures.SUITE.is_dir():
         print(f"the CSL test suite is not at {csl_fixtures.SUITE}", file=sys.stderr)
@@ -144,6 +149,20 @@ def main(argv: list[str] | None = None) -> int:
         passing = [row.name for row in rows if row.strict]
         EXPECTED_PASS.write_text(EXPECTED_HEADER + "".join(name + "\n" for name in passing), encoding="utf-8")
         print(f"wrote {len(passing)} names to {EXPECTED_PASS.relative_to(REPO)}")
+        return 0
+    if EXPECTED_PASS.is_file():
+        expected = [line.strip() for line in EXPECTED_PASS.read_text(encoding="utf-8").splitlines()
+                    if line.strip() and not line.startswith("#")]
+        verdict = {row.name: row.strict for row in rows}
+        lost = [name for name in expected if not verdict.get(name)]
+        gained = [row.name for row in rows if row.strict and row.name not in set(expected)]
+        if gained:
+            print(f"{len(gained)} fixtures pass that {EXPECTED_PASS.name} does not list (refresh it): " + ", ".join(gained))
+        if lost:
+            print(f"{len(lost)} fixtures of {EXPECTED_PASS.name} fail: " + ", ".join(lost), file=sys.stderr)
+            return 1
+    else:
+        print(f"no {EXPECTED_PASS.name}: nothing to check against", file=sys.stderr)
     return 0
 
 

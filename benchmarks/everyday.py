@@ -4,7 +4,12 @@ identical to citeproc-js's, and the differences grouped by cause.
     .venv/bin/python benchmarks/everyday.py                    # key styles + the 300-style sample
     .venv/bin/python benchmarks/everyday.py --default-only     # what the default test run covers
     .venv/bin/python benchmarks/everyday.py --styles apa ieee  # some styles only (nothing written)
-    .venv/bin/python benchmarks/everyday.py --write-expected   # rewrite tests/render/everyday/expected.json
+    .venv/bin/python benchmarks/everyday.py --write-expected   # rewrite the measured engine's expected list
+    .venv/bin/python benchmarks/everyday.py --default-only --write-expected  # only the styles the tests cover
+
+Exits 1 when a difference is not on the measured engine's expected list
+(tests/render/everyday/expected.<adapter>.json), as the test does for its subset; with
+--write-expected the list is rewritten instead (for a subset of styles, only their lines).
 
 Coverage: the items of tests/render/everyday/items.json (27 references, 37 citation clusters:
 each item alone, six two-cite and four five-cite clusters) in the 12 key styles and a seeded
@@ -38,8 +43,9 @@ RESULTS = REPO / "benchmarks" / "results"
 EXPECTED_COMMENT = [
     "Entries (item ids) and citations (cluster ids) of tests/render/everyday/items.json that differ from citeproc-js",
     "today, per style, for the engine named below. test_everyday_items.py fails on a difference not listed here and",
-    "warns about a listed one that has become identical. Rewritten by benchmarks/everyday.py --write-expected;",
-    "why each differs: benchmarks/results/everyday.md (differences grouped by cause).",
+    "warns about a listed one that has become identical. Rewritten by scripts/refresh-conformance",
+    "(benchmarks/everyday.py --write-expected); why each differs: benchmarks/results/everyday.md. 'rates' are those",
+    "of the last whole run.",
 ]
 
 
@@ -91,12 +97,35 @@ def expected_json(payload: dict) -> str:
     return "\n".join(lines) + ',\n "differences": {\n' + ",\n".join(body) + "\n }\n}\n"
 
 
+def write_expected(results, whole: bool) -> None:
+    """The measured engine's expected file from `results`: rewritten after a whole run; after a
+    run of some styles, only those styles' lines change (and the rates stay the whole run's)."""
+    payload = {"_comment": EXPECTED_COMMENT, "engine": engine_adapter.OURS.__name__,
+               "sample": {"seed": everyday.SAMPLE_SEED, "size": everyday.SAMPLE_SIZE}}
+    differences = everyday.differing_keys(results)
+    if whole:
+        payload["rates"] = {kind: {"identical": v[0], "same_text": v[1], "compared": v[2]}
+                            for kind, v in everyday.rates(results).items()}
+    else:
+        old = json.loads(everyday.EXPECTED.read_text(encoding="utf-8")) if everyday.EXPECTED.is_file() else {}
+        if "rates" in old:
+            payload["rates"] = old["rates"]
+        measured = {result.style for result in results}
+        differences = {**{style: keys for style, keys in old.get("differences", {}).items() if style not in measured},
+                       **differences}
+    payload["differences"] = differences
+    everyday.EXPECTED.write_text(expected_json(payload), encoding="utf-8")
+    print(f"wrote {everyday.EXPECTED.relative_to(REPO)} ({len(results)} styles measured)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--styles", nargs="*", help="only these styles (nothing is written)")
+    parser.add_argument("--styles", nargs="+", help="only these styles (results/everyday.md not written; --write-expected changes only their lines)")
     parser.add_argument("--default-only", action="store_true", help="the default test run's styles only")
-    parser.add_argument("--write-expected", action="store_true", help="rewrite tests/render/everyday/expected.json")
+    parser.add_argument("--write-expected", action="store_true",
+                        help="rewrite the measured engine's tests/render/everyday/expected.<adapter>.json")
     parser.add_argument("--no-write", action="store_true", help="do not write benchmarks/results/everyday.md")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines (one per style)")
     parser.add_argument("--json", metavar="PATH", help="also write every difference (both texts, causes) to PATH")
     args = parser.parse_args(argv)
     reason = citeproc_js_runner.status()
@@ -115,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         results = everyday.run(styles, engine_adapter.ours(), js,
-                               progress=lambda style: print(f"  {style}", file=sys.stderr, flush=True))
+                               progress=None if args.quiet else
+                               lambda style: print(f"  {style}", file=sys.stderr, flush=True))
     finally:
         js.close()
     elapsed = time.perf_counter() - started
@@ -161,16 +191,19 @@ def main(argv: list[str] | None = None) -> int:
                     "ours": d.ours, "citeproc_js": d.js} for r in results for d in r.differences]
         Path(args.json).write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     if args.write_expected:
-        if args.styles or args.default_only:
-            print("--write-expected needs the whole run (no --styles / --default-only)", file=sys.stderr)
-            return 2
-        payload = {"_comment": EXPECTED_COMMENT, "engine": engine_adapter.OURS.__name__,
-                   "sample": {"seed": everyday.SAMPLE_SEED, "size": everyday.SAMPLE_SIZE},
-                   "rates": {kind: {"identical": v[0], "same_text": v[1], "compared": v[2]}
-                             for kind, v in everyday.rates(results).items()},
-                   "differences": everyday.differing_keys(results)}
-        everyday.EXPECTED.write_text(expected_json(payload), encoding="utf-8")
-        print(f"wrote {everyday.EXPECTED.relative_to(REPO)}")
+        write_expected(results, whole=not args.styles and not args.default_only)
+        return 0
+    if everyday.EXPECTED.is_file():
+        listed = json.loads(everyday.EXPECTED.read_text(encoding="utf-8"))["differences"]
+        regressions, fixed = everyday.against_expected(results, listed)
+        if fixed:
+            print(f"{len(fixed)} listed differences are identical now (refresh the list): " + "; ".join(fixed))
+        if regressions:
+            print(f"{len(regressions)} differences not on {everyday.EXPECTED.name}:\n" + "\n".join(regressions),
+                  file=sys.stderr)
+            return 1
+    else:
+        print(f"no {everyday.EXPECTED.name}: nothing to check against", file=sys.stderr)
     return 0
 
 
