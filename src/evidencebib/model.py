@@ -80,32 +80,75 @@ def ascii_fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
+def key_stem(item: Item) -> str:
+    """The part of a new key before its suffix: first author's family name and year."""
+    family = first_family(item) or (item.get("title") or "anon")
+    words = re.findall(r"[a-z0-9]+", ascii_fold(family).lower())
+    stem = "".join(words)[:24] or "anon"
+    year = issued_year(item)
+    return f"{stem}{year if year else 'nd'}"
+
+
+def key_suffix(index: int) -> str:
+    """The index-th clash suffix: a … z, aa … zz, aaa … (bijective base 26, never runs out).
+
+    This is the order JabRef's and Better BibTeX's key generators use (`2023a` … `2023z`,
+    `2023aa` …); it has no last member, so a file can hold any number of keys with one stem.
+    """
+    letters = []
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters.append(chr(ord("a") + rest))
+    return "".join(reversed(letters))
+
+
+class CitationKeys:
+    """The keys taken in one file, and new readable keys that clash with none of them.
+
+    Keys compare case-insensitively (citeproc-py lower-cases item ids, and BibTeX treats
+    `Smith2020` and `smith2020` as the same entry). Each stem remembers how far its suffixes
+    have been tried, so making n keys costs O(n) however many share one stem.
+    """
+
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self._taken: set[str] = {key.lower() for key in taken}
+        self._next_suffix: dict[str, int] = {}
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key.lower() in self._taken
+
+    def __len__(self) -> int:
+        return len(self._taken)
+
+    def add(self, key: str) -> None:
+        self._taken.add(key.lower())
+
+    def discard(self, key: str) -> None:
+        self._taken.discard(key.lower())
+
+    def new(self, item: Item) -> str:
+        """A key for `item` (`banjar2023`, then `banjar2023a` …), recorded as taken."""
+        base = key_stem(item)
+        if base not in self._taken:
+            self._taken.add(base)
+            return base
+        index = self._next_suffix.get(base, 0)
+        while True:
+            candidate = base + key_suffix(index)
+            index += 1
+            if candidate not in self._taken:
+                break
+        self._next_suffix[base] = index
+        self._taken.add(candidate)
+        return candidate
+
+
 def citation_key(item: Item, taken: Iterable[str] = ()) -> str:
     """A readable, stable key: first author's family name and year (`banjar2023`).
 
     Clashes get a letter suffix (`banjar2023a`, `banjar2023b` …) the way JabRef and Better
     BibTeX disambiguate; keys are compared case-insensitively because citeproc-py lower-cases
-    item ids.
+    item ids. This reads all of `taken`; to make many keys, keep one `CitationKeys`.
     """
-    family = first_family(item) or (item.get("title") or "anon")
-    words = re.findall(r"[a-z0-9]+", ascii_fold(family).lower())
-    stem = "".join(words)[:24] or "anon"
-    year = issued_year(item)
-    base = f"{stem}{year if year else 'nd'}"
-    taken_lower = {key.lower() for key in taken}
-    if base not in taken_lower:
-        return base
-    for suffix in _suffixes():
-        candidate = base + suffix
-        if candidate not in taken_lower:
-            return candidate
-    raise AssertionError("unreachable")
-
-
-def _suffixes():
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    for a in letters:
-        yield a
-    for a in letters:
-        for b in letters:
-            yield a + b
+    return CitationKeys(taken).new(item)

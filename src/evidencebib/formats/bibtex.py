@@ -19,7 +19,7 @@ from typing import Any, Iterable, Mapping
 
 from evidencebib.errors import ParseError
 from evidencebib.formats import latex
-from evidencebib.model import ET_AL, LINE, Item, citation_key
+from evidencebib.model import ET_AL, LINE, CitationKeys, Item, citation_key
 
 MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
@@ -940,15 +940,13 @@ def failed_block_error(block: Any, source: str) -> ParseError:
 
 def unique_keys(items: Iterable[Mapping[str, Any]]) -> list[tuple[str, Mapping[str, Any]]]:
     """(key, item) pairs: each item's own id when it is a usable, unused BibTeX key."""
-    taken: list[str] = []
-    taken_lower: set[str] = set()
+    taken = CitationKeys()
     out = []
     for item in items:
         key = str(item.get("id") or "")
-        if not is_valid_key(key) or key.lower() in taken_lower:
-            key = citation_key(dict(item), taken)
-        taken.append(key)
-        taken_lower.add(key.lower())
+        if not is_valid_key(key) or key in taken:
+            key = taken.new(dict(item))
+        taken.add(key)
         out.append((key, item))
     return out
 

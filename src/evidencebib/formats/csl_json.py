@@ -31,7 +31,7 @@ import re
 from typing import Any, Iterable, Mapping
 
 from evidencebib.errors import ParseError
-from evidencebib.model import LINE, Item, citation_key
+from evidencebib.model import LINE, CitationKeys, Item, citation_key
 
 log = logging.getLogger(__name__)
 
@@ -567,7 +567,7 @@ def read(text: str, *, source: str = "<string>") -> list[Item]:
                          file=source, line=1)
     lines = _item_lines(text)
     items: list[Item] = []
-    taken: list[str] = []
+    taken = CitationKeys()
     for index, raw in enumerate(data):
         line = lines[index] if index < len(lines) else None
         if not isinstance(raw, dict):
@@ -575,8 +575,8 @@ def read(text: str, *, source: str = "<string>") -> list[Item]:
                              file=source, line=line)
         item = normalize_item(raw, source=source, index=index + 1, line=line)
         if not item.get("id"):
-            item = {"id": citation_key(item, taken), **item}
-        taken.append(item["id"])
+            item = {"id": taken.new(item), **item}
+        taken.add(item["id"])
         items.append(item)
     return items
 

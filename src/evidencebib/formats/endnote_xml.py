@@ -46,7 +46,7 @@ from evidencebib.formats.csl_json import (
     add_tags, format_edtf, format_name, is_doi_url, join_keywords, normalize_date, normalize_doi,
     parse_date_text, parse_name,
 )
-from evidencebib.model import LINE, Item, citation_key
+from evidencebib.model import LINE, CitationKeys, Item
 
 # CSL type -> (EndNote number, name)
 TYPE_TO_ENDNOTE: dict[str, tuple[int, str]] = {
@@ -309,7 +309,7 @@ def read(text: str, *, source: str = "<string>") -> list[Item]:
         raise ParseError(f"not EndNote XML: the root element is <{getattr(root, 'tag', '?')}>, "
                          "expected <xml><records>", file=source, line=1)
     items: list[Item] = []
-    taken: list[str] = []
+    taken = CitationKeys()
     for record in root.iter("record"):
         try:
             item = _record_item(record)
@@ -317,8 +317,8 @@ def read(text: str, *, source: str = "<string>") -> list[Item]:
             raise ParseError(f"record does not parse: {error}", file=source,
                              line=record.sourceline) from None
         if not item.get("id"):
-            item["id"] = citation_key(item, taken)
-        taken.append(item["id"])
+            item["id"] = taken.new(item)
+        taken.add(item["id"])
         item[LINE] = record.sourceline
         items.append({"id": item.pop("id"), **item})
     return items

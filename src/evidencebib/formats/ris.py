@@ -40,7 +40,7 @@ from evidencebib.formats.csl_json import (
     add_tags, format_edtf, format_name, is_doi_url, join_keywords, join_pages, normalize_date,
     normalize_doi, parse_date_text, parse_edtf, parse_name, split_pages,
 )
-from evidencebib.model import LINE, Item, citation_key
+from evidencebib.model import LINE, CitationKeys, Item
 
 EXTRA = "_ris"
 
@@ -392,12 +392,12 @@ def _item(fields: list[tuple[str, list[str], int]], line: int, source: str) -> I
 def read(text: str, *, source: str = "<string>") -> list[Item]:
     """All records of a RIS file as items (ParseError on anything that is not RIS)."""
     items: list[Item] = []
-    taken: list[str] = []
+    taken = CitationKeys()
     for line, fields in _records(text, source):
         item = _item(fields, line, source)
         if not item.get("id"):
-            item["id"] = citation_key(item, taken)
-        taken.append(item["id"])
+            item["id"] = taken.new(item)
+        taken.add(item["id"])
         items.append({"id": item.pop("id"), **item})
     return items
 
