@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from evidencebib import gcpause
 from evidencebib.errors import UsageError, decode_utf8, read_user_file
 
 from evidencebib.model import Item
@@ -170,7 +171,7 @@ def add_items(refs: References, slug: str, items: Sequence[Item], *,
 
     if not create and not refs.exists(slug):
         raise UsageError(f"unknown condition '{slug}'", file=refs.path)
-    with refs.lock(slug):
+    with refs.lock(slug), gcpause.paused(promote=True):  # the new entries are kept: no scans
         created = not refs.exists(slug)
         condition = refs.load_or_create(slug)
         added, duplicates = [], []
@@ -279,7 +280,8 @@ def read_file(path: str | Path, *, fmt: str | None = None) -> list[Item]:
     path = Path(path)
     text = detect.decode_bytes(read_user_file(path), str(path))
     name = registry.get(fmt).name if fmt else detect.detect(text, source=str(path))
-    return registry.get(name).read(text, source=str(path))
+    with gcpause.paused(promote=True):  # a file of n records builds O(n) objects, all kept
+        return registry.get(name).read(text, source=str(path))
 
 
 def import_items(refs: References, slug: str, items: Sequence[Item], *,

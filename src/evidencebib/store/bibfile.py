@@ -19,7 +19,7 @@ from evidencebib import doi as doi_module
 from evidencebib import gcpause
 from evidencebib.errors import ParseError, UsageError, read_user_file
 from evidencebib.formats import bibtex
-from evidencebib.model import Item, citation_key
+from evidencebib.model import CitationKeys, Item
 from evidencebib.store.atomic import write_atomic
 
 
@@ -61,8 +61,14 @@ class BibFile:
         self.spans: list[Span] = []
         self.entries: dict[str, EntryRecord] = {}
         self.problems: list[ParseError] = []
+        self._string_cache: dict[str, str] | None = None
         with gcpause.paused(promote=True):
             self._parse(text)
+        # what add_item needs, kept up to date by every edit so that adding n entries is O(n)
+        self._newlines = text.count("\n")
+        self._keys = CitationKeys(list(self.entries) + [p.location.entry for p in self.problems
+                                                        if p.location.entry])
+        self._dois: dict[str, str] | None = None   # DOI key -> first entry with it, built lazily
 
     # -- loading -------------------------------------------------------------------------
 
@@ -112,7 +118,11 @@ class BibFile:
     # -- reading -------------------------------------------------------------------------
 
     def _strings(self) -> dict[str, str]:
-        return bibtex.string_definitions(s.block for s in self.spans if s.block is not None)
+        """The file's @string macros (only loading makes blocks, so they are read once)."""
+        if self._string_cache is None:
+            self._string_cache = bibtex.string_definitions(
+                s.block for s in self.spans if s.block is not None)
+        return self._string_cache
 
     def keys(self) -> list[str]:
         return list(self.entries)
@@ -144,19 +154,28 @@ class BibFile:
         return record.span.line if record else None
 
     def find_doi(self, doi: str) -> str | None:
-        """The key of the entry whose DOI equals `doi` (DOIs compare case-insensitively)."""
+        """The key of the first entry whose DOI equals `doi` (DOIs compare case-insensitively).
+
+        The entries' DOIs are indexed on the first call and the index follows every edit, so
+        checking each of n imported items against the file costs O(n), not O(n * entries)."""
         wanted = doi_module.key(doi)
         if not wanted:
             return None
-        strings = self._strings()
-        for key, record in self.entries.items():
-            raw = record.fields.get("doi")
-            if raw is None:
-                continue
-            value = bibtex._verbatim("doi", bibtex.resolve(raw, strings))
-            if doi_module.key(value) == wanted:
-                return key
-        return None
+        if self._dois is None:
+            strings = self._strings()
+            self._dois = {}
+            for key, record in self.entries.items():
+                found = self._doi_key(record, strings)
+                if found:
+                    self._dois.setdefault(found, key)
+        return self._dois.get(wanted)
+
+    @staticmethod
+    def _doi_key(record: EntryRecord, strings: dict[str, str]) -> str:
+        raw = record.fields.get("doi")
+        if raw is None:
+            return ""
+        return doi_module.key(bibtex._verbatim("doi", bibtex.resolve(raw, strings)))
 
     def check(self) -> None:
         """Raise the first parse problem, if any (commands that render refuse broken files)."""
@@ -167,22 +186,29 @@ class BibFile:
 
     def add_item(self, item: Item, key: str | None = None) -> str:
         """Append `item` as a new entry and return its key (readable, unique in this file)."""
-        taken = list(self.entries) + [p.location.entry for p in self.problems if p.location.entry]
-        if key is None or not bibtex.is_valid_key(key) or key.lower() in {t.lower() for t in taken}:
-            key = citation_key(item, taken)
+        if key is None or not bibtex.is_valid_key(key) or key in self._keys:
+            key = self._keys.new(item)
+        else:
+            self._keys.add(key)
         entry_type, fields = bibtex.item_to_fields(item)
         text = bibtex.format_entry(entry_type, key, fields)
-        current = self.text()
-        if not current or current.endswith("\n\n"):
+        tail = self._tail()
+        if not tail or tail.endswith("\n\n"):
             separator = ""
-        elif current.endswith("\n"):
+        elif tail.endswith("\n"):
             separator = "\n"
         else:
             separator = "\n\n"
-        span = Span("", None, self._next_line(separator), replaced=separator + text + "\n")
+        span = Span("", None, self._newlines + separator.count("\n") + 1)
         self.spans.append(span)
-        self.entries[key] = EntryRecord(key, entry_type, dict((n.lower(), v) for n, v in fields),
-                                        span, [n for n, _ in fields])
+        self._set_text(span, separator + text + "\n")
+        record = EntryRecord(key, entry_type, dict((n.lower(), v) for n, v in fields),
+                             span, [n for n, _ in fields])
+        self.entries[key] = record
+        if self._dois is not None:
+            found = self._doi_key(record, self._strings())
+            if found:
+                self._dois.setdefault(found, key)
         return key
 
     def update_item(self, key: str, item: Item) -> bool:
@@ -222,7 +248,8 @@ class BibFile:
         if unchanged:
             return False
         text = bibtex.format_entry(entry_type, key, merged)
-        record.span.replaced = text
+        self._set_text(record.span, text)
+        self._dois = None  # the DOI may have changed; rebuilt when next asked
         record.entry_type = entry_type
         record.fields = {n.lower(): v for n, v in merged}
         record.field_order = [n for n, _ in merged]
@@ -232,10 +259,24 @@ class BibFile:
         record = self.entries.pop(key, None)
         if record is None:
             raise UsageError(f"no entry with key '{key}'", file=self.path)
-        record.span.replaced = ""
+        self._set_text(record.span, "")
+        self._keys.discard(key)
+        self._dois = None
 
-    def _next_line(self, separator: str) -> int:
-        return self.text().count("\n") + separator.count("\n") + 1
+    def _set_text(self, span: Span, text: str) -> None:
+        """Give a span new text (every edit goes through here, which keeps the count of
+        lines that add_item numbers new entries from)."""
+        self._newlines += text.count("\n") - span.current.count("\n")
+        span.replaced = text
+
+    def _tail(self) -> str:
+        """The last two characters of the text, without joining the whole text."""
+        tail = ""
+        for span in reversed(self.spans):
+            tail = span.current[-2:] + tail
+            if len(tail) >= 2:
+                return tail[-2:]
+        return tail
 
     # -- saving --------------------------------------------------------------------------
 

@@ -1,0 +1,131 @@
+"""Import at library scale: `evidencebib import FILE --into CONDITION`, whole processes.
+
+    python benchmarks/import_scale.py [--sizes 2500 5000 10000 20000]
+                                      [--formats bibtex ris csl-json] [--rounds 3]
+
+For each size, `benchmarks/datagen.py` makes that many journal articles (every one with a DOI)
+and our writers turn them into a .bib, a RIS and a CSL-JSON file. Each round then runs, one
+after the other so that they see the same machine state:
+
+1. `evidencebib import FILE --into new` into an empty references folder (a new condition);
+2. the same into a condition that already holds as many other articles (every new DOI is
+   checked against the existing entries; the file grows to twice the size);
+3. the peer for that format, as a whole process on the same file: bibtexparser 2
+   (`parse_string` + `write_string`, no middleware) for BibTeX, rispy (`load` + `dumps`) for
+   RIS, `json.load` + `json.dump` for CSL-JSON. The peers only read and write records; they
+   make no keys, check no DOIs and normalise nothing, so "ours / peer" says how far above a
+   bare read-and-write of the same file an import costs, not that they do the same job.
+
+Reported: best and median wall time of the rounds, entries/s, ours / peer, and the growth
+factor from the previous size (a linear import doubles when the size doubles). Every import
+is checked: the condition's .bib must parse and hold exactly the expected number of entries.
+The target of issue 12 is 20,000 entries in under 10 s on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from datagen import articles  # noqa: E402
+
+PYTHON = sys.executable
+SUFFIX = {"bibtex": "bib", "ris": "ris", "csl-json": "json"}
+PEERS = {
+    "bibtex": ("bibtexparser 2 parse+write",
+               "import sys, bibtexparser\n"
+               "library = bibtexparser.parse_string(open(sys.argv[1], encoding='utf-8').read())\n"
+               "open(sys.argv[2], 'w', encoding='utf-8').write(bibtexparser.write_string(library))\n"),
+    "ris": ("rispy load+dumps",
+            "import sys, rispy\n"
+            "entries = rispy.load(open(sys.argv[1], encoding='utf-8'))\n"
+            "open(sys.argv[2], 'w', encoding='utf-8').write(rispy.dumps(entries))\n"),
+    "csl-json": ("json load+dump",
+                 "import sys, json\n"
+                 "data = json.load(open(sys.argv[1], encoding='utf-8'))\n"
+                 "json.dump(data, open(sys.argv[2], 'w', encoding='utf-8'), ensure_ascii=False)\n"),
+}
+
+
+def _run(args: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def _entries(bib: Path) -> int:
+    from evidencebib.store import BibFile
+
+    loaded = BibFile.load(bib)
+    assert not loaded.problems, loaded.problems[:1]
+    return len(loaded.entries)
+
+
+def _import(file: Path, references: Path, into: str) -> float:
+    return _run([PYTHON, "-m", "evidencebib", "import", str(file), "--into", into,
+                 "--references", str(references)])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2500, 5000, 10000, 20000])
+    parser.add_argument("--formats", nargs="+", default=["bibtex", "ris", "csl-json"],
+                        choices=sorted(SUFFIX))
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    from evidencebib.formats import registry
+
+    print(f"import: whole `evidencebib import` processes, best and median of {args.rounds} rounds; "
+          f"{os.cpu_count()} cores (shared)")
+    print(f"{'size':>6} {'format':9} {'new cond.':>10} {'median':>7} {'/s':>7} {'growth':>6} "
+          f"{'into n':>8} {'median':>7} {'peer':>7} {'ours/peer':>9}  peer")
+    previous: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        for size in args.sizes:
+            items = articles(size)
+            others = [dict(item, DOI=f"10.5555/existing.{number}", title=f"Existing {number}")
+                      for number, item in enumerate(articles(size, seed=size + 1))]
+            for fmt in args.formats:
+                source = tmp / f"in{size}.{SUFFIX[fmt]}"
+                source.write_text(registry.get(fmt).write(items), encoding="utf-8")
+                seed_refs = tmp / "seed"
+                shutil.rmtree(seed_refs, ignore_errors=True)
+                seed_file = tmp / f"others{size}.json"
+                seed_file.write_text(registry.get("csl-json").write(others), encoding="utf-8")
+                _import(seed_file, seed_refs, "existing")
+                new_times, into_times, peer_times = [], [], []
+                for _ in range(args.rounds):
+                    refs = tmp / "refs"
+                    shutil.rmtree(refs, ignore_errors=True)
+                    new_times.append(_import(source, refs, "new"))
+                    assert _entries(refs / "new.bib") == size
+                    shutil.rmtree(refs)
+                    shutil.copytree(seed_refs, refs)
+                    into_times.append(_import(source, refs, "existing"))
+                    assert _entries(refs / "existing.bib") == 2 * size
+                    peer_times.append(_run([PYTHON, "-c", PEERS[fmt][1], str(source),
+                                            str(tmp / "peer.out")]))
+                best, into, peer = min(new_times), min(into_times), min(peer_times)
+                growth = f"x{best / previous[fmt]:.2f}" if fmt in previous else "–"
+                previous[fmt] = best
+                print(f"{size:>6} {fmt:9} {best:>9.2f}s {statistics.median(new_times):>6.2f}s "
+                      f"{size / best:>7,.0f} {growth:>6} {into:>7.2f}s "
+                      f"{statistics.median(into_times):>6.2f}s {peer:>6.2f}s {best / peer:>9.2f}  "
+                      f"{PEERS[fmt][0]}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
