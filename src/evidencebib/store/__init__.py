@@ -16,7 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Iterator
 
-from evidencebib.errors import ParseError, UsageError
+from evidencebib.errors import ParseError, StorageError, UsageError
 from evidencebib.model import Condition
 from evidencebib.store.atomic import sweep_temp_files, write_atomic
 from evidencebib.store.bibfile import BibFile
@@ -125,11 +125,21 @@ class References:
         """An exclusive inter-process lock for a read-modify-write of one condition.
 
         Two evidencebib processes editing the same condition take turns; with wait=False the
-        second one is refused with a clear error instead.
+        second one is refused with a clear error instead. Taking it sweeps the temporary files
+        of killed writers in the folder, and only those (store/atomic.py: a live writer's
+        temporary file is locked by it, whichever condition it belongs to).
         """
-        self.path.mkdir(parents=True, exist_ok=True)
         lock_path = self.path / f".{self._checked(slug)}.lock"
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        except IsADirectoryError:
+            raise StorageError(f"cannot lock condition '{slug}': its lock file is a directory; "
+                               "remove it (no evidencebib process keeps anything there)",
+                               file=lock_path) from None
+        except OSError as error:
+            raise StorageError(f"cannot lock condition '{slug}' ({error.strerror or error})",
+                               file=lock_path) from None
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
