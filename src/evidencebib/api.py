@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from evidencebib import gcpause
-from evidencebib.errors import UsageError, decode_utf8, read_user_file
+from evidencebib.errors import EvidenceError, UsageError, decode_utf8, read_user_file
 
 from evidencebib.model import Item
 from evidencebib.store import ConditionFile, References
@@ -146,9 +146,18 @@ def import_page(refs: References, path: str | Path, *, slug: str | None = None,
         raise UsageError(f"condition '{meta.slug}' already exists; use --replace to overwrite it "
                          "or --slug to import under another name", file=refs.path_of(meta.slug))
     with refs.lock(meta.slug):
-        condition = ConditionFile(refs, meta, store.BibFile("", refs.path_of(meta.slug)), None)
+        old_text, old_meta, bom = None, None, False
+        if replace:
+            try:  # an edited .toml is changed in place, so the editors' comments stay
+                old_meta, old_text, bom = refs.read_meta(meta.slug)
+            except EvidenceError:
+                old_text = None  # unreadable: replaced whole, as --replace asks
+        condition = ConditionFile(refs, meta, store.BibFile("", refs.path_of(meta.slug)), old_text,
+                                  saved_meta=old_meta if old_text is not None else None,
+                                  meta_bom=bom)
         for item in parsed.items:
             condition.bib.add_item(item, key=item["id"])
+        condition.bib.save(refs.path_of(meta.slug))  # written even when the page has no entries
         condition.save()
     return ImportResult(meta.slug, [item["id"] for item in parsed.items], parsed.unparsed_lines,
                         refs.path_of(meta.slug), refs.meta_path(meta.slug))
