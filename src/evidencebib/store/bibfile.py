@@ -10,6 +10,7 @@ never dropped and never annotated with warning comments.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,10 +22,14 @@ from evidencebib.errors import ParseError, UsageError, read_user_file
 from evidencebib.formats import bibtex
 from evidencebib.model import CitationKeys, Item
 from evidencebib.store.atomic import write_atomic
+from evidencebib.store.encoding import UTF8, FileEncoding, decode_file, fit, readable
+
+log = logging.getLogger("evidencebib.store")
 
 
 # the entry type as the file spells it (bibtexparser lower-cases it)
 _WRITTEN_TYPE = re.compile(r"@\s*([^\s{(]+)")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass
@@ -54,10 +59,12 @@ class BibFile:
     """One condition's bibliography on disk; see the module docstring for the guarantees."""
 
     def __init__(self, text: str = "", path: str | Path | None = None,
-                 encoding: str = "utf-8") -> None:
+                 encoding: str | FileEncoding = UTF8, notice: str | None = None) -> None:
         self.path = Path(path) if path is not None else None
-        self.encoding = encoding
+        self.file_encoding = encoding if isinstance(encoding, FileEncoding) else FileEncoding(encoding)
+        self.notice = notice      # what a person should know about how the file was read
         self._original = text
+        self.newline = _dominant_newline(text)   # what new and edited entries end lines with
         self.spans: list[Span] = []
         self.entries: dict[str, EntryRecord] = {}
         self.problems: list[ParseError] = []
@@ -72,15 +79,24 @@ class BibFile:
 
     # -- loading -------------------------------------------------------------------------
 
+    @property
+    def encoding(self) -> str:
+        """The Python codec of the file's encoding (see store/encoding.py for the policy)."""
+        return self.file_encoding.codec
+
     @classmethod
     def load(cls, path: str | Path) -> "BibFile":
+        """The file at `path`; its encoding is decided once (store/encoding.py), and a file
+        that is not plain UTF-8 is reported in `notice` and on the `evidencebib.store` log."""
         path = Path(path)
-        data = read_user_file(path)
-        try:
-            return cls(data.decode("utf-8"), path, "utf-8")
-        except UnicodeDecodeError:
-            # Latin-1 maps every byte to one character, so the file still saves back exactly.
-            return cls(data.decode("latin-1"), path, "latin-1")
+        decoded = decode_file(read_user_file(path), str(path))
+        if decoded.notice:
+            log.warning("%s", decoded.notice)
+        return cls(decoded.text, path, decoded.encoding, decoded.notice)
+
+    def _resolve(self, raw: str, strings: dict[str, str]) -> str:
+        value = bibtex.resolve(raw, strings)
+        return readable(value, self.file_encoding) if self.file_encoding.stray_bytes else value
 
     def _parse(self, text: str) -> None:
         from bibtexparser.model import Entry, String
@@ -131,7 +147,8 @@ class BibFile:
         """Every parsed entry as a CSL item, in file order (crossref parents resolved)."""
         with gcpause.paused(promote=True):
             strings = self._strings()
-            resolved = {key: (rec, {name: bibtex.resolve(raw, strings) for name, raw in rec.fields.items()})
+            resolve = self._resolve if self.file_encoding.stray_bytes else bibtex.resolve
+            resolved = {key: (rec, {name: resolve(raw, strings) for name, raw in rec.fields.items()})
                         for key, rec in self.entries.items()}
             items = []
             for key, (rec, fields) in resolved.items():
@@ -145,7 +162,7 @@ class BibFile:
         if record is None:
             raise UsageError(f"no entry with key '{key}'", file=self.path)
         strings = self._strings()
-        resolved = _LazyResolved(self.entries, strings)
+        resolved = _LazyResolved(self.entries, strings, self._resolve)
         fields = bibtex.inherit_crossref(resolved[key][1], resolved)
         return bibtex.entry_to_item(record.entry_type, key, fields, line=record.span.line)
 
@@ -186,22 +203,24 @@ class BibFile:
 
     def add_item(self, item: Item, key: str | None = None) -> str:
         """Append `item` as a new entry and return its key (readable, unique in this file)."""
-        if key is None or not bibtex.is_valid_key(key) or key in self._keys:
+        if key is None or not bibtex.is_valid_key(key) or key in self._keys or not all(
+                map(self.file_encoding.can_hold, key)):
             key = self._keys.new(item)
         else:
             self._keys.add(key)
         entry_type, fields = bibtex.item_to_fields(item)
-        text = bibtex.format_entry(entry_type, key, fields)
-        tail = self._tail()
+        fields = [(name, self._fit(key, name, raw)) for name, raw in fields]
+        text = bibtex.format_entry(entry_type, key, fields, newline=self.newline)
+        tail = self._tail().replace("\r", "")
         if not tail or tail.endswith("\n\n"):
             separator = ""
         elif tail.endswith("\n"):
-            separator = "\n"
+            separator = self.newline
         else:
-            separator = "\n\n"
+            separator = self.newline * 2
         span = Span("", None, self._newlines + separator.count("\n") + 1)
         self.spans.append(span)
-        self._set_text(span, separator + text + "\n")
+        self._set_text(span, separator + text + self.newline)
         record = EntryRecord(key, entry_type, dict((n.lower(), v) for n, v in fields),
                              span, [n for n, _ in fields])
         self.entries[key] = record
@@ -222,7 +241,7 @@ class BibFile:
         if record is None:
             raise UsageError(f"no entry with key '{key}'", file=self.path)
         entry_type, new_fields = bibtex.item_to_fields(item)
-        new = dict(new_fields)
+        new = {name: self._fit(key, name, raw) for name, raw in new_fields}
         strings = self._strings()
         merged: list[tuple[str, str]] = []
         for name in record.field_order:
@@ -230,8 +249,8 @@ class BibFile:
             old_raw = record.fields[lower]
             if lower in new:
                 new_raw = new.pop(lower)
-                same = _field_meaning(record.entry_type, lower, old_raw, strings) == \
-                    _field_meaning(record.entry_type, lower, new_raw, strings)
+                same = self._field_meaning(record.entry_type, lower, old_raw, strings) == \
+                    self._field_meaning(record.entry_type, lower, new_raw, strings)
                 merged.append((name, old_raw if same else new_raw))
             elif lower not in bibtex.MAPPED_FIELDS or lower == "crossref":
                 merged.append((name, old_raw))
@@ -247,7 +266,7 @@ class BibFile:
             (n.lower(), record.fields[n.lower()]) for n in record.field_order]
         if unchanged:
             return False
-        text = bibtex.format_entry(entry_type, key, merged)
+        text = bibtex.format_entry(entry_type, key, merged, newline=self.newline)
         self._set_text(record.span, text)
         self._dois = None  # the DOI may have changed; rebuilt when next asked
         record.entry_type = entry_type
@@ -262,6 +281,20 @@ class BibFile:
         self._set_text(record.span, "")
         self._keys.discard(key)
         self._dois = None
+
+    def _field_meaning(self, entry_type: str, name: str, raw: str, strings: dict[str, str]) -> Any:
+        """What one field contributes to the item: equal meanings keep the original spelling."""
+        value = self._resolve(raw, strings)
+        if name == "month":
+            return value.strip().lower()[:3]
+        return bibtex.entry_to_item(entry_type, "k", {name: value})
+
+    def _fit(self, key: str, name: str, raw: str) -> str:
+        """A new field value with the file's line ending, in characters its encoding holds."""
+        if "\n" in raw or "\r" in raw:
+            raw = _LINE_BREAK.sub(self.newline, raw)
+        return fit(raw, self.file_encoding, verbatim=name.lower() in bibtex.VERBATIM_FIELDS,
+                   source=str(self.path or "<string>"), entry=key, field=name)
 
     def _set_text(self, span: Span, text: str) -> None:
         """Give a span new text (every edit goes through here, which keeps the count of
@@ -295,33 +328,32 @@ class BibFile:
         text = self.text()
         if text == self._original and path is None and target.exists():
             return False
-        write_atomic(target, text.encode(self.encoding, errors="strict"))
+        write_atomic(target, self.file_encoding.encode(text))
         self._original = text
         return True
 
 
-def _field_meaning(entry_type: str, name: str, raw: str, strings: dict[str, str]) -> Any:
-    """What one field contributes to the item: equal meanings keep the original spelling."""
-    item = bibtex.entry_to_item(entry_type, "k", {name: bibtex.resolve(raw, strings)})
-    if name == "month":
-        return bibtex.resolve(raw, strings).strip().lower()[:3]
-    return item
+def _dominant_newline(text: str) -> str:
+    """CRLF when most of the file's lines end so, else LF (a file with none: LF)."""
+    crlf = text.count("\r\n")
+    return "\r\n" if crlf and crlf * 2 > text.count("\n") else "\n"
 
 
 class _LazyResolved(dict):
     """key -> (record, resolved fields), computed on first access (for crossref lookups)."""
 
-    def __init__(self, entries: dict[str, EntryRecord], strings: dict[str, str]) -> None:
+    def __init__(self, entries: dict[str, EntryRecord], strings: dict[str, str], resolve) -> None:
         super().__init__()
         self._entries = entries
         self._strings = strings
+        self._resolve = resolve
 
     def __contains__(self, key: object) -> bool:
         return key in self._entries
 
     def __missing__(self, key: str):
         record = self._entries[key]
-        value = (record, {name: bibtex.resolve(raw, self._strings) for name, raw in record.fields.items()})
+        value = (record, {name: self._resolve(raw, self._strings) for name, raw in record.fields.items()})
         self[key] = value
         return value
 
