@@ -9,6 +9,9 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
+
+import storestress
 from evidencebib import api
 from evidencebib.formats import bibtex
 from evidencebib.store import BibFile, References
@@ -110,3 +113,14 @@ def test_two_processes_adding_to_one_condition_lose_nothing(tmp_path):
     assert len(titles) == 30
     assert titles == sorted([f"alpha {i}" for i in range(15)] + [f"beta {i}" for i in range(15)])
     assert not bib.problems
+
+
+@pytest.mark.slow
+def test_sigkill_while_two_conditions_are_saved_at_once_loses_no_acknowledged_entry(tmp_path):
+    result = storestress.sigkill(tmp_path, conditions=2, rounds=20, entries=1500, max_delay=1.0)
+    print(f"\n{result}")
+    assert result.kills_mid_save > 0, "no kill landed during a save; the test proved nothing"
+    assert result.acknowledged > 0, "no import finished; the test proved nothing"
+    assert result.writer_errors == []
+    assert result.entries_lost == 0 and result.duplicates == 0 and result.problems == 0
+    assert result.temp_files_left == 0
