@@ -146,6 +146,9 @@ def import_page(refs: References, path: str | Path, *, slug: str | None = None,
         raise UsageError(f"condition '{meta.slug}' already exists; use --replace to overwrite it "
                          "or --slug to import under another name", file=refs.path_of(meta.slug))
     with refs.lock(meta.slug):
+        if refs.exists(meta.slug) and not replace:  # made by another process meanwhile
+            raise UsageError(f"condition '{meta.slug}' already exists; use --replace to overwrite "
+                             "it or --slug to import under another name", file=refs.path_of(meta.slug))
         old_text, old_meta, bom = None, None, False
         if replace:
             try:  # an edited .toml is changed in place, so the editors' comments stay

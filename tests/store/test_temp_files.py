@@ -115,3 +115,18 @@ def test_a_lock_in_a_references_folder_that_is_a_file_is_a_one_line_error(tmp_pa
     with pytest.raises(EvidenceError, match="cannot lock condition 'mine'"):
         with References(tmp_path / "references").lock("mine"):
             pass
+
+
+def test_a_references_file_that_is_a_symlink_stays_one(tmp_path):
+    elsewhere = tmp_path / "shared" / "rm.bib"
+    elsewhere.parent.mkdir()
+    elsewhere.write_bytes(b"@book{a, title = {A}}\n")
+    refs = tmp_path / "references"
+    refs.mkdir()
+    (refs / "rm.bib").symlink_to(elsewhere)
+    from evidencebib import api
+
+    api.add_items(References(refs), "rm", [{"type": "book", "title": "B", "issued": {"date-parts": [[2020]]}}])
+    assert (refs / "rm.bib").is_symlink()
+    assert elsewhere.read_bytes().startswith(b"@book{a, title = {A}}\n\n@book{")
+    assert not list(elsewhere.parent.glob(TEMP_PREFIX + "*"))

@@ -15,7 +15,9 @@ name no longer leads to its file and starts again with a new one.
 
 A write that fails (disk full, file-size limit, permissions, a read-only or virtual file
 system) raises `StorageError` naming the file, after removing its temporary file: the target
-keeps its old bytes.
+keeps its old bytes. A target that is a symbolic link stays one: the file it leads to is
+replaced (as a shell's `>` or an editor's save would write through it). Hard links to the
+target are not kept (the rename gives it a new inode).
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     written; the old file is then untouched and no temporary file is left behind.
     """
     path = Path(path)
+    if path.is_symlink():  # replace the file the link leads to, and keep the link
+        path = Path(os.path.realpath(path))
     try:
         _write_atomic(path, data)
     except OSError as error:

@@ -182,6 +182,9 @@ def fit(value: str, encoding: FileEncoding, *, verbatim: bool, source: str, entr
         from evidencebib.formats import latex
 
         command = None if verbatim else latex.ascii_command(char)
+        if encoding.is_utf8:  # only a lone surrogate (JSON's "\ud800") is not UTF-8
+            raise StorageError(f"cannot write {char!r} in field '{field}': a lone surrogate is "
+                               "not a character (nothing was written)", file=source, entry=entry)
         if command is None:
             raise StorageError(
                 f"cannot write {char!r} (U+{ord(char):04X}) in field '{field}': the file is "
