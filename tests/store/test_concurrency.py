@@ -16,6 +16,5 @@ def test_writers_on_several_conditions_of_one_folder_lose_nothing(tmp_path, cond
                                     entries=1500)
     print(f"\n{result}")
     assert result.errors == []
-    assert result.entries_lost == 0 and result.duplicates == 0 and result.problems == 0
+    assert result.ok, str(result)
     assert result.entries_found == result.entries_expected == conditions * (1500 + 2 * 5 * 5)
-    assert result.temp_files_left == 0

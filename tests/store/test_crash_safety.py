@@ -121,6 +121,5 @@ def test_sigkill_while_two_conditions_are_saved_at_once_loses_no_acknowledged_en
     print(f"\n{result}")
     assert result.kills_mid_save > 0, "no kill landed during a save; the test proved nothing"
     assert result.acknowledged > 0, "no import finished; the test proved nothing"
-    assert result.writer_errors == []
-    assert result.entries_lost == 0 and result.duplicates == 0 and result.problems == 0
-    assert result.temp_files_left == 0
+    assert result.errors == []
+    assert result.ok, str(result)

@@ -72,17 +72,13 @@ def dois_on_disk(folder: Path, slug: str) -> tuple[list[str], int]:
     return dois, len(bib.problems)
 
 
-# -- concurrent writers ------------------------------------------------------------------
-
 @dataclass
-class ConcurrentResult:
+class Outcome:
+    """What a stress run found; `ok` is what the tests assert."""
+
     conditions: int
-    writers: int
     rounds: int
     entries_per_condition: int
-    batches_written: int = 0
-    entries_expected: int = 0
-    entries_found: int = 0
     entries_lost: int = 0
     duplicates: int = 0
     problems: int = 0
@@ -90,13 +86,39 @@ class ConcurrentResult:
     temp_files_left: int = 0
     seconds: float = 0.0
 
+    @property
+    def ok(self) -> bool:
+        return not (self.entries_lost or self.duplicates or self.problems or self.errors
+                    or self.temp_files_left)
+
+    def _damage(self) -> str:
+        return (f"{self.entries_lost} entries lost, {self.duplicates} duplicated, {self.problems} "
+                f"parse problems, {len(self.errors)} errors, {self.temp_files_left} temp files left")
+
+    def count(self, folder: Path, slug: str, expected: set[str]) -> set[str]:
+        """Add one condition's damage against the DOI keys it must hold; its keys on disk."""
+        found, problems = dois_on_disk(folder, slug)
+        self.problems += problems
+        self.entries_lost += len(expected - set(found))
+        self.duplicates += len(found) - len(set(found))
+        return set(found)
+
+
+# -- concurrent writers ------------------------------------------------------------------
+
+@dataclass
+class ConcurrentResult(Outcome):
+    writers_per_condition: int = 0
+    batches_written: int = 0
+    entries_expected: int = 0
+    entries_found: int = 0
+
     def __str__(self) -> str:
-        return (f"concurrent: {self.conditions} conditions x {self.writers // self.conditions} writers, "
+        return (f"concurrent: {self.conditions} conditions x {self.writers_per_condition} writers, "
                 f"{self.rounds} rounds each ({self.batches_written} imports, files of "
                 f"{self.entries_per_condition}+ entries) in {self.seconds:.1f} s: "
                 f"{self.entries_expected} entries expected, {self.entries_found} found, "
-                f"{self.entries_lost} lost, {self.duplicates} duplicated, {self.problems} parse "
-                f"problems, {len(self.errors)} errors, {self.temp_files_left} temp files left")
+                + self._damage())
 
 
 def _concurrent_writer(folder: str, slug: str, writer: int, rounds: int, size: int, report) -> None:
@@ -114,7 +136,7 @@ def concurrent(folder: Path, conditions: int, writers_per_condition: int, rounds
                entries: int, size: int = 5) -> ConcurrentResult:
     """All writers at once, each importing `rounds` batches of `size` into its condition."""
     expected = prepare(folder, conditions, entries)
-    result = ConcurrentResult(conditions, conditions * writers_per_condition, rounds, entries)
+    result = ConcurrentResult(conditions, rounds, entries, writers_per_condition=writers_per_condition)
     started = time.perf_counter()
     workers = []
     for slug in slugs(conditions):
@@ -138,12 +160,9 @@ def concurrent(folder: Path, conditions: int, writers_per_condition: int, rounds
         result.batches_written += rounds
     result.seconds = time.perf_counter() - started
     for slug in slugs(conditions):
-        found, problems = dois_on_disk(folder, slug)
-        result.problems += problems
+        found = result.count(folder, slug, expected[slug])
         result.entries_expected += len(expected[slug])
-        result.entries_found += len(set(found) & expected[slug])
-        result.entries_lost += len(expected[slug] - set(found))
-        result.duplicates += len(found) - len(set(found))
+        result.entries_found += len(found & expected[slug])
     result.temp_files_left = len(list(folder.glob(TEMP_PREFIX + "*")))
     return result
 
@@ -151,28 +170,17 @@ def concurrent(folder: Path, conditions: int, writers_per_condition: int, rounds
 # -- SIGKILL during saves ----------------------------------------------------------------
 
 @dataclass
-class KillResult:
-    conditions: int
-    rounds: int
-    entries_per_condition: int
+class KillResult(Outcome):
     kills: int = 0
     kills_mid_save: int = 0
     acknowledged: int = 0
-    entries_lost: int = 0
-    duplicates: int = 0
-    problems: int = 0
-    writer_errors: list[str] = field(default_factory=list)
-    temp_files_left: int = 0
-    seconds: float = 0.0
 
     def __str__(self) -> str:
         return (f"sigkill: {self.rounds} rounds of {self.conditions} conditions written at once "
                 f"(files of {self.entries_per_condition}+ entries) in {self.seconds:.1f} s: "
                 f"{self.kills} SIGKILLs, {self.kills_mid_save} while a save's temp file existed, "
-                f"{self.acknowledged} acknowledged imports, {self.entries_lost} entries lost, "
-                f"{self.duplicates} duplicated, {self.problems} parse problems, "
-                f"{len(self.writer_errors)} writer errors, {self.temp_files_left} temp files left "
-                "after the next lock")
+                f"{self.acknowledged} acknowledged imports, " + self._damage()
+                + " (after the next lock)")
 
 
 def _killable_writer(folder: str, slug: str, round_number: int, acks) -> None:
@@ -242,13 +250,10 @@ def sigkill(folder: Path, conditions: int, rounds: int, entries: int, seed: int 
                     expected[slug].add(value)
                     result.acknowledged += 1
                 else:
-                    result.writer_errors.append(value)
+                    result.errors.append(value)
         for slug in slugs(conditions):
-            found, problems = dois_on_disk(folder, slug)
-            result.problems += problems
-            result.entries_lost += len(expected[slug] - set(found))
-            result.duplicates += len(found) - len(set(found))
-            expected[slug] |= set(found)  # an unacknowledged write that landed is kept from now on
+            # an unacknowledged write that landed must stay from now on, like the others
+            expected[slug] |= result.count(folder, slug, expected[slug])
     result.seconds = time.perf_counter() - started
     with References(folder).lock(slugs(conditions)[0]):
         pass  # the next writer's lock sweeps what the killed ones left
@@ -269,17 +274,15 @@ def main() -> int:
     failed = False
     for count in args.conditions:
         with tempfile.TemporaryDirectory() as tmp:
+            outcome: Outcome
             if args.mode == "concurrent":
-                outcome: object = concurrent(Path(tmp), count, args.writers, args.rounds, args.entries)
-                bad = outcome.entries_lost or outcome.errors or outcome.problems or outcome.duplicates
+                outcome = concurrent(Path(tmp), count, args.writers, args.rounds, args.entries)
             else:
                 outcome = sigkill(Path(tmp), count, args.rounds, args.entries)
-                bad = (outcome.entries_lost or outcome.writer_errors or outcome.problems
-                       or outcome.duplicates or outcome.temp_files_left)
             print(outcome, flush=True)
-            for error in getattr(outcome, "errors", getattr(outcome, "writer_errors", []))[:5]:
+            for error in outcome.errors[:5]:
                 print("   ", error)
-            failed = failed or bool(bad)
+            failed = failed or not outcome.ok
     return 1 if failed else 0
 
 
