@@ -30,6 +30,7 @@ log = logging.getLogger("evidencebib.store")
 # the entry type as the file spells it (bibtexparser lower-cases it)
 _WRITTEN_TYPE = re.compile(r"@\s*([^\s{(]+)")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_NEEDS_FITTING = re.compile("[\r\n\ud800-\udfff]")   # line breaks, and what UTF-8 cannot hold
 
 
 @dataclass
@@ -291,6 +292,8 @@ class BibFile:
 
     def _fit(self, key: str, name: str, raw: str) -> str:
         """A new field value with the file's line ending, in characters its encoding holds."""
+        if self.file_encoding.is_utf8 and not _NEEDS_FITTING.search(raw):
+            return raw  # the common case, checked with one scan
         if "\n" in raw or "\r" in raw:
             raw = _LINE_BREAK.sub(self.newline, raw)
         return fit(raw, self.file_encoding, verbatim=name.lower() in bibtex.VERBATIM_FIELDS,
