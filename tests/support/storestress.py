@@ -3,7 +3,7 @@ killed with SIGKILL in the middle of their saves. Used by tests/store/test_concu
 few rounds in CI) and run by hand for the long figures:
 
     .venv/bin/python tests/support/storestress.py concurrent --conditions 2 4 --rounds 100 --entries 20000
-    .venv/bin/python tests/support/storestress.py sigkill --conditions 2 --rounds 500 --entries 5000
+    .venv/bin/python tests/support/storestress.py sigkill --conditions 2 --rounds 100 --entries 1000 --max-delay 2
 
 Every writer goes through the public path (`api.import_items`: the condition lock, a load,
 the additions, an atomic save) with items from tests/support/itemgen.py, each carrying a DOI
@@ -268,6 +268,8 @@ def main() -> int:
     parser.add_argument("--writers", type=int, default=2, help="concurrent: writers per condition")
     parser.add_argument("--rounds", type=int, default=50)
     parser.add_argument("--entries", type=int, default=5000)
+    parser.add_argument("--max-delay", type=float, default=0.6,
+                        help="sigkill: the longest a round lets its writers run before a kill")
     args = parser.parse_args()
     import tempfile
 
@@ -278,7 +280,8 @@ def main() -> int:
             if args.mode == "concurrent":
                 outcome = concurrent(Path(tmp), count, args.writers, args.rounds, args.entries)
             else:
-                outcome = sigkill(Path(tmp), count, args.rounds, args.entries)
+                outcome = sigkill(Path(tmp), count, args.rounds, args.entries,
+                                  max_delay=args.max_delay)
             print(outcome, flush=True)
             for error in outcome.errors[:5]:
                 print("   ", error)
