@@ -67,7 +67,9 @@ class StyleError(EvidenceError):
 
 class StorageError(EvidenceError):
     """A file could not be written or locked (disk full, permissions, a directory in the way);
-    whatever was on disk before is left as it was."""
+    whatever was on disk before is left as it was. `reason` is the system's word for it."""
+
+    reason: str = ""
 
 
 class NetworkError(EvidenceError):

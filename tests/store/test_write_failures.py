@@ -56,7 +56,7 @@ def test_export_past_the_file_size_limit_fails_in_one_line_and_keeps_the_old_out
     result = _limited(["export", "--to", "ris", "-o", str(out), "--references", str(refs)])
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert result.stderr.strip() == (f"evidencebib: error: {out}: cannot write the file (the "
-                                     "file-size limit was reached); it was left as it was")
+    assert result.stderr.strip() == (f"evidencebib: error: {out}: cannot write the output file: "
+                                     "the file-size limit was reached")
     assert out.read_bytes() == b"the previous export\n"
     assert not list(tmp_path.glob(TEMP_PREFIX + "*"))

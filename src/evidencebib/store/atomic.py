@@ -46,8 +46,10 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     try:
         _write_atomic(path, data)
     except OSError as error:
-        raise StorageError(f"cannot write the file ({_reason(error)}); it was left as it was",
-                           file=path) from None
+        failure = StorageError(f"cannot write the file ({_reason(error)}); it was left as it was",
+                               file=path)
+        failure.reason = _reason(error)  # for callers that phrase the message themselves
+        raise failure from None
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
