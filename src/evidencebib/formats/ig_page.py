@@ -17,10 +17,9 @@ import datetime as _dt
 import html
 import re
 from dataclasses import dataclass, field
-from urllib.parse import unquote
 
 from evidencebib.errors import ParseError
-from evidencebib.model import ET_AL, CitationKeys, Condition, Item, ascii_fold
+from evidencebib.model import ET_AL, CitationKeys, Condition, Item, ascii_fold, doi
 
 SPECIFIC_LABEL = "<b>Specific Conditions</b>\t"
 LEVEL_LABEL = "<b>Level of Evidence</b>\t"
@@ -139,7 +138,6 @@ def read_page(text: str, *, source: str = "<page>", slug: str | None = None,
             item = unparsed_item(paragraph)
             unparsed.append(line_no)
         item["id"] = taken.new(item)
-        taken.add(item["id"])
         items.append(item)
 
     condition = Condition(slug=slug or slug_from_title(title), title=title, status=status,
@@ -209,6 +207,7 @@ _LOCATOR = re.compile(
     r"|(?P<volume>[^():,\s]+)(?:\((?P<issue>[^)]+)\))?(?::(?P<page>\S+))?"
     r"|\((?P<issue_only>[^)]+)\)(?::(?P<page2>\S+))?)$"
 )
+_DOI_LINK = re.compile(r"^https?://(?:dx\.)?doi\.org/.")
 _INITIALS = re.compile(r"^[A-Z](?:-?[A-Z]){0,4}$")
 
 
@@ -247,9 +246,8 @@ def parse_reference(line: str) -> Item:
                 item["publisher-place"] = place
     link = match.group("link")
     if link:
-        doi = re.match(r"^https?://(?:dx\.)?doi\.org/(.+)$", link)
-        if doi:
-            item["DOI"] = unquote(doi.group(1))
+        if _DOI_LINK.match(link):
+            item["DOI"] = doi.normalize(link)
         else:
             item["URL"] = link
     # Keys in a fixed order make the stored entries predictable.
