@@ -53,7 +53,9 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
-def _norm_page(value: str) -> str:
+def norm_page(value: str) -> str:
+    """A page range spelled one way: any dash (`--`, en dash) as `-`, an abbreviated end
+    expanded (`720-36` -> `720-736`), lower case; compares ranges that are the same pages."""
     value = re.sub(r"\s*[-–—]+\s*", "-", str(value).strip())
     match = re.fullmatch(r"(\D*)(\d+)-(\D*)(\d+)", value)
     if match and len(match.group(4)) < len(match.group(2)):       # 720-36 → 720-736
@@ -69,7 +71,7 @@ def _same(field: str, ours: Any, theirs: Any, remote: Item) -> bool:
     if field in ("container-title", "container-title-short"):
         return journal_similar(str(ours), str(theirs), remote.get("container-title-short", ""))
     if field == "page":
-        return _norm_page(ours) == _norm_page(theirs)
+        return norm_page(ours) == norm_page(theirs)
     if field == "ISSN":
         ours_set = set(re.findall(r"\d{4}-?\d{3}[\dXx]", str(ours)))
         theirs_set = set(re.findall(r"\d{4}-?\d{3}[\dXx]", str(theirs)))

@@ -1,0 +1,280 @@
+"""Which copies are the same work: identifiers first, then a weighted comparison of fields.
+
+The rules are those of the two reference managers our users know, combined:
+
+* **Identifiers decide when both copies have one.** The same DOI (any spelling) is the same
+  work and two different DOIs are two works (JabRef `DuplicateCheck.isDuplicate`; Zotero
+  `Zotero.Duplicates._findDuplicates`, which also refuses a title match between items whose
+  DOIs differ). Two books with ISBNs are the same work when they share one (Zotero matches
+  books by ISBN; chapters share their book's ISBN, so they are not matched by it).
+* **Otherwise fields are scored as JabRef does** (`DuplicateCheck.compareFieldSet`): each field
+  the entry type requires (BibTeX's standard types, as JabRef's `BibEntryTypesManager` lists
+  them) is EQUAL or not; the score is the weight of the EQUAL fields over the weight of the
+  fields present in either copy, with JabRef's weights: title 3, authors 2.5, journal 2, any
+  other field 1. A score of at least 0.75 is a duplicate (`DUPLICATE_THRESHOLD`); within 0.05
+  of it, volume, issue and pages are weighed in as JabRef weighs the optional fields
+  (`compareOptionalFields`, required fields counting 3 times).
+* **Vetoes before scoring** (JabRef's and Zotero's, and two of ours): different kinds of work
+  (JabRef `haveDifferentEntryType`), different editions (`haveDifferentEditions`), years more
+  than one apart (Zotero: online-first and print years differ by one), the same title but
+  different first pages (JabRef `haveDifferentChaptersOrPagesOfTheSameBook`), volumes or
+  issues (ours, for serial columns such as TUGboat's "Blue Sky Research" advertisement in
+  every issue), no title (Zotero matches on titles), titles whose numerals or number words
+  differ (`Part 1`/`Part 2`, `fourth`/`fifth quarterly report`; ours), and a correction,
+  erratum or retraction notice against anything but another notice (ours: the notice is not
+  the work it corrects).
+* **EQUAL**, field by field: titles after Zotero's normalisation are equal, or within
+  rapidfuzz's normalised Indel similarity of 0.9 (small typos), or one is the other with a
+  subtitle dropped (the shorter at least 25 characters); authors when the first authors'
+  family names are equal or (five letters or more) 0.8 similar, with compatible initials, or
+  when any author of one
+  is an author of the other with the same initial (Zotero's creator rule); journals as
+  `verify.journal_similar` (full names, abbreviations); years within one.
+
+Finding the candidates is blocking, not all pairs: copies are compared only when they share
+a key — the DOI, the first four or the last four title words, or the first author's family
+name with the year (or the year before it). `tests/check/test_dedupe.py` checks that the blocks
+find exactly the duplicates that comparing all pairs finds, and `benchmarks/check_speed.py`
+measures both.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from rapidfuzz import fuzz
+
+from evidencebib.check.works import Fingerprint
+from evidencebib.verify import journal_similar
+
+THRESHOLD = 0.75          # JabRef DuplicateCheck.DUPLICATE_THRESHOLD
+DOUBT_RANGE = 0.05        # JabRef DuplicateCheck.DOUBT_RANGE
+REQUIRED_WEIGHT = 3.0     # JabRef DuplicateCheck.REQUIRED_WEIGHT
+WEIGHTS = {"title": 3.0, "author": 2.5, "container-title": 2.0}   # JabRef FIELD_WEIGHTS
+TITLE_SIMILARITY = 90.0   # rapidfuzz fuzz.ratio, 0-100
+FAMILY_SIMILARITY = 80.0
+MIN_PREFIX_TITLE = 25     # a title with its subtitle dropped must keep this many characters
+
+# BibTeX's required fields per type (btxdoc; JabRef's BibEntryTypesManager), as CSL variables
+REQUIRED = {
+    "article-journal": ("title", "author", "container-title", "year"),
+    "book": ("title", "author", "publisher", "year"),
+    "chapter": ("title", "author", "container-title", "publisher", "year"),
+    "paper-conference": ("title", "author", "container-title", "year"),
+    "report": ("title", "author", "publisher", "year"),
+    "thesis": ("title", "author", "publisher", "year"),
+}
+DEFAULT_REQUIRED = ("title", "author", "year")
+OPTIONAL = ("volume", "issue", "page")
+
+EQUAL, DIFFERENT, EMPTY_IN_ONE, EMPTY_IN_BOTH = "equal", "different", "empty-in-one", "empty"
+
+
+@dataclass(frozen=True)
+class Match:
+    """Copies `a` and `b` (indices) are one work: how sure, on what, and field by field."""
+
+    a: int
+    b: int
+    score: float
+    basis: str                      # "doi", "isbn" or "fields"
+    agree: tuple[str, ...] = ()
+    differ: tuple[str, ...] = ()    # present in both, not EQUAL
+    missing: tuple[str, ...] = ()   # present in one copy only
+
+
+def compare(one: Fingerprint, two: Fingerprint) -> tuple[float, str, dict[str, str]] | None:
+    """(score, basis, outcome per field) when `one` and `two` are the same work, else None."""
+    if one.doi and two.doi:
+        return (1.0, "doi", {"DOI": EQUAL}) if one.doi == two.doi else None
+    if one.kind == two.kind == "book" and one.isbns and two.isbns:
+        return (1.0, "isbn", {"ISBN": EQUAL}) if one.isbns & two.isbns else None
+    if one.kind != two.kind or (one.edition and two.edition and one.edition != two.edition):
+        return None
+    if one.year is not None and two.year is not None and abs(one.year - two.year) > 1:
+        return None
+    if not one.title or not two.title or one.numbers != two.numbers or one.notice != two.notice:
+        return None
+    if _differ(one.first_page, two.first_page) or _differ(one.volume, two.volume) \
+            or _differ(one.issue, two.issue):
+        return None
+    if not same_title(one.title, two.title):
+        return None
+    outcome = {"title": EQUAL, "author": _creators(one, two)}
+    outcome["year"] = _present(one.year, two.year) or EQUAL
+    outcome["container-title"] = _present(one.container, two.container) or (
+        EQUAL if _same_container(one.container, two.container) else DIFFERENT)
+    outcome["publisher"] = _present(one.publisher, two.publisher) or (
+        EQUAL if _similar_text(one.publisher, two.publisher) else DIFFERENT)
+    required = REQUIRED.get(one.kind, DEFAULT_REQUIRED)
+    score, weight = _weigh(required, outcome)
+    if abs(score - THRESHOLD) <= DOUBT_RANGE:
+        for name, a, b in (("volume", one.volume, two.volume), ("issue", one.issue, two.issue),
+                           ("page", one.first_page, two.first_page)):
+            outcome[name] = _present(a, b) or (EQUAL if a == b else DIFFERENT)
+        optional, optional_weight = _weigh(OPTIONAL, outcome)
+        score = ((REQUIRED_WEIGHT * score * weight + optional * optional_weight)
+                 / (REQUIRED_WEIGHT * weight + optional_weight))
+    if score < THRESHOLD:
+        return None
+    shown = set(required) | set(OPTIONAL)
+    return round(score, 3), "fields", {k: v for k, v in outcome.items() if k in shown}
+
+
+def same_title(a: str, b: str) -> bool:
+    """Two normalised titles name the same work (see the module docstring)."""
+    if a == b:
+        return True
+    if fuzz.ratio(a, b, score_cutoff=TITLE_SIMILARITY):
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= MIN_PREFIX_TITLE and long_.startswith(short + " ")
+
+
+def _creators(one: Fingerprint, two: Fingerprint) -> str:
+    a, b = one.creators, two.creators
+    empty = _present(a, b)
+    if empty:
+        return empty
+    (family_a, initial_a), (family_b, initial_b) = a[0], b[0]
+    if same_family(family_a, family_b) and (not initial_a or not initial_b
+                                            or initial_a == initial_b):
+        return EQUAL
+    return EQUAL if set(a) & set(b) else DIFFERENT
+
+
+def same_family(a: str, b: str) -> bool:
+    """Folded family names: equal, or a small typo in a name of five letters or more."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 5 or not (a.isalpha() and b.isalpha()):
+        return False
+    return bool(fuzz.ratio(a, b, score_cutoff=FAMILY_SIMILARITY))
+
+
+def _same_container(a: str, b: str) -> bool:
+    """Journals as `verify.journal_similar` compares them (abbreviations); names outside ASCII,
+    which it cannot read, by similarity."""
+    if a == b:
+        return True
+    if a.isascii() and b.isascii():
+        return journal_similar(a, b)
+    return bool(fuzz.ratio(a, b, score_cutoff=TITLE_SIMILARITY))
+
+
+def _present(a: object, b: object) -> str | None:
+    """EMPTY_IN_BOTH / EMPTY_IN_ONE, or None when both have a value."""
+    if not a and not b:
+        return EMPTY_IN_BOTH
+    if not a or not b:
+        return EMPTY_IN_ONE
+    return None
+
+
+def _differ(a: str, b: str) -> bool:
+    return bool(a and b and a != b)
+
+
+def _similar_text(a: str, b: str) -> bool:
+    return a == b or a in b or b in a or bool(fuzz.ratio(a, b, score_cutoff=FAMILY_SIMILARITY))
+
+
+def _weigh(fields: Sequence[str], outcome: dict[str, str]) -> tuple[float, float]:
+    """JabRef's compareFieldSet: (weight EQUAL / weight present, weight present)."""
+    total = equal = 0.0
+    for name in fields:
+        result = outcome.get(name, EMPTY_IN_BOTH)
+        if result == EMPTY_IN_BOTH:
+            continue
+        weight = WEIGHTS.get(name, 1.0)
+        total += weight
+        if result == EQUAL:
+            equal += weight
+    return (equal / total, total) if total else (0.5, 0.0)
+
+
+def _match(i: int, j: int, found: tuple[float, str, dict[str, str]]) -> Match:
+    score, basis, outcome = found
+    return Match(i, j, score, basis,
+                 tuple(k for k, v in outcome.items() if v == EQUAL),
+                 tuple(k for k, v in outcome.items() if v == DIFFERENT),
+                 tuple(k for k, v in outcome.items() if v == EMPTY_IN_ONE))
+
+
+# -- candidates -------------------------------------------------------------------------------
+
+def block_keys(fp: Fingerprint) -> list[tuple]:
+    """The blocks a copy belongs to; two copies are compared only when they share one."""
+    keys: list[tuple] = []
+    if fp.doi:
+        keys.append(("doi", fp.doi))
+    words = fp.title.split()
+    if words:
+        keys.append(("first", " ".join(words[:4])))
+        keys.append(("last", " ".join(words[-4:])))
+    if fp.creators:
+        family = fp.creators[0][0]
+        if fp.year is None:
+            keys.append(("author", family, None))
+        else:   # copies one year apart share the later year's block
+            keys.append(("author", family, fp.year))
+            keys.append(("author", family, fp.year + 1))
+    return keys
+
+
+def find_matches(fps: Sequence[Fingerprint]) -> list[Match]:
+    """Every matching pair among the copies that share a block, in index order."""
+    blocks: dict[tuple, list[int]] = defaultdict(list)
+    for index, fp in enumerate(fps):
+        for key in block_keys(fp):
+            blocks[key].append(index)
+    seen: set[tuple[int, int]] = set()
+    matches = []
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        for x, i in enumerate(members):
+            for j in members[x + 1:]:
+                pair = (i, j)
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                found = compare(fps[i], fps[j])
+                if found:
+                    matches.append(_match(i, j, found))
+    matches.sort(key=lambda m: (m.a, m.b))
+    return matches
+
+
+def all_pair_matches(fps: Sequence[Fingerprint]) -> list[Match]:
+    """The same comparison on every pair (quadratic): the baseline blocking is checked against."""
+    matches = []
+    for i in range(len(fps)):
+        for j in range(i + 1, len(fps)):
+            found = compare(fps[i], fps[j])
+            if found:
+                matches.append(_match(i, j, found))
+    return matches
+
+
+def groups(count: int, matches: Iterable[Match]) -> list[list[int]]:
+    """Copies joined by matches into works (union-find, as Zotero's DisjointSetForest);
+    only works of two copies or more, each sorted, in order of their first copy."""
+    parent = list(range(count))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for match in matches:
+        ra, rb = root(match.a), root(match.b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    members: dict[int, list[int]] = defaultdict(list)
+    for index in range(count):
+        members[root(index)].append(index)
+    return sorted((m for m in members.values() if len(m) > 1), key=lambda m: m[0])
