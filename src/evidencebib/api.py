@@ -24,7 +24,7 @@ from evidencebib.store import ConditionFile, References
 __all__ = ["References", "ConditionSummary", "conditions", "bibliography", "render",
            "page", "import_page", "ImportResult", "load_items", "add_items", "AddResult",
            "export", "read_file", "import_items", "add_dois", "cite", "apply_enrichment",
-           "write_dois"]
+           "write_dois", "check", "copies_of", "fix", "sync_copies"]
 
 HOUSE_STYLE = "ig-criteria"
 
@@ -304,3 +304,37 @@ def style_names(query: str | None = None) -> Iterable[tuple[str, str]]:
     from evidencebib.render import list_styles
 
     return list_styles(query)
+
+
+# -- check: one report for the whole document (evidencebib.check) ---------------------------
+
+def check(refs: References, conditions: Sequence[str] = ()):
+    """Duplicates, disagreements between conditions, key clashes and gaps, as a
+    `check.Report` (`to_table()`, `to_json()`, `failing()`)."""
+    from evidencebib.check import check as run_check
+
+    return run_check(refs, conditions)
+
+
+def copies_of(refs: References, condition: str, key: str):
+    """Every copy (`check.Copy`: condition, key, line, item) of the work `condition:key`
+    describes, that copy first. An edit of one copy should reach the others: `sync_copies`."""
+    from evidencebib.check import copies_of as find_copies
+
+    return find_copies(refs, condition, key)
+
+
+def fix(refs: References, *, prefer: Sequence[str] = (), rule: str | None = None,
+        dry_run: bool = False):
+    """`check --fix`: copies agree with the preferred one (or the rule's choice), exact
+    duplicates inside a condition are merged; returns a `check.fix.FixResult` with the diff."""
+    from evidencebib.check.fix import fix as run_fix
+
+    return run_fix(refs, prefer=prefer, rule=rule, dry_run=dry_run)
+
+
+def sync_copies(refs: References, condition: str, key: str, *, dry_run: bool = False):
+    """Make every other copy of the work `condition:key` agree with it (after an edit)."""
+    from evidencebib.check.fix import sync
+
+    return sync(refs, condition, key, dry_run=dry_run)
