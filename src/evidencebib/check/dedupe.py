@@ -6,7 +6,13 @@ The rules are those of the two reference managers our users know, combined:
   work and two different DOIs are two works (JabRef `DuplicateCheck.isDuplicate`; Zotero
   `Zotero.Duplicates._findDuplicates`, which also refuses a title match between items whose
   DOIs differ). Two books with ISBNs are the same work when they share one (Zotero matches
-  books by ISBN; chapters share their book's ISBN, so they are not matched by it).
+  books by ISBN; chapters share their book's ISBN, so they are not matched by it). Unlike
+  JabRef and Zotero, an identifier is not trusted against the titles: when the titles are
+  not compatible (`compatible_titles`: one missing, similar, one contained in the other, and
+  the same numerals), the copies are different works carrying one identifier. Real files do
+  this: a DOI pasted onto the wrong record, the chapters of a book carrying the book's DOI,
+  the volumes of a set sharing the set's ISBN (all in the shared corpus); `check` reports a
+  DOI on different works as a `doi-clash`.
 * **Otherwise fields are scored as JabRef does** (`DuplicateCheck.compareFieldSet`): each field
   the entry type requires (BibTeX's standard types, as JabRef's `BibEntryTypesManager` lists
   them) is EQUAL or not; the score is the weight of the EQUAL fields over the weight of the
@@ -14,8 +20,10 @@ The rules are those of the two reference managers our users know, combined:
   other field 1. A score of at least 0.75 is a duplicate (`DUPLICATE_THRESHOLD`); within 0.05
   of it, volume, issue and pages are weighed in as JabRef weighs the optional fields
   (`compareOptionalFields`, required fields counting 3 times).
-* **Vetoes before scoring** (JabRef's and Zotero's, and two of ours): different kinds of work
-  (JabRef `haveDifferentEntryType`), different editions (`haveDifferentEditions`), years more
+* **Vetoes before scoring** (JabRef's and Zotero's, and some of ours): different kinds of work
+  (JabRef `haveDifferentEntryType`), different editions (`haveDifferentEditions`) or genres
+  (a Diploma and a Doctoral thesis; ours), different URLs for works a URL identifies (web
+  pages, software: the same app in two stores; ours), years more
   than one apart (Zotero: online-first and print years differ by one), the same title but
   different first pages (JabRef `haveDifferentChaptersOrPagesOfTheSameBook`), volumes or
   issues (ours, for serial columns such as TUGboat's "Blue Sky Research" advertisement in
@@ -40,7 +48,7 @@ measures both.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -69,6 +77,8 @@ REQUIRED = {
 DEFAULT_REQUIRED = ("title", "author", "year")
 OPTIONAL = ("volume", "issue", "page")
 
+_URL_KINDS = frozenset({"webpage", "post", "post-weblog", "software"})
+WORD_TYPO = 75.0          # a word of one title that is a typo of a word of the other
 EQUAL, DIFFERENT, EMPTY_IN_ONE, EMPTY_IN_BOTH = "equal", "different", "empty-in-one", "empty"
 
 
@@ -88,10 +98,18 @@ class Match:
 def compare(one: Fingerprint, two: Fingerprint) -> tuple[float, str, dict[str, str]] | None:
     """(score, basis, outcome per field) when `one` and `two` are the same work, else None."""
     if one.doi and two.doi:
-        return (1.0, "doi", {"DOI": EQUAL}) if one.doi == two.doi else None
+        if one.doi == two.doi and compatible_titles(one, two):
+            return 1.0, "doi", {"DOI": EQUAL}
+        return None
     if one.kind == two.kind == "book" and one.isbns and two.isbns:
-        return (1.0, "isbn", {"ISBN": EQUAL}) if one.isbns & two.isbns else None
-    if one.kind != two.kind or (one.edition and two.edition and one.edition != two.edition):
+        if one.isbns & two.isbns and compatible_titles(one, two) \
+                and not _differ(one.first_page, two.first_page):   # parts of one volume
+            return 1.0, "isbn", {"ISBN": EQUAL}
+        return None
+    if one.kind != two.kind or _differ(one.edition, two.edition) \
+            or _differ(one.genre, two.genre):
+        return None
+    if one.kind in _URL_KINDS and _differ(one.url, two.url):
         return None
     if one.year is not None and two.year is not None and abs(one.year - two.year) > 1:
         return None
@@ -123,14 +141,42 @@ def compare(one: Fingerprint, two: Fingerprint) -> tuple[float, str, dict[str, s
     return round(score, 3), "fields", {k: v for k, v in outcome.items() if k in shown}
 
 
+def compatible_titles(one: Fingerprint, two: Fingerprint) -> bool:
+    """Titles that can name the work one identifier names: either missing, the same numerals
+    and notice status, and similar (`same_title`, or 0.8 similar, or the words of one among
+    the other's: a subtitle, a series title added)."""
+    if not one.title or not two.title:
+        return True
+    if one.numbers != two.numbers or one.notice != two.notice:
+        return False
+    return (same_title(one.title, two.title) or bool(fuzz.ratio(one.title, two.title,
+                                                                score_cutoff=80.0))
+            or bool(fuzz.token_set_ratio(one.title, two.title, score_cutoff=TITLE_SIMILARITY)))
+
+
 def same_title(a: str, b: str) -> bool:
     """Two normalised titles name the same work (see the module docstring)."""
-    if a == b:
-        return True
-    if fuzz.ratio(a, b, score_cutoff=TITLE_SIMILARITY):
+    if a == b or a.replace(" ", "") == b.replace(" ", ""):
         return True
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    return len(short) >= MIN_PREFIX_TITLE and long_.startswith(short + " ")
+    if len(short) >= MIN_PREFIX_TITLE and long_.startswith(short + " "):
+        return True
+    return bool(fuzz.ratio(a, b, score_cutoff=TITLE_SIMILARITY)) and _only_typos(a, b)
+
+
+def _only_typos(a: str, b: str) -> bool:
+    """Every word only one title has is a typo of a word only the other has (short words —
+    articles, prepositions — may be missing)."""
+    only_a, only_b = Counter(a.split()), Counter(b.split())
+    only_a, only_b = only_a - only_b, only_b - only_a
+    rest = list(only_b.elements())
+    for word in only_a.elements():
+        partner = next((w for w in rest if fuzz.ratio(word, w, score_cutoff=WORD_TYPO)), None)
+        if partner is not None:
+            rest.remove(partner)
+        elif len(word) > 3:
+            return False
+    return all(len(word) <= 3 for word in rest)
 
 
 def _creators(one: Fingerprint, two: Fingerprint) -> str:
@@ -139,10 +185,12 @@ def _creators(one: Fingerprint, two: Fingerprint) -> str:
     if empty:
         return empty
     (family_a, initial_a), (family_b, initial_b) = a[0], b[0]
+    shared = sum(1 for family, _i in a if any(same_family(family, f) for f, _j in b))
+    most = shared * 2 > min(len(a), len(b))
     if same_family(family_a, family_b) and (not initial_a or not initial_b
                                             or initial_a == initial_b):
-        return EQUAL
-    return EQUAL if set(a) & set(b) else DIFFERENT
+        return EQUAL if most or min(len(a), len(b)) == 1 else DIFFERENT
+    return EQUAL if most and min(len(a), len(b)) > 1 else DIFFERENT
 
 
 def same_family(a: str, b: str) -> bool:

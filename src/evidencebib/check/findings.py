@@ -8,6 +8,8 @@ disagreement           error     copies of one work in different conditions desc
                                  differently (one finding per field)
 key-clash              error     one key (compared case-insensitively, as citeproc-py lower-cases
                                  ids) names different works in different conditions
+doi-clash              error     one DOI on works whose titles cannot be one work's (a DOI
+                                 pasted onto the wrong entry, chapters with their book's DOI)
 unparsed               error     a block of a .bib that does not parse (file, line)
 missing-field          warning   a field the type needs (BibTeX's required fields) is missing
 no-doi                 warning   a journal article without a DOI (try `find-doi`)
@@ -37,7 +39,8 @@ from evidencebib.enrich import norm_page
 from evidencebib.model import ET_AL, Item, issued_year
 
 SEVERITY = {
-    "duplicate": "error", "disagreement": "error", "key-clash": "error", "unparsed": "error",
+    "duplicate": "error", "disagreement": "error", "key-clash": "error", "doi-clash": "error",
+    "unparsed": "error",
     "missing-field": "warning", "no-doi": "warning", "truncated-authors": "warning",
     "shared": "info",
 }
@@ -67,6 +70,7 @@ def find_all(library: Library) -> list[Finding]:
     findings += _unparsed(library)
     findings += _works(library)
     findings += _key_clashes(library)
+    findings += _doi_clashes(library)
     for copy in library.copies:
         findings += _gaps(copy)
     return findings
@@ -210,6 +214,24 @@ def _key_clashes(library: Library) -> list[Finding]:
     return out
 
 
+def _doi_clashes(library: Library) -> list[Finding]:
+    work_of = library.work_of()
+    by_doi: dict[str, list[int]] = defaultdict(list)
+    for index, fp in enumerate(library.fingerprints):
+        if fp.doi:
+            by_doi[fp.doi].append(index)
+    out = []
+    for members in by_doi.values():
+        works = {work_of.get(i, -1 - i) for i in members}
+        if len(works) > 1:
+            copies = [library.copies[i] for i in members]
+            doi = str(copies[0].item.get("DOI"))
+            out.append(Finding("doi-clash", f"DOI {doi} is on {len(works)} works whose titles "
+                                            "differ (one DOI is wrong?)", copies,
+                               {"DOI": doi, "titles": [c.item.get("title") for c in copies]}))
+    return out
+
+
 def _gaps(copy: Copy) -> list[Finding]:
     item, out = copy.item, []
     kind = str(item.get("type", ""))
@@ -252,6 +274,5 @@ def _unparsed(library: Library) -> list[Finding]:
         out.append(Finding("unparsed", f"{condition}: {problem}", [],
                            {"condition": condition, "file": str(location.file or ""),
                             "line": location.line, "key": location.entry,
-                            "problem": problem.message if hasattr(problem, "message")
-                            else str(problem)}))
+                            "problem": problem.message}))
     return out

@@ -17,6 +17,7 @@ version, and a change that is not an addition gets a new version):
         {"kind": "disagreement", ..., "work": 4, "field": "title",
          "values": [{"value": "...", "copies": [{...}]}, ...]},
         {"kind": "key-clash", ..., "key": "smith2020"},
+        {"kind": "doi-clash", ..., "DOI": "10.1/x", "titles": ["...", "..."]},
         {"kind": "missing-field", ..., "fields": ["container-title"]},
         {"kind": "no-doi", ...}, {"kind": "truncated-authors", ...},
         {"kind": "unparsed", ..., "condition": "c", "file": "...", "line": 40, "key": "k",
@@ -98,8 +99,9 @@ def _details(finding: Finding) -> list[str]:
     if finding.kind == "disagreement":
         return [f"{_shorten(group['value'])}: " + ", ".join(_where(c) for c in group["copies"])
                 for group in data["values"]]
-    if finding.kind in ("key-clash", "missing-field", "no-doi", "truncated-authors"):
-        return [_where(c.to_json()) for c in finding.copies] if finding.kind == "key-clash" else []
+    if finding.kind in ("key-clash", "doi-clash"):
+        titles = [c.item.get("title") for c in finding.copies]
+        return [f"{_where(c.to_json())}: {_shorten(t, 70)}" for c, t in zip(finding.copies, titles)]
     return []
 
 

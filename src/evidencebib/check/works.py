@@ -15,8 +15,9 @@ re-parses an item:
   title announces a correction, erratum, retraction or expression of concern;
 * `creators`: (family name, first initial) per author (editors when there is no author), the
   pair Zotero compares;
-* `year`, `container`, `publisher`, `volume`, `issue`, `first_page`, `edition`, `kind` (the
-  CSL type's family: `article-journal` and `article` are one kind).
+* `year`, `container`, `publisher`, `volume`, `issue`, `first_page`, `edition`, `genre`
+  (`PhD thesis`), `url`, `kind` (the CSL type's family: `article-journal` and `article` are
+  one kind).
 """
 
 from __future__ import annotations
@@ -85,6 +86,8 @@ class Fingerprint:
     issue: str
     first_page: str
     edition: str
+    genre: str
+    url: str
     truncated: bool
 
 
@@ -102,10 +105,12 @@ def fingerprint(item: Item) -> Fingerprint:
         kind=_KINDS.get(str(item.get("type", "")), str(item.get("type", ""))),
         container=fold(item.get("container-title")),
         publisher=fold(item.get("publisher")),
-        volume=fold(item.get("volume")),
-        issue=fold(item.get("issue")),
+        volume=serial_number(item.get("volume")),
+        issue=serial_number(item.get("issue")),
         first_page=first_page(item.get("page")),
         edition=fold(item.get("edition")),
+        genre=fold(item.get("genre")),
+        url=_url_key(item.get("URL")),
         truncated="author" in (item.get(ET_AL) or ()),
     )
 
@@ -188,6 +193,22 @@ def creator_keys(item: Item) -> tuple[tuple[str, str], ...]:
         given = _INITIAL.search(fold(name.get("given")))
         keys.append((fold(family).replace(" ", ""), given.group(0) if given else ""))
     return tuple(key for key in keys if key[0])
+
+
+def serial_number(value: Any) -> str:
+    """A volume or issue as its first number when it has one (EndNote exports write an issue
+    `1 January`), else folded ("" when none)."""
+    text = fold(value)
+    number = re.search(r"\d+", text)
+    return number.group(0).lstrip("0") or "0" if number else text
+
+
+def _url_key(url: Any) -> str:
+    """A URL without scheme, `www.` and trailing slash, lower case ("" when none)."""
+    if not url:
+        return ""
+    text = re.sub(r"^[a-z][a-z0-9+.-]*://(www\.)?", "", str(url).strip(), flags=re.IGNORECASE)
+    return text.rstrip("/").lower()
 
 
 def first_page(page: Any) -> str:

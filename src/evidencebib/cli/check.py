@@ -10,7 +10,7 @@ import click
 from evidencebib.cli import output
 from evidencebib.cli.common import open_references, references_option, reports_errors
 
-KINDS = ("duplicate", "disagreement", "key-clash", "unparsed", "missing-field", "no-doi",
+KINDS = ("duplicate", "disagreement", "key-clash", "doi-clash", "unparsed", "missing-field", "no-doi",
          "truncated-authors", "shared")   # evidencebib.check.findings.KINDS, without its import
 
 
@@ -38,7 +38,7 @@ def _kinds(value: str | None) -> frozenset[str] | None:
                    "author lists.")
 @click.option("--fail-on", "fail_on", metavar="KINDS",
               help="Comma-separated kinds of finding that fail the run (or 'none'); default: "
-                   "duplicate,disagreement,key-clash,unparsed.")
+                   "duplicate,disagreement,key-clash,doi-clash,unparsed.")
 @click.option("--fix", "do_fix", is_flag=True,
               help="Make every copy of a work agree (with --prefer or --rule) and merge exact "
                    "duplicates inside a condition.")
