@@ -1,12 +1,12 @@
 """The report of `check`: a table for people, JSON for programs, an exit status for CI.
 
-JSON (`schema.json` beside this file is its JSON Schema; the `schema` member names the
+JSON (`schema.json` beside this file is its JSON Schema, draft-07; the `schema` member names the
 version, and a change that is not an addition gets a new version):
 
     {"schema": "evidencebib-check/1",
      "conditions": 52, "references": 1043,
      "summary": {"duplicate": 3, "disagreement": 7, ...},       # every kind, 0 included
-     "fail_on": ["duplicate", "disagreement", "key-clash", "unparsed"],
+     "fail_on": ["duplicate", "disagreement", "key-clash", "doi-clash", "unparsed"],
      "failed": true,
      "findings": [
         {"kind": "duplicate", "severity": "error", "message": "...",
