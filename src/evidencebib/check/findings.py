@@ -126,8 +126,8 @@ def _disagreements(number: int, copies: list[Copy]) -> list[Finding]:
         groups = [{"value": shown[s], "copies": [c.to_json() for c in group]}
                   for s, group in values.items()]
         first = copies[0]
-        out.append(Finding("disagreement", f"{name} of {first.where} differs in "
-                                           f"{len(values)} ways across its copies", copies,
+        out.append(Finding("disagreement", f"{name}: {len(values)} values among the "
+                                           f"{len(copies)} copies of {first.where}", copies,
                            {"work": number, "field": name, "values": groups}))
     return out
 
