@@ -191,3 +191,10 @@ def test_blocks_find_what_comparing_every_pair_finds(tmp_path):
     every_pair = all_pair_matches(library.fingerprints)
     assert find_matches(library.fingerprints) == every_pair
     assert groups(len(library.fingerprints), every_pair) == library.works
+
+
+def test_a_copy_is_never_its_own_duplicate():
+    # a title of three words makes one block key; once, not twice
+    short = variant(DOI=None, title="Immunotherapy for miscarriage")
+    assert find_matches([fingerprint(short)]) == []
+    assert [(m.a, m.b) for m in find_matches([fingerprint(short), fingerprint(short)])] == [(0, 1)]

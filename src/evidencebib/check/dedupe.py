@@ -40,17 +40,21 @@ The rules are those of the two reference managers our users know, combined:
   `verify.journal_similar` (full names, abbreviations); years within one.
 
 Finding the candidates is blocking, not all pairs: copies are compared only when they share
-a key — the DOI, the first four or the last four title words, or the first author's family
-name with the year (or the year before it). `tests/check/test_dedupe.py` checks that the blocks
+a key — the DOI, three of the title's five rarest words, or the first author's family name —
+and, inside a block, only pairs whose years are within one (or unknown) and that do not both
+carry a DOI are compared: the pairs `compare` could join, so that the work is proportional to
+them rather than to the square of the block. `tests/check/test_dedupe.py` checks that the blocks
 find exactly the duplicates that comparing all pairs finds, and `benchmarks/check_speed.py`
 measures both.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter, defaultdict
+from itertools import chain, combinations
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from rapidfuzz import fuzz
 
@@ -77,6 +81,8 @@ REQUIRED = {
 DEFAULT_REQUIRED = ("title", "author", "year")
 OPTIONAL = ("volume", "issue", "page")
 
+RARE_WORDS = 5            # title words per copy that make its blocks
+MAX_BLOCK = 1000          # a larger block (other than a DOI's) is not a candidate set
 _URL_KINDS = frozenset({"webpage", "post", "post-weblog", "software"})
 WORD_TYPO = 75.0          # a word of one title that is a typo of a word of the other
 EQUAL, DIFFERENT, EMPTY_IN_ONE, EMPTY_IN_BOTH = "equal", "different", "empty-in-one", "empty"
@@ -97,6 +103,8 @@ class Match:
 
 def compare(one: Fingerprint, two: Fingerprint) -> tuple[float, str, dict[str, str]] | None:
     """(score, basis, outcome per field) when `one` and `two` are the same work, else None."""
+    if one.doi and two.doi and one.doi != two.doi:
+        return None
     if one.doi and two.doi:
         if one.doi == two.doi and compatible_titles(one, two):
             return 1.0, "doi", {"DOI": EQUAL}
@@ -253,45 +261,74 @@ def _match(i: int, j: int, found: tuple[float, str, dict[str, str]]) -> Match:
 
 # -- candidates -------------------------------------------------------------------------------
 
-def block_keys(fp: Fingerprint) -> list[tuple]:
-    """The blocks a copy belongs to; two copies are compared only when they share one."""
+def block_keys(fp: Fingerprint, rarity: dict[str, int]) -> list[tuple]:
+    """The blocks a copy belongs to; two copies are compared only when they share one.
+
+    Title blocks are the triples of the title's five rarest words (`rarity`: in how many titles
+    of the document a word appears), so that a common word ("immunoglobulin", "trial") or a
+    stock subtitle never makes a block of thousands; a typo in one word, or a dropped subtitle
+    with up to two rare words, still leaves three of the rare words in common."""
     keys: list[tuple] = []
     if fp.doi:
         keys.append(("doi", fp.doi))
-    words = fp.title.split()
-    if words:
-        keys.append(("first", " ".join(words[:4])))
-        keys.append(("last", " ".join(words[-4:])))
+    words = sorted(set(fp.title.split()), key=lambda w: (rarity.get(w, 0), w))[:RARE_WORDS]
+    if len(words) < 3:
+        keys.append(("words", *sorted(words)))
+    keys.extend(("words", *sorted(triple)) for triple in combinations(words, 3))
     if fp.creators:
-        family = fp.creators[0][0]
-        if fp.year is None:
-            keys.append(("author", family, None))
-        else:   # copies one year apart share the later year's block
-            keys.append(("author", family, fp.year))
-            keys.append(("author", family, fp.year + 1))
+        keys.append(("author", fp.creators[0][0]))
     return keys
 
 
+def candidates(members: Sequence[int], fps: Sequence[Fingerprint]) -> Iterator[tuple[int, int]]:
+    """The pairs of a block that `compare` could join: years within one of each other (or
+    unknown), and not both with a DOI (two DOIs decide alone, in the DOI's own block)."""
+    dated = sorted((fps[m].year, m) for m in members if fps[m].year is not None)
+    years = [year for year, _m in dated]
+    for x, (year, i) in enumerate(dated):
+        for _year, j in dated[x + 1:bisect_right(years, year + 1)]:
+            if not (fps[i].doi and fps[j].doi):
+                yield (i, j) if i < j else (j, i)
+    undated = [m for m in members if fps[m].year is None]
+    for x, i in enumerate(undated):
+        for j in chain(undated[x + 1:], (m for _y, m in dated)):
+            if not (fps[i].doi and fps[j].doi):
+                yield (i, j) if i < j else (j, i)
+
+
 def find_matches(fps: Sequence[Fingerprint]) -> list[Match]:
-    """Every matching pair among the copies that share a block, in index order."""
+    """Every matching pair among the copies that share a block, in index order.
+
+    A block of more than `MAX_BLOCK` copies other than a DOI's says nothing (an author with
+    thousands of entries, a stock title); it is skipped, the copies' other blocks still bring
+    real duplicates together (tests/check/test_dedupe.py compares with all pairs)."""
+    rarity: Counter[str] = Counter()
+    for fp in fps:
+        rarity.update(set(fp.title.split()))
     blocks: dict[tuple, list[int]] = defaultdict(list)
     for index, fp in enumerate(fps):
-        for key in block_keys(fp):
+        for key in block_keys(fp, rarity):
             blocks[key].append(index)
-    seen: set[tuple[int, int]] = set()
+    count = len(fps)
+    seen: set[int] = set()
     matches = []
-    for members in blocks.values():
+    for key, members in blocks.items():
         if len(members) < 2:
             continue
-        for x, i in enumerate(members):
-            for j in members[x + 1:]:
-                pair = (i, j)
-                if pair in seen:
-                    continue
-                seen.add(pair)
-                found = compare(fps[i], fps[j])
-                if found:
-                    matches.append(_match(i, j, found))
+        if key[0] == "doi":
+            pairs: Iterable[tuple[int, int]] = combinations(members, 2)
+        elif len(members) > MAX_BLOCK:
+            continue
+        else:
+            pairs = candidates(members, fps)
+        for i, j in pairs:
+            pair = i * count + j
+            if pair in seen:
+                continue
+            seen.add(pair)
+            found = compare(fps[i], fps[j])
+            if found:
+                matches.append(_match(i, j, found))
     matches.sort(key=lambda m: (m.a, m.b))
     return matches
 

@@ -80,9 +80,13 @@ def find_all(library: Library) -> list[Finding]:
 
 def _works(library: Library) -> list[Finding]:
     out: list[Finding] = []
+    work_of = library.work_of()
+    matches_of: dict[int, list[Match]] = defaultdict(list)
+    for match in library.matches:
+        matches_of[work_of[match.a]].append(match)
     for number, members in enumerate(library.works):
         copies = [library.copies[i] for i in members]
-        matches = [_match_json(library, m) for m in library.matches_within(members)]
+        matches = [_match_json(library, m) for m in matches_of[number]]
         by_condition: dict[str, list[Copy]] = defaultdict(list)
         for copy in copies:
             by_condition[copy.condition].append(copy)

@@ -70,7 +70,3 @@ class Library:
             if index in members:
                 return [self.copies[index]] + [self.copies[i] for i in members if i != index]
         return [self.copies[index]]
-
-    def matches_within(self, members: Sequence[int]) -> list[Match]:
-        wanted = set(members)
-        return [m for m in self.matches if m.a in wanted and m.b in wanted]

@@ -22,6 +22,7 @@ re-parses an item:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ _NUMBER_WORDS = frozenset(
 _TAGS = re.compile(r"<[^>]+>")
 _LATEX_COMMAND = re.compile(r"\\[a-zA-Z]+\s*")
 _NOT_WORD = re.compile(r"[\W_]+")
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 # letters NFKD does not decompose (as `model.ascii_fold` spells them)
 _LETTERS = str.maketrans({"ø": "o", "ß": "ss", "æ": "ae", "ł": "l", "đ": "d", "œ": "oe",
                           "ı": "i", "þ": "th", "ð": "d"})
@@ -122,11 +124,14 @@ def fold(text: Any) -> str:
     Unlike `verify.norm_text`, which keeps ASCII only, a Cyrillic or Chinese title keeps its
     words: folded to ASCII, two different Russian titles sharing one Latin word became equal.
     """
-    if not text:
-        return ""
-    text = _LATEX_COMMAND.sub("", _TAGS.sub("", str(text))).replace("&", " and ")
-    text = unicodedata.normalize("NFKD", text.casefold().translate(_LETTERS))
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    return _fold(str(text)) if text else ""
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold(text: str) -> str:
+    text = _LATEX_COMMAND.sub("", _TAGS.sub("", text)).replace("&", " and ").casefold()
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text.translate(_LETTERS)))
     return _NOT_WORD.sub(" ", text).strip()
 
 
