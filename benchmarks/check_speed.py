@@ -82,13 +82,17 @@ def main() -> None:
 
         command = [sys.executable, "-m", "evidencebib", "check", "--references", str(path),
                    "--format", "json", "-o", os.devnull]
-        walls = []
-        for _round in range(args.rounds):
-            start = time.perf_counter()
-            subprocess.run(command, check=False, capture_output=True)
-            walls.append(time.perf_counter() - start)
-        print(f"  `evidencebib check` process: best {min(walls):.2f} s, "
-              f"worst {max(walls):.2f} s of {args.rounds}")
+        reading = [sys.executable, "-m", "evidencebib", "export", "--to", "csl-json",
+                   "--references", str(path), "-o", os.devnull]
+        walls, reads = [], []
+        for _round in range(args.rounds):   # alternately: the machine's speed drifts
+            for argv, out in ((command, walls), (reading, reads)):
+                start = time.perf_counter()
+                subprocess.run(argv, check=False, capture_output=True)
+                out.append(time.perf_counter() - start)
+        print(f"  `evidencebib check` process: best {min(walls):.2f} s, worst {max(walls):.2f} s; "
+              f"`evidencebib export --to csl-json` of the same document (reads every entry "
+              f"once): best {min(reads):.2f} s; check / export = {min(walls) / min(reads):.2f}")
 
         print("\nblocking vs all pairs on the first N copies (alternating, best of rounds)")
         print(f"{'N':>6} {'pairs':>11} {'blocked s':>10} {'all-pairs s':>12} {'ratio':>7} "

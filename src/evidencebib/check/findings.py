@@ -32,6 +32,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from evidencebib import gcpause
 from evidencebib.check.dedupe import DEFAULT_REQUIRED, REQUIRED, Match
 from evidencebib.check.library import Library
 from evidencebib.check.works import Copy, doi_key
@@ -67,12 +68,13 @@ class Finding:
 
 def find_all(library: Library) -> list[Finding]:
     findings: list[Finding] = []
-    findings += _unparsed(library)
-    findings += _works(library)
-    findings += _key_clashes(library)
-    findings += _doi_clashes(library)
-    for copy in library.copies:
-        findings += _gaps(copy)
+    with gcpause.paused():
+        findings += _unparsed(library)
+        findings += _works(library)
+        findings += _key_clashes(library)
+        findings += _doi_clashes(library)
+        for copy in library.copies:
+            findings += _gaps(copy)
     return findings
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from evidencebib.check.dedupe import Match, find_matches, groups
+from evidencebib import gcpause
 from evidencebib.check.works import Copy, Fingerprint, copy_of, fingerprint
 from evidencebib.errors import ParseError, UsageError
 from evidencebib.store import ConditionFile, References
@@ -32,10 +33,11 @@ class Library:
     @classmethod
     def from_items(cls, items_by_condition: dict[str, Sequence[dict]], *,
                    problems: Sequence[tuple[str, ParseError]] = ()) -> "Library":
-        copies = [copy_of(slug, item) for slug, items in items_by_condition.items()
-                  for item in items]
-        fps = [fingerprint(c.item) for c in copies]
-        matches = find_matches(fps)
+        with gcpause.paused(promote=True):   # ~10 objects per copy, none of them cyclic
+            copies = [copy_of(slug, item) for slug, items in items_by_condition.items()
+                      for item in items]
+            fps = [fingerprint(c.item) for c in copies]
+            matches = find_matches(fps)
         return cls(copies, fps, matches, groups(len(copies), matches), list(problems))
 
     @classmethod
