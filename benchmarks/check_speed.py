@@ -3,7 +3,7 @@
     python benchmarks/check_speed.py [--conditions 100] [--per-condition 200] [--rounds 3]
                                      [--naive-sizes 500 1000 2000]
 
-The document is tests/support/docgen.py's (planted duplicates, disagreements, look-alikes;
+The document is tests/support/docgen.py's (planted duplicates, disagreements, look-alikes, no unparsed block, so that every command can read it;
 seed 7). What is measured:
 
 - ours, in process, phase by phase: reading every condition (the store's BibTeX reader),
@@ -55,7 +55,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "references"
         seconds, _truth = timed(lambda: generate_document(
-            path, conditions=args.conditions, per_condition=args.per_condition, seed=7))
+            path, conditions=args.conditions, per_condition=args.per_condition, seed=7,
+            unparsed=0))
         print(f"generated {args.conditions} conditions in {seconds:.1f} s")
         refs = References(path)
 
