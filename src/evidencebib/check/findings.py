@@ -36,8 +36,8 @@ from evidencebib import gcpause
 from evidencebib.check.dedupe import DEFAULT_REQUIRED, REQUIRED, Match
 from evidencebib.check.library import Library
 from evidencebib.check.works import Copy, doi_key
-from evidencebib.enrich import norm_page
 from evidencebib.model import ET_AL, Item, issued_year
+from evidencebib.model.pages import comparable_page
 
 SEVERITY = {
     "duplicate": "error", "disagreement": "error", "key-clash": "error", "doi-clash": "error",
@@ -187,7 +187,7 @@ def _year(item: Item) -> str | None:
 
 def _page(item: Item) -> str | None:
     page = _text(item.get("page"))
-    return norm_page(page) if page else None
+    return comparable_page(page) if page else None
 
 
 SPELLING: dict[str, Callable[[Item], Any]] = {

@@ -30,6 +30,7 @@ from typing import Any
 
 from evidencebib import doi as doi_names
 from evidencebib.model import ET_AL, LINE, Item, issued_year
+from evidencebib.model.pages import split_pages
 from evidencebib.verify import strip_notice_prefix
 
 # CSL types that describe the same kind of work (JabRef refuses to match different entry
@@ -220,7 +221,5 @@ def first_page(page: Any) -> str:
     """The first page of a range, normalised (`e13737`, `720`), or ""."""
     if not page:
         return ""
-    from evidencebib.formats.csl_json import split_pages
-
     start, _end = split_pages(str(page))
     return fold(start).replace(" ", "")
