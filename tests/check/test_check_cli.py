@@ -212,3 +212,10 @@ def test_import_check_fix_page_and_site_work_end_to_end(tmp_path):
     assert run("page", "itp", "--generated-on", "2026-12-01", references=refs).returncode == 0
     site = run("site", "-o", str(tmp_path / "site"), references=refs)
     assert site.returncode == 0, site.stderr
+
+
+def test_the_command_knows_every_kind_of_finding():
+    from evidencebib.check import KINDS as kinds
+    from evidencebib.cli.check import KINDS as offered
+
+    assert offered == kinds

@@ -17,6 +17,7 @@ from evidencebib.check.findings import KINDS, Finding, find_all
 from evidencebib.check.library import Library
 from evidencebib.check.report import DEFAULT_FAIL_ON, STRICT_FAIL_ON, Report
 from evidencebib.check.works import Copy
+from evidencebib.errors import UsageError
 from evidencebib.store import References
 
 __all__ = ["check", "copies_of", "Report", "Finding", "Copy", "Library", "KINDS",
@@ -33,11 +34,10 @@ def check(refs: References, conditions: Sequence[str] = ()) -> Report:
 def report_of(library: Library, conditions: Sequence[str] = ()) -> Report:
     findings = find_all(library)
     if conditions:
+        known = set(library.conditions) | {c.condition for c in library.copies}
         for slug in conditions:
-            if slug not in library.conditions and slug not in {c.condition for c in library.copies}:
-                from evidencebib.errors import UsageError
-
-                raise UsageError(f"unknown condition '{slug}'")
+            if slug not in known:
+                raise UsageError(f"unknown condition '{slug}' (known: {', '.join(sorted(known))})")
         wanted = set(conditions)
         findings = [f for f in findings
                     if wanted & {c.condition for c in f.copies}
