@@ -60,6 +60,47 @@ def fix(refs: References, *, prefer: Sequence[str] = (), rule: str | None = None
     """Apply `check --fix` to every condition of `refs` (see the module docstring)."""
     if rule is not None and rule not in RULES:
         raise UsageError(f"unknown rule '{rule}' (known: {', '.join(RULES)})")
+
+    def change(library: Library, result: FixResult) -> None:
+        _sync(library, _references(library, prefer, rule), result)
+        if merge:
+            _merge(library, result)
+
+    return _locked(refs, change, dry_run)
+
+
+def sync(refs: References, condition: str, key: str, *, copies: Sequence[Copy] | None = None,
+         dry_run: bool = False) -> FixResult:
+    """Make every copy of the work `condition:key` agree with it (nothing merged): what an
+    edit of one copy calls so that the edit reaches every condition citing the work.
+
+    `copies`: the copies `copies_of` returned *before* the edit; an edit that corrects the DOI
+    or rewrites the title may part the copies (they no longer match), so the ones found before
+    are the ones synced (a copy since removed or renamed is skipped, with its reason). Without
+    `copies`, the copies are matched again on the files as they are now. Call it after the
+    edit is saved and its lock released (it takes every condition's lock).
+    """
+    if copies is None:
+        return fix(refs, prefer=[f"{condition}:{key}"], merge=False, dry_run=dry_run)
+
+    def change(library: Library, result: FixResult) -> None:
+        reference = library.index_of(condition, key)
+        targets = []
+        for found in copies:
+            if (found.condition, found.key) == (condition, key):
+                continue
+            try:
+                targets.append(library.index_of(found.condition, found.key))
+            except UsageError:
+                result.skipped.append(f"{found.where}: no longer in the condition; not synced")
+        _agree(library, reference, targets, result)
+
+    return _locked(refs, change, dry_run)
+
+
+def _locked(refs: References, change, dry_run: bool) -> FixResult:
+    """Run `change` on every condition loaded under all their locks (sorted order), diff, and
+    save what changed unless `dry_run`."""
     slugs = refs.slugs()
     with contextlib.ExitStack() as stack:
         for slug in slugs:
@@ -67,9 +108,7 @@ def fix(refs: References, *, prefer: Sequence[str] = (), rule: str | None = None
         library = Library.load(refs, slugs)
         before = {slug: cond.bib.text() for slug, cond in library.conditions.items()}
         result = FixResult()
-        _sync(library, _references(library, prefer, rule), result)
-        if merge:
-            _merge(library, result)
+        change(library, result)
         result.diff = "".join(
             _diff(library.conditions[slug].bib.path, text, library.conditions[slug].bib.text())
             for slug, text in before.items())
@@ -79,12 +118,6 @@ def fix(refs: References, *, prefer: Sequence[str] = (), rule: str | None = None
                     cond.save()
                     result.written.append(slug)
     return result
-
-
-def sync(refs: References, condition: str, key: str, *, dry_run: bool = False) -> FixResult:
-    """Make every copy of the work `condition:key` agree with it (nothing merged): what an
-    edit of one copy calls so that the edit reaches every condition citing the work."""
-    return fix(refs, prefer=[f"{condition}:{key}"], merge=False, dry_run=dry_run)
 
 
 # -- choosing the reference copy --------------------------------------------------------------
@@ -128,19 +161,23 @@ def _disagree(copies: Iterable[Copy]) -> bool:
 
 def _sync(library: Library, chosen: dict[int, int], result: FixResult) -> None:
     for number, reference_index in sorted(chosen.items()):
-        reference = library.copies[reference_index]
-        updated = []
-        for index in library.works[number]:
-            if index == reference_index:
-                continue
-            target = library.copies[index]
-            bib = library.conditions[target.condition].bib
-            if bib.update_item(target.key, agreeing(target.item, reference.item)):
-                updated.append(target.where)
-                library.copies[index] = Copy(target.condition, target.key, target.line,
-                                             bib.item(target.key))
-        if updated:
-            result.synced.append((reference.where, updated))
+        _agree(library, reference_index,
+               [i for i in library.works[number] if i != reference_index], result)
+
+
+def _agree(library: Library, reference_index: int, targets: Sequence[int],
+           result: FixResult) -> None:
+    reference = library.copies[reference_index]
+    updated = []
+    for index in targets:
+        target = library.copies[index]
+        bib = library.conditions[target.condition].bib
+        if bib.update_item(target.key, agreeing(target.item, reference.item)):
+            updated.append(target.where)
+            library.copies[index] = Copy(target.condition, target.key, target.line,
+                                         bib.item(target.key))
+    if updated:
+        result.synced.append((reference.where, updated))
 
 
 def agreeing(target: Item, reference: Item) -> Item:
