@@ -126,3 +126,17 @@ def test_journal_articles_without_doi_and_truncated_lists_are_warnings(document)
     truncated = {f.copies[0].where for f in report.findings if f.kind == "truncated-authors"}
     assert truncated == {c.where for c in library.copies if c.item.get("_et_al")}
     assert not {"no-doi", "truncated-authors"} & {f.kind for f in report.failing()}
+
+
+@pytest.mark.parametrize("seed", [20261201, 3])
+def test_every_planted_variant_changes_the_copy_it_plants(tmp_path, seed):
+    """A planted difference that is not one (a typo swapping the two n of Zimmermann, seed 3)
+    would count as a disagreement `check` cannot find."""
+    truth = generate_document(tmp_path / "references", seed=seed)
+    refs = References(tmp_path / "references")
+    fields = {}   # as written in the .bib (the reader normalises a DOI's spelling)
+    for slug in refs.slugs():
+        bib = refs.load(slug).bib
+        fields |= {f"{slug}:{key}": dict(entry.fields) for key, entry in bib.entries.items()}
+    same = [p for p in truth.planted if fields[p["a"]] == fields[p["b"]]]
+    assert same == []

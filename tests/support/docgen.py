@@ -241,8 +241,9 @@ def generate_document(path: str | Path, *, conditions: int = 52, per_condition: 
             other["title"] = other["title"].rsplit(":", 1)[0]
             doc.vary(work, "title")
         elif variant == "no-doi-first-author-typo":
-            family = other["author"][0]["family"]
-            other["author"][0]["family"] = family[:-2] + family[-1] + family[-2]
+            family = other["author"][0]["family"]   # the last two different neighbours swapped
+            j = max(i for i in range(len(family) - 1) if family[i] != family[i + 1])
+            other["author"][0]["family"] = family[:j] + family[j + 1] + family[j] + family[j + 2:]
             doc.vary(work, "author")
         elif variant == "no-doi-initials":
             initials = other["author"][0]["given"]
