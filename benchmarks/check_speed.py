@@ -12,13 +12,17 @@ seed 7). What is measured:
 - the naive peer: the same comparison on every pair (`dedupe.all_pair_matches`), which is
   what blocking replaces, on the first N copies for each --naive-sizes, run alternately with
   blocking on the same copies; both must find the same pairs (checked), and the quadratic
-  all-pairs time is extrapolated to the full document from the largest size;
+  all-pairs time is extrapolated to the full document from the largest size.
+
+CPU time (user + system) of the two processes is printed beside wall time: on the shared
+machine wall time includes waiting for a core.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -85,15 +89,20 @@ def main() -> None:
                    "--format", "json", "-o", os.devnull]
         reading = [sys.executable, "-m", "evidencebib", "export", "--to", "csl-json",
                    "--references", str(path), "-o", os.devnull]
-        walls, reads = [], []
+        walls, reads, cpu_walls, cpu_reads = [], [], [], []
         for _round in range(args.rounds):   # alternately: the machine's speed drifts
-            for argv, out in ((command, walls), (reading, reads)):
+            for argv, out, cpu in ((command, walls, cpu_walls), (reading, reads, cpu_reads)):
+                used = resource.getrusage(resource.RUSAGE_CHILDREN)
                 start = time.perf_counter()
                 subprocess.run(argv, check=False, capture_output=True)
                 out.append(time.perf_counter() - start)
-        print(f"  `evidencebib check` process: best {min(walls):.2f} s, worst {max(walls):.2f} s; "
-              f"`evidencebib export --to csl-json` of the same document (reads every entry "
-              f"once): best {min(reads):.2f} s; check / export = {min(walls) / min(reads):.2f}")
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu.append(after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime)
+        print(f"  `evidencebib check` process: best {min(walls):.2f} s, worst {max(walls):.2f} s "
+              f"(CPU best {min(cpu_walls):.2f} s); `evidencebib export --to csl-json` of the "
+              f"same document (reads every entry once): best {min(reads):.2f} s (CPU "
+              f"{min(cpu_reads):.2f} s); check / export = {min(walls) / min(reads):.2f} wall, "
+              f"{min(cpu_walls) / min(cpu_reads):.2f} CPU")
 
         print("\nblocking vs all pairs on the first N copies (alternating, best of rounds)")
         print(f"{'N':>6} {'pairs':>11} {'blocked s':>10} {'all-pairs s':>12} {'ratio':>7} "
