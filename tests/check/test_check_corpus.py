@@ -49,7 +49,7 @@ def corpus():
             items[path.name] = (BibFile.load(path).items() if path.suffix == ".bib"
                                 else api.read_file(path))
         except ParseError:
-            continue   # the two files that are deliberately not RIS (MEDLINE, WoS text)
+            continue   # rispy-wos.ris: Web of Science plain text, deliberately not RIS
     return Library.from_items(items)
 
 
