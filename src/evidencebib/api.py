@@ -14,7 +14,7 @@ import datetime as _dt
 import html
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from evidencebib import gcpause
 from evidencebib.errors import EvidenceError, UsageError, decode_utf8, doing, read_user_file
@@ -22,10 +22,14 @@ from evidencebib.errors import EvidenceError, UsageError, decode_utf8, doing, re
 from evidencebib.model import Item
 from evidencebib.store import ConditionFile, References
 
+if TYPE_CHECKING:   # check/ is imported by the functions that use it (start-up time)
+    from evidencebib.check.fix import FixResult
+    from evidencebib.check.works import Copy
+
 __all__ = ["References", "ConditionSummary", "conditions", "bibliography", "render",
            "page", "import_page", "ImportResult", "load_items", "add_items", "AddResult",
            "export", "read_file", "import_items", "add_dois", "cite", "apply_enrichment",
-           "write_dois"]
+           "write_dois", "check", "copies_of", "fix", "sync_copies"]
 
 HOUSE_STYLE = "ig-criteria"
 
@@ -318,3 +322,42 @@ def style_names(query: str | None = None) -> Iterable[tuple[str, str]]:
     from evidencebib.render import list_styles
 
     return list_styles(query)
+
+
+# -- check: one report for the whole document (evidencebib.check) ---------------------------
+
+def check(refs: References, conditions: Sequence[str] = ()):
+    """Duplicates, disagreements between conditions, key clashes and gaps, as a
+    `check.Report` (`to_table()`, `to_json()`, `failing()`)."""
+    from evidencebib.check import check as run_check
+
+    return run_check(refs, conditions)
+
+
+def copies_of(refs: References, condition: str, key: str) -> list[Copy]:
+    """Every copy (`check.Copy`: condition, key, line, item) of the work `condition:key`
+    describes, that copy first: the same DOI in any spelling, the same ISBN, or a duplicate
+    match of title, authors and year (`check.dedupe`). An unknown condition or key is a
+    `UsageError`. An edit of one copy should reach the others: `sync_copies`."""
+    from evidencebib.check import copies_of as find_copies
+
+    return find_copies(refs, condition, key)
+
+
+def fix(refs: References, *, prefer: Sequence[str] = (), rule: str | None = None,
+        dry_run: bool = False):
+    """`check --fix`: copies agree with the preferred one (or the rule's choice), exact
+    duplicates inside a condition are merged; returns a `check.fix.FixResult` with the diff."""
+    from evidencebib.check.fix import fix as run_fix
+
+    return run_fix(refs, prefer=prefer, rule=rule, dry_run=dry_run)
+
+
+def sync_copies(refs: References, condition: str, key: str, *,
+                copies: Sequence[Copy] | None = None, dry_run: bool = False) -> FixResult:
+    """Make every other copy of the work `condition:key` agree with it, after an edit: pass
+    the `copies_of` list taken before the edit (an edited DOI or title may no longer match
+    the others). Takes every condition's lock: call it once the edit is saved."""
+    from evidencebib.check.fix import sync
+
+    return sync(refs, condition, key, copies=copies, dry_run=dry_run)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from evidencebib.model import ET_AL, Item, issued_year
+from evidencebib.model.pages import comparable_page
 from evidencebib.verify import family_similar, journal_similar, norm_text, title_similar
 
 ADD, COMPLETE, CONFLICT = "add", "complete", "conflict"
@@ -53,23 +54,13 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
-def _norm_page(value: str) -> str:
-    value = re.sub(r"\s*[-–—]+\s*", "-", str(value).strip())
-    match = re.fullmatch(r"(\D*)(\d+)-(\D*)(\d+)", value)
-    if match and len(match.group(4)) < len(match.group(2)):       # 720-36 → 720-736
-        start = match.group(2)
-        end = start[: len(start) - len(match.group(4))] + match.group(4)
-        value = f"{match.group(1)}{start}-{match.group(3)}{end}"
-    return value.lower()
-
-
 def _same(field: str, ours: Any, theirs: Any, remote: Item) -> bool:
     if field == "title":
         return title_similar(str(ours), str(theirs))
     if field in ("container-title", "container-title-short"):
         return journal_similar(str(ours), str(theirs), remote.get("container-title-short", ""))
     if field == "page":
-        return _norm_page(ours) == _norm_page(theirs)
+        return comparable_page(ours) == comparable_page(theirs)
     if field == "ISSN":
         ours_set = set(re.findall(r"\d{4}-?\d{3}[\dXx]", str(ours)))
         theirs_set = set(re.findall(r"\d{4}-?\d{3}[\dXx]", str(theirs)))
