@@ -84,6 +84,23 @@ def _notice_html(notice: rep.Notice) -> str:
             f"{t.esc(notice.label)} notice</a>{after}")
 
 
+# a DOI named in a report's details (a notice, a correction) becomes a link
+_DOI_IN_TEXT = re.compile(r"\b10\.\d{4,9}/[^\s;,()\[\]<>\"']*[^\s;,()\[\]<>\"'.]")
+
+
+def _linked_dois(text: str) -> str:
+    from evidencebib.render.formats import doi_url, safe_url
+
+    out, position = [], 0
+    for match in _DOI_IN_TEXT.finditer(text):
+        out.append(t.esc(text[position:match.start()]))
+        out.append(f'<a class="notice" href="{t.attr(safe_url(doi_url(match.group(0))))}">'
+                   f"{t.esc(match.group(0))}</a>")
+        position = match.end()
+    out.append(t.esc(text[position:]))
+    return "".join(out)
+
+
 def check_html(check: rep.Check | None, in_report: bool) -> str:
     if check is None:
         return '<p class="check"><span class="muted small">not checked</span></p>\n' if in_report else ""
@@ -97,7 +114,7 @@ def check_html(check: rep.Check | None, in_report: bool) -> str:
     elif check.problem or check.status == "corrected":
         details = check.reader_details()
         if details:
-            parts.append(f'<span class="check-details">{t.esc(details)}</span>')
+            parts.append(f'<span class="check-details">{_linked_dois(details)}</span>')
     return '<p class="check">' + " ".join(parts) + "</p>\n"
 
 

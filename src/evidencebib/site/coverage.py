@@ -119,4 +119,4 @@ def cell_html(cover: Coverage | None, when: str = "") -> str:
     notes.append(t.esc(" \u00b7 ".join([checked, *cover.gaps()])))
     if when:
         notes.append(when)
-    return badge + " " + "".join(f'<span class="coverage-note small">{note}</span>' for note in notes)
+    return badge + " " + " ".join(f'<span class="coverage-note small">{note}</span>' for note in notes)
