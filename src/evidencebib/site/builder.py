@@ -282,7 +282,7 @@ def _reference_exports(folder: Path, slug: str, items: list[Item], names: list[s
             except (ImportError, AttributeError, EvidenceError) as error:
                 notes.append(f"{slug}: {key}: {format_id} file skipped ({error})")
                 continue
-            (folder / "ref" / (name + suffix)).write_text(text, encoding="utf-8")
+            (folder / "ref" / (name + suffix)).write_bytes(text.encode("utf-8"))
             texts[key][format_id] = text
             files += 1
     # JSON is JavaScript; a script file (not fetch) so that it loads from file:// too

@@ -153,15 +153,14 @@ def statement_html(meta) -> str:
             f'<h2 id="statement-heading">Statement</h2>\n{paragraphs}\n</section>')
 
 
-def _tools_html(key: str, name: str) -> str:
-    links = []
-    for format_id, label, suffix, mime in REFERENCE_EXPORTS:
-        filename = name + suffix
-        links.append(f'<a href="ref/{t.attr(quote(filename))}" download="{t.attr(filename)}" '
-                     f'type="{t.attr(mime)}" data-format="{format_id}">{label}'
-                     f'<span class="visually-hidden"> of {t.esc(key)}</span></a>')
-    return ('<p class="ref-tools small"><span class="ref-tools-label">Download</span> '
-            + " ".join(links) + "</p>\n")
+def _tools_html(name: str) -> str:
+    """Download links (the file names say the format; `download` keeps them from opening).
+    Their purpose is clear from the entry they sit in (WCAG 2.4.4, link purpose in context),
+    so no per-link text is repeated 200 times on a long page."""
+    links = " ".join(f'<a href="ref/{t.attr(quote(name + suffix))}" download="" '
+                     f'data-format="{format_id}">{label}</a>'
+                     for format_id, label, suffix, _mime in REFERENCE_EXPORTS)
+    return f'<p class="ref-tools small"><span class="ref-tools-label">Download</span> {links}</p>\n'
 
 
 def entries_html(items: list[Item], names: list[str], entries: list[tuple[int, str]],
@@ -179,7 +178,7 @@ def entries_html(items: list[Item], names: list[str], entries: list[tuple[int, s
         lis.append(f'<li class="{classes}" id="ref-{t.attr(names[index])}" data-key="{t.attr(key)}">\n'
                    f"{check_html(check, in_report)}"
                    f'<div class="csl-entry">{entry}{extra}</div>{coins_span}\n'
-                   f"{_tools_html(key, names[index])}</li>")
+                   f"{_tools_html(names[index])}</li>")
     return '<ol class="entries">\n' + "\n".join(lis) + "\n</ol>"
 
 

@@ -83,7 +83,7 @@
         ? "Showing " + shown + " of " + rows.length + " conditions."
         : rows.length + (rows.length === 1 ? " condition." : " conditions.");
       printNote.textContent = filtered
-        ? "Conditions matching \u201c" + input.value.trim() + "\u201d: " + shown + " of " +
+        ? "Conditions matching the search " + input.value.trim() + ": " + shown + " of " +
           rows.length + "."
         : "";
       printNote.hidden = !filtered;
