@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from browser import (ARTIFACTS, REPO, TESTS, chromium, console_errors, emulate_print, run_axe,
-                     screenshot, serve_site, skip_or_fail_without_browser, wait)
+                     screenshot, skip_or_fail_without_browser, wait)
 
 skip_or_fail_without_browser(axe=True)
 
@@ -59,19 +59,6 @@ def site(tmp_path_factory) -> Path:
     out = base / "site"
     build_site(References(refs), out, verify_report=REPORT)
     return out
-
-
-@pytest.fixture(scope="module")
-def server(site: Path):
-    """`evidencebib serve` on a free port; yields the base URL."""
-    with serve_site(site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as driver:
-        yield driver
 
 
 def visible_rows(driver) -> list[str]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from browser import (ARTIFACTS, chromium, console_errors, emulate_print, print_to_pdf,
-                     reset_viewport, run_axe, screenshot, serve_site, set_viewport,
+                     reset_viewport, run_axe, screenshot, set_viewport,
                      skip_or_fail_without_browser, wait)
 
 skip_or_fail_without_browser(axe=True)
@@ -52,18 +52,6 @@ def site(document, tmp_path_factory) -> Path:
     build_site(References(document.references), out, verify_report=document.report,
                styles=STYLES, title=TITLE, base_url=BASE_URL)
     return out
-
-
-@pytest.fixture(scope="module")
-def server(site: Path):
-    with serve_site(site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as driver:
-        yield driver
 
 
 @pytest.fixture(autouse=True)

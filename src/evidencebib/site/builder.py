@@ -263,9 +263,6 @@ def _condition_exports(folder: Path, slug: str, items: list[Item],
     return downloads, files
 
 
-REFERENCE_WRITERS = {"ris": "ris", "bibtex": "bibtex", "csl-json": "csl-json"}
-
-
 def _reference_exports(folder: Path, slug: str, items: list[Item], names: list[str],
                        notes: list[str]) -> int:
     """`ref/<name>.ris|.bib|.csl.json` per reference and `exports.js` for the copy buttons."""
@@ -278,7 +275,7 @@ def _reference_exports(folder: Path, slug: str, items: list[Item], names: list[s
         texts[key] = {}
         for format_id, _label, suffix, _mime in cp.REFERENCE_EXPORTS:
             try:
-                text = write_export(by_name[REFERENCE_WRITERS[format_id]], [item], slug)
+                text = write_export(by_name[format_id], [item], slug)
             except (ImportError, AttributeError, EvidenceError) as error:
                 notes.append(f"{slug}: {key}: {format_id} file skipped ({error})")
                 continue
@@ -286,9 +283,9 @@ def _reference_exports(folder: Path, slug: str, items: list[Item], names: list[s
             texts[key][format_id] = text
             files += 1
     # JSON is JavaScript; a script file (not fetch) so that it loads from file:// too
-    (folder / "exports.js").write_text(
-        "window.evidencebibExports = " + json.dumps(texts, ensure_ascii=False, indent=0) + ";\n",
-        encoding="utf-8")
+    data = json.dumps(texts, ensure_ascii=False, indent=0)
+    data = data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")  # JS before ES2019
+    (folder / "exports.js").write_text("window.evidencebibExports = " + data + ";\n", encoding="utf-8")
     return files + 1
 
 
