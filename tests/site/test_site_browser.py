@@ -189,7 +189,8 @@ def test_download_link_returns_a_file_our_importer_reads(browser, server) -> Non
     from evidencebib.formats import bibtex
 
     browser.get(f"{server}{SLUG}/index.html")
-    link = wait(browser, lambda d: d.find_element(By.LINK_TEXT, "BibTeX"))
+    link = wait(browser, lambda d: d.find_element(
+        By.XPATH, "//section[@class='downloads']//a[text()='BibTeX']"))
     url = link.get_attribute("href")
     assert url.startswith(server) and url.endswith(f"{SLUG}.bib")
     with urllib.request.urlopen(url, timeout=10) as response:
