@@ -21,6 +21,7 @@ import pytest
 from browser import (ARTIFACTS, chromium, console_errors, emulate_print, print_to_pdf,
                      reset_viewport, run_axe, screenshot, set_viewport,
                      skip_or_fail_without_browser, wait)
+from browser import browser, server  # noqa: F401  (fixtures)
 
 skip_or_fail_without_browser(axe=True)
 
@@ -310,6 +311,12 @@ def test_readable_at_390_px_without_sideways_scrolling(browser, server, document
     set_viewport(browser, 390, 844, mobile=True)
     width = browser.execute_script("return document.documentElement.scrollWidth")
     assert width <= 390, width
+    # nor inside the page: no box wider than its frame (a table in a scrolling wrapper)
+    wide = browser.execute_script(
+        "return Array.prototype.filter.call(document.querySelectorAll('.table-wrap, .bib, dl.meta, "
+        "main'), function (e) { return e.scrollWidth > e.clientWidth + 1; }).map(function (e) {"
+        " return e.className || e.tagName; });")
+    assert wide == [], wide
     if page == "index.html":
         # rows are stacked: the title and the verification are both on screen, one above the other
         first = browser.find_element(By.CSS_SELECTOR, "#conditions-table tbody tr")

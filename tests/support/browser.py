@@ -190,3 +190,18 @@ def console_errors(driver) -> list[dict]:
     except Exception:  # pragma: no cover - some drivers have no log endpoint
         return []
     return [entry for entry in logs if entry.get("level") == "SEVERE"]
+
+
+# -- fixtures: a test module that defines `site` (the built site) imports these -----------------
+
+@pytest.fixture(scope="module")
+def server(site: Path):
+    """`evidencebib serve` on a free port; yields the base URL."""
+    with serve_site(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as driver:
+        yield driver
