@@ -178,6 +178,15 @@ def test_coins_of_a_journal_article() -> None:
     assert " " not in context_object({"type": "article-journal", "title": "a b"})  # %20, as Zotero writes
 
 
+@pytest.mark.parametrize("page, start, end", [("243\u2013245", "243", "245"), ("12--34", "12", "34"),
+                                              ("e1 - e12", "e1", "e12"), ("S17", "S17", None)])
+def test_coins_start_and_end_pages_split_on_any_dash(page: str, start: str, end: str | None) -> None:
+    fields = kev({"type": "article-journal", "title": "t", "page": page})
+    assert fields["rft.pages"] == [page]
+    assert fields["rft.spage"] == [start]
+    assert fields.get("rft.epage") == ([end] if end else None)
+
+
 def test_coins_of_books_chapters_theses_and_the_rest() -> None:
     book = kev({"type": "book", "title": "Handbook", "publisher": "Wiley", "publisher-place": "Oxford",
                 "ISBN": "978-0-00", "author": [{"literal": "World Health Organization"}],

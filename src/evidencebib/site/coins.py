@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from evidencebib.model import Item
+from evidencebib.model.pages import split_pages
 
 JOURNAL_TYPES = {"article-journal", "article", "article-magazine", "article-newspaper", "review",
                  "review-book"}
@@ -76,11 +77,11 @@ def _pages(item: Item, pairs: list[tuple[str, str]]) -> None:
     if not page:
         return
     pairs.append(("rft.pages", page))
-    first, _, last = page.partition("-")
+    first, last = split_pages(page)
     if first:
-        pairs.append(("rft.spage", first.strip()))
+        pairs.append(("rft.spage", first))
     if last:
-        pairs.append(("rft.epage", last.strip()))
+        pairs.append(("rft.epage", last))
 
 
 def context_object(item: Item, referrer: str = "info:sid/evidencebib") -> str:
