@@ -109,7 +109,7 @@ def serve_command(directory: Path, port: int, build_first: bool, references_dir:
         httpd = server.make_server(directory, port, quiet=quiet)
     except OSError as error:
         raise UsageError(f"cannot listen on 127.0.0.1:{port} ({error.strerror or error})") from None
-    host, bound = httpd.server_address[:2]
+    host, bound = str(httpd.server_address[0]), int(httpd.server_address[1])
     output.say(f"Serving {directory} at http://{host}:{bound}/ (press Ctrl-C to stop)")
     server.serve_until_stopped(httpd)
     output.say("stopped")
