@@ -30,6 +30,7 @@ abbreviation of the full name (`J Clin Pathol` ~ `Journal of Clinical Pathology`
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import json
 import re
@@ -390,8 +391,11 @@ def summary(results: Sequence[Result]) -> dict[str, int]:
     return counts
 
 
-def to_json(results: Sequence[Result]) -> str:
-    return json.dumps({"results": [r.to_json() for r in results],
+def to_json(results: Sequence[Result], generated: "datetime.datetime | None" = None) -> str:
+    """The JSON report; `generated` (now, in UTC, by default) tells its readers, the site
+    among them, when the verification ran."""
+    when = generated or datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    return json.dumps({"generated": when.isoformat(), "results": [r.to_json() for r in results],
                        "summary": summary(results)}, indent=2, ensure_ascii=False) + "\n"
 
 
