@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from evidencebib import doi as doimod
 from evidencebib.errors import NetworkError
 from evidencebib.net.errors import BadAnswer
-from evidencebib.net.transport import JSON, Answer, Transport, is_json, snippet
+from evidencebib.net.transport import JSON, Answer, Transport, snippet
 
 DEFAULT_URL = "https://api.crossref.org"
 NOT_FOUND_BODY = b"Resource not found."
@@ -50,7 +50,7 @@ def is_not_found(answer: Answer) -> bool:
 
 
 def _final(answer: Answer) -> bool:
-    return (answer.status == 200 and is_json(answer.body)) or is_not_found(answer)
+    return (answer.status == 200 and answer.parses()) or is_not_found(answer)
 
 
 def message(answer: Answer, expected_type: str) -> Any:

@@ -106,7 +106,8 @@ class _Watchdog:
                 self._thread = threading.Thread(target=self._run, name="evidencebib-deadlines",
                                                 daemon=True)
                 self._thread.start()
-            self._cond.notify()
+            if self._heap[0][2] is deadline:
+                self._cond.notify()         # it sleeps until the earliest; this one is earlier
 
     def disarm(self, deadline: Deadline) -> None:
         with self._cond:

@@ -15,7 +15,7 @@ from typing import Iterable
 
 from evidencebib import doi as doimod
 from evidencebib.net.errors import BadAnswer
-from evidencebib.net.transport import Answer, Origin, Transport, is_json, snippet
+from evidencebib.net.transport import Answer, Origin, Transport, snippet
 
 DEFAULT_URL = "https://doi.org"
 CSL_JSON = "application/vnd.citationstyles.csl+json"
@@ -25,7 +25,7 @@ CN_HOSTS = ("data.crosscite.org", "api.datacite.org", "data.datacite.org", "www.
 
 
 def _ra_entry(answer: Answer) -> dict | None:
-    if answer.status != 200 or not is_json(answer.body):
+    if answer.status != 200 or not answer.parses():
         return None
     data = answer.json()
     entry = data[0] if isinstance(data, list) and data else data
@@ -38,7 +38,7 @@ def _ra_final(answer: Answer) -> bool:
 
 
 def _handle_code(answer: Answer) -> object:
-    if not is_json(answer.body):
+    if not answer.parses():
         return None
     data = answer.json()
     return data.get("responseCode") if isinstance(data, dict) else None

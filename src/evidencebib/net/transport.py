@@ -66,6 +66,8 @@ REDIRECTS = (301, 302, 303, 307, 308)
 
 T = TypeVar("T")
 R = TypeVar("R")
+_UNPARSED = object()
+_NOT_JSON = object()
 
 
 @dataclass
@@ -77,18 +79,28 @@ class Answer:
     from_cache: bool = False
     headers: Mapping[str, str] = field(default_factory=dict)
 
+    _data: Any = field(default=_UNPARSED, repr=False, compare=False)
+
     @property
     def text(self) -> str:
         return self.body.decode("utf-8", errors="replace")
 
+    def parses(self) -> bool:
+        """Whether the body is JSON (parsed once: `json()` then returns the same data)."""
+        if self._data is _UNPARSED:
+            try:
+                self._data = json.loads(self.body.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError, RecursionError):
+                self._data = _NOT_JSON
+        return self._data is not _NOT_JSON
+
     def json(self) -> Any:
-        try:
-            return json.loads(self.body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        if not self.parses():
             from evidencebib.net.errors import BadAnswer
 
             raise BadAnswer(f"{self.url} answered HTTP {self.status} with something that is "
-                            f"not JSON ({snippet(self.body)!r})") from error
+                            f"not JSON ({snippet(self.body)!r})")
+        return self._data
 
 
 @dataclass
@@ -119,14 +131,6 @@ def snippet(body: bytes, n: int = 60) -> str:
 def short(error: BaseException) -> str:
     text = str(error)
     return (text[:160] + "…") if len(text) > 160 else text or type(error).__name__
-
-
-def is_json(body: bytes) -> bool:
-    try:
-        json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return False
-    return True
 
 
 def origin_of(url: str) -> tuple[str, str, int | None]:
@@ -330,7 +334,7 @@ class Transport:
         for a request whose failure is harmless (a look-ahead)."""
         if cacheable is None:
             def cacheable(answer: Answer) -> bool:
-                return answer.status == 200 and (not expect_json or is_json(answer.body))
+                return answer.status == 200 and (not expect_json or answer.parses())
         key = self.cache_key(url, accept, params, method, data)
         if use_cache:
             hit = self.cache.get(key, any_age=self.offline)
@@ -466,12 +470,13 @@ class Transport:
                     raise self._ran_out() from None
                 failure = cut.reason
                 raise
+            answer = Answer(status, url, headers.get("Content-Type", ""), body, headers=headers)
             if status == 429:
                 failure = "HTTP 429 Too Many Requests" + (
                     f" (Retry-After {retry_after:g} s)" if retry_after is not None else "")
             elif status >= 500:
                 failure = f"HTTP {status}"
-            elif expect_json and status == 200 and not is_json(body):
+            elif expect_json and status == 200 and not answer.parses():
                 failure = (f"HTTP 200 with a body that is not JSON "
                            f"({headers.get('Content-Type') or 'no content type'}: "
                            f"{snippet(body)!r})")
@@ -479,7 +484,7 @@ class Transport:
                 raise _Failure(failure)
             if origin.inspect is not None and advertised.pool:
                 origin.inspect(headers)
-            return Answer(status, url, headers.get("Content-Type", ""), body, headers=headers)
+            return answer
         finally:
             limiter.release(advertised, status=status, retry_after=retry_after, ticket=ticket,
                             failure=failure)
