@@ -1,0 +1,71 @@
+"""The transport is shared: a second service (as NCBI's E-utilities will be) registers its
+origin and pools on the same `Transport` and gets the session, deadlines, backoff, cache and
+typed errors without copying them; its failures back off its own pools only."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from werkzeug import Request, Response
+
+from crossref_emulator import CrossrefEmulator, fast_client, make_work
+from evidencebib.errors import NetworkError
+
+
+class Example:
+    """A minimal second service: one pool of 3/s, POST for long ID lists."""
+
+    def __init__(self, transport, base_url: str) -> None:
+        self.transport = transport
+        self.base_url = base_url
+        self.origin = transport.add_origin("Example", base_url, {"ids": (3, 1.0, 1)})
+
+    def summary(self, ids: list[str]) -> dict:
+        answer = self.transport.request(f"{self.base_url}/summary", method="POST",
+                                        data={"id": ",".join(ids), "tool": "evidencebib"},
+                                        expect_json=True)
+        return answer.json()
+
+
+@pytest.fixture
+def crossref():
+    with CrossrefEmulator(rate=100, concurrency=8) as emulator:
+        emulator.add_work(make_work("10.5555/shared"))
+        yield emulator
+
+
+def test_a_second_service_posts_through_the_shared_transport_and_its_answers_are_cached(
+        httpserver, crossref):
+    seen = []
+
+    def handler(request: Request) -> Response:
+        seen.append((request.method, request.form.get("id"), request.headers["User-Agent"]))
+        return Response(json.dumps({"ids": request.form["id"].split(",")}),
+                        content_type="application/json")
+
+    httpserver.expect_request("/summary", method="POST").respond_with_handler(handler)
+    client = fast_client(crossref)
+    example = Example(client.transport, httpserver.url_for("").rstrip("/"))
+    assert example.summary(["1", "2"]) == {"ids": ["1", "2"]}
+    assert example.summary(["1", "2"]) == {"ids": ["1", "2"]}       # from the cache
+    assert example.summary(["3"]) == {"ids": ["3"]}                 # another form, asked
+    assert [(m, i) for m, i, _ in seen] == [("POST", "1,2"), ("POST", "3")]
+    assert all(agent.startswith("evidencebib/") for _, _, agent in seen)
+    assert client.work("10.5555/shared")["DOI"] == "10.5555/shared"
+    assert client.stats.by_kind.get("Example") == 2
+
+
+def test_a_second_services_failures_back_off_its_own_pool_only(httpserver, crossref):
+    httpserver.expect_request("/summary").respond_with_data(
+        "<h1>429 Too Many Requests</h1>", status=429, content_type="text/html")
+    client = fast_client(crossref, backoff=0.5, max_tries=2)
+    example = Example(client.transport, httpserver.url_for("").rstrip("/"))
+    with pytest.raises(NetworkError, match="429"):
+        example.summary(["1"])
+    started = time.monotonic()
+    assert client.work("10.5555/shared")["DOI"] == "10.5555/shared"   # not held
+    assert time.monotonic() - started < 0.4
+    assert example.origin.limiters["ids"].circuit.waited >= 0.5
+    assert any("Example: 2 × 429" in line for line in client.report()), client.report()
