@@ -114,3 +114,13 @@ def test_a_run_ends_within_its_time_limit_and_says_so(emu):
     assert {r.status for r in results} == {"unreachable"}
     assert any("time limit" in r.details for r in results)
     assert any("time limit" in w and "2 s" in w for w in client.warnings), client.warnings
+
+
+def test_no_thread_of_ours_outlives_a_closed_client(emu):
+    """render/parallel.py forks only a single-threaded process: the deadline watchdog runs
+    while exchanges are under way and is gone once the client is closed."""
+    with fast_client(emu, timeout=0.5) as client:
+        emu.faults[DOI] = ["slow-headers:0.2"]      # one try cut at its deadline, then answered
+        assert client.work(DOI)["DOI"] == DOI
+        assert client.stats.deadline_cuts == 1
+    assert [t.name for t in threading.enumerate() if t.name.startswith("evidencebib")] == []

@@ -46,7 +46,7 @@ from urllib3 import ProxyManager
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-__all__ = ["Deadline", "DeadlineAdapter", "current"]
+__all__ = ["Deadline", "DeadlineAdapter", "current", "quiesce"]
 
 _local = threading.local()
 _OWNER = "_evidencebib_deadline"      # attribute on a connection: the exchange it serves
@@ -91,30 +91,46 @@ def _duplicate(sock: Any) -> socket.socket | None:
 
 
 class _Watchdog:
-    """One daemon thread that cuts the exchanges whose deadline has passed, earliest first."""
+    """One daemon thread that cuts the exchanges whose deadline has passed, earliest first.
+
+    It runs only while some exchange is under way, and ends when none is: a process that
+    forks worker processes (render/parallel.py forks only a single-threaded process) must not
+    find it lingering after a network run; `quiesce()` waits for that end."""
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._heap: list[tuple[float, int, Deadline]] = []
         self._order = itertools.count()
         self._thread: threading.Thread | None = None
+        self._live = 0
 
     def arm(self, deadline: Deadline) -> None:
         with self._cond:
+            self._live += 1
             heapq.heappush(self._heap, (deadline.at, next(self._order), deadline))
-            if self._thread is None or not self._thread.is_alive():
+            if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="evidencebib-deadlines",
                                                 daemon=True)
                 self._thread.start()
-            if self._heap[0][2] is deadline:
+            elif self._heap[0][2] is deadline:
                 self._cond.notify()         # it sleeps until the earliest; this one is earlier
 
     def disarm(self, deadline: Deadline) -> None:
         with self._cond:
             deadline._done = True
+            self._live -= 1
             held, deadline._sockets = deadline._sockets, []
+            if not self._live:
+                self._cond.notify()         # nothing left to watch: let the thread end
         for _connection, duplicate in held:
             duplicate.close()
+
+    def quiesce(self, timeout: float = 1.0) -> None:
+        """Wait (up to `timeout`) for the thread to end if no exchange is under way."""
+        with self._cond:
+            thread = self._thread if not self._live else None
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
 
     def register(self, deadline: Deadline, connection: Any, sock: Any) -> None:
         """`connection` now serves `deadline`'s exchange over `sock`."""
@@ -133,8 +149,14 @@ class _Watchdog:
     def _run(self) -> None:
         with self._cond:
             while True:
+                while self._heap and self._heap[0][2]._done:
+                    heapq.heappop(self._heap)
+                if not self._live:
+                    self._heap.clear()
+                    self._thread = None
+                    return
                 if not self._heap:
-                    self._cond.wait()
+                    self._cond.wait()               # all cut, not yet over
                     continue
                 at, _, deadline = self._heap[0]
                 wait = at - time.monotonic()
@@ -142,8 +164,6 @@ class _Watchdog:
                     self._cond.wait(wait)
                     continue
                 heapq.heappop(self._heap)
-                if deadline._done:
-                    continue
                 deadline.fired = True
                 for connection, duplicate in deadline._sockets:
                     if getattr(connection, _OWNER, None) is deadline:
@@ -158,6 +178,11 @@ def _cut(sock: socket.socket) -> None:
 
 
 _WATCHDOG = _Watchdog()
+
+
+def quiesce(timeout: float = 1.0) -> None:
+    """Wait for the watchdog thread to end when no exchange is under way (`Transport.close`)."""
+    _WATCHDOG.quiesce(timeout)
 
 
 class _DeadlineConnectionMixin:

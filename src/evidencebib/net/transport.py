@@ -48,7 +48,7 @@ import requests
 
 from evidencebib.errors import NetworkError, UsageError
 from evidencebib.net.cache import ResponseCache
-from evidencebib.net.deadline import Deadline, DeadlineAdapter
+from evidencebib.net.deadline import Deadline, DeadlineAdapter, quiesce
 from evidencebib.net.errors import OfflineMiss, RunAborted, RunOutOfTime
 from evidencebib.net.ratelimit import Advertised, Circuit, Limiter, parse_headers, parse_retry_after
 
@@ -270,6 +270,7 @@ class Transport:
 
     def close(self) -> None:
         self.session.close()
+        quiesce()                   # no thread of ours outlives the run (forks stay safe)
 
     # -- the run -----------------------------------------------------------------------------
     def remaining(self) -> float | None:
