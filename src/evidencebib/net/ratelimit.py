@@ -16,14 +16,15 @@ second), and a clamp is reported once: `X-Rate-Limit-Interval: 100000h` must not
 
 Backoff (`Circuit`, one per pool): a 429, a 5xx, a timeout, a reset connection or a body
 that is not the answer is a *strike*. The first strike of an incident holds every request of
-the pool for `Retry-After`, or `backoff × 2^(strikes-1)` without one;
-requests that were already in flight when it came are the same incident and add nothing
-(Crossref's api_tips: back off exponentially; urllib3's `Retry` would make every request
-sleep on its own, which is how one storm of 429s took 404 s). While strikes stand, one request
+the pool for `Retry-After`, or `backoff × 2^(strikes-1)` without one; requests that were
+already in flight when it came are the same incident and add nothing
+(Crossref's api_tips: back off exponentially; a sleep in each request, as urllib3's `Retry`
+does, multiplies the wait by the number of requests waiting). While strikes stand, one request
 at a time probes the service; an answer clears them. After `TRIP_STRIKES` strikes in a row
-spanning at least `TRIP_SECONDS`, or a Retry-After longer than `MAX_PAUSE`, or a hold that
-would end after the caller's deadline, the pool is given up for the run (`ServiceStopped`).
-The time held is counted (`Circuit.waited`) so that a run can say how long it waited.
+spanning at least `TRIP_SECONDS` (or `MAX_STRIKES` whatever their span), or a Retry-After
+longer than `MAX_PAUSE`, the pool is given up for the run (`ServiceStopped`). A caller whose
+deadline comes before its next slot is told at once (`RunOutOfTime`) instead of waiting. The
+time held is counted (`Circuit.waited`) so that a run can say how long it waited.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ BACKOFF = 1.0           # first hold without Retry-After (seconds), doubling per
 BACKOFF_MAX = 60.0      # … up to this
 MAX_PAUSE = 120.0       # a Retry-After longer than this gives the service up for the run
 TRIP_STRIKES = 3        # strikes in a row that give a service up …
-TRIP_SECONDS = 2.0      # … once they span at least this long (tiny test backoffs do not trip)
+TRIP_SECONDS = 2.0      # … once they span at least this long (a quick burst is no outage)
 MAX_STRIKES = 10        # … and this many whatever their span
 POLL = 0.25             # longest sleep of a waiting thread before it looks again
 
@@ -222,7 +223,6 @@ class Limiter:
 
     def __init__(self, limit: float, interval: float = 1.0, concurrency: int = 1, *,
                  name: str = "", clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep,
                  max_limit: float | None = None, max_concurrency: int | None = None,
                  circuit: Circuit | None = None,
                  warn: Callable[[str], None] | None = None) -> None:
@@ -243,7 +243,6 @@ class Limiter:
         self._recent: deque[_Start] = deque()   # the last starts, oldest first
         self._local = threading.local()
         self._clock = clock
-        self._sleep = sleep
         self._cond = threading.Condition()
         self._turn = threading.Lock()           # one thread at a time waits for the next slot
         # statistics

@@ -50,7 +50,8 @@ from evidencebib.errors import NetworkError, UsageError
 from evidencebib.net.cache import ResponseCache
 from evidencebib.net.deadline import Deadline, DeadlineAdapter, quiesce
 from evidencebib.net.errors import OfflineMiss, RunAborted, RunOutOfTime
-from evidencebib.net.ratelimit import Advertised, Circuit, Limiter, parse_headers, parse_retry_after
+from evidencebib.net.ratelimit import (BACKOFF, Advertised, Circuit, Limiter, parse_headers,
+                                       parse_retry_after)
 
 log = logging.getLogger("evidencebib.net")
 
@@ -59,7 +60,7 @@ DEFAULT_TIMEOUT = 30.0          # seconds per HTTP exchange, headers and body in
 DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_MAX_TIME = 3600.0       # seconds for a whole run (a 10,000-DOI verify takes minutes)
 DEFAULT_MAX_TRIES = 5
-DEFAULT_BACKOFF = 1.0           # first backoff without Retry-After; read when a transport is made
+DEFAULT_BACKOFF = BACKOFF       # first backoff without Retry-After; read when a transport is made
 MAX_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 5
 REDIRECTS = (301, 302, 303, 307, 308)
