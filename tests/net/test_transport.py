@@ -10,7 +10,7 @@ import time
 import pytest
 from werkzeug import Request, Response
 
-from crossref_emulator import CrossrefEmulator, fast_client, make_work
+from crossref_emulator import CrossrefEmulator, LoopbackServer, fast_client, make_work
 from evidencebib.errors import NetworkError
 
 
@@ -36,8 +36,13 @@ def crossref():
         yield emulator
 
 
+def serve(handler):
+    """A loopback server answering every request with `handler(request)`."""
+    return LoopbackServer(Request.application(handler))
+
+
 def test_a_second_service_posts_through_the_shared_transport_and_its_answers_are_cached(
-        httpserver, crossref):
+        crossref):
     seen = []
 
     def handler(request: Request) -> Response:
@@ -45,27 +50,31 @@ def test_a_second_service_posts_through_the_shared_transport_and_its_answers_are
         return Response(json.dumps({"ids": request.form["id"].split(",")}),
                         content_type="application/json")
 
-    httpserver.expect_request("/summary", method="POST").respond_with_handler(handler)
-    client = fast_client(crossref)
-    example = Example(client.transport, httpserver.url_for("").rstrip("/"))
-    assert example.summary(["1", "2"]) == {"ids": ["1", "2"]}
-    assert example.summary(["1", "2"]) == {"ids": ["1", "2"]}       # from the cache
-    assert example.summary(["3"]) == {"ids": ["3"]}                 # another form, asked
+    with serve(handler) as server:
+        client = fast_client(crossref)
+        example = Example(client.transport, server.url)
+        assert example.summary(["1", "2"]) == {"ids": ["1", "2"]}
+        assert example.summary(["1", "2"]) == {"ids": ["1", "2"]}       # from the cache
+        assert example.summary(["3"]) == {"ids": ["3"]}                 # another form, asked
+        assert client.work("10.5555/shared")["DOI"] == "10.5555/shared"
+        client.close()
     assert [(m, i) for m, i, _ in seen] == [("POST", "1,2"), ("POST", "3")]
     assert all(agent.startswith("evidencebib/") for _, _, agent in seen)
-    assert client.work("10.5555/shared")["DOI"] == "10.5555/shared"
     assert client.stats.by_kind.get("Example") == 2
 
 
-def test_a_second_services_failures_back_off_its_own_pool_only(httpserver, crossref):
-    httpserver.expect_request("/summary").respond_with_data(
-        "<h1>429 Too Many Requests</h1>", status=429, content_type="text/html")
-    client = fast_client(crossref, backoff=0.5, max_tries=2)
-    example = Example(client.transport, httpserver.url_for("").rstrip("/"))
-    with pytest.raises(NetworkError, match="429"):
-        example.summary(["1"])
-    started = time.monotonic()
-    assert client.work("10.5555/shared")["DOI"] == "10.5555/shared"   # not held
-    assert time.monotonic() - started < 0.4
+def test_a_second_services_failures_back_off_its_own_pool_only(crossref):
+    def handler(request: Request) -> Response:
+        return Response("<h1>429 Too Many Requests</h1>", status=429, content_type="text/html")
+
+    with serve(handler) as server:
+        client = fast_client(crossref, backoff=0.5, max_tries=2)
+        example = Example(client.transport, server.url)
+        with pytest.raises(NetworkError, match="429"):
+            example.summary(["1"])
+        started = time.monotonic()
+        assert client.work("10.5555/shared")["DOI"] == "10.5555/shared"   # not held
+        assert time.monotonic() - started < 0.4
+        client.close()
     assert example.origin.limiters["ids"].circuit.waited >= 0.5
     assert any("Example: 2 × 429" in line for line in client.report()), client.report()

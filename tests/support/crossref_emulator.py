@@ -136,7 +136,10 @@ class _Pool:
             self.in_flight -= 1
 
 
-class _Server:
+class LoopbackServer:
+    """A real, threaded HTTP server on 127.0.0.1 for one WSGI app, stopped on exit (no
+    thread outlives it: render/parallel.py forks only single-threaded processes)."""
+
     def __init__(self, app) -> None:
         self.httpd = make_server("127.0.0.1", 0, app, threaded=True)
         self.httpd.daemon_threads = True
@@ -150,6 +153,14 @@ class _Server:
     def stop(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+        self.thread.join(5)
+
+    def __enter__(self) -> "LoopbackServer":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
 
 
 class CrossrefEmulator:
@@ -176,8 +187,8 @@ class CrossrefEmulator:
         self.search_results: dict[str, list[dict]] = {}
         self.log: list[dict] = []
         self._log_lock = threading.Lock()
-        self._crossref = _Server(self._crossref_app)
-        self._doi = _Server(self._doi_app)
+        self._crossref = LoopbackServer(self._crossref_app)
+        self._doi = LoopbackServer(self._doi_app)
         self.crossref_url = self._crossref.url
         self.doi_url = self._doi.url
 
