@@ -17,8 +17,9 @@ from typing import Any, Callable
 
 import click
 
+from evidencebib.cli import output as out
 from evidencebib.cli.common import open_references, references_option, reports_errors
-from evidencebib.errors import UsageError
+from evidencebib.display import one_line
 
 DEFAULT_TIMEOUT = "30"        # the transport's defaults, spelled for --help …
 DEFAULT_MAX_TIME = "3600"     # … (evidencebib.net is imported only when a command runs)
@@ -86,11 +87,7 @@ def network_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _report(client) -> None:
     for line in client.report():
-        click.echo(f"evidencebib: warning: {line}", err=True)
-
-
-def _notice(message: str) -> None:
-    click.echo(message, err=True)
+        out.warn(line)
 
 
 # -- add --------------------------------------------------------------------------------
@@ -110,13 +107,13 @@ def add_command(condition, dois, network, references_dir):
     refs.load(condition)  # the condition must exist
     with network.client() as client:
         try:
-            result = api.add_dois(refs, condition, names, client, notice=_notice)
+            result = api.add_dois(refs, condition, names, client, notice=out.message)
         finally:
             _report(client)
     for doi, key in result.duplicates:
-        click.echo(f"{doi}: already in {condition} as {key}; skipped")
+        out.say(f"{doi}: already in {condition} as {key}; skipped")
     for key in result.added:
-        click.echo(f"added {key}")
+        out.say(f"added {key}")
 
 
 def import_doi_list(path: Path, network: NetworkOptions | None = None) -> list[dict]:
@@ -126,7 +123,7 @@ def import_doi_list(path: Path, network: NetworkOptions | None = None) -> list[d
     names = lookup.read_doi_list(path)
     with (network or NetworkOptions()).client() as client:
         try:
-            items = lookup.resolve_all(client, names, _notice)
+            items = lookup.resolve_all(client, names, out.message)
         finally:
             _report(client)
     return items
@@ -154,7 +151,7 @@ def verify_command(conditions, fmt, output, strict, network, references_dir):
     from evidencebib.verify import FORMATTERS, Entry, Verifier
 
     if output is not None:
-        _check_output(output)          # before an hour of network work, not after
+        out.check_output(output)       # before an hour of network work, not after
     refs = open_references(references_dir)
     slugs = list(conditions) or refs.slugs()
     entries = []
@@ -177,42 +174,17 @@ def verify_command(conditions, fmt, output, strict, network, references_dir):
             _report(client)
     text = FORMATTERS[fmt](results)
     if output:
-        _write_report(output, text)
+        out.write_file(output, text, json=fmt == "json")
+    elif fmt == "json":
+        out.data(text, json=True)
     else:
-        click.echo(text, nl=False)
+        out.say(text, nl=False)
     offline_misses = [r for r in results if r.status == "unreachable" and "offline" in r.details]
     if offline_misses:
-        click.echo(f"evidencebib: offline: {len(offline_misses)} DOI(s) not in the cache: " +
-                   ", ".join(r.doi or r.key for r in offline_misses[:20]) +
-                   (" …" if len(offline_misses) > 20 else ""), err=True)
+        out.message(f"evidencebib: offline: {len(offline_misses)} DOI(s) not in the cache: " +
+                    ", ".join(r.doi or r.key for r in offline_misses[:20]) +
+                    (" …" if len(offline_misses) > 20 else ""))
     sys.exit(1 if any(r.is_problem(strict) for r in results) else 0)
-
-
-def _check_output(output: Path) -> None:
-    """A report can be written at `output`: its folder exists and is writable, and it is
-    not a folder itself (UsageError otherwise)."""
-    import os
-
-    parent = output.parent if str(output.parent) else Path(".")
-    if output.is_dir():
-        raise UsageError("is a directory; name a file for the report", file=output)
-    if not parent.is_dir():
-        raise UsageError(f"cannot write the report: {parent} is not a directory", file=output)
-    if not os.access(parent, os.W_OK | os.X_OK) or (output.exists() and
-                                                     not os.access(output, os.W_OK)):
-        raise UsageError("cannot write the report here (permission denied)", file=output)
-
-
-def _write_report(output: Path, text: str) -> None:
-    """Write the report atomically; if that fails after all, print it rather than lose it."""
-    from evidencebib.store.atomic import write_atomic
-
-    try:
-        write_atomic(output, text.encode("utf-8"))
-    except OSError as error:
-        click.echo(text, nl=False)
-        raise UsageError(f"could not write the report ({error.strerror or error}); it was "
-                         f"printed on standard output instead", file=output) from None
 
 
 # -- enrich -------------------------------------------------------------------------------
@@ -236,24 +208,24 @@ def enrich_command(condition, do_apply, network, references_dir):
     unreachable: list[str] = []
     with network.client() as client:
         try:
-            found = enrich.proposals(client, items, _notice, unreachable)
+            found = enrich.proposals(client, items, out.message, unreachable)
         finally:
             _report(client)
     for key, changes in found.items():
-        click.echo(enrich.render(key, changes), nl=False)
+        out.say(enrich.render(key, changes), nl=False)
     status = 1 if unreachable else 0
     unchecked = (f" ({len(unreachable)} entr{'y' if len(unreachable) == 1 else 'ies'} not "
                  f"checked: unreachable)" if unreachable else "")
     if not found:
-        click.echo("nothing to add" + unchecked)
+        out.say("nothing to add" + unchecked)
         sys.exit(status)
     count = len(enrich.applicable(found))
     entries = f"{count} entr{'y' if count == 1 else 'ies'}"
     if not do_apply:
-        click.echo(f"{entries} would change; run again with --apply to write" + unchecked)
+        out.say(f"{entries} would change; run again with --apply to write" + unchecked)
         sys.exit(status)
     api.apply_enrichment(refs, condition, found)
-    click.echo(f"updated {entries} in {refs.path_of(condition)}" + unchecked)
+    out.say(f"updated {entries} in {refs.path_of(condition)}" + unchecked)
     sys.exit(status)
 
 
@@ -278,23 +250,23 @@ def find_doi_command(condition, do_apply, network, references_dir):
     unreachable: list[str] = []
     with network.client() as client:
         try:
-            found = decisions(client, items, _notice, unreachable)
+            found = decisions(client, items, out.message, unreachable)
         finally:
             _report(client)
     accepted = {key: decision.doi for key, decision in found.items() if decision.doi}
     for key, decision in found.items():
         if decision.doi:
-            click.echo(f"@{key}: {decision.doi} ({decision.reason})")
+            out.say(one_line(f"@{key}: {decision.doi} ({decision.reason})"))
             continue
-        click.echo(f"@{key}: no DOI proposed ({decision.reason})")
+        out.say(one_line(f"@{key}: no DOI proposed ({decision.reason})"))
         for c in decision.candidates[:5]:
-            click.echo(f"    {c.doi}  score {c.score:g}  {c.year or '?'}  "
-                       f"{c.first_author}  {c.title[:70]}")
+            out.say("    " + one_line(f"{c.doi}  score {c.score:g}  {c.year or '?'}  "
+                                      f"{c.first_author}  {c.title[:70]}"))
     if accepted and do_apply:
         api.write_dois(refs, condition, accepted)
-        click.echo(f"wrote {len(accepted)} DOI(s) to {refs.path_of(condition)}")
+        out.say(f"wrote {len(accepted)} DOI(s) to {refs.path_of(condition)}")
     elif accepted:
-        click.echo(f"{len(accepted)} DOI(s) found; run again with --apply to write them")
+        out.say(f"{len(accepted)} DOI(s) found; run again with --apply to write them")
     sys.exit(1 if unreachable else 0)
 
 

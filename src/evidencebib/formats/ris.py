@@ -8,7 +8,8 @@ continues the previous value), the old tags `T1`/`A1`/`Y1`/`JO`/`JF`/`JA`/`N2`, 
 URLs, and `UR` lines that only repeat the DOI (dropped). It is strict about structure: a
 tagged line before `TY`, a `TY` inside an open record, or a record without `ER` (a
 truncated file) is a ParseError with the line number — never half a file. MEDLINE (.nbib)
-and Web of Science plain text are recognised and rejected with a message saying so.
+and Web of Science plain text are recognised and rejected with a message saying so (MEDLINE
+is read by `formats/medline.py`).
 Tags that have no CSL variable (`AD`, `L1`, `L2`, vendor tags …) are kept on the item under
 the private key `_ris` as `[tag, value]` pairs (never exported).
 
@@ -97,7 +98,7 @@ LIST_TAGS = {"AU", "A1", "A2", "A3", "A4", "ED", "KW", "SN", "UR", "C2", "AN", "
 def _not_ris_message(line: str) -> str | None:
     if re.match(r"^(PMID|OWN|STAT|DCOM)- ", line):
         return ("this is MEDLINE/PubMed (.nbib) text, not RIS (4-letter tags such as "
-                "'PMID- '); export RIS from PubMed's 'Send to > Citation manager' instead")
+                "'PMID- '); read it as MEDLINE ('--from medline', or let the format be detected)")
     if re.match(r"^(FN|VR|PT) \S", line):
         return ("this is Web of Science plain text ('FN'/'PT' tags without ' - '), not RIS; "
                 "export 'Other file formats > RIS' from Web of Science instead")
