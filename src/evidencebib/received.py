@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Mapping
 
-from evidencebib import doi as doi_names
+from evidencebib.model import doi as doi_names
 from evidencebib.model import Item
 
 # ECMA-48 sequences, then any control character left (C0, DEL, C1), then bidi controls.

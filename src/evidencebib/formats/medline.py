@@ -47,7 +47,8 @@ from collections import Counter
 from typing import Any, Iterable, Mapping
 
 from evidencebib.errors import ParseError
-from evidencebib.formats.csl_json import add_tags, join_keywords, normalize_doi
+from evidencebib.model.doi import normalize as normalize_doi
+from evidencebib.model.keywords import add_tags, join_keywords
 from evidencebib.formats.pubmed import (
     TAG_RELATIONS, PubmedRecord, Relation, expand_pages, format_pubmed_date,
     language_code, name_from_parts, name_from_short, parse_pubmed_date, pubmed_language,

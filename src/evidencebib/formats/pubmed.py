@@ -40,7 +40,8 @@ from typing import Any
 from lxml import etree
 
 from evidencebib.errors import ParseError, UsageError
-from evidencebib.formats.csl_json import MONTHS, SEASONS, parse_name
+from evidencebib.model.dates import MONTHS, SEASONS
+from evidencebib.model.names import parse_name
 from evidencebib.model import LINE, Item
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ import json
 from typing import Any, Iterable, Mapping
 from urllib.parse import urlencode
 
-from evidencebib import doi as doimod
+from evidencebib.model import doi as doimod
 from evidencebib.errors import NetworkError
 from evidencebib.net.errors import BadAnswer
 from evidencebib.net.transport import JSON, Answer, Transport, snippet

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from evidencebib import doi as doimod
+from evidencebib.model import doi as doimod
 from evidencebib.net.errors import BadAnswer
 from evidencebib.net.transport import Answer, Origin, Transport, snippet
 

@@ -1,9 +1,11 @@
 """Driving citeproc-py: items in, one formatted string per bibliography entry out.
 
 What happens to an item before citeproc-py sees it (`prepare_item`):
-- private keys (`_et_al`, `_line` …) and keys citeproc-py does not know are dropped (they
-  would raise warnings); names keep only name parts; dates given as `raw` ("2017-05-03") are
-  turned into date-parts (citeproc-py silently drops raw dates);
+- private keys (`_et_al`, `_line` …) and keys that are no CSL 1.0.2 variable
+  (model/vocabulary.py) are dropped, legacy spellings (`shortTitle`) read as the variable
+  they stand for; names keep only name parts; dates given as `raw` ("2017-05-03") are
+  turned into date-parts (citeproc-py silently drops raw dates); the variables CiteProcJSON
+  does not know (CSL 1.0.2's new ones) are parsed after it, as names, dates or text;
 - a trailing BibTeX-style person "others" is treated like `_et_al`;
 - DOIs lose a resolver prefix (`https://doi.org/`, `doi:`) so styles do not print it twice;
 - item ids are replaced by positional ids (`i0`, `i1` …): citeproc-py lower-cases ids, so two
@@ -30,6 +32,7 @@ from typing import Any, Iterable
 
 from evidencebib import gcpause
 from evidencebib.errors import EvidenceError, StyleError, UsageError
+from evidencebib.model.vocabulary import DATE_VARIABLES, NAME_VARIABLES, TEXT_KEYS, canonical_key
 from evidencebib.render import fixes, formats, speed
 from evidencebib.render.styles import parse_style_bytes, read_style_bytes, resolve_style
 
@@ -44,15 +47,9 @@ warnings.filterwarnings("ignore", message=r"XML file didn't pass schema validati
                         module=r"citeproc(\.|$)")
 
 
-@functools.lru_cache(maxsize=1)
 def _known_keys() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    import citeproc
-
-    variables = frozenset(v.replace("_", "-") for v in citeproc.VARIABLES) | {"DOI", "ISBN", "ISSN", "PMID",
-                                                                            "PMCID", "URL"}
-    names = frozenset(v.replace("_", "-") for v in citeproc.NAMES)
-    dates = frozenset(v.replace("_", "-") for v in citeproc.DATES)
-    return variables, names, dates
+    """Every CSL 1.0.2 variable (text, name, date), from the item model's vocabulary."""
+    return TEXT_KEYS, NAME_VARIABLES, DATE_VARIABLES
 
 
 # item preparation ----------------------------------------------------------------------------
@@ -193,8 +190,11 @@ def prepare_item(item: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     clean: dict[str, Any] = {"type": str(item.get("type") or "article-journal")}
     truncated = [v for v in (item.get("_et_al") or ()) if isinstance(v, str)]
     for key, value in item.items():
-        if key.startswith("_") or key in ("id", "type") or value is None or value == "":
+        if key.startswith("_") or key in ("id", "type", "citation-key") or value in (None, ""):
             continue
+        key = canonical_key(key)  # shortTitle -> title-short, supplement -> supplement-number …
+        if key in clean:
+            continue  # the first of a variable's spellings wins
         if key in name_vars:
             names, others = _prepare_names(value)
             if names:
@@ -213,8 +213,6 @@ def prepare_item(item: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
                 text = normalise_doi(text)
             if text:
                 clean[key] = text
-        elif key == "shortTitle" and "title-short" not in item:
-            clean["title-short"] = _clean_text(value)
     truncated = [v for v in truncated if v in clean]
     return clean, truncated
 
@@ -262,12 +260,36 @@ def _with_links(item: dict[str, Any]) -> dict[str, Any]:
     return linked
 
 
+@functools.lru_cache(maxsize=1)
+def _citeproc_variables() -> frozenset[str]:
+    """The variables CiteProcJSON takes (its lists are CSL 1.0's, with `_` for `-`)."""
+    import citeproc
+
+    return frozenset(citeproc.VARIABLES)
+
+
 def _source(items: list[dict[str, Any]], truncated: list[list[str]]):
     from citeproc.source.json import CiteProcJSON
 
-    source = CiteProcJSON(items)
+    known = _citeproc_variables()
+    source = CiteProcJSON([{key: value for key, value in item.items()
+                            if key in ("id", "type") or key.replace("-", "_") in known}
+                           for item in items])
     for item, variables in zip(items, truncated):
         reference = source[item["id"]]
+        for variable, value in item.items():
+            # the other CSL 1.0.2 variables, parsed as CiteProcJSON parses their kind (passing
+            # them to it would warn "unsupported" and parse names and dates as text)
+            key = variable.replace("-", "_")
+            if variable in ("id", "type") or key in known:
+                continue
+            if variable in NAME_VARIABLES:
+                value = source.parse_names(value)
+            elif variable in DATE_VARIABLES:
+                value = source.parse_date(value)
+            else:
+                value = source.parse_string(value)
+            dict.__setitem__(reference, key, value)
         for variable in variables:
             key = variable.replace("-", "_")
             names = reference.get(key)
