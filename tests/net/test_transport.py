@@ -78,3 +78,34 @@ def test_a_second_services_failures_back_off_its_own_pool_only(crossref):
         client.close()
     assert example.origin.limiters["ids"].circuit.waited >= 0.5
     assert any("Example: 2 × 429" in line for line in client.report()), client.report()
+
+
+def test_who_asks_is_not_part_of_the_cache_key_and_an_api_key_never_reaches_the_disk(
+        crossref, tmp_path):
+    """E-utilities identify the caller with `tool`, `email` and `api_key` (Crossref with
+    `mailto`): a changed address or key must not empty the cache, and a key is a secret."""
+    seen = []
+
+    def handler(request: Request) -> Response:
+        seen.append(request.values.get("api_key"))
+        return Response(json.dumps({"id": request.values["id"]}),
+                        content_type="application/json")
+
+    with serve(handler) as server:
+        client = fast_client(crossref, cache_dir=tmp_path)
+        Example(client.transport, server.url)          # registers the origin and its pool
+        for key in ("SECRET-ONE", "SECRET-TWO"):
+            answer = client.transport.request(
+                f"{server.url}/summary", expect_json=True,
+                params={"id": "7", "tool": "evidencebib", "email": "a@example.org",
+                        "api_key": key})
+            assert answer.json() == {"id": "7"}
+        posted = client.transport.request(
+            f"{server.url}/summary", method="POST", expect_json=True,
+            data={"id": "8", "api_key": "SECRET-THREE"})
+        assert posted.json() == {"id": "8"}
+        client.close()
+    assert seen == ["SECRET-ONE", "SECRET-THREE"]          # the second GET came from the cache
+    assert client.stats.by_kind.get("Example") == 2        # paced by the service's own pool
+    stored = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
+    assert stored and b"SECRET" not in stored

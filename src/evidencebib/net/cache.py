@@ -6,7 +6,8 @@ was killed half-way, answers every DOI from the cache without asking again; and 
 rate limiter must never see cache hits. Both are simplest with a cache we key ourselves.
 
 Keys are strings like `GET application/json https://api.crossref.org/works/10.1000%2Fx`
-(the URL without the `mailto` parameter, so a changed address does not empty the cache);
+(the URL without the parameters that say who asks — `mailto`, `api_key` …, see
+`transport.CALLER_PARAMS` — so a changed address does not empty the cache);
 a file is named by the SHA-256 of its key and written atomically (temporary file +
 `os.replace`), so a process killed mid-run leaves complete entries or none.
 Entries older than `ttl` seconds are treated as missing (retractions are added to

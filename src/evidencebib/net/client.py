@@ -132,7 +132,7 @@ class Client:
         return self.crossref.works_url(doi, suffix)
 
     def cache_key(self, url: str, accept: str = JSON) -> str:
-        """The cache key of a GET without parameters other than mailto (as `work()` asks)."""
+        """The cache key of a GET whose only parameter is mailto (as `work()` asks)."""
         return self.transport.cache_key(url, accept)
 
     # -- Crossref ----------------------------------------------------------------------------

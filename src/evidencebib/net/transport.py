@@ -64,6 +64,10 @@ DEFAULT_BACKOFF = BACKOFF       # first backoff without Retry-After; read when a
 MAX_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 5
 REDIRECTS = (301, 302, 303, 307, 308)
+# Parameters that say who asks, not what is asked (Crossref's `mailto`; E-utilities' `tool`,
+# `email`, `api_key`): left out of cache keys, so a changed address or key does not empty
+# the cache and a key, a secret, is never written to disk.
+CALLER_PARAMS = frozenset({"mailto", "email", "tool", "api_key"})
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -316,13 +320,15 @@ class Transport:
     @staticmethod
     def cache_key(url: str, accept: str = JSON, params: Mapping[str, Any] | None = None,
                   method: str = "GET", data: Mapping[str, Any] | None = None) -> str:
-        """`GET <accept> <url>?<sorted query without mailto>` (and the form, for a POST)."""
-        query = {k: v for k, v in (params or {}).items() if k != "mailto"}
-        full = url + ("?" + urlencode(sorted(query.items())) if query else "")
-        key = f"{method} {accept} {full}"
-        if data:
-            key += " " + urlencode(sorted(data.items()))
-        return key
+        """`GET <accept> <url>?<sorted query>` (and the sorted form, for a POST), without
+        the `CALLER_PARAMS`."""
+        def asked(values: Mapping[str, Any] | None) -> str:
+            kept = {k: v for k, v in (values or {}).items() if k not in CALLER_PARAMS}
+            return urlencode(sorted(kept.items()))
+
+        query, form = asked(params), asked(data)
+        key = f"{method} {accept} {url}" + (f"?{query}" if query else "")
+        return key + (f" {form}" if form else "")
 
     def request(self, url: str, *, params: Mapping[str, Any] | None = None,
                 accept: str = JSON, pool: str | None = None, expect_json: bool = False,
