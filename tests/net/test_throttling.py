@@ -6,6 +6,7 @@ the run allows, clamps what a server advertises to sane bounds, and says how lon
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -59,6 +60,19 @@ def test_a_429_storm_with_retry_after_backs_off_once_for_everyone(emu):
     # each wave holds everyone for Retry-After, the third in a row ends the run's asking
     assert elapsed < 1 + 2 + 2.0, elapsed
     assert emu.crossref_requests <= 2 + 3 + 2, emu.crossref_requests
+
+
+def test_the_wait_is_reported_per_pool_and_never_more_than_the_run_took(emu):
+    """The list-query and single-record pools back off at the same time: their holds are
+    named apart, not added up into a wait longer than the run."""
+    storm(emu, "429:1")
+    client = fast_client(emu, max_tries=5)
+    started = time.monotonic()
+    Verifier(client).verify(entries())
+    elapsed = time.monotonic() - started
+    line = next(line for line in client.report() if "429" in line)
+    waits = [float(s) for s in re.findall(r"([\d.]+) s \((?:single|array)\)", line)]
+    assert len(waits) == 2 and all(0 < w <= elapsed + 0.1 for w in waits), (line, elapsed)
 
 
 def test_a_429_storm_without_retry_after_backs_off_exponentially_and_gives_up(emu):

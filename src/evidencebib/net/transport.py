@@ -301,11 +301,15 @@ class Transport:
         for origin in self.origins:
             circuits = [limiter.circuit for limiter in origin.limiters.values()]
             throttled = sum(limiter.throttled for limiter in origin.limiters.values())
-            waited = sum(circuit.waited for circuit in circuits)
-            if throttled or waited:
+            # pools back off side by side: their holds are named apart, never added up
+            held = [(pool, limiter.circuit.waited) for pool, limiter in origin.limiters.items()
+                    if limiter.circuit.waited]
+            if throttled or held:
+                waited = (f"waited {held[0][1]:.1f} s in all" if len(held) == 1 else
+                          "held " + ", ".join(f"{w:.1f} s ({pool})" for pool, w in held))
                 lines.append(f"{origin.name}: {throttled} × 429 Too Many Requests, "
-                             f"{sum(c.holds for c in circuits)} backoff(s); waited "
-                             f"{waited:.1f} s in all for it to ease")
+                             f"{sum(c.holds for c in circuits)} backoff(s); {waited} "
+                             f"for it to ease")
             for circuit in circuits:
                 if circuit.stopped and circuit.stopped not in lines:
                     lines.append(circuit.stopped)
@@ -313,6 +317,7 @@ class Transport:
 
     @property
     def throttle_wait(self) -> float:
+        """Seconds of backoff holds, summed over the pools (which may hold at once)."""
         return sum(limiter.circuit.waited for origin in self.origins
                    for limiter in origin.limiters.values())
 
