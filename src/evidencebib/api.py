@@ -14,7 +14,7 @@ import datetime as _dt
 import html
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from evidencebib import gcpause
 from evidencebib.errors import EvidenceError, UsageError, decode_utf8, doing, read_user_file
@@ -209,9 +209,11 @@ def add_items(refs: References, slug: str, items: Sequence[Item], *,
     return AddResult(slug, added, duplicates, created)
 
 
-def add_dois(refs: References, slug: str, dois: Sequence[str], client) -> AddResult:
+def add_dois(refs: References, slug: str, dois: Sequence[str], client,
+             notice: Callable[[str], None] | None = None) -> AddResult:
     """Resolve DOIs through `client` and append them to a condition; DOIs already present
-    are reported, not fetched; nothing is written unless every new DOI resolved."""
+    are reported, not fetched; nothing is written unless every new DOI resolved. `notice`
+    hears about values from the service that were not stored (`received.check_item`)."""
     from evidencebib import lookup
     from evidencebib.doi import key as doi_key
 
@@ -226,7 +228,7 @@ def add_dois(refs: References, slug: str, dois: Sequence[str], client) -> AddRes
             continue
         seen.add(doi_key(name))
         new.append(name)
-    result = add_items(refs, slug, lookup.resolve_all(client, new), create=False)
+    result = add_items(refs, slug, lookup.resolve_all(client, new, notice), create=False)
     result.duplicates[:0] = duplicates
     return result
 
@@ -246,7 +248,13 @@ def apply_enrichment(refs: References, slug: str, changes_by_key: dict) -> int:
 
 
 def write_dois(refs: References, slug: str, dois_by_key: dict[str, str]) -> int:
-    """Give entries the DOIs find-doi accepted (an entry that got a DOI meanwhile keeps it)."""
+    """Give entries the DOIs find-doi accepted (an entry that got a DOI meanwhile keeps it).
+    A value that is not a storable DOI (`received.check_doi`) is refused whole."""
+    from evidencebib.received import check_doi
+
+    for key, doi in dois_by_key.items():
+        if check_doi(doi) != doi:
+            raise UsageError(f"not a DOI: {doi!r}; nothing was written", entry=key)
     written = 0
     with refs.lock(slug):
         condition = refs.load(slug)

@@ -139,11 +139,14 @@ def render(key: str, changes: list[Change]) -> str:
 
 
 def proposals(client: Any, items: Iterable[Item],
-              notice: Callable[[str], None] = lambda message: None) -> dict[str, list[Change]]:
+              notice: Callable[[str], None] = lambda message: None,
+              unreachable: list[str] | None = None) -> dict[str, list[Change]]:
     """The changes Crossref (or doi.org) would make, per entry key, for entries with a DOI.
 
     An entry whose DOI resolves to a different work, or that cannot be checked, gets no
-    proposal; `notice` is told why (verify is the command for those).
+    proposal; `notice` is told why (verify is the command for those), and the keys of the
+    entries that could not be checked are added to `unreachable` when it is given. Every
+    value proposed passed `received.check_item` (no control characters, each field's syntax).
     """
     from evidencebib import doi as doi_names
     from evidencebib import lookup
@@ -152,13 +155,23 @@ def proposals(client: Any, items: Iterable[Item],
 
     items = [item for item in items
              if item.get("DOI") and doi_names.is_valid(doi_names.normalize(str(item["DOI"])))]
-    client.prefetch_works([str(item["DOI"]) for item in items])
+    try:
+        client.prefetch_works([str(item["DOI"]) for item in items])
+    except NetworkError:
+        pass                                   # each entry is asked for singly below
     found: dict[str, list[Change]] = {}
     for item in items:
         try:
-            remote, _source = lookup.resolve(client, doi_names.normalize(str(item["DOI"])))
-        except (NetworkError, doi_names.InvalidDOI) as error:
+            remote, _source = lookup.resolve(client, doi_names.normalize(str(item["DOI"])),
+                                             lambda message, key=item["id"]: notice(
+                                                 f"@{key}: {message}"))
+        except doi_names.InvalidDOI as error:
             notice(f"@{item['id']}: not checked ({error})")
+            continue
+        except NetworkError as error:
+            notice(f"@{item['id']}: unreachable: not checked ({error})")
+            if unreachable is not None:
+                unreachable.append(item["id"])
             continue
         if remote is None:
             continue
