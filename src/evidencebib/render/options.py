@@ -18,7 +18,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEFAULT_MAX_ELEMENTS = 200_000
+DEFAULT_MAX_ELEMENTS = 20_000
 
 
 @dataclass(frozen=True)

@@ -135,8 +135,28 @@ def merge(left: str, right: str) -> str:
     """`left + right` with the seam's punctuation rule applied (see the module docstring)."""
     if not left:
         return right
+    pieces = [left]
+    append(pieces, right)
+    return "".join(pieces)
+
+
+def _last_visible(pieces: list[str]) -> tuple[int, int]:
+    """(piece, index) of the last character that is not a marker, or (-1, -1)."""
+    for p in range(len(pieces) - 1, -1, -1):
+        piece = pieces[p]
+        i = len(piece) - 1
+        while i >= 0 and piece[i] in MARKERS:
+            i -= 1
+        if i >= 0:
+            return p, i
+    return -1, -1
+
+
+def append(pieces: list[str], right: str) -> None:
+    """Add `right` after `pieces` (a string in parts), applying the seam's punctuation rule;
+    only the characters at the seam change, so joining many pieces stays linear."""
     if not right:
-        return left
+        return
     first = right[0]
     j = 0
     if first in MARKERS:
@@ -144,15 +164,17 @@ def merge(left: str, right: str) -> str:
         while j < length and right[j] in MARKERS:
             j += 1
         if j == length:
-            return left + right
+            pieces.append(right)
+            return
         first = right[j]
     if first not in _SEAM_CHARS:
-        return left + right
-    i = len(left) - 1
-    while i >= 0 and left[i] in MARKERS:
-        i -= 1
-    if i < 0:
-        return left + right
+        pieces.append(right)
+        return
+    p, i = _last_visible(pieces)
+    if p < 0:
+        pieces.append(right)
+        return
+    left = pieces[p]
     last = left[i]
     if first == "." and last in _CLOSING_QUOTES:
         # "“Why?”" + "." keeps "?" (the terminal mark inside the quotes counts; jgm/citeproc #179)
@@ -160,20 +182,23 @@ def merge(left: str, right: str) -> str:
         while k >= 0 and (left[k] in MARKERS or left[k] in _CLOSING_QUOTES or left[k] == " "):
             k -= 1
         if k >= 0 and _SEAMS.get((left[k], first)) == _KEEP_FIRST:
-            return left + right[:j] + right[j + 1:]
-        return left + right
+            right = right[:j] + right[j + 1:]
+        pieces.append(right)
+        return
     action = _SEAMS.get((last, first))
     if action is None:
-        return left + right
-    if action == _KEEP_FIRST:
+        pieces.append(right)
+    elif action == _KEEP_FIRST:
         end = j + 1
         while end < len(right) and right[end] == first:
             end += 1
-        return left + right[:j] + right[end:]
-    start = i
-    while start > 0 and left[start - 1] == last:
-        start -= 1
-    return left[:start] + left[i + 1:] + right
+        pieces.append(right[:j] + right[end:])
+    else:
+        start = i
+        while start > 0 and left[start - 1] == last:
+            start -= 1
+        pieces[p] = left[:start] + left[i + 1:]
+        pieces.append(right)
 
 
 def _has_text(marked: str) -> bool:
@@ -195,11 +220,19 @@ def render(node: Node | None, depth: int = 0, seam: Any = None) -> str:
         return node.text
     join = seam or merge
     inner_depth = depth + 1 if node.quotes else depth
-    content = ""
-    for kid in node.kids:
-        text = kid.text if type(kid) is Lit else render(kid, inner_depth, join)
-        if text:
-            content = join(content, text) if content else text
+    pieces: list[str] = []
+    if join is merge:
+        for kid in node.kids:
+            text = kid.text if type(kid) is Lit else render(kid, inner_depth, join)
+            if text:
+                append(pieces, text)
+        content = "".join(pieces)
+    else:
+        content = ""
+        for kid in node.kids:
+            text = kid.text if type(kid) is Lit else render(kid, inner_depth, join)
+            if text:
+                content = join(content, text) if content else text
     if not _has_text(content):
         return ""
     if node.link is not None:

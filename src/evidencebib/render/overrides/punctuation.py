@@ -20,14 +20,13 @@ from evidencebib.render.overrides import override, upstream
 _QUOTE_CLOSERS = (QUOTE_CLOSE, INNER_QUOTE_CLOSE)
 
 
-@override("punctuation.seams", replaces="citeproc.string.normalize_seam",
-          rule="citeproc-js CSL.Output.Queue.adjust (via jgm/citeproc fixPunct): duplicated punctuation and "
-               "spaces printed once, \"?\"/\"!\" + \".\" keep the first, \";\" + \".\" keeps \";\", judged "
-               "through markup (\"*et al.*.\" -> \"*et al.*\")",
-          fingerprint="", tests=("tests/render/test_engine_output.py::test_full_stop_after_italic_et_al_is_printed_once",
-                                 "tests/render/test_render_fixes_agreement.py::test_no_full_stop_after_a_question_mark"))
-def merge(left: str, right: str) -> str:
-    return output.merge(left, right)
+merge = override("punctuation.seams", replaces="citeproc.string.normalize_seam",
+                 rule="citeproc-js CSL.Output.Queue.adjust (via jgm/citeproc fixPunct): duplicated punctuation "
+                      "and spaces printed once, \"?\"/\"!\" + \".\" keep the first, \";\" + \".\" keeps \";\", "
+                      "judged through markup (\"*et al.*.\" -> \"*et al.*\")",
+                 fingerprint="", tests=("tests/render/test_engine_output.py::test_full_stop_after_italic_et_al_is_printed_once",
+                                        "tests/render/test_render_fixes_agreement.py::test_no_full_stop_after_a_question_mark"),
+                 )(output.merge)
 
 
 @upstream("punctuation.seams")
