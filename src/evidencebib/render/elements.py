@@ -97,9 +97,10 @@ def evaluate_children_paired(kids: tuple[Any, ...], ctx) -> list[tuple[Any, list
 class Compiler:
     """What compiling a style's elements needs: its macros, options and name."""
 
-    def __init__(self, root, name: str) -> None:
+    def __init__(self, root, name: str, locale: Any = None) -> None:
         self.root = root
         self.name = name
+        self.locale = locale
         self.macros = {}
         for macro in root.findall(CS + "macro"):
             self.macros.setdefault(macro.get("name"), macro)
@@ -469,6 +470,8 @@ class NamesElement(Formatting, model.Names):
         self.c_label_first = bool(children) and children[0].tag == CS + "label" and name is not None
         self.c_own_delimiter = self.get("delimiter")
         self.c_names_delimiter = {mode: c.names_delimiter(mode) for mode in ("citation", "bibliography")}
+        # the options of the cs:name a cs:names without one uses (inherited only)
+        self.c_default_options = {mode: c.inherited_name_options(mode) for mode in ("citation", "bibliography")}
 
     def evaluate(self, ctx):
         spend(ctx)
@@ -517,6 +520,15 @@ class DateElement(Formatting, ParentMixin, model.Date):
         self.c_date_parts = get("date-parts") or "year-month-day"
         self.c_parts = tuple(part for part in self.findall(CS + "date-part"))
         self.c_year_suffix_implicit = not c.year_suffix_variable
+        self.c_localized = None  # (date-part specs, delimiter) of a localized date: set by `c_localize`
+
+    def c_localize(self, c: Compiler) -> None:
+        """A localized date's parts, from the style's locale with this element's overrides
+        (after every element is compiled: the overriding date-parts must be)."""
+        if self.c_form in ("text", "numeric") and c.locale is not None:
+            from evidencebib.render.overrides.dates import localized_specs
+
+            self.c_localized = localized_specs(self, c.locale)
 
     def evaluate(self, ctx):
         spend(ctx)

@@ -65,7 +65,7 @@ class EngineStyle:
         except Exception as error:  # a broken locale file or an unreadable locale name
             raise StyleError(f"style '{name}': cannot load locale '{wanted}' ({type(error).__name__})") from None
         self.locale = csl_locale.merge(list(root.locales), wanted)
-        compiler = Compiler(root, name)
+        compiler = Compiler(root, name, self.locale)
         self.compiler = compiler
         # every element proxy is kept alive: lxml drops the Python object (and what compile()
         # stored on it) of an element nothing references
@@ -74,6 +74,10 @@ class EngineStyle:
             compile_ = getattr(type(element), "compile", None)
             if compile_ is not None:
                 compile_(element, compiler)
+        for element in self._pinned:
+            localize = getattr(type(element), "c_localize", None)
+            if localize is not None:
+                localize(element, compiler)
         _check_macro_cycles(compiler)
         self.citation = compiler.citation
         self.bibliography = compiler.bibliography

@@ -13,7 +13,7 @@ from citeproc import model
 
 from evidencebib.render.output import Lit, Span
 from evidencebib.render.overrides import override, upstream
-from evidencebib.render.overrides import upstream as up
+from evidencebib.render.overrides import adapter as up
 from evidencebib.render.overrides.labels import _letters
 from evidencebib.render.overrides.pages import format_number
 
@@ -60,14 +60,7 @@ def _specs(el, ctx) -> tuple[list[PartSpec], str, Any]:
     formatting wraps the date."""
     wanted = el.c_date_parts.split("-")
     if el.c_form in ("text", "numeric"):
-        cache = el.__dict__.get("c_localized")
-        if cache is None:
-            cache = el.__dict__["c_localized"] = {}
-        key = id(ctx.locale)
-        found = cache.get(key)
-        if found is None:
-            found = cache[key] = _localized_specs(el, ctx.locale)
-        specs, delimiter = found
+        specs, delimiter = el.c_localized or localized_specs(el, ctx.locale)
         return [spec for spec in specs if spec.name in wanted], delimiter, el
     specs = []
     for part in el.c_parts:
@@ -77,7 +70,7 @@ def _specs(el, ctx) -> tuple[list[PartSpec], str, Any]:
     return specs, el.c_delimiter, el
 
 
-def _localized_specs(el, locale) -> tuple[list[PartSpec], str]:
+def localized_specs(el, locale) -> tuple[list[PartSpec], str]:
     date = locale.dates.get(el.c_form)
     if date is None:
         return [], ""

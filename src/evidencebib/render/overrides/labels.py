@@ -12,7 +12,7 @@ from citeproc import model
 
 from evidencebib.render.output import Lit, Span
 from evidencebib.render.overrides import override, upstream
-from evidencebib.render.overrides import upstream as up
+from evidencebib.render.overrides import adapter as up
 
 EN_DASH = "\u2013"
 _MULTIPLE_NUMBERS = re.compile(r"\d+[^\d.]+\d+")

@@ -21,7 +21,7 @@ from citeproc import model
 from evidencebib.render.elements import delimited, evaluate_children, NAME_OPTIONS
 from evidencebib.render.output import Lit, Span
 from evidencebib.render.overrides import override, upstream
-from evidencebib.render.overrides import upstream as up
+from evidencebib.render.overrides import adapter as up
 
 ELLIPSIS = "\u2026"
 _CJK = re.compile("[\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3130-\u318f\u3400-\u4dbf"
@@ -136,18 +136,10 @@ def _options(name_el, names_el, ctx) -> dict[str, Any]:
     if name_el is not None:
         options = name_el.c_options[ctx.mode]
     else:
-        options = names_el.__dict__.get("c_default_options")
-        if options is None:
-            options = names_el.__dict__["c_default_options"] = _default_options(names_el, ctx)
-        options = options[ctx.mode]
+        options = names_el.c_default_options[ctx.mode]
     if ctx.sorting:
         options = ctx.b.sorting_name_options(options, ctx)
     return options
-
-
-def _default_options(names_el, ctx) -> dict[str, dict[str, Any]]:
-    compiler = ctx.style.compiler
-    return {mode: compiler.inherited_name_options(mode) for mode in ("citation", "bibliography")}
 
 
 def _limits(options: dict[str, Any], ctx) -> tuple[int, int, bool]:

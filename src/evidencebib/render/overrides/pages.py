@@ -13,7 +13,7 @@ from citeproc import model
 
 from evidencebib.render.output import Lit, plain_text
 from evidencebib.render.overrides import override, upstream
-from evidencebib.render.overrides import upstream as up
+from evidencebib.render.overrides import adapter as up
 
 EN_DASH = "\u2013"
 _PREFIXED_NUMBER = re.compile(r"^([^\W\d_]*)(\d+)$")

@@ -13,7 +13,7 @@ from citeproc import model
 
 from evidencebib.render.context import CiteState
 from evidencebib.render.overrides import override, upstream
-from evidencebib.render.overrides import upstream as up
+from evidencebib.render.overrides import adapter as up
 
 _LOCATOR_NAMES = {"sub verbo": "sub-verbo"}
 

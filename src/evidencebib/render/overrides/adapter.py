@@ -67,7 +67,7 @@ def layout(ctx) -> Any:
     """The layout citeproc-py passes around as `context` (with its `repressed` map)."""
     section = ctx.style.citation if ctx.mode == "citation" else ctx.style.bibliography
     element = section.c_layout if section is not None else ctx.style.root
-    if not hasattr(element, "repressed") or element.__dict__.get("repressed") is None:
+    if element.__dict__.get("repressed") is None:  # citeproc-py keeps its substitutions there
         element.repressed = {}
     return element
 
