@@ -32,7 +32,7 @@ from citeproc import model
 
 from evidencebib.errors import StyleError
 from evidencebib.render.marks import BOLD, ITALIC, SMALLCAPS, SUB, SUP, UNDERLINE
-from evidencebib.render.output import Lit, Span
+from evidencebib.render.output import Lit, Span, map_text
 
 CS = "{http://purl.org/net/xbiblio/csl}"
 FORMATTING_ATTRIBUTES = ("font-style", "font-variant", "font-weight", "text-decoration", "vertical-align",
@@ -178,12 +178,18 @@ class Formatting:
                 return node
             return Span([node], tag=tag, link=link)
         if self.c_strip:
-            node = ctx.b.textcase_strip_periods(self, node, ctx)
+            node = strip_periods(self, node, ctx)
         if self.c_case is not None:
             node = ctx.b.textcase_transform(self, node, ctx)
             if node is None:
                 return None
         return Span([node], self.c_font, self.c_quotes, self.c_prefix, self.c_suffix, self.c_display, tag, link)
+
+
+def strip_periods(el, node, ctx):
+    """CSL 1.0.2 §"Strip-periods": full stops removed from the element's text, its children's
+    affixes included (as citeproc-py's StrippedPeriods.strip_periods does to its string)."""
+    return map_text(node, lambda text: text.replace(".", ""))
 
 
 class ParentMixin:

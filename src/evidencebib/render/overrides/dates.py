@@ -176,7 +176,7 @@ def _sort_text(specs: list[PartSpec], triple) -> str:
                "overrides, date-parts attribute, literal dates, seasons), §Date Ranges (range-delimiter, "
                "parts shared by both ends printed once), §Disambiguation (implicit year suffix after the "
                "first year)",
-          fingerprint="", tests=("tests/render/test_render_fixes.py::test_localized_date_keeps_locale_delimiter",))
+          fingerprint="849c1bbdb25e1ba1eeaaf47abaac2042a5f3f3abf3eca133ecf4a0e346e0ba5a", tests=("tests/render/test_render_fixes.py::test_localized_date_keeps_locale_delimiter",))
 def date(el, ctx):
     variable = el.c_variable
     ctx.called += 1

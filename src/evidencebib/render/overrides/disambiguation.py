@@ -60,8 +60,7 @@ def _names_key(view, variables, all_names: bool, with_given: bool, shown: int | 
           rule="CSL 1.0.2 §Disambiguation (disambiguate-add-year-suffix, after what add-names and "
                "add-givenname with its givenname-disambiguation-rule can tell apart), year suffixes in "
                "bibliography order",
-          fingerprint="", tests=("tests/render/test_render_fixes_agreement.py::test_same_author_and_year_get_year_suffixes_in_bibliography_order",
-                                 "tests/render/test_render_fixes_agreement.py::test_year_suffixes_follow_what_add_givenname_can_tell_apart"))
+          fingerprint="60c2016e4ab821bc71fc65cde354918cab5d3ecf84195783bef0c1f2b13cfdb7", tests=("tests/render/test_render_fixes_agreement.py::test_same_author_and_year_get_year_suffixes_in_bibliography_order", "tests/render/test_engine_citations.py::test_year_suffixes_appear_in_citations_too"))
 def assign(style, views, cite_texts: list[str | None]) -> dict[int, Disambiguation]:
     """Item position (in `views`, bibliography order) -> its disambiguation.
 

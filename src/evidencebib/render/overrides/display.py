@@ -19,7 +19,7 @@ from evidencebib.render.overrides import override, upstream
 @override("display.second-field-align", replaces="citeproc.model.Layout.render_bibliography",
           rule="CSL 1.0.2 §Whitespace (second-field-align: the first field apart from the rest, "
                "\"1. Banjar\", was \"1.Banjar\") and §Display (citeproc-js's csl-left-margin/csl-right-inline)",
-          fingerprint="", tests=("tests/render/test_render_fixes.py::test_second_field_align_separates_number_from_entry",))
+          fingerprint="332a2c723174cf883539ff27139cd99d0fcd48587e9e2792f0678259d4d2e08c", tests=("tests/render/test_render_fixes.py::test_second_field_align_separates_number_from_entry",))
 def layout(el, ctx):
     nodes = evaluate_children(el.c_kids, ctx)
     if not nodes:

@@ -42,8 +42,7 @@ def _int(value: Any, default: int = 0) -> int:
                "editortranslator, label placement), §Substitute (first non-empty substitute, inheriting "
                "the cs:name/cs:et-al/cs:label of the original; the variables it printed suppressed for "
                "the rest of the entry), §Name (form=\"count\"); a default cs:name without touching the tree",
-          fingerprint="", tests=("tests/render/test_render_fixes.py::test_rendering_again_does_not_grow_the_style_tree",
-                                 "tests/render/test_engine_text.py::test_substituted_editor_is_not_printed_twice"))
+          fingerprint="f59024eb4814ae454186bbdd93b1e14eff869a6efc78cc48a1ad35e02de5fb0f", tests=("tests/render/test_render_fixes.py::test_rendering_again_does_not_grow_the_style_tree[vancouver-False]", "tests/render/test_engine_text.py::test_substituted_editor_is_not_printed_twice"))
 def names(el, ctx):
     name_el, et_al_el, label_el, label_first = el.c_name, el.c_et_al, el.c_label, el.c_label_first
     outer = ctx.substitute_names
@@ -261,7 +260,7 @@ def is_cjk_name(given: str | None, family: str | None) -> bool:
           rule="CSL 1.0.2 §Name-part Order (names in non-Latin scripts without spaces: family name then "
                "given name, never initialized or inverted), as citeproc-js prints Chinese, Japanese and "
                "Korean names",
-          fingerprint="", tests=("tests/render/test_render_fixes_agreement.py::test_cjk_names_are_family_then_given_without_space_or_initials",))
+          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea", tests=("tests/render/test_render_fixes_agreement.py::test_cjk_names_are_family_then_given_without_space_or_initials",))
 def cjk(name) -> bool:
     return is_cjk_name(name.given, name.family)
 
@@ -446,7 +445,7 @@ def initialize(given: str, initialize_with: str, make_initials: bool = True, hyp
 @override("names.initialize", replaces="citeproc.model.Name.initialize",
           rule="CSL 1.0.2 §Name (initialize, initialize-with, initialize-with-hyphen): initialize=\"false\" "
                "keeps full given names (\"Pieter\", was \"P.\"), initials already given are respaced",
-          fingerprint="", tests=("tests/render/test_render_fixes_agreement.py::test_initialize_false_keeps_full_given_names",))
+          fingerprint="4b835f6ad1a9292e97c5f11bdbb199f16b79646d438e8fea87b1994bb6dc5762", tests=("tests/render/test_render_fixes_agreement.py::test_initialize_false_keeps_full_given_names",))
 def initialize_override(given: str, initialize_with: str, make_initials: bool, hyphen: bool, name_el, ctx) -> str:
     return initialize(given, initialize_with, make_initials, hyphen)
 
@@ -479,7 +478,7 @@ def et_al_options(listed: int, style_min: int, style_use_first: int) -> dict[str
 @override("names.et-al-from-source", replaces="citeproc.model.Name.process",
           rule="evidencebib: a name list truncated at the source (`_et_al`, BibTeX \"and others\") prints the "
                "listed names, then the style's et-al term (CSL 1.0.2 §Et-al), never a person \"others\"",
-          fingerprint="", tests=("tests/render/test_render_fixes.py::test_source_truncated_authors_get_house_et_al_after_listed_names",
+          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea", tests=("tests/render/test_render_fixes.py::test_source_truncated_authors_get_house_et_al_after_listed_names",
                                  "tests/render/test_render_fixes.py::test_source_truncated_authors_get_vancouver_et_al"))
 def et_al_from_source(listed: int, minimum: int, first: int, use_last: bool) -> tuple[int, int, bool, int]:
     """(et-al-min, et-al-use-first, et-al-use-last, the length of the list) for a list of

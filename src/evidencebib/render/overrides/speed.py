@@ -18,7 +18,7 @@ from evidencebib.render.overrides import override, upstream
 @override("speed.workers", replaces="citeproc.frontend.CitationStylesBibliography.bibliography",
           rule="evidencebib: entries and sort keys of bibliographies of 800 entries or more formatted on "
                "several processes (render/parallel.py); the same text as in one process",
-          fingerprint="", tests=("tests/render/test_render_parallel.py::test_two_workers_give_the_text_of_one",))
+          fingerprint="26ca66208bc5dc4c87e8b4ff3a81b75475d04d6f6caf1da2eec4547536783fd1", tests=("tests/render/test_render_parallel.py::test_two_workers_give_the_text_of_one",))
 def map_items(function: Callable[[Any], Any], items: Sequence[Any], what: str,
               cap: int | None = None) -> list[Any]:
     from evidencebib.render import parallel
