@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -18,6 +19,10 @@ FIXTURES = TESTS / "fixtures"
 REPO = TESTS.parent
 SHARED = REPO.parent / "shared"
 SEED_PAGE = FIXTURES / "recurrent-miscarriage.txt"
+
+# The command line turns an unexpected exception into one line; in the tests a bug must show
+# its traceback (tests of that one line remove the variable).
+os.environ.setdefault("EVIDENCEBIB_DEBUG", "1")
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from evidencebib.errors import UsageError, decode_utf8, read_user_file
+from evidencebib.errors import UsageError, decode_utf8, doing, read_user_file
 
 from evidencebib.model import Item
 from evidencebib.store import ConditionFile, References
@@ -70,9 +70,10 @@ def render(refs: References, slugs: Sequence[str] = (), *, style: str | Path = H
     chosen = list(slugs) or refs.slugs()
     sections = []
     for slug in chosen:
-        condition = refs.load(slug)
-        entries = render_bibliography(load_items(condition), style, fmt)
-        sections.append(_section(condition.meta.title, slug, entries, fmt))
+        with doing(f"rendering condition '{slug}'"):
+            condition = refs.load(slug)
+            entries = render_bibliography(load_items(condition), style, fmt)
+            sections.append(_section(condition.meta.title, slug, entries, fmt))
     if fmt == "html":
         return "\n".join(sections) + "\n"
     if fmt == "rtf":
@@ -277,9 +278,10 @@ def read_file(path: str | Path, *, fmt: str | None = None) -> list[Item]:
     from evidencebib.formats import detect, registry
 
     path = Path(path)
-    text = detect.decode_bytes(read_user_file(path), str(path))
-    name = registry.get(fmt).name if fmt else detect.detect(text, source=str(path))
-    return registry.get(name).read(text, source=str(path))
+    with doing(f"reading {path}"):
+        text = detect.decode_bytes(read_user_file(path), str(path))
+        name = registry.get(fmt).name if fmt else detect.detect(text, source=str(path))
+        return registry.get(name).read(text, source=str(path))
 
 
 def import_items(refs: References, slug: str, items: Sequence[Item], *,

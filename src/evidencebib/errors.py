@@ -7,8 +7,12 @@ carrying its location; the CLI prints `str(error)` and exits with status 2.
 
 from __future__ import annotations
 
+import os
+import stat
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 
 @dataclass(frozen=True)
@@ -65,16 +69,28 @@ class NetworkError(EvidenceError):
     """A remote service could not be reached or answered nonsense, after retries."""
 
 
+# A pipe or a device (`<(curl …)`, /dev/stdin) has no size to check first; /dev/zero never
+# ends. What is read from one is capped; a regular file is read whole.
+MAX_STREAM_BYTES = 256 * 1024 * 1024
+
+
 def read_user_file(path: str | Path) -> bytes:
     """The bytes of a file the user named; a missing or unreadable file is a one-line error
     naming it (a directory, a permission problem …), never a traceback."""
     path = Path(path)
     try:
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            if stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return handle.read()
+            data = handle.read(MAX_STREAM_BYTES + 1)
     except FileNotFoundError:
         raise UsageError("file not found", file=path) from None
     except OSError as error:
         raise UsageError(f"cannot read file ({error.strerror or error})", file=path) from None
+    if len(data) > MAX_STREAM_BYTES:
+        raise UsageError(f"more than {MAX_STREAM_BYTES >> 20} MiB from a pipe or device; "
+                         "not a file evidencebib reads", file=path)
+    return data
 
 
 def decode_utf8(data: bytes, path: str | Path) -> str:
@@ -84,3 +100,17 @@ def decode_utf8(data: bytes, path: str | Path) -> str:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise ParseError(f"not UTF-8 text (byte {error.start})", file=path, line=line) from None
+
+
+@contextmanager
+def doing(what: str) -> Iterator[None]:
+    """Name what the code inside is doing ("reading x.json", "condition 'rm'") on any
+    unexpected exception passing through (as a `while …` note), so that the command line's
+    last line of defence can say where a bug struck; an EvidenceError already says where."""
+    try:
+        yield
+    except EvidenceError:
+        raise
+    except Exception as problem:
+        problem.add_note(f"while {what}")
+        raise

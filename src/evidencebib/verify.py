@@ -38,6 +38,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
 from evidencebib import doi as doimod
+from evidencebib.display import one_line
 from evidencebib.errors import NetworkError
 from evidencebib.formats import crossref as cr
 from evidencebib.model import Item, ascii_fold, issued_year
@@ -400,8 +401,7 @@ def to_markdown(results: Sequence[Result]) -> str:
     for r in results:
         cells = [r.condition, r.key, str(r.line or ""), r.doi or "", f"**{r.status}**"
                  if r.status not in INFORMATIONAL else r.status, r.details]
-        lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ")
-                                        for c in cells) + " |")
+        lines.append("| " + " | ".join(one_line(c).replace("|", "\\|") for c in cells) + " |")
     counts = summary(results)
     lines.append("")
     lines.append(", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
@@ -410,8 +410,9 @@ def to_markdown(results: Sequence[Result]) -> str:
 
 def to_table(results: Sequence[Result]) -> str:
     rows = [("STATUS", "CONDITION", "KEY", "LINE", "DOI", "DETAILS")]
-    for r in results:
-        rows.append((r.status, r.condition, r.key, str(r.line or ""), r.doi or "", r.details))
+    for r in results:  # one line per entry, whatever its key or Crossref's labels hold
+        rows.append(tuple(one_line(cell) for cell in (r.status, r.condition, r.key,
+                                                      str(r.line or ""), r.doi or "", r.details)))
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     out = []
     for row in rows:

@@ -59,7 +59,10 @@ def test_conditions_plain_table_equals_rich():
     from evidencebib.cli.core import _plain_table
 
     rng = random.Random(5)
-    words = ["Ig", "Müller", "王小明", "é", "long-term", "x" * 30, "Category 2b", "–", "(a)", "e\u0301"]
+    from rich.text import Text
+
+    words = ["Ig", "Müller", "王小明", "é", "long-term", "x" * 30, "Category 2b", "–", "(a)", "e\u0301",
+             "[bold]x", "[Draft]", ":smile:"]  # cells are Text: markup and emoji codes are text
     headers = ["slug", "title", "refs", "level of evidence"]
     for _ in range(200):
         rows = [[f"slug-{i}", " ".join(rng.choice(words) for _ in range(rng.randint(1, 8))),
@@ -69,9 +72,9 @@ def test_conditions_plain_table_equals_rich():
         for column in headers:
             table.add_column(column, justify="right" if column == "refs" else "left", overflow="fold")
         for row in rows:
-            table.add_row(*row)
+            table.add_row(*(Text(cell) for cell in row))
         buffer = io.StringIO()
         Console(width=1000, file=buffer).print(table)
         plain = _plain_table(headers, rows)
         assert plain is not None and plain + "\n" == buffer.getvalue()
-    assert _plain_table(headers, [["a", "[bold]x", "1", ""]]) is None
+    assert _plain_table(headers, [["a", "zero\u200bwidth", "1", ""]]) is None

@@ -12,6 +12,7 @@ import importlib
 import click
 
 from evidencebib import __version__
+from evidencebib.cli.shell import SafeGroup
 
 # module -> the commands it registers (a command missing here is still found: every module is
 # imported before giving up)
@@ -23,7 +24,7 @@ _MODULES = {
 }
 
 
-class _LazyGroup(click.Group):
+class _LazyGroup(SafeGroup):
     _loaded: set[str]
 
     def _load(self, module: str) -> None:

@@ -1,4 +1,4 @@
-"""What every command shares: where the references live, network options, error reporting.
+"""What every command shares: where the references live, error reporting.
 
 Command modules import heavy libraries (citeproc-py, lxml, requests) inside the command
 functions, never at module level, so that `evidencebib --help` starts quickly.
@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 import click
 
+from evidencebib.cli import output
 from evidencebib.errors import EvidenceError
 
 
@@ -36,10 +37,10 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except EvidenceError as error:
-            click.echo(f"evidencebib: error: {error}", err=True)
+            output.error(str(error))
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
-            click.echo("evidencebib: interrupted", err=True)
+            output.message("evidencebib: interrupted")
             sys.exit(130)
 
     return wrapper
@@ -53,10 +54,5 @@ def open_references(references_dir: Path):
 
 
 def write_stdout(text: str) -> None:
-    """Exact bytes on standard output (UTF-8, no newline translation, no extra newline)."""
-    stream = getattr(sys.stdout, "buffer", None)
-    if stream is None:  # pragma: no cover - a text-only stdout
-        sys.stdout.write(text)
-        return
-    stream.write(text.encode("utf-8"))
-    stream.flush()
+    """Data on standard output, exact (see `output.data`; text for a person: `output.say`)."""
+    output.data(text)

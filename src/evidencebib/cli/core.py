@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import shutil
 import unicodedata
 from pathlib import Path
 
 import click
 
-from evidencebib.cli.common import open_references, references_option, reports_errors, write_stdout
+from evidencebib.cli import output
+from evidencebib.cli.common import open_references, references_option, reports_errors
+from evidencebib.display import one_line
 
 FORMATS = ["markdown", "html", "text", "rtf"]
 
@@ -32,27 +35,42 @@ def conditions_command(references_dir: Path) -> None:
 
     rows = api.conditions(open_references(references_dir))
     if not rows:
-        click.echo(f"no conditions in {references_dir}")
+        output.say(f"no conditions in {references_dir}")
         return
-    cells = [[row.slug, row.title, str(row.references), row.level_of_evidence] for row in rows]
-    tty = click.get_text_stream("stdout").isatty()
-    plain = None if tty else _plain_table(["slug", "title", "refs", "level of evidence"], cells)
+    headers = ["slug", "title", "refs", "level of evidence"]
+    cells = [[one_line(cell) for cell in (row.slug, row.title, str(row.references),
+                                          row.level_of_evidence)] for row in rows]
+    # on a terminal rich folds the table to its width; a pipe, or a terminal too narrow to fold
+    # into (a 0-column pty), gets every row on one line
+    width = shutil.get_terminal_size((0, 0)).columns if output.is_terminal() else 0
+    plain = _plain_table(headers, cells) if width < MIN_FOLD_WIDTH else None
     if plain is not None:
-        click.echo(plain)
+        output.say(plain)
         return
+    import io
+
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(box=None, show_edge=False, pad_edge=False)
-    for column in ("slug", "title", "refs", "level of evidence"):
+    for column in headers:
         table.add_column(column, justify="right" if column == "refs" else "left",
                          overflow="fold")
     for row in cells:
-        table.add_row(*row)
-    Console(width=None if tty else 1000).print(table)
+        table.add_row(*(Text(cell) for cell in row))  # Text: no markup, no :emoji: codes
+    # rendered to text first, then written for the stream's encoding (an ASCII terminal gets
+    # escapes, not a UnicodeEncodeError); its only control sequences are rich's own styles
+    buffer = io.StringIO()
+    Console(file=buffer, width=width or 1000, force_terminal=width > 0).print(table)
+    output.styled(buffer.getvalue())
 
 
-_RICH_MARKUP = re.compile(r"\[|:\S*?:|[\x00-\x1f\x7f-\x9f]")
+MIN_FOLD_WIDTH = 40
+
+# characters whose width rich reckons otherwise than _cell_width (zero-width, joiners, variation
+# selectors); control characters never reach a cell (one_line)
+_UNRECKONED = re.compile("[\u200b-\u200f\u2060-\u206f\ufe00-\ufe0f]")
 
 
 def _cell_width(text: str) -> int:
@@ -63,10 +81,10 @@ def _cell_width(text: str) -> int:
 def _plain_table(headers: list[str], rows: list[list[str]], width: int = 1000) -> str | None:
     """The table exactly as rich prints it to a pipe (no box, two spaces between columns, every
     cell padded to its column, `refs` right-aligned), without importing rich (~90 ms).
-    None when rich would treat a cell specially (markup `[…]`, emoji `:…:`, control
-    characters) or the table is wider than `width`: then rich prints it."""
+    None when rich would lay a cell out differently (characters whose width we do not
+    reckon) or the table is wider than `width`: then rich prints it."""
     table = [headers] + rows
-    if any(_RICH_MARKUP.search(cell) for row in table for cell in row):
+    if any(_UNRECKONED.search(cell) for row in table for cell in row):
         return None
     widths = [max(_cell_width(row[i]) for row in table) for i in range(len(headers))]
     if sum(widths) + 2 * (len(widths) - 1) > width:
@@ -93,7 +111,7 @@ def render_command(conditions: tuple[str, ...], style: str, fmt: str, references
     """Print the formatted bibliography of each condition (all when none is named)."""
     from evidencebib import api
 
-    click.echo(api.render(open_references(references_dir), conditions, style=style, fmt=fmt),
+    output.say(api.render(open_references(references_dir), conditions, style=style, fmt=fmt),
                nl=False)
 
 
@@ -109,7 +127,7 @@ def cite_command(condition: str, keys: tuple[str, ...], style: str, fmt: str,
     """Print the in-text citation for entries of CONDITION, e.g. (Banjar et al 2023) or (1,2)."""
     from evidencebib import api
 
-    click.echo(api.cite(open_references(references_dir), condition, keys, style=style, fmt=fmt))
+    output.say(api.cite(open_references(references_dir), condition, keys, style=style, fmt=fmt))
 
 
 @click.command("page")
@@ -124,7 +142,7 @@ def page_command(condition: str, generated_on: str | None, style: str, reference
 
     text = api.page(open_references(references_dir), condition,
                     generated_on=_parse_day(generated_on), style=style)
-    write_stdout(text)
+    output.say(text, nl=False)
 
 
 @click.command("import-page")
@@ -142,11 +160,11 @@ def import_page_command(file: Path, slug: str | None, keep_unparsed: bool, repla
 
     result = api.import_page(open_references(references_dir), file, slug=slug,
                              keep_unparsed=keep_unparsed, replace=replace)
-    click.echo(f"imported '{result.slug}': {len(result.keys)} references -> {result.bib_path}, "
+    output.say(f"imported '{result.slug}': {len(result.keys)} references -> {result.bib_path}, "
                f"{result.meta_path}")
     for line in result.unparsed_lines:
-        click.echo(f"warning: {file}, line {line}: kept as an unparsed entry "
-                   "(keyword evidencebib-unparsed)", err=True)
+        output.message(f"warning: {file}, line {line}: kept as an unparsed entry "
+                       "(keyword evidencebib-unparsed)")
 
 
 @click.command("styles")
@@ -158,11 +176,11 @@ def styles_command(query: str | None) -> None:
 
     rows = list(api.style_names(query))
     if not rows:
-        click.echo(f"no style matches '{query}'")
+        output.say(f"no style matches '{one_line(query or '')}'")
         return
     width = min(max(len(name) for name, _ in rows), 48)
     for name, title in rows:
-        click.echo(f"{name:<{width}}  {title}")
+        output.say(f"{one_line(name):<{width}}  {one_line(title)}")
 
 
 def register(group: click.Group) -> None:

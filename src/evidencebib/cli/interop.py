@@ -6,8 +6,10 @@ from pathlib import Path
 
 import click
 
-from evidencebib.cli.common import open_references, references_option, reports_errors, write_stdout
+from evidencebib.cli import output
+from evidencebib.cli.common import open_references, references_option, reports_errors
 from evidencebib.cli.network import network_options
+from evidencebib.display import one_line
 
 FORMATS = ["ris", "csl-json", "bibtex", "biblatex", "endnote-xml"]
 
@@ -15,12 +17,12 @@ FORMATS = ["ris", "csl-json", "bibtex", "biblatex", "endnote-xml"]
 @click.command("export")
 @click.argument("conditions", nargs=-1)
 @click.option("--to", "to", type=click.Choice(FORMATS), required=True, help="Target format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", "output_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE (atomically) instead of standard output.")
 @click.option("--bom", is_flag=True, help="RIS only: start with a UTF-8 BOM (for EndNote on Windows).")
 @references_option
 @reports_errors
-def export_command(conditions: tuple[str, ...], to: str, output: Path | None, bom: bool,
+def export_command(conditions: tuple[str, ...], to: str, output_file: Path | None, bom: bool,
                    references_dir: Path) -> None:
     """Export conditions (all when none is named) for Zotero, EndNote, Mendeley, JabRef, pandoc.
 
@@ -29,19 +31,19 @@ def export_command(conditions: tuple[str, ...], to: str, output: Path | None, bo
     """
     from evidencebib import api
 
+    if output_file is not None:
+        output.check_output(output_file, references=references_dir)  # before the work
     options = {"bom": True} if bom and to == "ris" else {}
     text = api.export(open_references(references_dir), conditions, to=to, **options)
-    if output is None:
-        write_stdout(text)
+    if output_file is None:
+        output.data(text, json=to == "csl-json")
         return
-    from evidencebib.store.atomic import write_atomic
-
-    write_atomic(output, text.encode("utf-8"))
-    click.echo(f"wrote {output}", err=True)
+    output.write_file(output_file, text, json=to == "csl-json", references=references_dir)
+    output.message(f"wrote {output_file}")
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("--into", "into", required=True, metavar="CONDITION",
               help="Condition to add to (created when it does not exist).")
 @click.option("--from", "from_", type=click.Choice(FORMATS + ["doi-list"]),
@@ -55,9 +57,13 @@ def import_command(file: Path, into: str, from_: str | None, keep_keys: bool, ma
                    doi_url, cache_dir, offline, references_dir: Path) -> None:
     """Add the references of FILE to a condition; DOIs already there are reported, not duplicated.
 
-    Nothing is written when FILE cannot be read whole; the error names the record and line.
+    FILE `-` is standard input. Nothing is written when FILE cannot be read whole; the error
+    names the record and line.
     """
     from evidencebib import api
+
+    if str(file) == "-":
+        file = Path("/dev/stdin")
 
     refs = open_references(references_dir)
     refs.path_of(into)  # validates the condition name before any work
@@ -70,10 +76,10 @@ def import_command(file: Path, into: str, from_: str | None, keep_keys: bool, ma
         items = api.read_file(file, fmt=from_)
     result = api.import_items(refs, into, items, keep_keys=keep_keys)
     verb = "created" if result.created else "updated"
-    click.echo(f"{verb} '{into}': {len(result.added)} added"
+    output.say(f"{verb} '{into}': {len(result.added)} added"
                + (f", {len(result.duplicates)} already present" if result.duplicates else ""))
     for doi, key in result.duplicates:
-        click.echo(f"  already present: {doi} (entry '{key}')")
+        output.say(f"  already present: {one_line(doi)} (entry '{one_line(key)}')")
 
 
 def register(group: click.Group) -> None:

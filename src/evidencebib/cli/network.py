@@ -12,7 +12,9 @@ from typing import Any, Callable
 
 import click
 
+from evidencebib.cli import output as out
 from evidencebib.cli.common import open_references, references_option, reports_errors
+from evidencebib.display import one_line
 
 
 def network_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -43,7 +45,7 @@ def _client(mailto, crossref_url, doi_url, cache_dir, offline):
 
 def _warn(client) -> None:
     for warning in client.warnings:
-        click.echo(f"evidencebib: warning: {warning}", err=True)
+        out.warn(warning)
 
 
 # -- add --------------------------------------------------------------------------------
@@ -66,9 +68,9 @@ def add_command(condition, dois, mailto, crossref_url, doi_url, cache_dir, offli
         result = api.add_dois(refs, condition, names, client)
         _warn(client)
     for doi, key in result.duplicates:
-        click.echo(f"{doi}: already in {condition} as {key}; skipped")
+        out.say(f"{doi}: already in {condition} as {key}; skipped")
     for key in result.added:
-        click.echo(f"added {key}")
+        out.say(f"added {key}")
 
 
 def import_doi_list(path: Path, *, mailto=None, crossref_url=None, doi_url=None,
@@ -126,13 +128,15 @@ def verify_command(conditions, fmt, output, strict, mailto, crossref_url, doi_ur
     text = FORMATTERS[fmt](results)
     if output:
         output.write_text(text, encoding="utf-8")
+    elif fmt == "json":
+        out.data(text, json=True)
     else:
-        click.echo(text, nl=False)
+        out.say(text, nl=False)
     offline_misses = [r for r in results if r.status == "unreachable" and "offline" in r.details]
     if offline_misses:
-        click.echo(f"evidencebib: offline: {len(offline_misses)} DOI(s) not in the cache: " +
-                   ", ".join(r.doi or r.key for r in offline_misses[:20]) +
-                   (" …" if len(offline_misses) > 20 else ""), err=True)
+        out.message(f"evidencebib: offline: {len(offline_misses)} DOI(s) not in the cache: " +
+                    ", ".join(r.doi or r.key for r in offline_misses[:20]) +
+                    (" …" if len(offline_misses) > 20 else ""))
     sys.exit(1 if any(r.is_problem(strict) for r in results) else 0)
 
 
@@ -153,20 +157,20 @@ def enrich_command(condition, do_apply, mailto, crossref_url, doi_url, cache_dir
     refs = open_references(references_dir)
     items = refs.load(condition).bib.items()
     with _client(mailto, crossref_url, doi_url, cache_dir, offline) as client:
-        found = enrich.proposals(client, items, lambda message: click.echo(message, err=True))
+        found = enrich.proposals(client, items, out.message)
         _warn(client)
     for key, changes in found.items():
-        click.echo(enrich.render(key, changes), nl=False)
+        out.say(enrich.render(key, changes), nl=False)
     if not found:
-        click.echo("nothing to add")
+        out.say("nothing to add")
         return
     count = len(enrich.applicable(found))
     entries = f"{count} entr{'y' if count == 1 else 'ies'}"
     if not do_apply:
-        click.echo(f"{entries} would change; run again with --apply to write")
+        out.say(f"{entries} would change; run again with --apply to write")
         return
     api.apply_enrichment(refs, condition, found)
-    click.echo(f"updated {entries} in {refs.path_of(condition)}")
+    out.say(f"updated {entries} in {refs.path_of(condition)}")
 
 
 # -- find-doi -------------------------------------------------------------------------------
@@ -186,22 +190,22 @@ def find_doi_command(condition, do_apply, mailto, crossref_url, doi_url, cache_d
     refs = open_references(references_dir)
     items = refs.load(condition).bib.items()
     with _client(mailto, crossref_url, doi_url, cache_dir, offline) as client:
-        found = decisions(client, items, lambda message: click.echo(message, err=True))
+        found = decisions(client, items, out.message)
         _warn(client)
     accepted = {key: decision.doi for key, decision in found.items() if decision.doi}
     for key, decision in found.items():
         if decision.doi:
-            click.echo(f"@{key}: {decision.doi} ({decision.reason})")
+            out.say(one_line(f"@{key}: {decision.doi} ({decision.reason})"))
             continue
-        click.echo(f"@{key}: no DOI proposed ({decision.reason})")
+        out.say(one_line(f"@{key}: no DOI proposed ({decision.reason})"))
         for c in decision.candidates[:5]:
-            click.echo(f"    {c.doi}  score {c.score:g}  {c.year or '?'}  "
-                       f"{c.first_author}  {c.title[:70]}")
+            out.say("    " + one_line(f"{c.doi}  score {c.score:g}  {c.year or '?'}  "
+                                      f"{c.first_author}  {c.title[:70]}"))
     if accepted and do_apply:
         api.write_dois(refs, condition, accepted)
-        click.echo(f"wrote {len(accepted)} DOI(s) to {refs.path_of(condition)}")
+        out.say(f"wrote {len(accepted)} DOI(s) to {refs.path_of(condition)}")
     elif accepted:
-        click.echo(f"{len(accepted)} DOI(s) found; run again with --apply to write them")
+        out.say(f"{len(accepted)} DOI(s) found; run again with --apply to write them")
 
 
 def register(group: click.Group) -> None:

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
+from evidencebib.cli import output
 from evidencebib.cli.common import open_references, references_option, reports_errors
+from evidencebib.cli.shell import SafeGroup
 
 DEFAULT_SITE_DIR = "site"
 
@@ -29,23 +31,23 @@ def _styles_option(func):
     )(func)
 
 
-def _build(references_dir: Path, output: Path, verify_report: Path | None,
+def _build(references_dir: Path, site_dir: Path, verify_report: Path | None,
            styles: str | None, quiet: bool = False):
     from evidencebib.site import build_site
 
-    result = build_site(open_references(references_dir), output, verify_report=verify_report,
+    result = build_site(open_references(references_dir), site_dir, verify_report=verify_report,
                         styles=styles)
     for note in result.notes:
-        click.echo(f"evidencebib: note: {note}", err=True)
+        output.message(f"evidencebib: note: {note}")
     if not quiet:
         refs = sum(page.references for page in result.conditions)
-        click.echo(f"built {output}/index.html: {len(result.conditions)} condition(s), "
+        output.say(f"built {site_dir}/index.html: {len(result.conditions)} condition(s), "
                    f"{refs} reference(s), {result.files} files in {result.seconds:.2f} s")
     return result
 
 
 @click.command("site")
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--output", "site_dir", type=click.Path(file_okay=False, path_type=Path),
               default=DEFAULT_SITE_DIR, show_default=True,
               help="Directory to write the site into (replaced on every build; refused if it "
                    "holds anything else).")
@@ -53,7 +55,7 @@ def _build(references_dir: Path, output: Path, verify_report: Path | None,
 @_verify_report_option
 @_styles_option
 @reports_errors
-def site_command(output: Path, references_dir: Path, verify_report: Path | None,
+def site_command(site_dir: Path, references_dir: Path, verify_report: Path | None,
                  styles: str | None) -> None:
     """Build a static website of the conditions: an index and one page per condition.
 
@@ -61,7 +63,7 @@ def site_command(output: Path, references_dir: Path, verify_report: Path | None,
     `evidencebib serve`). Each condition page has its bibliography in several citation styles,
     DOI links, and downloads in RIS, BibTeX, BibLaTeX, CSL-JSON and EndNote XML.
     """
-    _build(references_dir, output, verify_report, styles)
+    _build(references_dir, site_dir, verify_report, styles)
 
 
 @click.command("serve")
@@ -92,9 +94,9 @@ def serve_command(directory: Path, port: int, build_first: bool, references_dir:
     except OSError as error:
         raise UsageError(f"cannot listen on 127.0.0.1:{port} ({error.strerror or error})") from None
     host, bound = httpd.server_address[:2]
-    click.echo(f"Serving {directory} at http://{host}:{bound}/ (press Ctrl-C to stop)")
+    output.say(f"Serving {directory} at http://{host}:{bound}/ (press Ctrl-C to stop)")
     server.serve_until_stopped(httpd)
-    click.echo("stopped")
+    output.say("stopped")
 
 
 def register(group: click.Group) -> None:
@@ -102,7 +104,7 @@ def register(group: click.Group) -> None:
     group.add_command(serve_command)
 
 
-@click.group()
+@click.group(cls=SafeGroup)
 def _standalone() -> None:
     """`python -m evidencebib.cli.site site|serve …` (the same commands as `evidencebib`)."""
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 from typing import Any, Iterable, Mapping
 
@@ -520,32 +521,77 @@ def normalize_item(raw: Mapping[str, Any], *, source: str = "<string>",
     return {"id": item.pop("id", None), **item} if "id" in item else item
 
 
-def _item_lines(text: str) -> list[int]:
-    """Line numbers where the top-level array's objects start (for error messages)."""
+# Limits on what a CSL-JSON file may hold, far beyond any real one (an item is 3 levels deep,
+# a date 5); they make the verdict on a file the same whatever the caller's stack depth, and a
+# number with more digits than Python converts (4300, or less by PYTHONINTMAXSTRDIGITS) a
+# clear error rather than a ValueError.
+MAX_DEPTH = 64
+MAX_INT_DIGITS = 100
+
+# JSON strings hold no raw line break, so blanking them keeps every line where it was and
+# leaves only brackets, numbers and bare words to look at
+_STRING = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"')
+_TOKEN = re.compile(r"[\[\]{}]|[-+.\w]+")
+_INTEGER_PART = re.compile(r"-?(\d*)")
+
+
+def _scan(text: str, source: str) -> list[int]:
+    """Line numbers where the top-level array's objects start (for error messages); a
+    ParseError naming the line of the first value nested deeper than MAX_DEPTH, of an
+    integer longer than MAX_INT_DIGITS, or of a number no float holds (NaN, Infinity, 1e400).
+    Called on text that json.loads read (or refused for depth or size), so strings are whole."""
+    layout = _STRING.sub('""', text)
     lines: list[int] = []
     depth = 0
-    in_string = escape = False
-    line = 1
-    for char in text:
-        if char == "\n":
-            line += 1
-        if in_string:
-            if escape:
-                escape = False
-            elif char == "\\":
-                escape = True
-            elif char == '"':
-                in_string = False
-            continue
-        if char == '"':
-            in_string = True
-        elif char in "[{":
-            if depth == 1 and char == "{":
-                lines.append(line)
+    line, counted = 1, 0
+
+    def line_at(position: int) -> int:
+        nonlocal line, counted
+        line += layout.count("\n", counted, position)
+        counted = position
+        return line
+
+    for match in _TOKEN.finditer(layout):
+        token = match.group()
+        first = token[0]
+        if first in "[{":
+            if depth == 1 and first == "{":
+                lines.append(line_at(match.start()))
             depth += 1
-        elif char in "]}":
+            if depth > MAX_DEPTH:
+                raise ParseError(f"nested deeper than {MAX_DEPTH} levels", file=source,
+                                 line=line_at(match.start()))
+        elif first in "]}":
             depth -= 1
+        elif token not in ("true", "false", "null"):
+            _check_number(token, line_at(match.start()), source)
     return lines
+
+
+def _check_number(token: str, line: int, source: str) -> None:
+    digits = len(_INTEGER_PART.match(token).group(1))  # type: ignore[union-attr]
+    if digits > MAX_INT_DIGITS:
+        raise ParseError(f"a number with {digits} digits (at most {MAX_INT_DIGITS} are read)",
+                         file=source, line=line)
+    if any(c.isalpha() and c not in "eE" for c in token) or (
+            any(c in token for c in ".eE") and not math.isfinite(float(token))):
+        raise ParseError(f"{token[:40]} is not a number JSON can hold (NaN, Infinity and "
+                         "numbers beyond ±1.8e308 are refused)", file=source, line=line)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJSON(name)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotJSON(text)
+    return value
+
+
+class _NotJSON(ValueError):
+    """A number json.loads accepts but JSON does not define (NaN, Infinity, 1e400)."""
 
 
 def read(text: str, *, source: str = "<string>") -> list[Item]:
@@ -553,19 +599,21 @@ def read(text: str, *, source: str = "<string>") -> list[Item]:
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
     except json.JSONDecodeError as error:
         raise ParseError(f"invalid JSON: {error.msg} (column {error.colno})",
                          file=source, line=error.lineno) from None
-    except RecursionError:
-        raise ParseError("invalid JSON: nested too deeply", file=source) from None
+    except (RecursionError, ValueError):  # too deep, too many digits, NaN, 1e400 …
+        _scan(text, source)  # raises the ParseError naming the line
+        raise ParseError("invalid JSON: nested too deeply or a number too large",
+                         file=source) from None
+    lines = _scan(text, source)
     if isinstance(data, dict):
         raise ParseError("CSL-JSON must be a list of items, not a single object "
                          "(wrap it in [ ])", file=source, line=1)
     if not isinstance(data, list):
         raise ParseError(f"CSL-JSON must be a list of items, not {type(data).__name__}",
                          file=source, line=1)
-    lines = _item_lines(text)
     items: list[Item] = []
     taken: list[str] = []
     for index, raw in enumerate(data):

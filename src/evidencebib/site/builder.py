@@ -385,8 +385,12 @@ def _prepare_output(output: Path) -> Path:
             raise UsageError("output directory is not empty and was not built by "
                              "`evidencebib site`; choose a new or empty directory", file=output)
     parent = output.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=parent))
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=parent))
+    except OSError as error:
+        raise UsageError(f"cannot build the site here ({error.strerror or error})",
+                         file=output) from None
 
 
 def _swap_in(staging: Path, output: Path) -> None:
@@ -410,7 +414,9 @@ def build_site(refs, output: str | Path, *, verify_report: str | Path | rep.Veri
     from evidencebib.render import prepare_items, render_entries, resolve_style
 
     started = time.perf_counter()
-    output = Path(output)
+    # a symbolic link is built through: its target is replaced and the link kept (renaming
+    # the link itself would move it aside as `.name.old-*` and leave the target stale)
+    output = Path(output).resolve() if Path(output).is_symlink() else Path(output)
     style_names = parse_styles(styles)
     for name in style_names:
         resolve_style(name)  # an unknown style fails before anything is written

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evidencebib.errors import ParseError, UsageError
+from evidencebib.errors import ParseError, UsageError, read_user_file
 
 # status -> (label, tone, glyph); the tone picks the colour, the label and glyph carry the
 # meaning on their own (never colour alone).
@@ -113,17 +113,18 @@ def parse_report(data: Any, source: str = "<report>") -> VerifyReport:
 
 def load_report(path: str | Path) -> VerifyReport:
     path = Path(path)
+    if not path.exists():
+        raise UsageError("verify report not found", file=path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError("verify report not found", file=path) from None
+        text = read_user_file(path).decode("utf-8")  # a pipe or /dev/zero is capped there
     except UnicodeDecodeError:
         raise ParseError("verify report is not UTF-8 text", file=path) from None
-    except OSError as error:
-        raise UsageError(f"cannot read verify report ({error.strerror})", file=path) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ParseError(f"verify report is not JSON ({error.msg})", file=path,
                          line=error.lineno) from None
+    except (RecursionError, ValueError):  # nested too deeply, a 5,000-digit number …
+        raise ParseError("verify report is not a report (nested too deeply or a number too "
+                         "long)", file=path) from None
     return parse_report(data, str(path))

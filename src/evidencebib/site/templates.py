@@ -42,6 +42,12 @@ def category_sort_key(category: str) -> str:
     return f"{int(match.group(1)):04d}{match.group(2)}"
 
 
+# The pages' policy, in a <meta> tag (so it holds when a page is opened from disk) and in the
+# preview server's header (with frame-ancestors, which only a header can carry).
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' data:; base-uri 'none'; form-action 'none'")
+
+
 def page(*, title: str, body: str, root: str, footer: str, page_class: str,
          description: str = "") -> str:
     meta_description = (f'<meta name="description" content="{attr(description)}" />\n'
@@ -51,7 +57,7 @@ def page(*, title: str, body: str, root: str, footer: str, page_class: str,
 <head>
 <meta charset="utf-8" />
 <meta name="viewport" content="width=device-width, initial-scale=1" />
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'" />
+<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}" />
 <meta name="generator" content="evidencebib" />
 {meta_description}<title>{esc(title)}</title>
 <link rel="stylesheet" href="{root}_assets/site.css" />
