@@ -221,6 +221,7 @@ class MacroElement(ParentMixin, model.Macro):
         self.c_read_children(c)
         self.c_name = self.get("name")
         self.c_is_choose = False
+        self.c_absent = None  # set once the style is compiled (overrides/speed.py absence_plan)
 
 
 class CitationElement(model.Citation):
@@ -339,6 +340,9 @@ def evaluate_macro(macro, ctx):
     wraps every macro in one): it prints nothing when it looked up variables and found none of
     them, and one that prints counts as a found variable for the groups around it (CSL 1.0.2
     §"Group": "if the cs:macro is non-empty, it is treated as a non-empty variable")."""
+    if ctx.b.speed_absent_groups(macro, ctx):
+        ctx.called += 1  # it would have looked variables up and found none
+        return None
     called, found = ctx.called, ctx.found
     nodes = evaluate_children(macro.c_kids, ctx)
     if ctx.called > called and ctx.found == found:
@@ -377,6 +381,7 @@ class GroupElement(Formatting, ParentMixin, model.Group):
     def compile(self, c: Compiler) -> None:
         self.c_read_formatting()
         self.c_read_children(c)
+        self.c_absent = None  # set once the style is compiled (overrides/speed.py absence_plan)
 
     def evaluate(self, ctx):
         spend(ctx)

@@ -128,8 +128,13 @@ class Engine:
         self.name = self.path.stem
         self.locale = locale
         self.style = load_style(self.path, locale)
+        disabled = self.options.disabled
+        if not self.options.optimised:  # the unoptimised path: no speed override
+            from evidencebib.render.overrides import load
+
+            disabled = disabled | {name for name in load() if name.startswith("speed.")}
         try:
-            self.b = behaviours(self.options.disabled)
+            self.b = behaviours(frozenset(disabled))
         except ValueError as error:
             raise UsageError(str(error)) from None
 

@@ -79,6 +79,12 @@ class EngineStyle:
             if localize is not None:
                 localize(element, compiler)
         _check_macro_cycles(compiler)
+        from evidencebib.render.elements import GroupElement, MacroElement
+        from evidencebib.render.overrides.speed import absence_plan
+
+        for element in self._pinned:
+            if type(element) is GroupElement or type(element) is MacroElement:
+                element.c_absent = absence_plan(element)
         self.citation = compiler.citation
         self.bibliography = compiler.bibliography
         self.macros = compiler.macros
