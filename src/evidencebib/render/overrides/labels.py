@@ -107,7 +107,9 @@ def _locator(el, ctx):
     if label == "page":
         node = Lit(ctx.b.pages_page_range(locator, ctx))
     else:
-        node = Lit(re.sub(r"(?<=\w)-(?=\w)", EN_DASH, locator))
+        from evidencebib.render.overrides.pages import plain_range
+
+        node = Lit(plain_range(locator))
     return el.c_finish(node, ctx, ("locator",))
 
 

@@ -195,7 +195,9 @@ def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, va
     count = len(rendered)
 
     def inverted(index: int) -> bool:
-        return sort_order == "all" or (sort_order == "first" and index == 0)
+        name = listed[index] if index < len(listed) else None
+        return (name is not None and name.literal is None and name.family is not None
+                and (sort_order == "all" or (sort_order == "first" and index == 0)))
 
     parts: list[Any] = [rendered[0]]
     if shown is not None:
@@ -363,10 +365,10 @@ def _display(name_el, name, index: int, options: dict[str, Any], ctx):
             tail = _affixed(_join(_join(given, dp), ndp), given_el)
         node = _sep(_sep(head, tail, separator), suffix, separator)
     elif name.comma_suffix:
-        node = _sep(_join(_affixed(given, given_el), _affixed(_join(_join(dp, ndp), family), family_el)),
-                    suffix, ", ")
+        node = _join(_affixed(given, given_el), _affixed(_sep(_join(_join(dp, ndp), family), suffix, ", "),
+                                                         family_el))
     else:
-        node = _join(_join(_affixed(given, given_el), _affixed(_join(_join(dp, ndp), family), family_el)), suffix)
+        node = _join(_affixed(given, given_el), _affixed(_join(_join(_join(dp, ndp), family), suffix), family_el))
     return _finish_name(name_el, node, name, ctx)
 
 
@@ -432,7 +434,7 @@ def initialize(given: str, initialize_with: str, make_initials: bool = True, hyp
             if word.startswith("-"):
                 word = ("-" if hyphen else "") + word[1:]
             out.append(with_suffix(word))
-        elif word.lstrip("-").islower():
+        elif all(char.islower() for char in word):
             out.append(word + " " if initialize_with.endswith(" ") else " " + word + " ")
         elif make_initials:
             out.append(with_suffix(to_initial(word)))

@@ -16,7 +16,7 @@ from evidencebib.render.overrides import override, upstream
 from evidencebib.render.overrides import adapter as up
 
 EN_DASH = "\u2013"
-_PREFIXED_NUMBER = re.compile(r"^([^\W\d_]*)(\d+)$")
+_PREFIXED_NUMBER = re.compile(r"^(.*?)(\d+)$")
 
 
 @override("pages.range-format", replaces="citeproc.model.FormatNumber._format_last_page",
@@ -28,9 +28,9 @@ def format_last_page(first: str, last: str, range_format: str | None, element: A
     """The last page of a range as CSL's page-range-format prints it (as citeproc-js does).
 
     - no page-range-format: the last page as given;
-    - a shared letter prefix (`e1-e12`, `S1-S9`) is kept by `expanded` and dropped from the
-      last page by the other formats (`e1–12`); different prefixes (`S12-13`, `A12-B14`) are
-      left alone;
+    - a shared prefix (`e1-e12`, `S1-S9`, `8n11564-8n1568`) is kept by `expanded` and dropped
+      from the last page by the other formats (`e1–12`); different prefixes (`S12-13`,
+      `A12-B14`) are left alone;
     - a last page shorter than the first is expanded first (`101-9` -> 109, `12-5` -> 15);
     - `minimal` drops the leading digits both pages share, only when they have as many digits
       (`2-25` stays whole), `minimal-two` keeps at least two, and `chicago-16` / `chicago`
@@ -79,10 +79,33 @@ def format_last_page_upstream(first: str, last: str, range_format: str | None, e
     return model.FormatNumber._format_last_page(element, first, last)
 
 
+_ROMAN = re.compile(r"^[ivxlcdm]+$", re.IGNORECASE)
+
+
+def plain_range(text: str) -> str:
+    """A locator other than a page as citeproc-js prints it: "200 - 201" -> "200–201"."""
+    out = []
+    for comma_item in text.split(","):
+        pieces = []
+        for item in comma_item.split("&"):
+            parts = item.replace(EN_DASH, "-").split("-")
+            pieces.append(EN_DASH.join(part.strip() for part in parts) if len(parts) == 2 and all(
+                part.strip() for part in parts) else item.strip())
+        out.append(" & ".join(pieces))
+    return ", ".join(out)
+
+
+def _prefix(page: str) -> str | None:
+    match = _PREFIXED_NUMBER.match(page)
+    return match.group(1) if match else None
+
+
 def page_range(text: str, ctx) -> str:
-    """A page variable as printed: each range's last page per the style's page-range-format,
-    joined with the locale's page-range-delimiter (an en dash by default); several ranges
-    stay separated by ", " and " & " (as citeproc-py splits them)."""
+    """A page variable as printed (as citeproc-js prints it): each range whose ends have the
+    same prefix ("12-25", "e1-e12") gets its last page per the style's page-range-format and
+    the locale's page-range-delimiter (an en dash by default); a range whose ends differ
+    ("N110-5", "n11564-1568") or that is not one keeps its hyphen; several ranges stay
+    separated by ", " and " & "."""
     delimiter = ctx.locale.text("page-range-delimiter") or EN_DASH
     range_format = ctx.style.page_range_format
     last_page = ctx.b.pages_range_format
@@ -91,11 +114,19 @@ def page_range(text: str, ctx) -> str:
     for comma_item in text.split(","):
         pieces = []
         for item in comma_item.split("&"):
+            item = item.strip()
             parts = item.replace(EN_DASH, "-").split("-")
-            if len(parts) != 2:
-                pieces.append(item.strip())
+            if len(parts) != 2 or "\\-" in item:
+                pieces.append(item.replace("\\-", "-"))
                 continue
             first, last = parts[0].strip(), parts[1].strip()
+            first_prefix, last_prefix = _prefix(first), _prefix(last)
+            if _ROMAN.match(first) and _ROMAN.match(last):  # "xxv-xxviii"
+                pieces.append(first + delimiter + last)
+                continue
+            if first_prefix is None or first_prefix != last_prefix:
+                pieces.append(first + "-" + last)
+                continue
             last = last_page(first, last, range_format, root)
             pieces.append(first + delimiter + last)
         out.append(" & ".join(pieces))
