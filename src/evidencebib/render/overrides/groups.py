@@ -29,6 +29,10 @@ def group(el, ctx):
         return None
     if not nodes:
         return None
+    # a group that prints counts as a found variable for the groups around it, as a macro
+    # does (citeproc-js: a nested group holding only a value keeps its group)
+    ctx.called += 1
+    ctx.found += 1
     return el.c_finish(_span(delimited(nodes, el.c_delimiter)), ctx)
 
 

@@ -140,9 +140,9 @@ def key_values(keys, ctx, views, numbers: list[int] | None = None) -> list[tuple
     rows = []
     for position, view in enumerate(views):
         number = numbers[position] if numbers is not None else position + 1
-        ctx.start(view, number=number)
         row = []
         for key in keys:
+            ctx.start(view, number=number)  # each key is rendered on its own (substitutions too)
             variable = key.c_variable
             if variable is not None:
                 if variable == "citation-number":

@@ -44,7 +44,9 @@ def analyse(element, macros_seen: frozenset[str] = frozenset()) -> tuple[bool, f
       can read;
     - eligible: when none of the keys is in the item, the element prints nothing that counts —
       it looks variables up and finds none, or prints only terms and values, which cannot save a
-      group that looked up variables and found none (CSL 1.0.2 §Group);
+      group that looked up variables and found none (CSL 1.0.2 §Group); a macro or nested group
+      that prints counts as a found variable, so one that could print without a variable is
+      ineligible;
     - unconditional: it looks up at least one variable whatever branch is taken.
 
     cs:names with a cs:substitute, generated variables (citation number, year suffix, locator)
@@ -85,7 +87,10 @@ def analyse(element, macros_seen: frozenset[str] = frozenset()) -> tuple[bool, f
             return False, frozenset(), False
         return True, frozenset(element.c_variables), bool(element.c_variables)
     if kind is e.GroupElement:
-        return _children(element.c_kids, macros_seen)
+        # a nested group that prints counts as a found variable: one that may print without a
+        # variable (terms, values) is ineligible, as a macro is
+        eligible, keys, unconditional = _children(element.c_kids, macros_seen)
+        return (eligible and unconditional), keys, unconditional
     if kind is e.ChooseElement:
         keys: set[str] = set()
         for branch in element.c_branches:
