@@ -349,14 +349,24 @@ class Engine:
             if not nodes:
                 out.append("")
                 continue
-            from evidencebib.render.elements import delimited
-
-            joined = Span(delimited(nodes, layout.c_delimiter))
+            joined = Span(_cluster_join(nodes, layout.c_delimiter))
             ctx = self.context("citation")
             ctx.item = None
             node = layout.c_finish(joined, ctx)
             out.append(self.finish(node, ctx))
         return out
+
+
+def _cluster_join(nodes: list[Any], delimiter: str) -> list[Any]:
+    """Cites joined by the layout's delimiter, except before a cite whose prefix starts with
+    a comma, semicolon or full stop (", cited in …"), as citeproc-js and jgm/citeproc do."""
+    out = nodes[:1]
+    for node in nodes[1:]:
+        prefix = node.prefix.lstrip() if type(node) is Span else ""
+        if delimiter and not (prefix[:1] in (",", ";", ".") and prefix):
+            out.append(Lit(delimiter))
+        out.append(node)
+    return out
 
 
 def _cite_variant(node, cite: Cite):
