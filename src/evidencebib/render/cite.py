@@ -15,7 +15,7 @@ from evidencebib.render.citations import Cite, Cluster, as_cite
 
 
 def cite(items: Iterable[dict[str, Any]], keys: Sequence[str | Cite | dict[str, Any]], style: Any = "ig-criteria",
-         fmt: str = "text") -> str:
+         fmt: str = "text", *, locale: str | None = None) -> str:
     """The in-text citation of the entries `keys` (citation keys of `items`, or `Cite`s with
     locators, prefixes …)."""
     from evidencebib.render import options
@@ -32,5 +32,5 @@ def cite(items: Iterable[dict[str, Any]], keys: Sequence[str | Cite | dict[str, 
         raise UsageError(f"no entry with key {', '.join(repr(k) for k in missing)} (known: {listing})")
     if not cites:
         raise UsageError("name at least one citation key")
-    engine = Engine(style, options=options.from_environment())
+    engine = Engine(style, locale, options=options.from_environment())
     return engine.citations([Cluster(cites)], fmt, items, register="items")[0]

@@ -420,14 +420,14 @@ def _check_format(fmt: str) -> None:
 # the documented wrappers ------------------------------------------------------------------------
 
 def render_bibliography(items: Iterable[dict[str, Any]], style: Any = "ig-criteria",
-                        fmt: str = "markdown", cache: Any = None) -> list[str]:
+                        fmt: str = "markdown", cache: Any = None, *, locale: str | None = None) -> list[str]:
     """One formatted string per entry, in the style's bibliography order.
 
     `cache`: None uses the per-user render cache (render/cache.py) unless
     EVIDENCEBIB_NO_RENDER_CACHE or EVIDENCEBIB_NO_SPEEDUPS is set; False never uses a cache;
     a `cache.RenderCache` uses that one.
     """
-    return [text for _, text in render_entries(items, style, fmt, cache)]
+    return [text for _, text in render_entries(items, style, fmt, cache, locale=locale)]
 
 
 def render_entries(items: Iterable[dict[str, Any]], style: Any = "ig-criteria",
