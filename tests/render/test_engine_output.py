@@ -74,3 +74,16 @@ def test_second_field_align_entries_in_html_have_left_margin_and_right_inline_di
     # as citeproc-js 2.4.63 prints it
     assert entry.startswith('<div class="csl-left-margin">1.</div><div class="csl-right-inline">Banjar S. T. J.')
     assert entry.endswith("</div>")
+
+
+def test_italics_inside_italics_print_upright_in_every_format():
+    """CSL 1.0.2 §Formatting, as citeproc-js flip-flops it: a species name in italics inside an
+    italic journal title prints upright."""
+    item = {"id": "a", "type": "book", "title": "Studies of <i>Escherichia coli</i> growth", "publisher": "P",
+            "issued": {"date-parts": [[2020]]}, "author": [{"family": "Li", "given": "X."}]}
+    assert "<i>Studies of <span style=\"font-style:normal;\">Escherichia coli</span> growth</i>" in \
+        render_bibliography([item], "ig-criteria", "html", cache=False)[0]
+    assert "*Studies of* Escherichia coli *growth*" in render_bibliography([item], "ig-criteria", "markdown",
+                                                                           cache=False)[0]
+    assert "{\\i Studies of {\\i0 Escherichia coli} growth}" in render_bibliography([item], "ig-criteria", "rtf",
+                                                                                   cache=False)[0]

@@ -31,7 +31,7 @@ from typing import Any
 from citeproc import model
 
 from evidencebib.errors import StyleError
-from evidencebib.render.marks import BOLD, ITALIC, SMALLCAPS, SUB, SUP, UNDERLINE
+from evidencebib.render.marks import BOLD, ITALIC, ROMAN, SMALLCAPS, SUB, SUP, UNDERLINE
 from evidencebib.render.output import Lit, Span, map_text
 
 CS = "{http://purl.org/net/xbiblio/csl}"
@@ -145,8 +145,11 @@ class Formatting:
     def c_read_formatting(self) -> None:
         get = self.get
         font = []
-        if get("font-style") in ("italic", "oblique"):
+        style = get("font-style")
+        if style in ("italic", "oblique"):
             font.append(ITALIC)
+        elif style == "normal":
+            font.append(ROMAN)  # upright only where the text around is italic (output.render)
         if get("font-variant") == "small-caps":
             font.append(SMALLCAPS)
         if get("font-weight") == "bold":

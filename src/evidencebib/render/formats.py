@@ -27,7 +27,7 @@ from urllib.parse import quote
 
 from evidencebib.render.marks import (BLOCK, BOLD, DISPLAY_CLASSES, DISPLAY_CLOSE, DISPLAY_MARKERS,  # noqa: F401
                                       INDENT, ITALIC, LEFT_MARGIN, LINK_CLOSE, LINK_DOI, LINK_URL, MARKERS,
-                                      RIGHT_INLINE, SMALLCAPS, SUB, SUP, UNDERLINE, strip_private_use)
+                                      RIGHT_INLINE, ROMAN, SMALLCAPS, SUB, SUP, UNDERLINE, strip_private_use)
 
 def _wrapper(marks: tuple[str, str]):
     def wrap(text):
@@ -98,7 +98,7 @@ def _is_web_url(url: str) -> bool:
 
 _TOKEN = re.compile(
     "(?P<link>[" + LINK_DOI + LINK_URL + "][^" + LINK_CLOSE + "]*" + LINK_CLOSE + "?)"
-    "|(?P<mark>[" + re.escape("".join(ITALIC + BOLD + SUP + SUB + SMALLCAPS + UNDERLINE)) + "])"
+    "|(?P<mark>[" + re.escape("".join(ITALIC + BOLD + SUP + SUB + SMALLCAPS + UNDERLINE + ROMAN)) + "])"
     "|(?P<display>[" + DISPLAY_MARKERS + "])"
     "|(?P<text>[^" + MARKERS + "]+)"
     "|(?P<stray>[" + LINK_CLOSE + "])"
@@ -147,8 +147,8 @@ def _last_text(tokens) -> str:
 
 def _merge_adjacent_marks(tokens):
     """Drop empty spans (open immediately closed) and close+reopen of the same mark."""
-    closes = {pair[1]: pair[0] for pair in (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE)}
-    opens = {pair[0]: pair[1] for pair in (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE)}
+    closes = {pair[1]: pair[0] for pair in (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE, ROMAN)}
+    opens = {pair[0]: pair[1] for pair in (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE, ROMAN)}
     changed = True
     while changed:
         changed = False
@@ -207,7 +207,10 @@ def finish_markdown(marked: str) -> str:
             out.append(escape_markdown(token[1]))
         elif token[0] == "mark":
             mark = token[1]
-            if mark in depth:
+            if mark in ROMAN:  # upright inside italics: close the emphasis, reopen it after
+                if depth[ITALIC[0]]:
+                    out.append("*")
+            elif mark in depth:
                 depth[mark] += 1
                 if depth[mark] == 1:
                     out.append(symbol[mark])
@@ -244,8 +247,8 @@ def _escape_line_start(match: re.Match[str]) -> str:
 
 def _hoist_spaces(tokens):
     """`* a*` and `*a *` are not emphasis in CommonMark: move edge spaces outside the marks."""
-    opens = {pair[0] for pair in (ITALIC, BOLD)}
-    closes = {pair[1] for pair in (ITALIC, BOLD)}
+    opens = {pair[0] for pair in (ITALIC, BOLD)} | {ROMAN[1]}   # (upright text ends and starts emphasis)
+    closes = {pair[1] for pair in (ITALIC, BOLD)} | {ROMAN[0]}
     result = list(tokens)
     i = 0
     while i < len(result):
@@ -275,6 +278,7 @@ def finish_html(marked: str) -> str:
         SUP[0]: "<sup>", SUP[1]: "</sup>", SUB[0]: "<sub>", SUB[1]: "</sub>",
         SMALLCAPS[0]: '<span style="font-variant:small-caps;">', SMALLCAPS[1]: "</span>",
         UNDERLINE[0]: "<u>", UNDERLINE[1]: "</u>",
+        ROMAN[0]: '<span style="font-style:normal;">', ROMAN[1]: "</span>",
     }
     out: list[str] = []
     for index, token in enumerate(tokens):
@@ -347,9 +351,9 @@ def finish_rtf(marked: str) -> str:
     """An RTF fragment (one paragraph's content); `rtf_document` wraps entries for Word."""
     groups = {
         ITALIC[0]: "{\\i ", BOLD[0]: "{\\b ", SUP[0]: "{\\super ", SUB[0]: "{\\sub ",
-        SMALLCAPS[0]: "{\\scaps ", UNDERLINE[0]: "{\\ul ",
+        SMALLCAPS[0]: "{\\scaps ", UNDERLINE[0]: "{\\ul ", ROMAN[0]: "{\\i0 ",
     }
-    closes = {ITALIC[1], BOLD[1], SUP[1], SUB[1], SMALLCAPS[1], UNDERLINE[1]}
+    closes = {ITALIC[1], BOLD[1], SUP[1], SUB[1], SMALLCAPS[1], UNDERLINE[1], ROMAN[1]}
     tokens = _tokens(marked)
     out: list[str] = []
     depth = 0

@@ -17,7 +17,10 @@ SUP = ("\ue004", "\ue005")
 SUB = ("\ue006", "\ue007")
 SMALLCAPS = ("\ue008", "\ue009")
 UNDERLINE = ("\ue00a", "\ue00b")
-FONT_PAIRS = (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE)
+# upright text inside italics (CSL 1.0.2 §"Formatting": font-style="normal"; italics inside italics
+# flip to upright, as citeproc-js prints them)
+ROMAN = ("\ue00c", "\ue00d")
+FONT_PAIRS = (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE, ROMAN)
 
 # links: the DOI or URL value between the opener and LINK_CLOSE
 LINK_DOI = "\ue010"

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from evidencebib.render.marks import (DISPLAY_CLOSE, DISPLAY_OPENERS, INNER_QUOTE_CLOSE, INNER_QUOTE_OPEN,
-                                      LINK_CLOSE, LINK_DOI, LINK_URL, MARKERS, QUOTE_CLOSE, QUOTE_OPEN)
+from evidencebib.render.marks import (DISPLAY_CLOSE, DISPLAY_OPENERS, INNER_QUOTE_CLOSE, INNER_QUOTE_OPEN, ITALIC,
+                                      LINK_CLOSE, LINK_DOI, LINK_URL, MARKERS, QUOTE_CLOSE, QUOTE_OPEN, ROMAN)
 
 
 class Lit:
@@ -211,33 +211,54 @@ def _has_text(marked: str) -> bool:
 
 # rendering ------------------------------------------------------------------------------------
 
-def render(node: Node | None, depth: int = 0, seam: Any = None) -> str:
-    """The marked string of a tree (quotes as quote markers, outer and inner by nesting);
-    `seam` joins two pieces (`merge` unless given)."""
+def flip_italics(font: tuple[tuple[str, str], ...], italic: bool) -> tuple[tuple[tuple[str, str], ...], bool]:
+    """The font a span prints inside `italic` text, and whether its content is italic: italics
+    inside italics print upright, an explicit upright (font-style="normal") only inside
+    italics (CSL 1.0.2 §"Formatting"; citeproc-js's flip-flop)."""
+    out = []
+    for pair in font:
+        if pair is ITALIC:
+            out.append(ROMAN if italic else ITALIC)
+            italic = not italic
+        elif pair is ROMAN:
+            if italic:
+                out.append(ROMAN)
+                italic = False
+        else:
+            out.append(pair)
+    return tuple(out), italic
+
+
+def render(node: Node | None, depth: int = 0, seam: Any = None, italic: bool = False) -> str:
+    """The marked string of a tree (quotes as quote markers, outer and inner by nesting;
+    italics flip-flopped); `seam` joins two pieces (`merge` unless given)."""
     if node is None:
         return ""
     if type(node) is Lit:
         return node.text
     join = seam or merge
     inner_depth = depth + 1 if node.quotes else depth
+    font = node.font
+    if font and (ITALIC in font or ROMAN in font):
+        font, italic = flip_italics(font, italic)
     pieces: list[str] = []
     if join is merge:
         for kid in node.kids:
-            text = kid.text if type(kid) is Lit else render(kid, inner_depth, join)
+            text = kid.text if type(kid) is Lit else render(kid, inner_depth, join, italic)
             if text:
                 append(pieces, text)
         content = "".join(pieces)
     else:
         content = ""
         for kid in node.kids:
-            text = kid.text if type(kid) is Lit else render(kid, inner_depth, join)
+            text = kid.text if type(kid) is Lit else render(kid, inner_depth, join, italic)
             if text:
                 content = join(content, text) if content else text
     if not _has_text(content):
         return ""
     if node.link is not None:
         content = (LINK_DOI if node.link == "doi" else LINK_URL) + content + LINK_CLOSE
-    for opener, closer in node.font:
+    for opener, closer in font:
         content = opener + content + closer
     if node.quotes:
         if depth % 2:
