@@ -64,7 +64,7 @@ def test_text_prints_display_parts_apart_and_html_as_citeproc_js_divs():
     marked = LEFT_MARGIN + "1." + DISPLAY_CLOSE + RIGHT_INLINE + "Banjar S." + DISPLAY_CLOSE
     assert finish_text(marked) == "1. Banjar S."
     assert finish_markdown(marked) == "1\\. Banjar S."
-    assert finish_html(marked) == '<div class="csl-left-margin">1.</div><div class="csl-right-inline">Banjar S.</div>'
+    assert finish_html(marked) == '<div class="csl-left-margin">1.</div> <div class="csl-right-inline">Banjar S.</div>'
 
 
 def test_second_field_align_entries_in_html_have_left_margin_and_right_inline_divs():
@@ -72,7 +72,7 @@ def test_second_field_align_entries_in_html_have_left_margin_and_right_inline_di
             "issued": {"date-parts": [[2020]]}, "author": [{"family": "Banjar", "given": "S."}]}
     [entry] = render_bibliography([item], "vancouver", "html", cache=False)
     # as citeproc-js 2.4.63 prints it
-    assert entry.startswith('<div class="csl-left-margin">1.</div><div class="csl-right-inline">Banjar S. T. J.')
+    assert entry.startswith('<div class="csl-left-margin">1.</div> <div class="csl-right-inline">Banjar S. T. J.')
     assert entry.endswith("</div>")
 
 

@@ -24,7 +24,6 @@ options from the environment (render/options.py).
 from __future__ import annotations
 
 import functools
-import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path

@@ -287,7 +287,12 @@ def finish_html(marked: str) -> str:
         elif token[0] == "mark":
             out.append(tags[token[1]])
         elif token[0] == "display":
-            out.append("</div>" if token[1] == DISPLAY_CLOSE else f'<div class="{DISPLAY_CLASSES[token[1]]}">')
+            if token[1] == DISPLAY_CLOSE:
+                out.append("</div>")
+            else:
+                if out and out[-1] == "</div>":
+                    out.append(" ")  # a space between two parts that a style sheet shows inline
+                out.append(f'<div class="{DISPLAY_CLASSES[token[1]]}">')
         else:
             _, kind, value = token
             prefix, href = _link_parts(tokens, index, kind, value)

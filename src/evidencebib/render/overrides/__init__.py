@@ -23,6 +23,17 @@ An area module declares its overrides with `@override(...)` on its own function 
 attributes are the chosen callables (`b.pages_range_format`), built once per engine.
 
 `python -m evidencebib.render.overrides` lists the registry.
+
+Changing an area's behaviour (what each area module is for): the core (render/elements.py,
+render/engine.py) evaluates the generic elements (layout, text, choose, macro, group) and calls
+an area's behaviour through `ctx.b.<area>_<behaviour>`; names, dates, numbers, labels, text
+case, punctuation, group suppression, display, sort keys, disambiguation, conditions and cite
+positions are each decided in their area module. To change one, edit that module's
+function (and its test); to add one, declare it with `@override(...)` / `@upstream(...)` there
+and call it through `ctx.b`. Cross-cite work (disambiguation over all clusters and the
+bibliography, collapsing a rendered cluster, subsequent-author-substitute over consecutive
+entries) works on the tagged output trees (render/output.py `find_tags`: "names", "name",
+"date", "year-suffix", "citation-number", "locator", "title") and on `context.Disambiguation`.
 """
 
 from __future__ import annotations

@@ -146,7 +146,8 @@ def _render_part(spec: PartSpec, triple, date, ctx, suffix_here: bool):
         return None
     node = Lit(text)
     if suffix_here:
-        node = Span([node, Lit(_letters(ctx.disamb.year_suffix))])
+        suffix = ctx.disamb.year_suffix
+        node = Span([node, Span([Lit(_letters(suffix))], tag=("year-suffix", suffix))])
     return spec.element.c_finish(node, ctx)
 
 

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from citeproc import model
 
-from evidencebib.render.output import Lit, Span, map_text, plain_text
+from evidencebib.render.output import Lit, Span, plain_text
 from evidencebib.render.overrides import override, upstream
 
 # citeproc-py's title-case stop words (model.TextCased._stop_words)
