@@ -87,3 +87,17 @@ def test_italics_inside_italics_print_upright_in_every_format():
                                                                            cache=False)[0]
     assert "{\\i Studies of {\\i0 Escherichia coli} growth}" in render_bibliography([item], "ig-criteria", "rtf",
                                                                                    cache=False)[0]
+
+
+def test_a_repeated_author_is_substituted_in_the_style_manual():
+    """CSL 1.0.2 §Reference Grouping (subsequent-author-substitute, complete-all): the
+    Australian Government Style Manual prints "——" for an author repeated from the entry
+    before; a different list of names is printed in full (as citeproc-js prints them)."""
+    def book(title, year, authors):
+        return {"id": title, "type": "book", "title": title, "publisher": "P", "issued": {"date-parts": [[year]]},
+                "author": [{"family": family, "given": given} for family, given in authors]}
+
+    items = [book("A", 2001, [("Smith", "John")]), book("B", 2003, [("Smith", "John")]),
+             book("C", 2004, [("Smith", "John"), ("Roe", "Jane")])]
+    assert render_bibliography(items, "style-manual-australian-government", "text", cache=False) == \
+        ["Smith J (2001) A, P.", "—— (2003) B, P.", "Smith J and Roe J (2004) C, P."]

@@ -165,8 +165,7 @@ class Engine:
         disamb = self._disambiguate([views[position] for position in order], [numbers[p] for p in order])
         STATS["bibliographies_sorted"] += 1
         return BibliographyPlan(views, order, numbers,
-                                {order[index]: value for index, value in disamb.items()},
-                                style.compiler.root is not None and _mentions_citation_number(style))
+                                {order[index]: value for index, value in disamb.items()}, style.numbered)
 
     def _sorted(self, section, views: Sequence[ItemView], numbers: list[int] | None = None) -> list[int]:
         from evidencebib.render.overrides import sorting
@@ -210,23 +209,32 @@ class Engine:
         texts = self._map(cite_text, list(range(len(views))), "year suffixes")
         return self.b.disambiguation_year_suffix(style, views, texts)
 
-    def entry(self, plan: BibliographyPlan, position: int) -> str | None:
-        """The marked entry of the item at `position`, or None when the style prints nothing."""
+    def entry_tree(self, plan: BibliographyPlan, position: int):
+        """(the output tree of the item at `position`'s entry, its context)."""
         ctx = self.context("bibliography")
         ctx.start(plan.views[position], number=plan.numbers[position],
                   disamb=plan.disamb.get(position, NO_DISAMBIGUATION))
-        node = self.style.bibliography.c_layout.evaluate(ctx)
+        return self.style.bibliography.c_layout.evaluate(ctx), ctx
+
+    def entry(self, plan: BibliographyPlan, position: int) -> str | None:
+        """The marked entry of the item at `position`, or None when the style prints nothing."""
+        node, ctx = self.entry_tree(plan, position)
         if node is None:
             return None
-        marked = self.finish(node, ctx)
-        return marked or None
+        return self.finish(node, ctx) or None
 
     def marked_entries(self, plan: BibliographyPlan, positions: Sequence[int] | None = None) -> list[str | None]:
         """Marked entries of `positions` (default: all, in bibliography order)."""
         wanted = plan.order if positions is None else list(positions)
-        if self.style.bibliography.c_subsequent_author_substitute is not None:
-            # an entry may depend on the one before it: never cut into slices
-            texts = [self.entry(plan, position) for position in wanted]
+        bibliography = self.style.bibliography
+        if bibliography.c_subsequent_author_substitute is not None:
+            # an entry depends on the ones before it: all trees first, in one process
+            trees = [self.entry_tree(plan, position) for position in wanted]
+            nodes = self.b.display_subsequent_author_substitute(
+                [node for node, _ in trees], bibliography.c_subsequent_author_substitute,
+                bibliography.c_subsequent_author_substitute_rule)
+            texts = [self.finish(node, ctx) or None if node is not None else None
+                     for node, (_, ctx) in zip(nodes, trees)]
         else:
             texts = self._map(lambda position: self.entry(plan, position), wanted, "entries")
         STATS["entries_formatted"] += len(wanted)
@@ -402,13 +410,6 @@ def _without(node, target):
     if not kids:
         return None
     return Span(kids, node.font, node.quotes, node.prefix, node.suffix, node.display, node.tag, node.link)
-
-
-def _mentions_citation_number(style) -> bool:
-    from evidencebib.render.elements import CS
-
-    return any(text.get("variable") == "citation-number" for text in style.root.iter(CS + "text")) or \
-        any(key.get("variable") == "citation-number" for key in style.root.iter(CS + "key"))
 
 
 def _check_format(fmt: str) -> None:

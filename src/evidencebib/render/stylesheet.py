@@ -91,6 +91,9 @@ class EngineStyle:
         self.is_note = (root.get("class") or "in-text") == "note"
         self.page_range_format = compiler.page_range_format
         self.year_suffix_variable = compiler.year_suffix_variable
+        # whether an entry's text can depend on its citation number (the render cache's entry key)
+        self.numbered = any(element.get("variable") == "citation-number"
+                            for element in root.iter(CS + "text", CS + "key", CS + "number"))
 
     def has_bibliography(self) -> bool:
         return self.bibliography is not None
