@@ -15,7 +15,8 @@ from evidencebib.render.overrides import override, upstream
 from evidencebib.render.overrides import adapter as up
 
 EN_DASH = "\u2013"
-_MULTIPLE_NUMBERS = re.compile(r"\d+[^\d.]+\d+")
+_NUMBER = r"(?:[A-Za-z]*\d+[A-Za-z]*|[ivxlcdm]+|[IVXLCDM]+)"
+_MULTIPLE_NUMBERS = re.compile(rf"(?<!\w){_NUMBER}\s*(?:[-\u2013,&]|and)\s*{_NUMBER}(?!\w)")
 _LOCATOR_TERMS = {"sub verbo": "sub-verbo"}
 
 
@@ -113,6 +114,34 @@ def _locator(el, ctx):
     return el.c_finish(node, ctx, ("locator",))
 
 
+def citation_label(view, year_suffix: int | None) -> str:
+    """The generated citation-label (citeproc-js's trigraph, as jgm/citeproc makes it): the
+    first letters of up to four authors' family names (4 of one, 2 of each of two or three,
+    1 of each of four or more) and the last two digits of the year ("Doe65", "RoNo78")."""
+    names = view.names.get("author")
+    if not names:
+        names = next((value for key, value in sorted(view.names.items())), ())
+    count = len(names)
+    width = 4 if count == 1 else (2 if count < 4 else 1)
+    letters = "".join((name.family or name.literal or "")[:width] for name in names[:4]) if names else "Xyz"
+    date = view.dates.get("issued")
+    year = f"{date.begin[0] % 100:02d}" if date is not None and date.begin[0] is not None else ""
+    return letters + year + (_letters(year_suffix) if year_suffix else "")
+
+
+def _citation_label(el, ctx):
+    ctx.called += 1
+    value = ctx.item.text.get("citation-label")
+    ctx.found += 1
+    if value is not None:
+        node = Lit(value) if isinstance(value, str) else value
+    else:
+        node = Lit(citation_label(ctx.item, ctx.disamb.year_suffix))
+        if ctx.disamb.year_suffix:
+            ctx.year_suffix_done = True
+    return el.c_finish(node, ctx, ("citation-label",))
+
+
 def _citation_number(el, ctx):
     ctx.called += 1
     number = ctx.number
@@ -155,13 +184,15 @@ def _link(kind: str):
 
 _SPECIAL = {"page": _page_variable, "page-first": _page_first, "locator": _locator,
             "citation-number": _citation_number, "year-suffix": _year_suffix,
-            "first-reference-note-number": _first_note, "DOI": _link("DOI"), "URL": _link("URL")}
+            "first-reference-note-number": _first_note, "citation-label": _citation_label,
+            "DOI": _link("DOI"), "URL": _link("URL")}
 
 
 # labels -------------------------------------------------------------------------------------
 
 def is_plural(value: Any) -> bool:
-    """Content is plural when it holds several numbers ("1-3", "2, 4"); "2.0" is one."""
+    """Content is plural when it holds several numbers, arabic or roman, in a range or a list
+    ("1-3", "2, 4", "i-ix", "e1-e12"); "2.0", "3-B" and "Michaelson-Morely" are one."""
     text = value if isinstance(value, str) else _plain(value)
     return _MULTIPLE_NUMBERS.search(text) is not None
 

@@ -105,8 +105,9 @@ def page_range(text: str, ctx) -> str:
     same prefix ("12-25", "e1-e12") gets its last page per the style's page-range-format and
     the locale's page-range-delimiter (an en dash by default); a range whose ends differ
     ("N110-5", "n11564-1568") or that is not one keeps its hyphen; several ranges stay
-    separated by ", " and " & "."""
+    separated by ", " and the locale's "and" symbol ("&")."""
     delimiter = ctx.locale.text("page-range-delimiter") or EN_DASH
+    ampersand = " " + (ctx.locale.text("and", "symbol") or "&") + " "
     range_format = ctx.style.page_range_format
     last_page = ctx.b.pages_range_format
     root = ctx.style.root
@@ -129,7 +130,7 @@ def page_range(text: str, ctx) -> str:
                 continue
             last = last_page(first, last, range_format, root)
             pieces.append(first + delimiter + last)
-        out.append(" & ".join(pieces))
+        out.append(ampersand.join(pieces))
     return ", ".join(out)
 
 
