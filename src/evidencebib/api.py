@@ -251,7 +251,7 @@ def export(refs: References, slugs: Sequence[str] = (), *, to: str, **options) -
     """
     from evidencebib.doi import key as doi_key
     from evidencebib.formats import registry
-    from evidencebib.formats.csl_json import add_tags, join_keywords
+    from evidencebib.model.keywords import add_tags, join_keywords
 
     fmt = registry.get(to)
     merged: list[Item] = []

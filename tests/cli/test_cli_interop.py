@@ -10,7 +10,7 @@ from conftest import tree_digest
 from evidencebib.cli import main
 from evidencebib.store import References
 
-FORMATS = ["ris", "csl-json", "bibtex", "biblatex", "endnote-xml"]
+FORMATS = ["ris", "csl-json", "bibtex", "biblatex", "endnote-xml", "medline"]
 
 
 def invoke(*args: str):
@@ -104,3 +104,22 @@ def test_imported_entries_get_readable_keys(references, tmp_path):
     invoke("import", str(out), "--into", "copy", "--references", str(references))
     assert References(references).load("copy").bib.keys() == [
         "banjar2023", "empson2005", "wang2016", "wong2014", "yamada2022"]
+
+
+def test_importing_a_pubmed_nbib_keeps_ids_and_names_the_retracted_record(references):
+    import subprocess
+    import sys
+
+    from conftest import FIXTURES
+
+    path = FIXTURES / "pubmed" / "retracted-wakefield-1998.nbib"
+    result = subprocess.run([sys.executable, "-m", "evidencebib", "import", str(path), "--into",
+                             "cidp", "--references", str(references)], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0 and "2 added" in result.stdout
+    assert "PMID 9500320: PubMed marks it retracted" in result.stderr       # the user sees it
+    assert "not stored on import): AD in 1 record" in result.stderr
+    assert "Traceback" not in result.stderr
+    stored = {i["PMID"]: i for i in References(references).load("cidp").bib.items()}
+    assert stored["20137807"]["author"] == [{"literal": "The Editors of The Lancet"}]
+    assert stored["9500320"]["issued"] == {"date-parts": [[1998, 2, 28]]}

@@ -12,9 +12,10 @@ from hypothesis import given, settings, strategies as st
 
 from evidencebib.errors import ParseError
 from evidencebib.formats import csl_json
-from evidencebib.formats.csl_json import (
-    format_edtf, format_name, parse_date_text, parse_edtf, parse_name, split_pages,
-)
+from evidencebib.model.dates import format_edtf, parse_date_text, parse_edtf
+from evidencebib.model.names import format_name, parse_name
+from evidencebib.model.pages import split_pages
+from evidencebib.model.vocabulary import ITEM_TYPES
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 SCHEMA = json.loads((FIXTURES / "csl-data.schema.json").read_text(encoding="utf-8"))
@@ -55,8 +56,36 @@ def test_citation_key_aliases_and_unknown_keys():
                         "journalAbbreviation": "J", "file": "x.pdf", "license": "CC-BY"}])
     item = csl_json.read(text)[0]
     assert item["id"] == "smith2020" and item["container-title-short"] == "J"
-    assert item["custom"] == {"file": "x.pdf", "license": "CC-BY"}
+    assert item["custom"] == {"file": "x.pdf"}
     assert valid(csl_json.write([item])) == []
+
+
+def test_csl_1_0_2_variables_the_data_schema_lacks_are_items_and_travel_in_custom():
+    # `license` and `editor-translator` are CSL 1.0.2 variables without a csl-data.json
+    # property: an item holds them, the file carries them under `custom`, reading restores them
+    text = json.dumps([{"id": "a", "type": "book", "license": "CC-BY",
+                        "editor-translator": [{"family": "Roe", "given": "R."}]}])
+    item = csl_json.read(text)[0]
+    assert item["license"] == "CC-BY" and item["editor-translator"] == [{"family": "Roe", "given": "R."}]
+    written = csl_json.write([item])
+    assert valid(written) == []
+    assert json.loads(written)[0]["custom"] == {"license": "CC-BY",
+                                               "editor-translator": [{"family": "Roe", "given": "R."}]}
+    again = csl_json.read(written)[0]
+    assert again["license"] == "CC-BY" and "custom" not in again
+
+
+def test_number_variables_renamed_in_csl_1_0_2_use_the_data_schema_spelling_on_the_wire():
+    # the style schema renamed part/printing/supplement to *-number for 1.0.2, csl-data.json
+    # did not: items hold the 1.0.2 names (what styles ask for), files the schema's
+    text = json.dumps([{"id": "a", "type": "article-journal", "supplement": "2", "part-number": "3",
+                        "printing": 4}])
+    item = csl_json.read(text)[0]
+    assert (item["supplement-number"], item["part-number"], item["printing-number"]) == ("2", "3", 4)
+    assert "custom" not in item
+    out = json.loads(csl_json.write([item]))[0]
+    assert (out["supplement"], out["part"], out["printing"]) == ("2", "3", 4)
+    assert valid(json.dumps([out])) == []
 
 
 @pytest.mark.parametrize("name,line,message", [
@@ -125,7 +154,7 @@ _name = st.fixed_dictionaries({"family": st.text(min_size=1, max_size=10)},
                               optional={"given": st.text(min_size=1, max_size=10)})
 _value = st.one_of(st.text(max_size=20), st.integers(0, 9999))
 ITEMS = st.fixed_dictionaries(
-    {"id": st.text(min_size=1, max_size=12), "type": st.sampled_from(sorted(csl_json.CSL_TYPES))},
+    {"id": st.text(min_size=1, max_size=12), "type": st.sampled_from(sorted(ITEM_TYPES))},
     optional={"title": st.text(max_size=40), "author": st.lists(st.one_of(_name, st.fixed_dictionaries(
         {"literal": st.text(min_size=1, max_size=20)})), max_size=4),
         "issued": st.lists(st.integers(1, 2100), min_size=1, max_size=3).map(lambda p: {"date-parts": [p]}),

@@ -20,13 +20,14 @@ CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
     ('[{"id": "a", "type": "book"}]', "csl-json"),
     ('<?xml version="1.0"?>\n<xml><records></records></xml>', "endnote-xml"),
     ("% comment\n@article{a, title={x}}", "bibtex"),
+    ("PMID- 1\nOWN - NLM\n", "medline"), ("\nTI  - x\nFAU - Smith, John\nAU  - Smith J\n", "medline"),
 ])
 def test_detect(text, fmt):
     assert detect.detect(text) == fmt
 
 
 @pytest.mark.parametrize("text,message", [
-    ("PMID- 1\nOWN - NLM\n", "MEDLINE"), ("FN Clarivate\nVR 1.0\nPT J\n", "Web of Science"),
+    ("FN Clarivate\nVR 1.0\nPT J\n", "Web of Science"),
     ("", "empty"), ("just words", "unknown format"), ("<html/>", "not EndNote XML"),
     ("AU  - Smith, J\nTI  - x\n", "not RIS"),
 ])
@@ -45,7 +46,9 @@ def test_detect_corpus():
             if path.suffix == ".md":
                 continue
             text = detect.decode_bytes(path.read_bytes(), str(path))
-            if path.name in ("asreview-pubmed.ris", "rispy-wos.ris"):
+            if path.name == "asreview-pubmed.ris":   # PubMed .nbib despite its name
+                assert detect.detect(text) == "medline"
+            elif path.name == "rispy-wos.ris":
                 with pytest.raises(ParseError):
                     detect.detect(text)
             else:

@@ -31,7 +31,8 @@ from pathlib import Path
 import pytest
 
 from evidencebib.formats import biblatex, bibtex, csl_json, endnote_xml, ris
-from evidencebib.formats.csl_json import canonical_page
+from evidencebib.model.names import parse_name
+from evidencebib.model.pages import canonical_page
 
 TESTS = Path(__file__).resolve().parents[1]
 TOOLS = TESTS / "tools"
@@ -374,7 +375,7 @@ def _rispy_to_csl(entry: dict) -> dict:
         None if code in ris.SERIES_IN_T2 else entry.get("secondary_title")
     return {
         "type": csl_type, "title": entry.get("title") or entry.get("primary_title"),
-        "author": [csl_json.parse_name(n) for n in names],
+        "author": [parse_name(n) for n in names],
         "issued": issued, "DOI": entry.get("doi"), "page": page,
         "container-title": container, "volume": entry.get("volume"),
         "issue": entry.get("number"),

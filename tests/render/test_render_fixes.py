@@ -155,9 +155,11 @@ def test_raw_date_is_rendered_not_dropped():
 
 @pytest.mark.parametrize("raw,expected", [
     ("2017-05-03", {"date-parts": [[2017, 5, 3]]}), ("2017", {"date-parts": [[2017]]}),
-    ("2017/2018", {"date-parts": [[2017], [2018]]}), ("Spring 2017", {"literal": "Spring 2017"}),
+    ("2017/2018", {"date-parts": [[2017], [2018]]}), ("Spring 2017", {"date-parts": [[2017]], "season": 1}),
+    ("in press", {"literal": "in press"}),
 ])
-def test_raw_dates_become_date_parts_or_literal(raw, expected):
+def test_raw_dates_become_date_parts_season_or_literal(raw, expected):
+    """The item model's date normaliser (model/dates.py) reads raw dates, seasons included."""
     assert normalise_date({"raw": raw}) == expected
 
 

@@ -8,7 +8,8 @@ lists those fields explicitly in CANNOT_HOLD, so a new, unlisted gap fails the t
 Normalisations (not losses): whitespace runs collapsed in one-line fields (RIS and EndNote
 have no line breaks there), page ranges joined with a hyphen (`1--14`, `243–245` ->
 `1-14`, `243-245`), keywords compared as lists (the separator may change), numbers vs
-strings (`"9"` == `9`), dates compared as normalised CSL dates, names compared as the
+strings (`"9"` == `9`), DOIs compared as `model.doi.normalize` leaves them (no resolver URL or
+`doi:` prefix), dates compared as normalised CSL dates, names compared as the
 `Family, Given` string the name-string formats carry (plus person/organisation).
 """
 
@@ -19,14 +20,16 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from evidencebib.formats import biblatex, bibtex, csl_json, endnote_xml, ris
-from evidencebib.formats.csl_json import (
-    canonical_page, format_name, normalize_date, split_keywords,
-)
-from evidencebib.model import NAME_VARIABLES
+from evidencebib.model import doi, vocabulary
+from evidencebib.model.dates import SEASONS, normalize_date
+from evidencebib.model.keywords import split_keywords
+from evidencebib.model.names import format_name
+from evidencebib.model.pages import canonical_page
 
 MULTILINE = {"abstract", "note"}
-NAME_FIELDS = set(NAME_VARIABLES) | csl_json.SCHEMA_NAME_VARIABLES
-DATE_FIELDS = set(csl_json.SCHEMA_DATE_VARIABLES)
+NAME_FIELDS = set(vocabulary.NAME_VARIABLES)
+DATE_FIELDS = set(vocabulary.DATE_VARIABLES)
+ITEM_KEYS = set(vocabulary.ITEM_KEYS)
 
 # CSL variables each format has no place for. Everything an item holds outside this list
 # must survive the round trip.
@@ -43,9 +46,9 @@ _NOT_IN_TAGGED = {
     "citation-number", "citation-label", "collection-number", "dimensions", "division",
     "first-reference-note-number", "jurisdiction", "locator", "medium",
     "original-publisher", "original-publisher-place", "original-title", "page-first",
-    "part", "part-title", "printing", "references", "reviewed-genre", "reviewed-title",
-    "scale", "status", "supplement", "version", "volume-title", "volume-title-short",
-    "year-suffix", "categories", "custom",
+    "part-number", "part-title", "printing-number", "references", "reviewed-genre",
+    "reviewed-title", "scale", "status", "supplement-number", "version", "volume-title",
+    "volume-title-short", "year-suffix", "categories", "custom", "license", "editor-translator",
 }
 CANNOT_HOLD: dict[str, set[str]] = {
     "csl-json": set(),
@@ -67,7 +70,7 @@ _BIBTEX_CANNOT = {"custom", "categories"}
 # BibLaTeX export keeps to biblatex's data model (biber --validate-datamodel), so the CSL
 # variables stored under their own name in BibTeX have no place there, nor PMCID (only one
 # eprint, used for the PMID).
-_BIBLATEX_CANNOT = _BIBTEX_CANNOT | {"PMCID"} | set(bibtex._generic_fields().values())
+_BIBLATEX_CANNOT = _BIBTEX_CANNOT | {"PMCID"} | set(bibtex.generic_fields().values())
 CANNOT_HOLD["bibtex"] = _BIBTEX_CANNOT
 CANNOT_HOLD["biblatex"] = _BIBLATEX_CANNOT | {"ISBN", "collection-title"}  # on @report only
 
@@ -78,11 +81,11 @@ _GENRE_LABELS = {"phdthesis": "PhD thesis", "mathesis": "Master's thesis", "tech
 
 def carried(fmt: str, item: Mapping[str, Any]) -> set[str]:
     if fmt == "csl-json":
-        return set(csl_json.SCHEMA_PROPERTIES) - {"citation-key"}
+        return ITEM_KEYS - {"citation-key"}
     if fmt == "bibtex":
-        return set(csl_json.SCHEMA_PROPERTIES) - {"citation-key"} - _BIBTEX_CANNOT
+        return ITEM_KEYS - {"citation-key"} - _BIBTEX_CANNOT
     if fmt == "biblatex":
-        held = set(csl_json.SCHEMA_PROPERTIES) - {"citation-key"} - _BIBLATEX_CANNOT
+        held = ITEM_KEYS - {"citation-key"} - _BIBLATEX_CANNOT
         if item.get("type") == "report":
             held -= {"ISBN", "collection-title"}
         return held
@@ -100,7 +103,7 @@ def expected_type(fmt: str, csl_type: str) -> str:
         if csl_type not in endnote_xml.TYPE_TO_ENDNOTE:
             return "document"
         return csl_type
-    return csl_type if csl_type in csl_json.CSL_TYPES else "document"  # csl-json, bibtex, biblatex
+    return csl_type if csl_type in vocabulary.ITEM_TYPES else "document"  # csl-json, bibtex, biblatex
 
 
 def _collapse(value: Any) -> str:
@@ -130,8 +133,8 @@ def _name(name: Mapping[str, Any], by_string: bool, bibtex_like: bool = False) -
 def _date(value: Any) -> Any:
     date = normalize_date(value) or {}
     season = date.get("season")
-    if isinstance(season, str) and season.lower() in csl_json.SEASONS:
-        season = csl_json.SEASONS[season.lower()]
+    if isinstance(season, str) and season.lower() in SEASONS:
+        season = SEASONS[season.lower()]
     return (date.get("date-parts"), bool(date.get("circa")), season, date.get("literal"))
 
 
@@ -157,6 +160,8 @@ def normal(fmt: str, variable: str, value: Any) -> Any:
         return canonical_page(value) if by_string else _collapse(value)
     if variable == "type":
         return value
+    if variable == "DOI":
+        return doi.normalize(str(value)) or None  # readers store the DOI without resolver/prefix
     if variable in MULTILINE:
         return _lines(value) if by_string else str(value)
     if isinstance(value, (dict, list)):
@@ -184,7 +189,7 @@ def compare(fmt: str, before: Mapping[str, Any], after: Mapping[str, Any],
             continue
         if variable == "citation-key":
             continue
-        if variable == "URL" and fmt in ("ris", "endnote-xml") and csl_json.is_doi_url(value, before.get("DOI")):
+        if variable == "URL" and fmt in ("ris", "endnote-xml") and doi.is_doi_url(value, before.get("DOI")):
             variable = "URL=doi.org/DOI"  # never written next to the DOI, by design
         if variable not in can:
             stats.cannot_hold[variable] += 1

@@ -11,7 +11,7 @@ from evidencebib.cli.common import open_references, references_option, reports_e
 from evidencebib.cli.network import network_options
 from evidencebib.display import one_line
 
-FORMATS = ["ris", "csl-json", "bibtex", "biblatex", "endnote-xml"]
+FORMATS = ["ris", "csl-json", "bibtex", "biblatex", "endnote-xml", "medline"]
 
 
 @click.command("export")

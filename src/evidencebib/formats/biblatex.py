@@ -1,6 +1,8 @@
 """BibLaTeX export and import, for biber users.
 
-Reading is the BibTeX reader (it already understands `journaltitle`, `date`, `location`,
+BibLaTeX is the BibTeX family's richer dialect, and this module is a thin layer over
+formats/bibtex.py's public API (the one place BibTeX fields are mapped to CSL variables):
+reading is the BibTeX reader (it already understands `journaltitle`, `date`, `location`,
 `urldate`, `eid` …). Writing renames our stored fields to BibLaTeX's data model: `date`
 (ISO 8601, ranges with `/`) in place of `year`/`month`/`day`, `journaltitle`, `location`,
 `institution`, and entry types `@report` / `@thesis` with a `type`.
@@ -11,6 +13,9 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 from evidencebib.formats import bibtex
+from evidencebib.model.dates import format_edtf
+from evidencebib.model.keys import unique_keys
+from evidencebib.model.keywords import with_tags
 
 read = bibtex.read
 
@@ -28,11 +33,9 @@ _NOT_ON_TYPE = {"report": {"isbn", "series"}}
 
 
 def biblatex_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]:
-    from evidencebib.formats.csl_json import format_edtf
-
     entry_type, fields = bibtex.item_to_fields(item)
     entry_type, subtype = _TYPES.get(entry_type, (entry_type, None))
-    generic = {name for name in dict(fields) if bibtex._generic_fields().get(name)}
+    generic = {name for name in dict(fields) if bibtex.generic_fields().get(name)}
     issued = item.get("issued") if isinstance(item.get("issued"), Mapping) else {}
     date = format_edtf(issued) if issued else None
     literal = str(issued.get("literal") or "").strip().lower() if issued else ""
@@ -69,7 +72,7 @@ def biblatex_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]
 
 def write(items: Iterable[Mapping[str, Any]], *, tags: Iterable[str] | None = None) -> str:
     chunks = []
-    for key, item in bibtex.unique_keys(bibtex.with_tags(items, tags)):
+    for key, item in unique_keys(with_tags(items, tags)):
         entry_type, fields = biblatex_fields(item)
         chunks.append(bibtex.format_entry(entry_type, key, fields))
     return "\n\n".join(chunks) + ("\n" if chunks else "")

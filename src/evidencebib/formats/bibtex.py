@@ -19,7 +19,14 @@ from typing import Any, Iterable, Mapping
 
 from evidencebib.errors import ParseError
 from evidencebib.formats import latex
-from evidencebib.model import ET_AL, LINE, Item, citation_key
+from evidencebib.model import ET_AL, LINE, Item, citation_key, doi
+from evidencebib.model.dates import date_text, format_edtf, parse_date, parse_edtf
+from evidencebib.model.keys import is_valid_key, unique_keys, with_ids  # noqa: F401 - this API
+from evidencebib.model.keywords import with_tags
+from evidencebib.model.names import strip_others
+from evidencebib.model.vocabulary import (
+    ALIASES, DATE_VARIABLES, ITEM_KEYS, ITEM_TYPES, NAME_VARIABLES, SCHEMA_SPELLINGS,
+)
 
 MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
@@ -83,16 +90,19 @@ TEXT_FIELDS = {
     "eventtitle": "event-title", "venue": "event-place", "howpublished": "medium",
     "annote": "annote", "annotation": "annote", "isbn": "ISBN", "issn": "ISSN",
     "doi": "DOI", "url": "URL", "pmid": "PMID", "pmcid": "PMCID", "volumes": "number-of-volumes",
-    "pagetotal": "number-of-pages", "origlanguage": "original-language",
+    "pagetotal": "number-of-pages",
     "origtitle": "original-title", "origpublisher": "original-publisher",
     "origlocation": "original-publisher-place", "pubstate": "status", "addendum": "references",
 }
+# BibLaTeX fields with no CSL variable that an item carries in `custom`, under the field's
+# name, so that they survive exports (BibTeX, BibLaTeX, CSL-JSON's `custom`).
+CUSTOM_FIELDS = ("origlanguage",)
 NAME_FIELDS = {"author": "author", "editor": "editor", "translator": "translator",
                "bookauthor": "container-author"}
 DATE_FIELDS = {"date": "issued", "urldate": "accessed", "origdate": "original-date",
                "eventdate": "event-date"}
 # Fields item_to_fields may produce; an existing entry's other fields survive an update.
-MAPPED_FIELDS = (set(TEXT_FIELDS) | set(NAME_FIELDS) | set(DATE_FIELDS)
+MAPPED_FIELDS = (set(TEXT_FIELDS) | set(NAME_FIELDS) | set(DATE_FIELDS) | set(CUSTOM_FIELDS)
                  | {"year", "month", "day", "booktitle", "number", "pages", "eid", "school",
                     "institution", "organization", "entrysubtype", "issue"}
                  | {v.lower() for v in ("archive", "archive_location", "call-number",
@@ -334,7 +344,8 @@ def _parse_names(text: str) -> tuple[tuple[dict[str, str], ...], bool]:
             truncated = True
             continue
         names.append(_parse_one_name(stripped))
-    return tuple(names), truncated
+    names, others = strip_others(names)  # `and {Others}`, `and {et al.}`: no person either
+    return tuple(names), truncated or others
 
 
 @functools.lru_cache(maxsize=65536)
@@ -349,16 +360,13 @@ def _parse_one_name(stripped: str) -> dict[str, str]:
     except Exception:
         return {"literal": latex.decode(stripped)}
     name: dict[str, str] = {}
-    if parts.last:
-        name["family"] = latex.decode(" ".join(parts.last))
-    given = latex.decode(" ".join(parts.first)) if parts.first else ""
-    if given:
-        name["given"] = given
-    if parts.von:
-        name["non-dropping-particle"] = latex.decode(" ".join(parts.von))
-    if parts.jr:
-        name["suffix"] = latex.decode(" ".join(parts.jr))
-    return name or {"literal": latex.decode(stripped)}
+    for key, words in (("family", parts.last), ("given", parts.first),
+                       ("non-dropping-particle", parts.von), ("suffix", parts.jr)):
+        text = latex.decode(" ".join(words)) if words else ""
+        if text:
+            name[key] = text
+    # a name the decoder reduces to nothing (an unknown macro such as `\Thanh`) stays visible
+    return name or {"literal": latex.decode(stripped) or stripped}
 
 
 def _is_single_group(text: str) -> bool:
@@ -411,22 +419,9 @@ def format_names(names: list[dict[str, Any]], truncated: bool = False) -> str:
 # ---------------------------------------------------------------------------------------
 # Dates
 
-def parse_date(text: str) -> dict[str, Any] | None:
-    """An ISO 8601 / EDTF date or range (`2020-01-15`, `2011-05/2012-06`, `2020~`, `-0333`,
-    `2017-23` for autumn) as CSL; other text becomes a literal date."""
-    from evidencebib.formats.csl_json import parse_edtf
-
-    text = text.strip()
-    if not text:
-        return None
-    return parse_edtf(text) or {"literal": text}
-
-
 def read_date_field(value: str) -> dict[str, Any] | None:
     """A date field's value: EDTF as written (`~` is circa there, not a tie), else decoded
     LaTeX text as a literal date."""
-    from evidencebib.formats.csl_json import parse_edtf
-
     plain = value.replace("{", "").replace("}", "").strip()
     if not plain:
         return None
@@ -435,25 +430,11 @@ def read_date_field(value: str) -> dict[str, Any] | None:
 
 def write_date_field(date: Mapping[str, Any]) -> str | None:
     """The braced value of a date field, or None when the date says nothing."""
-    from evidencebib.formats.csl_json import format_edtf
-
     text = format_edtf(date)
     if text:
         return "{" + text + "}"
     literal = date.get("literal") or date.get("raw")
     return "{" + latex.encode(str(literal)) + "}" if literal else None
-
-
-def format_date(date: Mapping[str, Any]) -> str | None:
-    """A CSL date -> EDTF (ranges with `/`, `~` for circa, 21-24 for seasons), else its
-    literal text, else None."""
-    from evidencebib.formats.csl_json import format_edtf
-
-    text = format_edtf(date)
-    if text:
-        return text
-    literal = date.get("literal") or date.get("raw")
-    return str(literal) if literal else None
 
 
 def _month_number(text: str) -> int | None:
@@ -518,7 +499,7 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
     subtype = latex.decode(fields.get("entrysubtype", "")).strip().lower()
     if entry_type == "article" and subtype in ("magazine", "newspaper"):
         csl_type = "article-" + subtype
-    elif subtype in _csl_type_names():
+    elif subtype in ITEM_TYPES:
         csl_type = subtype
     item: Item = {"id": key, "type": csl_type}
     if line is not None:
@@ -537,12 +518,20 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
         value = fields[field]
         if variable in item or not value.strip():
             continue
-        if field in VERBATIM_FIELDS:
-            item[variable] = _verbatim(field, value)
+        if field == "doi":
+            text = doi.normalize(_verbatim(field, value))
+        elif field in VERBATIM_FIELDS:
+            text = _verbatim(field, value)
         elif field in ("title", "shorttitle"):
-            item[variable] = _rich_text(value).strip()
+            text = _rich_text(value).strip()
         else:
-            item[variable] = latex.decode(value).strip()
+            text = latex.decode(value).strip()
+        if text:  # `{}` or `{\relax}` is no value
+            item[variable] = text
+    for field in CUSTOM_FIELDS:
+        text = latex.decode(fields.get(field, "")).strip()
+        if text:
+            item.setdefault("custom", {})[field] = text
 
     if fields.get("eprinttype", "").strip().lower() == "pubmed" and fields.get("eprint", "").strip() \
             and "PMID" not in item:
@@ -552,7 +541,8 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
         fields["booktitle"] = fields["titleaddon"]
     if "booktitle" in fields:
         container = latex.decode(fields["booktitle"]).strip()
-        if csl_type in ("chapter", "paper-conference", "entry-encyclopedia", "entry-dictionary"):
+        if container and csl_type in ("chapter", "paper-conference", "entry-encyclopedia",
+                                      "entry-dictionary"):
             item["container-title"] = container
         elif container:
             item.setdefault("container-title", container)
@@ -569,12 +559,16 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
     pages = fields.get("pages", "").strip()
     eid = latex.decode(fields.get("eid", "")).strip()
     if pages:
-        item["page"] = latex.decode(pages.replace("--", "-")).strip()
+        pages = latex.decode(pages.replace("--", "-")).strip()
+        if pages:
+            item["page"] = pages
     if eid:
         item["number"] = eid
     for field in ("institution", "school", "organization"):
         if fields.get(field, "").strip() and "publisher" not in item:
-            item["publisher"] = latex.decode(fields[field]).strip()
+            publisher = latex.decode(fields[field]).strip()
+            if publisher:
+                item["publisher"] = publisher
     if "genre" in item and item["genre"].lower() in TYPE_VALUES:
         genre = TYPE_VALUES[item["genre"].lower()]
         if genre:
@@ -600,23 +594,25 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
             date = read_date_field(fields[field])
             if date:
                 item[variable] = date
-    generic = _generic_fields()
+    generic = generic_fields()
     for field, value in fields.items():
-        variable = generic.get(field)
+        variable = generic.get(field) or OLD_SPELLINGS.get(field)
         if variable is None or variable in item or not value.strip():
             continue
-        if variable in _name_variables():
+        if variable in NAME_VARIABLES:
             names, truncated = parse_names(value)
             if names:
                 item[variable] = names
             if truncated:
                 item.setdefault(ET_AL, []).append(variable)
-        elif variable in _date_variables():
+        elif variable in DATE_VARIABLES:
             date = read_date_field(value)
             if date:
                 item[variable] = date
         else:
-            item[variable] = latex.decode(value).strip()
+            text = latex.decode(value).strip()
+            if text:
+                item[variable] = text
     pubstate = latex.decode(fields.get("pubstate", "")).strip().lower()
     if "issued" not in item and not fields.get("year", "").strip() and pubstate in _PUBSTATE_DATES:
         item["issued"] = {"literal": _PUBSTATE_DATES[pubstate]}
@@ -631,7 +627,7 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
                 if day.isdigit():
                     parts.append(int(day))
             item["issued"] = {"date-parts": [parts]}
-        else:
+        elif year_text:
             item["issued"] = {"literal": year_text}
     return item
 
@@ -653,42 +649,26 @@ def _text_field_order() -> dict[str, int]:
 
 
 @functools.lru_cache(maxsize=1)
-def _csl_type_names() -> frozenset[str]:
-    from evidencebib.formats.csl_json import CSL_TYPES as names
-
-    return names
-
-
-@functools.lru_cache(maxsize=1)
-def _name_variables() -> frozenset[str]:
-    from evidencebib.formats.csl_json import SCHEMA_NAME_VARIABLES
-
-    return SCHEMA_NAME_VARIABLES
-
-
-@functools.lru_cache(maxsize=1)
-def _date_variables() -> frozenset[str]:
-    from evidencebib.formats.csl_json import SCHEMA_DATE_VARIABLES
-
-    return SCHEMA_DATE_VARIABLES
-
-
-@functools.lru_cache(maxsize=1)
-def _generic_fields() -> Mapping[str, str]:
-    """BibTeX field name -> CSL variable, for variables stored under their own CSL name
-    (computed once and shared, hence read-only)."""
-    from evidencebib.formats.csl_json import (SCHEMA_DATE_VARIABLES, SCHEMA_NAME_VARIABLES,
-                                              SCHEMA_TEXT_VARIABLES, SCHEMA_NUMERIC)
-
+def generic_fields() -> Mapping[str, str]:
+    """BibTeX field name -> CSL variable, for the variables stored under their own CSL name
+    (lower-cased: BibTeX field names are case-insensitive). Computed once and shared, hence
+    read-only."""
     mapped = set(TEXT_FIELDS.values()) | set(NAME_FIELDS.values()) | set(DATE_FIELDS.values()) | {
         "issued", "page", "number", "issue", "container-title", "publisher", "genre"}
-    variables = (SCHEMA_DATE_VARIABLES | SCHEMA_NAME_VARIABLES | SCHEMA_TEXT_VARIABLES
-                 | SCHEMA_NUMERIC) - mapped
+    variables = ITEM_KEYS - mapped - {"id", "type", "categories", "custom"}
     taken = set(TEXT_FIELDS) | set(NAME_FIELDS) | set(DATE_FIELDS) | {
         "year", "month", "day", "booktitle", "number", "pages", "eid", "school", "institution",
         "organization", "entrysubtype", "issue", "crossref", "xref", "keywords", "file"}
     return types.MappingProxyType({variable.lower(): variable for variable in variables
                                    if variable.lower() not in taken})
+
+
+# Older spellings of variables stored under their CSL name, read as the CSL 1.0.2 variable:
+# the CSL-JSON data schema's (`supplement` …, written before items used 1.0.2 names) and
+# the legacy aliases (`event`, Zotero's `journalAbbreviation`).
+OLD_SPELLINGS = types.MappingProxyType({spelling.lower(): variable for spelling, variable in
+                                        (SCHEMA_SPELLINGS | ALIASES).items()
+                                        if spelling.lower() not in TEXT_FIELDS})
 
 
 def _verbatim(field: str, value: str) -> str:
@@ -698,7 +678,7 @@ def _verbatim(field: str, value: str) -> str:
         if match:
             value = match.group(1)
     if field == "doi":
-        # A DOI is stored as written; `\_` from LaTeX-escaping exporters is undone.
+        # `\_` from LaTeX-escaping exporters is undone (entry_to_item then normalises the DOI).
         value = value.replace("\\_", "_").replace("\\%", "%").replace("\\#", "#").replace("\\&", "&")
     return value
 
@@ -758,16 +738,22 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
 
     for variable, value in item.items():
         field = variable.lower()
-        if _generic_fields().get(field) != variable or value in (None, "", []):
+        if generic_fields().get(field) != variable or value in (None, "", []):
             continue
-        if variable in _name_variables() and isinstance(value, list):
+        if variable in NAME_VARIABLES and isinstance(value, list):
             fields[field] = "{" + format_names(value, variable in truncated) + "}"
-        elif variable in _date_variables() and isinstance(value, Mapping):
+        elif variable in DATE_VARIABLES and isinstance(value, Mapping):
             written = write_date_field(value)
             if written:
                 fields[field] = written
         elif isinstance(value, (str, int, float)):
             fields[field] = _braced(str(value), field)
+
+    custom = item.get("custom")
+    if isinstance(custom, Mapping):
+        for field in CUSTOM_FIELDS:
+            if custom.get(field) not in (None, ""):
+                fields[field] = _braced(str(custom[field]), field)
 
     issued = item.get("issued")
     if isinstance(issued, Mapping):
@@ -780,7 +766,7 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
                 fields["month"] = MONTH_MACROS[int(first[1])]
                 if len(first) > 2 and first[2] not in (None, ""):
                     fields["day"] = "{" + str(first[2]) + "}"
-        elif parts and parts[0] and format_date(issued):
+        elif parts and parts[0] and date_text(issued):
             fields["date"] = write_date_field(issued)
             fields["year"] = "{" + str(parts[0][0]) + "}"
         elif issued.get("literal") or issued.get("raw"):
@@ -896,7 +882,7 @@ def read(text: str, *, source: str = "<string>", strict: bool = True) -> list[It
         fields = inherit_crossref(fields, raw_entries)
         items.append(entry_to_item(block.entry_type, key, fields,
                                    line=(block.start_line or 0) + 1))
-    return items
+    return with_ids(items)  # an entry with an empty key (`@article{,`) gets a readable one
 
 
 def inherit_crossref(fields: dict[str, str], entries: Mapping[str, Any]) -> dict[str, str]:
@@ -938,27 +924,6 @@ def failed_block_error(block: Any, source: str) -> ParseError:
     return ParseError(message, file=source, line=line, entry=key)
 
 
-def unique_keys(items: Iterable[Mapping[str, Any]]) -> list[tuple[str, Mapping[str, Any]]]:
-    """(key, item) pairs: each item's own id when it is a usable, unused BibTeX key."""
-    taken: list[str] = []
-    taken_lower: set[str] = set()
-    out = []
-    for item in items:
-        key = str(item.get("id") or "")
-        if not is_valid_key(key) or key.lower() in taken_lower:
-            key = citation_key(dict(item), taken)
-        taken.append(key)
-        taken_lower.add(key.lower())
-        out.append((key, item))
-    return out
-
-
-_KEY = re.compile(r"[^\s,{}()\"#%'=\\~]+")
-
-
-def is_valid_key(key: str) -> bool:
-    """Whether `key` can be written as a citation key that BibTeX and biber both accept."""
-    return bool(key) and bool(_KEY.fullmatch(key))
 _WORD = re.compile(r"(?<![\\\w])[^\W\d_][\w'’-]*")
 _BRACED_OR_MACRO = re.compile(r"(\\[A-Za-z]+\s*)?\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}|\\[A-Za-z]+")
 _FORMATTING_MACROS = {"\\textit", "\\textbf", "\\emph", "\\textsuperscript",
@@ -1027,16 +992,6 @@ def classic_fields(entry_type: str, fields: list[tuple[str, str]]) -> tuple[str,
     if classic_type == "misc" and "url" in names and "howpublished" not in names:
         out.append(("howpublished", "{\\url{" + names["url"][1:-1] + "}}"))
     return classic_type, protect_titles(out)
-
-
-def with_tags(items: Iterable[Mapping[str, Any]], tags: Iterable[str] | None) -> list[Mapping[str, Any]]:
-    """Items whose keywords include `tags` (condition slugs, for reference-manager groups)."""
-    tags = list(tags or ())
-    if not tags:
-        return list(items)
-    from evidencebib.formats.csl_json import add_tags, join_keywords
-
-    return [dict(item, keyword=join_keywords(add_tags(item, tags))) for item in items]
 
 
 def write(items: Iterable[Mapping[str, Any]], *, tags: Iterable[str] | None = None) -> str:

@@ -16,8 +16,9 @@ Pure functions, no I/O. Policies:
   entry that is not a short title is taken, and `container-title-short` comes from
   `short-container-title` (or the abbreviation).
 * **Names**: `{"family","given"}`; organisations (`name` only) → `{"literal"}`;
-  family-only authors kept; lower-case particles (`van der`, `de`) go to
-  `non-dropping-particle`; `suffix` kept.
+  family-only authors kept; known particles (`van der`, `de`; `model.names.KNOWN_PARTICLES`)
+  go to `non-dropping-particle`; `suffix` kept.
+* **DOI**: `model.doi.normalize` (the one DOI normaliser).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ import html
 import re
 from typing import Any, Iterable
 
-from evidencebib.model import Item
+from evidencebib.model import Item, doi
+from evidencebib.model.names import split_known_particle
 
 TYPE_MAP = {
     "journal-article": "article-journal",
@@ -60,9 +62,6 @@ TYPE_MAP = {
     "grant": "document",
     "other": "document",
 }
-
-PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du",
-             "la", "le", "ter", "ten", "zu", "af", "av", "op", "het", "'t", "in"}
 
 _ITALIC_TAGS = {"i", "em", "italic"}
 _TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][\w.:-]*)[^>]*?(/?)\s*>", re.S)
@@ -196,13 +195,10 @@ def convert_name(person: Any) -> dict | None:
             return {"literal": given}
         return None
     name: dict[str, str] = {}
-    words = family.split(" ")
-    particle: list[str] = []
-    while len(words) > 1 and words[0] in PARTICLES:
-        particle.append(words.pop(0))
+    particle, family = split_known_particle(family)
     if particle:
-        name["non-dropping-particle"] = " ".join(particle)
-    name["family"] = " ".join(words)
+        name["non-dropping-particle"] = particle
+    name["family"] = family
     if given:
         name["given"] = given
     suffix = _str(person.get("suffix")).strip()
@@ -297,9 +293,9 @@ def work_to_item(message: dict, key: str | None = None) -> Item:
     publisher = message.get("publisher")
     if isinstance(publisher, str) and publisher.strip() and item["type"] != "article-journal":
         item["publisher"] = publisher.strip()
-    doi = message.get("DOI")
-    if isinstance(doi, str) and doi:
-        item["DOI"] = doi
+    doi_text = message.get("DOI")
+    if isinstance(doi_text, str) and doi_text:
+        item["DOI"] = doi.normalize(doi_text)
     return item
 
 
@@ -351,9 +347,9 @@ def csl_to_item(csl: dict, key: str | None = None) -> Item:
             value = _first_text(value)
         if isinstance(value, (str, int)) and str(value).strip():
             item[field] = str(value).strip()
-    doi = csl.get("DOI")
-    if isinstance(doi, str) and doi:
-        item["DOI"] = doi
+    doi_text = csl.get("DOI")
+    if isinstance(doi_text, str) and doi_text:
+        item["DOI"] = doi.normalize(doi_text)
     return item
 
 

@@ -1,9 +1,11 @@
 """Which format a file is in (from its content), and bytes -> text.
 
 `detect(text)` returns one of "ris", "csl-json", "endnote-xml", "bibtex" (BibTeX and
-BibLaTeX look alike; the caller chooses) or raises ParseError naming what the text looks
-like instead: MEDLINE/PubMed .nbib and Web of Science plain text are recognised and
-rejected with a hint, as are empty files and unknown content.
+BibLaTeX look alike; the caller chooses), "medline" (PubMed's .nbib: it starts with `PMID- `,
+or has no `TY  - ` line but a tag only MEDLINE uses, such as `FAU - `), "pubmed-xml" (a saved
+EFetch `PubmedArticleSet`; read only) or raises ParseError naming what the text
+looks like instead: Web of Science plain text is recognised and rejected with a hint, as are
+empty files and unknown content.
 
 `decode_bytes(data, source)` decodes a file's bytes. Policy (documented recovery):
 1. a UTF-8 BOM is stripped, UTF-16 with a BOM is decoded as UTF-16;
@@ -27,7 +29,10 @@ from evidencebib.errors import ParseError
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("ris", "csl-json", "endnote-xml", "bibtex")
+FORMATS = ("ris", "csl-json", "endnote-xml", "bibtex", "medline", "pubmed-xml")
+
+# MEDLINE tags of three or four letters (two-letter ones such as `AU  - ` look like RIS)
+_MEDLINE_ONLY = re.compile(r"^(PMID|FAU |OWN |STAT|DCOM|PMC |LID |AID |SO  )- ")
 
 _RIS_TAG = re.compile(r"^[A-Z][A-Z0-9] {1,2}-( |$)")
 
@@ -51,9 +56,10 @@ def detect(text: str, *, source: str = "<string>") -> str:
         raise ParseError("the file is empty", file=source)
     lines = _first_lines(text)
     first = lines[0]
-    if re.match(r"^(PMID|OWN|STAT|DCOM)- ", first):
-        raise ParseError("MEDLINE/PubMed (.nbib) text is not RIS; export 'Citation manager' "
-                         "(RIS) from PubMed instead", file=source, line=1)
+    if re.match(r"^(PMID|OWN|STAT|DCOM)- ", first) or not any(
+            re.match(r"^TY {1,2}- ", line) for line in lines) and any(
+            _MEDLINE_ONLY.match(line) for line in lines):
+        return "medline"
     if re.match(r"^(FN|VR|PT) \S", first):
         raise ParseError("Web of Science plain text is not RIS; export RIS from Web of "
                          "Science instead", file=source, line=1)
@@ -61,6 +67,8 @@ def detect(text: str, *, source: str = "<string>") -> str:
         return "csl-json"
     if stripped.startswith("<"):
         head = stripped[:2000]
+        if re.search(r"<(PubmedArticleSet|PubmedArticle)\b", stripped[:5000]):
+            return "pubmed-xml"
         if re.search(r"<(xml|records|record)\b", head) or re.search(r"<\?xml", head) and \
                 re.search(r"<records?\b", stripped[:20000]):
             return "endnote-xml"
@@ -74,8 +82,10 @@ def detect(text: str, *, source: str = "<string>") -> str:
     if re.search(r"^\s*@\s*[A-Za-z_]+\s*[{(]", text, re.MULTILINE):
         return "bibtex"
     if any(_RIS_TAG.match(line) for line in lines):
-        raise ParseError("tagged text without 'TY  - ' record starts: not RIS", file=source)
-    raise ParseError("unknown format (not RIS, CSL-JSON, EndNote XML or BibTeX)", file=source)
+        raise ParseError("tagged text without 'TY  - ' record starts: not RIS (for MEDLINE "
+                         "without PMID/FAU lines, name the format: '--from medline')",
+                         file=source)
+    raise ParseError("unknown format (not RIS, CSL-JSON, EndNote XML, BibTeX or MEDLINE)", file=source)
 
 
 def decode_bytes_ex(data: bytes, source: str = "<bytes>", *,

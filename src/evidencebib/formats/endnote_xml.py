@@ -42,11 +42,12 @@ from typing import Any, Iterable, Mapping
 from lxml import etree
 
 from evidencebib.errors import ParseError
-from evidencebib.formats.csl_json import (
-    add_tags, format_edtf, format_name, is_doi_url, join_keywords, normalize_date, normalize_doi,
-    parse_date_text, parse_name,
-)
-from evidencebib.model import LINE, Item, citation_key
+from evidencebib.model import ET_AL, LINE, Item, doi
+from evidencebib.model.dates import format_edtf, normalize_date, parse_date_text
+from evidencebib.model.keys import with_ids
+from evidencebib.model.keywords import add_tags, join_keywords
+from evidencebib.model.names import format_name, parse_name, strip_others
+from evidencebib.model.serials import add_serials
 
 # CSL type -> (EndNote number, name)
 TYPE_TO_ENDNOTE: dict[str, tuple[int, str]] = {
@@ -162,16 +163,6 @@ def _record_type(record: etree._Element) -> str:
         return "document"
 
 
-def _classify_serial(value: str, csl_type: str) -> str:
-    compact = value.strip()
-    if re.fullmatch(r"\d{4}-?\d{3}[\dXx]", compact):
-        return "ISSN"
-    digits = re.sub(r"[^\dXx]", "", compact)
-    if len(digits) in (10, 13) and re.fullmatch(r"[\dXx\- ]+", compact):
-        return "ISBN"
-    return "ISSN" if csl_type in PERIODICAL else "ISBN"
-
-
 def _record_item(record: etree._Element) -> Item:
     csl_type = _record_type(record)
     ref_type = record.find("ref-type")
@@ -189,8 +180,11 @@ def _record_item(record: etree._Element) -> Item:
     if edited_book and not names["editor"]:
         names["editor"], names["author"] = names["author"], []
     for variable, values in names.items():
-        if values:
-            item[variable] = [parse_name(v) for v in values]
+        parsed, truncated = strip_others([parse_name(v) for v in values])
+        if parsed:
+            item[variable] = parsed
+        if truncated:
+            item.setdefault(ET_AL, []).append(variable)
     title = _text(record, "titles/title") or _text(record, "title")
     if title:
         item["title"] = title
@@ -256,22 +250,18 @@ def _record_item(record: etree._Element) -> Item:
         item["accessed"] = parse_date_text(accessed)
     # identifiers
     for value in _texts(record, "isbn"):
-        for part in re.split(r"[\n;]|\s{2,}", value.replace("\r", "\n")):
-            part = part.strip()
-            if part:
-                kind = _classify_serial(part, csl_type)
-                item[kind] = f"{item[kind]}, {part}" if kind in item else part
+        add_serials(item, value, periodical=csl_type in PERIODICAL)
     for value in _texts(record, "accession-num"):
         if value.isdigit() and "PMID" not in item:
             item["PMID"] = value
         elif "archive_location" not in item:
             item["archive_location"] = value
-    doi = _text(record, "electronic-resource-num")
-    if doi:
-        item["DOI"] = normalize_doi(doi)
+    doi_text = _text(record, "electronic-resource-num")
+    if doi_text:
+        item["DOI"] = doi.normalize(doi_text)
     urls = (_texts(record, "urls/related-urls/url") + _texts(record, "urls/web-urls/url"))
     if urls:
-        urls = [u for u in urls if not is_doi_url(u, item.get("DOI"))]
+        urls = [u for u in urls if not doi.is_doi_url(u, item.get("DOI"))]
         if urls:
             item["URL"] = urls[0]
     abstract = _text(record, "abstract", multiline=True)
@@ -309,19 +299,15 @@ def read(text: str, *, source: str = "<string>") -> list[Item]:
         raise ParseError(f"not EndNote XML: the root element is <{getattr(root, 'tag', '?')}>, "
                          "expected <xml><records>", file=source, line=1)
     items: list[Item] = []
-    taken: list[str] = []
     for record in root.iter("record"):
         try:
             item = _record_item(record)
         except (ValueError, TypeError) as error:
             raise ParseError(f"record does not parse: {error}", file=source,
                              line=record.sourceline) from None
-        if not item.get("id"):
-            item["id"] = citation_key(item, taken)
-        taken.append(item["id"])
         item[LINE] = record.sourceline
-        items.append({"id": item.pop("id"), **item})
-    return items
+        items.append(item)
+    return with_ids(items)
 
 
 # --------------------------------------------------------------------------------------
@@ -477,7 +463,7 @@ def _record(item: Mapping[str, Any], number: int, tags: list[str]) -> etree._Ele
     _add(record, "language", item.get("language"))
     url = item.get("URL")
     if url:
-        if not is_doi_url(str(url), item.get("DOI")):
+        if not doi.is_doi_url(str(url), item.get("DOI")):
             urls = etree.SubElement(record, "urls")
             related = etree.SubElement(urls, "related-urls")
             _add(related, "url", url)

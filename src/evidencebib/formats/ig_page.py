@@ -17,10 +17,9 @@ import datetime as _dt
 import html
 import re
 from dataclasses import dataclass, field
-from urllib.parse import unquote
 
 from evidencebib.errors import ParseError
-from evidencebib.model import ET_AL, Condition, Item, ascii_fold, citation_key
+from evidencebib.model import ET_AL, Condition, Item, ascii_fold, citation_key, doi
 
 SPECIFIC_LABEL = "<b>Specific Conditions</b>\t"
 LEVEL_LABEL = "<b>Level of Evidence</b>\t"
@@ -209,6 +208,7 @@ _LOCATOR = re.compile(
     r"|(?P<volume>[^():,\s]+)(?:\((?P<issue>[^)]+)\))?(?::(?P<page>\S+))?"
     r"|\((?P<issue_only>[^)]+)\)(?::(?P<page2>\S+))?)$"
 )
+_DOI_LINK = re.compile(r"^https?://(?:dx\.)?doi\.org/.")
 _INITIALS = re.compile(r"^[A-Z](?:-?[A-Z]){0,4}$")
 
 
@@ -247,9 +247,8 @@ def parse_reference(line: str) -> Item:
                 item["publisher-place"] = place
     link = match.group("link")
     if link:
-        doi = re.match(r"^https?://(?:dx\.)?doi\.org/(.+)$", link)
-        if doi:
-            item["DOI"] = unquote(doi.group(1))
+        if _DOI_LINK.match(link):
+            item["DOI"] = doi.normalize(link)
         else:
             item["URL"] = link
     # Keys in a fixed order make the stored entries predictable.

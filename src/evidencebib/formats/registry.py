@@ -62,6 +62,11 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            ("endnote", "endnotexml", "enl-xml", "xml"), "EndNote XML; options: tags"),
     Format("bibtex", "evidencebib.formats.bibtex", (".bib", ".bibtex"), ("bib",), "BibTeX"),
     Format("biblatex", "evidencebib.formats.biblatex", (".biblatex",), (), "BibLaTeX (biber)"),
+    Format("medline", "evidencebib.formats.medline", (".nbib", ".medline"), ("nbib", "pubmed"),
+           "MEDLINE/PubMed .nbib (PubMed's 'Save > MEDLINE' and citation-manager files); "
+           "options: tags"),
+    Format("pubmed-xml", "evidencebib.formats.pubmed", (), ("pubmedxml", "efetch"),
+           "PubMed XML (a saved EFetch PubmedArticleSet); read only"),
 )}
 
 

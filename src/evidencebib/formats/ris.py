@@ -8,7 +8,8 @@ continues the previous value), the old tags `T1`/`A1`/`Y1`/`JO`/`JF`/`JA`/`N2`, 
 URLs, and `UR` lines that only repeat the DOI (dropped). It is strict about structure: a
 tagged line before `TY`, a `TY` inside an open record, or a record without `ER` (a
 truncated file) is a ParseError with the line number — never half a file. MEDLINE (.nbib)
-and Web of Science plain text are recognised and rejected with a message saying so.
+and Web of Science plain text are recognised and rejected with a message saying so (MEDLINE
+is read by `formats/medline.py`).
 Tags that have no CSL variable (`AD`, `L1`, `L2`, vendor tags …) are kept on the item under
 the private key `_ris` as `[tag, value]` pairs (never exported).
 
@@ -36,11 +37,13 @@ import re
 from typing import Any, Iterable, Mapping
 
 from evidencebib.errors import ParseError
-from evidencebib.formats.csl_json import (
-    add_tags, format_edtf, format_name, is_doi_url, join_keywords, join_pages, normalize_date,
-    normalize_doi, parse_date_text, parse_edtf, parse_name, split_pages,
-)
-from evidencebib.model import LINE, Item, citation_key
+from evidencebib.model import ET_AL, LINE, Item, doi
+from evidencebib.model.dates import format_edtf, normalize_date, parse_date_text, parse_edtf
+from evidencebib.model.keys import with_ids
+from evidencebib.model.keywords import add_tags, join_keywords
+from evidencebib.model.names import format_name, parse_name, strip_others
+from evidencebib.model.pages import join_pages, split_pages
+from evidencebib.model.serials import add_serials
 
 EXTRA = "_ris"
 
@@ -81,8 +84,6 @@ PAGES_ARE_COUNT = {"BOOK", "THES"}
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*)|)$")
 _LOOSE_TAG = re.compile(r"^([A-Z][A-Z0-9]) {1,2}- ?(.*)$")
 _RECORD_NUMBER = re.compile(r"^\s*\d+\.\s*$")
-_ISSN = re.compile(r"^\d{4}-?\d{3}[\dXx]$")
-_ISBN = re.compile(r"^(?:97[89][- ]?)?(?:\d[- ]?){9}[\dXx]$")
 _PMCID = re.compile(r"^PMC\d+$", re.IGNORECASE)
 
 # fields whose repeated lines / continuation lines are joined with a newline
@@ -97,7 +98,7 @@ LIST_TAGS = {"AU", "A1", "A2", "A3", "A4", "ED", "KW", "SN", "UR", "C2", "AN", "
 def _not_ris_message(line: str) -> str | None:
     if re.match(r"^(PMID|OWN|STAT|DCOM)- ", line):
         return ("this is MEDLINE/PubMed (.nbib) text, not RIS (4-letter tags such as "
-                "'PMID- '); export RIS from PubMed's 'Send to > Citation manager' instead")
+                "'PMID- '); read it as MEDLINE ('--from medline', or let the format be detected)")
     if re.match(r"^(FN|VR|PT) \S", line):
         return ("this is Web of Science plain text ('FN'/'PT' tags without ' - '), not RIS; "
                 "export 'Other file formats > RIS' from Web of Science instead")
@@ -209,16 +210,6 @@ def _date_for_ris(date: Mapping[str, Any]) -> tuple[str | None, str | None]:
     return ymd[0], "/".join(ymd) + "/" + other
 
 
-def _classify_serial(value: str, code: str) -> str:
-    """'ISSN' or 'ISBN' for one SN value: by its form, else by the record type."""
-    compact = value.strip()
-    if _ISSN.match(compact):
-        return "ISSN"
-    if _ISBN.match(compact.replace(" ", "")) and len(re.sub(r"[^\dXx]", "", compact)) in (10, 13):
-        return "ISBN"
-    return "ISSN" if code in PERIODICAL else "ISBN"
-
-
 def _item(fields: list[tuple[str, list[str], int]], line: int, source: str) -> Item:
     raw_type = fields[0][1][0].strip()
     code = raw_type.upper()
@@ -256,9 +247,11 @@ def _item(fields: list[tuple[str, list[str], int]], line: int, source: str) -> I
     editor_tag, series_tag = ("A3", "A2") if code in EDITOR_IN_A3 else ("A2", "A3")
     for variable, tags in (("author", ("AU", "A1")), ("editor", (editor_tag, "ED")),
                            ("collection-editor", (series_tag,)), ("translator", ("A4",))):
-        names = [parse_name(v) for v in take(*tags)]
+        names, truncated = strip_others([parse_name(v) for v in take(*tags)])
         if names:
             item[variable] = names
+        if truncated:
+            item.setdefault(ET_AL, []).append(variable)
     # titles
     title = first("TI", "T1", "CT") or (first("BT") if code == "BOOK" else None)
     if title:
@@ -336,15 +329,11 @@ def _item(fields: list[tuple[str, list[str], int]], line: int, source: str) -> I
             item["page"] = join_pages(start, end)
     # identifiers
     for value in take("SN"):
-        for part in re.split(r"[;\n]|\s{2,}", value):
-            part = part.strip()
-            if part:
-                kind = _classify_serial(part, code)
-                item[kind] = f"{item[kind]}, {part}" if kind in item else part
-    doi = first("DO")
-    if doi:
-        item["DOI"] = normalize_doi(doi)
-    urls = [u for u in take("UR") if not is_doi_url(u, item.get("DOI"))]
+        add_serials(item, value, periodical=code in PERIODICAL)
+    doi_text = first("DO")
+    if doi_text:
+        item["DOI"] = doi.normalize(doi_text)
+    urls = [u for u in take("UR") if not doi.is_doi_url(u, item.get("DOI"))]
     if urls:
         item["URL"] = urls[0]
         extra.extend(["UR", u] for u in urls[1:])
@@ -391,15 +380,7 @@ def _item(fields: list[tuple[str, list[str], int]], line: int, source: str) -> I
 
 def read(text: str, *, source: str = "<string>") -> list[Item]:
     """All records of a RIS file as items (ParseError on anything that is not RIS)."""
-    items: list[Item] = []
-    taken: list[str] = []
-    for line, fields in _records(text, source):
-        item = _item(fields, line, source)
-        if not item.get("id"):
-            item["id"] = citation_key(item, taken)
-        taken.append(item["id"])
-        items.append({"id": item.pop("id"), **item})
-    return items
+    return with_ids([_item(fields, line, source) for line, fields in _records(text, source)])
 
 
 # --------------------------------------------------------------------------------------
@@ -475,10 +456,10 @@ def record_lines(item: Mapping[str, Any], *, tags: Iterable[str] | None = None) 
         put("C1", item.get("event-place"))
     for kind in ("ISSN", "ISBN"):
         put("SN", item.get(kind))
-    doi = item.get("DOI")
-    put("DO", doi)
+    item_doi = item.get("DOI")
+    put("DO", item_doi)
     url = item.get("URL")
-    if url and not is_doi_url(str(url), doi):
+    if url and not doi.is_doi_url(str(url), item_doi):
         put("UR", url)
     if item.get("accessed"):
         _, accessed = _date_for_ris(item["accessed"])

@@ -1,0 +1,243 @@
+"""CSL date values: EDTF strings, dates as people write them, and CSL date objects.
+
+One normaliser for every reader, writer and the engine:
+
+* `parse_edtf(text)`: EDTF level 0 and the level 1 features real exports use (Better BibTeX,
+  biblatex `date` fields): `2020`, `2020-01`, `2020-01-15`, negative years (`-0333`),
+  `~`/`?`/`%` qualifiers (read as `circa`), seasons 21-24 (`2017-22` -> `season: 2`), closed
+  ranges `2011-05-25/2012-06-26` and open ends `2014-12-31/..` (CSL `[0]`); a season inside a
+  range becomes CSL's "month" 13-16. EDTF: https://www.loc.gov/standards/datetime/
+* `format_edtf(date)`: the inverse, for writers that store dates as text.
+* `parse_date_text(text, year=None)`: EDTF first, then free text (`Mar 3`, `15 January 2020`,
+  `03/03/2015`, `Summer 2017`, `2001 Dec`); text that is no date becomes `{"literal": text}`.
+* `parse_date(text)`: EDTF, else the text as a literal date (fields that hold a date by
+  definition, such as biblatex `date`).
+* `normalize_date(value)`: any CSL-ish date (an object with `date-parts` as numbers or strings,
+  `raw`, `literal`, `season`, `circa`; an EDTF string; a year number) -> a CSL date object
+  with integer `date-parts` and without `raw`.
+* `date_text(date)`: EDTF, else the literal text, else None.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+MONTHS = {name: i for i, names in enumerate([
+    ("jan", "january", "janvier", "januar"), ("feb", "february", "febr", "fevrier", "februar"),
+    ("mar", "march", "mars", "marz", "märz"), ("apr", "april", "avril"), ("may", "mai"),
+    ("jun", "june", "juin", "juni"), ("jul", "july", "juillet", "juli"),
+    ("aug", "august", "aout", "août"), ("sep", "sept", "september", "septembre"),
+    ("oct", "october", "octobre", "oktober"), ("nov", "november", "novembre"),
+    ("dec", "december", "decembre", "décembre", "dezember")], start=1) for name in names}
+SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
+
+_EDTF_END = re.compile(r"^(?:Y?(-?\d{1,9})(?:-(\d{2})(?:-(\d{2}))?)?)([~?%]*)$")
+
+
+def _to_int(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+        return int(value)
+    return value
+
+
+def _edtf_end(text: str) -> tuple[list[int], bool] | None:
+    match = _EDTF_END.match(text)
+    if not match:
+        return None
+    year, month, day, qualifiers = match.groups()
+    parts = [int(year)]
+    if month:
+        parts.append(int(month))
+        if day:
+            parts.append(int(day))
+    return parts, bool(qualifiers)
+
+
+def parse_edtf(text: str) -> dict[str, Any] | None:
+    """An EDTF (level 0/1 subset) / ISO 8601 date or interval as a CSL date, else None.
+
+    `2020`, `2020-01`, `2020-01-15`, `-0333`, `2011-05-25~/2012-06-26~` (circa),
+    `2017-22` (EDTF season 21-24 -> `season`), `2014-12-31/..` (open end -> `[0]`).
+    """
+    text = text.strip()
+    if not text or not re.match(r"^[Y\d.-]", text):
+        return None
+    ends = text.split("/")
+    if len(ends) > 2:
+        return None
+    parts: list[list[int]] = []
+    circa = False
+    season = None
+    for index, end in enumerate(ends):
+        end = end.strip()
+        if end in ("..", "") and index == 1:
+            parts.append([0])
+            continue
+        parsed = _edtf_end(end)
+        if parsed is None:
+            return None
+        value, qualified = parsed
+        circa = circa or qualified
+        if len(value) > 1 and 21 <= value[1] <= 24 and len(ends) == 1:
+            season = value[1] - 20
+            value = value[:1]
+        elif len(value) > 1 and 21 <= value[1] <= 24:
+            value = [value[0], value[1] - 8] + value[2:]  # a season in a range: CSL 13-16
+        if len(value) > 1 and not (1 <= value[1] <= 24):
+            return None
+        if len(value) > 2 and not (1 <= value[2] <= 31):
+            return None
+        parts.append(value)
+    date: dict[str, Any] = {"date-parts": parts}
+    if season:
+        date["season"] = season
+    if circa:
+        date["circa"] = True
+    return date
+
+
+def format_edtf(date: Mapping[str, Any]) -> str | None:
+    """CSL date -> EDTF string (the inverse of `parse_edtf`); None without date-parts."""
+    parts = [list(p) for p in (date.get("date-parts") or []) if p]
+    if not parts or parts[0] in ([0], [None], [""]):
+        return None
+    circa = "~" if date.get("circa") else ""
+    ends = []
+    for index, part in enumerate(parts[:2]):
+        values = [_to_int(v) for v in part]
+        if index == 1 and values in ([0], [None], [""]):
+            ends.append("..")
+            continue
+        if not isinstance(values[0], int):
+            return None
+        year = values[0]
+        text = f"-{abs(year):04d}" if year < 0 else f"{year:04d}"
+        for position, value in enumerate(values[1:3], start=1):
+            if not isinstance(value, int) or value == 0:
+                break
+            if position == 1 and 13 <= value <= 16:
+                value += 8  # CSL's season "months" 13-16 are EDTF's 21-24
+            text += f"-{value:02d}"
+        ends.append(text + circa)
+    season = date.get("season")
+    if season and len(parts) == 1 and len(parts[0]) == 1:
+        number = season if isinstance(season, int) else SEASONS.get(str(season).lower())
+        if number is None and str(season).isdigit():
+            number = int(season)
+        if number in (1, 2, 3, 4):
+            ends[0] = ends[0].rstrip("~") + f"-{20 + number:02d}" + circa
+    return "/".join(ends)
+
+
+_FREE_YEAR = re.compile(r"(?<![\d-])(\d{4})(?!\d)")
+
+
+def parse_date_text(text: str, *, year: Any = None) -> dict[str, Any] | None:
+    """A date as people write it: EDTF/ISO first, then free text (`Mar 3`, `15 January
+    2020`, `03/03/2015`, `Summer 2017`, `2001 Dec`). `year` fills a missing year (RIS `DA
+    SEP 22` + `PY 2010`). Text that holds no date becomes `{"literal": text}`."""
+    text = " ".join(str(text).split())
+    if not text:
+        return None
+    date = parse_edtf(text)
+    if date:
+        return date
+    lowered = text.lower().replace(",", " ").replace(".", " ")
+    circa = bool(re.search(r"\b(circa|ca|c)\b", lowered)) or text.endswith("?")
+    # numeric d/m/y or m/d/y with a 4-digit year
+    numeric = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    if numeric:
+        first, second, y = (int(g) for g in numeric.groups())
+        month, day = (first, second) if first <= 12 else (second, first)
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            return {"date-parts": [[y, month, day]]}
+    found_year = _FREE_YEAR.search(lowered)
+    words = re.findall(r"[^\W\d_]+", lowered)
+    month = next((MONTHS[w] for w in words if w in MONTHS), None)
+    season = next((SEASONS[w] for w in words if w in SEASONS), None)
+    rest = _FREE_YEAR.sub(" ", lowered)
+    days = [int(d) for d in re.findall(r"(?<!\d)(\d{1,2})(?!\d)", rest) if 1 <= int(d) <= 31]
+    y = int(found_year.group(1)) if found_year else _to_int(year) if year not in (None, "") else None
+    if not isinstance(y, int) or (month is None and season is None and not found_year):
+        if isinstance(y, int) and not words and not days:
+            return {"date-parts": [[y]]}
+        return {"literal": text}
+    known = set(MONTHS) | set(SEASONS) | {"circa", "ca", "c", "of", "the", "st", "nd", "rd", "th"}
+    if any(w not in known for w in words):
+        return {"literal": text}
+    parts = [y]
+    if month:
+        parts.append(month)
+        if len(days) == 1:
+            parts.append(days[0])
+    elif days:
+        return {"literal": text}
+    date: dict[str, Any] = {"date-parts": [parts]}
+    if season and not month:
+        date["season"] = season
+    if circa:
+        date["circa"] = True
+    return date
+
+
+def normalize_date(value: Any) -> dict[str, Any] | None:
+    """Any CSL-ish date (object with date-parts/raw/literal, EDTF string, year number) ->
+    a CSL date object with integer `date-parts` and without `raw`."""
+    if value is None or value == "" or value == {}:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return {"date-parts": [[int(value)]]}
+    if isinstance(value, str):
+        return parse_date_text(value)
+    if not isinstance(value, Mapping):
+        raise TypeError("a date must be an object, a string or a year")
+    date: dict[str, Any] = {}
+    parts = value.get("date-parts")
+    if parts:
+        if not isinstance(parts, list) or not all(isinstance(p, list) for p in parts):
+            raise TypeError("date-parts must be a list of lists")
+        clean = []
+        for part in parts[:2]:
+            values = [_to_int(v) for v in part[:3] if v not in (None, "")]
+            if not all(isinstance(v, int) for v in values):
+                raise TypeError(f"date-parts hold a non-number: {part!r}")
+            clean.append(values or [0])
+        # a trailing open end [0] is kept (BBT writes it for open ranges)
+        if clean and clean[0] and clean[0] != [0]:
+            date["date-parts"] = clean
+    elif value.get("raw") not in (None, ""):
+        parsed = parse_date_text(str(value["raw"]))
+        if parsed:
+            date.update(parsed)
+    for key in ("season", "circa", "literal"):
+        if value.get(key) not in (None, "", False):
+            date.setdefault(key, value[key])
+    if "season" in date:
+        date["season"] = _to_int(date["season"])
+    return date or None
+
+
+def parse_date(text: str) -> dict[str, Any] | None:
+    """An ISO 8601 / EDTF date or range (`2020-01-15`, `2011-05/2012-06`, `2020~`, `-0333`,
+    `2017-23` for autumn) as CSL; other text becomes a literal date."""
+    text = text.strip()
+    if not text:
+        return None
+    return parse_edtf(text) or {"literal": text}
+
+
+def date_text(date: Mapping[str, Any]) -> str | None:
+    """A CSL date -> EDTF (ranges with `/`, `~` for circa, 21-24 for seasons), else its
+    literal text, else None."""
+    text = format_edtf(date)
+    if text:
+        return text
+    literal = date.get("literal") or date.get("raw")
+    return str(literal) if literal else None

@@ -1,0 +1,140 @@
+"""CSL names: one normaliser for every reader and writer.
+
+A CSL name is a person in parts (`family`, `given`, particles, `suffix`) or any name as a
+single `literal` (organisations, names that must not be split). The rules here:
+
+* **Text form** (RIS, EndNote XML, free-text lists): `Family, Given[, Suffix]`; a name
+  without a comma is an organisation (`literal`), as Zotero reads and writes RIS. Particles:
+  leading lower-case words of the family part are the non-dropping particle (`van der Berg,
+  Jan`), trailing lower-case words of the given part the dropping particle (`Beethoven,
+  Ludwig van`). `parse_name` / `format_name` are inverses on that form.
+* **Registry data** (Crossref, DataCite): the family field is the whole family name, and
+  some deposits are all lower case (`zhang`), so only known particles are split off
+  (`split_known_particle`).
+* **Truncated lists**: a trailing name `others` (BibTeX's keyword, pandoc's and citeproc-js's
+  reading of it) or `et al` is no person; `strip_others` removes it and reports the list as
+  truncated, which the item records in its private `_et_al` key.
+* **CSL-JSON objects**: `normalize_name` keeps the schema's name parts only, as strings
+  (the flags `comma-suffix`, `static-ordering`, `parse-names` as given); a string is read as
+  the text form.
+
+BibTeX's own name syntax (`von Last, Jr, First`) is parsed in formats/bibtex.py, where the
+syntax lives; it produces these parts.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from evidencebib.model.vocabulary import NAME_FLAGS, NAME_PARTS
+
+# Family-name particles split off registry data (Crossref's `family` holds the whole name).
+KNOWN_PARTICLES = frozenset({
+    "van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la", "le",
+    "ter", "ten", "zu", "af", "av", "op", "het", "'t", "in"})
+# What a trailing "name" of a truncated list says instead of a person.
+_OTHERS = frozenset({"others", "et al", "et al.", "et. al."})
+
+
+def _split_particle(family: str) -> tuple[str, str]:
+    """('van der', 'Berg') from 'van der Berg': leading all-lower-case words are a particle."""
+    words = family.split()
+    particle = []
+    while len(words) > 1 and words[0] == words[0].lower() and any(c.isalpha() for c in words[0]):
+        particle.append(words.pop(0))
+    return " ".join(particle), " ".join(words)
+
+
+def _split_dropping(given: str) -> tuple[str, str]:
+    """('Ludwig', 'van') from 'Ludwig van': trailing all-lower-case words are a particle."""
+    words = given.split()
+    particle: list[str] = []
+    while len(words) > 1 and words[-1] == words[-1].lower() and any(c.isalpha() for c in words[-1]):
+        particle.insert(0, words.pop())
+    return " ".join(words), " ".join(particle)
+
+
+def split_known_particle(family: str) -> tuple[str, str]:
+    """('van der', 'Berg') from 'van der Berg', splitting only `KNOWN_PARTICLES` (single
+    spaces, as registries write names)."""
+    words = family.split(" ")
+    particle: list[str] = []
+    while len(words) > 1 and words[0] in KNOWN_PARTICLES:
+        particle.append(words.pop(0))
+    return " ".join(particle), " ".join(words)
+
+
+def parse_name(text: str) -> dict[str, str]:
+    """A name as written in RIS/EndNote: `Family, Given[, Suffix]`; no comma = organisation."""
+    text = " ".join(text.split())
+    if "," not in text:
+        return {"literal": text}
+    family, _, rest = (part.strip() for part in text.partition(","))
+    given, _, suffix = (part.strip() for part in rest.partition(","))
+    name: dict[str, str] = {}
+    particle, family = _split_particle(family)
+    given, dropping = _split_dropping(given)
+    if family:
+        name["family"] = family
+    if given:
+        name["given"] = given
+    if dropping:
+        name["dropping-particle"] = dropping
+    if particle:
+        name["non-dropping-particle"] = particle
+    if suffix:
+        name["suffix"] = suffix
+    if not name:
+        name["literal"] = text
+    return name
+
+
+def format_name(name: Mapping[str, Any]) -> str:
+    """Inverse of `parse_name`: persons always carry a comma, organisations never."""
+    if name.get("literal") and not name.get("family"):
+        return " ".join(str(name["literal"]).split())
+    family = " ".join(str(name.get("family") or "").split())
+    particle = " ".join(str(name.get("non-dropping-particle") or "").split())
+    if particle:
+        family = f"{particle} {family}" if family else particle
+    given = " ".join(str(name.get("given") or "").split())
+    dropping = " ".join(str(name.get("dropping-particle") or "").split())
+    if dropping:
+        given = f"{given} {dropping}" if given else dropping
+    suffix = " ".join(str(name.get("suffix") or "").split())
+    text = f"{family}, {given}" if given else f"{family},"
+    if suffix:
+        text = f"{family}, {given}, {suffix}"
+    return text
+
+
+def normalize_name(name: Any) -> dict[str, Any]:
+    """A CSL-JSON name object (or a name as text) with only the schema's parts, as strings.
+
+    Raises TypeError for anything else, and for a name with no part at all.
+    """
+    if isinstance(name, str):
+        return parse_name(name)
+    if not isinstance(name, Mapping):
+        raise TypeError(f"a name must be an object, not {type(name).__name__}")
+    out = {}
+    for key, value in name.items():
+        if key in NAME_PARTS and value not in (None, ""):
+            out[key] = value if key in NAME_FLAGS else str(value)
+    if not out:
+        raise TypeError("an empty name")
+    return out
+
+
+def is_others(name: Mapping[str, Any]) -> bool:
+    """Whether a name in a list stands for "and others" rather than a person."""
+    text = str(name.get("literal") or name.get("family") or "").strip().lower()
+    return text in _OTHERS and not name.get("given")
+
+
+def strip_others(names: list[Any]) -> tuple[list[Any], bool]:
+    """(the names without trailing "others", whether any were there: the list is truncated)."""
+    end = len(names)
+    while end and isinstance(names[end - 1], Mapping) and is_others(names[end - 1]):
+        end -= 1
+    return (names[:end], True) if end < len(names) else (names, False)

@@ -1,0 +1,39 @@
+"""Page ranges (CSL `page`): how readers split and join them.
+
+Exporters write ranges with every kind of dash: BibTeX `12--34`, en dashes (`243–245`) from
+Zotero and Crossref, RIS `SP`/`EP` pairs, EndNote `SP  - 549-565` with no `EP`. An item keeps
+the text; a range is joined with a hyphen where a reader builds it from parts, which is
+what CSL processors split on for `page-range-format` (CSL 1.0.2, Appendix V).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# one separator: `--`, a hyphen or any Unicode dash, with optional spaces around it
+_DASH = re.compile(r"\s*(?:--|[-\u2010\u2011\u2012\u2013\u2014\u2212])\s*")
+
+
+def split_pages(page: Any) -> tuple[str, str | None]:
+    """`e1-e12` -> ('e1', 'e12'); splits once on `-`, `--`, en/em dash; no dash -> (page, None)."""
+    text = str(page).strip()
+    match = _DASH.search(text)
+    if not match or match.start() == 0:
+        return text, None
+    return text[:match.start()], text[match.end():]
+
+
+def join_pages(start: str | None, end: str | None) -> str | None:
+    """`start-end` (one page when both are the same), or whichever is given, or None."""
+    start = (start or "").strip()
+    end = (end or "").strip()
+    if start and end and end != start:
+        return f"{start}-{end}"
+    return start or end or None
+
+
+def canonical_page(page: Any) -> str:
+    """The page string as our importers produce it (ranges joined with a hyphen)."""
+    start, end = split_pages(page)
+    return join_pages(start, end) or ""

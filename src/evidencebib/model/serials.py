@@ -1,0 +1,36 @@
+"""ISBN or ISSN? RIS (`SN`) and EndNote XML (`isbn`) keep both in one field.
+
+A value is an ISSN by its form (`1234-567X`), an ISBN by its form (10 characters, the last may
+be X, or 13 digits beginning 978/979, with optional hyphens or spaces; ISO 2108), and
+otherwise what the record's type suggests (ISSN for periodicals). Several values in one field
+(one per line, `;`-separated, or separated by runs of spaces) are each classified, and
+values of one kind are joined with `, `.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_ISSN = re.compile(r"^\d{4}-?\d{3}[\dXx]$")
+_ISBN = re.compile(r"^(?:97[89][- ]?)?(?:\d[- ]?){9}[\dXx]$")
+_SEPARATOR = re.compile(r"[\n;]|\s{2,}")
+
+
+def classify(value: str, *, periodical: bool) -> str:
+    """'ISSN' or 'ISBN' for one value: by its form, else by the record type."""
+    compact = value.strip()
+    if _ISSN.match(compact):
+        return "ISSN"
+    if _ISBN.match(compact.replace(" ", "")) and len(re.sub(r"[^\dXx]", "", compact)) in (10, 13):
+        return "ISBN"
+    return "ISSN" if periodical else "ISBN"
+
+
+def add_serials(item: dict[str, Any], value: str, *, periodical: bool) -> None:
+    """Set the item's `ISBN`/`ISSN` from one field's value (several numbers allowed)."""
+    for part in _SEPARATOR.split(value.replace("\r", "\n")):
+        part = part.strip()
+        if part:
+            kind = classify(part, periodical=periodical)
+            item[kind] = f"{item[kind]}, {part}" if kind in item else part

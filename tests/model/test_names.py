@@ -1,0 +1,61 @@
+"""Names: the text form of RIS/EndNote, particles, registry names, truncated lists."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from evidencebib.model.names import (
+    format_name, is_others, normalize_name, parse_name, split_known_particle, strip_others,
+)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Smith, John", {"family": "Smith", "given": "John"}),
+    ("van der Berg, Jan", {"family": "Berg", "given": "Jan", "non-dropping-particle": "van der"}),
+    ("Beethoven, Ludwig van", {"family": "Beethoven", "given": "Ludwig", "dropping-particle": "van"}),
+    ("King, Martin Luther, Jr.", {"family": "King", "given": "Martin Luther", "suffix": "Jr."}),
+    ("World Health Organization", {"literal": "World Health Organization"}),
+    ("  Smith,   John  ", {"family": "Smith", "given": "John"}),
+])
+def test_text_form_family_comma_given_and_no_comma_is_an_organisation(text, name):
+    assert parse_name(text) == name
+
+
+_word = st.text(alphabet="ABCDEFGHIJKLMNOPabcdefgh", min_size=1, max_size=8).filter(
+    lambda w: w[0].isupper())
+
+
+@settings(max_examples=200, deadline=None)
+@given(family=_word, given=st.lists(_word, min_size=1, max_size=2).map(" ".join),
+       particle=st.sampled_from(["", "van", "de la"]))
+def test_format_name_is_the_inverse_of_parse_name(family, given, particle):
+    name = {"family": family, "given": given}
+    if particle:
+        name["non-dropping-particle"] = particle
+    assert parse_name(format_name(name)) == name
+
+
+def test_registry_names_split_known_particles_only():
+    assert split_known_particle("van der Berg") == ("van der", "Berg")
+    # Crossref deposits are sometimes all lower case: an unknown word is no particle
+    assert split_known_particle("zhang wei") == ("", "zhang wei")
+
+
+@pytest.mark.parametrize("name", [{"literal": "others"}, {"family": "others"}, {"family": "et al."},
+                                  {"literal": "Et al"}])
+def test_others_and_et_al_stand_for_a_truncated_list(name):
+    assert is_others(name)
+    assert strip_others([{"family": "Smith"}, name]) == ([{"family": "Smith"}], True)
+
+
+def test_a_complete_list_is_left_alone():
+    names = [{"family": "Smith"}, {"family": "Others", "given": "Ann"}]
+    assert strip_others(names) == (names, False)
+
+
+def test_normalize_name_keeps_the_schema_parts_as_strings():
+    assert normalize_name({"family": 3, "given": "", "comma-suffix": True, "x": "y"}) == \
+        {"family": "3", "comma-suffix": True}
+    with pytest.raises(TypeError):
+        normalize_name({"given": ""})
