@@ -68,9 +68,15 @@ def analyse(element, macros_seen: frozenset[str] = frozenset()) -> tuple[bool, f
             name = macro.c_name
             if name in macros_seen:
                 return False, frozenset(), False
-            eligible, keys, unconditional = _children(macro.c_kids, macros_seen | {name})
-            # a macro that may print without a found variable counts as one: ineligible
-            return (eligible and unconditional), keys, unconditional
+            # once per macro: macros calling macros ten times over would otherwise cost 10**n
+            # (the style's macros are known to call each other in no loop: stylesheet.py)
+            found = macro.__dict__.get("c_analysis")  # (getattr would search child elements)
+            if found is None:
+                eligible, keys, unconditional = _children(macro.c_kids, macros_seen | {name})
+                # a macro that may print without a found variable counts as one: ineligible
+                found = ((eligible and unconditional), keys, unconditional)
+                macro.c_analysis = found
+            return found
         return True, frozenset(), False  # term, value
     if kind is e.NumberElement or kind is e.DateElement:
         variable = element.c_variable
