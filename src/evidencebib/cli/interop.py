@@ -45,16 +45,19 @@ def export_command(conditions: tuple[str, ...], to: str, output_file: Path | Non
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("--into", "into", required=True, metavar="CONDITION",
-              help="Condition to add to (created when it does not exist).")
+              help="Condition to add to (`evidencebib new` creates one).")
 @click.option("--from", "from_", type=click.Choice(FORMATS + ["doi-list"]),
               help="Format of FILE (default: detected from its content).")
 @click.option("--keep-keys", is_flag=True,
               help="Keep the file's citation keys when they are usable and unused.")
+@click.option("--dry-run", "-n", is_flag=True,
+              help="Print what would change (a unified diff); write nothing.")
 @network_options
 @references_option
 @reports_errors
-def import_command(file: Path, into: str, from_: str | None, keep_keys: bool, mailto, crossref_url,
-                   doi_url, cache_dir, offline, references_dir: Path) -> None:
+def import_command(file: Path, into: str, from_: str | None, keep_keys: bool, dry_run: bool,
+                   mailto, crossref_url, doi_url, cache_dir, offline,
+                   references_dir: Path) -> None:
     """Add the references of FILE to a condition; DOIs already there are reported, not duplicated.
 
     FILE `-` is standard input. Nothing is written when FILE cannot be read whole; the error
@@ -66,17 +69,21 @@ def import_command(file: Path, into: str, from_: str | None, keep_keys: bool, ma
         file = Path("/dev/stdin")
 
     refs = open_references(references_dir)
-    refs.path_of(into)  # validates the condition name before any work
+    refs.load(into)  # the condition must exist (the error says how to create it)
     if from_ == "doi-list":
         from evidencebib.cli.network import import_doi_list
 
         items = import_doi_list(file, mailto=mailto, crossref_url=crossref_url, doi_url=doi_url,
-                                cache_dir=cache_dir, offline=offline)
+                                cache_dir=cache_dir, offline=offline,
+                                references_dir=references_dir)
     else:
         items = api.read_file(file, fmt=from_)
+    if dry_run:
+        preview = api.import_items(refs, into, items, keep_keys=keep_keys, dry_run=True).diff()
+        output.say(preview or "nothing would change", nl=not preview)
+        return
     result = api.import_items(refs, into, items, keep_keys=keep_keys)
-    verb = "created" if result.created else "updated"
-    output.say(f"{verb} '{into}': {len(result.added)} added"
+    output.say(f"updated '{into}': {len(result.added)} added"
                + (f", {len(result.duplicates)} already present" if result.duplicates else ""))
     for doi, key in result.duplicates:
         output.say(f"  already present: {one_line(doi)} (entry '{one_line(key)}')")

@@ -14,13 +14,15 @@ import click
 
 from evidencebib.cli import output as out
 from evidencebib.cli.common import open_references, references_option, reports_errors
+from evidencebib.cli.complete import complete_condition
 from evidencebib.display import one_line
 
 
 def network_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--mailto", envvar="EVIDENCEBIB_MAILTO", metavar="ADDRESS",
-                     help="Your e-mail for Crossref's polite pool ($EVIDENCEBIB_MAILTO)."),
+                     help="Your e-mail for Crossref's polite pool ($EVIDENCEBIB_MAILTO, "
+                          "else the config file's mailto)."),
         click.option("--crossref-url", envvar="EVIDENCEBIB_CROSSREF_URL", metavar="URL",
                      help="Crossref REST API base URL (default https://api.crossref.org)."),
         click.option("--doi-url", envvar="EVIDENCEBIB_DOI_URL", metavar="URL",
@@ -36,11 +38,19 @@ def network_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def _client(mailto, crossref_url, doi_url, cache_dir, offline):
+def _client(mailto, crossref_url, doi_url, cache_dir, offline, references_dir=None):
+    """The client, with the e-mail and Crossref Plus token of the settings (command line >
+    environment > config file; `evidencebib config`)."""
+    from evidencebib import config
     from evidencebib.net.client import Client
 
-    return Client.from_options(mailto=mailto, crossref_url=crossref_url, doi_url=doi_url,
-                               cache_dir=cache_dir, offline=offline)
+    settings = config.load(references_dir, {"mailto": mailto})
+    client = Client.from_options(mailto=settings.get_value("mailto"), crossref_url=crossref_url,
+                                 doi_url=doi_url, cache_dir=cache_dir, offline=offline)
+    token = settings.get_value("crossref_plus_token")
+    if token:  # Crossref's documented header for Metadata Plus subscribers
+        client.session.headers["Crossref-Plus-API-Token"] = f"Bearer {token}"
+    return client
 
 
 def _warn(client) -> None:
@@ -51,12 +61,14 @@ def _warn(client) -> None:
 # -- add --------------------------------------------------------------------------------
 
 @click.command("add")
-@click.argument("condition")
+@click.argument("condition", shell_complete=complete_condition)
 @click.argument("dois", nargs=-1, required=True)
+@click.option("--dry-run", "-n", is_flag=True,
+              help="Print what would change (a unified diff); write nothing.")
 @network_options
 @references_option
 @reports_errors
-def add_command(condition, dois, mailto, crossref_url, doi_url, cache_dir, offline,
+def add_command(condition, dois, dry_run, mailto, crossref_url, doi_url, cache_dir, offline,
                 references_dir):
     """Resolve DOIs and append them to CONDITION's bibliography (nothing written on error)."""
     from evidencebib import api, lookup
@@ -64,9 +76,13 @@ def add_command(condition, dois, mailto, crossref_url, doi_url, cache_dir, offli
     refs = open_references(references_dir)
     names = lookup.parse_dois(dois)
     refs.load(condition)  # the condition must exist
-    with _client(mailto, crossref_url, doi_url, cache_dir, offline) as client:
-        result = api.add_dois(refs, condition, names, client)
+    with _client(mailto, crossref_url, doi_url, cache_dir, offline, references_dir) as client:
+        result = api.add_dois(refs, condition, names, client, dry_run=dry_run)
         _warn(client)
+    if dry_run:
+        preview = result.diff()
+        out.say(preview or "nothing would change", nl=not preview)
+        return
     for doi, key in result.duplicates:
         out.say(f"{doi}: already in {condition} as {key}; skipped")
     for key in result.added:
@@ -74,12 +90,12 @@ def add_command(condition, dois, mailto, crossref_url, doi_url, cache_dir, offli
 
 
 def import_doi_list(path: Path, *, mailto=None, crossref_url=None, doi_url=None,
-                    cache_dir=None, offline=False) -> list[dict]:
+                    cache_dir=None, offline=False, references_dir=None) -> list[dict]:
     """Items for the DOIs listed in a text file (used by `import --from doi-list`)."""
     from evidencebib import lookup
 
     names = lookup.read_doi_list(path)
-    with _client(mailto, crossref_url, doi_url, cache_dir, offline) as client:
+    with _client(mailto, crossref_url, doi_url, cache_dir, offline, references_dir) as client:
         items = lookup.resolve_all(client, names)
         _warn(client)
     return items
@@ -114,7 +130,7 @@ def verify_command(conditions, fmt, output, strict, mailto, crossref_url, doi_ur
         cond = refs.load(slug)
         for item in cond.bib.items():
             entries.append(Entry(slug, item))
-    with _client(mailto, crossref_url, doi_url, cache_dir, offline) as client:
+    with _client(mailto, crossref_url, doi_url, cache_dir, offline, references_dir) as client:
         verifier = Verifier(client)
         if sys.stderr.isatty() and entries:
             from rich.progress import Progress
@@ -143,7 +159,7 @@ def verify_command(conditions, fmt, output, strict, mailto, crossref_url, doi_ur
 # -- enrich -------------------------------------------------------------------------------
 
 @click.command("enrich")
-@click.argument("condition")
+@click.argument("condition", shell_complete=complete_condition)
 @click.option("--apply", "do_apply", is_flag=True,
               help="Write the additions (conflicts are never written).")
 @network_options
@@ -156,7 +172,7 @@ def enrich_command(condition, do_apply, mailto, crossref_url, doi_url, cache_dir
 
     refs = open_references(references_dir)
     items = refs.load(condition).bib.items()
-    with _client(mailto, crossref_url, doi_url, cache_dir, offline) as client:
+    with _client(mailto, crossref_url, doi_url, cache_dir, offline, references_dir) as client:
         found = enrich.proposals(client, items, out.message)
         _warn(client)
     for key, changes in found.items():
@@ -176,7 +192,7 @@ def enrich_command(condition, do_apply, mailto, crossref_url, doi_url, cache_dir
 # -- find-doi -------------------------------------------------------------------------------
 
 @click.command("find-doi")
-@click.argument("condition")
+@click.argument("condition", shell_complete=complete_condition)
 @click.option("--apply", "do_apply", is_flag=True, help="Write the DOIs that were accepted.")
 @network_options
 @references_option
@@ -189,7 +205,7 @@ def find_doi_command(condition, do_apply, mailto, crossref_url, doi_url, cache_d
 
     refs = open_references(references_dir)
     items = refs.load(condition).bib.items()
-    with _client(mailto, crossref_url, doi_url, cache_dir, offline) as client:
+    with _client(mailto, crossref_url, doi_url, cache_dir, offline, references_dir) as client:
         found = decisions(client, items, out.message)
         _warn(client)
     accepted = {key: decision.doi for key, decision in found.items() if decision.doi}
