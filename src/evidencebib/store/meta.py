@@ -100,7 +100,8 @@ def _value(name: str, value: Any):
         for row in value:
             table = tomlkit.table()
             table.add("label", row["label"])
-            table.add("text", row["text"])
+            text = row["text"]  # a row of several lines reads best as a multi-line string
+            table.add("text", tomlkit.string(text, multiline="\n" in text and "\r" not in text))
             tables.append(table)
         return tables
     if name in _LIST_FIELDS:
@@ -190,6 +191,8 @@ def edit_meta(text: str, meta, path: Path | str = "<meta>") -> str:
             _edit_array(current, new)
         elif name == "rows" and not new:
             del document[name]
+        elif name == "rows" and isinstance(current, tomlkit.items.AoT):
+            _edit_rows(current, new)
         else:
             document[name] = _value(name, new)
     edited = tomlkit.dumps(document)
@@ -210,6 +213,21 @@ def _edit_array(array, new: list[str]) -> None:
         del array[len(array) - 1]
     for value in new[len(array):]:
         array.append(value)
+
+
+def _edit_rows(tables, new: list[dict]) -> None:
+    """Make the `[[rows]]` tables hold `new`, changing only the values that differ, so that
+    comments inside and between the tables stay."""
+    fresh = _value("rows", new)
+    for index, row in enumerate(new[:len(tables)]):
+        table = tables[index]
+        for key in _ROW_FIELDS:
+            if table.get(key) != row[key]:
+                table[key] = fresh[index][key]
+    while len(tables) > len(new):
+        del tables[len(tables) - 1]
+    for index in range(len(tables), len(new)):
+        tables.append(fresh[index])
 
 
 def _crlf(text: str) -> bool:
