@@ -321,8 +321,10 @@ def read_file(path: str | Path, *, fmt: str | None = None) -> list[Item]:
 
 
 def import_items(refs: References, slug: str, items: Sequence[Item], *,
-                 keep_keys: bool = False, dry_run: bool = False) -> AddResult:
-    """Add imported items to a condition (which must exist: `new_condition` makes one). Keys
+                 keep_keys: bool = False, create: bool = True,
+                 dry_run: bool = False) -> AddResult:
+    """Add imported items to a condition (made when missing and `create`; the command line
+    refuses instead and says how to make one, `new_condition`). Keys
     from the file are kept when asked and usable; otherwise readable keys are made
     (`banjar2023`)."""
     from evidencebib.model import ET_AL, LINE
@@ -334,7 +336,7 @@ def import_items(refs: References, slug: str, items: Sequence[Item], *,
         if not keep_keys:
             item.pop("id", None)
         cleaned.append(item)
-    return add_items(refs, slug, cleaned, create=False, dry_run=dry_run)
+    return add_items(refs, slug, cleaned, create=create, dry_run=dry_run)
 
 
 def style_names(query: str | None = None) -> Iterable[tuple[str, str]]:

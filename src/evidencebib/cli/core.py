@@ -13,6 +13,7 @@ import click
 from evidencebib.cli import output
 from evidencebib.cli.common import (open_references, references_option, reports_errors,
                                     setting, style_option)
+from evidencebib.cli.complete import complete_condition, complete_key
 from evidencebib.display import one_line
 
 FORMATS = ["markdown", "html", "text", "rtf"]
@@ -91,7 +92,7 @@ def _fitted_table(headers: list[str], rows: list[list[str]], width: int) -> str:
     table = [headers] + rows
     widths = [max(_cell_width(row[i]) for row in table) for i in range(len(headers))]
     overflow = sum(widths) + 2 * (len(widths) - 1) - width
-    for column, floor in ((1, 12), (4, 12)):
+    for column, floor in ((1, 8), (4, 8)):
         if overflow > 0:
             cut = min(overflow, max(widths[column] - floor, 0))
             widths[column] -= cut
@@ -126,7 +127,7 @@ def _cell_width(text: str) -> int:
 
 
 @click.command("render")
-@click.argument("conditions", nargs=-1)
+@click.argument("conditions", nargs=-1, shell_complete=complete_condition)
 @style_option
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="markdown",
               show_default=True)
@@ -142,8 +143,8 @@ def render_command(conditions: tuple[str, ...], style: str, fmt: str, references
 
 
 @click.command("cite")
-@click.argument("condition")
-@click.argument("keys", nargs=-1, required=True)
+@click.argument("condition", shell_complete=complete_condition)
+@click.argument("keys", nargs=-1, required=True, shell_complete=complete_key)
 @style_option
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @references_option
@@ -158,7 +159,7 @@ def cite_command(condition: str, keys: tuple[str, ...], style: str, fmt: str,
 
 
 @click.command("page")
-@click.argument("condition")
+@click.argument("condition", shell_complete=complete_condition)
 @click.option("--generated-on", metavar="YYYY-MM-DD", help="Date printed at the foot (default: today).")
 @style_option
 @references_option

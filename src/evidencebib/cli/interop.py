@@ -8,6 +8,7 @@ import click
 
 from evidencebib.cli import output
 from evidencebib.cli.common import open_references, references_option, reports_errors
+from evidencebib.cli.complete import complete_condition
 from evidencebib.cli.network import network_options
 from evidencebib.display import one_line
 
@@ -15,7 +16,7 @@ FORMATS = ["ris", "csl-json", "bibtex", "biblatex", "endnote-xml", "medline"]
 
 
 @click.command("export")
-@click.argument("conditions", nargs=-1)
+@click.argument("conditions", nargs=-1, shell_complete=complete_condition)
 @click.option("--to", "to", type=click.Choice(FORMATS), required=True, help="Target format.")
 @click.option("-o", "--output", "output_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE (atomically) instead of standard output.")
@@ -44,7 +45,7 @@ def export_command(conditions: tuple[str, ...], to: str, output_file: Path | Non
 
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
-@click.option("--into", "into", required=True, metavar="CONDITION",
+@click.option("--into", "into", required=True, metavar="CONDITION", shell_complete=complete_condition,
               help="Condition to add to (`evidencebib new` creates one).")
 @click.option("--from", "from_", type=click.Choice(FORMATS + ["doi-list"]),
               help="Format of FILE (default: detected from its content).")
