@@ -157,8 +157,8 @@ def test_import_from_a_doi_list_resolves_each_doi(emu, references, tmp_path):
 def test_a_doi_list_with_a_bad_line_names_it_and_writes_nothing(emu, references, tmp_path):
     listing = tmp_path / "dois.txt"
     listing.write_text("10.1371/journal.pone.0033693\nnot a doi\n", encoding="utf-8")
-    digest = tree_digest(references)
     new_condition(references, "x")
+    digest = tree_digest(references)
     result = run(emu, references, "import", str(listing), "--into", "x", "--from", "doi-list")
     assert result.exit_code == 2 and "line 2" in result.stderr
     assert tree_digest(references) == digest

@@ -67,7 +67,8 @@ def conditions_command(fmt: str, references_dir: Path) -> None:
               one_line(_short_level(row.level_of_evidence))] for row in rows]
     width = shutil.get_terminal_size((80, 24)).columns if output.is_terminal() else \
         _pipe_width()
-    output.say(_fitted_table(headers, cells, max(width, MIN_FOLD_WIDTH)))
+    # a width too narrow for any table (a 0- or 5-column pty) is taken as unknown: 80
+    output.say(_fitted_table(headers, cells, width if width >= MIN_FOLD_WIDTH else 80))
 
 
 def _pipe_width() -> int:
