@@ -131,13 +131,19 @@ class ImportResult:
     unparsed_lines: list[int]
     bib_path: Path
     meta_path: Path
+    changes: list = field(default_factory=list)  # store.FileChange: what was (or would be) written
+
+    def diff(self) -> str:
+        return "".join(change.diff() for change in self.changes if change.before != change.after)
 
 
 def import_page(refs: References, path: str | Path, *, slug: str | None = None,
-                keep_unparsed: bool = False, replace: bool = False) -> ImportResult:
+                keep_unparsed: bool = False, replace: bool = False,
+                dry_run: bool = False) -> ImportResult:
     """Read a published page into references/ as `<slug>.bib` + `<slug>.toml`.
 
-    Nothing is written unless the whole page was read.
+    Nothing is written unless the whole page was read (nor with `dry_run`: `changes` then
+    says what would be).
     """
     from evidencebib import store
 
@@ -167,10 +173,15 @@ def import_page(refs: References, path: str | Path, *, slug: str | None = None,
                                   meta_bom=bom)
         for item in parsed.items:
             condition.bib.add_item(item, key=item["id"])
-        condition.bib.save(refs.path_of(meta.slug))  # written even when the page has no entries
-        condition.save()
+        bib_path = refs.path_of(meta.slug)
+        old_bib = store.BibFile.load(bib_path).text() if bib_path.exists() else None
+        changes = [store.FileChange(bib_path, old_bib, condition.bib.text())] + [
+            change for change in condition.changes() if change.path != bib_path]
+        if not dry_run:
+            condition.bib.save(bib_path)  # written even when the page has no entries
+            condition.save()
     return ImportResult(meta.slug, [item["id"] for item in parsed.items], parsed.unparsed_lines,
-                        refs.path_of(meta.slug), refs.meta_path(meta.slug))
+                        refs.path_of(meta.slug), refs.meta_path(meta.slug), changes)
 
 
 # -- maintaining conditions (evidencebib.maintain): each takes dry_run and returns an Outcome

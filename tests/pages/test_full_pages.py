@@ -124,3 +124,26 @@ def test_a_malformed_row_in_the_toml_is_one_line_naming_the_file(tmp_path, toml,
     assert result.returncode == 2
     lines = result.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and "broken.toml" in lines[0] and message in lines[0]
+
+
+def test_import_page_dry_run_prints_both_files_and_writes_nothing(tmp_path):
+    refs = tmp_path / "refs"
+    refs.mkdir()
+    result = cli(refs, "import-page", str(PAGES / "full-rows.txt"), "--slug", "full-rows", "-n")
+    out = result.stdout.decode()
+    assert "+++ b/full-rows.bib" in out and "+++ b/full-rows.toml" in out
+    assert '+label = "Indication for Ig Use"' in out
+    assert [p for p in refs.iterdir() if not p.name.endswith(".lock")] == []
+
+
+def test_import_page_replace_dry_run_shows_only_what_changes(tmp_path):
+    refs = tmp_path / "refs"
+    cli(refs, "import-page", str(PAGES / "unusual-order.txt"), "--slug", "odd")
+    changed = tmp_path / "changed.txt"
+    changed.write_text((PAGES / "unusual-order.txt").read_text(encoding="utf-8").replace(
+        "<b>Dose</b>\t\n", "<b>Dose</b>\t0.4 g/kg\n"), encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in refs.iterdir()}
+    out = cli(refs, "import-page", str(changed), "--slug", "odd", "--replace", "-n").stdout.decode()
+    assert "odd.bib" not in out  # the bibliography is the same
+    assert '-text = ""' in out and '+text = "0.4 g/kg"' in out
+    assert {p.name: p.read_bytes() for p in refs.iterdir()} == before

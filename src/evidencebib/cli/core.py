@@ -181,15 +181,21 @@ def page_command(condition: str, generated_on: str | None, style: str, reference
 @click.option("--keep-unparsed", is_flag=True,
               help="Keep bibliography lines that cannot be read as unparsed entries instead of failing.")
 @click.option("--replace", is_flag=True, help="Overwrite an existing condition of the same name.")
+@click.option("--dry-run", "-n", is_flag=True,
+              help="Print what would change (a unified diff); write nothing.")
 @references_option
 @reports_errors
 def import_page_command(file: Path, slug: str | None, keep_unparsed: bool, replace: bool,
-                        references_dir: Path) -> None:
+                        dry_run: bool, references_dir: Path) -> None:
     """Read a published condition page into references/ (.bib + .toml)."""
     from evidencebib import api
 
     result = api.import_page(open_references(references_dir), file, slug=slug,
-                             keep_unparsed=keep_unparsed, replace=replace)
+                             keep_unparsed=keep_unparsed, replace=replace, dry_run=dry_run)
+    if dry_run:
+        preview = result.diff()
+        output.say(preview or "nothing would change", nl=not preview)
+        return
     output.say(f"imported '{result.slug}': {len(result.keys)} references -> {result.bib_path}, "
                f"{result.meta_path}")
     for line in result.unparsed_lines:
