@@ -6,9 +6,8 @@ store (atomic writes, untouched bytes kept), and with `dry_run=True` writes noth
 the same `Outcome`, whose `diff()` shows what would change.
 
 When one work is cited by several conditions, each condition holds a copy of its entry;
-`edit_entry` changes every copy at once (`copies`: the same DOI, any spelling). The `check`
-command finds copies more widely (duplicate matching without a DOI); see README "Known
-limitations".
+`edit_entry` changes every copy at once (`copies`: check's matching of one work's copies,
+taken before the edit, since an edited DOI or title may no longer match the others).
 """
 
 from __future__ import annotations
@@ -191,19 +190,12 @@ def check_entry(text: str, source: str = "<edited entry>") -> str:
 
 
 def copies(refs: References, slug: str, key: str) -> list[tuple[str, str]]:
-    """(condition, key) of every other entry with the same DOI (any spelling) as slug:key.
+    """(condition, key) of every other copy of the work slug:key describes: the same DOI in
+    any spelling, the same ISBN, or a duplicate match of title, authors and year — `check`'s
+    matching (`check.copies_of`), so that `edit` and `check` agree on what one work is."""
+    from evidencebib.check import copies_of
 
-    Written here because `check`'s wider matching (duplicates without a DOI) is not on this
-    branch; `api.copies_of` of the check branch can replace it."""
-    doi = refs.load(slug).bib.item(key).get("DOI")
-    if not doi:
-        return []
-    found = []
-    for other in refs.slugs():
-        held = refs.load(other).bib.find_doi(doi)
-        if held and (other, held) != (slug, key):
-            found.append((other, held))
-    return found
+    return [(copy.condition, copy.key) for copy in copies_of(refs, slug, key)[1:]]
 
 
 def edit_entry(refs: References, slug: str, key: str, text: str, *, all_copies: bool = True,

@@ -125,14 +125,24 @@ def test_a_hostile_toml_is_a_one_line_error_naming_the_file(tmp_path, body, mess
         References(tmp_path).load("rm")
 
 
-def test_conditions_reports_a_toml_that_is_not_utf8_without_a_traceback(tmp_path):
+@pytest.mark.parametrize("command", [
+    ["conditions"], ["render"], ["render", "rm"], ["page", "rm"], ["cite", "rm", "x"],
+    ["export", "--to", "ris"], ["site", "-o", "SITE"],
+    ["import", "ITEMS", "--into", "rm", "--from", "csl-json"],
+], ids=lambda command: " ".join(word for word in command if word.isalpha()))
+def test_every_command_reports_a_toml_that_is_not_utf8_without_a_traceback(tmp_path, command):
     from click.testing import CliRunner
 
     from evidencebib.cli import main
 
-    (tmp_path / "rm.toml").write_bytes(b'title = "Caf\xe9"\n')
-    result = CliRunner().invoke(main, ["conditions", "--references", str(tmp_path)])
-    assert result.exit_code == 2
+    references = tmp_path / "references"
+    references.mkdir()
+    (references / "rm.toml").write_bytes(b'title = "Caf\xe9"\n')
+    (tmp_path / "items.json").write_text("[]", encoding="utf-8")
+    arguments = [{"SITE": str(tmp_path / "site"), "ITEMS": str(tmp_path / "items.json")}
+                 .get(word, word) for word in command]
+    result = CliRunner().invoke(main, [*arguments, "--references", str(references)])
+    assert result.exit_code == 2, result.output
     assert "rm.toml, line 1: not UTF-8" in result.output
     assert "Traceback" not in result.output
 

@@ -23,6 +23,7 @@ _MODULES = {
     "site": ("site", "serve"),
     "maintain": ("new", "remove", "move", "copy", "rename-key", "edit"),
     "settings": ("config",),
+    "check": ("check",),
 }
 
 

@@ -119,8 +119,8 @@ def rename_key_command(condition: str, old: str, new: str, dry_run: bool,
 @click.argument("condition", shell_complete=complete_condition)
 @click.argument("key", shell_complete=complete_key)
 @click.option("--only-here", is_flag=True,
-              help="Change this condition's entry only, not the copies of the work (same DOI) "
-                   "in other conditions.")
+              help="Change this condition's entry only, not the copies of the work in other "
+                   "conditions (same DOI, same ISBN, or title, authors and year: as `check`).")
 @dry_run_option
 @references_option
 @reports_errors
@@ -130,7 +130,7 @@ def edit_command(condition: str, key: str, only_here: bool, dry_run: bool,
 
     The rest of the file keeps every byte. An edit that is not one valid entry is shown with
     its error, to edit again or abandon (nothing written). Copies of the work in other
-    conditions (same DOI) are changed too, unless --only-here.
+    conditions (as `check` matches them) are changed too, unless --only-here.
     """
     from evidencebib import maintain
     from evidencebib.errors import EvidenceError
