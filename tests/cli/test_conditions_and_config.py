@@ -138,6 +138,7 @@ def test_the_configured_mailto_reaches_crossref(references, tmp_path):
     assert log and all(entry["query"].get("mailto") == ["editor@example.org"] for entry in log)
     assert all("mailto:editor@example.org" in entry["user_agent"] for entry in log)
     assert all(entry["plus_token"] == "Bearer secret-plus-token" for entry in log)
+    assert all(entry["plus_token"] == "" for entry in emu.log if entry["server"] == "doi")
 
 
 def test_a_config_file_with_an_unknown_setting_is_one_line_naming_it(references, tmp_path):

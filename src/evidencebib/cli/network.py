@@ -54,8 +54,10 @@ class NetworkOptions:
                                      timeout=check_seconds(self.timeout, "--timeout"),
                                      max_time=check_seconds(self.max_time, "--max-time"))
         token = settings.get_value("crossref_plus_token")
-        if token:  # Crossref's documented header for Metadata Plus subscribers
-            client.session.headers["Crossref-Plus-API-Token"] = f"Bearer {token}"
+        if token:
+            from evidencebib.net.plus import use_plus_token
+
+            use_plus_token(client, token)
         return client
 
 
