@@ -87,26 +87,40 @@ def test_adding_to_an_unknown_condition_says_how_to_create_it(references, tmp_pa
     assert tree_digest(references) == before
 
 
-def test_new_then_import_then_page_works_end_to_end(tmp_path):
+KAWASAKI_RIS = ("TY  - JOUR\nTI  - Intravenous immunoglobulin for Kawasaki disease\n"
+                "AU  - Oates-Whitehead, R. M.\nPY  - 2003\nT2  - Cochrane database of "
+                "systematic reviews\nIS  - 4\nSP  - CD004000\nDO  - 10.1002/14651858.CD004000\n"
+                "ER  - \n")
+
+
+def test_new_then_import_then_check_fix_then_page_works_end_to_end(tmp_path):
     refs = tmp_path / "references"
-    assert run(refs, "new", "kawasaki-disease", "--title", "Kawasaki disease",
-               "--level", "Clear evidence of benefit (Category 1)").returncode == 0
-    ris = tmp_path / "one.ris"
-    ris.write_text("TY  - JOUR\nTI  - Intravenous immunoglobulin for Kawasaki disease\n"
-                   "AU  - Oates-Whitehead, R. M.\nPY  - 2003\nT2  - Cochrane database of "
-                   "systematic reviews\nIS  - 4\nSP  - CD004000\nDO  - 10.1002/14651858.CD004000\n"
-                   "ER  - \n")
-    imported = run(refs, "import", str(ris), "--into", "kawasaki-disease")
-    assert imported.returncode == 0, imported.stderr
-    # (the `check --fix` step of issue 16 goes here once `check` is on main)
-    page = run(refs, "page", "kawasaki-disease", "--generated-on", "2026-12-02")
-    assert page.returncode == 0, page.stderr
-    assert page.stdout.startswith("\n\n# Kawasaki disease\n\n<b>Specific Conditions</b>\t")
-    assert ("<b>Level of Evidence</b>\tClear evidence of benefit (Category 1)\n\n"
-            "## Bibliography\n\nOates-Whitehead RM (2003) 'Intravenous immunoglobulin for "
-            "Kawasaki disease', *Cochrane database of systematic reviews*, Issue 4, CD004000, "
-            "<https://doi.org/10.1002/14651858.CD004000>.\n\nGenerated on: 2 December 2026"
-            ) in page.stdout
+    for slug, title in (("kawasaki-disease", "Kawasaki disease"),
+                        ("toxic-shock", "Toxic shock syndrome")):
+        assert run(refs, "new", slug, "--title", title,
+                   "--level", "Clear evidence of benefit (Category 1)").returncode == 0
+    full, partial = tmp_path / "full.ris", tmp_path / "partial.ris"
+    full.write_text(KAWASAKI_RIS)
+    # the same work (same DOI, other spelling) cited by a second condition, without its issue
+    partial.write_text(KAWASAKI_RIS.replace("IS  - 4\n", "").replace(
+        "DO  - 10.1002/", "DO  - https://doi.org/10.1002/"))
+    assert run(refs, "import", str(full), "--into", "kawasaki-disease").returncode == 0
+    assert run(refs, "import", str(partial), "--into", "toxic-shock").returncode == 0
+    assert run(refs, "check").returncode == 1  # the two copies disagree
+    fixed = run(refs, "check", "--fix", "--rule", "most-complete")
+    assert fixed.returncode == 0, fixed.stderr
+    assert run(refs, "check").returncode == 0
+    expected = ("<b>Level of Evidence</b>\tClear evidence of benefit (Category 1)\n\n"
+                "## Bibliography\n\nOates-Whitehead RM (2003) 'Intravenous immunoglobulin for "
+                "Kawasaki disease', *Cochrane database of systematic reviews*, Issue 4, CD004000, "
+                "<https://doi.org/10.1002/14651858.CD004000>.\n\nGenerated on: 2 December 2026")
+    for slug, title in (("kawasaki-disease", "Kawasaki disease"),
+                        ("toxic-shock", "Toxic shock syndrome")):
+        page = run(refs, "page", slug, "--generated-on", "2026-12-02")
+        assert page.returncode == 0, page.stderr
+        assert page.stdout.startswith(f"\n\n# {title}\n\n<b>Specific Conditions</b>\t")
+        assert page.stdout.endswith(expected), page.stdout
+    # (the `site` step of issue 16 belongs here: `evidencebib site` over the same folder)
 
 
 # -- remove -----------------------------------------------------------------------------------
