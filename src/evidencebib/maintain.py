@@ -123,10 +123,33 @@ def transfer_entries(refs: References, keys: Sequence[str], *, source: str, targ
             if held:
                 raise UsageError(f"'{target}' already holds this work (DOI {doi}) as '{held}'",
                                  file=origin.bib.path, entry=key)
-            destination.bib.add_raw(origin.bib.raw_entry(key).strip("\r\n"))
+            if _depends_on_its_file(origin, key):
+                # its text names @string macros or a crossref parent of the source file:
+                # written with its values resolved, so that it means the same in the target
+                destination.bib.add_item(origin.bib.item(key), key=key)
+            else:
+                destination.bib.add_raw(origin.bib.raw_entry(key).strip("\r\n"))
             if move:
                 origin.bib.remove(key)
         return _commit([destination, origin] if move else [destination], dry_run)
+
+
+_BARE_VALUE = re.compile(r"^\s*(?:\d+\s*)?$")
+
+
+def _depends_on_its_file(condition: ConditionFile, key: str) -> bool:
+    """Whether entry `key` reads anything else of its file: a `crossref` parent, or a value
+    that is (or concatenates) an @string macro rather than `{…}`, `"…"` or a number."""
+    record = condition.bib.entries[key]
+    if "crossref" in record.fields:
+        return True
+    for raw in record.fields.values():
+        text = raw.strip()
+        if text.startswith(("{", '"')) and "#" not in text:
+            continue
+        if not _BARE_VALUE.match(text):
+            return True
+    return False
 
 
 # -- rename-key -------------------------------------------------------------------------------

@@ -289,3 +289,27 @@ def test_edit_dry_run_prints_the_diff(references, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "+  title = {Immunotherapy for recurrent miscarriage (review)}," in result.stdout
     assert tree_digest(references) == before
+
+
+def test_a_moved_entry_that_uses_a_string_macro_keeps_its_meaning(references):
+    _second_condition(references)
+    (references / "macros.bib").write_text(
+        "@string{cdsr = {Cochrane database of systematic reviews}}\n\n"
+        "@article{wong2014,\n  author = {Wong, L. F.},\n  title = {Immunotherapy},\n"
+        "  journal = cdsr,\n  year = 2014,\n}\n", encoding="utf-8")
+    result = run(references, "move", "wong2014", "--from", "macros", "--to", "target")
+    assert result.returncode == 0, result.stderr
+    moved = (references / "target.bib").read_text(encoding="utf-8")
+    assert "journal = {Cochrane database of systematic reviews}" in moved
+    assert (references / "macros.bib").read_text(encoding="utf-8") == \
+        "@string{cdsr = {Cochrane database of systematic reviews}}\n"
+
+
+def test_removing_the_last_entries_leaves_no_trailing_blank_lines(references):
+    bib = references / f"{SEED}.bib"
+    assert run(references, "remove", SEED, "yamada2022").returncode == 0
+    text = bib.read_text(encoding="utf-8")
+    assert text.endswith("}\n") and not text.endswith("\n\n")
+    assert run(references, "remove", SEED, "banjar2023", "empson2005", "wang2016",
+               "wong2014").returncode == 0
+    assert bib.read_text(encoding="utf-8").strip() == ""
