@@ -21,6 +21,8 @@ _MODULES = {
     "network": ("add", "verify", "enrich", "find-doi"),
     "interop": ("export", "import"),
     "site": ("site", "serve"),
+    "maintain": ("new", "remove", "move", "copy", "rename-key", "edit"),
+    "settings": ("config",),
     "check": ("check",),
 }
 

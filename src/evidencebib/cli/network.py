@@ -19,6 +19,7 @@ import click
 
 from evidencebib.cli import output as out
 from evidencebib.cli.common import open_references, references_option, reports_errors
+from evidencebib.cli.complete import complete_condition
 from evidencebib.display import one_line
 
 DEFAULT_TIMEOUT = "30"        # the transport's defaults, spelled for --help …
@@ -36,22 +37,34 @@ class NetworkOptions:
     offline: bool = False
     timeout: str = DEFAULT_TIMEOUT
     max_time: str = DEFAULT_MAX_TIME
+    references_dir: Path | None = None  # where the project's config file is looked for
 
     def client(self):
-        """A Client for these options (environment variables fill what was not given)."""
+        """A Client for these options (environment variables fill what was not given, then
+        the config files: the e-mail and the Crossref Plus token, `evidencebib config`)."""
+        from evidencebib import config
         from evidencebib.net.client import Client
         from evidencebib.net.transport import check_seconds
 
-        return Client.from_options(mailto=self.mailto, crossref_url=self.crossref_url,
-                                   doi_url=self.doi_url, cache_dir=self.cache_dir,
-                                   offline=self.offline,
-                                   timeout=check_seconds(self.timeout, "--timeout"),
-                                   max_time=check_seconds(self.max_time, "--max-time"))
+        settings = config.load(self.references_dir, {"mailto": self.mailto})
+        client = Client.from_options(mailto=settings.get_value("mailto"),
+                                     crossref_url=self.crossref_url,
+                                     doi_url=self.doi_url, cache_dir=self.cache_dir,
+                                     offline=self.offline,
+                                     timeout=check_seconds(self.timeout, "--timeout"),
+                                     max_time=check_seconds(self.max_time, "--max-time"))
+        token = settings.get_value("crossref_plus_token")
+        if token:
+            from evidencebib.net.plus import use_plus_token
+
+            use_plus_token(client, token)
+        return client
 
 
 _OPTIONS = [
     click.option("--mailto", envvar="EVIDENCEBIB_MAILTO", metavar="ADDRESS",
-                 help="Your e-mail for Crossref's polite pool ($EVIDENCEBIB_MAILTO)."),
+                 help="Your e-mail for Crossref's polite pool ($EVIDENCEBIB_MAILTO, else "
+                      "the config file's mailto)."),
     click.option("--crossref-url", envvar="EVIDENCEBIB_CROSSREF_URL", metavar="URL",
                  help="Crossref REST API base URL (default https://api.crossref.org)."),
     click.option("--doi-url", envvar="EVIDENCEBIB_DOI_URL", metavar="URL",
@@ -77,7 +90,8 @@ def network_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        network = NetworkOptions(**{name: kwargs.pop(name) for name in _NAMES})
+        network = NetworkOptions(**{name: kwargs.pop(name) for name in _NAMES},
+                                 references_dir=kwargs.get("references_dir"))
         return func(*args, network=network, **kwargs)
 
     for option in reversed(_OPTIONS):
@@ -93,12 +107,14 @@ def _report(client) -> None:
 # -- add --------------------------------------------------------------------------------
 
 @click.command("add")
-@click.argument("condition")
+@click.argument("condition", shell_complete=complete_condition)
 @click.argument("dois", nargs=-1, required=True)
+@click.option("--dry-run", "-n", is_flag=True,
+              help="Print what would change (a unified diff); write nothing.")
 @network_options
 @references_option
 @reports_errors
-def add_command(condition, dois, network, references_dir):
+def add_command(condition, dois, dry_run, network, references_dir):
     """Resolve DOIs and append them to CONDITION's bibliography (nothing written on error)."""
     from evidencebib import api, lookup
 
@@ -107,9 +123,14 @@ def add_command(condition, dois, network, references_dir):
     refs.load(condition)  # the condition must exist
     with network.client() as client:
         try:
-            result = api.add_dois(refs, condition, names, client, notice=out.message)
+            result = api.add_dois(refs, condition, names, client, notice=out.message,
+                                  dry_run=dry_run)
         finally:
             _report(client)
+    if dry_run:
+        preview = result.diff()
+        out.say(preview or "nothing would change", nl=not preview)
+        return
     for doi, key in result.duplicates:
         out.say(f"{doi}: already in {condition} as {key}; skipped")
     for key in result.added:
@@ -132,7 +153,7 @@ def import_doi_list(path: Path, network: NetworkOptions | None = None) -> list[d
 # -- verify -------------------------------------------------------------------------------
 
 @click.command("verify")
-@click.argument("conditions", nargs=-1)
+@click.argument("conditions", nargs=-1, shell_complete=complete_condition)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]),
               default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path),
@@ -190,7 +211,7 @@ def verify_command(conditions, fmt, output, strict, network, references_dir):
 # -- enrich -------------------------------------------------------------------------------
 
 @click.command("enrich")
-@click.argument("condition")
+@click.argument("condition", shell_complete=complete_condition)
 @click.option("--apply", "do_apply", is_flag=True,
               help="Write the additions (conflicts are never written).")
 @network_options
@@ -232,7 +253,7 @@ def enrich_command(condition, do_apply, network, references_dir):
 # -- find-doi -------------------------------------------------------------------------------
 
 @click.command("find-doi")
-@click.argument("condition")
+@click.argument("condition", shell_complete=complete_condition)
 @click.option("--apply", "do_apply", is_flag=True, help="Write the DOIs that were accepted.")
 @network_options
 @references_option
