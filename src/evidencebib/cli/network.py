@@ -1,4 +1,4 @@
-"""Commands that ask Crossref and doi.org: add, verify, enrich, find-doi (and the DOI list
+"""Commands that ask Crossref, doi.org and PubMed: add, verify, enrich, find-doi (and the DOI list
 reader of `import --from doi-list`).
 
 All network access goes through `evidencebib.net.Client`; heavy imports happen inside the
@@ -36,6 +36,9 @@ class NetworkOptions:
     offline: bool = False
     timeout: str = DEFAULT_TIMEOUT
     max_time: str = DEFAULT_MAX_TIME
+    eutils_url: str | None = None
+    idconv_url: str | None = None
+    ncbi_api_key: str | None = None
 
     def client(self):
         """A Client for these options (environment variables fill what was not given)."""
@@ -46,7 +49,9 @@ class NetworkOptions:
                                    doi_url=self.doi_url, cache_dir=self.cache_dir,
                                    offline=self.offline,
                                    timeout=check_seconds(self.timeout, "--timeout"),
-                                   max_time=check_seconds(self.max_time, "--max-time"))
+                                   max_time=check_seconds(self.max_time, "--max-time"),
+                                   eutils_url=self.eutils_url, idconv_url=self.idconv_url,
+                                   ncbi_api_key=self.ncbi_api_key)
 
 
 _OPTIONS = [
@@ -68,8 +73,18 @@ _OPTIONS = [
                  default=DEFAULT_MAX_TIME, show_default=True,
                  help="Time limit of the whole run; what is not asked by then is reported "
                       "unreachable."),
+    click.option("--eutils-url", envvar="EVIDENCEBIB_EUTILS_URL", metavar="URL",
+                 help="NCBI E-utilities base URL (default "
+                      "https://eutils.ncbi.nlm.nih.gov/entrez/eutils)."),
+    click.option("--idconv-url", envvar="EVIDENCEBIB_IDCONV_URL", metavar="URL",
+                 help="PMC ID converter URL (default "
+                      "https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles)."),
+    click.option("--ncbi-api-key", envvar="EVIDENCEBIB_NCBI_API_KEY", metavar="KEY",
+                 help="NCBI API key: PubMed is asked 10 times a second instead of 3 "
+                      "($EVIDENCEBIB_NCBI_API_KEY)."),
 ]
-_NAMES = ("mailto", "crossref_url", "doi_url", "cache_dir", "offline", "timeout", "max_time")
+_NAMES = ("mailto", "crossref_url", "doi_url", "cache_dir", "offline", "timeout", "max_time",
+          "eutils_url", "idconv_url", "ncbi_api_key")
 
 
 def network_options(func: Callable[..., Any]) -> Callable[..., Any]:
