@@ -40,11 +40,14 @@ class Ran:
                 f"stderr={self.stderr[-400:]!r})")
 
 
-def run(emu, references: Path, *args: str, cache: Path | None = None) -> Ran:
+def run(emu, references: Path, *args: str, cache: Path | None = None,
+        env: dict[str, str] | None = None) -> Ran:
+    """`env` adds to (or overrides) the environment, e.g. EVIDENCEBIB_EUTILS_URL."""
     from evidencebib.cli import main
 
     started = time.monotonic()
-    result = CliRunner().invoke(main, list(args), env=environment(emu, references, cache),
+    result = CliRunner().invoke(main, list(args),
+                                env={**environment(emu, references, cache), **(env or {})},
                                 catch_exceptions=False)
     return Ran(result.exit_code, result.stdout, result.stderr, time.monotonic() - started)
 
