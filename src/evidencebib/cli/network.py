@@ -109,20 +109,22 @@ def _report(client) -> None:
 
 @click.command("add")
 @click.argument("condition")
-@click.argument("dois", nargs=-1, required=True)
+@click.argument("identifiers", nargs=-1, required=True)
 @network_options
 @references_option
 @reports_errors
-def add_command(condition, dois, network, references_dir):
-    """Resolve DOIs and append them to CONDITION's bibliography (nothing written on error)."""
-    from evidencebib import api, lookup
+def add_command(condition, identifiers, network, references_dir):
+    """Resolve DOIs, PMIDs (31234567, pmid:31234567), PMCIDs (PMC6543210) and PubMed or PMC
+    URLs, and append them to CONDITION's bibliography (nothing written on error)."""
+    from evidencebib import api, identifiers as idents
 
     refs = open_references(references_dir)
-    names = lookup.parse_dois(dois)
+    idents.parse_all(identifiers)  # a typo is reported before any network work
     refs.load(condition)  # the condition must exist
     with network.client() as client:
         try:
-            result = api.add_dois(refs, condition, names, client, notice=out.message)
+            result = api.add_identifiers(refs, condition, identifiers, client,
+                                         notice=out.message)
         finally:
             _report(client)
     for doi, key in result.duplicates:
