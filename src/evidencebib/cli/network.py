@@ -210,11 +210,15 @@ def verify_command(conditions, fmt, output, strict, network, references_dir):
 @click.argument("condition")
 @click.option("--apply", "do_apply", is_flag=True,
               help="Write the additions (conflicts are never written).")
+@click.option("--pubmed", "use_pubmed", is_flag=True,
+              help="Also ask PubMed: fill PMIDs and PMCIDs (by DOI or citation match) and "
+                   "fields Crossref does not give.")
 @network_options
 @references_option
 @reports_errors
-def enrich_command(condition, do_apply, network, references_dir):
-    """Show what Crossref would add (full author lists, issue, pages, ISSN …).
+def enrich_command(condition, do_apply, use_pubmed, network, references_dir):
+    """Show what Crossref (and with --pubmed, PubMed) would add (full author lists, issue,
+    pages, ISSN, PMID …).
 
     Exit status: 1 when some entry could not be checked (unreachable), else 0.
     """
@@ -226,6 +230,8 @@ def enrich_command(condition, do_apply, network, references_dir):
     with network.client() as client:
         try:
             found = enrich.proposals(client, items, out.message, unreachable)
+            if use_pubmed:
+                found = enrich.pubmed_proposals(client, items, found, out.message, unreachable)
         finally:
             _report(client)
     for key, changes in found.items():
@@ -287,6 +293,51 @@ def find_doi_command(condition, do_apply, network, references_dir):
     sys.exit(1 if unreachable else 0)
 
 
+# -- find-pmid ------------------------------------------------------------------------------
+
+@click.command("find-pmid")
+@click.argument("condition")
+@click.option("--apply", "do_apply", is_flag=True, help="Write the PMIDs that were accepted.")
+@network_options
+@references_option
+@reports_errors
+def find_pmid_command(condition, do_apply, network, references_dir):
+    """Find PubMed IDs for entries without one (by DOI, else by citation match); propose
+    only unambiguous matches whose record describes the entry.
+
+    Exit status: 1 when some search could not be made (unreachable), else 0.
+    """
+    from evidencebib import api
+    from evidencebib.enrich import ADD, Change
+    from evidencebib.find_pmid import decisions
+
+    refs = open_references(references_dir)
+    items = refs.load(condition).bib.items()
+    unreachable: list[str] = []
+    with network.client() as client:
+        try:
+            found = decisions(client, items, out.message, unreachable)
+        finally:
+            _report(client)
+    accepted = {}
+    for key, decision in found.items():
+        if decision.pmid:
+            out.say(one_line(f"@{key}: PMID {decision.pmid} ({decision.reason})"))
+            changes = [Change("PMID", ADD, None, decision.pmid, "PubMed")]
+            if decision.pmcid:
+                changes.append(Change("PMCID", ADD, None, decision.pmcid, "PubMed"))
+            accepted[key] = changes
+        else:
+            out.say(one_line(f"@{key}: no PMID proposed ({decision.reason})"))
+    if accepted and do_apply:
+        api.apply_enrichment(refs, condition, accepted)
+        out.say(f"wrote {len(accepted)} PMID(s) to {refs.path_of(condition)}")
+    elif accepted:
+        out.say(f"{len(accepted)} PMID(s) found; run again with --apply to write them")
+    sys.exit(1 if unreachable else 0)
+
+
 def register(group: click.Group) -> None:
-    for command in (add_command, verify_command, enrich_command, find_doi_command):
+    for command in (add_command, verify_command, enrich_command, find_doi_command,
+                    find_pmid_command):
         group.add_command(command)
