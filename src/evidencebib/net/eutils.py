@@ -27,6 +27,7 @@ whatever the batches were.
 from __future__ import annotations
 
 import re
+import threading
 from typing import Iterable, Mapping
 
 from evidencebib.errors import NetworkError, ParseError
@@ -90,6 +91,11 @@ class Eutils:
         self.idconv_url = idconv_url
         self.email = email
         self.api_key = (api_key or "").strip() or None
+        self.batch_size = BATCH          # ids per EFetch request (benchmarks lower it)
+        # Records parsed this run (None: PubMed has none), so that a record read in a batch
+        # or from the cache is parsed once, however often verify or enrich ask for it.
+        self._parsed: dict[str, pubmed.PubmedRecord | None] = {}
+        self._lock = threading.Lock()
         rate = 10 if self.api_key else 3
         self.origin = transport.add_origin("NCBI E-utilities", base_url,
                                            {"eutils": (rate, 1.0, 1)})
@@ -126,11 +132,17 @@ class Eutils:
     # -- EFetch --------------------------------------------------------------------------------
     def record(self, pmid: str) -> pubmed.PubmedRecord | None:
         """PubMed's record for `pmid`, or None when PubMed has none (EFetch leaves it out)."""
+        with self._lock:
+            if pmid in self._parsed:
+                return self._parsed[pmid]
         answer = self._ask(f"{self.base_url}/efetch.fcgi",
                            {"db": "pubmed", "id": pmid, "retmode": "xml"}, pool="eutils",
                            accept=XML, expect_json=False, cacheable=_efetch_final)
         records = self._parse_efetch(answer, f"PMID {pmid}")
-        return next((r for r in records if r.pmid == pmid), None)
+        found = next((r for r in records if r.pmid == pmid), None)
+        with self._lock:
+            self._parsed[pmid] = found
+        return found
 
     def _parse_efetch(self, answer: Answer, what: str) -> list[pubmed.PubmedRecord]:
         if not _efetch_final(answer):
@@ -147,8 +159,18 @@ class Eutils:
         transport = self.transport
         if transport.offline:
             return 0
-        wanted = [p for p in dict.fromkeys(str(p) for p in pmids) if is_pmid(p)
-                  and transport.cache.get(self._efetch_key(p)) is None]
+        wanted = []
+        for pmid in dict.fromkeys(str(p) for p in pmids):
+            if not is_pmid(pmid) or pmid in self._parsed:
+                continue
+            hit = transport.cache.get(self._efetch_key(pmid))
+            if hit is None:
+                wanted.append(pmid)
+                continue
+            try:
+                self.record(pmid)                   # from the cache, parsed once
+            except NetworkError:
+                wanted.append(pmid)
         if len(wanted) < 2:
             return 0
 
@@ -159,7 +181,7 @@ class Eutils:
                                    pool="eutils", accept=XML, expect_json=False,
                                    cacheable=_efetch_final, use_cache=False,
                                    post=len(batch) > POST_OVER)
-                self._parse_efetch(answer, f"{len(batch)} PMIDs")       # well-formed, ours
+                records = self._parse_efetch(answer, f"{len(batch)} PMIDs")
             except NetworkError:
                 return 0
             from lxml import etree
@@ -174,9 +196,13 @@ class Eutils:
                 body = (b'<?xml version="1.0" ?>\n<PubmedArticleSet>\n' + found[pmid] +
                         b"\n</PubmedArticleSet>\n") if pmid in found else _EMPTY_SET
                 transport.cache.put(self._efetch_key(pmid), 200, XML, body)
+            by_pmid = {record.pmid: record for record in records}
+            with self._lock:
+                for pmid in batch:
+                    self._parsed[pmid] = by_pmid.get(pmid)
             return len(batch)
 
-        return sum(transport.map(one, _batches(wanted)))
+        return sum(transport.map(one, _batches(wanted, self.batch_size)))
 
     def records(self, pmids: Iterable[str]) -> dict[str, pubmed.PubmedRecord | None]:
         """Records for many PMIDs (batched, then from the cache); None where PubMed has none.
