@@ -10,7 +10,7 @@ from crossref_emulator import SHIPPED, CrossrefEmulator, make_work
 from eutils_emulator import EutilsEmulator
 from evidencebib import identifiers
 from evidencebib.errors import UsageError
-from network_cli import run as run_cli
+from network_cli import run_with_pubmed
 
 CONDITION = "recurrent-miscarriage"
 
@@ -52,10 +52,7 @@ def services():
 
 
 def run(services, references, *args):
-    crossref, eutils = services
-    return run_cli(crossref, references, *args,
-                   env={"EVIDENCEBIB_EUTILS_URL": eutils.eutils_url,
-                        "EVIDENCEBIB_IDCONV_URL": eutils.idconv_url})
+    return run_with_pubmed(*services, references, *args)
 
 
 def test_add_takes_pmids_pmcids_urls_and_dois_mixed(services, references):

@@ -60,3 +60,10 @@ def run_process(emu, references: Path, *args: str, cache: Path | None = None,
                           capture_output=True, text=True, timeout=timeout,
                           stdin=subprocess.DEVNULL, preexec_fn=preexec)
     return Ran(done.returncode, done.stdout, done.stderr, time.monotonic() - started)
+
+
+def run_with_pubmed(crossref, eutils, references: Path, *args: str) -> Ran:
+    """`run` with the E-utilities and PMC ID converter URLs of an `EutilsEmulator` too."""
+    return run(crossref, references, *args,
+               env={"EVIDENCEBIB_EUTILS_URL": eutils.eutils_url,
+                    "EVIDENCEBIB_IDCONV_URL": eutils.idconv_url})

@@ -9,7 +9,7 @@ from conftest import tree_digest
 from crossref_emulator import SHIPPED, CrossrefEmulator, fast_client, make_work
 from eutils_emulator import EutilsEmulator
 from evidencebib.find_pmid import decisions
-from network_cli import run as run_cli
+from network_cli import run_with_pubmed
 
 CONDITION = "recurrent-miscarriage"
 TRIAL = dict(title="Intravenous immunoglobulin for unexplained recurrent miscarriage",
@@ -92,10 +92,7 @@ def test_pubmed_down_is_unreachable_not_no_match(services):
 
 
 def run(services, references, *args):
-    crossref, eutils = services
-    return run_cli(crossref, references, *args,
-                   env={"EVIDENCEBIB_EUTILS_URL": eutils.eutils_url,
-                        "EVIDENCEBIB_IDCONV_URL": eutils.idconv_url})
+    return run_with_pubmed(*services, references, *args)
 
 
 def test_find_pmid_writes_only_with_apply(services, references):

@@ -254,6 +254,20 @@ def enrich_command(condition, do_apply, use_pubmed, network, references_dir):
 
 # -- find-doi -------------------------------------------------------------------------------
 
+def _decide(network: NetworkOptions, refs, condition: str,
+            decide: Callable[..., dict]) -> tuple[dict, list[str]]:
+    """`decide(client, items, notice, unreachable)` over CONDITION's entries (find-doi,
+    find-pmid): its decisions and the keys it could not ask about; the run is reported."""
+    items = refs.load(condition).bib.items()
+    unreachable: list[str] = []
+    with network.client() as client:
+        try:
+            found = decide(client, items, out.message, unreachable)
+        finally:
+            _report(client)
+    return found, unreachable
+
+
 @click.command("find-doi")
 @click.argument("condition")
 @click.option("--apply", "do_apply", is_flag=True, help="Write the DOIs that were accepted.")
@@ -269,13 +283,7 @@ def find_doi_command(condition, do_apply, network, references_dir):
     from evidencebib.find_doi import decisions
 
     refs = open_references(references_dir)
-    items = refs.load(condition).bib.items()
-    unreachable: list[str] = []
-    with network.client() as client:
-        try:
-            found = decisions(client, items, out.message, unreachable)
-        finally:
-            _report(client)
+    found, unreachable = _decide(network, refs, condition, decisions)
     accepted = {key: decision.doi for key, decision in found.items() if decision.doi}
     for key, decision in found.items():
         if decision.doi:
@@ -312,13 +320,7 @@ def find_pmid_command(condition, do_apply, network, references_dir):
     from evidencebib.find_pmid import decisions
 
     refs = open_references(references_dir)
-    items = refs.load(condition).bib.items()
-    unreachable: list[str] = []
-    with network.client() as client:
-        try:
-            found = decisions(client, items, out.message, unreachable)
-        finally:
-            _report(client)
+    found, unreachable = _decide(network, refs, condition, decisions)
     accepted = {}
     for key, decision in found.items():
         if decision.pmid:
