@@ -19,7 +19,8 @@ unreachable              the service could not be asked, or did not answer as it
                          stopped or out of time); never means the DOI is broken
 =======================  =====================================================================
 
-Entries with a PMID (`pmid` in BibTeX) are also checked against PubMed (net/eutils.py):
+Entries with a PMID (`pmid` in BibTeX; with `pubmed_by_doi`, also the PMID PubMed files under
+the entry's DOI) are also checked against PubMed (net/eutils.py):
 PubMed's publication type "Retracted Publication" and its comments/corrections links
 (`RetractionIn`, `PartialRetractionIn`, `ExpressionOfConcernIn`, `ErratumIn`), named with the
 notice's PMID and date; a PMID whose record is another work than the entry (or than its DOI)
@@ -399,17 +400,67 @@ def combine(crossref: Result, pubmed: Result) -> Result:
 class Verifier:
     """Verify items with a `evidencebib.net.Client` (concurrently, paced by the client)."""
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Any, *, pubmed_by_doi: bool = False) -> None:
         self.client = client
+        self.pubmed_by_doi = pubmed_by_doi
         self._notices: dict[str, Any] = {}
+        self._by_doi: dict[str, str | None | NetworkError] = {}   # DOI key -> PMID
 
     def verify_item(self, item: Item, condition: str = "") -> Result:
-        """The DOI's result (Crossref/doi.org), combined with PubMed's when there is a PMID."""
+        """The DOI's result (Crossref/doi.org), combined with PubMed's when there is a PMID
+        (with `pubmed_by_doi`, also the PMID PubMed files under the entry's DOI)."""
         result = self._verify_doi(item, condition)
         pmid = str(item.get("PMID") or "").strip()
+        if not pmid and self.pubmed_by_doi and result.status not in (NO_DOI, INVALID):
+            found = self._pmid_by_doi(doimod.normalize(str(item.get("DOI"))))
+            if isinstance(found, NetworkError):
+                return combine(result, Result(result.condition, result.key, result.line,
+                                              result.doi, UNREACHABLE, source="pubmed",
+                                              details=f"PubMed (by DOI): {found}"))
+            if found is None:
+                return result
+            found_result = self._verify_pmid(item, found, result)
+            found_result.details = f"PMID {found} found by DOI; " + found_result.details
+            return combine(result, found_result)
         if not pmid:
             return result
         return combine(result, self._verify_pmid(item, pmid, result))
+
+    def _pmid_by_doi(self, name: str) -> str | None | NetworkError:
+        """The PMID PubMed files under a DOI (None: none, or not one), asked once per run."""
+        from evidencebib.doi import key as doi_key
+
+        k = doi_key(name)
+        if k not in self._by_doi:
+            try:
+                self._by_doi[k] = self.client.pubmed.pmid_for_doi(name)
+            except NetworkError as error:
+                self._by_doi[k] = error
+        return self._by_doi[k]
+
+    def _find_pmids(self, entries: Sequence[Entry]) -> list[str]:
+        """PMIDs for the entries' DOIs that have none: PMC's ID converter 200 at a time, then
+        ESearch for the rest (paced); returns the PMIDs found."""
+        from evidencebib.doi import key as doi_key
+
+        names = {}
+        for e in entries:
+            raw = str(e.item.get("DOI") or "")
+            if raw and not e.item.get("PMID") and doimod.is_valid(doimod.normalize(raw)):
+                names.setdefault(doi_key(doimod.normalize(raw)), doimod.normalize(raw))
+        try:
+            converted = self.client.pubmed.convert(list(names.values()))
+        except NetworkError:
+            converted = {}
+        rest = []
+        for k, name in names.items():
+            pmid = (converted.get(name) or {}).get("pmid")
+            if pmid:
+                self._by_doi[k] = pmid
+            else:
+                rest.append(name)
+        self.client.map(self._pmid_by_doi, rest)
+        return [p for p in self._by_doi.values() if isinstance(p, str)]
 
     def _verify_pmid(self, item: Item, pmid: str, by_doi: Result) -> Result:
         from evidencebib.net.eutils import is_pmid
@@ -444,6 +495,8 @@ class Verifier:
         pubmed = self.client.pubmed
         pmids = [p for p in (str(e.item.get("PMID") or "").strip() for e in entries)
                  if is_pmid(p)]
+        if self.pubmed_by_doi:
+            pmids += self._find_pmids(entries)
         if not pmids:
             return
         try:

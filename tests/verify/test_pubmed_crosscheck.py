@@ -51,9 +51,10 @@ def entry_of(record: pubmed.PubmedRecord, **fields) -> dict:
     return item
 
 
-def verify(services, *items, **overrides):
+def verify(services, *items, pubmed_by_doi=False, **overrides):
     with client_for(services, **overrides) as client:
-        return Verifier(client).verify([Entry("cond", item) for item in items])
+        return Verifier(client, pubmed_by_doi=pubmed_by_doi).verify(
+            [Entry("cond", item) for item in items])
 
 
 def test_a_retraction_only_pubmed_knows_is_retracted_with_source_pubmed(services):
@@ -71,6 +72,31 @@ def test_the_same_entry_without_its_pmid_is_ok_by_crossref_alone(services):
     del item["PMID"]
     (result,) = verify(services, item)
     assert result.status == "ok" and services[1].requests == 0
+
+
+def test_with_pubmed_by_doi_an_entry_without_a_pmid_is_checked_through_its_doi(services):
+    item = entry_of(WAKEFIELD)
+    del item["PMID"]
+    (result,) = verify(services, item, pubmed_by_doi=True)
+    assert result.status == "retracted" and result.source == "pubmed"
+    assert result.details.startswith("PMID 9500320 found by DOI; source: PubMed;")
+
+
+def test_with_pubmed_by_doi_a_doi_pubmed_does_not_file_keeps_crossrefs_answer(services):
+    crossref, eutils = services
+    crossref.add_work(make_work("10.5555/not-in-pubmed", title="A trial outside PubMed"))
+    item = {"id": "x", "DOI": "10.5555/not-in-pubmed", "title": "A trial outside PubMed"}
+    (result,) = verify(services, item, pubmed_by_doi=True)
+    assert result.status == "ok" and result.source == "crossref"
+
+
+def test_with_pubmed_by_doi_pubmed_down_is_unreachable(services):
+    services[1].faults["esearch"] = ["503"] * 40
+    services[1].faults["idconv"] = ["503"] * 40
+    item = entry_of(WAKEFIELD)
+    del item["PMID"]
+    (result,) = verify(services, item, pubmed_by_doi=True, max_tries=2)
+    assert result.status == "unreachable" and "PubMed (by DOI)" in result.details
 
 
 def test_an_expression_of_concern_and_an_erratum_in_pubmed_are_reported(services):

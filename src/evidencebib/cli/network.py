@@ -156,10 +156,13 @@ def import_doi_list(path: Path, network: NetworkOptions | None = None) -> list[d
               help="Write the report to FILE (atomically) instead of standard output.")
 @click.option("--strict", is_flag=True,
               help="Also fail (exit 1) on 'corrected' and 'no-doi' entries.")
+@click.option("--pubmed", "pubmed_by_doi", is_flag=True,
+              help="Also check entries without a PMID against PubMed, by their DOI (one "
+                   "request per entry outside PMC).")
 @network_options
 @references_option
 @reports_errors
-def verify_command(conditions, fmt, output, strict, network, references_dir):
+def verify_command(conditions, fmt, output, strict, pubmed_by_doi, network, references_dir):
     """Check every entry's DOI: ok, mismatch, not-found, invalid, retracted, withdrawn,
     expression-of-concern, corrected, no-doi, unreachable.
 
@@ -177,7 +180,7 @@ def verify_command(conditions, fmt, output, strict, network, references_dir):
         for item in cond.bib.items():
             entries.append(Entry(slug, item))
     with network.client() as client:
-        verifier = Verifier(client)
+        verifier = Verifier(client, pubmed_by_doi=pubmed_by_doi)
         try:
             if sys.stderr.isatty() and entries:
                 from rich.progress import Progress
