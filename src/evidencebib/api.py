@@ -28,7 +28,7 @@ if TYPE_CHECKING:   # check/ is imported by the functions that use it (start-up 
 
 __all__ = ["References", "ConditionSummary", "conditions", "bibliography", "render",
            "page", "import_page", "ImportResult", "load_items", "add_items", "AddResult",
-           "export", "read_file", "import_items", "add_dois", "cite", "apply_enrichment",
+           "export", "read_file", "import_items", "add_dois", "add_identifiers", "cite", "apply_enrichment",
            "write_dois", "check", "copies_of", "fix", "sync_copies"]
 
 HOUSE_STYLE = "ig-criteria"
@@ -263,6 +263,41 @@ def add_dois(refs: References, slug: str, dois: Sequence[str], client,
         new.append(name)
     result = add_items(refs, slug, lookup.resolve_all(client, new, notice), create=False,
                        dry_run=dry_run)
+    result.duplicates[:0] = duplicates
+    return result
+
+
+def add_identifiers(refs: References, slug: str, texts: Sequence[str], client,
+                    notice: Callable[[str], None] | None = None,
+                    dry_run: bool = False) -> AddResult:
+    """`add_dois` for DOIs, PMIDs, PMCIDs and PubMed/PMC URLs, mixed (`identifiers.parse`):
+    identifiers already in the condition (same DOI or PMID) are reported, not fetched;
+    nothing is written unless every new one resolved (nor with `dry_run`: the result's diff
+    says what would change)."""
+    from evidencebib import identifiers, lookup
+    from evidencebib.doi import key as doi_key
+
+    condition = refs.load(slug)
+    pmids = {str(item.get("PMID")): str(item.get("id")) for item in condition.bib.items()
+             if item.get("PMID")}
+    new, duplicates, seen = [], [], set()
+    for ident in identifiers.parse_all(texts):
+        if ident.kind == identifiers.DOI:
+            existing, mark = condition.bib.find_doi(ident.value), doi_key(ident.value)
+        else:
+            existing, mark = pmids.get(ident.value), (ident.kind, ident.value)
+        if existing or mark in seen:
+            duplicates.append((ident.given, existing or "an earlier argument"))
+            continue
+        seen.add(mark)
+        new.append(ident)
+    items = lookup.resolve_identifiers(client, new, notice)
+    for ident, item in zip(new, items):
+        if ident.kind != identifiers.DOI and str(item.get("PMID")) in pmids:
+            duplicates.append((ident.given, pmids[str(item["PMID"])]))
+    kept = [item for ident, item in zip(new, items)
+            if ident.kind == identifiers.DOI or str(item.get("PMID")) not in pmids]
+    result = add_items(refs, slug, kept, create=False, dry_run=dry_run)
     result.duplicates[:0] = duplicates
     return result
 
