@@ -93,3 +93,20 @@ def test_pubmed_down_writes_nothing_and_says_unreachable(services, references):
     ran = run(services, references, "add", CONDITION, "9500320", "--timeout", "2")
     assert ran.exit_code == 2 and "unreachable" in ran.stderr
     assert tree_digest(references) == digest
+
+
+def test_the_configured_ncbi_api_key_reaches_pubmed(services, references, tmp_path):
+    (references.parent / "evidencebib.toml").write_text('ncbi_api_key = "configkey0123abc"\n',
+                                                         encoding="utf-8")
+    crossref, eutils = services
+    ran = run_with_pubmed(crossref, eutils, references, "add", CONDITION, "9500320")
+    assert ran.exit_code == 0, ran
+    assert eutils.log and all(entry["api_key"] == "configkey0123abc" for entry in eutils.log)
+
+
+def test_add_by_pmid_with_dry_run_prints_the_diff_and_writes_nothing(services, references):
+    digest = tree_digest(references)
+    ran = run(services, references, "add", CONDITION, "9500320", "--dry-run")
+    assert ran.exit_code == 0, ran
+    assert "+  pmid = {9500320}" in ran.stdout
+    assert tree_digest(references) == digest
