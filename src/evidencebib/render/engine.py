@@ -38,7 +38,8 @@ from evidencebib.render.context import NO_DISAMBIGUATION, CiteState, Disambiguat
 from evidencebib.render.intake import (ItemView, PreparedItems, normalise_date, normalise_doi,  # noqa: F401
                                        prepare_item, prepare_items)
 from evidencebib.render.options import EngineOptions
-from evidencebib.render.output import Lit, Span, find_tags, render
+from evidencebib.render.output import Span, find_tags, render, without
+from evidencebib.render.overrides.collapsing import CitePart
 from evidencebib.render.styles import parse_style_bytes, read_style_bytes, resolve_style
 
 warnings.filterwarnings("ignore", message=r"The following arguments for .* are unsupported",
@@ -342,7 +343,7 @@ class Engine:
                 rows = sorting.key_values(keys, ctx, [views[p] for _, _, p in entries],
                                           [numbers[p] for _, _, p in entries])
                 entries = [entries[i] for i in sorting.order(keys, rows)]
-            nodes = []
+            parts: list[CitePart] = []
             for cite, state, position in entries:
                 ctx = self.context("citation")
                 ctx.start(views[position], state, numbers[position], disamb.get(position, NO_DISAMBIGUATION))
@@ -350,30 +351,25 @@ class Engine:
                 node = _cite_variant(node, cite)
                 if node is None:
                     continue
-                if cite.prefix or cite.suffix:
-                    node = Span([node], prefix=cite.prefix or "", suffix=cite.suffix or "")
-                nodes.append(node)
-            if not nodes:
+                parts.append(CitePart(node, cite.prefix or "", cite.suffix or ""))
+            if not parts:
                 out.append("")
                 continue
-            joined = Span(_cluster_join(nodes, layout.c_delimiter))
+            joined = Span(self.b.collapsing_cite_groups(parts, style.citation.c_options, layout.c_delimiter))
             ctx = self.context("citation")
             ctx.item = None
-            node = layout.c_finish(joined, ctx)
+            node = _affixes_inside(layout.c_finish(joined, ctx))
             out.append(self.finish(node, ctx))
         return out
 
 
-def _cluster_join(nodes: list[Any], delimiter: str) -> list[Any]:
-    """Cites joined by the layout's delimiter, except before a cite whose prefix starts with
-    a comma, semicolon or full stop (", cited in …"), as citeproc-js and jgm/citeproc do."""
-    out = nodes[:1]
-    for node in nodes[1:]:
-        prefix = node.prefix.lstrip() if type(node) is Span else ""
-        if delimiter and not (prefix[:1] in (",", ";", ".") and prefix):
-            out.append(Lit(delimiter))
-        out.append(node)
-    return out
+def _affixes_inside(node):
+    """A citation's layout affixes inside its formatting ("<b>([1]–[3])</b>"), as citeproc-py's
+    Layout.render_citation (format(wrap(…))) and citeproc-js print them."""
+    if type(node) is Span and node.font and (node.prefix or node.suffix):
+        inner = Span(node.kids, prefix=node.prefix, suffix=node.suffix)
+        return Span([inner], node.font, node.quotes, "", "", node.display, node.tag, node.link)
+    return node
 
 
 def _cite_variant(node, cite: Cite):
@@ -386,30 +382,7 @@ def _cite_variant(node, cite: Cite):
     first = found[0]
     if cite.author_only:
         return first
-    return _without(node, first)
-
-
-def _without(node, target):
-    if node is target:
-        return None
-    if type(node) is Lit:
-        return node
-    kids = []
-    removed = False
-    for kid in node.kids:
-        if kid is target:
-            removed = True
-            continue
-        replaced = _without(kid, target)
-        if replaced is not None:
-            kids.append(replaced)
-    if removed:
-        # the delimiter that joined the removed names goes with them
-        while kids and type(kids[0]) is Lit and not kids[0].text.strip(" ,;:"):
-            kids.pop(0)
-    if not kids:
-        return None
-    return Span(kids, node.font, node.quotes, node.prefix, node.suffix, node.display, node.tag, node.link)
+    return without(node, first)
 
 
 def _check_format(fmt: str) -> None:
