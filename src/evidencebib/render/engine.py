@@ -185,30 +185,41 @@ class Engine:
         return sorting.order(keys, rows)
 
     def _disambiguate(self, views: Sequence[ItemView], numbers: list[int]) -> dict[int, Disambiguation]:
-        """Index in `views` -> disambiguation (from the items' first cites)."""
+        """Index in `views` -> disambiguation, over all the items' first cites together
+        (render/overrides/disambiguation.py)."""
+        from evidencebib.render.marks import visible
+        from evidencebib.render.overrides import disambiguation
+
         style = self.style
         citation = style.citation
-        if citation is None or (citation.c_options.get("disambiguate-add-year-suffix") or "").lower() != "true":
+        if citation is None or not any((citation.c_options.get(option) or "").lower() == "true" for option in (
+                "disambiguate-add-year-suffix", "disambiguate-add-names", "disambiguate-add-givenname")) \
+                and not style.uses_disambiguate_condition:
             return {}
         layout = citation.c_layout
+        memo: dict[tuple[int, Any], str | None] = {}
 
-        def cite_text(index: int) -> str | None:
+        def cite_text(index: int, disamb: Disambiguation = NO_DISAMBIGUATION) -> str | None:
+            key = (index, (disamb.year_suffix, disamb.et_al_names, tuple(sorted(disamb.given_names.items(), key=repr)),
+                           disamb.condition))
+            if key in memo:
+                return memo[key]
             ctx = self.context("citation")
-            ctx.start(views[index], number=numbers[index])
+            ctx.start(views[index], number=numbers[index], disamb=disamb)
             try:
                 node = layout.evaluate(ctx)
             except EvidenceError:
                 raise
             except Exception:  # a cite that cannot render is never ambiguous
-                return None
-            if node is None:
-                return None
-            from evidencebib.render.marks import visible
+                node = None
+            memo[key] = text = None if node is None else visible(self.finish(node, ctx))
+            return text
 
-            return visible(self.finish(node, ctx))
-
-        texts = self._map(cite_text, list(range(len(views))), "year suffixes")
-        return self.b.disambiguation_year_suffix(style, views, texts)
+        # the first texts of all items, on worker processes for large bibliographies
+        plain = (None, None, (), False)
+        for index, text in enumerate(self._map(cite_text, list(range(len(views))), "disambiguation")):
+            memo[(index, plain)] = text
+        return disambiguation.disambiguate(style, views, cite_text, self.b)
 
     def entry_tree(self, plan: BibliographyPlan, position: int):
         """(the output tree of the item at `position`'s entry, its context)."""
