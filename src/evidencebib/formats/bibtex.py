@@ -538,7 +538,9 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
     for field, variable in NAME_FIELDS.items():
         if fields.get(field, "").strip():
             names, truncated = parse_names(fields[field])
-            problems = latex.decode_report(fields[field])[1]
+            # what the decoder could not read (only a `\` or a `$` can be that)
+            problems = latex.decode_report(fields[field])[1] \
+                if "\\" in fields[field] or "$" in fields[field] else ()
             if problems:
                 parts.noted(field, problems)
             if names:
