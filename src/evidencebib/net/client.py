@@ -401,6 +401,18 @@ class Client:
             raise doimod.InvalidDOI(f"doi.org: invalid handle {doi!r}")
         raise NetworkError(f"doi.org handle API answered HTTP {answer.status} code {code!r}")
 
+    def short_doi_target(self, short: str) -> str | None:
+        """The DOI a shortDOI (`10/fqd6hj`) stands for: the HS_ALIAS value of its handle
+        record at doi.org (shortDOIs are alias handles); None when doi.org has no such name."""
+        record = self.handle(short)
+        for value in (record or {}).get("values") or []:
+            if isinstance(value, dict) and value.get("type") == "HS_ALIAS":
+                data = value.get("data") or {}
+                target = doimod.normalize(str(data.get("value") or "")) if isinstance(data, dict) else ""
+                if doimod.is_valid(target):
+                    return target
+        return None
+
     def csl(self, doi: str) -> dict | None:
         """CSL-JSON by content negotiation at doi.org (DataCite, mEDRA …); None on 404."""
         answer = self.request(self.doi_org_url("", doi), kind="doi", accept=CSL_JSON,
