@@ -21,7 +21,7 @@ from evidencebib.errors import UsageError, decode_utf8, doing, read_user_file
 from evidencebib.model import Item
 from evidencebib.store import ConditionFile, References
 
-__all__ = ["References", "ConditionSummary", "conditions", "bibliography", "render",
+__all__ = ["References", "ConditionSummary", "conditions", "unparsed", "bibliography", "render",
            "page", "import_page", "ImportResult", "load_items", "add_items", "AddResult",
            "export", "read_file", "import_items", "add_dois", "cite", "apply_enrichment",
            "write_dois"]
@@ -33,17 +33,28 @@ HOUSE_STYLE = "ig-criteria"
 class ConditionSummary:
     slug: str
     title: str
-    references: int
+    references: int          # every entry of the file, read or not
     level_of_evidence: str
+    unparsed: int = 0        # of those, entries (and other blocks) that do not parse
 
 
 def conditions(refs: References) -> list[ConditionSummary]:
     out = []
     for slug in refs.slugs():
         condition = refs.load(slug)
-        out.append(ConditionSummary(slug, condition.meta.title, len(condition.bib.entries),
-                                    condition.meta.level_of_evidence))
+        problems = unparsed(condition)
+        out.append(ConditionSummary(slug, condition.meta.title,
+                                    len(condition.bib.entries) + len(problems),
+                                    condition.meta.level_of_evidence, len(problems)))
     return out
+
+
+def unparsed(condition: ConditionFile) -> list:
+    """The blocks of a condition's .bib that do not parse (ParseError each, naming file,
+    line and key): kept in the file, left out of `bib.items()`. Commands that read items
+    without stopping (verify, enrich, find-doi) report them so that no entry is skipped
+    without a word."""
+    return list(condition.bib.problems)
 
 
 def load_items(condition: ConditionFile) -> list[Item]:

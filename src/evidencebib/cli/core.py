@@ -38,8 +38,10 @@ def conditions_command(references_dir: Path) -> None:
         output.say(f"no conditions in {references_dir}")
         return
     headers = ["slug", "title", "refs", "level of evidence"]
-    cells = [[one_line(cell) for cell in (row.slug, row.title, str(row.references),
-                                          row.level_of_evidence)] for row in rows]
+    cells = [[one_line(cell) for cell in (
+        row.slug, row.title,
+        str(row.references) + (f" ({row.unparsed} unreadable)" if row.unparsed else ""),
+        row.level_of_evidence)] for row in rows]
     # on a terminal rich folds the table to its width; a pipe, or a terminal too narrow to fold
     # into (a 0-column pty), gets every row on one line
     width = shutil.get_terminal_size((0, 0)).columns if output.is_terminal() else 0
