@@ -723,6 +723,15 @@ def _consumed_fields() -> frozenset[str]:
                         "booktitleaddon", "journalsubtitle"})
 
 
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text.replace("\\{", "").replace("\\}", ""):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
 def unmapped_fields(item: Mapping[str, Any]) -> list[str]:
     """The BibTeX fields of an item read from BibTeX that no CSL variable holds (kept under
     `_bibtex` for BibTeX writers); other formats report them as fields they cannot hold."""
@@ -888,6 +897,10 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
         written = write_date_field(item[variable])
         if written:
             fields[field] = written
+    for field in unmapped_fields(item):  # JabRef's groups, owner, file …: back as they were
+        raw = dict(item.get(EXTRA) or ()).get(field)
+        if field not in fields and isinstance(raw, str) and _balanced(raw):
+            fields[field] = "{" + raw + "}"
     ordered = sorted(fields.items(), key=lambda kv: (FIELD_ORDER.index(kv[0])
                                                      if kv[0] in FIELD_ORDER else len(FIELD_ORDER), kv[0]))
     return entry_type, ordered
@@ -977,19 +990,36 @@ def read(text: str, *, source: str = "<string>", strict: bool = True) -> list[It
     from bibtexparser.model import Entry
 
     library = parse_library(text)
-    if strict and library.failed_blocks:
-        raise failed_block_error(library.failed_blocks[0], source)
+    # a key used twice is no reason to lose the second entry: it is read under a fresh key
+    # and the item says so (`_notes`), for the command to report
+    failed = [b for b in library.failed_blocks if type(b).__name__ != "DuplicateBlockKeyBlock"]
+    if strict and failed:
+        raise failed_block_error(failed[0], source)
     strings = string_definitions(library.blocks)
     raw_entries = {}
+    renamed: dict[str, str] = {}
     for block in library.blocks:
-        if isinstance(block, Entry):
+        if type(block).__name__ == "DuplicateBlockKeyBlock":
+            first_line = (getattr(block.previous_block, "start_line", None) or 0) + 1
+            block = block.ignore_error_block
+            if not isinstance(block, Entry):
+                continue
+            fresh = next(f"{block.key}-{n}" for n in range(2, len(raw_entries) + 3)
+                         if f"{block.key}-{n}" not in raw_entries)
+            renamed[fresh] = (f"key: '{block.key}' is also the key of the entry at line "
+                              f"{first_line}; this one is read as '{fresh}'")
+            raw_entries[fresh] = (block, {f.key.lower(): resolve(str(f.value), strings)
+                                          for f in block.fields})
+        elif isinstance(block, Entry):
             raw_entries[block.key] = (block, {f.key.lower(): resolve(str(f.value), strings)
                                               for f in block.fields})
     items = []
     for key, (block, fields) in raw_entries.items():
         fields = inherit_crossref(fields, raw_entries)
-        items.append(entry_to_item(block.entry_type, key, fields,
-                                   line=(block.start_line or 0) + 1))
+        item = entry_to_item(block.entry_type, key, fields, line=(block.start_line or 0) + 1)
+        if key in renamed:
+            item.setdefault(NOTES, []).insert(0, renamed[key])
+        items.append(item)
     return with_ids(items)  # an entry with an empty key (`@article{,`) gets a readable one
 
 
