@@ -79,3 +79,11 @@ def test_a_list_of_dois_names_the_right_from_option():
         assert "--from doi-list" in str(error)
     else:
         raise AssertionError("a DOI list was detected as a reference format")
+
+
+def test_ris_db_is_the_database_the_record_came_from_not_an_archive():
+    from evidencebib.formats import ris
+
+    item = ris.read("TY  - JOUR\r\nTI  - T\r\nDB  - Medline\r\nDP  - Ovid Technologies\r\nER  - \r\n")[0]
+    assert item["source"] == "Medline" and "archive" not in item
+    assert "DB  - Medline" in ris.write([item])

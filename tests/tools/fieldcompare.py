@@ -61,7 +61,7 @@ CANNOT_HOLD: dict[str, set[str]] = {
     #   ris.carried_fields), and number-of-pages outside BOOK/THES:
     "ris": _NOT_IN_TAGGED | {"URL=doi.org/DOI", "container-author", "PMCID", "event-title", "event-place",
                              "container-title", "number-of-pages", "page",
-                             "archive_location"},
+                             "archive_location", "archive"},  # DB is the database: source
     "endnote-xml": _NOT_IN_TAGGED | {"URL=doi.org/DOI", "container-author", "number-of-pages", "PMCID",
                                      "event-title", "event-place", "archive_location"},
 }
