@@ -53,7 +53,7 @@ def run(emu: CrossrefEmulator, entries: list[Entry], cache: Path, batch: bool) -
     emu.reset_counters()
     client = Client(crossref_url=emu.crossref_url, doi_url=emu.doi_url,
                     mailto="bench@example.org", cache_dir=cache, batch=batch,
-                    timeout=(2, 10), backoff=0.2,
+                    timeout=10, backoff=0.2,
                     **({"batch_size": BATCH_SIZE} if BATCH_SIZE else {}))
     if TRACE:
         tracemalloc.start()

@@ -14,17 +14,23 @@ import datetime as _dt
 import html
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from evidencebib.errors import UsageError, decode_utf8, doing, read_user_file
+from evidencebib import gcpause
+from evidencebib.errors import EvidenceError, UsageError, decode_utf8, doing, read_user_file
 
 from evidencebib.model import Item
 from evidencebib.store import ConditionFile, References
 
+if TYPE_CHECKING:   # check/ is imported by the functions that use it (start-up time)
+    from evidencebib.check.fix import FixResult
+    from evidencebib.check.works import Copy
+
 __all__ = ["References", "ConditionSummary", "conditions", "unparsed", "bibliography", "render",
            "page", "import_page", "ImportResult", "load_items", "add_items", "AddResult",
-           "export", "export_warnings", "read_file", "import_items", "import_notes", "add_dois", "cite", "apply_enrichment",
-           "write_dois"]
+           "export", "export_warnings", "read_file", "import_items", "import_notes", "add_dois", "cite",
+           "apply_enrichment",
+           "write_dois", "check", "copies_of", "fix", "sync_copies"]
 
 HOUSE_STYLE = "ig-criteria"
 
@@ -65,15 +71,15 @@ def load_items(condition: ConditionFile) -> list[Item]:
 
 
 def bibliography(refs: References, slug: str, *, style: str | Path = HOUSE_STYLE,
-                 fmt: str = "markdown") -> list[str]:
-    """One condition's formatted entries in the style's order."""
+                 fmt: str = "markdown", locale: str | None = None) -> list[str]:
+    """One condition's formatted entries in the style's order (`locale` replaces the style's)."""
     from evidencebib.render import render_bibliography
 
-    return render_bibliography(load_items(refs.load(slug)), style, fmt)
+    return render_bibliography(load_items(refs.load(slug)), style, fmt, locale=locale)
 
 
 def render(refs: References, slugs: Sequence[str] = (), *, style: str | Path = HOUSE_STYLE,
-           fmt: str = "markdown") -> str:
+           fmt: str = "markdown", locale: str | None = None) -> str:
     """The bibliographies of the named conditions (all when none is named), as one document."""
     from evidencebib.render import render_bibliography, resolve_style
 
@@ -83,7 +89,7 @@ def render(refs: References, slugs: Sequence[str] = (), *, style: str | Path = H
     for slug in chosen:
         with doing(f"rendering condition '{slug}'"):
             condition = refs.load(slug)
-            entries = render_bibliography(load_items(condition), style, fmt)
+            entries = render_bibliography(load_items(condition), style, fmt, locale=locale)
             sections.append(_section(condition.meta.title, slug, entries, fmt))
     if fmt == "html":
         return "\n".join(sections) + "\n"
@@ -109,11 +115,11 @@ def _section(title: str, slug: str, entries: list[str], fmt: str) -> str:
 
 
 def cite(refs: References, slug: str, keys: Sequence[str], *, style: str | Path = HOUSE_STYLE,
-         fmt: str = "text") -> str:
+         fmt: str = "text", locale: str | None = None) -> str:
     """The in-text citation of entries of a condition, numbered as its printed bibliography."""
     from evidencebib.render.cite import cite as render_cite
 
-    return render_cite(load_items(refs.load(slug)), keys, style, fmt)
+    return render_cite(load_items(refs.load(slug)), keys, style, fmt, locale=locale)
 
 
 def page(refs: References, slug: str, *, generated_on: _dt.date | None = None,
@@ -157,9 +163,21 @@ def import_page(refs: References, path: str | Path, *, slug: str | None = None,
         raise UsageError(f"condition '{meta.slug}' already exists; use --replace to overwrite it "
                          "or --slug to import under another name", file=refs.path_of(meta.slug))
     with refs.lock(meta.slug):
-        condition = ConditionFile(refs, meta, store.BibFile("", refs.path_of(meta.slug)), None)
+        if refs.exists(meta.slug) and not replace:  # made by another process meanwhile
+            raise UsageError(f"condition '{meta.slug}' already exists; use --replace to overwrite "
+                             "it or --slug to import under another name", file=refs.path_of(meta.slug))
+        old_text, old_meta, bom = None, None, False
+        if replace:
+            try:  # an edited .toml is changed in place, so the editors' comments stay
+                old_meta, old_text, bom = refs.read_meta(meta.slug)
+            except EvidenceError:
+                old_text = None  # unreadable: replaced whole, as --replace asks
+        condition = ConditionFile(refs, meta, store.BibFile("", refs.path_of(meta.slug)), old_text,
+                                  saved_meta=old_meta if old_text is not None else None,
+                                  meta_bom=bom)
         for item in parsed.items:
             condition.bib.add_item(item, key=item["id"])
+        condition.bib.save(refs.path_of(meta.slug))  # written even when the page has no entries
         condition.save()
     return ImportResult(meta.slug, [item["id"] for item in parsed.items], parsed.unparsed_lines,
                         refs.path_of(meta.slug), refs.meta_path(meta.slug))
@@ -182,7 +200,7 @@ def add_items(refs: References, slug: str, items: Sequence[Item], *,
 
     if not create and not refs.exists(slug):
         raise UsageError(f"unknown condition '{slug}'", file=refs.path)
-    with refs.lock(slug):
+    with refs.lock(slug), gcpause.paused(promote=True):  # the new entries are kept: no scans
         created = not refs.exists(slug)
         condition = refs.load_or_create(slug)
         added, duplicates = [], []
@@ -203,9 +221,11 @@ def add_items(refs: References, slug: str, items: Sequence[Item], *,
     return AddResult(slug, added, duplicates, created)
 
 
-def add_dois(refs: References, slug: str, dois: Sequence[str], client) -> AddResult:
+def add_dois(refs: References, slug: str, dois: Sequence[str], client,
+             notice: Callable[[str], None] | None = None) -> AddResult:
     """Resolve DOIs through `client` and append them to a condition; DOIs already present
-    are reported, not fetched; nothing is written unless every new DOI resolved."""
+    are reported, not fetched; nothing is written unless every new DOI resolved. `notice`
+    hears about values from the service that were not stored (`received.check_item`)."""
     from evidencebib import lookup
     from evidencebib.doi import key as doi_key
 
@@ -220,7 +240,7 @@ def add_dois(refs: References, slug: str, dois: Sequence[str], client) -> AddRes
             continue
         seen.add(doi_key(name))
         new.append(name)
-    result = add_items(refs, slug, lookup.resolve_all(client, new), create=False)
+    result = add_items(refs, slug, lookup.resolve_all(client, new, notice), create=False)
     result.duplicates[:0] = duplicates
     return result
 
@@ -240,7 +260,13 @@ def apply_enrichment(refs: References, slug: str, changes_by_key: dict) -> int:
 
 
 def write_dois(refs: References, slug: str, dois_by_key: dict[str, str]) -> int:
-    """Give entries the DOIs find-doi accepted (an entry that got a DOI meanwhile keeps it)."""
+    """Give entries the DOIs find-doi accepted (an entry that got a DOI meanwhile keeps it).
+    A value that is not a storable DOI (`received.check_doi`) is refused whole."""
+    from evidencebib.received import check_doi
+
+    for key, doi in dois_by_key.items():
+        if check_doi(doi) != doi:
+            raise UsageError(f"not a DOI: {doi!r}; nothing was written", entry=key)
     written = 0
     with refs.lock(slug):
         condition = refs.load(slug)
@@ -327,7 +353,8 @@ def read_file(path: str | Path, *, fmt: str | None = None) -> list[Item]:
     from evidencebib.formats import detect, registry
 
     path = Path(path)
-    with doing(f"reading {path}"):
+    # a file of n records builds O(n) objects, all kept: the collector would only re-scan them
+    with doing(f"reading {path}"), gcpause.paused(promote=True):
         text = detect.decode_bytes(read_user_file(path), str(path))
         name = registry.get(fmt).name if fmt else detect.detect(text, source=str(path))
         return registry.get(name).read(text, source=str(path))
@@ -365,3 +392,42 @@ def style_names(query: str | None = None) -> Iterable[tuple[str, str]]:
     from evidencebib.render import list_styles
 
     return list_styles(query)
+
+
+# -- check: one report for the whole document (evidencebib.check) ---------------------------
+
+def check(refs: References, conditions: Sequence[str] = ()):
+    """Duplicates, disagreements between conditions, key clashes and gaps, as a
+    `check.Report` (`to_table()`, `to_json()`, `failing()`)."""
+    from evidencebib.check import check as run_check
+
+    return run_check(refs, conditions)
+
+
+def copies_of(refs: References, condition: str, key: str) -> list[Copy]:
+    """Every copy (`check.Copy`: condition, key, line, item) of the work `condition:key`
+    describes, that copy first: the same DOI in any spelling, the same ISBN, or a duplicate
+    match of title, authors and year (`check.dedupe`). An unknown condition or key is a
+    `UsageError`. An edit of one copy should reach the others: `sync_copies`."""
+    from evidencebib.check import copies_of as find_copies
+
+    return find_copies(refs, condition, key)
+
+
+def fix(refs: References, *, prefer: Sequence[str] = (), rule: str | None = None,
+        dry_run: bool = False):
+    """`check --fix`: copies agree with the preferred one (or the rule's choice), exact
+    duplicates inside a condition are merged; returns a `check.fix.FixResult` with the diff."""
+    from evidencebib.check.fix import fix as run_fix
+
+    return run_fix(refs, prefer=prefer, rule=rule, dry_run=dry_run)
+
+
+def sync_copies(refs: References, condition: str, key: str, *,
+                copies: Sequence[Copy] | None = None, dry_run: bool = False) -> FixResult:
+    """Make every other copy of the work `condition:key` agree with it, after an edit: pass
+    the `copies_of` list taken before the edit (an edited DOI or title may no longer match
+    the others). Takes every condition's lock: call it once the edit is saved."""
+    from evidencebib.check.fix import sync
+
+    return sync(refs, condition, key, copies=copies, dry_run=dry_run)

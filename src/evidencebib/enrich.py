@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from evidencebib.model import ET_AL, Item, issued_year
+from evidencebib.model.pages import comparable_page
 from evidencebib.verify import family_similar, journal_similar, norm_text, title_similar
 
 ADD, COMPLETE, CONFLICT = "add", "complete", "conflict"
@@ -53,23 +54,13 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
-def _norm_page(value: str) -> str:
-    value = re.sub(r"\s*[-–—]+\s*", "-", str(value).strip())
-    match = re.fullmatch(r"(\D*)(\d+)-(\D*)(\d+)", value)
-    if match and len(match.group(4)) < len(match.group(2)):       # 720-36 → 720-736
-        start = match.group(2)
-        end = start[: len(start) - len(match.group(4))] + match.group(4)
-        value = f"{match.group(1)}{start}-{match.group(3)}{end}"
-    return value.lower()
-
-
 def _same(field: str, ours: Any, theirs: Any, remote: Item) -> bool:
     if field == "title":
         return title_similar(str(ours), str(theirs))
     if field in ("container-title", "container-title-short"):
         return journal_similar(str(ours), str(theirs), remote.get("container-title-short", ""))
     if field == "page":
-        return _norm_page(ours) == _norm_page(theirs)
+        return comparable_page(ours) == comparable_page(theirs)
     if field == "ISSN":
         ours_set = set(re.findall(r"\d{4}-?\d{3}[\dXx]", str(ours)))
         theirs_set = set(re.findall(r"\d{4}-?\d{3}[\dXx]", str(theirs)))
@@ -148,11 +139,14 @@ def render(key: str, changes: list[Change]) -> str:
 
 
 def proposals(client: Any, items: Iterable[Item],
-              notice: Callable[[str], None] = lambda message: None) -> dict[str, list[Change]]:
+              notice: Callable[[str], None] = lambda message: None,
+              unreachable: list[str] | None = None) -> dict[str, list[Change]]:
     """The changes Crossref (or doi.org) would make, per entry key, for entries with a DOI.
 
     An entry whose DOI resolves to a different work, or that cannot be checked, gets no
-    proposal; `notice` is told why (verify is the command for those).
+    proposal; `notice` is told why (verify is the command for those), and the keys of the
+    entries that could not be checked are added to `unreachable` when it is given. Every
+    value proposed passed `received.check_item` (no control characters, each field's syntax).
     """
     from evidencebib import doi as doi_names
     from evidencebib import lookup
@@ -161,13 +155,23 @@ def proposals(client: Any, items: Iterable[Item],
 
     items = [item for item in items
              if item.get("DOI") and doi_names.is_valid(doi_names.normalize(str(item["DOI"])))]
-    client.prefetch_works([str(item["DOI"]) for item in items])
+    try:
+        client.prefetch_works([str(item["DOI"]) for item in items])
+    except NetworkError:
+        pass                                   # each entry is asked for singly below
     found: dict[str, list[Change]] = {}
     for item in items:
         try:
-            remote, _source = lookup.resolve(client, doi_names.normalize(str(item["DOI"])))
-        except (NetworkError, doi_names.InvalidDOI) as error:
+            remote, _source = lookup.resolve(client, doi_names.normalize(str(item["DOI"])),
+                                             lambda message, key=item["id"]: notice(
+                                                 f"@{key}: {message}"))
+        except doi_names.InvalidDOI as error:
             notice(f"@{item['id']}: not checked ({error})")
+            continue
+        except NetworkError as error:
+            notice(f"@{item['id']}: unreachable: not checked ({error})")
+            if unreachable is not None:
+                unreachable.append(item["id"])
             continue
         if remote is None:
             continue

@@ -65,6 +65,13 @@ class StyleError(EvidenceError):
     """A CSL style is missing, unsafe, or cannot produce a bibliography."""
 
 
+class StorageError(EvidenceError):
+    """A file could not be written or locked (disk full, permissions, a directory in the way);
+    whatever was on disk before is left as it was. `reason` is the system's word for it."""
+
+    reason: str = ""
+
+
 class NetworkError(EvidenceError):
     """A remote service could not be reached or answered nonsense, after retries."""
 

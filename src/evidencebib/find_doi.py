@@ -5,9 +5,12 @@ A match is proposed only when it is unambiguous:
 * the best candidate's Crossref score is more than `RATIO` (1.5) times the runner-up's
   (or it is the only candidate), AND
 * its title is similar (normalised similarity ≥ 0.9, or our title is a truncation of it), AND
-* the years agree (±1) and the first authors' family names agree, where both are known.
+* the years agree (±1) and the first authors' family names agree, where both are known, AND
+* its DOI is one that may be stored (`received.check_doi`: DOI syntax, nothing BibTeX reads
+  specially): a search result is data from the network like any other.
 
-Otherwise the candidates are listed with the reasons they were not accepted.
+Otherwise the candidates are listed with the reasons they were not accepted; what a candidate
+shows (DOI, title, names) is cleaned of control characters and escape sequences.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
+from evidencebib import received
 from evidencebib.formats import crossref as cr
 from evidencebib.model import Item, issued_year
 from evidencebib.verify import _first_name_of, family_similar, title_ratio, title_similar
@@ -81,9 +85,13 @@ def reference_string(item: Item) -> str:
 def _candidate(local: Item, work: dict) -> Candidate:
     remote = cr.work_to_item(work)
     years = cr.work_years(work)
-    title = remote.get("title", "")
+    title = received.clean_text(remote.get("title", ""))
     similarity = title_ratio(local.get("title", ""), title)
     problems = []
+    doi = received.check_doi(work.get("DOI"))
+    shown = doi or received.clean_text(work.get("DOI", ""))[:80]
+    if doi is None:
+        problems.append(f"not a DOI: {shown!r}")
     if local.get("title") and not (similarity >= TITLE_MIN or
                                    title_similar(local["title"], title, threshold=TITLE_MIN)):
         problems.append(f"title similarity {similarity:.2f}")
@@ -97,10 +105,12 @@ def _candidate(local: Item, work: dict) -> Candidate:
         score = float(work.get("score") or 0.0)
     except (TypeError, ValueError):
         score = 0.0
-    return Candidate(doi=str(work.get("DOI", "")), score=score, title=title,
-                     year=issued_year(remote), first_author=b,
-                     journal=remote.get("container-title", ""), similarity=similarity,
-                     problems=problems)
+    if score != score or score in (float("inf"), float("-inf")):
+        score = 0.0
+    return Candidate(doi=shown, score=score, title=title, year=issued_year(remote),
+                     first_author=received.clean_text(b),
+                     journal=received.clean_text(remote.get("container-title", "")),
+                     similarity=similarity, problems=problems)
 
 
 def choose(local: Item, works: list[dict]) -> Decision:
@@ -130,8 +140,10 @@ def find(client: Any, local: Item, rows: int = 5) -> Decision:
 
 
 def decisions(client: Any, items: Iterable[Item],
-              notice: Callable[[str], None] = lambda message: None) -> dict[str, Decision]:
-    """A decision for every entry without a DOI; `notice` hears about searches that failed."""
+              notice: Callable[[str], None] = lambda message: None,
+              unreachable: list[str] | None = None) -> dict[str, Decision]:
+    """A decision for every entry without a DOI; `notice` hears about searches that failed,
+    and the keys of those entries are added to `unreachable` when it is given."""
     from evidencebib.errors import NetworkError
 
     out: dict[str, Decision] = {}
@@ -141,5 +153,7 @@ def decisions(client: Any, items: Iterable[Item],
         try:
             out[item["id"]] = find(client, item)
         except NetworkError as error:
-            notice(f"@{item['id']}: not searched ({error})")
+            notice(f"@{item['id']}: unreachable: not searched ({error})")
+            if unreachable is not None:
+                unreachable.append(item["id"])
     return out

@@ -7,29 +7,49 @@ commands and the Python API share one way of resolving a DOI.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from evidencebib import doi as doi_names
 from evidencebib.errors import NetworkError, ParseError, UsageError, decode_utf8, read_user_file
 from evidencebib.model import Item
 
 
-def resolve(client, doi: str) -> tuple[Item | None, str]:
-    """(item, source) for a DOI; item is None when no agency knows it (source says why)."""
+def resolve(client, doi: str,
+            notice: Callable[[str], None] | None = None) -> tuple[Item | None, str]:
+    """(item, source) for a DOI; item is None when no agency knows it (source says why).
+
+    Only the services' own "unknown" makes None: Crossref's 404 *and* doi.org's "DOI does not
+    exist". A DOI doi.org says Crossref registered, but Crossref does not serve, or whose
+    agency's record cannot be had, raises NetworkError (the caller reports it unreachable).
+    The item holds only values that passed `received.check_item`; `notice` hears about the
+    others."""
+    from evidencebib import received
     from evidencebib.formats import crossref
 
     message = client.work(doi)
     if message is not None:
-        return crossref.work_to_item(message), "Crossref"
-    agency = client.registration_agency(doi)
-    if agency is None:
-        return None, "not registered"
-    csl = client.csl(doi)
-    if csl is None:
-        return None, f"registered with {agency}, no metadata"
-    item = crossref.csl_to_item(csl)
-    item.setdefault("DOI", doi)
-    return item, agency
+        item, source = crossref.work_to_item(message), "Crossref"
+    else:
+        agency = client.registration_agency(doi)
+        if agency is None:
+            return None, "not registered"
+        if agency.lower() == "crossref":
+            raise NetworkError(crossref_disagrees(doi))
+        try:
+            item, source = crossref.csl_to_item(client.csl(doi)), agency
+        except NetworkError as error:
+            raise NetworkError(f"registered with {agency}, but its record could not be had: "
+                               f"{error}") from None
+        item.setdefault("DOI", doi)
+    item, problems = received.check_item(item, source)
+    received.report(problems, doi, notice)
+    return item, source
+
+
+def crossref_disagrees(doi: str) -> str:
+    """Why a DOI is not "not found" when Crossref answered 404 but doi.org says Crossref."""
+    return (f"Crossref answered 404 for {doi}, but doi.org says Crossref registered it (a "
+            f"wrong --crossref-url, or Crossref has not indexed it yet)")
 
 
 def parse_dois(texts: Iterable[str]) -> list[str]:
@@ -59,14 +79,20 @@ def read_doi_list(path: str | Path) -> list[str]:
     return names
 
 
-def resolve_all(client, dois: Iterable[str]) -> list[Item]:
+def resolve_all(client, dois: Iterable[str],
+                notice: Callable[[str], None] | None = None) -> list[Item]:
     """Items for every DOI, in order; NetworkError naming the first one that cannot be had
     (so that callers write nothing unless all were resolved)."""
     dois = list(dois)
     client.prefetch_works(dois)
     items = []
     for name in dois:
-        item, source = resolve(client, name)
+        try:
+            item, source = resolve(client, name, notice)
+        except NetworkError as error:
+            raise NetworkError(f"{name}: unreachable: {error}; nothing was added") from None
+        except doi_names.InvalidDOI as error:
+            raise NetworkError(f"{name}: {error}; nothing was added") from None
         if item is None:
             raise NetworkError(f"{name}: {source}; nothing was added")
         item["DOI"] = name  # keep the spelling the user gave

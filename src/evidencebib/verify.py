@@ -5,7 +5,7 @@ One status per entry:
 =======================  =====================================================================
 ok                       the DOI resolves to the work the entry describes
 mismatch                 the DOI resolves to a different work (`fields` names what differs)
-not-found                no such DOI (Crossref 404, and doi.org does not know it either)
+not-found                no such DOI: Crossref's own 404 *and* doi.org's "DOI does not exist"
 invalid                  the DOI field is not DOI syntax (or doi.org calls it invalid)
 retracted                Crossref records a retraction (publisher or Retraction Watch), or the
                          DOI *is* a retraction notice
@@ -13,8 +13,10 @@ withdrawn                the work was withdrawn
 expression-of-concern    an expression of concern was published about the work
 corrected                a correction/erratum/corrigendum exists (informational)
 no-doi                   the entry has no DOI (informational; see `find-doi`)
-unreachable              the service could not be asked (network, offline cache miss, run
-                         stopped); never means the DOI is broken
+unreachable              the service could not be asked, or did not answer as itself (network,
+                         a deadline, a proxy's 404 page, Crossref and doi.org disagreeing,
+                         an agency's record that cannot be had, offline cache miss, the run
+                         stopped or out of time); never means the DOI is broken
 =======================  =====================================================================
 
 `corrected` and `no-doi` do not fail a run unless `strict`; everything else except `ok` does.
@@ -30,6 +32,7 @@ abbreviation of the full name (`J Clin Pathol` ~ `Journal of Clinical Pathology`
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import json
 import re
@@ -350,14 +353,21 @@ class Verifier:
             return Result(**base, status=UNREACHABLE, details=str(error))
 
     def _not_in_crossref(self, item: Item, name: str, base: dict) -> Result:
+        from evidencebib.lookup import crossref_disagrees
+
         agency = self.client.registration_agency(name)
         if agency is None:
             return Result(**base, status=NOT_FOUND,
                           details="not registered (Crossref 404; doi.org: DOI does not exist)")
-        csl = self.client.csl(name)
-        if csl is None:
-            return Result(**base, status=NOT_FOUND,
-                          details=f"registered with {agency}, but doi.org has no metadata")
+        if agency.lower() == "crossref":
+            # Crossref's records are the ones with retractions: never fall back to a copy
+            return Result(**base, status=UNREACHABLE, details=crossref_disagrees(name))
+        try:
+            csl = self.client.csl(name)
+        except NetworkError as error:
+            return Result(**base, status=UNREACHABLE, source=agency.lower(),
+                          details=f"registered with {agency}, but its record could not be "
+                                  f"had: {error}")
         remote = cr.csl_to_item(csl)
         source = agency.lower()
         if not remote.get("title") and not remote.get("author"):
@@ -400,8 +410,11 @@ def summary(results: Sequence[Result]) -> dict[str, int]:
     return counts
 
 
-def to_json(results: Sequence[Result]) -> str:
-    return json.dumps({"results": [r.to_json() for r in results],
+def to_json(results: Sequence[Result], generated: "datetime.datetime | None" = None) -> str:
+    """The JSON report; `generated` (now, in UTC, by default) tells its readers, the site
+    among them, when the verification ran."""
+    when = generated or datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    return json.dumps({"generated": when.isoformat(), "results": [r.to_json() for r in results],
                        "summary": summary(results)}, indent=2, ensure_ascii=False) + "\n"
 
 

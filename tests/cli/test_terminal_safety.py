@@ -311,4 +311,6 @@ def test_enrich_shows_one_line_per_proposed_change_whatever_crossref_sends(refer
     assert_nothing_live(result.stdout)
     lines = result.stdout.splitlines()
     assert not any(line.strip().startswith("+ DOI") for line in lines), result.stdout
-    assert any("ISSN" in line and "\\n  + DOI: 10.666/forged" in line for line in lines)
+    # what is proposed was checked first (received.py): only the valid ISSN is left of it
+    assert "+ ISSN: '1234-5678'" in [line.strip() for line in lines], result.stdout
+    assert "forged" not in result.stdout

@@ -6,29 +6,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import tree_digest
-from crossref_emulator import CrossrefEmulator, make_work, sample_messages, synthetic_messages
+from crossref_emulator import (SHIPPED, CrossrefEmulator, make_work, sample_messages,
+                               synthetic_messages)
 from evidencebib.cli import main
-
-SHIPPED = {  # the five entries of references/recurrent-miscarriage.bib, as Crossref has them
-    "10.1111/aji.13737": dict(title="Intravenous immunoglobulin use in patients with "
-                              "unexplained recurrent pregnancy loss", family="Banjar", year=2023,
-                              journal="American Journal of Reproductive Immunology"),
-    "10.1002/14651858.cd002859.pub2": dict(
-        title="Prevention of recurrent miscarriage for women with antiphospholipid antibody or "
-              "lupus anticoagulant", family="Empson", year=2005,
-        journal="Cochrane Database of Systematic Reviews"),
-    "10.1016/j.rbmo.2016.08.025": dict(
-        title="The effect of intravenous immunoglobulin passive immunotherapy on unexplained "
-              "recurrent spontaneous abortion: a meta-analysis", family="Wang", year=2016,
-        journal="Reproductive BioMedicine Online"),
-    "10.1002/14651858.cd000112.pub3": dict(title="Immunotherapy for recurrent miscarriage",
-                                           family="Wong", year=2014,
-                                           journal="Cochrane Database of Systematic Reviews"),
-    "10.1016/j.eclinm.2022.101527": dict(
-        title="Intravenous immunoglobulin treatment in women with four or more recurrent "
-              "pregnancy losses: A double-blind, randomised, placebo-controlled trial",
-        family="Yamada", year=2022, journal="eClinicalMedicine"),
-}
 
 
 @pytest.fixture

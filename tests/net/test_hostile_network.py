@@ -42,7 +42,7 @@ def emu():
 
 
 def verify_one(emu, item=ITEM, **client_options):
-    options = dict(max_tries=3, timeout=(0.5, 0.5), total_timeout=3.0)
+    options = dict(max_tries=3, timeout=1.0)
     options.update(client_options)
     return Verifier(fast_client(emu, **options)).verify_item(dict(item), "cond")
 
@@ -112,18 +112,18 @@ def test_endless_body_is_cut_at_the_cap_without_reading_it_all(emu):
 
 
 def test_a_trickling_body_is_stopped_by_the_total_deadline(emu):
-    """Each byte arrives well within the read timeout, so only the total deadline can stop it."""
+    """Each byte arrives well within any read timeout, so only the total deadline can stop it."""
     emu.always["10.5555/hostile"] = "trickle:0.05"
-    client = fast_client(emu, max_tries=1, timeout=(0.5, 0.5), total_timeout=1.0)
+    client = fast_client(emu, max_tries=1, timeout=1.0)
     started = time.monotonic()
-    with pytest.raises(NetworkError, match="longer than"):
+    with pytest.raises(NetworkError, match="no complete answer within 1 s"):
         client.work("10.5555/hostile")
     assert time.monotonic() - started < 5
 
 
 def test_a_body_stalled_past_the_read_timeout_is_retried(emu):
     emu.faults["10.5555/hostile"] = ["stall-body:1.5"]
-    client = fast_client(emu, timeout=(0.5, 0.3))
+    client = fast_client(emu, timeout=0.5)
     assert client.work("10.5555/hostile")["DOI"] == "10.5555/hostile"
     assert client.stats.retries == 1
 

@@ -70,16 +70,16 @@ def test_gives_up_after_bounded_tries_with_network_error(emu):
 
 def test_timeouts_never_hang(emu):
     emu.always[ESMO] = "timeout:3"
-    client = fast_client(emu, max_tries=2, timeout=(0.2, 0.2))
+    client = fast_client(emu, max_tries=2, timeout=0.2)
     started = time.monotonic()
-    with pytest.raises(NetworkError, match="timed out"):
+    with pytest.raises(NetworkError, match="no complete answer within 0.2 s"):
         client.work(ESMO)
     assert time.monotonic() - started < 2
 
 
 def test_connection_refused_is_network_error_not_not_found():
     client = Client(crossref_url="http://127.0.0.1:1", doi_url="http://127.0.0.1:1",
-                    cache_dir=None, max_tries=2, backoff=0.01, timeout=(0.2, 0.2))
+                    cache_dir=None, max_tries=2, backoff=0.01, timeout=0.2)
     with pytest.raises(NetworkError, match="connection failed"):
         client.work(PONE)
 

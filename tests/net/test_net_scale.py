@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 import requests
 
 from crossref_emulator import CrossrefEmulator, fast_client, make_work
-from evidencebib.net.client import BATCH_SIZE, MAX_BATCH_QUERY, Client
+from evidencebib.net.client import Client
+from evidencebib.net.crossref import BATCH_SIZE, MAX_BATCH_QUERY
 
 
 class StallingSession(requests.Session):

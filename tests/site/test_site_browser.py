@@ -12,63 +12,24 @@ unless CI is set: then they fail.
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
-import subprocess
-import sys
-import tempfile
 import urllib.request
 from pathlib import Path
 
 import pytest
+from browser import (ARTIFACTS, REPO, TESTS, chromium, console_errors, emulate_print, run_axe,
+                     screenshot, skip_or_fail_without_browser, wait)
+from browser import browser, server  # noqa: F401  (fixtures)
 
-TESTS = Path(__file__).resolve().parents[1]
-REPO = TESTS.parent
-ARTIFACTS = TESTS / "artifacts"
+skip_or_fail_without_browser(axe=True)
+
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
+
 REPORT = TESTS / "fixtures" / "site" / "verify-report.json"
 SLUG = "recurrent-miscarriage"
 SHIPPED_TITLE = "Recurrent miscarriage / recurrent fetal loss (with or without antiphospholipid syndrome)"
-CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--window-size=1280,900"]
-
-
-def _find(names: list[str]) -> str | None:
-    for name in names:
-        found = shutil.which(name) or (name if os.path.isabs(name) and os.access(name, os.X_OK) else None)
-        if found:
-            return found
-    return None
-
-
-def _unavailable() -> str | None:
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        return "the selenium package is not installed"
-    if not _find(["/usr/bin/chromium", "chromium", "chromium-browser"]):
-        return "Chromium is not installed (/usr/bin/chromium)"
-    if not _find(["/usr/bin/chromedriver", "chromedriver"]):
-        return "chromedriver is not installed (/usr/bin/chromedriver, Debian chromium-driver)"
-    return None
-
-
-_REASON = _unavailable()
-if _REASON:
-    if os.environ.get("CI"):
-        pytest.fail(f"browser tests cannot run under CI: {_REASON}; run scripts/setup-browser-tests",
-                    pytrace=False)
-    pytest.skip(f"browser tests skipped: {_REASON} (run scripts/setup-browser-tests)",
-                allow_module_level=True)
-
-from selenium import webdriver  # noqa: E402
-from selenium.common.exceptions import WebDriverException  # noqa: E402
-from selenium.webdriver.chrome.options import Options  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 EXTRA_CONDITIONS = {
     "kawasaki-disease": ("Kawasaki disease", "Established therapeutic role (Category 1)"),
@@ -101,62 +62,6 @@ def site(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def server(site: Path):
-    """`evidencebib serve` on a free port; yields the base URL."""
-    from evidencebib.cli import main
-
-    command = ([sys.executable, "-m", "evidencebib", "serve"] if "serve" in main.commands
-               else [sys.executable, "-m", "evidencebib.cli.site", "serve"])
-    process = subprocess.Popen(command + ["-d", str(site), "--port", "0", "--quiet"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               cwd=REPO)
-    line = process.stdout.readline()
-    match = re.search(r"http://127\.0\.0\.1:\d+/", line)
-    if not match:
-        process.kill()
-        pytest.fail(f"serve did not print its URL: {line!r} {process.stderr.read()}")
-    yield match.group(0)
-    process.terminate()
-    process.communicate(timeout=10)
-
-
-def _driver(javascript: bool = True):
-    options = Options()
-    options.binary_location = _find(["/usr/bin/chromium", "chromium", "chromium-browser"])
-    for flag in CHROME_FLAGS:
-        options.add_argument(flag)
-    profile = tempfile.mkdtemp(prefix="evidencebib-chromium-")
-    options.add_argument(f"--user-data-dir={profile}")
-    if not javascript:
-        options.add_experimental_option(
-            "prefs", {"profile.managed_default_content_settings.javascript": 2})
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = Service(_find(["/usr/bin/chromedriver", "chromedriver"]))
-    try:
-        driver = webdriver.Chrome(service=service, options=options)
-    except WebDriverException as error:
-        shutil.rmtree(profile, ignore_errors=True)
-        message = str(error).splitlines()[0]
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium did not start: {message}")
-        pytest.skip(f"Chromium did not start: {message}")
-    driver.set_page_load_timeout(30)
-    return driver, profile
-
-
-@pytest.fixture(scope="module")
-def browser():
-    driver, profile = _driver()
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
-
-
-def wait(driver, condition, timeout: float = 10):
-    return WebDriverWait(driver, timeout).until(condition)
-
-
 def visible_rows(driver) -> list[str]:
     rows = driver.find_elements(By.CSS_SELECTOR, "#conditions-table tbody tr")
     return [row.find_element(By.TAG_NAME, "th").text for row in rows if row.is_displayed()]
@@ -168,22 +73,16 @@ def shown_bibliography(driver):
     return blocks[0]
 
 
-def full_page_screenshot(driver, path: Path) -> None:
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(1280, max(900, min(int(height) + 200, 5000)))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    driver.save_screenshot(str(path))
-    driver.set_window_size(1280, 900)
+def choose_style(driver, style: str) -> None:
+    """Pick a style in the menu: its own page loads (the style is in the URL)."""
+    Select(driver.find_element(By.ID, "style-select")).select_by_value(style)
+    page = "index.html" if style == "ig-criteria" else f"{style}.html"
+    wait(driver, lambda d: d.current_url.split("#")[0].endswith(f"/{page}"))
+    wait(driver, lambda d: shown_bibliography(d).get_attribute("data-style") == style)
 
 
 def no_console_errors(driver) -> None:
-    try:
-        logs = driver.get_log("browser")
-    except Exception:  # pragma: no cover - some drivers have no log endpoint
-        return
-    errors = [entry for entry in logs if entry.get("level") == "SEVERE"
-              and "favicon.ico" not in entry.get("message", "")]
-    assert not errors, errors
+    assert console_errors(driver) == []
 
 
 # -- the index ------------------------------------------------------------------------------------
@@ -209,7 +108,7 @@ def test_index_lists_conditions_and_sorts(browser, server) -> None:
     assert header.get_attribute("aria-sort") == "descending"
     browser.find_element(By.CSS_SELECTOR, "button[data-sort-button='title']").click()
     assert visible_rows(browser) == ["Kawasaki disease", SHIPPED_TITLE, "Stiff person syndrome"]
-    full_page_screenshot(browser, ARTIFACTS / "site-index.png")
+    screenshot(browser, ARTIFACTS / "site-index.png", 1366)
     no_console_errors(browser)
 
 
@@ -234,43 +133,44 @@ def test_search_box_filters_the_index(browser, server) -> None:
 
 # -- a condition page -----------------------------------------------------------------------------
 
-def test_click_opens_condition_and_style_switcher_changes_bibliography(browser, server) -> None:
+def test_click_opens_condition_and_style_menu_loads_the_style_page(browser, server) -> None:
     browser.get(server)
     browser.find_element(By.LINK_TEXT, SHIPPED_TITLE).click()
     wait(browser, lambda d: d.current_url.endswith(f"/{SLUG}/index.html"))
     assert browser.find_element(By.TAG_NAME, "h1").text == SHIPPED_TITLE
     switcher = wait(browser, lambda d: d.find_element(By.ID, "style-switcher"))
     assert switcher.is_displayed()
+    assert not browser.find_element(By.CSS_SELECTOR, ".style-links").is_displayed()
     select = Select(browser.find_element(By.ID, "style-select"))
     assert select.first_selected_option.get_attribute("value") == "ig-criteria"
     house = shown_bibliography(browser)
     assert house.get_attribute("data-style") == "ig-criteria"
     assert "Banjar S, Kadour E" in house.text
-    full_page_screenshot(browser, ARTIFACTS / "site-condition.png")
+    screenshot(browser, ARTIFACTS / "site-condition.png", 1366)
 
-    select.select_by_value("vancouver")
+    choose_style(browser, "vancouver")
     shown = shown_bibliography(browser)
-    assert shown.get_attribute("data-style") == "vancouver"
     assert "1. Banjar S" in shown.text and "Banjar S, Kadour E, Khoudja R (2023)" not in shown.text
-    select.select_by_value("apa")
+    assert "Vancouver" in browser.find_element(By.CSS_SELECTOR, ".shown-style").text
+    screenshot(browser, ARTIFACTS / "site-condition-vancouver.png", 1366)
+    choose_style(browser, "apa")
     assert "Banjar, S." in shown_bibliography(browser).text
-    assert "APA" in browser.find_element(By.ID, "style-status").get_attribute("textContent")
-    select.select_by_value("vancouver")
-    full_page_screenshot(browser, ARTIFACTS / "site-condition-vancouver.png")
-    select.select_by_value("apa")
 
-    # the choice is remembered on the next page load
+    # the choice is in the URL (a reload keeps it) and remembered: the index links to it
     browser.refresh()
     assert wait(browser, lambda d: shown_bibliography(d).get_attribute("data-style") == "apa")
-    # keyboard: focus the select and move with the arrow keys
-    element = browser.find_element(By.ID, "style-select")
-    element.send_keys(Keys.HOME)
+    browser.get(server)
+    browser.find_element(By.LINK_TEXT, SHIPPED_TITLE).click()
+    wait(browser, lambda d: d.current_url.endswith(f"/{SLUG}/apa.html"))
+    # keyboard: focus the menu and move with the keys
+    browser.find_element(By.ID, "style-select").send_keys(Keys.HOME)
+    wait(browser, lambda d: d.current_url.endswith(f"/{SLUG}/index.html"))
     assert shown_bibliography(browser).get_attribute("data-style") == "ig-criteria"
     no_console_errors(browser)
 
 
 def test_retracted_reference_shows_its_badge(browser, server) -> None:
-    browser.get(f"{server}{SLUG}/index.html?style=ig-criteria")
+    browser.get(f"{server}{SLUG}/index.html")
     block = wait(browser, lambda d: shown_bibliography(d))
     entry = block.find_element(By.CSS_SELECTOR, "li[data-key='wang2016']")
     badge = entry.find_element(By.CSS_SELECTOR, ".badge[data-status='retracted']")
@@ -279,18 +179,19 @@ def test_retracted_reference_shows_its_badge(browser, server) -> None:
     colour = badge.value_of_css_property("color")
     background = badge.value_of_css_property("background-color")
     assert colour != background
-    Select(browser.find_element(By.ID, "style-select")).select_by_value("vancouver")
+    choose_style(browser, "vancouver")
     entry = shown_bibliography(browser).find_element(By.CSS_SELECTOR, "li[data-key='wang2016']")
     assert entry.find_element(By.CSS_SELECTOR, ".badge[data-status='retracted']").is_displayed()
     assert "Wang SW" in entry.text
-    Select(browser.find_element(By.ID, "style-select")).select_by_value("ig-criteria")
+    choose_style(browser, "ig-criteria")
 
 
 def test_download_link_returns_a_file_our_importer_reads(browser, server) -> None:
     from evidencebib.formats import bibtex
 
     browser.get(f"{server}{SLUG}/index.html")
-    link = wait(browser, lambda d: d.find_element(By.LINK_TEXT, "BibTeX"))
+    link = wait(browser, lambda d: d.find_element(
+        By.XPATH, "//section[@class='downloads']//a[text()='BibTeX']"))
     url = link.get_attribute("href")
     assert url.startswith(server) and url.endswith(f"{SLUG}.bib")
     with urllib.request.urlopen(url, timeout=10) as response:
@@ -302,15 +203,22 @@ def test_download_link_returns_a_file_our_importer_reads(browser, server) -> Non
     assert all(SLUG in item.get("keyword", "") for item in items)
 
 
-def test_print_media_hides_switcher_and_shows_house_style(browser, server) -> None:
-    browser.get(f"{server}{SLUG}/index.html?style=vancouver")
+def test_print_shows_the_style_of_the_page_and_names_it(browser, server) -> None:
+    browser.get(f"{server}{SLUG}/vancouver.html")
     wait(browser, lambda d: shown_bibliography(d).get_attribute("data-style") == "vancouver")
-    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    emulate_print(browser)
     try:
-        assert not browser.find_element(By.ID, "style-switcher").is_displayed()
-        assert shown_bibliography(browser).get_attribute("data-style") == "ig-criteria"
+        assert not browser.find_element(By.ID, "style-nav").is_displayed()
+        assert shown_bibliography(browser).get_attribute("data-style") == "vancouver"
+        assert "Vancouver" in browser.find_element(By.CSS_SELECTOR, ".shown-style").text
     finally:
-        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        emulate_print(browser, False)
+
+
+def test_axe_finds_no_wcag_21_aa_violation(browser, server) -> None:
+    for url in ("", f"{SLUG}/index.html", f"{SLUG}/apa.html"):
+        browser.get(server + url)
+        assert run_axe(browser) == [], url
 
 
 def test_site_works_from_disk(browser, site) -> None:
@@ -323,8 +231,7 @@ def test_site_works_from_disk(browser, site) -> None:
 
 
 def test_without_javascript_everything_is_still_there(server) -> None:
-    driver, profile = _driver(javascript=False)
-    try:
+    with chromium(javascript=False) as driver:
         driver.get(server)
         assert len(visible_rows(driver)) == 3
         assert not driver.find_element(By.ID, "index-controls").is_displayed()
@@ -333,6 +240,9 @@ def test_without_javascript_everything_is_still_there(server) -> None:
         shown = shown_bibliography(driver)
         assert shown.get_attribute("data-style") == "ig-criteria"
         assert "Banjar S, Kadour E" in shown.text
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+        # every other style is a link to its own page
+        link = driver.find_element(By.CSS_SELECTOR, ".style-links a[data-style='apa']")
+        assert link.is_displayed()
+        link.click()
+        wait(driver, lambda d: d.current_url.endswith(f"/{SLUG}/apa.html"))
+        assert "Banjar, S." in shown_bibliography(driver).text

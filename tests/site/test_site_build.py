@@ -152,39 +152,48 @@ def test_condition_page_shows_all_metadata(shipped_site: Path) -> None:
     assert page.xpath('//nav[@aria-label="Breadcrumb"]/a/@href') == ["../index.html"]
 
 
-def test_condition_page_has_every_style_prerendered(shipped_site: Path) -> None:
+def style_page(site: Path, style: str, slug: str = SLUG) -> Path:
+    return site / slug / ("index.html" if style == "ig-criteria" else f"{style}.html")
+
+
+def test_each_style_has_a_page_of_its_own(shipped_site: Path) -> None:
     refs = References(REPO / "references")
-    page = doc(shipped_site / SLUG / "index.html")
-    blocks = page.xpath('//div[@class="bib"]')
-    assert [b.get("data-style") for b in blocks] == list(DEFAULT_STYLES)
-    options = page.xpath('//select[@id="style-select"]/option/@value')
-    assert options == list(DEFAULT_STYLES)
-    assert page.xpath('//label[@for="style-select"]')
-    for block in blocks:
-        style = block.get("data-style")
-        # the house style shows without JavaScript, the others wait for the switcher
-        assert (block.get("hidden") is None) == (style == "ig-criteria"), style
-        entries = block.xpath('.//li/div[@class="csl-entry"]')
+    for style in DEFAULT_STYLES:
+        page = doc(style_page(shipped_site, style))
+        blocks = page.xpath('//div[@class="bib"]')
+        assert [b.get("data-style") for b in blocks] == [style]   # one bibliography per page
+        assert blocks[0].get("hidden") is None
+        # every style is a plain link on every page (no JavaScript needed), this one marked
+        links = page.xpath('//nav[@id="style-nav"]//a')
+        assert [a.get("data-style") for a in links] == list(DEFAULT_STYLES)
+        assert [a.get("data-style") for a in links if a.get("aria-current") == "page"] == [style]
+        for link in links:
+            assert (shipped_site / SLUG / link.get("href")).is_file()
+        assert page.xpath('//select[@id="style-select"]/option/@value') == list(DEFAULT_STYLES)
+        assert page.xpath('//label[@for="style-select"]')
+        assert site_builder.style_label(style) in text_of(page.xpath('//p[@class="shown-style"]')[0])
+        entries = blocks[0].xpath('.//li/div[@class="csl-entry"]')
         expected = api.bibliography(refs, SLUG, style=style, fmt="html")
         assert len(entries) == len(expected) == 5, style
         for element, rendered in zip(entries, expected):
             got = lxml_html.tostring(element, encoding="unicode")
             assert rendered in got, (style, rendered)
-    house = text_of(blocks[0])
+        # #ref-KEY is the same reference on every style's page
+        assert sorted(page.xpath('//li[@class="entry"]/@id')) == [
+            "ref-banjar2023", "ref-empson2005", "ref-wang2016", "ref-wong2014", "ref-yamada2022"]
+    house = text_of(doc(style_page(shipped_site, "ig-criteria")).xpath('//div[@class="bib"]')[0])
     assert "Banjar S, Kadour E" in house
-    vancouver = text_of(next(b for b in blocks if b.get("data-style") == "vancouver"))
-    assert "1. Banjar S" in vancouver
-    apa = text_of(next(b for b in blocks if b.get("data-style") == "apa"))
-    assert "Banjar, S." in apa
+    assert "1. Banjar S" in text_of(doc(style_page(shipped_site, "vancouver")).xpath('//div[@class="bib"]')[0])
+    assert "Banjar, S." in text_of(doc(style_page(shipped_site, "apa")).xpath('//div[@class="bib"]')[0])
 
 
 def test_every_doi_is_a_doi_org_link_in_every_style(shipped_site: Path) -> None:
     items = items_of(REPO / "references")
-    page = doc(shipped_site / SLUG / "index.html")
-    for block in page.xpath('//div[@class="bib"]'):
+    for style in DEFAULT_STYLES:
+        block = doc(style_page(shipped_site, style)).xpath('//div[@class="bib"]')[0]
         hrefs = set(block.xpath(".//a/@href"))
         for item in items:
-            assert doi_url(item["DOI"]) in hrefs, (block.get("data-style"), item["DOI"])
+            assert doi_url(item["DOI"]) in hrefs, (style, item["DOI"])
 
 
 def test_download_links_point_at_files_our_importers_read_back(shipped_site: Path) -> None:
@@ -254,7 +263,7 @@ def test_hostile_titles_come_out_as_text(tmp_path: Path) -> None:
     statement = text_of(page.xpath('//section[@class="statement"]/p')[0])
     assert statement == 'A statement with <script>alert(4)</script> and "quotes" & ampersands.'
     # the DOI's odd characters are percent-encoded in the link
-    hrefs = page.xpath('//div[@data-style="ig-criteria"]//a/@href')
+    hrefs = page.xpath('//div[@data-style="ig-criteria"]//div[@class="csl-entry"]//a/@href')
     assert hrefs == [doi_url('10.1000/a<b>"c#d?e')]
     assert "%3C" in hrefs[0] and "%23" in hrefs[0] and "%3F" in hrefs[0]
     index = doc(out / "index.html")
@@ -301,8 +310,12 @@ def test_nothing_is_fetched_from_elsewhere(checked_site: Path) -> None:
                     continue
                 if element.tag == "a" and name == "href" and value.startswith("https://doi.org/"):
                     continue  # links a reader may follow; nothing loads them on view
+                if element.tag == "link" and element.get("rel") == "canonical":
+                    continue  # names the page's public address; never loaded
                 assert "://" not in value and not value.startswith("//"), (path, element.tag, value)
-        assert not page.xpath("//iframe | //object | //embed | //img | //link[@rel!='stylesheet']")
+        assert not page.xpath("//iframe | //object | //embed | //img | "
+                              "//link[@rel!='stylesheet' and @rel!='icon' and @rel!='canonical']")
+        assert page.xpath("//link[@rel='icon']/@href")[0].endswith("_assets/favicon.svg")
         assert not page.xpath("//*[@style[contains(., 'url(')]]")
     css = (checked_site / "_assets" / "site.css").read_text(encoding="utf-8")
     assert "url(" not in css and "@import" not in css and "@font-face" not in css
@@ -311,12 +324,12 @@ def test_nothing_is_fetched_from_elsewhere(checked_site: Path) -> None:
         assert word not in js, word
 
 
-def test_print_stylesheet_hides_controls_and_shows_house_style(shipped_site: Path) -> None:
+def test_print_stylesheet_hides_controls_and_keeps_the_filter(shipped_site: Path) -> None:
     css = (shipped_site / "_assets" / "site.css").read_text(encoding="utf-8")
     start = css.index("@media print")
     block = css[start:]
-    assert ".style-switcher" in block and ".index-controls" in block
-    assert '.bib[data-style="ig-criteria"] { display: block !important; }' in block
+    assert ".style-nav" in block and ".index-controls" in block and ".ref-tools" in block
+    assert "tbody tr { display" not in block    # rows the search hid stay hidden on paper
 
 
 # -- verify badges -----------------------------------------------------------------------------
@@ -325,7 +338,8 @@ def test_verify_report_badges_on_every_entry(checked_site: Path) -> None:
     report = json.loads(REPORT.read_text(encoding="utf-8"))["results"]
     expected = {r["key"]: r["status"] for r in report}
     page = doc(checked_site / SLUG / "index.html")
-    for block in page.xpath('//div[@class="bib"]'):
+    for style in DEFAULT_STYLES:
+        block = doc(style_page(checked_site, style)).xpath('//div[@class="bib"]')[0]
         entries = block.xpath("./ol/li")
         assert len(entries) == 5
         for li in entries:
@@ -342,10 +356,15 @@ def test_verify_report_badges_on_every_entry(checked_site: Path) -> None:
     # text, not colour alone: a screen reader hears the status
     assert badge_text == "Verification status: \u2716Retracted"
     assert "Retraction notice" in text_of(retracted)
+    # the notice's DOI, named in the report's details, is a link to it
+    assert retracted.xpath('.//a[@class="notice"]/@href') == [doi_url("10.1016/j.rbmo.2099.01.001")]
     ok = page.xpath('//div[@data-style="ig-criteria"]//li[@data-key="banjar2023"]//span[@data-status]')
     assert text_of(ok[0]).endswith("OK")
     terms = {text_of(dt): dt.getnext() for dt in page.xpath('//dl[@class="meta"]/dt')}
-    assert "3 problems" in text_of(terms["Verification"])
+    # the unreachable one was not checked: not a problem with the reference, not "checked"
+    verification = text_of(terms["Verification"])
+    assert "2 problems" in verification and "4 of 5 checked" in verification
+    assert "1 not reached (service unavailable)" in verification
 
 
 def test_index_counts_problems_per_condition(checked_site: Path) -> None:
@@ -354,11 +373,12 @@ def test_index_counts_problems_per_condition(checked_site: Path) -> None:
     assert heads[-1] == "Verification"
     row = page.xpath("//tbody/tr")[0]
     cell = text_of(row.xpath("./td")[-1])
-    assert cell.startswith("!3 problems")
-    assert "1 retracted" in cell and "1 not found" in cell and "1 unreachable" in cell
+    assert cell.startswith("!2 problems")
+    assert "1 retracted" in cell and "1 not found" in cell and "4 of 5 checked" in cell
+    assert "1 not reached" in cell   # unreachable: could not be checked, not a problem
     assert "corrected" not in cell  # informational, not a problem
-    assert row.get("data-problems") == "3"
-    assert "3 references with problems" in text_of(page.xpath('//p[@class="lead"]')[0])
+    assert row.get("data-problems") == "2"
+    assert "4 of 5 entries checked, 2 with problems" in text_of(page.xpath('//p[@class="lead"]')[0])
 
 
 def test_report_as_bare_list_and_lookup_by_doi(tmp_path: Path) -> None:
@@ -407,7 +427,9 @@ def test_site_command_builds_and_reports(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "1 condition(s), 5 reference(s)" in result.output
     page = doc(out / SLUG / "index.html")
-    assert page.xpath('//div[@class="bib"]/@data-style') == ["ig-criteria", "apa", "vancouver"]
+    assert page.xpath('//nav[@id="style-nav"]//a/@data-style') == ["ig-criteria", "apa", "vancouver"]
+    assert doc(out / SLUG / "apa.html").xpath('//div[@class="bib"]/@data-style') == ["apa"]
+    assert not (out / SLUG / "ama.html").exists()
 
 
 def test_site_command_rejects_unknown_style_before_writing(tmp_path: Path) -> None:

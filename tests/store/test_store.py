@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from evidencebib.errors import ParseError, UsageError
+from evidencebib.errors import ParseError, StorageError, UsageError
 from evidencebib.model import Condition
 from evidencebib.store import BibFile, References, parse_meta, render_meta
 from evidencebib.store.atomic import TEMP_PREFIX, sweep_temp_files, write_atomic
@@ -157,7 +157,7 @@ def test_atomic_write_leaves_the_old_file_when_the_rename_fails(tmp_path, monkey
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", failing_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(StorageError, match=r"x\.bib: cannot write the file \(disk full\)"):
         write_atomic(path, b"new")
     assert path.read_bytes() == b"old"
     assert not list(tmp_path.glob(TEMP_PREFIX + "*"))

@@ -8,6 +8,13 @@ timeouts, truncated JSON, HTML bodies, redirects to a foreign host, 404 labelled
 for the hostile-network tests: bodies that trickle in or stream without end, JSON of the wrong
 shape, wrong content types, redirect loops, and faults on list queries via the key "list").
 
+The slow faults a deadline must stop (tests/net/test_deadlines.py) write the HTTP answer on
+the raw socket themselves, so that the status line and header lines can arrive byte by byte:
+`drip:S` (a body with a Content-Length, one byte every S seconds), `slow-status:S` and
+`slow-headers:S`. `html404` is a proxy's HTML 404 page; `advertise={...}` replaces the
+X-Rate-Limit-* / X-Concurrency-Limit headers with any values (absurd ones included) while the
+emulator keeps enforcing its own limits.
+
     with CrossrefEmulator(rate=50, concurrency=5) as emu:
         emu.add_work(message)                   # a Crossref work `message`
         emu.add_datacite(doi, csl)              # a DataCite DOI (doi.org/ra + CN)
@@ -51,6 +58,30 @@ def sample_messages() -> list[dict]:
 def synthetic_messages() -> dict[str, dict]:
     """Realistic hand-made works: retraction, withdrawal, EoC, notice … (see the file)."""
     return load_fixture("synthetic_works.json")["works"]
+
+
+# The five entries of references/recurrent-miscarriage.bib, as Crossref has them (make_work's
+# keywords), for the tests that run the commands on the shipped references.
+SHIPPED = {
+    "10.1111/aji.13737": dict(title="Intravenous immunoglobulin use in patients with "
+                              "unexplained recurrent pregnancy loss", family="Banjar", year=2023,
+                              journal="American Journal of Reproductive Immunology"),
+    "10.1002/14651858.cd002859.pub2": dict(
+        title="Prevention of recurrent miscarriage for women with antiphospholipid antibody or "
+              "lupus anticoagulant", family="Empson", year=2005,
+        journal="Cochrane Database of Systematic Reviews"),
+    "10.1016/j.rbmo.2016.08.025": dict(
+        title="The effect of intravenous immunoglobulin passive immunotherapy on unexplained "
+              "recurrent spontaneous abortion: a meta-analysis", family="Wang", year=2016,
+        journal="Reproductive BioMedicine Online"),
+    "10.1002/14651858.cd000112.pub3": dict(title="Immunotherapy for recurrent miscarriage",
+                                           family="Wong", year=2014,
+                                           journal="Cochrane Database of Systematic Reviews"),
+    "10.1016/j.eclinm.2022.101527": dict(
+        title="Intravenous immunoglobulin treatment in women with four or more recurrent "
+              "pregnancy losses: A double-blind, randomised, placebo-controlled trial",
+        family="Yamada", year=2022, journal="eClinicalMedicine"),
+}
 
 
 def make_work(doi: str, *, title: str = "A trial", family: str = "Smith", year: int = 2020,
@@ -105,7 +136,10 @@ class _Pool:
             self.in_flight -= 1
 
 
-class _Server:
+class LoopbackServer:
+    """A real, threaded HTTP server on 127.0.0.1 for one WSGI app, stopped on exit (no
+    thread outlives it: render/parallel.py forks only single-threaded processes)."""
+
     def __init__(self, app) -> None:
         self.httpd = make_server("127.0.0.1", 0, app, threaded=True)
         self.httpd.daemon_threads = True
@@ -119,13 +153,22 @@ class _Server:
     def stop(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+        self.thread.join(5)
+
+    def __enter__(self) -> "LoopbackServer":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
 
 
 class CrossrefEmulator:
     def __init__(self, *, rate: float = 50, interval: float = 1.0, concurrency: int = 5,
                  array_rate: float | None = None, array_concurrency: int | None = None,
                  pool: str = "polite", enforce: bool = True, latency: float = 0.0,
-                 duplicate_headers: bool = False, retry_after: str | None = None) -> None:
+                 duplicate_headers: bool = False, retry_after: str | None = None,
+                 advertise: dict[str, str] | None = None) -> None:
         self.single = _Pool("single", rate, interval, concurrency)
         self.array = _Pool("array", array_rate or rate, interval,
                            array_concurrency or concurrency)
@@ -134,6 +177,7 @@ class CrossrefEmulator:
         self.latency = latency
         self.duplicate_headers = duplicate_headers
         self.retry_after_on_limit = retry_after
+        self.advertise = dict(advertise or {})
         self.works: dict[str, dict] = {}
         self.aliases: dict[str, str] = {}
         self.agencies: dict[str, str] = {}
@@ -144,8 +188,8 @@ class CrossrefEmulator:
         self.search_results: dict[str, list[dict]] = {}
         self.log: list[dict] = []
         self._log_lock = threading.Lock()
-        self._crossref = _Server(self._crossref_app)
-        self._doi = _Server(self._doi_app)
+        self._crossref = LoopbackServer(self._crossref_app)
+        self._doi = LoopbackServer(self._doi_app)
         self.crossref_url = self._crossref.url
         self.doi_url = self._doi.url
 
@@ -214,8 +258,10 @@ class CrossrefEmulator:
         if self.duplicate_headers:
             rate, interval, conc = f"{rate}, {rate}", f"{interval}, {interval}", f"{conc}, {conc}"
         name = f"{self.pool_name}-{'array' if pool is self.array else 'single'}"
-        return [("X-Rate-Limit-Limit", rate), ("X-Rate-Limit-Interval", interval),
-                ("X-Concurrency-Limit", conc), ("X-Api-Pool", name)]
+        headers = {"X-Rate-Limit-Limit": rate, "X-Rate-Limit-Interval": interval,
+                   "X-Concurrency-Limit": conc, "X-Api-Pool": name}
+        headers.update(self.advertise)
+        return list(headers.items())
 
     def _record(self, environ: dict, server: str) -> dict:
         entry = {"server": server, "path": _path(environ),
@@ -254,6 +300,9 @@ class CrossrefEmulator:
             status, headers, body = self._crossref_answer(environ, entry, path, is_list)
             if status == "RESET":
                 _reset(environ)
+                return []
+            if isinstance(body, _Raw):
+                body.send(environ, headers + self._headers(pool))
                 return []
             start_response(status, headers + self._headers(pool))
             if isinstance(body, _Stream):
@@ -360,6 +409,21 @@ class CrossrefEmulator:
             return ("200 OK", [("Content-Type", arg or "text/plain")], body)
         if name == "redirect-loop":  # a redirect to the same path, for ever
             return ("302 Found", [("Location", f"/works/{quote(key, safe='')}")], b"")
+        # -- faults that only a total deadline stops (tests/net/test_deadlines.py) -----------
+        if name == "drip":           # a valid answer with its Content-Length, a byte at a time
+            body = json.dumps({"status": "ok", "message-type": "work",
+                               "message": self.works.get(key, {"DOI": key})}).encode()
+            return ("200 OK", [("Content-Type", "application/json")],
+                    _Raw(body, float(arg or 1), slow="body"))
+        if name in ("slow-status", "slow-headers"):
+            body = json.dumps({"status": "ok", "message-type": "work",
+                               "message": self.works.get(key, {"DOI": key})}).encode()
+            return ("200 OK", [("Content-Type", "application/json")],
+                    _Raw(body, float(arg or 1), slow=name[5:]))
+        if name == "html404":        # a proxy's (or a web server's) own 404 page
+            return ("404 Not Found", [("Content-Type", "text/html")],
+                    b"<html><head><title>404 Not Found</title></head><body><center><h1>404 "
+                    b"Not Found</h1></center><hr><center>nginx</center></body></html>")
         if name == "redirect-scheme":  # the same host and port, another scheme
             return ("302 Found", [("Location", self.crossref_url.replace("http://", arg or "ftp://")
                                    + f"/works/{quote(key, safe='')}")], b"")
@@ -404,6 +468,9 @@ class CrossrefEmulator:
         if status == "RESET":
             _reset(environ)
             return []
+        if isinstance(body, _Raw):
+            body.send(environ, headers)
+            return []
         start_response(status, headers)
         if isinstance(body, _Stream):
             return body
@@ -425,6 +492,11 @@ class CrossrefEmulator:
             return _json(200, [{"DOI": doi, "status": "DOI does not exist"}])
         if path.startswith("/api/handles/"):
             doi = path[len("/api/handles/"):]
+            fault = self._fault("handle:" + doi.lower())
+            if fault:
+                answer = self._apply_fault(fault, doi.lower())
+                if answer is not None:
+                    return answer
             if doi.lower() in self.short_dois:  # the shape of doi.org's record of a shortDOI
                 return _json(200, {"responseCode": 1, "handle": doi, "values": [
                     {"index": 1, "type": "HS_ALIAS", "data": {
@@ -469,6 +541,40 @@ class _Stream:
             yield chunk
 
 
+class _Raw:
+    """An answer written on the raw socket, with `pause` seconds between the bytes of its
+    slow part: the status line ("status"), the header lines ("headers") or the body ("body",
+    sent with its Content-Length). It stops when the client goes away."""
+
+    def __init__(self, body: bytes, pause: float, slow: str) -> None:
+        self.body, self.pause, self.slow = body, pause, slow
+
+    def send(self, environ, headers: list[tuple[str, str]]) -> None:
+        sock = environ.get("werkzeug.socket")
+        if sock is None:
+            raise RuntimeError("the slow faults need werkzeug's raw socket")
+        lines = "".join(f"{k}: {v}\r\n" for k, v in headers + [
+            ("Content-Length", str(len(self.body))), ("Connection", "close")])
+        parts = {"status": b"HTTP/1.1 200 OK\r\n", "headers": lines.encode("latin-1") + b"\r\n",
+                 "body": self.body}
+        try:
+            for name in ("status", "headers", "body"):
+                data = parts[name]
+                if name != self.slow:
+                    sock.sendall(data)
+                    continue
+                for i in range(len(data)):
+                    sock.sendall(data[i:i + 1])
+                    time.sleep(self.pause)
+        except OSError:
+            pass                               # the client gave up: what a deadline is for
+        finally:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
 def _path(environ) -> str:
     raw = environ.get("PATH_INFO", "")
     try:
@@ -507,13 +613,21 @@ def _work_to_csl(work: dict) -> dict:
             "issued": work.get("issued")}
 
 
+def shipped_emulator(**options: Any) -> "CrossrefEmulator":
+    """An emulator (not started) that knows the works of the shipped references/."""
+    options = {"rate": 100, "interval": 0.5, "concurrency": 8, **options}
+    emulator = CrossrefEmulator(**options)
+    for doi, meta in SHIPPED.items():
+        emulator.add_work(make_work(doi, **meta))
+    return emulator
+
+
 def fast_client(emu: "CrossrefEmulator", **overrides: Any):
     """A Client wired to the emulator with test-sized timeouts and backoff (no disk cache)."""
     from evidencebib.net.client import Client
 
     options: dict[str, Any] = dict(crossref_url=emu.crossref_url, doi_url=emu.doi_url,
                                    mailto="tests@example.org", cache_dir=None,
-                                   timeout=(0.5, 0.5), total_timeout=5.0, max_tries=4,
-                                   backoff=0.01, backoff_max=0.05)
+                                   timeout=1.0, max_tries=4, backoff=0.01)
     options.update(overrides)
     return Client(**options)

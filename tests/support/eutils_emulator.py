@@ -47,7 +47,7 @@ from typing import Any, Iterable
 from lxml import etree
 from werkzeug.wrappers import Request, Response
 
-from crossref_emulator import _reset, _Server, _Stream
+from crossref_emulator import LoopbackServer, _reset, _Stream
 
 from evidencebib.formats import pubmed
 
@@ -87,7 +87,7 @@ class EutilsEmulator:
         self.rejected = 0
         self._windows: dict[str, _Window] = collections.defaultdict(_Window)
         self._lock = threading.Lock()
-        self._server = _Server(self._app)
+        self._server = LoopbackServer(self._app)
         self.url = self._server.url
         self.eutils_url = self.url + "/entrez/eutils"
         self.idconv_url = self.url + "/pmc/utils/idconv/v1.0/"

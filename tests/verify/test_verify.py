@@ -112,8 +112,9 @@ def test_unreachable_doi_org_after_crossref_404(emu):
 
 
 def test_registered_but_no_metadata(emu):
+    """doi.org says DataCite registered it: a failed content negotiation is not `not-found`."""
     result = Verifier(fast_client(emu)).verify_item(entry("g", DOI="10.5061/dryad.gone"))
-    assert result.status == "not-found" and "DataCite" in result.details
+    assert result.status == "unreachable" and "DataCite" in result.details
     empty = Verifier(fast_client(emu)).verify_item(entry("e", title="x" * 30,
                                                          DOI="10.5061/dryad.empty"))
     assert empty.status == "ok" and "no metadata to compare" in empty.details

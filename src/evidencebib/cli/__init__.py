@@ -21,6 +21,7 @@ _MODULES = {
     "network": ("add", "verify", "enrich", "find-doi"),
     "interop": ("export", "import"),
     "site": ("site", "serve"),
+    "check": ("check",),
 }
 
 

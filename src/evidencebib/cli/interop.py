@@ -57,8 +57,8 @@ def export_command(conditions: tuple[str, ...], to: str, output_file: Path | Non
 @network_options
 @references_option
 @reports_errors
-def import_command(file: Path, into: str, from_: str | None, keep_keys: bool, mailto, crossref_url,
-                   doi_url, cache_dir, offline, references_dir: Path) -> None:
+def import_command(file: Path, into: str, from_: str | None, keep_keys: bool, network,
+                   references_dir: Path) -> None:
     """Add the references of FILE to a condition; DOIs already there are reported, not duplicated.
 
     FILE `-` is standard input. Nothing is written when FILE cannot be read whole; the error
@@ -74,8 +74,7 @@ def import_command(file: Path, into: str, from_: str | None, keep_keys: bool, ma
     if from_ == "doi-list":
         from evidencebib.cli.network import import_doi_list
 
-        items = import_doi_list(file, mailto=mailto, crossref_url=crossref_url, doi_url=doi_url,
-                                cache_dir=cache_dir, offline=offline)
+        items = import_doi_list(file, network)
     else:
         items = api.read_file(file, fmt=from_)
         for note in api.import_notes(items, str(file)):

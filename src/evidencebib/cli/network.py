@@ -1,12 +1,17 @@
-"""Commands that ask Crossref and doi.org: add, verify, enrich, find-doi.
+"""Commands that ask Crossref and doi.org: add, verify, enrich, find-doi (and the DOI list
+reader of `import --from doi-list`).
 
 All network access goes through `evidencebib.net.Client`; heavy imports happen inside the
-command functions so that `evidencebib --help` stays fast.
+command functions so that `evidencebib --help` stays fast. Every network command takes the
+same options (`network_options`), handed to it as one `NetworkOptions`, so that an option
+added here (a second service's URL or key) reaches every command without touching each.
 """
 
 from __future__ import annotations
 
+import functools
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -16,36 +21,73 @@ from evidencebib.cli import output as out
 from evidencebib.cli.common import open_references, references_option, reports_errors
 from evidencebib.display import one_line
 
+DEFAULT_TIMEOUT = "30"        # the transport's defaults, spelled for --help …
+DEFAULT_MAX_TIME = "3600"     # … (evidencebib.net is imported only when a command runs)
+
+
+@dataclass(frozen=True)
+class NetworkOptions:
+    """What a network command was told about the services and its limits."""
+
+    mailto: str | None = None
+    crossref_url: str | None = None
+    doi_url: str | None = None
+    cache_dir: Path | None = None
+    offline: bool = False
+    timeout: str = DEFAULT_TIMEOUT
+    max_time: str = DEFAULT_MAX_TIME
+
+    def client(self):
+        """A Client for these options (environment variables fill what was not given)."""
+        from evidencebib.net.client import Client
+        from evidencebib.net.transport import check_seconds
+
+        return Client.from_options(mailto=self.mailto, crossref_url=self.crossref_url,
+                                   doi_url=self.doi_url, cache_dir=self.cache_dir,
+                                   offline=self.offline,
+                                   timeout=check_seconds(self.timeout, "--timeout"),
+                                   max_time=check_seconds(self.max_time, "--max-time"))
+
+
+_OPTIONS = [
+    click.option("--mailto", envvar="EVIDENCEBIB_MAILTO", metavar="ADDRESS",
+                 help="Your e-mail for Crossref's polite pool ($EVIDENCEBIB_MAILTO)."),
+    click.option("--crossref-url", envvar="EVIDENCEBIB_CROSSREF_URL", metavar="URL",
+                 help="Crossref REST API base URL (default https://api.crossref.org)."),
+    click.option("--doi-url", envvar="EVIDENCEBIB_DOI_URL", metavar="URL",
+                 help="doi.org base URL (default https://doi.org)."),
+    click.option("--cache-dir", envvar="EVIDENCEBIB_CACHE_DIR", type=click.Path(path_type=Path),
+                 help="Cache directory (default $XDG_CACHE_HOME/evidencebib)."),
+    click.option("--offline", is_flag=True,
+                 help="Answer from the cache only; report what could not be checked."),
+    click.option("--timeout", envvar="EVIDENCEBIB_TIMEOUT", metavar="SECONDS",
+                 default=DEFAULT_TIMEOUT, show_default=True,
+                 help="Deadline of each request, headers and body included; a request is "
+                      "tried up to 5 times."),
+    click.option("--max-time", envvar="EVIDENCEBIB_MAX_TIME", metavar="SECONDS",
+                 default=DEFAULT_MAX_TIME, show_default=True,
+                 help="Time limit of the whole run; what is not asked by then is reported "
+                      "unreachable."),
+]
+_NAMES = ("mailto", "crossref_url", "doi_url", "cache_dir", "offline", "timeout", "max_time")
+
 
 def network_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    options = [
-        click.option("--mailto", envvar="EVIDENCEBIB_MAILTO", metavar="ADDRESS",
-                     help="Your e-mail for Crossref's polite pool ($EVIDENCEBIB_MAILTO)."),
-        click.option("--crossref-url", envvar="EVIDENCEBIB_CROSSREF_URL", metavar="URL",
-                     help="Crossref REST API base URL (default https://api.crossref.org)."),
-        click.option("--doi-url", envvar="EVIDENCEBIB_DOI_URL", metavar="URL",
-                     help="doi.org base URL (default https://doi.org)."),
-        click.option("--cache-dir", envvar="EVIDENCEBIB_CACHE_DIR",
-                     type=click.Path(file_okay=False, path_type=Path),
-                     help="Cache directory (default $XDG_CACHE_HOME/evidencebib)."),
-        click.option("--offline", is_flag=True,
-                     help="Answer from the cache only; report what could not be checked."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    """The network options, passed to `func` as `network=NetworkOptions(...)`."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        network = NetworkOptions(**{name: kwargs.pop(name) for name in _NAMES})
+        return func(*args, network=network, **kwargs)
+
+    for option in reversed(_OPTIONS):
+        wrapper = option(wrapper)
+    return wrapper
 
 
-def _client(mailto, crossref_url, doi_url, cache_dir, offline):
-    from evidencebib.net.client import Client
-
-    return Client.from_options(mailto=mailto, crossref_url=crossref_url, doi_url=doi_url,
-                               cache_dir=cache_dir, offline=offline)
-
-
-def _warn(client) -> None:
-    for warning in client.warnings:
-        out.warn(warning)
+def _report(client) -> None:
+    for line in client.report():
+        out.warn(line)
 
 
 # -- add --------------------------------------------------------------------------------
@@ -56,32 +98,34 @@ def _warn(client) -> None:
 @network_options
 @references_option
 @reports_errors
-def add_command(condition, dois, mailto, crossref_url, doi_url, cache_dir, offline,
-                references_dir):
+def add_command(condition, dois, network, references_dir):
     """Resolve DOIs and append them to CONDITION's bibliography (nothing written on error)."""
     from evidencebib import api, lookup
 
     refs = open_references(references_dir)
     names = lookup.parse_dois(dois)
     refs.load(condition)  # the condition must exist
-    with _client(mailto, crossref_url, doi_url, cache_dir, offline) as client:
-        result = api.add_dois(refs, condition, names, client)
-        _warn(client)
+    with network.client() as client:
+        try:
+            result = api.add_dois(refs, condition, names, client, notice=out.message)
+        finally:
+            _report(client)
     for doi, key in result.duplicates:
         out.say(f"{doi}: already in {condition} as {key}; skipped")
     for key in result.added:
         out.say(f"added {key}")
 
 
-def import_doi_list(path: Path, *, mailto=None, crossref_url=None, doi_url=None,
-                    cache_dir=None, offline=False) -> list[dict]:
+def import_doi_list(path: Path, network: NetworkOptions | None = None) -> list[dict]:
     """Items for the DOIs listed in a text file (used by `import --from doi-list`)."""
     from evidencebib import lookup
 
     names = lookup.read_doi_list(path)
-    with _client(mailto, crossref_url, doi_url, cache_dir, offline) as client:
-        items = lookup.resolve_all(client, names)
-        _warn(client)
+    with (network or NetworkOptions()).client() as client:
+        try:
+            items = lookup.resolve_all(client, names, out.message)
+        finally:
+            _report(client)
     return items
 
 
@@ -91,15 +135,14 @@ def import_doi_list(path: Path, *, mailto=None, crossref_url=None, doi_url=None,
 @click.argument("conditions", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]),
               default="table", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the report to FILE instead of standard output.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Write the report to FILE (atomically) instead of standard output.")
 @click.option("--strict", is_flag=True,
               help="Also fail (exit 1) on 'corrected' and 'no-doi' entries.")
 @network_options
 @references_option
 @reports_errors
-def verify_command(conditions, fmt, output, strict, mailto, crossref_url, doi_url, cache_dir,
-                   offline, references_dir):
+def verify_command(conditions, fmt, output, strict, network, references_dir):
     """Check every entry's DOI: ok, mismatch, not-found, invalid, retracted, withdrawn,
     expression-of-concern, corrected, no-doi, unreachable.
 
@@ -107,6 +150,8 @@ def verify_command(conditions, fmt, output, strict, mailto, crossref_url, doi_ur
     """
     from evidencebib.verify import FORMATTERS, Entry, Verifier
 
+    if output is not None:
+        out.check_output(output)       # before an hour of network work, not after
     refs = open_references(references_dir)
     slugs = list(conditions) or refs.slugs()
     entries = []
@@ -116,20 +161,22 @@ def verify_command(conditions, fmt, output, strict, mailto, crossref_url, doi_ur
         unreadable += _report_unparsed(cond, "not verified")
         for item in cond.bib.items():
             entries.append(Entry(slug, item))
-    with _client(mailto, crossref_url, doi_url, cache_dir, offline) as client:
+    with network.client() as client:
         verifier = Verifier(client)
-        if sys.stderr.isatty() and entries:
-            from rich.progress import Progress
+        try:
+            if sys.stderr.isatty() and entries:
+                from rich.progress import Progress
 
-            with Progress(transient=True) as progress:
-                task = progress.add_task("verifying", total=len(entries))
-                results = verifier.verify(entries, lambda _r: progress.advance(task))
-        else:
-            results = verifier.verify(entries)
-        _warn(client)
+                with Progress(transient=True) as progress:
+                    task = progress.add_task("verifying", total=len(entries))
+                    results = verifier.verify(entries, lambda _r: progress.advance(task))
+            else:
+                results = verifier.verify(entries)
+        finally:
+            _report(client)
     text = FORMATTERS[fmt](results)
     if output:
-        output.write_text(text, encoding="utf-8")
+        out.write_file(output, text, json=fmt == "json")
     elif fmt == "json":
         out.data(text, json=True)
     else:
@@ -165,30 +212,39 @@ def _report_unparsed(condition, consequence: str) -> int:
 @network_options
 @references_option
 @reports_errors
-def enrich_command(condition, do_apply, mailto, crossref_url, doi_url, cache_dir, offline,
-                   references_dir):
-    """Show what Crossref would add (full author lists, issue, pages, ISSN …)."""
+def enrich_command(condition, do_apply, network, references_dir):
+    """Show what Crossref would add (full author lists, issue, pages, ISSN …).
+
+    Exit status: 1 when some entry could not be checked (unreachable), else 0.
+    """
     from evidencebib import api, enrich
 
     refs = open_references(references_dir)
     cond = refs.load(condition)
     _report_unparsed(cond, "not enriched")
     items = cond.bib.items()
-    with _client(mailto, crossref_url, doi_url, cache_dir, offline) as client:
-        found = enrich.proposals(client, items, out.message)
-        _warn(client)
+    unreachable: list[str] = []
+    with network.client() as client:
+        try:
+            found = enrich.proposals(client, items, out.message, unreachable)
+        finally:
+            _report(client)
     for key, changes in found.items():
         out.say(enrich.render(key, changes), nl=False)
+    status = 1 if unreachable else 0
+    unchecked = (f" ({len(unreachable)} entr{'y' if len(unreachable) == 1 else 'ies'} not "
+                 f"checked: unreachable)" if unreachable else "")
     if not found:
-        out.say("nothing to add")
-        return
+        out.say("nothing to add" + unchecked)
+        sys.exit(status)
     count = len(enrich.applicable(found))
     entries = f"{count} entr{'y' if count == 1 else 'ies'}"
     if not do_apply:
-        out.say(f"{entries} would change; run again with --apply to write")
-        return
+        out.say(f"{entries} would change; run again with --apply to write" + unchecked)
+        sys.exit(status)
     api.apply_enrichment(refs, condition, found)
-    out.say(f"updated {entries} in {refs.path_of(condition)}")
+    out.say(f"updated {entries} in {refs.path_of(condition)}" + unchecked)
+    sys.exit(status)
 
 
 # -- find-doi -------------------------------------------------------------------------------
@@ -199,9 +255,11 @@ def enrich_command(condition, do_apply, mailto, crossref_url, doi_url, cache_dir
 @network_options
 @references_option
 @reports_errors
-def find_doi_command(condition, do_apply, mailto, crossref_url, doi_url, cache_dir, offline,
-                     references_dir):
-    """Search Crossref for entries without a DOI; propose only unambiguous matches."""
+def find_doi_command(condition, do_apply, network, references_dir):
+    """Search Crossref for entries without a DOI; propose only unambiguous matches.
+
+    Exit status: 1 when some search could not be made (unreachable), else 0.
+    """
     from evidencebib import api
     from evidencebib.find_doi import decisions
 
@@ -209,9 +267,12 @@ def find_doi_command(condition, do_apply, mailto, crossref_url, doi_url, cache_d
     cond = refs.load(condition)
     _report_unparsed(cond, "not searched")
     items = cond.bib.items()
-    with _client(mailto, crossref_url, doi_url, cache_dir, offline) as client:
-        found = decisions(client, items, out.message)
-        _warn(client)
+    unreachable: list[str] = []
+    with network.client() as client:
+        try:
+            found = decisions(client, items, out.message, unreachable)
+        finally:
+            _report(client)
     accepted = {key: decision.doi for key, decision in found.items() if decision.doi}
     for key, decision in found.items():
         if decision.doi:
@@ -226,6 +287,7 @@ def find_doi_command(condition, do_apply, mailto, crossref_url, doi_url, cache_d
         out.say(f"wrote {len(accepted)} DOI(s) to {refs.path_of(condition)}")
     elif accepted:
         out.say(f"{len(accepted)} DOI(s) found; run again with --apply to write them")
+    sys.exit(1 if unreachable else 0)
 
 
 def register(group: click.Group) -> None:

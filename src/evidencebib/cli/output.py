@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import IO
 
 from evidencebib import display
-from evidencebib.errors import EvidenceError, UsageError
+from evidencebib.errors import EvidenceError, StorageError, UsageError
 
 # characters JSON allows unescaped inside strings that a terminal or an editor acts on
 _JSON_RAW_CONTROLS = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -184,5 +184,7 @@ def write_file(path: Path, text: str, *, json: bool = False,
                 handle.write(payload)
         else:
             write_atomic(target, payload)
+    except StorageError as problem:  # the old file is left as it was
+        raise _cannot(path, problem.reason or problem.message) from None
     except OSError as problem:
         raise _cannot(path, problem.strerror or str(problem)) from None

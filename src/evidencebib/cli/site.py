@@ -31,12 +31,24 @@ def _styles_option(func):
     )(func)
 
 
+def _site_options(func):
+    func = click.option(
+        "--base-url", default=None, metavar="URL",
+        help="The address the site will be published at (e.g. https://example.org/criteria/): "
+             "gives every page its canonical link and the site a sitemap.xml.")(func)
+    return click.option(
+        "--title", default=None, metavar="TEXT",
+        help="The site's name, in every page's header and title. [default: Evidence bibliographies]",
+    )(func)
+
+
 def _build(references_dir: Path, site_dir: Path, verify_report: Path | None,
-           styles: str | None, quiet: bool = False):
+           styles: str | None, quiet: bool = False, title: str | None = None,
+           base_url: str | None = None):
     from evidencebib.site import build_site
 
     result = build_site(open_references(references_dir), site_dir, verify_report=verify_report,
-                        styles=styles)
+                        styles=styles, title=title, base_url=base_url)
     for note in result.notes:
         output.message(f"evidencebib: note: {note}")
     if not quiet:
@@ -54,16 +66,18 @@ def _build(references_dir: Path, site_dir: Path, verify_report: Path | None,
 @references_option
 @_verify_report_option
 @_styles_option
+@_site_options
 @reports_errors
 def site_command(site_dir: Path, references_dir: Path, verify_report: Path | None,
-                 styles: str | None) -> None:
+                 styles: str | None, title: str | None, base_url: str | None) -> None:
     """Build a static website of the conditions: an index and one page per condition.
 
     Open OUTPUT/index.html from disk or serve the directory with any web server (see
-    `evidencebib serve`). Each condition page has its bibliography in several citation styles,
-    DOI links, and downloads in RIS, BibTeX, BibLaTeX, CSL-JSON and EndNote XML.
+    `evidencebib serve`). Each condition has one page per citation style, DOI links, COinS
+    for reference managers, each reference as RIS, BibTeX and CSL-JSON, and the whole
+    bibliography in RIS, BibTeX, BibLaTeX, CSL-JSON and EndNote XML.
     """
-    _build(references_dir, site_dir, verify_report, styles)
+    _build(references_dir, site_dir, verify_report, styles, title=title, base_url=base_url)
 
 
 @click.command("serve")
@@ -76,16 +90,18 @@ def site_command(site_dir: Path, references_dir: Path, verify_report: Path | Non
 @references_option
 @_verify_report_option
 @_styles_option
+@_site_options
 @click.option("--quiet", "-q", is_flag=True, help="Do not log requests.")
 @reports_errors
 def serve_command(directory: Path, port: int, build_first: bool, references_dir: Path,
-                  verify_report: Path | None, styles: str | None, quiet: bool) -> None:
+                  verify_report: Path | None, styles: str | None, title: str | None,
+                  base_url: str | None, quiet: bool) -> None:
     """Serve the built site on http://127.0.0.1:PORT/ for previewing (Ctrl-C stops)."""
     from evidencebib.errors import UsageError
     from evidencebib.site import server
 
     if build_first:
-        _build(references_dir, directory, verify_report, styles)
+        _build(references_dir, directory, verify_report, styles, title=title, base_url=base_url)
     if not (directory / "index.html").is_file():
         raise UsageError("no site here (index.html missing); build it with `evidencebib site "
                          f"-o {directory}` or add --build", file=directory)
@@ -93,7 +109,7 @@ def serve_command(directory: Path, port: int, build_first: bool, references_dir:
         httpd = server.make_server(directory, port, quiet=quiet)
     except OSError as error:
         raise UsageError(f"cannot listen on 127.0.0.1:{port} ({error.strerror or error})") from None
-    host, bound = httpd.server_address[:2]
+    host, bound = str(httpd.server_address[0]), int(httpd.server_address[1])
     output.say(f"Serving {directory} at http://{host}:{bound}/ (press Ctrl-C to stop)")
     server.serve_until_stopped(httpd)
     output.say("stopped")

@@ -950,13 +950,15 @@ def _encode_rich(value: str) -> str:
     return "".join(out)
 
 
-def format_entry(entry_type: str, key: str, fields: Iterable[tuple[str, str]]) -> str:
-    """One entry in our house layout: two-space indent, one field per line, trailing commas."""
+def format_entry(entry_type: str, key: str, fields: Iterable[tuple[str, str]], *,
+                 newline: str = "\n") -> str:
+    """One entry in our house layout: two-space indent, one field per line, trailing commas;
+    lines end with `newline` (a CRLF file's new entries use CRLF)."""
     lines = [f"@{entry_type}{{{key},"]
     for name, raw in fields:
         lines.append(f"  {name} = {raw},")
     lines.append("}")
-    return "\n".join(lines)
+    return newline.join(lines)
 
 
 def item_to_bibtex(item: Mapping[str, Any], key: str | None = None) -> str:

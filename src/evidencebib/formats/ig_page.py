@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from evidencebib.errors import ParseError
-from evidencebib.model import ET_AL, Condition, Item, ascii_fold, citation_key, doi
+from evidencebib.model import ET_AL, CitationKeys, Condition, Item, ascii_fold, doi
 
 SPECIFIC_LABEL = "<b>Specific Conditions</b>\t"
 LEVEL_LABEL = "<b>Level of Evidence</b>\t"
@@ -119,7 +119,7 @@ def read_page(text: str, *, source: str = "<page>", slug: str | None = None,
     items: list[Item] = []
     generated_on = None
     unparsed: list[int] = []
-    taken: list[str] = []
+    taken = CitationKeys()
     for line_no, paragraph in paragraphs[index:]:
         if paragraph.startswith("Generated on:"):
             generated_on = parse_day(paragraph[len("Generated on:"):])
@@ -137,8 +137,7 @@ def read_page(text: str, *, source: str = "<page>", slug: str | None = None,
                                  file=source, line=line_no) from None
             item = unparsed_item(paragraph)
             unparsed.append(line_no)
-        item["id"] = citation_key(item, taken)
-        taken.append(item["id"])
+        item["id"] = taken.new(item)
         items.append(item)
 
     condition = Condition(slug=slug or slug_from_title(title), title=title, status=status,

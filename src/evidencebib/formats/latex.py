@@ -617,6 +617,33 @@ def encode(text: str) -> str:
     return _LIGATURE.sub(lambda m: m.group() + "{}", text.translate(_ENCODE_TABLE))
 
 
+_ACCENT_COMMANDS = {mark: command for command, mark in _ACCENTS.items()}
+# letter-like commands that are valid in text mode (the Greek and math ones are not)
+_TEXT_SYMBOLS = {_SYMBOLS[name]: name for name in (
+    "ss", "ae", "AE", "oe", "OE", "aa", "AA", "o", "O", "l", "L", "i", "dh", "DH", "th", "TH",
+    "ng", "NG", "dj", "DJ", "textendash", "textemdash", "textquoteright", "textquoteleft",
+    "textquotedblleft", "textquotedblright", "textregistered", "texttrademark",
+    "textcopyright", "textdegree", "textbullet", "textellipsis", "S", "P", "pounds", "euro")}
+
+
+def ascii_command(char: str) -> str | None:
+    """The LaTeX spelling of one character, in ASCII (`ć` -> `{\\'c}`, `ł` -> `{\\l}`), that
+    `decode` reads back as the same character; None when there is none (`王`).
+
+    For files whose encoding cannot hold a character (store/encoding.py)."""
+    if char in _TEXT_SYMBOLS:
+        return "{\\" + _TEXT_SYMBOLS[char] + "}"
+    decomposed = unicodedata.normalize("NFD", char)
+    if len(decomposed) != 2 or not ("a" <= decomposed[0].lower() <= "z"):
+        return None
+    command = _ACCENT_COMMANDS.get(decomposed[1])
+    if command is None:
+        return None
+    if command.isalpha():
+        return f"{{\\{command}{{{decomposed[0]}}}}}"
+    return f"{{\\{command}{decomposed[0]}}}"
+
+
 def encode_verbatim(text: str) -> str:
     """For url/doi/file fields: biber and url.sty read them verbatim; only unbalanced braces
     must be avoided, so those are percent-encoded (they are not valid in URLs anyway)."""

@@ -661,13 +661,12 @@ def read(text: str, *, source: str = "<string>") -> list[Item]:
     Publication types and comments/corrections have no CSL variable: they are not stored, and
     records PubMed marks retracted, corrected or under concern are named in a warning.
     """
-    from evidencebib.model import citation_key
+    from evidencebib.model import CitationKeys
 
     found = parse_efetch(text, source=source)
-    taken: list[str] = []
+    taken = CitationKeys()
     for record in found:
-        record.item["id"] = citation_key(record.item, taken)
-        taken.append(record.item["id"])
+        record.item["id"] = taken.new(record.item)
     warn_about_records(found, source, log)
     return [record.item for record in found]
 

@@ -24,11 +24,11 @@ from evidencebib.model.item import (
     CREATOR_ORDER, ET_AL, LINE, NOTES, CSLItem, DateValue, Item, Name, first_family, is_truncated,
     issued_year, public_item,
 )
-from evidencebib.model.keys import ascii_fold, citation_key
+from evidencebib.model.keys import CitationKeys, ascii_fold, citation_key
 from evidencebib.model.vocabulary import DATE_VARIABLES, NAME_VARIABLES
 
 __all__ = [
     "Condition", "CREATOR_ORDER", "ET_AL", "LINE", "NOTES", "CSLItem", "DateValue", "Item", "Name",
     "first_family", "is_truncated", "issued_year", "public_item", "ascii_fold",
-    "citation_key", "DATE_VARIABLES", "NAME_VARIABLES",
+    "CitationKeys", "citation_key", "DATE_VARIABLES", "NAME_VARIABLES",
 ]

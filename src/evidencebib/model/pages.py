@@ -37,3 +37,17 @@ def canonical_page(page: Any) -> str:
     """The page string as our importers produce it (ranges joined with a hyphen)."""
     start, end = split_pages(page)
     return join_pages(start, end) or ""
+
+
+def comparable_page(page: Any) -> str:
+    """The pages as compared, not as shown: any dash as `-`, an abbreviated end expanded
+    (`720-36` -> `720-736`, as CSL's `page-range-format="expanded"` writes it), lower case.
+    Two ranges with the same comparable form are the same pages spelt two ways."""
+    value = canonical_page(page)
+    match = re.fullmatch(r"(\D*)(\d+)-(\D*)(\d+)", value)
+    if match and len(match.group(4)) < len(match.group(2)):
+        start = match.group(2)
+        end = start[: len(start) - len(match.group(4))] + match.group(4)
+        value = f"{match.group(1)}{start}-{match.group(3)}{end}"
+    return value.lower()
+

@@ -6,17 +6,25 @@ was killed half-way, answers every DOI from the cache without asking again; and 
 rate limiter must never see cache hits. Both are simplest with a cache we key ourselves.
 
 Keys are strings like `GET application/json https://api.crossref.org/works/10.1000%2Fx`
-(the URL without the `mailto` parameter, so a changed address does not empty the cache);
+(the URL without the parameters that say who asks — `mailto`, `api_key` …, see
+`transport.CALLER_PARAMS` — so a changed address does not empty the cache);
 a file is named by the SHA-256 of its key and written atomically (temporary file +
 `os.replace`), so a process killed mid-run leaves complete entries or none.
 Entries older than `ttl` seconds are treated as missing (retractions are added to
 records after publication), except in offline mode, which takes any age.
+
+The cache is a convenience, never a reason to fail: an entry that is not exactly what this
+module writes (any JSON, any bytes, a huge file, a nested array 100,000 deep, `1e400`) is a
+miss, and a cache that cannot be written (disk full, a file-size limit, a read-only
+directory) stops writing for the rest of the run, keeps answers in memory, and says so once
+(`write_error`). Which answers may be cached at all is the caller's decision.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import tempfile
 import threading
@@ -29,6 +37,9 @@ DEFAULT_TTL = 7 * 24 * 3600.0
 # so a run that prefetches thousands of works in batches reads them back without the disk.
 MEMORY_BYTES = 48 * 1024 * 1024
 FORMAT = "v1"
+# No entry this module writes is larger: bodies are capped at 10 MB by the client, and JSON
+# escaping at most sextuples them. A bigger file was not written here.
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
 
 
 def default_cache_dir() -> Path:
@@ -61,10 +72,12 @@ class ResponseCache:
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+        self.write_error: str | None = None     # why the disk is no longer written, if so
         if self.directory is not None:
             self.directory.mkdir(parents=True, exist_ok=True)
 
-    def _path(self, key: str) -> Path:
+    def path_for(self, key: str) -> Path:
+        """The file that holds (or would hold) the answer for `key`."""
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
         assert self.directory is not None
         return self.directory / digest[:2] / f"{digest}.json"
@@ -85,26 +98,54 @@ class ResponseCache:
 
     def _read(self, key: str) -> CachedAnswer | None:
         try:
-            with open(self._path(key), encoding="utf-8") as handle:
-                data = json.load(handle)
-            if data.get("key") != key:
-                return None
-            return CachedAnswer(int(data["status"]), str(data.get("content_type", "")),
-                                str(data["body"]).encode("utf-8"), float(data["stored_at"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # missing, or damaged by a crash of another tool: refetch
+            with open(self.path_for(key), "rb") as handle:
+                data = handle.read(MAX_ENTRY_BYTES + 1)
+        except OSError:
+            return None                              # missing or unreadable: refetch
+        if len(data) > MAX_ENTRY_BYTES:
+            return None
+        try:
+            record = json.loads(data.decode("utf-8"))
+        except (ValueError, RecursionError, MemoryError):
+            return None                              # damaged by a crash or another tool
+        return _entry(record, key)
+
+    def discard(self, key: str) -> None:
+        """Forget `key` (an entry its reader cannot use), in memory and on disk."""
+        with self._lock:
+            previous = self._memory.pop(key, None)
+            if previous is not None:
+                self._memory_bytes -= len(previous.body)
+        if self.directory is not None and self.write_error is None:
+            try:
+                self.path_for(key).unlink()
+            except OSError:
+                pass
 
     def put(self, key: str, status: int, content_type: str, body: bytes) -> None:
         entry = CachedAnswer(status, content_type, body, time.time())
-        if self.directory is None:
-            with self._lock:
-                self._memory[key] = entry
+        if self.directory is None or self.write_error is not None:
+            self._remember(key, entry)
             return
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
         record = {"key": key, "status": status, "content_type": content_type,
                   "stored_at": entry.stored_at,
                   "body": body.decode("utf-8", errors="replace")}
+        try:
+            self._write(self.path_for(key), record)
+        except OSError as error:
+            # disk full, a file-size limit, a read-only directory …: answers stay in memory
+            self.write_error = (f"cannot write the HTTP cache in {self.directory} "
+                                f"({error.strerror or error}); answers of this run are not "
+                                f"cached on disk")
+            self._remember(key, entry)
+            return
+        entry = CachedAnswer(status, content_type, record["body"].encode("utf-8"),
+                             entry.stored_at)         # exactly what a read from disk gives
+        self._remember(key, entry, bounded=True)
+
+    @staticmethod
+    def _write(path: Path, record: dict) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -116,12 +157,32 @@ class ResponseCache:
             except OSError:
                 pass
             raise
-        entry = CachedAnswer(status, content_type, record["body"].encode("utf-8"),
-                             entry.stored_at)         # exactly what a read from disk gives
+
+    def _remember(self, key: str, entry: CachedAnswer, bounded: bool = False) -> None:
+        """Keep `entry` in memory; `bounded`: only within MEMORY_BYTES (it is also on disk)."""
         with self._lock:
             previous = self._memory.pop(key, None)
             if previous is not None:
                 self._memory_bytes -= len(previous.body)
-            if self._memory_bytes + len(entry.body) <= MEMORY_BYTES:
+            if not bounded or self._memory_bytes + len(entry.body) <= MEMORY_BYTES:
                 self._memory[key] = entry
                 self._memory_bytes += len(entry.body)
+
+
+def _entry(record: object, key: str) -> CachedAnswer | None:
+    """The answer in a decoded cache file, or None unless it is exactly what `put` writes."""
+    if not isinstance(record, dict) or record.get("key") != key:
+        return None
+    status, content_type = record.get("status"), record.get("content_type", "")
+    body, stored_at = record.get("body"), record.get("stored_at")
+    if type(status) is not int or not 100 <= status <= 599:
+        return None
+    if not isinstance(content_type, str) or not isinstance(body, str):
+        return None
+    if type(stored_at) not in (int, float) or not math.isfinite(stored_at):
+        return None
+    try:
+        data = body.encode("utf-8")
+    except UnicodeEncodeError:
+        return None                    # a lone surrogate from "\ud800" in the JSON
+    return CachedAnswer(status, content_type, data, float(stored_at))

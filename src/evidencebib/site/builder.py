@@ -5,10 +5,20 @@
 Layout of the output directory (works from file:// and from any web server):
 
     index.html                      the conditions, searchable and sortable with JavaScript
-    _assets/site.css, site.js       our stylesheet and script (slugs cannot start with "_")
-    <slug>/index.html               the condition page, every style pre-rendered
+    _assets/site.css, site.js,      our stylesheet, script and icon (slugs cannot start with "_")
+      favicon.svg
+    <slug>/index.html               the condition page in the house style
+    <slug>/<style>.html             the same page in each other style (apa.html, vancouver.html …)
     <slug>/<slug>.ris .bib …        its exports, each carrying the slug as keyword/tag
+    <slug>/ref/<key>.ris .bib       one reference's exports (RIS, BibTeX, CSL-JSON)
+      .csl.json
+    <slug>/exports.js               the same texts for the copy buttons, loaded on first use
+    sitemap.xml                     every page's address, when a base URL is given
     .evidencebib-site               marks the directory as ours, so a rebuild may replace it
+
+One page per style keeps each page to one bibliography (a 212-reference condition was 1.66 MB
+with eleven styles inlined), puts the style in the URL and gives readers without JavaScript
+every style as a plain link.
 
 The site is built in a temporary sibling directory and swapped in at the end, so a failed
 build leaves the previous site untouched and a rebuild leaves no stale pages.
@@ -19,6 +29,7 @@ from __future__ import annotations
 import datetime as _dt
 import importlib
 import inspect
+import json
 import os
 import re
 import shutil
@@ -27,12 +38,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from evidencebib.errors import EvidenceError, UsageError
 from evidencebib.model import Item
+from evidencebib.site import condition as cp
+from evidencebib.site import coverage as cov
 from evidencebib.site import report as rep
 from evidencebib.site import templates as t
+from evidencebib.site.index_page import ConditionRow, index_html
 
 HOUSE_STYLE = "ig-criteria"
 DEFAULT_STYLES = ("ig-criteria", "apa", "vancouver", "ama", "harvard", "chicago", "ieee",
@@ -70,22 +84,13 @@ EXPORTS = (
 )
 
 
-@dataclass
-class ConditionPage:
-    slug: str
-    title: str
-    level_of_evidence: str
-    category: str
-    references: int
-    counts: dict[str, int] | None          # verify statuses, None when not in the report
-    specific_conditions: list[str] = field(default_factory=list)
-    status: str = ""
+ConditionPage = ConditionRow   # the name the Python API has used
 
 
 @dataclass
 class BuildResult:
     output: Path
-    conditions: list[ConditionPage]
+    conditions: list[ConditionRow]
     files: int
     seconds: float
     notes: list[str] = field(default_factory=list)   # exports skipped and why
@@ -120,21 +125,6 @@ def style_label(name: str) -> str:
     return name
 
 
-# -- entries -------------------------------------------------------------------------------------
-
-def _doi_link(doi: str) -> str:
-    from evidencebib.render.formats import doi_url, safe_url
-
-    url = doi_url(re.sub(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.I))
-    return (f'<a class="doi-link" href="{t.attr(safe_url(url))}">'
-            f'<span class="visually-hidden">DOI </span>doi:{t.esc(url[len("https://doi.org/"):])}'
-            f"</a>")
-
-
-def entry_anchor(slug: str, key: str) -> str:
-    return "ref-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
-
-
 # -- exports ------------------------------------------------------------------------------------
 
 def _with_tag(item: Item, tag: str) -> Item:
@@ -163,215 +153,6 @@ def _human_size(size: int) -> str:
     if size < 1024:
         return f"{size} bytes"
     return f"{size / 1024:.1f} kB"
-
-
-# -- pages --------------------------------------------------------------------------------------
-
-def _footer(generated_on: _dt.date, report: rep.VerifyReport | None) -> str:
-    from evidencebib import __version__
-
-    parts = [f"Built with evidencebib {t.esc(__version__)} on "
-             f'<time datetime="{generated_on.isoformat()}">{generated_on.isoformat()}</time>.']
-    if report is not None:
-        name = Path(report.source).name if report.source else "a verify report"
-        parts.append(f"Reference statuses from {t.esc(name)} ({len(report.checks)} checks).")
-    else:
-        parts.append("References not checked against Crossref in this build.")
-    return "<p>" + " ".join(parts) + "</p>"
-
-
-def _status_counts(report: rep.VerifyReport | None, slug: str, items: list[Item]
-                   ) -> tuple[dict[str, int] | None, dict[str, rep.Check]]:
-    if report is None:
-        return None, {}
-    checks: dict[str, rep.Check] = {}
-    for item in items:
-        key = str(item.get("id") or "")
-        check = report.lookup(slug, key, item.get("DOI"))
-        if check is not None:
-            checks[key] = check
-    if not checks and slug not in report.conditions():
-        return None, {}
-    counts: dict[str, int] = {}
-    for check in checks.values():
-        counts[check.status] = counts.get(check.status, 0) + 1
-    return counts, checks
-
-
-def condition_html(meta, items: list[Item], bibliographies: list[tuple[str, list[tuple[int, str]]]],
-                   checks: dict[str, rep.Check] | None, counts: dict[str, int] | None,
-                   downloads: list[tuple[Export, str | None, int]], footer: str) -> str:
-    slug = meta.slug
-    category = t.evidence_category(meta.level_of_evidence)
-    rows = []
-    if meta.status:
-        rows.append(f"<dt>Status</dt>\n<dd>{t.esc(meta.status)}</dd>")
-    if meta.level_of_evidence:
-        shown = f"category {category}" in meta.level_of_evidence.lower()
-        category_html = (f' <span class="category">Category {t.esc(category)}</span>'
-                         if category and not shown else "")
-        rows.append(f"<dt>Level of evidence</dt>\n<dd>{t.esc(meta.level_of_evidence)}"
-                    f"{category_html}</dd>")
-    if meta.specific_conditions:
-        lis = "\n".join(f"<li>{t.esc(c)}</li>" for c in meta.specific_conditions)
-        rows.append(f'<dt>Specific conditions</dt>\n<dd><ul class="plain">\n{lis}\n</ul></dd>')
-    rows.append(f"<dt>References</dt>\n<dd>{len(items)}</dd>")
-    if counts is not None:
-        rows.append(f"<dt>Verification</dt>\n<dd>{t.verification_cell(counts, len(items))}</dd>")
-    meta_html = '<dl class="meta">\n' + "\n".join(rows) + "\n</dl>"
-
-    statement = ""
-    if meta.statement:
-        paragraphs = "\n".join(f"<p>{t.esc(p)}</p>" for p in meta.statement)
-        statement = (f'<section class="statement" aria-labelledby="statement-heading">\n'
-                     f'<h2 id="statement-heading">Statement</h2>\n{paragraphs}\n</section>')
-
-    options = []
-    blocks = []
-    anchors: set[str] = set()
-    for style, entries in bibliographies:
-        selected = ' selected="selected"' if style == HOUSE_STYLE else ""
-        options.append(f'<option value="{t.attr(style)}"{selected}>{t.esc(style_label(style))}</option>')
-        lis = []
-        for index, entry in entries:  # (position of the item, rendered entry)
-            item = items[index]
-            key = str(item.get("id") or "")
-            check = (checks or {}).get(key)
-            classes = ["entry"]
-            badge = ""
-            if check is not None:
-                classes.append(f"entry-{rep.status_info(check.status)[1]}")
-                details = (f' <span class="check-details">{t.esc(check.details)}</span>'
-                           if check.details and check.problem else "")
-                badge = f'<p class="check">{t.badge(check.status, details=check.details)}{details}</p>\n'
-            elif checks is not None and counts is not None:
-                badge = '<p class="check"><span class="muted small">not checked</span></p>\n'
-            doi = str(item.get("DOI") or "")
-            extra = ""
-            if doi and "https://doi.org/" not in entry:
-                extra = f' <span class="entry-links">{_doi_link(doi)}</span>'
-            anchor = ""
-            if style == HOUSE_STYLE:  # one anchor per reference, unique on the page
-                anchor = entry_anchor(slug, key)
-                while anchor in anchors:
-                    anchor += "-"
-                anchors.add(anchor)
-                anchor = t.attr(anchor)
-            id_attr = f' id="{anchor}"' if anchor else ""
-            lis.append(f'<li class="{" ".join(classes)}"{id_attr} data-key="{t.attr(key)}">\n'
-                       f'{badge}<div class="csl-entry">{entry}{extra}</div>\n</li>')
-        hidden = "" if style == HOUSE_STYLE else ' hidden="hidden"'
-        blocks.append(
-            f'<div class="bib" data-style="{t.attr(style)}" id="bib-{t.attr(style)}"{hidden}>\n'
-            f'<h3 class="visually-hidden">{t.esc(style_label(style))}</h3>\n'
-            f'<ol class="entries">\n' + "\n".join(lis) + "\n</ol>\n</div>")
-    switcher = ""
-    if len(bibliographies) > 1:
-        switcher = (
-            '<form class="style-switcher" id="style-switcher" action="#" hidden="hidden">\n'
-            '<label for="style-select">Citation style</label>\n'
-            '<select id="style-select" name="style" aria-controls="bibliographies">\n'
-            + "\n".join(options) + "\n</select>\n"
-            '<span id="style-status" class="visually-hidden" role="status" aria-live="polite"></span>\n'
-            "</form>")
-    bibliography = (
-        '<section class="bibliography" aria-labelledby="references-heading">\n'
-        '<h2 id="references-heading">References</h2>\n'
-        f"{switcher}\n"
-        '<div id="bibliographies">\n' + "\n".join(blocks) + "\n</div>\n</section>")
-
-    links = []
-    for export, filename, size in downloads:
-        if filename is None:
-            links.append(f'<li class="unavailable">{t.esc(export.label)} '
-                         f'<span class="muted small">(not available in this build)</span></li>')
-            continue
-        links.append(
-            f'<li><a href="{t.attr(quote(filename))}" download="{t.attr(filename)}" '
-            f'type="{t.attr(export.mime)}">{t.esc(export.label)}</a> '
-            f'<span class="muted small">{t.esc(export.hint)} \u00b7 {t.esc(_human_size(size))}'
-            f"</span></li>")
-    downloads_html = (
-        '<section class="downloads" aria-labelledby="downloads-heading">\n'
-        '<h2 id="downloads-heading">Download the references</h2>\n'
-        f'<p class="muted small">Each file carries the keyword <code>{t.esc(slug)}</code>.</p>\n'
-        '<ul class="download-list">\n' + "\n".join(links) + "\n</ul>\n</section>")
-
-    body = t.join_lines([
-        '<nav class="breadcrumb" aria-label="Breadcrumb"><a href="../index.html">'
-        '<span aria-hidden="true">\u2190 </span>All conditions</a></nav>',
-        '<article class="condition">',
-        f"<h1>{t.esc(meta.title)}</h1>",
-        meta_html, statement, bibliography, downloads_html,
-        "</article>",
-    ])
-    return t.page(title=f"{meta.title} \u2013 {t.SITE_NAME}", body=body, root="../",
-                  footer=footer, page_class="page-condition",
-                  description=meta.level_of_evidence or meta.title)
-
-
-def index_html(pages: list[ConditionPage], report: rep.VerifyReport | None, footer: str) -> str:
-    total = sum(p.references for p in pages)
-    with_report = report is not None
-    rows = []
-    for p in pages:
-        problems = sum(n for s, n in (p.counts or {}).items() if rep.is_problem(s))
-        search = " ".join([p.title, p.slug, p.level_of_evidence, p.status,
-                           f"category {p.category}" if p.category else "",
-                           *p.specific_conditions]).lower()
-        category = t.esc(p.category) if p.category else '<span class="muted">\u2013</span>'
-        cells = [
-            f'<th scope="row"><a href="{t.attr(quote(p.slug))}/index.html">{t.esc(p.title)}</a></th>',
-            f'<td class="cat">{category}</td>',
-            f"<td>{t.esc(p.level_of_evidence)}</td>",
-            f'<td class="num">{p.references}</td>',
-        ]
-        if with_report:
-            cells.append(f"<td>{t.verification_cell(p.counts, p.references)}</td>")
-        rows.append(
-            f'<tr data-title="{t.attr(p.title.lower())}" '
-            f'data-category="{t.attr(t.category_sort_key(p.category))}" '
-            f'data-refs="{p.references}" data-problems="{problems if p.counts is not None else -1}" '
-            f'data-search="{t.attr(search)}">\n' + "\n".join(cells) + "\n</tr>")
-    heads = [
-        '<th scope="col" data-sort="title" data-sort-type="text">Condition</th>',
-        '<th scope="col" data-sort="category" data-sort-type="text">Category</th>',
-        '<th scope="col">Level of evidence</th>',
-        '<th scope="col" class="num" data-sort="refs" data-sort-type="number">References</th>',
-    ]
-    if with_report:
-        heads.append('<th scope="col" data-sort="problems" data-sort-type="number">Verification</th>')
-    problems_total = sum(sum(n for s, n in (p.counts or {}).items() if rep.is_problem(s))
-                         for p in pages)
-    lead = f"{len(pages)} condition{'s' if len(pages) != 1 else ''}, {total} reference{'s' if total != 1 else ''}."
-    if with_report:
-        lead += (f" {problems_total} reference{'s' if problems_total != 1 else ''} with problems"
-                 if problems_total else " No reference problems found.")
-        if problems_total:
-            lead += " in the last verification."
-    body = t.join_lines([
-        f"<h1>{t.esc(t.SITE_NAME)}</h1>",
-        f'<p class="lead">{t.esc(lead)}</p>',
-        '<div class="index-controls" id="index-controls" hidden="hidden">',
-        '<label for="condition-search">Search conditions</label>',
-        '<input type="search" id="condition-search" name="q" autocomplete="off" '
-        'spellcheck="false" aria-controls="conditions-table" aria-describedby="search-hint" />',
-        '<p id="search-hint" class="muted small">Filters by title, category, level of evidence '
-        "and specific conditions. Column headings with arrows sort the table.</p>",
-        '<p id="search-status" class="small" role="status" aria-live="polite"></p>',
-        "</div>",
-        '<div class="table-wrap">',
-        '<table class="conditions" id="conditions-table">',
-        '<caption class="visually-hidden">Conditions with their level of evidence and number '
-        "of references</caption>",
-        "<thead>\n<tr>\n" + "\n".join(heads) + "\n</tr>\n</thead>",
-        "<tbody>\n" + "\n".join(rows) + "\n</tbody>",
-        "</table>",
-        "</div>",
-        '<p id="no-results" class="muted" hidden="hidden">No condition matches the search.</p>',
-    ])
-    return t.page(title=t.SITE_NAME, body=body, root="", footer=footer, page_class="page-index",
-                  description="Evidence bibliographies by condition")
 
 
 # -- the build ----------------------------------------------------------------------------------
@@ -406,24 +187,143 @@ def _swap_in(staging: Path, output: Path) -> None:
     os.chmod(output, 0o755)
 
 
+def style_pages(style_names: list[str]) -> list[cp.StylePage]:
+    """One page per style: the house style is index.html, the others `<name>.html`."""
+    pages = []
+    taken = {"index"}
+    for name in style_names:
+        if name == HOUSE_STYLE:
+            pages.append(cp.StylePage(name, style_label(name), "index.html"))
+            continue
+        stem = re.sub(r"[^a-z0-9]+", "-", Path(name).stem.lower()).strip("-") or "style"
+        while stem in taken:
+            stem += "-2"
+        taken.add(stem)
+        pages.append(cp.StylePage(name, style_label(name), f"{stem}.html"))
+    return pages
+
+
+def site_options(title: str | None, base_url: str | None) -> tuple[str, str]:
+    """The site's title and base URL (with its final slash), checked; usage errors otherwise."""
+    title = (title if title is not None else t.SITE_NAME).strip()
+    if not title or any(ord(c) < 32 for c in title) or len(title) > 200:
+        raise UsageError("the site title must be one line of 1 to 200 characters")
+    if not base_url:
+        return title, ""
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise UsageError(f"the base URL must be an http(s) address without query or fragment, "
+                         f"e.g. https://example.org/criteria/ (got {base_url!r})")
+    return title, urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + "/", "", ""))
+
+
+def _downloads_html(slug: str, downloads: list[tuple[Export, str | None, int]]) -> str:
+    links = []
+    for export, filename, size in downloads:
+        if filename is None:
+            links.append(f'<li class="unavailable">{t.esc(export.label)} '
+                         f'<span class="muted small">(not available in this build)</span></li>')
+            continue
+        links.append(
+            f'<li><a href="{t.attr(quote(filename))}" download="{t.attr(filename)}" '
+            f'type="{t.attr(export.mime)}">{t.esc(export.label)}</a> '
+            f'<span class="muted small">{t.esc(export.hint)} \u00b7 {t.esc(_human_size(size))}'
+            f"</span></li>")
+    return ('<section class="downloads" aria-labelledby="downloads-heading">\n'
+            '<h2 id="downloads-heading">Download all the references</h2>\n'
+            f'<p class="muted small">Each file carries the keyword <code>{t.esc(slug)}</code>.</p>\n'
+            '<ul class="download-list">\n' + "\n".join(links) + "\n</ul>\n</section>")
+
+
+def _condition_exports(folder: Path, slug: str, items: list[Item],
+                       missing: dict[str, str], notes: list[str]) -> tuple[list, int]:
+    """The whole-condition export files; (downloads for the page, files written)."""
+    downloads: list[tuple[Export, str | None, int]] = []
+    files = 0
+    for export in EXPORTS:
+        if export.name in missing:
+            downloads.append((export, None, 0))
+            continue
+        try:
+            text = write_export(export, items, slug)
+        except (ImportError, AttributeError) as error:
+            missing[export.name] = f"{type(error).__name__}: {error}"
+            notes.append(f"{export.label} download skipped: evidencebib.formats."
+                         f"{export.module} is not available ({error})")
+            downloads.append((export, None, 0))
+            continue
+        except EvidenceError as error:
+            notes.append(f"{slug}: {export.label} download skipped: {error}")
+            downloads.append((export, None, 0))
+            continue
+        data = text.encode("utf-8")
+        (folder / (slug + export.suffix)).write_bytes(data)
+        files += 1
+        downloads.append((export, slug + export.suffix, len(data)))
+    return downloads, files
+
+
+def _reference_exports(folder: Path, slug: str, items: list[Item], names: list[str],
+                       notes: list[str]) -> int:
+    """`ref/<name>.ris|.bib|.csl.json` per reference and `exports.js` for the copy buttons."""
+    by_name = {export.name: export for export in EXPORTS}
+    (folder / "ref").mkdir()
+    texts: dict[str, dict[str, str]] = {}
+    files = 0
+    for item, name in zip(items, names):
+        key = str(item.get("id") or "")
+        texts[key] = {}
+        for format_id, _label, suffix, _mime in cp.REFERENCE_EXPORTS:
+            try:
+                text = write_export(by_name[format_id], [item], slug)
+            except (ImportError, AttributeError, EvidenceError) as error:
+                notes.append(f"{slug}: {key}: {format_id} file skipped ({error})")
+                continue
+            (folder / "ref" / (name + suffix)).write_bytes(text.encode("utf-8"))
+            texts[key][format_id] = text
+            files += 1
+    # JSON is JavaScript; a script file (not fetch) so that it loads from file:// too
+    data = json.dumps(texts, ensure_ascii=False, indent=0)
+    data = data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")  # JS before ES2019
+    (folder / "exports.js").write_text("window.evidencebibExports = " + data + ";\n", encoding="utf-8")
+    return files + 1
+
+
+def _sitemap(base_url: str, slugs: list[str], pages: list[cp.StylePage]) -> str:
+    """sitemaps.org 0.9: every page's absolute address."""
+    locations = [f"{base_url}index.html"] + [f"{base_url}{quote(slug)}/{quote(page.filename)}"
+                                             for slug in slugs for page in pages]
+    urls = "\n".join(f"<url><loc>{t.esc(loc)}</loc></url>" for loc in locations)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "\n</urlset>\n")
+
+
 def build_site(refs, output: str | Path, *, verify_report: str | Path | rep.VerifyReport | None = None,
                styles: str | Sequence[str] | None = None,
-               generated_on: _dt.date | None = None) -> BuildResult:
-    """Write the site of every condition in `refs` into `output` (replacing an earlier build)."""
-    from evidencebib import api
+               generated_on: _dt.date | None = None, title: str | None = None,
+               base_url: str | None = None) -> BuildResult:
+    """Write the site of every condition in `refs` into `output` (replacing an earlier build).
+
+    `title` names the site (header, index heading, page titles); `base_url`, the address it
+    will be published at, gives every page its canonical link and the site a sitemap.xml.
+    A condition whose .bib has blocks that do not parse is built from the entries that do;
+    the page counts the others and `BuildResult.notes` names their file, line and key.
+    """
     from evidencebib.render import prepare_items, render_entries, resolve_style
 
     started = time.perf_counter()
     # a symbolic link is built through: its target is replaced and the link kept (renaming
     # the link itself would move it aside as `.name.old-*` and leave the target stale)
     output = Path(output).resolve() if Path(output).is_symlink() else Path(output)
+    site_title, base = site_options(title, base_url)
     style_names = parse_styles(styles)
     for name in style_names:
         resolve_style(name)  # an unknown style fails before anything is written
+    pages = style_pages(style_names)
     report = (verify_report if isinstance(verify_report, rep.VerifyReport) or verify_report is None
               else rep.load_report(verify_report))
     generated_on = generated_on or _dt.date.today()
-    footer = _footer(generated_on, report)
+    footer = cp.footer_html(generated_on, report)
     slugs = refs.slugs()
 
     staging = _prepare_output(output)
@@ -431,59 +331,68 @@ def build_site(refs, output: str | Path, *, verify_report: str | Path | rep.Veri
     files = 0
     try:
         (staging / "_assets").mkdir()
-        for asset in ("site.css", "site.js"):
+        for asset in ("site.css", "site.js", "favicon.svg"):
             shutil.copyfile(ASSETS / asset, staging / "_assets" / asset)
             files += 1
         (staging / MARKER).write_text("built by `evidencebib site`; the whole directory is "
                                       "replaced on every build\n", encoding="utf-8")
-        pages: list[ConditionPage] = []
+        rows: list[ConditionRow] = []
         missing_exports: dict[str, str] = {}
         for slug in slugs:
             condition = refs.load(slug)
             meta = condition.meta
-            items = api.load_items(condition)
-            prepared = prepare_items(items)  # once for all the styles
-            bibliographies = [(name, render_entries(prepared, name, "html")) for name in style_names]
-            counts, checks = _status_counts(report, slug, items)
+            items = condition.bib.items()
+            unreadable = len(condition.bib.problems)
+            for problem in condition.bib.problems:
+                notes.append(f"{problem} (not shown on the site)")
+            checks = _checks(report, slug, items)
+            in_report = report is not None and (bool(checks) or slug in report.conditions())
+            cover = cov.coverage_of(items, unreadable, checks, in_report) if report else None
             folder = staging / slug
             folder.mkdir()
-            downloads: list[tuple[Export, str | None, int]] = []
-            for export in EXPORTS:
-                if export.name in missing_exports:
-                    downloads.append((export, None, 0))
-                    continue
-                try:
-                    text = write_export(export, items, slug)
-                except (ImportError, AttributeError) as error:
-                    missing_exports[export.name] = f"{type(error).__name__}: {error}"
-                    notes.append(f"{export.label} download skipped: evidencebib.formats."
-                                 f"{export.module} is not available ({error})")
-                    downloads.append((export, None, 0))
-                    continue
-                except EvidenceError as error:
-                    notes.append(f"{slug}: {export.label} download skipped: {error}")
-                    downloads.append((export, None, 0))
-                    continue
-                filename = slug + export.suffix
-                data = text.encode("utf-8")
-                (folder / filename).write_bytes(data)
+            downloads, written = _condition_exports(folder, slug, items, missing_exports, notes)
+            names = cp.reference_names(items)
+            files += written + _reference_exports(folder, slug, items, names, notes)
+            shared = cp.Shared(slug, meta.title, cp.meta_html(meta, items, unreadable, cover, report),
+                               cp.statement_html(meta), _downloads_html(slug, downloads), footer,
+                               meta.level_of_evidence or meta.title, site_title, base)
+            prepared = prepare_items(items)  # once for all the styles
+            for page in pages:
+                entries = cp.entries_html(items, names, render_entries(prepared, page.style, "html"),
+                                          checks, in_report)
+                (folder / page.filename).write_text(cp.page_html(shared, pages, page, entries),
+                                                    encoding="utf-8")
                 files += 1
-                downloads.append((export, filename, len(data)))
-            (folder / "index.html").write_text(
-                condition_html(meta, items, bibliographies, checks if report else None, counts,
-                               downloads, footer), encoding="utf-8")
-            files += 1
-            pages.append(ConditionPage(slug, meta.title, meta.level_of_evidence,
-                                       t.evidence_category(meta.level_of_evidence), len(items),
-                                       counts, list(meta.specific_conditions), meta.status))
-        pages.sort(key=lambda p: (p.title.lower(), p.slug))
-        (staging / "index.html").write_text(index_html(pages, report, footer), encoding="utf-8")
+            rows.append(ConditionRow(slug, meta.title, meta.level_of_evidence,
+                                     t.evidence_category(meta.level_of_evidence), len(items),
+                                     cover, list(meta.specific_conditions), meta.status,
+                                     unreadable))
+        rows.sort(key=lambda p: (p.title.lower(), p.slug))
+        style_files = {page.style: page.filename for page in pages}
+        (staging / "index.html").write_text(
+            index_html(rows, report, footer, site_title=site_title, base_url=base,
+                       style_pages=style_files), encoding="utf-8")
         files += 1
+        if base:
+            (staging / "sitemap.xml").write_text(_sitemap(base, slugs, pages), encoding="utf-8")
+            files += 1
         _swap_in(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return BuildResult(output, pages, files, time.perf_counter() - started, notes)
+    return BuildResult(output, rows, files, time.perf_counter() - started, notes)
+
+
+def _checks(report: rep.VerifyReport | None, slug: str, items: list[Item]) -> dict[str, rep.Check]:
+    if report is None:
+        return {}
+    checks: dict[str, rep.Check] = {}
+    for item in items:
+        key = str(item.get("id") or "")
+        check = report.lookup(slug, key, item.get("DOI"))
+        if check is not None:
+            checks[key] = check
+    return checks
 
 
 def export_filenames(slug: str) -> dict[str, str]:

@@ -222,7 +222,7 @@ class SiteServer(http.server.HTTPServer):
         self._slots = threading.BoundedSemaphore(max_connections)
         self.busy_answers = 0
         super().__init__(address, SiteHandler)
-        host, port = self.server_address[:2]
+        host, port = str(self.server_address[0]), int(self.server_address[1])
         names = {host.lower()} | ({"127.0.0.1", "localhost"} if host == "127.0.0.1" else set())
         if ":" in host:
             names = {f"[{host.lower()}]"} | ({"localhost"} if host == "::1" else set())

@@ -48,10 +48,12 @@ CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'se
                            "img-src 'self' data:; base-uri 'none'; form-action 'none'")
 
 
-def page(*, title: str, body: str, root: str, footer: str, page_class: str,
-         description: str = "") -> str:
+def page(*, title: str, body: str, root: str, footer: str, page_class: str, site_title: str,
+         description: str = "", canonical: str = "", body_attrs: str = "") -> str:
+    """A whole page; `root` is the relative way back to the site's root ("" or "../")."""
     meta_description = (f'<meta name="description" content="{attr(description)}" />\n'
                         if description else "")
+    canonical_link = f'<link rel="canonical" href="{attr(canonical)}" />\n' if canonical else ""
     return f"""<!DOCTYPE html>
 <html xmlns="http://www.w3.org/1999/xhtml" lang="en" xml:lang="en">
 <head>
@@ -60,13 +62,14 @@ def page(*, title: str, body: str, root: str, footer: str, page_class: str,
 <meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}" />
 <meta name="generator" content="evidencebib" />
 {meta_description}<title>{esc(title)}</title>
+{canonical_link}<link rel="icon" href="{root}_assets/favicon.svg" type="image/svg+xml" />
 <link rel="stylesheet" href="{root}_assets/site.css" />
 <script src="{root}_assets/site.js" defer="defer"></script>
 </head>
-<body class="{page_class}">
+<body class="{page_class}"{body_attrs}>
 <a class="skip-link" href="#main">Skip to main content</a>
 <header class="site-header">
-<div class="wrap"><a class="site-name" href="{root}index.html">{esc(SITE_NAME)}</a></div>
+<div class="wrap"><a class="site-name" href="{root}index.html">{esc(site_title)}</a></div>
 </header>
 <main id="main" class="wrap" tabindex="-1">
 {body}
@@ -79,35 +82,11 @@ def page(*, title: str, body: str, root: str, footer: str, page_class: str,
 """
 
 
-def badge(status: str, *, details: str = "", prefix: bool = True) -> str:
+def badge(status: str, *, prefix: bool = True) -> str:
     label, tone, glyph = rep.status_info(status)
     hidden = '<span class="visually-hidden">Verification status: </span>' if prefix else ""
-    title = f' title="{attr(details)}"' if details else ""
-    return (f'<span class="badge badge-{tone}" data-status="{attr(status)}"{title}>{hidden}'
+    return (f'<span class="badge badge-{tone}" data-status="{attr(status)}">{hidden}'
             f'<span class="badge-glyph" aria-hidden="true">{esc(glyph)}</span>{esc(label)}</span>')
-
-
-def problem_summary(counts: dict[str, int]) -> str:
-    """'1 retracted, 2 not found' for the problem statuses in counts (report order)."""
-    parts = []
-    for status in rep.STATUS_ORDER + sorted(set(counts) - set(rep.STATUS_ORDER)):
-        if counts.get(status) and rep.is_problem(status):
-            parts.append(f"{counts[status]} {rep.status_info(status)[0].lower()}")
-    return ", ".join(parts)
-
-
-def verification_cell(counts: dict[str, int] | None, references: int) -> str:
-    if counts is None:
-        return '<span class="muted">not checked</span>'
-    problems = sum(n for s, n in counts.items() if rep.is_problem(s))
-    checked = sum(counts.values())
-    if problems == 0:
-        note = f"{checked} checked" if checked == references else f"{checked} of {references} checked"
-        return (f'<span class="badge badge-good"><span class="badge-glyph" aria-hidden="true">'
-                f'\u2713</span>No problems</span> <span class="muted small">{esc(note)}</span>')
-    word = "problem" if problems == 1 else "problems"
-    return (f'<span class="badge badge-severe"><span class="badge-glyph" aria-hidden="true">'
-            f'!</span>{problems} {word}</span> <span class="small">{esc(problem_summary(counts))}</span>')
 
 
 def join_lines(parts: Iterable[str]) -> str:

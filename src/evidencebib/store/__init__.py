@@ -7,25 +7,24 @@ statement paragraphs) in a format that diffs line by line and round-trips every 
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import copy
 import fcntl
 import os
 import re
-import tomllib
-from dataclasses import asdict
 from pathlib import Path
 from typing import Iterator
 
-from evidencebib.errors import ParseError, UsageError
+from evidencebib.errors import StorageError, UsageError, read_user_file
 from evidencebib.model import Condition
 from evidencebib.store.atomic import sweep_temp_files, write_atomic
 from evidencebib.store.bibfile import BibFile
+from evidencebib.store.meta import edit_meta, parse_meta, read_meta, render_meta
 
-__all__ = ["References", "ConditionFile", "BibFile", "valid_slug"]
+__all__ = ["References", "ConditionFile", "BibFile", "valid_slug", "parse_meta", "render_meta"]
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
-_META_FIELDS = ("title", "status", "level_of_evidence", "specific_conditions", "statement")
-_HEADER = "# Condition page of evidencebib; its bibliography is {slug}.bib beside this file.\n"
 
 
 def valid_slug(slug: str) -> bool:
@@ -33,14 +32,21 @@ def valid_slug(slug: str) -> bool:
 
 
 class ConditionFile:
-    """A loaded condition: its page metadata and its bibliography, saved together."""
+    """A loaded condition: its page metadata and its bibliography, saved together.
+
+    `meta` may be changed freely; `save()` writes the .toml only when it no longer says what
+    it said when loaded, and then edits it in place (store/meta.py).
+    """
 
     def __init__(self, references: "References", meta: Condition, bib: BibFile,
-                 meta_text: str | None) -> None:
+                 meta_text: str | None, *, saved_meta: Condition | None = None,
+                 meta_bom: bool = False) -> None:
         self.references = references
         self.meta = meta
         self.bib = bib
-        self._meta_text = meta_text
+        self._meta_text = meta_text     # the .toml as read, edited in place (None: none yet)
+        self._saved_meta = copy.deepcopy(saved_meta)  # what the page text says on disk (None: new)
+        self._meta_bom = meta_bom
 
     @property
     def slug(self) -> str:
@@ -52,10 +58,16 @@ class ConditionFile:
     def save(self) -> None:
         """Write what changed, each file atomically; untouched files are not rewritten."""
         self.bib.save()
-        text = render_meta(self.meta)
-        if text != self._meta_text:
-            write_atomic(self.references.meta_path(self.slug), text.encode("utf-8"))
-            self._meta_text = text
+        if self._saved_meta is not None and self.meta == self._saved_meta:
+            return
+        path = self.references.meta_path(self.slug)
+        if self._meta_text is None:
+            text = render_meta(self.meta)
+        else:
+            text = edit_meta(self._meta_text, self.meta, path)
+        write_atomic(path, ("\ufeff" if self._meta_bom else "").encode("utf-8") + text.encode("utf-8"))
+        self._meta_text = text
+        self._saved_meta = copy.deepcopy(self.meta)
 
 
 class References:
@@ -97,16 +109,21 @@ class References:
         if not self.exists(slug):
             known = ", ".join(self.slugs()) or "none"
             raise UsageError(f"unknown condition '{slug}' (known: {known})", file=self.path)
-        meta_path = self.meta_path(slug)
-        meta_text = None
-        if meta_path.exists():
-            meta_text = meta_path.read_text(encoding="utf-8")
-            meta = parse_meta(meta_text, slug, meta_path)
-        else:
-            meta = Condition(slug=slug, title=slug.replace("-", " ").capitalize())
+        meta, meta_text, bom = self.read_meta(slug)
         bib_path = self.path_of(slug)
         bib = BibFile.load(bib_path) if bib_path.exists() else BibFile("", bib_path)
-        return ConditionFile(self, meta, bib, meta_text)
+        # without a .toml the page text is the default one, and a .toml is written only if
+        # something changes it
+        return ConditionFile(self, meta, bib, meta_text, saved_meta=meta, meta_bom=bom)
+
+    def read_meta(self, slug: str) -> tuple[Condition, str | None, bool]:
+        """(page text, the .toml's text or None when there is none, whether it has a BOM)."""
+        meta_path = self.meta_path(slug)
+        if not meta_path.exists():
+            return Condition(slug=slug, title=slug.replace("-", " ").capitalize()), None, False
+        data = read_user_file(meta_path)
+        text = read_meta(data, meta_path)
+        return parse_meta(text, slug, meta_path), text, data.startswith(codecs.BOM_UTF8)
 
     def create(self, meta: Condition, bib_text: str = "") -> ConditionFile:
         """A new condition (not yet on disk until saved); refuses to overwrite one."""
@@ -125,11 +142,21 @@ class References:
         """An exclusive inter-process lock for a read-modify-write of one condition.
 
         Two evidencebib processes editing the same condition take turns; with wait=False the
-        second one is refused with a clear error instead.
+        second one is refused with a clear error instead. Taking it sweeps the temporary files
+        of killed writers in the folder, and only those (store/atomic.py: a live writer's
+        temporary file is locked by it, whichever condition it belongs to).
         """
-        self.path.mkdir(parents=True, exist_ok=True)
         lock_path = self.path / f".{self._checked(slug)}.lock"
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        except IsADirectoryError:
+            raise StorageError(f"cannot lock condition '{slug}': its lock file is a directory; "
+                               "remove it (no evidencebib process keeps anything there)",
+                               file=lock_path) from None
+        except OSError as error:
+            raise StorageError(f"cannot lock condition '{slug}' ({error.strerror or error})",
+                               file=lock_path) from None
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
@@ -140,37 +167,3 @@ class References:
             yield
         finally:
             os.close(fd)
-
-
-def parse_meta(text: str, slug: str, path: Path | str = "<meta>") -> Condition:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        line = None
-        match = re.search(r"line (\d+)", str(error))
-        if match:
-            line = int(match.group(1))
-        raise ParseError(f"not valid TOML ({error})", file=path, line=line) from None
-    unknown = set(data) - set(_META_FIELDS)
-    if unknown:
-        raise ParseError(f"unknown field(s) {', '.join(sorted(unknown))}; expected "
-                         f"{', '.join(_META_FIELDS)}", file=path)
-    for name in ("title", "status", "level_of_evidence"):
-        if not isinstance(data.get(name, ""), str):
-            raise ParseError(f"'{name}' must be a string", file=path)
-    for name in ("specific_conditions", "statement"):
-        value = data.get(name, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ParseError(f"'{name}' must be a list of strings", file=path)
-    if not data.get("title"):
-        raise ParseError("'title' is missing", file=path)
-    return Condition(slug=slug, **{k: data[k] for k in _META_FIELDS if k in data})
-
-
-def render_meta(meta: Condition) -> str:
-    """The .toml text of a condition: fixed field order, one list item per line."""
-    import tomli_w
-
-    data = {k: v for k, v in asdict(meta).items() if k != "slug"}
-    ordered = {k: data[k] for k in _META_FIELDS}
-    return _HEADER.format(slug=meta.slug) + tomli_w.dumps(ordered, multiline_strings=False)

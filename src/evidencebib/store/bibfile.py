@@ -10,6 +10,7 @@ never dropped and never annotated with warning comments.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,12 +20,17 @@ from evidencebib import doi as doi_module
 from evidencebib import gcpause
 from evidencebib.errors import ParseError, UsageError, read_user_file
 from evidencebib.formats import bibtex
-from evidencebib.model import Item, citation_key
+from evidencebib.model import CitationKeys, Item
 from evidencebib.store.atomic import write_atomic
+from evidencebib.store.encoding import UTF8, FileEncoding, decode_file, fit, readable
+
+log = logging.getLogger("evidencebib.store")
 
 
 # the entry type as the file spells it (bibtexparser lower-cases it)
 _WRITTEN_TYPE = re.compile(r"@\s*([^\s{(]+)")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_NEEDS_FITTING = re.compile("[\r\n\ud800-\udfff]")   # line breaks, and what UTF-8 cannot hold
 
 
 @dataclass
@@ -54,27 +60,44 @@ class BibFile:
     """One condition's bibliography on disk; see the module docstring for the guarantees."""
 
     def __init__(self, text: str = "", path: str | Path | None = None,
-                 encoding: str = "utf-8") -> None:
+                 encoding: str | FileEncoding = UTF8, notice: str | None = None) -> None:
         self.path = Path(path) if path is not None else None
-        self.encoding = encoding
+        self.file_encoding = encoding if isinstance(encoding, FileEncoding) else FileEncoding(encoding)
+        self.notice = notice      # what a person should know about how the file was read
         self._original = text
+        self.newline = _dominant_newline(text)   # what new and edited entries end lines with
         self.spans: list[Span] = []
         self.entries: dict[str, EntryRecord] = {}
         self.problems: list[ParseError] = []
+        self._string_cache: dict[str, str] | None = None
         with gcpause.paused(promote=True):
             self._parse(text)
+        # what add_item needs, kept up to date by every edit so that adding n entries is O(n)
+        self._newlines = text.count("\n")
+        self._keys = CitationKeys(list(self.entries) + [p.location.entry for p in self.problems
+                                                        if p.location.entry])
+        self._dois: dict[str, str] | None = None   # DOI key -> first entry with it, built lazily
 
     # -- loading -------------------------------------------------------------------------
 
+    @property
+    def encoding(self) -> str:
+        """The Python codec of the file's encoding (see store/encoding.py for the policy)."""
+        return self.file_encoding.codec
+
     @classmethod
     def load(cls, path: str | Path) -> "BibFile":
+        """The file at `path`; its encoding is decided once (store/encoding.py), and a file
+        that is not plain UTF-8 is reported in `notice` and on the `evidencebib.store` log."""
         path = Path(path)
-        data = read_user_file(path)
-        try:
-            return cls(data.decode("utf-8"), path, "utf-8")
-        except UnicodeDecodeError:
-            # Latin-1 maps every byte to one character, so the file still saves back exactly.
-            return cls(data.decode("latin-1"), path, "latin-1")
+        decoded = decode_file(read_user_file(path), str(path))
+        if decoded.notice:
+            log.warning("%s", decoded.notice)
+        return cls(decoded.text, path, decoded.encoding, decoded.notice)
+
+    def _resolve(self, raw: str, strings: dict[str, str]) -> str:
+        value = bibtex.resolve(raw, strings)
+        return readable(value, self.file_encoding) if self.file_encoding.stray_bytes else value
 
     def _parse(self, text: str) -> None:
         from bibtexparser.model import Entry, String
@@ -112,7 +135,11 @@ class BibFile:
     # -- reading -------------------------------------------------------------------------
 
     def _strings(self) -> dict[str, str]:
-        return bibtex.string_definitions(s.block for s in self.spans if s.block is not None)
+        """The file's @string macros (only loading makes blocks, so they are read once)."""
+        if self._string_cache is None:
+            self._string_cache = bibtex.string_definitions(
+                s.block for s in self.spans if s.block is not None)
+        return self._string_cache
 
     def keys(self) -> list[str]:
         return list(self.entries)
@@ -121,7 +148,8 @@ class BibFile:
         """Every parsed entry as a CSL item, in file order (crossref parents resolved)."""
         with gcpause.paused(promote=True):
             strings = self._strings()
-            resolved = {key: (rec, {name: bibtex.resolve(raw, strings) for name, raw in rec.fields.items()})
+            resolve = self._resolve if self.file_encoding.stray_bytes else bibtex.resolve
+            resolved = {key: (rec, {name: resolve(raw, strings) for name, raw in rec.fields.items()})
                         for key, rec in self.entries.items()}
             items = []
             for key, (rec, fields) in resolved.items():
@@ -135,7 +163,7 @@ class BibFile:
         if record is None:
             raise UsageError(f"no entry with key '{key}'", file=self.path)
         strings = self._strings()
-        resolved = _LazyResolved(self.entries, strings)
+        resolved = _LazyResolved(self.entries, strings, self._resolve)
         fields = bibtex.inherit_crossref(resolved[key][1], resolved)
         return bibtex.entry_to_item(record.entry_type, key, fields, line=record.span.line)
 
@@ -144,19 +172,28 @@ class BibFile:
         return record.span.line if record else None
 
     def find_doi(self, doi: str) -> str | None:
-        """The key of the entry whose DOI equals `doi` (DOIs compare case-insensitively)."""
+        """The key of the first entry whose DOI equals `doi` (DOIs compare case-insensitively).
+
+        The entries' DOIs are indexed on the first call and the index follows every edit, so
+        checking each of n imported items against the file costs O(n), not O(n * entries)."""
         wanted = doi_module.key(doi)
         if not wanted:
             return None
-        strings = self._strings()
-        for key, record in self.entries.items():
-            raw = record.fields.get("doi")
-            if raw is None:
-                continue
-            value = bibtex._verbatim("doi", bibtex.resolve(raw, strings))
-            if doi_module.key(value) == wanted:
-                return key
-        return None
+        if self._dois is None:
+            strings = self._strings()
+            self._dois = {}
+            for key, record in self.entries.items():
+                found = self._doi_key(record, strings)
+                if found:
+                    self._dois.setdefault(found, key)
+        return self._dois.get(wanted)
+
+    @staticmethod
+    def _doi_key(record: EntryRecord, strings: dict[str, str]) -> str:
+        raw = record.fields.get("doi")
+        if raw is None:
+            return ""
+        return doi_module.key(bibtex._verbatim("doi", bibtex.resolve(raw, strings)))
 
     def check(self) -> None:
         """Raise the first parse problem, if any (commands that render refuse broken files)."""
@@ -167,22 +204,31 @@ class BibFile:
 
     def add_item(self, item: Item, key: str | None = None) -> str:
         """Append `item` as a new entry and return its key (readable, unique in this file)."""
-        taken = list(self.entries) + [p.location.entry for p in self.problems if p.location.entry]
-        if key is None or not bibtex.is_valid_key(key) or key.lower() in {t.lower() for t in taken}:
-            key = citation_key(item, taken)
-        entry_type, fields = bibtex.item_to_fields(item)
-        text = bibtex.format_entry(entry_type, key, fields)
-        current = self.text()
-        if not current or current.endswith("\n\n"):
-            separator = ""
-        elif current.endswith("\n"):
-            separator = "\n"
+        if key is None or not bibtex.is_valid_key(key) or key in self._keys or not all(
+                map(self.file_encoding.can_hold, key)):
+            key = self._keys.new(item)
         else:
-            separator = "\n\n"
-        span = Span("", None, self._next_line(separator), replaced=separator + text + "\n")
+            self._keys.add(key)
+        entry_type, fields = bibtex.item_to_fields(item)
+        fields = [(name, self._fit(key, name, raw)) for name, raw in fields]
+        text = bibtex.format_entry(entry_type, key, fields, newline=self.newline)
+        tail = self._tail().replace("\r", "")
+        if not tail or tail.endswith("\n\n"):
+            separator = ""
+        elif tail.endswith("\n"):
+            separator = self.newline
+        else:
+            separator = self.newline * 2
+        span = Span("", None, self._newlines + separator.count("\n") + 1)
         self.spans.append(span)
-        self.entries[key] = EntryRecord(key, entry_type, dict((n.lower(), v) for n, v in fields),
-                                        span, [n for n, _ in fields])
+        self._set_text(span, separator + text + self.newline)
+        record = EntryRecord(key, entry_type, dict((n.lower(), v) for n, v in fields),
+                             span, [n for n, _ in fields])
+        self.entries[key] = record
+        if self._dois is not None:
+            found = self._doi_key(record, self._strings())
+            if found:
+                self._dois.setdefault(found, key)
         return key
 
     def update_item(self, key: str, item: Item) -> bool:
@@ -196,7 +242,7 @@ class BibFile:
         if record is None:
             raise UsageError(f"no entry with key '{key}'", file=self.path)
         entry_type, new_fields = bibtex.item_to_fields(item)
-        new = dict(new_fields)
+        new = {name: self._fit(key, name, raw) for name, raw in new_fields}
         strings = self._strings()
         merged: list[tuple[str, str]] = []
         for name in record.field_order:
@@ -204,8 +250,8 @@ class BibFile:
             old_raw = record.fields[lower]
             if lower in new:
                 new_raw = new.pop(lower)
-                same = _field_meaning(record.entry_type, lower, old_raw, strings) == \
-                    _field_meaning(record.entry_type, lower, new_raw, strings)
+                same = self._field_meaning(record.entry_type, lower, old_raw, strings) == \
+                    self._field_meaning(record.entry_type, lower, new_raw, strings)
                 merged.append((name, old_raw if same else new_raw))
             elif lower not in bibtex.MAPPED_FIELDS or lower == "crossref":
                 merged.append((name, old_raw))
@@ -221,8 +267,9 @@ class BibFile:
             (n.lower(), record.fields[n.lower()]) for n in record.field_order]
         if unchanged:
             return False
-        text = bibtex.format_entry(entry_type, key, merged)
-        record.span.replaced = text
+        text = bibtex.format_entry(entry_type, key, merged, newline=self.newline)
+        self._set_text(record.span, text)
+        self._dois = None  # the DOI may have changed; rebuilt when next asked
         record.entry_type = entry_type
         record.fields = {n.lower(): v for n, v in merged}
         record.field_order = [n for n, _ in merged]
@@ -232,10 +279,40 @@ class BibFile:
         record = self.entries.pop(key, None)
         if record is None:
             raise UsageError(f"no entry with key '{key}'", file=self.path)
-        record.span.replaced = ""
+        self._set_text(record.span, "")
+        self._keys.discard(key)
+        self._dois = None
 
-    def _next_line(self, separator: str) -> int:
-        return self.text().count("\n") + separator.count("\n") + 1
+    def _field_meaning(self, entry_type: str, name: str, raw: str, strings: dict[str, str]) -> Any:
+        """What one field contributes to the item: equal meanings keep the original spelling."""
+        value = self._resolve(raw, strings)
+        if name == "month":
+            return value.strip().lower()[:3]
+        return bibtex.entry_to_item(entry_type, "k", {name: value})
+
+    def _fit(self, key: str, name: str, raw: str) -> str:
+        """A new field value with the file's line ending, in characters its encoding holds."""
+        if self.file_encoding.is_utf8 and not _NEEDS_FITTING.search(raw):
+            return raw  # the common case, checked with one scan
+        if "\n" in raw or "\r" in raw:
+            raw = _LINE_BREAK.sub(self.newline, raw)
+        return fit(raw, self.file_encoding, verbatim=name.lower() in bibtex.VERBATIM_FIELDS,
+                   source=str(self.path or "<string>"), entry=key, field=name)
+
+    def _set_text(self, span: Span, text: str) -> None:
+        """Give a span new text (every edit goes through here, which keeps the count of
+        lines that add_item numbers new entries from)."""
+        self._newlines += text.count("\n") - span.current.count("\n")
+        span.replaced = text
+
+    def _tail(self) -> str:
+        """The last two characters of the text, without joining the whole text."""
+        tail = ""
+        for span in reversed(self.spans):
+            tail = span.current[-2:] + tail
+            if len(tail) >= 2:
+                return tail[-2:]
+        return tail
 
     # -- saving --------------------------------------------------------------------------
 
@@ -254,33 +331,32 @@ class BibFile:
         text = self.text()
         if text == self._original and path is None and target.exists():
             return False
-        write_atomic(target, text.encode(self.encoding, errors="strict"))
+        write_atomic(target, self.file_encoding.encode(text))
         self._original = text
         return True
 
 
-def _field_meaning(entry_type: str, name: str, raw: str, strings: dict[str, str]) -> Any:
-    """What one field contributes to the item: equal meanings keep the original spelling."""
-    item = bibtex.entry_to_item(entry_type, "k", {name: bibtex.resolve(raw, strings)})
-    if name == "month":
-        return bibtex.resolve(raw, strings).strip().lower()[:3]
-    return item
+def _dominant_newline(text: str) -> str:
+    """CRLF when most of the file's lines end so, else LF (a file with none: LF)."""
+    crlf = text.count("\r\n")
+    return "\r\n" if crlf and crlf * 2 > text.count("\n") else "\n"
 
 
 class _LazyResolved(dict):
     """key -> (record, resolved fields), computed on first access (for crossref lookups)."""
 
-    def __init__(self, entries: dict[str, EntryRecord], strings: dict[str, str]) -> None:
+    def __init__(self, entries: dict[str, EntryRecord], strings: dict[str, str], resolve) -> None:
         super().__init__()
         self._entries = entries
         self._strings = strings
+        self._resolve = resolve
 
     def __contains__(self, key: object) -> bool:
         return key in self._entries
 
     def __missing__(self, key: str):
         record = self._entries[key]
-        value = (record, {name: bibtex.resolve(raw, self._strings) for name, raw in record.fields.items()})
+        value = (record, {name: self._resolve(raw, self._strings) for name, raw in record.fields.items()})
         self[key] = value
         return value
 
