@@ -162,9 +162,10 @@ def proposals(client: Any, items: Iterable[Item],
     found: dict[str, list[Change]] = {}
     for item in items:
         try:
-            remote, _source = lookup.resolve(client, doi_names.normalize(str(item["DOI"])),
-                                             lambda message, key=item["id"]: notice(
-                                                 f"@{key}: {message}"))
+            def tell(message: str, key: object = item["id"]) -> None:
+                notice(f"@{key}: {message}")
+
+            remote, _source = lookup.resolve(client, doi_names.normalize(str(item["DOI"])), tell)
         except doi_names.InvalidDOI as error:
             notice(f"@{item['id']}: not checked ({error})")
             continue

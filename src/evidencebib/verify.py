@@ -38,7 +38,7 @@ import json
 import re
 import threading
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence, TypedDict
 
 from evidencebib import doi as doimod
 from evidencebib.display import one_line
@@ -190,7 +190,7 @@ def compare(local: Item, remote: Item, remote_years: Iterable[int] = (),
             not title_similar(local["title"], remote["title"]):
         differ.append("title")
     year = issued_year(local)
-    years = set(remote_years) or ({issued_year(remote)} - {None})
+    years = set(remote_years) or {y for y in (issued_year(remote),) if y is not None}
     if year and years and not any(abs(year - y) <= 1 for y in years):
         differ.append("year")
     a, b = _first_name_of(local), _first_name_of(remote)
@@ -303,6 +303,14 @@ def status_from_work(local: Item, message: dict) -> tuple[str, str, list[str], l
 
 # -- running ------------------------------------------------------------------------------
 
+class _Where(TypedDict):
+    """The fields of a `Result` that say which entry it is about."""
+    condition: str
+    key: str
+    line: int | None
+    doi: str | None
+
+
 @dataclass
 class Entry:
     condition: str
@@ -319,7 +327,7 @@ class Verifier:
         key = str(item.get("id", ""))
         line = item.get("_line")
         raw = item.get("DOI")
-        base = dict(condition=condition, key=key, line=line, doi=raw or None)
+        base = _Where(condition=condition, key=key, line=line, doi=raw or None)
         if not raw or not str(raw).strip():
             return Result(**base, status=NO_DOI, details="no DOI (try `evidencebib find-doi`)")
         name = doimod.normalize(str(raw))
@@ -342,7 +350,7 @@ class Verifier:
         except NetworkError as error:
             return Result(**base, status=UNREACHABLE, details=str(error))
 
-    def _not_in_crossref(self, item: Item, name: str, base: dict) -> Result:
+    def _not_in_crossref(self, item: Item, name: str, base: _Where) -> Result:
         from evidencebib.lookup import crossref_disagrees
 
         agency = self.client.registration_agency(name)
@@ -422,7 +430,7 @@ def to_markdown(results: Sequence[Result]) -> str:
 
 
 def to_table(results: Sequence[Result]) -> str:
-    rows = [("STATUS", "CONDITION", "KEY", "LINE", "DOI", "DETAILS")]
+    rows: list[tuple[str, ...]] = [("STATUS", "CONDITION", "KEY", "LINE", "DOI", "DETAILS")]
     for r in results:  # one line per entry, whatever its key or Crossref's labels hold
         rows.append(tuple(one_line(cell) for cell in (r.status, r.condition, r.key,
                                                       str(r.line or ""), r.doi or "", r.details)))
