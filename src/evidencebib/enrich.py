@@ -79,7 +79,9 @@ def propose(local: Item, remote: Item) -> list[Change]:
         if not ours:
             changes.append(Change("author", ADD, None, theirs))
         elif truncated and len(theirs) > len(ours):
-            prefix_ok = all(family_similar(_fam(a), _fam(b)) for a, b in zip(ours, theirs))
+            # ours is the shorter list: its names against the first of theirs
+            prefix_ok = all(family_similar(_fam(a), _fam(b))
+                            for a, b in zip(ours, theirs, strict=False))
             if prefix_ok:
                 changes.append(Change("author", COMPLETE, ours, theirs))
             else:

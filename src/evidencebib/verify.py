@@ -179,7 +179,7 @@ def _abbreviates(short: str, full: str) -> bool:
     f = [w for w in full.split() if w not in _STOP]
     if not s or len(s) != len(f):
         return False
-    return all(fw.startswith(sw) for sw, fw in zip(s, f))
+    return all(fw.startswith(sw) for sw, fw in zip(s, f, strict=True))
 
 
 def compare(local: Item, remote: Item, remote_years: Iterable[int] = (),

@@ -102,7 +102,8 @@ _name = st.one_of(st.fixed_dictionaries({}, optional={"family": _text, "given": 
                                                       "suffix": _text}),
                   st.text(max_size=20))
 _date = st.one_of(st.fixed_dictionaries({}, optional={
-    "date-parts": st.lists(st.lists(st.integers(-3000, 3000), min_size=1, max_size=3), min_size=1, max_size=2),
+    "date-parts": st.lists(st.lists(st.integers(-3000, 3000), min_size=1, max_size=3),
+                           min_size=1, max_size=2),
     "season": st.integers(1, 4), "circa": st.booleans(), "literal": _text, "raw": _text}), _text)
 RAW = st.fixed_dictionaries({"type": st.sampled_from(sorted(ITEM_TYPES) + ["journalArticle"])}, optional={
     "id": _text, "citation-key": _text, "title": _text, "shortTitle": _text, "title-short": _text,

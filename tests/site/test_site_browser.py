@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 from browser import (ARTIFACTS, REPO, TESTS, chromium, console_errors, emulate_print, run_axe,
                      screenshot, skip_or_fail_without_browser, wait)
-from browser import browser, server  # noqa: F401  (fixtures)
 
 skip_or_fail_without_browser(axe=True)
 

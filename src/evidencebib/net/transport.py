@@ -581,7 +581,7 @@ class Transport:
             futures = [pool.submit(fn, item) for item in items]
             results = []
             try:
-                for item, future in zip(items, futures):
+                for item, future in zip(items, futures, strict=True):
                     result = future.result()
                     if progress:
                         progress(item, result)
