@@ -59,15 +59,15 @@ def load_items(condition: ConditionFile) -> list[Item]:
 
 
 def bibliography(refs: References, slug: str, *, style: str | Path = HOUSE_STYLE,
-                 fmt: str = "markdown") -> list[str]:
-    """One condition's formatted entries in the style's order."""
+                 fmt: str = "markdown", locale: str | None = None) -> list[str]:
+    """One condition's formatted entries in the style's order (`locale` replaces the style's)."""
     from evidencebib.render import render_bibliography
 
-    return render_bibliography(load_items(refs.load(slug)), style, fmt)
+    return render_bibliography(load_items(refs.load(slug)), style, fmt, locale=locale)
 
 
 def render(refs: References, slugs: Sequence[str] = (), *, style: str | Path = HOUSE_STYLE,
-           fmt: str = "markdown") -> str:
+           fmt: str = "markdown", locale: str | None = None) -> str:
     """The bibliographies of the named conditions (all when none is named), as one document."""
     from evidencebib.render import render_bibliography, resolve_style
 
@@ -77,7 +77,7 @@ def render(refs: References, slugs: Sequence[str] = (), *, style: str | Path = H
     for slug in chosen:
         with doing(f"rendering condition '{slug}'"):
             condition = refs.load(slug)
-            entries = render_bibliography(load_items(condition), style, fmt)
+            entries = render_bibliography(load_items(condition), style, fmt, locale=locale)
             sections.append(_section(condition.meta.title, slug, entries, fmt))
     if fmt == "html":
         return "\n".join(sections) + "\n"
@@ -103,11 +103,11 @@ def _section(title: str, slug: str, entries: list[str], fmt: str) -> str:
 
 
 def cite(refs: References, slug: str, keys: Sequence[str], *, style: str | Path = HOUSE_STYLE,
-         fmt: str = "text") -> str:
+         fmt: str = "text", locale: str | None = None) -> str:
     """The in-text citation of entries of a condition, numbered as its printed bibliography."""
     from evidencebib.render.cite import cite as render_cite
 
-    return render_cite(load_items(refs.load(slug)), keys, style, fmt)
+    return render_cite(load_items(refs.load(slug)), keys, style, fmt, locale=locale)
 
 
 def page(refs: References, slug: str, *, generated_on: _dt.date | None = None,

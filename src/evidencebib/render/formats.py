@@ -1,17 +1,22 @@
-"""Output formats: a marking formatter for citeproc-py, then one finisher per format.
+"""Output formats: one finisher per format, from a marked string (render/marks.py).
 
-citeproc-py never escapes item data, and its HTML formatter escapes only the style's terms.
-So citeproc-py gets a formatter that does not write markup at all: it wraps formatted text in
-private-use marker characters (italic, bold, …). Item DOIs and URLs enter citeproc-py wrapped
-in link markers. After rendering, a finisher turns the marked string into the output format:
-every character that is not a marker is text, escaped once for the format (item data and the
-style's own prefixes alike); markers become markup; link spans become links.
+The engine renders an entry as a marked string: text plus private-use markers for formatting
+(italic, bold, …), links (DOIs and URLs) and display blocks. A finisher writes it in the output
+format: every character that is not a marker is text, escaped once for the format (item data and
+the style's own affixes alike); markers become markup; link spans become links.
 
 - markdown: `*italic*`, `**bold**`, `<sup>`/`<sub>`, text escaped with backslashes, DOIs and
   URLs as autolinks `<https://doi.org/…>` (inside `<…>` backslashes are literal, so `<`, `>`,
   spaces … are percent-encoded instead).
-- html: escaped text, `<i>`, `<b>`, `<sup>`, `<sub>`, small caps as a span, links as `<a href>`.
+- html: escaped text, `<i>`, `<b>`, `<sup>`, `<sub>`, small caps as a span, links as `<a href>`,
+  display blocks as citeproc-js writes them (`<div class="csl-left-margin">` …).
 - text: plain text, markers removed.
+- rtf: an RTF fragment (`rtf_document` wraps entries for Word).
+
+Display blocks (CSL 1.0.2 §"Display") other than in HTML: the parts are separated by a space
+("1. Banjar" for a second-field-align style).
+`MarkingFormatter` is the formatter citeproc-py's own methods get (the upstream side of an
+override, render/overrides/upstream.py): it writes the same markers.
 """
 
 from __future__ import annotations
@@ -20,33 +25,9 @@ import html
 import re
 from urllib.parse import quote
 
-FORMATS = ("markdown", "html", "text")
-
-# markup markers (open, close) --------------------------------------------------------------
-ITALIC = ("\ue000", "\ue001")
-BOLD = ("\ue002", "\ue003")
-SUP = ("\ue004", "\ue005")
-SUB = ("\ue006", "\ue007")
-SMALLCAPS = ("\ue008", "\ue009")
-UNDERLINE = ("\ue00a", "\ue00b")
-# links: DOI or URL value, then LINK_CLOSE
-LINK_DOI = "\ue010"
-LINK_URL = "\ue011"
-LINK_CLOSE = "\ue012"
-
-MARKERS = "".join(ITALIC + BOLD + SUP + SUB + SMALLCAPS + UNDERLINE) + LINK_DOI + LINK_URL + LINK_CLOSE
-# private-use characters (our markers live there) and lone surrogates, which JSON's "\ud800"
-# escapes let into item data and which no output encoding can write
-_PRIVATE_USE = re.compile("[\ue000-\uf8ff\ud800-\udfff]")
-
-
-def strip_private_use(text: str) -> str:
-    """Item data must not carry our markers (or any private-use character), nor lone
-    surrogates (they would make every output format fail to encode)."""
-    if text.isascii():  # most data; nothing to strip
-        return text
-    return _PRIVATE_USE.sub("", text)
-
+from evidencebib.render.marks import (BLOCK, BOLD, DISPLAY_CLASSES, DISPLAY_CLOSE, DISPLAY_MARKERS,  # noqa: F401
+                                      INDENT, ITALIC, LEFT_MARGIN, LINK_CLOSE, LINK_DOI, LINK_URL, MARKERS,
+                                      RIGHT_INLINE, ROMAN, SMALLCAPS, SUB, SUP, UNDERLINE, strip_private_use)
 
 def _wrapper(marks: tuple[str, str]):
     def wrap(text):
@@ -117,16 +98,32 @@ def _is_web_url(url: str) -> bool:
 
 _TOKEN = re.compile(
     "(?P<link>[" + LINK_DOI + LINK_URL + "][^" + LINK_CLOSE + "]*" + LINK_CLOSE + "?)"
-    "|(?P<mark>[" + re.escape("".join(ITALIC + BOLD + SUP + SUB + SMALLCAPS + UNDERLINE)) + "])"
+    "|(?P<mark>[" + re.escape("".join(ITALIC + BOLD + SUP + SUB + SMALLCAPS + UNDERLINE + ROMAN)) + "])"
+    "|(?P<display>[" + DISPLAY_MARKERS + "])"
     "|(?P<text>[^" + MARKERS + "]+)"
     "|(?P<stray>[" + LINK_CLOSE + "])"
 )
 
 
-def _tokens(marked: str):
-    """('text', s) / ('mark', m) / ('link', kind, value) tokens of a marked string."""
+def _tokens(marked: str, spaced_display: bool = True):
+    """('text', s) / ('mark', m) / ('link', kind, value) / ('display', m) tokens of a marked
+    string; with `spaced_display`, display markers become a space between two parts that
+    would otherwise touch ("1." + "Banjar" -> "1. Banjar")."""
     tokens = []
+    pending_space = False
     for match in _TOKEN.finditer(marked):
+        if match.group("display"):
+            if spaced_display:
+                pending_space = pending_space or match.group("display") == DISPLAY_CLOSE
+            else:
+                tokens.append(("display", match.group("display")))
+            continue
+        if pending_space:
+            pending_space = False
+            previous = _last_text(tokens)
+            following = match.group("text") or ""
+            if previous and not previous[-1].isspace() and not following[:1].isspace():
+                tokens.append(("text", " "))
         if match.group("link"):
             raw = match.group("link")
             kind = "doi" if raw[0] == LINK_DOI else "url"
@@ -139,10 +136,19 @@ def _tokens(marked: str):
     return _merge_adjacent_marks(tokens)
 
 
+def _last_text(tokens) -> str:
+    for token in reversed(tokens):
+        if token[0] == "text":
+            return token[1]
+        if token[0] == "link":
+            return token[2]
+    return ""
+
+
 def _merge_adjacent_marks(tokens):
     """Drop empty spans (open immediately closed) and close+reopen of the same mark."""
-    closes = {pair[1]: pair[0] for pair in (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE)}
-    opens = {pair[0]: pair[1] for pair in (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE)}
+    closes = {pair[1]: pair[0] for pair in (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE, ROMAN)}
+    opens = {pair[0]: pair[1] for pair in (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE, ROMAN)}
     changed = True
     while changed:
         changed = False
@@ -201,7 +207,10 @@ def finish_markdown(marked: str) -> str:
             out.append(escape_markdown(token[1]))
         elif token[0] == "mark":
             mark = token[1]
-            if mark in depth:
+            if mark in ROMAN:  # upright inside italics: close the emphasis, reopen it after
+                if depth[ITALIC[0]]:
+                    out.append("*")
+            elif mark in depth:
                 depth[mark] += 1
                 if depth[mark] == 1:
                     out.append(symbol[mark])
@@ -238,8 +247,8 @@ def _escape_line_start(match: re.Match[str]) -> str:
 
 def _hoist_spaces(tokens):
     """`* a*` and `*a *` are not emphasis in CommonMark: move edge spaces outside the marks."""
-    opens = {pair[0] for pair in (ITALIC, BOLD)}
-    closes = {pair[1] for pair in (ITALIC, BOLD)}
+    opens = {pair[0] for pair in (ITALIC, BOLD)} | {ROMAN[1]}   # (upright text ends and starts emphasis)
+    closes = {pair[1] for pair in (ITALIC, BOLD)} | {ROMAN[0]}
     result = list(tokens)
     i = 0
     while i < len(result):
@@ -263,12 +272,13 @@ def _hoist_spaces(tokens):
 
 
 def finish_html(marked: str) -> str:
-    tokens = _tokens(marked)
+    tokens = _tokens(marked, spaced_display=False)
     tags = {
         ITALIC[0]: "<i>", ITALIC[1]: "</i>", BOLD[0]: "<b>", BOLD[1]: "</b>",
         SUP[0]: "<sup>", SUP[1]: "</sup>", SUB[0]: "<sub>", SUB[1]: "</sub>",
         SMALLCAPS[0]: '<span style="font-variant:small-caps;">', SMALLCAPS[1]: "</span>",
         UNDERLINE[0]: "<u>", UNDERLINE[1]: "</u>",
+        ROMAN[0]: '<span style="font-style:normal;">', ROMAN[1]: "</span>",
     }
     out: list[str] = []
     for index, token in enumerate(tokens):
@@ -276,6 +286,13 @@ def finish_html(marked: str) -> str:
             out.append(html.escape(token[1], quote=False))
         elif token[0] == "mark":
             out.append(tags[token[1]])
+        elif token[0] == "display":
+            if token[1] == DISPLAY_CLOSE:
+                out.append("</div>")
+            else:
+                if out and out[-1] == "</div>":
+                    out.append(" ")  # a space between two parts that a style sheet shows inline
+                out.append(f'<div class="{DISPLAY_CLASSES[token[1]]}">')
         else:
             _, kind, value = token
             prefix, href = _link_parts(tokens, index, kind, value)
@@ -297,7 +314,7 @@ def _balance_html(parts: list[str]) -> str:
     """Join, and close any tag a malformed marker sequence left open (keeps the HTML well-formed)."""
     text = "".join(parts)
     stack: list[str] = []
-    for match in re.finditer(r"<(/?)(i|b|sup|sub|span|u)\b[^>]*>", text):
+    for match in re.finditer(r"<(/?)(i|b|sup|sub|span|u|div)\b[^>]*>", text):
         closing, name = match.group(1), match.group(2)
         if not closing:
             stack.append(name)
@@ -339,9 +356,9 @@ def finish_rtf(marked: str) -> str:
     """An RTF fragment (one paragraph's content); `rtf_document` wraps entries for Word."""
     groups = {
         ITALIC[0]: "{\\i ", BOLD[0]: "{\\b ", SUP[0]: "{\\super ", SUB[0]: "{\\sub ",
-        SMALLCAPS[0]: "{\\scaps ", UNDERLINE[0]: "{\\ul ",
+        SMALLCAPS[0]: "{\\scaps ", UNDERLINE[0]: "{\\ul ", ROMAN[0]: "{\\i0 ",
     }
-    closes = {ITALIC[1], BOLD[1], SUP[1], SUB[1], SMALLCAPS[1], UNDERLINE[1]}
+    closes = {ITALIC[1], BOLD[1], SUP[1], SUB[1], SMALLCAPS[1], UNDERLINE[1], ROMAN[1]}
     tokens = _tokens(marked)
     out: list[str] = []
     depth = 0
@@ -380,3 +397,18 @@ def rtf_document(paragraphs: list[str]) -> str:
 FORMATS = ("markdown", "html", "text", "rtf")
 FINISHERS = {"markdown": finish_markdown, "html": finish_html, "text": finish_text,
              "rtf": finish_rtf}
+
+
+def unlinked(marked: str) -> str:
+    """A marked string whose links are plain text."""
+    if LINK_DOI not in marked and LINK_URL not in marked:
+        return marked
+    return marked.replace(LINK_DOI, "").replace(LINK_URL, "").replace(LINK_CLOSE, "")
+
+
+def finisher(fmt: str, links: bool = True):
+    """The finisher of `fmt`; with `links` false, DOIs and URLs are printed as text."""
+    finish = FINISHERS[fmt]
+    if links:
+        return finish
+    return lambda marked: finish(unlinked(marked))

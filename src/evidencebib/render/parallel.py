@@ -8,15 +8,17 @@ slice formatted in a forked child that inherits the bibliography as it stands: n
 pickled on the way in, and only the finished strings come back. The parent formats the first
 slice itself.
 
-Only used where it is safe and worth it:
+The engine calls it through the `speed.workers` override (render/overrides/speed.py), for
+entries, sort keys and the first cites that decide year suffixes. Only used where it is safe
+and worth it:
 - on Linux, where `fork` is the platform's own start method (macOS and Windows spawn);
 - when this process runs no other thread (forking a threaded process can copy a held lock);
 - for styles without `subsequent-author-substitute` (an entry there depends on the one
   before it, which a slice boundary would cut);
 - with at least `MIN_PER_WORKER` entries per worker.
 
-`EVIDENCEBIB_RENDER_WORKERS` sets the number of processes (1 turns this off); the default is
-the number of CPUs this process may use. Output is identical to formatting in one process
+`EngineOptions(workers=N)` (from `EVIDENCEBIB_RENDER_WORKERS`, render/options.py) sets the
+number of processes (1 turns this off); the default is the number of CPUs this process may use. Output is identical to formatting in one process
 (tests/render/test_render_parallel.py).
 """
 
@@ -44,24 +46,26 @@ def available_cpus() -> int:
 
 
 def configured_workers() -> int:
-    """Processes wanted: EVIDENCEBIB_RENDER_WORKERS, else the usable CPUs."""
-    text = os.environ.get("EVIDENCEBIB_RENDER_WORKERS", "").strip()
-    if text:
-        try:
-            return max(1, int(text))
-        except ValueError:
-            return 1
-    return available_cpus()
+    """Processes wanted: the settings' workers (EVIDENCEBIB_RENDER_WORKERS), else the usable CPUs."""
+    from evidencebib.render.options import settings
+
+    workers = settings().workers
+    return workers if workers is not None else available_cpus()
 
 
 def can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
-def plan(count: int, workers: int | None = None) -> int:
-    """How many processes to use for `count` entries (1 = format here)."""
-    wanted = configured_workers() if workers is None else max(1, workers)
-    wanted = min(wanted, count // MIN_PER_WORKER) if workers is None else min(wanted, count)
+def plan(count: int, workers: int | None = None, cap: int | None = None) -> int:
+    """How many processes to use for `count` entries (1 = format here): `workers` exactly (up to
+    `count`), else up to `cap` (default: `configured_workers()`) with at least MIN_PER_WORKER
+    entries each."""
+    if workers is None:
+        wanted = cap if cap is not None else configured_workers()
+        wanted = min(wanted, count // MIN_PER_WORKER)
+    else:
+        wanted = min(max(1, workers), count)
     if wanted < 2 or not can_fork():
         return 1
     return wanted
@@ -87,13 +91,13 @@ class WorkerError(RuntimeError):
 
 
 def format_all(format_one: Callable[[Any], Any], items: Sequence[Any],
-               workers: int | None = None, what: str = "items") -> list[Any]:
+               workers: int | None = None, what: str = "items", cap: int | None = None) -> list[Any]:
     """`[format_one(item) for item in items]`, on several processes when `plan()` says so.
 
     A slice whose worker died (killed, out of memory) is formatted here instead; an exception
     raised by `format_one` in a worker is raised here as WorkerError.
     """
-    processes = plan(len(items), workers)
+    processes = plan(len(items), workers, cap)
     if processes == 1:
         return [format_one(item) for item in items]
     from concurrent.futures import ProcessPoolExecutor

@@ -1,0 +1,274 @@
+"""The output tree of one rendered entry or cite, and how it becomes a marked string.
+
+Evaluating a style element gives a node (or None for nothing): `Lit` is text, `Span` is the
+output of an element, carrying its formatting (font, quotes, affixes, display), a link and a
+tag saying what it holds (names, a date, a year suffix, a citation number, a title …), as
+jgm/citeproc's `Output` does. Tags are what later passes (disambiguation, collapsing,
+subsequent-author-substitute) look for; rendering ignores them.
+
+`render(node)` writes the tree as a marked string (render/marks.py), bottom-up. Wherever two
+pieces meet — children and delimiters, an element's content and its affixes — `merge` applies
+citeproc-js's punctuation rules for the seam (its `CSL.Output.Queue.adjust` table, as
+jgm/citeproc's `fixPunct` also has it): a duplicated mark or space is printed once ("et al." +
+"." → "et al."), "?" + "." keeps the "?", ";" + "." keeps ";". The seam is
+judged on the visible characters, through any markup (so "*et al.*." loses its full stop
+too). An element whose content is empty prints nothing, not even its affixes (CSL 1.0.2
+§"Affixes").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from evidencebib.render.marks import (DISPLAY_CLOSE, DISPLAY_OPENERS, INNER_QUOTE_CLOSE, INNER_QUOTE_OPEN, ITALIC,
+                                      LINK_CLOSE, LINK_DOI, LINK_URL, MARKERS, QUOTE_CLOSE, QUOTE_OPEN, ROMAN)
+
+
+class Lit:
+    """Text. `nocase` text is left alone by text-case (CSL 1.0.2 Appendix VI, `nocase` span)."""
+
+    __slots__ = ("text", "nocase")
+
+    def __init__(self, text: str, nocase: bool = False) -> None:
+        self.text = text
+        self.nocase = nocase
+
+    def __repr__(self) -> str:
+        return f"Lit({self.text!r}{', nocase' if self.nocase else ''})"
+
+
+class Span:
+    """The output of an element: children with formatting, a link and a tag."""
+
+    __slots__ = ("kids", "font", "quotes", "prefix", "suffix", "display", "tag", "link")
+
+    def __init__(self, kids: list[Any], font: tuple[tuple[str, str], ...] = (), quotes: bool = False,
+                 prefix: str = "", suffix: str = "", display: str | None = None, tag: Any = None,
+                 link: str | None = None) -> None:
+        self.kids = kids
+        self.font = font
+        self.quotes = quotes
+        self.prefix = prefix
+        self.suffix = suffix
+        self.display = display
+        self.tag = tag
+        self.link = link
+
+    def __repr__(self) -> str:
+        extras = []
+        for name in ("font", "quotes", "prefix", "suffix", "display", "tag", "link"):
+            value = getattr(self, name)
+            if value:
+                extras.append(f"{name}={value!r}")
+        return f"Span({self.kids!r}{', ' if extras else ''}{', '.join(extras)})"
+
+
+Node = Lit | Span
+
+
+def tagged(node: Node | None, tag: Any) -> Span | None:
+    """`node` under a tag (a new span, so shared nodes are never changed)."""
+    if node is None:
+        return None
+    return Span([node], tag=tag)
+
+
+def find_tags(node: Node | None, kind: str) -> list[Span]:
+    """The spans tagged `(kind, …)` in `node`, in document order."""
+    found: list[Span] = []
+
+    def walk(current: Node) -> None:
+        if type(current) is Span:
+            if current.tag is not None and current.tag[0] == kind:
+                found.append(current)
+            for kid in current.kids:
+                walk(kid)
+
+    if node is not None:
+        walk(node)
+    return found
+
+
+def plain_text(node: Node | None) -> str:
+    """The text of a tree, affixes included, without formatting or seam rules."""
+    if node is None:
+        return ""
+    if type(node) is Lit:
+        return node.text
+    inner = "".join(plain_text(kid) for kid in node.kids)
+    return node.prefix + inner + node.suffix if inner else ""
+
+
+def map_text(node: Node, function, own_affixes: bool = False) -> Node:
+    """A copy of `node` with `function` applied to every text (children's affixes included;
+    the node's own affixes only with `own_affixes`)."""
+    if type(node) is Lit:
+        text = function(node.text)
+        return node if text == node.text else Lit(text, node.nocase)
+    copy = Span([map_text(kid, function, True) for kid in node.kids], node.font, node.quotes,
+                node.prefix, node.suffix, node.display, node.tag, node.link)
+    if own_affixes:
+        copy.prefix = function(copy.prefix) if copy.prefix else ""
+        copy.suffix = function(copy.suffix) if copy.suffix else ""
+    return copy
+
+
+# seams ----------------------------------------------------------------------------------------
+
+_KEEP_FIRST, _KEEP_SECOND = 1, 2
+# (last visible character on the left, first on the right) -> which one stays
+# (citeproc-js CSL.Output.Queue.adjust, via jgm/citeproc fixPunct); pairs not listed keep both
+_SEAMS = {
+    ("!", "."): _KEEP_FIRST, ("!", ":"): _KEEP_FIRST,
+    ("?", "."): _KEEP_FIRST, ("?", ":"): _KEEP_FIRST,
+    (":", "!"): _KEEP_SECOND, (":", "?"): _KEEP_SECOND, (":", "."): _KEEP_FIRST,
+    (";", "!"): _KEEP_SECOND, (";", "?"): _KEEP_SECOND, (";", ":"): _KEEP_FIRST, (";", "."): _KEEP_FIRST,
+    ("!", "!"): _KEEP_FIRST, ("?", "?"): _KEEP_FIRST, (".", "."): _KEEP_FIRST, (":", ":"): _KEEP_FIRST,
+    (";", ";"): _KEEP_FIRST, (",", ","): _KEEP_FIRST,
+    (" ", " "): _KEEP_SECOND,  # (jgm/citeproc also drops a space before "," or "."; citeproc-js keeps it)
+}
+_SEAM_CHARS = frozenset(".,;:!? ")
+_CLOSING_QUOTES = frozenset((QUOTE_CLOSE, INNER_QUOTE_CLOSE, "\u201d", "\u2019", '"', "'"))
+
+
+def merge(left: str, right: str) -> str:
+    """`left + right` with the seam's punctuation rule applied (see the module docstring)."""
+    if not left:
+        return right
+    pieces = [left]
+    append(pieces, right)
+    return "".join(pieces)
+
+
+def _last_visible(pieces: list[str]) -> tuple[int, int]:
+    """(piece, index) of the last character that is not a marker, or (-1, -1)."""
+    for p in range(len(pieces) - 1, -1, -1):
+        piece = pieces[p]
+        i = len(piece) - 1
+        while i >= 0 and piece[i] in MARKERS:
+            i -= 1
+        if i >= 0:
+            return p, i
+    return -1, -1
+
+
+def append(pieces: list[str], right: str) -> None:
+    """Add `right` after `pieces` (a string in parts), applying the seam's punctuation rule;
+    only the characters at the seam change, so joining many pieces stays linear."""
+    if not right:
+        return
+    first = right[0]
+    j = 0
+    if first in MARKERS:
+        length = len(right)
+        while j < length and right[j] in MARKERS:
+            j += 1
+        if j == length:
+            pieces.append(right)
+            return
+        first = right[j]
+    if first not in _SEAM_CHARS:
+        pieces.append(right)
+        return
+    p, i = _last_visible(pieces)
+    if p < 0:
+        pieces.append(right)
+        return
+    left = pieces[p]
+    last = left[i]
+    if first == "." and last in _CLOSING_QUOTES:
+        # "“Why?”" + "." keeps "?" (the terminal mark inside the quotes counts; jgm/citeproc #179)
+        k = i
+        while k >= 0 and (left[k] in MARKERS or left[k] in _CLOSING_QUOTES or left[k] == " "):
+            k -= 1
+        if k >= 0 and _SEAMS.get((left[k], first)) == _KEEP_FIRST:
+            right = right[:j] + right[j + 1:]
+        pieces.append(right)
+        return
+    action = _SEAMS.get((last, first))
+    if action is None:
+        pieces.append(right)
+    elif action == _KEEP_FIRST:
+        end = j + 1
+        while end < len(right) and right[end] == first:
+            end += 1
+        pieces.append(right[:j] + right[end:])
+    else:
+        start = i
+        while start > 0 and left[start - 1] == last:
+            start -= 1
+        pieces[p] = left[:start] + left[i + 1:]
+        pieces.append(right)
+
+
+def _has_text(marked: str) -> bool:
+    if not marked:
+        return False
+    if marked[0] not in MARKERS:
+        return True
+    return any(char not in MARKERS for char in marked)
+
+
+# rendering ------------------------------------------------------------------------------------
+
+def flip_italics(font: tuple[tuple[str, str], ...], italic: bool) -> tuple[tuple[tuple[str, str], ...], bool]:
+    """The font a span prints inside `italic` text, and whether its content is italic: italics
+    inside italics print upright, an explicit upright (font-style="normal") only inside
+    italics (CSL 1.0.2 §"Formatting"; citeproc-js's flip-flop)."""
+    out = []
+    for pair in font:
+        if pair is ITALIC:
+            out.append(ROMAN if italic else ITALIC)
+            italic = not italic
+        elif pair is ROMAN:
+            if italic:
+                out.append(ROMAN)
+                italic = False
+        else:
+            out.append(pair)
+    return tuple(out), italic
+
+
+def render(node: Node | None, depth: int = 0, seam: Any = None, italic: bool = False) -> str:
+    """The marked string of a tree (quotes as quote markers, outer and inner by nesting;
+    italics flip-flopped); `seam` joins two pieces (`merge` unless given)."""
+    if node is None:
+        return ""
+    if type(node) is Lit:
+        return node.text
+    join = seam or merge
+    inner_depth = depth + 1 if node.quotes else depth
+    font = node.font
+    if font and (ITALIC in font or ROMAN in font):
+        font, italic = flip_italics(font, italic)
+    pieces: list[str] = []
+    if join is merge:
+        for kid in node.kids:
+            text = kid.text if type(kid) is Lit else render(kid, inner_depth, join, italic)
+            if text:
+                append(pieces, text)
+        content = "".join(pieces)
+    else:
+        content = ""
+        for kid in node.kids:
+            text = kid.text if type(kid) is Lit else render(kid, inner_depth, join, italic)
+            if text:
+                content = join(content, text) if content else text
+    if not _has_text(content):
+        return ""
+    if node.link is not None:
+        content = (LINK_DOI if node.link == "doi" else LINK_URL) + content + LINK_CLOSE
+    for opener, closer in font:
+        content = opener + content + closer
+    if node.quotes:
+        if depth % 2:
+            content = INNER_QUOTE_OPEN + content + INNER_QUOTE_CLOSE
+        else:
+            content = QUOTE_OPEN + content + QUOTE_CLOSE
+    if node.prefix:
+        content = join(node.prefix, content)
+    if node.suffix:
+        content = join(content, node.suffix)
+    if node.display:
+        content = DISPLAY_OPENERS[node.display] + content + DISPLAY_CLOSE
+    return content

@@ -1,0 +1,304 @@
+"""Dates: `cs:date` and `cs:date-part`, localized and not, single dates and ranges.
+
+CSL 1.0.2 §"Date", §"Date-part", §"Date Ranges", §"Localized Date Formats", §"Seasons",
+Appendix II-III (BC/AD terms), and the implicit year suffix of §"Disambiguation" (printed after
+the first year rendered, unless the style prints the `year-suffix` variable itself).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from citeproc import model
+
+from evidencebib.render.output import Lit, Span
+from evidencebib.render.overrides import override, upstream
+from evidencebib.render.overrides import adapter as up
+from evidencebib.render.overrides.labels import _letters
+from evidencebib.render.overrides.pages import format_number
+
+EN_DASH = "\u2013"
+_ORDER = {"year": 0, "month": 1, "day": 2}
+_FORMATTING_KEYS = ("font-style", "font-variant", "font-weight", "text-decoration", "vertical-align",
+                    "text-case", "strip-periods", "quotes")
+
+
+class PartSpec:
+    """A date part to render: name, form, range delimiter, formatting (and the element whose
+    formatting applies, for `c_finish`)."""
+
+    __slots__ = ("name", "form", "range_delimiter", "element", "prefix", "suffix")
+
+    def __init__(self, name: str, form: str | None, range_delimiter: str | None, element: Any,
+                 prefix: str, suffix: str) -> None:
+        self.name = name
+        self.form = form
+        self.range_delimiter = range_delimiter
+        self.element = element
+        self.prefix = prefix
+        self.suffix = suffix
+
+
+class _LocalePart:
+    """A locale's date-part, formatted like an element (what `c_finish` needs)."""
+
+    def __init__(self, attributes: dict[str, str]) -> None:
+        self._attributes = attributes
+        from evidencebib.render.elements import Formatting
+
+        self.get = attributes.get
+        Formatting.c_read_formatting(self)  # type: ignore[arg-type]
+
+    def c_finish(self, node, ctx, tag=None, link=None):
+        from evidencebib.render.elements import Formatting
+
+        return Formatting.c_finish(self, node, ctx, tag, link)  # type: ignore[arg-type]
+
+
+def _specs(el, ctx) -> tuple[list[PartSpec], str, Any]:
+    """The parts to render (in order), the delimiter between them, and the element whose
+    formatting wraps the date."""
+    wanted = el.c_date_parts.split("-")
+    if el.c_form in ("text", "numeric"):
+        specs, delimiter = el.c_localized or localized_specs(el, ctx.locale)
+        return [spec for spec in specs if spec.name in wanted], delimiter, el
+    specs = []
+    for part in el.c_parts:
+        if part.c_part in _ORDER:
+            specs.append(PartSpec(part.c_part, part.c_form, part.c_range_delimiter, part, part.c_prefix,
+                                  part.c_suffix))
+    return specs, el.c_delimiter, el
+
+
+def localized_specs(el, locale) -> tuple[list[PartSpec], str]:
+    date = locale.dates.get(el.c_form)
+    if date is None:
+        return [], ""
+    overrides = {part.c_part: dict(part.attrib) for part in el.c_parts}
+    specs = []
+    for part in date.parts:
+        attributes = dict(part.attributes)
+        override_attributes = overrides.get(part.name, {})
+        for key, value in override_attributes.items():
+            if key not in ("prefix", "suffix", "name"):
+                attributes[key] = value
+        formatting = _LocalePart(attributes)
+        specs.append(PartSpec(part.name, attributes.get("form"), attributes.get("range-delimiter"), formatting,
+                              formatting.c_prefix, formatting.c_suffix))
+    return specs, dict(date.attributes).get("delimiter", "")
+
+
+def _part_text(spec: PartSpec, value: int | None, date, ctx) -> str | None:
+    name, form, locale = spec.name, spec.form, ctx.locale
+    if name == "year":
+        if value is None:
+            return None
+        if value == 0:
+            return ""
+        if form == "short":
+            return str(abs(value))[-2:]
+        text = str(abs(value))
+        if value < 0:
+            text += locale.text("bc")
+        elif value < 1000:
+            text += locale.text("ad")
+        return text
+    if name == "month":
+        if value is None:
+            if date.season is not None and date is not None:
+                return locale.text(f"season-{date.season:02d}", "short" if form == "short" else "long") or None
+            return None
+        if value > 12:
+            season = (value - 13) % 4 + 1
+            return locale.text(f"season-{season:02d}") or None
+        if form == "numeric":
+            return str(value)
+        if form == "numeric-leading-zeros":
+            return f"{value:02d}"
+        return locale.text(f"month-{value:02d}", "short" if form == "short" else "long") or None
+    if name == "day":
+        if value is None:
+            return None
+        if form == "numeric-leading-zeros":
+            return f"{value:02d}"
+        if form == "ordinal":
+            if value != 1 and locale.option("limit-day-ordinals-to-day-1"):
+                return str(value)
+            return format_number(value, "ordinal", locale, _month_gender(locale, date))
+        return str(value)
+    return None
+
+
+def _month_gender(locale, date) -> str | None:
+    month = date.begin[1] if date is not None else None
+    if not month:
+        return None
+    term = locale.term(f"month-{month:02d}")
+    return term.gender if term is not None else None
+
+
+def _render_part(spec: PartSpec, triple, date, ctx, suffix_here: bool):
+    value = triple[_ORDER[spec.name]]
+    if spec.name == "month" and value is None and date.season is None:
+        return None
+    text = _part_text(spec, value, date, ctx)
+    if text is None:
+        return None
+    node = Lit(text)
+    if suffix_here:
+        suffix = ctx.disamb.year_suffix
+        node = Span([node, Span([Lit(_letters(suffix))], tag=("year-suffix", suffix))])
+    return spec.element.c_finish(node, ctx)
+
+
+def _without(node, prefix: bool = False, suffix: bool = False):
+    if type(node) is not Span:
+        return node
+    copy = Span(node.kids, node.font, node.quotes, "" if prefix else node.prefix, "" if suffix else node.suffix,
+                node.display, node.tag, node.link)
+    return copy
+
+
+def _sort_text(specs: list[PartSpec], triple) -> str:
+    names = {spec.name for spec in specs}
+    year, month, day = triple
+    out = ""
+    if year is not None and "year" in names:
+        out += f"{year + 50000:06d}"
+    if month is not None and "month" in names:
+        out += f"{month:02d}"
+    if day is not None and "day" in names:
+        out += f"{day:02d}"
+    return out
+
+
+@override("dates.date", replaces="citeproc.model.Date.process",
+          rule="CSL 1.0.2 §Date (localized formats with the locale's delimiter and the style's date-part "
+               "overrides, date-parts attribute, literal dates, seasons), §Date Ranges (range-delimiter, "
+               "parts shared by both ends printed once), §Disambiguation (implicit year suffix after the "
+               "first year)",
+          fingerprint="849c1bbdb25e1ba1eeaaf47abaac2042a5f3f3abf3eca133ecf4a0e346e0ba5a", tests=("tests/render/test_render_fixes.py::test_localized_date_keeps_locale_delimiter",))
+def date(el, ctx):
+    variable = el.c_variable
+    ctx.called += 1
+    if variable in ctx.suppressed:
+        return None
+    value = ctx.item.dates.get(variable)
+    if value is None:
+        return None
+    ctx.found += 1
+    if ctx.in_substitute:
+        ctx.suppressed.add(variable)
+    if not value.parts:
+        if value.literal:
+            return el.c_finish(Lit(value.literal), ctx, ("date", variable))
+        return None
+    specs, delimiter, host = _specs(el, ctx)
+    if not specs:
+        ctx.found -= 1
+        return None
+    begin, end = value.begin, value.end
+    if ctx.sorting:
+        text = _sort_text(specs, begin)
+        if end is not None:
+            text += "-" + _sort_text(specs, end)
+        return Lit(text) if text else None
+    suffix_part = None
+    if (ctx.disamb.year_suffix and not ctx.year_suffix_done and el.c_year_suffix_implicit
+            and variable == "issued"):
+        suffix_part = "year"
+    if end is None or end == begin:
+        nodes = []
+        for spec in specs:
+            node = _render_part(spec, begin, value, ctx, suffix_part == spec.name)
+            if node is not None:
+                nodes.append(node)
+                if suffix_part == spec.name:
+                    ctx.year_suffix_done = True
+    else:
+        nodes = _range(specs, value, ctx, suffix_part)
+    if not nodes:
+        # the date has none of the parts printed (a month-only format of a year-only date)
+        ctx.found -= 1
+        return None
+    from evidencebib.render.elements import delimited
+
+    content = delimited(nodes, delimiter) if delimiter else nodes
+    return host.c_finish(Span(content) if len(content) > 1 else content[0], ctx, ("date", variable))
+
+
+def _range(specs: list[PartSpec], value, ctx, suffix_part: str | None) -> list[Any]:
+    begin, end = value.begin, value.end
+    open_range = end[0] == 0 and not end[1] and not end[2]
+    same = []
+    for name in sorted((spec.name for spec in specs), key=_ORDER.get):
+        index = _ORDER[name]
+        if begin[index] == end[index]:
+            same.append(name)
+        else:
+            break
+    sames1, diffs, sames2 = [], [], []
+    stage = 0
+    for spec in specs:
+        if stage == 0 and spec.name in same:
+            sames1.append(spec)
+            continue
+        stage = max(stage, 1)
+        if stage == 1 and spec.name not in same:
+            diffs.append(spec)
+            continue
+        stage = 2
+        sames2.append(spec)
+
+    def render(group, triple, with_suffix=False):
+        out = []
+        for spec in group:
+            node = _render_part(spec, triple, value, ctx, with_suffix and suffix_part == spec.name)
+            if node is not None:
+                out.append(node)
+        return out
+
+    ordered_diffs = sorted(diffs, key=lambda spec: _ORDER[spec.name])
+    delimiter = (ordered_diffs[0].range_delimiter if ordered_diffs and ordered_diffs[0].range_delimiter
+                 else EN_DASH)
+    left = render(sames1, begin) + render(diffs, begin)
+    if open_range:
+        if left:
+            left[-1] = _without(left[-1], suffix=True)
+            return left[:-1] + [Span([left[-1]], suffix=delimiter)]
+        return left
+    first = render(sames1, begin)
+    diffs_left = render(diffs, begin)
+    diffs_right = render(diffs, end, True)
+    rest = render(sames2, begin, not diffs_right)
+    if diffs_left:
+        diffs_left[-1] = _without(diffs_left[-1], suffix=True)
+    if diffs_right:
+        diffs_right[0] = _without(diffs_right[0], prefix=True)
+    if diffs_left and diffs_right:
+        middle = diffs_left[:-1] + [Span([diffs_left[-1], Lit(delimiter), diffs_right[0]])] + diffs_right[1:]
+    else:
+        middle = diffs_left + diffs_right
+    nodes = first + middle + rest
+    if nodes:
+        nodes[-1] = _without(nodes[-1], suffix=True)
+    if suffix_part:
+        ctx.year_suffix_done = True
+    return nodes
+
+
+@upstream("dates.date")
+def date_upstream(el, ctx):
+    from citeproc.source import VariableError
+
+    ctx.called += 1
+    if not ctx.item.dates.get(el.c_variable):
+        return None
+    try:
+        text = model.Date.process(el, up.item(ctx))
+    except (VariableError, KeyError, AttributeError, IndexError, TypeError, ValueError):
+        return None
+    if text is None or not str(text):
+        return None
+    ctx.found += 1
+    return el.c_finish(Lit(str(text)), ctx, ("date", el.c_variable))

@@ -1,0 +1,503 @@
+"""Names: `cs:names`, `cs:name`, `cs:name-part`, `cs:et-al`, `cs:substitute`.
+
+CSL 1.0.2 §"Names", §"Name" (and, delimiters, et-al abbreviation, initialization, name order,
+sort-separator), §"Name-part Order", §"Name-part Formatting", §"Et-al", §"Substitute",
+§"Label in cs:names", §"Inheritable Name Options", §"Name Particles"; as jgm/citeproc and
+citeproc-js print them (each cs:name's formatting and affixes wrap each name).
+
+Our additions, each an override: names truncated at the source (`_et_al`, a trailing BibTeX
+"others") end with the style's et-al term right after the listed names; names in Chinese,
+Japanese or Korean script print family then given name with no space; `initialize="false"`
+keeps full given names.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from citeproc import model
+
+from evidencebib.render.elements import delimited, evaluate_children, NAME_OPTIONS
+from evidencebib.render.output import Lit, Span
+from evidencebib.render.overrides import override, upstream
+from evidencebib.render.overrides import adapter as up
+
+ELLIPSIS = "\u2026"
+_CJK = re.compile("[\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3130-\u318f\u3400-\u4dbf"
+                  "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _int(value: Any, default: int = 0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+# the names element ----------------------------------------------------------------------------
+
+@override("names.names", replaces="citeproc.model.Names.process",
+          rule="CSL 1.0.2 §Names (several variables, names-delimiter, editor+translator as "
+               "editortranslator, label placement), §Substitute (first non-empty substitute, inheriting "
+               "the cs:name/cs:et-al/cs:label of the original; the variables it printed suppressed for "
+               "the rest of the entry), §Name (form=\"count\"); a default cs:name without touching the tree",
+          fingerprint="f59024eb4814ae454186bbdd93b1e14eff869a6efc78cc48a1ad35e02de5fb0f", tests=("tests/render/test_render_fixes.py::test_rendering_again_does_not_grow_the_style_tree[vancouver-False]", "tests/render/test_engine_text.py::test_substituted_editor_is_not_printed_twice"))
+def names(el, ctx):
+    name_el, et_al_el, label_el, label_first = el.c_name, el.c_et_al, el.c_label, el.c_label_first
+    outer = ctx.substitute_names
+    if outer is not None:
+        if name_el is None:
+            name_el = outer.c_name
+            label_first = outer.c_label_first
+        if et_al_el is None:
+            et_al_el = outer.c_et_al
+        if label_el is None:
+            label_el = outer.c_label
+    found = []
+    for variable in el.c_variables:
+        ctx.called += 1
+        if variable in ctx.suppressed:
+            continue
+        values = ctx.item.names.get(variable)
+        if values:
+            ctx.found += 1
+            found.append((variable, values))
+    if not found:
+        if el.c_substitute is not None and not ctx.in_substitute:
+            return _substitute(el, ctx)
+        return None
+    if ctx.in_substitute:
+        ctx.suppressed.update(variable for variable, _ in found)
+    if len(found) == 2 and {found[0][0], found[1][0]} == {"editor", "translator"}:
+        editors, translators = dict(found)["editor"], dict(found)["translator"]
+        form = label_el.c_form if label_el is not None else "long"
+        if [n.key for n in editors] == [n.key for n in translators] and ctx.locale.term("editortranslator", form):
+            found = [("editortranslator", editors)]
+    options = _options(name_el, el, ctx)
+    if options["form"] == "count":
+        total = sum(_shown_count(variable, values, options, ctx) for variable, values in found)
+        return el.c_finish(Lit(str(total)), ctx) if total else None
+    outputs = []
+    for variable, values in found:
+        node = _name_list(name_el, et_al_el, None if ctx.sorting else label_el, label_first, variable, values,
+                          options, ctx)
+        if node is not None:
+            outputs.append(node)
+    if not outputs:
+        return None
+    delimiter = el.c_own_delimiter
+    if delimiter is None:
+        delimiter = el.c_names_delimiter.get(ctx.mode) or ""
+    node = outputs[0] if len(outputs) == 1 else Span(delimited(outputs, delimiter))
+    return el.c_finish(node, ctx, ("names", tuple(variable for variable, _ in found)))
+
+
+def _substitute(el, ctx):
+    saved = ctx.in_substitute, ctx.substitute_names
+    ctx.in_substitute = True
+    ctx.substitute_names = el
+    result = None
+    try:
+        for kid in el.c_substitute.c_kids:
+            outputs = kid.evaluate_branch(ctx) if kid.c_is_choose else [kid.evaluate(ctx)]
+            outputs = [node for node in outputs if node is not None]
+            if outputs:
+                result = outputs[0] if len(outputs) == 1 else Span(outputs)
+                break
+    finally:
+        ctx.in_substitute, ctx.substitute_names = saved
+    if result is None:
+        return None
+    return el.c_finish(result, ctx, ("names", ("substitute",)))
+
+
+@upstream("names.names")
+def names_upstream(el, ctx):
+    """citeproc-py's Names.process on our element (it inserts a default cs:name into the style
+    tree when the cs:names has none, and represses only same-tag variables)."""
+    from citeproc.source import VariableError
+
+    ctx.called += 1
+    item = up.item(ctx)
+    layout = up.layout(ctx)
+    try:
+        text = model.Names.process(el, item, context=layout)
+    except (VariableError, KeyError, AttributeError, TypeError, ValueError, IndexError):
+        return None
+    if text is None or not str(text):
+        return None
+    ctx.found += 1
+    return el.c_finish(Lit(str(text)), ctx)
+
+
+def _options(name_el, names_el, ctx) -> dict[str, Any]:
+    if name_el is not None:
+        options = name_el.c_options[ctx.mode]
+    else:
+        options = names_el.c_default_options[ctx.mode]
+    if ctx.sorting:
+        options = ctx.b.sorting_name_options(options, ctx)
+    return options
+
+
+def _limits(options: dict[str, Any], ctx) -> tuple[int, int, bool]:
+    """(et-al-min, et-al-use-first, et-al-use-last) for this cite."""
+    minimum = options.get("et-al-min")
+    first = options.get("et-al-use-first")
+    if ctx.mode == "citation" and "subsequent" in ctx.cite.positions:
+        minimum = options.get("et-al-subsequent-min") or minimum
+        first = options.get("et-al-subsequent-use-first") or first
+    use_last = str(options.get("et-al-use-last") or "false").lower() == "true"
+    return _int(minimum), _int(first), use_last
+
+
+def _truncation(variable: str, values, options, ctx) -> tuple[int | None, bool]:
+    """(how many names to show, or None for all; whether the list ends with the last name)."""
+    minimum, first, use_last = _limits(options, ctx)
+    count = len(values)
+    if variable in ctx.item.truncated or (variable == "editortranslator" and "editor" in ctx.item.truncated):
+        minimum, first, use_last, count = ctx.b.names_et_al_from_source(count, minimum, first, use_last)
+    shown = None
+    if minimum and count >= minimum and first and first < count:
+        shown = first
+    disamb = ctx.disamb.et_al_names
+    if shown is not None and disamb:
+        shown = None if disamb >= len(values) else max(shown, disamb)
+    if shown is not None and use_last and shown <= minimum - 2 and shown < len(values) - 1:
+        return shown, True
+    return shown, False
+
+
+def _shown_count(variable: str, values, options, ctx) -> int:
+    shown, use_last = _truncation(variable, values, options, ctx)
+    if shown is None:
+        return len(values)
+    return shown + (1 if use_last else 0)
+
+
+# the name list --------------------------------------------------------------------------------
+
+def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, values, options, ctx):
+    shown, use_last = _truncation(variable, values, options, ctx)
+    listed = values if shown is None else values[:shown]
+    delimiter = options.get("delimiter") or ", "
+    sort_order = options.get("name-as-sort-order")
+    rendered = []
+    for index, name in enumerate(listed):
+        node = _display(name_el, name, index, options, ctx)
+        if node is not None:
+            rendered.append(node)
+    if use_last:
+        last = _display(name_el, values[-1], len(values) - 1, options, ctx)
+    if not rendered:
+        return None
+    count = len(rendered)
+
+    def inverted(index: int) -> bool:
+        name = listed[index] if index < len(listed) else None
+        return (name is not None and name.literal is None and name.family is not None
+                and (sort_order == "all" or (sort_order == "first" and index == 0)))
+
+    parts: list[Any] = [rendered[0]]
+    if shown is not None:
+        for node in rendered[1:]:
+            parts.extend([Lit(delimiter), node])
+        if use_last:
+            parts.extend([Lit(delimiter if count > 1 else " "), Lit(ELLIPSIS + " "), last])
+        elif not options.get("c_no_et_al"):
+            et_al = _et_al(et_al_el, ctx)
+            if et_al is not None:
+                precedes = options.get("delimiter-precedes-et-al") or "contextual"
+                if precedes == "always" or (precedes == "contextual" and count >= 2) or \
+                        (precedes == "after-inverted-name" and inverted(count - 1)):
+                    parts.extend([Lit(delimiter), et_al])
+                else:
+                    parts.extend([Lit(" "), et_al])
+    else:
+        and_term = _and_term(options, ctx)
+        for index, node in enumerate(rendered[1:], start=1):
+            if index == count - 1 and and_term:
+                precedes = options.get("delimiter-precedes-last") or "contextual"
+                if precedes == "always" or (precedes == "contextual" and count > 2) or \
+                        (precedes == "after-inverted-name" and inverted(index - 1)):
+                    parts.extend([Lit(delimiter), Lit(and_term + " "), node])
+                else:
+                    parts.extend([Lit(" " + and_term + " "), node])
+            else:
+                parts.extend([Lit(delimiter), node])
+    node = Span(parts, tag=("name-list", variable, tuple(name.key for name in listed)))
+    if label_el is not None:
+        label = ctx.b.labels_label(label_el, ctx, variable, len(values))
+        if label is not None:
+            node = Span([label, node] if label_first else [node, label])
+    return node
+
+
+def _and_term(options, ctx) -> str | None:
+    kind = options.get("and")
+    if not kind:
+        return None
+    if kind == "symbol":
+        return ctx.locale.text("and", "symbol") or "&"
+    return ctx.locale.text("and") or None
+
+
+def _et_al(et_al_el, ctx):
+    term = et_al_el.c_term if et_al_el is not None else "et-al"
+    text = ctx.locale.text(term)
+    if not text:
+        return None
+    node = Lit(text)
+    return et_al_el.c_finish(node, ctx) if et_al_el is not None else node
+
+
+# one name -------------------------------------------------------------------------------------
+
+def is_cjk_name(given: str | None, family: str | None) -> bool:
+    return bool(_CJK.search((family or "") + (given or "")))
+
+
+@override("names.cjk", replaces="citeproc.model.Name.process",
+          rule="CSL 1.0.2 §Name-part Order (names in non-Latin scripts without spaces: family name then "
+               "given name, never initialized or inverted), as citeproc-js prints Chinese, Japanese and "
+               "Korean names",
+          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea", tests=("tests/render/test_render_fixes_agreement.py::test_cjk_names_are_family_then_given_without_space_or_initials",))
+def cjk(name) -> bool:
+    return is_cjk_name(name.given, name.family)
+
+
+@upstream("names.cjk")
+def cjk_upstream(name) -> bool:
+    return False
+
+
+def _join(left, right):
+    """`left <+> right`: a space between, unless `left` ends with an apostrophe or hyphen
+    ("d’" + "Alembert")."""
+    if left is None:
+        return right
+    if right is None:
+        return left
+    text = left.text if type(left) is Lit else ""
+    if text and text[-1] in "’'-\u2013\u00a0":
+        return Span([left, right])
+    return Span([left, Lit(" "), right])
+
+
+def _sep(left, right, separator: str):
+    if left is None:
+        return right
+    if right is None:
+        return left
+    return Span([left, Lit(separator), right])
+
+
+def _part(text: str | None, part_el, ctx):
+    if not text:
+        return None
+    node = Lit(text)
+    if part_el is None:
+        return node
+    if part_el.c_case is not None:
+        node = ctx.b.textcase_transform(part_el, node, ctx)
+    if part_el.c_font:
+        node = Span([node], part_el.c_font)
+    return node
+
+
+def _affixed(node, part_el):
+    if node is None or part_el is None or not (part_el.c_prefix or part_el.c_suffix):
+        return node
+    return Span([node], prefix=part_el.c_prefix, suffix=part_el.c_suffix)
+
+
+def _display(name_el, name, index: int, options: dict[str, Any], ctx):
+    """One name as printed, tagged with its key (CSL 1.0.2 §Name; jgm/citeproc getDisplayName)."""
+    parts = name_el.c_parts if name_el is not None else {}
+    family_el, given_el = parts.get("family"), parts.get("given")
+    if name.literal is not None:
+        node = _affixed(_part(name.literal, family_el, ctx), family_el)
+        return _finish_name(name_el, node, name, ctx)
+    form = options.get("form") or "long"
+    initialize_with = options.get("initialize-with")
+    initialize = str(options.get("initialize") or "true").lower() != "false"
+    expansion = ctx.disamb.given_names.get(name.key) if ctx.disamb.given_names else None
+    if expansion is not None:
+        form = "long"
+        if expansion == "full":
+            initialize = False
+    sort_order = options.get("name-as-sort-order")
+    inverted = sort_order == "all" or (sort_order == "first" and index == 0)
+    separator = options.get("sort-separator")
+    if separator is None:
+        separator = ", "
+    if ctx.b.names_cjk(name):
+        family = _affixed(_part(name.family, family_el, ctx), family_el)
+        if form != "long":
+            return _finish_name(name_el, family, name, ctx)
+        given = _affixed(_part(name.given, given_el, ctx), given_el)
+        node = family if given is None else (given if family is None else Span([family, given]))
+        return _finish_name(name_el, node, name, ctx)
+    given_text = name.given
+    if given_text and initialize_with is not None and name.family:
+        hyphen = name_el.c_hyphen if name_el is not None else ctx.style.compiler.initialize_with_hyphen
+        given_text = ctx.b.names_initialize(given_text, initialize_with, initialize, hyphen, name_el, ctx)
+    ndp = _part(name.non_dropping, family_el, ctx)
+    dp = _part(name.dropping, given_el, ctx)
+    family = _part(name.family, family_el, ctx)
+    given = _part(given_text, given_el, ctx)
+    suffix = Lit(name.suffix) if name.suffix else None
+    demote = name_el.c_demote if name_el is not None else ctx.style.compiler.demote_particle
+    if form == "short":
+        node = _affixed(_join(ndp, family), family_el)
+        return _finish_name(name_el, node, name, ctx)
+    if form == "count":
+        return None
+    if inverted:
+        demoted = demote == "display-and-sort" or (demote == "sort-only" and ctx.sorting
+                                                   and ctx.b.sorting_sort_only_particle())
+        if not demoted:
+            head = _affixed(_join(ndp, family), family_el)
+            tail = _affixed(_join(given, dp), given_el)
+        else:
+            head = _affixed(family, family_el)
+            tail = _affixed(_join(_join(given, dp), ndp), given_el)
+        node = _sep(_sep(head, tail, separator), suffix, separator)
+    elif name.comma_suffix:
+        node = _join(_affixed(given, given_el), _affixed(_sep(_join(_join(dp, ndp), family), suffix, ", "),
+                                                         family_el))
+    else:
+        node = _join(_affixed(given, given_el), _affixed(_join(_join(_join(dp, ndp), family), suffix), family_el))
+    return _finish_name(name_el, node, name, ctx)
+
+
+def _finish_name(name_el, node, name, ctx):
+    if node is None:
+        return None
+    if name_el is not None and not name_el.c_plain:
+        return Span([node], name_el.c_font, name_el.c_quotes, name_el.c_prefix, name_el.c_suffix, None,
+                    ("name", name.key))
+    return Span([node], tag=("name", name.key))
+
+
+# initials -------------------------------------------------------------------------------------
+
+def initialize(given: str, initialize_with: str, make_initials: bool = True, hyphen: bool = True) -> str:
+    """Given names as CSL 1.0.2 §"Initialize" and citeproc-js print them (jgm/citeproc's
+    `initialize`): each word that is not lower case (a particle) becomes its initial followed by
+    `initialize_with` ("John Paul" -> "J. P.", "Jean-Pierre" -> "J.-P." or "J-P" with ""); words
+    already given as initials ("J.C.") get `initialize_with`; with `initialize="false"`
+    (`make_initials` false) full names stay and only initials are respaced."""
+    words: list[tuple[bool, str]] = []  # (already an initial, text)
+    current = ""
+    for char in given:
+        if char == ".":
+            if current:
+                words.append((True, current))
+            current = ""
+        elif char == "-":
+            if current:
+                words.append((False, current))
+            current = "-"
+        elif char == " ":
+            if len(current) == 1 or (len(current) == 2 and current[0] == "-"):
+                words.append((True, current))
+            elif current:
+                words.append((False, current))
+            current = ""
+        else:
+            current += char
+    if len(current) == 1 or (len(current) == 2 and current[0] == "-"):
+        words.append((True, current))
+    elif current:
+        words.append((False, current))
+
+    def with_suffix(text: str) -> str:
+        return text + initialize_with if text else ""
+
+    def to_initial(word: str) -> str:
+        if word.startswith("-"):
+            rest = word[1:]
+            if rest and rest[0].isupper():
+                return ("-" if hyphen else "") + rest[0]
+            return ""
+        if word and word[0].isupper():
+            if len(word) > 2 and word[1].isupper() and word[2:].islower():
+                return word[0] + word[1].lower()
+            return word[0]
+        return word
+
+    out = []
+    for is_initial, word in words:
+        if is_initial:
+            if word.startswith("-"):
+                word = ("-" if hyphen else "") + word[1:]
+            out.append(with_suffix(word))
+        elif all(char.islower() for char in word):
+            out.append(word + " " if initialize_with.endswith(" ") else " " + word + " ")
+        elif make_initials:
+            out.append(with_suffix(to_initial(word)))
+        else:
+            out.append(word + " ")
+    text = "".join(out).replace(" -", "-")
+    return text.strip(" ")
+
+
+@override("names.initialize", replaces="citeproc.model.Name.initialize",
+          rule="CSL 1.0.2 §Name (initialize, initialize-with, initialize-with-hyphen): initialize=\"false\" "
+               "keeps full given names (\"Pieter\", was \"P.\"), initials already given are respaced",
+          fingerprint="4b835f6ad1a9292e97c5f11bdbb199f16b79646d438e8fea87b1994bb6dc5762", tests=("tests/render/test_render_fixes_agreement.py::test_initialize_false_keeps_full_given_names",))
+def initialize_override(given: str, initialize_with: str, make_initials: bool, hyphen: bool, name_el, ctx) -> str:
+    return initialize(given, initialize_with, make_initials, hyphen)
+
+
+@upstream("names.initialize")
+def initialize_upstream(given: str, initialize_with: str, make_initials: bool, hyphen: bool, name_el, ctx) -> str:
+    if name_el is None:
+        return initialize(given, initialize_with, True, hyphen)
+    layout = up.layout(ctx)
+    return str(model.Name.initialize(name_el, given, initialize_with, layout))
+
+
+# et al from the source ------------------------------------------------------------------------
+
+def et_al_options(listed: int, style_min: int, style_use_first: int) -> dict[str, object]:
+    """Name options that truncate right after (at most) `listed` names.
+
+    Effective et-al-min = min(style min, listed + 1), use-first = min(style use-first, listed);
+    a style that never truncates (et-al-min 0) shows every listed name. et-al-use-last is
+    switched off because the real last name is unknown.
+    """
+    if style_min and style_min > 0:
+        eff_min = min(style_min, listed + 1)
+        eff_first = min(style_use_first, listed) if style_use_first > 0 else listed
+    else:
+        eff_min, eff_first = listed + 1, listed
+    return {"et-al-min": eff_min, "et-al-use-first": max(1, eff_first), "et-al-use-last": "false"}
+
+
+@override("names.et-al-from-source", replaces="citeproc.model.Name.process",
+          rule="evidencebib: a name list truncated at the source (`_et_al`, BibTeX \"and others\") prints the "
+               "listed names, then the style's et-al term (CSL 1.0.2 §Et-al), never a person \"others\"",
+          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea", tests=("tests/render/test_render_fixes.py::test_source_truncated_authors_get_house_et_al_after_listed_names",
+                                 "tests/render/test_render_fixes.py::test_source_truncated_authors_get_vancouver_et_al"))
+def et_al_from_source(listed: int, minimum: int, first: int, use_last: bool) -> tuple[int, int, bool, int]:
+    """(et-al-min, et-al-use-first, et-al-use-last, the length of the list) for a list of
+    `listed` names truncated at the source: one more name than listed, cut after them."""
+    options = et_al_options(listed, minimum, first)
+    return int(options["et-al-min"]), int(options["et-al-use-first"]), False, listed + 1
+
+
+@upstream("names.et-al-from-source")
+def et_al_from_source_upstream(listed: int, minimum: int, first: int,
+                               use_last: bool) -> tuple[int, int, bool, int]:
+    # citeproc-py does not know the list was truncated: the listed names are all it has
+    return minimum, first, use_last, listed
+
+
+def name_options_defaults() -> dict[str, Any]:
+    return dict(NAME_OPTIONS)
+
+
+__all__ = ["names", "initialize", "et_al_options", "is_cjk_name", "evaluate_children"]

@@ -1,0 +1,183 @@
+"""Sorting: `cs:sort` / `cs:key`, sort keys and how they are compared.
+
+CSL 1.0.2 §"Sorting" (variable and macro keys, ascending/descending, names-min /
+names-use-first / names-use-last on macro keys, empty keys last in both directions, name
+variables as names in sort order, dates as sortable numbers), as citeproc-js sorts: with the
+locale's collation (accents, case and punctuation ignored, digit runs compared as numbers), and
+without terms, "and" or "et al." in the keys.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any, Callable
+
+from evidencebib.render.marks import visible
+from evidencebib.render.output import plain_text, render
+from evidencebib.render.overrides import override, upstream
+
+_FOLD = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i",
+                       "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "þ": "th", "Þ": "TH"})
+_DIGITS = re.compile(r"\d+")
+
+
+def collation_key(text: str) -> str:
+    """A sort key that orders like citeproc-js (`localeCompare`, sensitivity "base",
+    ignorePunctuation, numeric): accents and case do not count ("Ångström" sorts with A,
+    "Østergaard" with O), punctuation is ignored, a space separates words ("Chen S, Wong R"
+    sorts before "Chen SW"), digit runs compare as numbers.
+    Strings equal under this key are ties (the next sort key decides, then input order)."""
+    text = unicodedata.normalize("NFKD", str(text).translate(_FOLD))
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if char.isspace():
+            kept.append("\x01")  # citeproc-js turns spaces into a separator sorting before letters
+        elif category.startswith(("M", "P", "C")):
+            continue
+        else:
+            kept.append(char)
+    folded = "".join(kept).casefold()
+    return _DIGITS.sub(lambda match: match.group(0).lstrip("0").rjust(12, "0") or "0" * 12, folded)
+
+
+@override("sorting.collation", replaces="citeproc.model.Sort.sort",
+          rule="citeproc-js sorting (localeCompare, sensitivity base, ignorePunctuation, numeric): "
+               "accents, case and punctuation ignored, numbers compared as numbers; CSL 1.0.2 §Sorting: "
+               "empty keys sort last",
+          fingerprint="3fc375149ee75b099a45313f8ec0c13affdf1230e360756994f67063f7b61bc6", tests=("tests/render/test_render_fixes_agreement.py::test_accented_names_sort_with_their_base_letter",))
+def key_text(text: str) -> Any:
+    key = collation_key(text)
+    return key if key else None
+
+
+@upstream("sorting.collation")
+def key_text_upstream(text: str) -> Any:
+    """citeproc-py compares `str(key.lower())`, as numbers when both keys are numbers."""
+    if not text:
+        return None
+    lowered = text.lower()
+    return f"{int(lowered):030d}" if lowered.isdigit() else lowered
+
+
+@override("sorting.name-options", replaces="citeproc.model.Key.sort_keys",
+          rule="CSL 1.0.2 §Sorting (macro keys: names in sort order, names-min/-use-first/-use-last), "
+               "as citeproc-js: without the \"and\" and et-al terms",
+          fingerprint="9f78cc7329e61fefc8dbb83c43cb1b69d972798a0fb57d14269245319dfb9733", tests=("tests/render/test_render_fixes_agreement.py::test_and_term_is_not_part_of_the_sort_key",
+                                 "tests/render/test_render_fixes_agreement.py::test_source_truncated_authors_sort_with_the_same_first_author_by_year"))
+def name_options(options: dict[str, Any], ctx) -> dict[str, Any]:
+    out = dict(options)
+    out["and"] = None
+    out["name-as-sort-order"] = "all"
+    out["c_no_et_al"] = True
+    if ctx.sort_names:
+        out.update(ctx.sort_names)
+    return out
+
+
+@upstream("sorting.name-options")
+def name_options_upstream(options: dict[str, Any], ctx) -> dict[str, Any]:
+    out = dict(options)
+    out["name-as-sort-order"] = "all"
+    if ctx.sort_names:
+        out.update(ctx.sort_names)
+    return out
+
+
+@override("sorting.sort-only-particle", replaces="citeproc.model.Name.process",
+          rule="CSL 1.0.2 §Name Particles: demote-non-dropping-particle=\"sort-only\" demotes the particle "
+               "in sort keys (\"van der Berg\" sorts under B)",
+          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea", tests=("tests/render/test_render_fixes_agreement.py::test_sort_only_particle_sorts_under_the_family_name",))
+def sort_only_particle() -> bool:
+    return True
+
+
+@upstream("sorting.sort-only-particle")
+def sort_only_particle_upstream() -> bool:
+    return False
+
+
+@override("sorting.no-terms", replaces="citeproc.model.Text._term",
+          rule="citeproc-js: terms are not part of sort keys (an undated item's \"n.d.\" gives an empty key, "
+               "which sorts last)",
+          fingerprint="190f687633dfa72fba7734ed01de31737bb93905d3329645b2fd669a564d8237", tests=("tests/render/test_render_fixes_agreement.py::test_no_date_sorts_after_dated_items_in_a_descending_date_key",))
+def no_terms(el, ctx) -> bool:
+    return True
+
+
+@upstream("sorting.no-terms")
+def no_terms_upstream(el, ctx) -> bool:
+    return False
+
+
+# sort keys ------------------------------------------------------------------------------------
+
+def _name_key(names, demote: str) -> str:
+    """A name variable as a key: each name in sort order, names separated by ";" (citeproc-py's
+    Key._format_name)."""
+    out = []
+    for name in names:
+        if name.literal is not None:
+            out.append(name.literal)
+            continue
+        given, family = name.given, name.family
+        if demote in ("sort-only", "display-and-sort"):
+            given = " ".join(part for part in (given, name.dropping, name.non_dropping) if part)
+        else:
+            family = " ".join(part for part in (name.non_dropping, family) if part)
+            given = " ".join(part for part in (given, name.dropping) if part)
+        out.append(", ".join(part for part in (family, given, name.suffix) if part))
+    return ";".join(out)
+
+
+def key_values(keys, ctx, views, numbers: list[int] | None = None) -> list[tuple[Any, ...]]:
+    """For each item, the value of each key (None when empty), comparable within a key."""
+    from evidencebib.render.elements import evaluate_macro
+
+    compare: Callable[[str], Any] = ctx.b.sorting_collation
+    demote = ctx.style.compiler.demote_particle
+    rows = []
+    for position, view in enumerate(views):
+        number = numbers[position] if numbers is not None else position + 1
+        row = []
+        for key in keys:
+            ctx.start(view, number=number)  # each key is rendered on its own (substitutions too)
+            variable = key.c_variable
+            if variable is not None:
+                if variable == "citation-number":
+                    row.append(f"{number:012d}")
+                    continue
+                if variable in view.names:
+                    value = compare(_name_key(view.names[variable], demote))
+                elif variable in view.dates:
+                    value = view.dates[variable].sort_key() or None
+                else:
+                    raw = view.text.get(variable)
+                    value = compare(raw if isinstance(raw, str) else plain_text(raw)) if raw is not None else None
+                row.append(value)
+                continue
+            ctx.sorting = True
+            ctx.sort_names = key.c_name_options or None
+            try:
+                node = evaluate_macro(key.c_macro, ctx)
+            finally:
+                ctx.sorting = False
+                ctx.sort_names = None
+            text = visible(render(node)) if node is not None else ""
+            row.append(compare(text))
+        rows.append(tuple(row))
+    return rows
+
+
+def order(keys, rows: list[tuple[Any, ...]]) -> list[int]:
+    """Positions of the items sorted by their key rows: ascending or descending per key, empty
+    values last either way, ties in input order."""
+    indices = list(range(len(rows)))
+    for column in range(len(keys) - 1, -1, -1):
+        descending = keys[column].c_descending
+        if descending:
+            indices.sort(key=lambda i: (rows[i][column] is not None, rows[i][column] or ""), reverse=True)
+        else:
+            indices.sort(key=lambda i: (rows[i][column] is None, rows[i][column] or ""))
+    return indices
