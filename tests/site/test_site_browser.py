@@ -20,6 +20,12 @@ import pytest
 from browser import (ARTIFACTS, REPO, TESTS, chromium, console_errors, emulate_print, run_axe,
                      screenshot, skip_or_fail_without_browser, wait)
 
+import browser as browser_support
+
+# the fixtures of tests/support/browser.py, found by pytest under these names (they use `site`)
+browser = browser_support.browser
+server = browser_support.server
+
 skip_or_fail_without_browser(axe=True)
 
 from selenium.webdriver.common.by import By  # noqa: E402

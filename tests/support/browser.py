@@ -193,7 +193,7 @@ def console_errors(driver) -> list[dict]:
     return [entry for entry in logs if entry.get("level") == "SEVERE"]
 
 
-# -- fixtures (tests/site/conftest.py offers them; a module using them defines `site`) ------
+# -- fixtures: a test module that defines `site` (the built site) imports these -----------------
 
 @pytest.fixture(scope="module")
 def server(site: Path):
