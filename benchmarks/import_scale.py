@@ -7,7 +7,7 @@ For each size, `benchmarks/datagen.py` makes that many journal articles (every o
 and our writers turn them into a .bib, a RIS and a CSL-JSON file. Each round then runs, one
 after the other so that they see the same machine state:
 
-1. `evidencebib import FILE --into new` into an empty references folder (a new condition);
+1. `evidencebib import FILE --into new` into a new, empty condition (`evidencebib new`, not timed);
 2. the same into a condition that already holds as many other articles (every new DOI is
    checked against the existing entries; the file grows to twice the size);
 3. the peer for that format, as a whole process on the same file: bibtexparser 2
@@ -86,6 +86,11 @@ def _entries(bib: Path) -> int:
     return len(loaded.entries)
 
 
+def _new(references: Path, slug: str) -> None:
+    subprocess.run([PYTHON, "-m", "evidencebib", "new", slug, "--title", slug,
+                    "--references", str(references)], check=True, capture_output=True)
+
+
 def _import(file: Path, references: Path, into: str, label: str = "") -> float:
     return _run([PYTHON, "-m", "evidencebib", "import", str(file), "--into", into,
                  "--references", str(references)], label)
@@ -118,11 +123,13 @@ def main() -> int:
                 shutil.rmtree(seed_refs, ignore_errors=True)
                 seed_file = tmp / f"others{size}.json"
                 seed_file.write_text(registry.get("csl-json").write(others), encoding="utf-8")
+                _new(seed_refs, "existing")
                 _import(seed_file, seed_refs, "existing")
                 new_times, into_times, peer_times = [], [], []
                 for _ in range(args.rounds):
                     refs = tmp / "refs"
                     shutil.rmtree(refs, ignore_errors=True)
+                    _new(refs, "new")  # an empty condition, as `evidencebib new` makes (not timed)
                     new_times.append(_import(source, refs, "new", f"{size}{fmt}new"))
                     assert _entries(refs / "new.bib") == size
                     shutil.rmtree(refs)

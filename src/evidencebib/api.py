@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:   # check/ is imported by the functions that use it (start-up 
 
 __all__ = ["References", "ConditionSummary", "conditions", "bibliography", "render",
            "page", "import_page", "ImportResult", "load_items", "add_items", "AddResult",
-           "export", "read_file", "import_items", "add_dois", "cite", "apply_enrichment",
+           "export", "read_file", "import_items", "add_dois", "add_identifiers", "cite", "apply_enrichment",
            "write_dois", "check", "copies_of", "fix", "sync_copies"]
 
 HOUSE_STYLE = "ig-criteria"
@@ -38,16 +38,22 @@ HOUSE_STYLE = "ig-criteria"
 class ConditionSummary:
     slug: str
     title: str
-    references: int
+    references: int          # entries that parsed (unparsed ones not included)
     level_of_evidence: str
+    unparsed: int = 0        # blocks that do not parse + entries kept verbatim by import-page
 
 
 def conditions(refs: References) -> list[ConditionSummary]:
+    from evidencebib.formats.ig_page import UNPARSED_KEYWORD
+
     out = []
     for slug in refs.slugs():
         condition = refs.load(slug)
-        out.append(ConditionSummary(slug, condition.meta.title, len(condition.bib.entries),
-                                    condition.meta.level_of_evidence))
+        verbatim = sum(1 for record in condition.bib.entries.values()
+                       if UNPARSED_KEYWORD in record.fields.get("keywords", ""))
+        out.append(ConditionSummary(slug, condition.meta.title,
+                                    len(condition.bib.entries) - verbatim, condition.meta.level(),
+                                    len(condition.bib.problems) + verbatim))
     return out
 
 
@@ -129,13 +135,19 @@ class ImportResult:
     unparsed_lines: list[int]
     bib_path: Path
     meta_path: Path
+    changes: list = field(default_factory=list)  # store.FileChange: what was (or would be) written
+
+    def diff(self) -> str:
+        return "".join(change.diff() for change in self.changes if change.before != change.after)
 
 
 def import_page(refs: References, path: str | Path, *, slug: str | None = None,
-                keep_unparsed: bool = False, replace: bool = False) -> ImportResult:
+                keep_unparsed: bool = False, replace: bool = False,
+                dry_run: bool = False) -> ImportResult:
     """Read a published page into references/ as `<slug>.bib` + `<slug>.toml`.
 
-    Nothing is written unless the whole page was read.
+    Nothing is written unless the whole page was read (nor with `dry_run`: `changes` then
+    says what would be).
     """
     from evidencebib import store
 
@@ -165,10 +177,25 @@ def import_page(refs: References, path: str | Path, *, slug: str | None = None,
                                   meta_bom=bom)
         for item in parsed.items:
             condition.bib.add_item(item, key=item["id"])
-        condition.bib.save(refs.path_of(meta.slug))  # written even when the page has no entries
-        condition.save()
+        bib_path = refs.path_of(meta.slug)
+        old_bib = store.BibFile.load(bib_path).text() if bib_path.exists() else None
+        changes = [store.FileChange(bib_path, old_bib, condition.bib.text())] + [
+            change for change in condition.changes() if change.path != bib_path]
+        if not dry_run:
+            condition.bib.save(bib_path)  # written even when the page has no entries
+            condition.save()
     return ImportResult(meta.slug, [item["id"] for item in parsed.items], parsed.unparsed_lines,
-                        refs.path_of(meta.slug), refs.meta_path(meta.slug))
+                        refs.path_of(meta.slug), refs.meta_path(meta.slug), changes)
+
+
+# -- maintaining conditions (evidencebib.maintain): each takes dry_run and returns an Outcome
+# whose diff() shows what was (or would be) written
+from evidencebib.maintain import (Outcome, check_entry, copies, edit_entry,  # noqa: E402
+                                  entry_text, new_condition, remove_entries, rename_key,
+                                  transfer_entries)
+
+__all__ += ["Outcome", "new_condition", "remove_entries", "transfer_entries", "rename_key",
+            "entry_text", "check_entry", "edit_entry", "copies"]
 
 
 @dataclass
@@ -177,17 +204,21 @@ class AddResult:
     added: list[str]                       # keys of new entries
     duplicates: list[tuple[str, str]]      # (DOI, key of the entry that already has it)
     created: bool                          # the condition did not exist before
+    changes: list = field(default_factory=list)  # store.FileChange: what was (or would be) written
+
+    def diff(self) -> str:
+        return "".join(change.diff() for change in self.changes)
 
 
 def add_items(refs: References, slug: str, items: Sequence[Item], *,
-              create: bool = True) -> AddResult:
+              create: bool = True, dry_run: bool = False) -> AddResult:
     """Append items to a condition under its lock; an item whose DOI is already there is
     reported, not duplicated. Keys are readable and unique; nothing is written if no item
     is new. Two processes adding at once both keep their entries (they take turns)."""
     from evidencebib.doi import key as doi_key
 
     if not create and not refs.exists(slug):
-        raise UsageError(f"unknown condition '{slug}'", file=refs.path)
+        refs.load(slug)  # the error lists the known conditions and says how to create it
     with refs.lock(slug), gcpause.paused(promote=True):  # the new entries are kept: no scans
         created = not refs.exists(slug)
         condition = refs.load_or_create(slug)
@@ -204,13 +235,15 @@ def add_items(refs: References, slug: str, items: Sequence[Item], *,
             if doi:
                 seen_dois[doi_key(doi)] = key
             added.append(key)
-        if added or created:
+        changes = condition.changes() if added or created else []
+        if (added or created) and not dry_run:
             condition.save()
-    return AddResult(slug, added, duplicates, created)
+    return AddResult(slug, added, duplicates, created, changes)
 
 
 def add_dois(refs: References, slug: str, dois: Sequence[str], client,
-             notice: Callable[[str], None] | None = None) -> AddResult:
+             notice: Callable[[str], None] | None = None, *,
+             dry_run: bool = False) -> AddResult:
     """Resolve DOIs through `client` and append them to a condition; DOIs already present
     are reported, not fetched; nothing is written unless every new DOI resolved. `notice`
     hears about values from the service that were not stored (`received.check_item`)."""
@@ -228,7 +261,43 @@ def add_dois(refs: References, slug: str, dois: Sequence[str], client,
             continue
         seen.add(doi_key(name))
         new.append(name)
-    result = add_items(refs, slug, lookup.resolve_all(client, new, notice), create=False)
+    result = add_items(refs, slug, lookup.resolve_all(client, new, notice), create=False,
+                       dry_run=dry_run)
+    result.duplicates[:0] = duplicates
+    return result
+
+
+def add_identifiers(refs: References, slug: str, texts: Sequence[str], client,
+                    notice: Callable[[str], None] | None = None,
+                    dry_run: bool = False) -> AddResult:
+    """`add_dois` for DOIs, PMIDs, PMCIDs and PubMed/PMC URLs, mixed (`identifiers.parse`):
+    identifiers already in the condition (same DOI or PMID) are reported, not fetched;
+    nothing is written unless every new one resolved (nor with `dry_run`: the result's diff
+    says what would change)."""
+    from evidencebib import identifiers, lookup
+    from evidencebib.doi import key as doi_key
+
+    condition = refs.load(slug)
+    pmids = {str(item.get("PMID")): str(item.get("id")) for item in condition.bib.items()
+             if item.get("PMID")}
+    new, duplicates, seen = [], [], set()
+    for ident in identifiers.parse_all(texts):
+        if ident.kind == identifiers.DOI:
+            existing, mark = condition.bib.find_doi(ident.value), doi_key(ident.value)
+        else:
+            existing, mark = pmids.get(ident.value), (ident.kind, ident.value)
+        if existing or mark in seen:
+            duplicates.append((ident.given, existing or "an earlier argument"))
+            continue
+        seen.add(mark)
+        new.append(ident)
+    items = lookup.resolve_identifiers(client, new, notice)
+    for ident, item in zip(new, items):
+        if ident.kind != identifiers.DOI and str(item.get("PMID")) in pmids:
+            duplicates.append((ident.given, pmids[str(item["PMID"])]))
+    kept = [item for ident, item in zip(new, items)
+            if ident.kind == identifiers.DOI or str(item.get("PMID")) not in pmids]
+    result = add_items(refs, slug, kept, create=False, dry_run=dry_run)
     result.duplicates[:0] = duplicates
     return result
 
@@ -311,9 +380,12 @@ def read_file(path: str | Path, *, fmt: str | None = None) -> list[Item]:
 
 
 def import_items(refs: References, slug: str, items: Sequence[Item], *,
-                 keep_keys: bool = False) -> AddResult:
-    """Add imported items to a condition (created when missing). Keys from the file are kept
-    when asked and usable; otherwise readable keys are made (`banjar2023`)."""
+                 keep_keys: bool = False, create: bool = True,
+                 dry_run: bool = False) -> AddResult:
+    """Add imported items to a condition (made when missing and `create`; the command line
+    refuses instead and says how to make one, `new_condition`). Keys
+    from the file are kept when asked and usable; otherwise readable keys are made
+    (`banjar2023`)."""
     from evidencebib.model import ET_AL, LINE
 
     cleaned = []
@@ -323,7 +395,7 @@ def import_items(refs: References, slug: str, items: Sequence[Item], *,
         if not keep_keys:
             item.pop("id", None)
         cleaned.append(item)
-    return add_items(refs, slug, cleaned)
+    return add_items(refs, slug, cleaned, create=create, dry_run=dry_run)
 
 
 def style_names(query: str | None = None) -> Iterable[tuple[str, str]]:

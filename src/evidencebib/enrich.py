@@ -31,13 +31,16 @@ class Change:
     kind: str            # add | complete | conflict
     old: Any
     new: Any
+    source: str = "Crossref"
 
     def describe(self) -> str:
         if self.kind == ADD:
-            return f"+ {self.field}: {_show(self.new)}"
+            return f"+ {self.field}: {_show(self.new)}" + (
+                f" ({self.source})" if self.source != "Crossref" else "")
         if self.kind == COMPLETE:
             return (f"~ {self.field}: {_show(self.old)} + et al. → {_show(self.new)}")
-        return f"! {self.field}: ours {_show(self.old)}, Crossref {_show(self.new)} (kept ours)"
+        return (f"! {self.field}: ours {_show(self.old)}, {self.source} {_show(self.new)} "
+                f"(kept ours)")
 
 
 def _show(value: Any) -> str:
@@ -184,6 +187,52 @@ def proposals(client: Any, items: Iterable[Item],
         changes = propose(item, remote)
         if changes:
             found[item["id"]] = changes
+    return found
+
+
+def pubmed_proposals(client: Any, items: Iterable[Item], found: dict[str, list[Change]],
+                     notice: Callable[[str], None] = lambda message: None,
+                     unreachable: list[str] | None = None) -> dict[str, list[Change]]:
+    """`found` (Crossref's proposals) completed from PubMed: the PMID and PMCID an entry lacks
+    (found as `find-pmid` finds them: by DOI, else by citation match, unambiguous only), and
+    the fields PubMed has that neither the entry nor Crossref's proposals give. A PMID whose
+    record is another work proposes nothing (`notice` says so; verify is the command)."""
+    from evidencebib.errors import NetworkError
+    from evidencebib.find_pmid import decisions
+    from evidencebib.verify import compare
+
+    items = list(items)
+    pmids = {item["id"]: str(item["PMID"]) for item in items if item.get("PMID")}
+    for key, decision in decisions(client, items, notice, unreachable).items():
+        if decision.pmid:
+            pmids[key] = decision.pmid
+    try:
+        records = client.pubmed.records(list(pmids.values()))
+    except NetworkError as error:
+        notice(f"PubMed unreachable: not checked ({error})")
+        if unreachable is not None:
+            unreachable.extend(k for k in pmids if k not in unreachable)
+        return found
+    for item in items:
+        key = item["id"]
+        record = records.get(pmids.get(key, ""))
+        if record is None:
+            continue
+        current = apply(item, found.get(key, []))
+        if len(compare(current, record.item)) >= 2:
+            notice(f"@{key}: PMID {record.pmid} is a different work; run `evidencebib verify`")
+            continue
+        changes = []
+        for name in ("PMID", "PMCID"):
+            if record.item.get(name) and not item.get(name):
+                changes.append(Change(name, ADD, None, record.item[name], "PubMed"))
+        taken = {change.field for change in found.get(key, [])}
+        for change in propose(current, record.item):
+            if change.field not in taken:
+                change.source = "PubMed"
+                changes.append(change)
+        if changes:
+            found[key] = found.get(key, []) + changes
     return found
 
 

@@ -52,6 +52,57 @@ def crossref_disagrees(doi: str) -> str:
             f"wrong --crossref-url, or Crossref has not indexed it yet)")
 
 
+def resolve_identifiers(client, identifiers: Iterable,
+                        notice: Callable[[str], None] | None = None) -> list[Item]:
+    """Items for DOIs (Crossref, doi.org), PMIDs and PMCIDs (PubMed; a PMCID through PMC's ID
+    converter), in the order given; NetworkError naming the first that cannot be had, so that
+    nothing is written unless all were resolved."""
+    from evidencebib import received
+    from evidencebib.identifiers import DOI, PMCID
+
+    identifiers = list(identifiers)
+    dois = [i.value for i in identifiers if i.kind == DOI]
+    by_doi = dict(zip(dois, resolve_all(client, dois, notice))) if dois else {}
+    pmcids = [i.value for i in identifiers if i.kind == PMCID]
+    try:
+        converted = client.pubmed.convert(pmcids) if pmcids else {}
+    except NetworkError as error:
+        raise NetworkError(f"PMC ID converter unreachable: {error}; nothing was added") from None
+    pmid_of = {}
+    for ident in identifiers:
+        if ident.kind == PMCID:
+            pmid = (converted.get(ident.value) or {}).get("pmid")
+            if not pmid:
+                raise NetworkError(f"{ident.given}: PMC's ID converter knows no PubMed record "
+                                   f"for {ident.value}; nothing was added")
+            pmid_of[ident] = pmid
+        elif ident.kind != DOI:
+            pmid_of[ident] = ident.value
+    try:
+        records = client.pubmed.records(list(pmid_of.values())) if pmid_of else {}
+    except NetworkError as error:
+        raise NetworkError(f"PubMed unreachable: {error}; nothing was added") from None
+    items = []
+    for ident in identifiers:
+        if ident.kind == DOI:
+            items.append(by_doi[ident.value])
+            continue
+        record = records.get(pmid_of[ident])
+        if record is None:
+            raise NetworkError(f"{ident.given}: PubMed has no record for PMID "
+                               f"{pmid_of[ident]}; nothing was added")
+        item = {k: v for k, v in record.item.items() if not k.startswith("_")}
+        item, problems = received.check_item(item, "PubMed")
+        received.report(problems, str(ident), notice)
+        from evidencebib.formats.pubmed import marks
+
+        found = marks(record)
+        if found and notice is not None:
+            notice(f"{ident}: PubMed marks it {', '.join(found)}; run 'evidencebib verify'")
+        items.append(item)
+    return items
+
+
 def parse_dois(texts: Iterable[str]) -> list[str]:
     """Validated DOIs in the spelling given (prefixes and URL encoding removed)."""
     names = []

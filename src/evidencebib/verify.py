@@ -19,6 +19,15 @@ unreachable              the service could not be asked, or did not answer as it
                          stopped or out of time); never means the DOI is broken
 =======================  =====================================================================
 
+Entries with a PMID (`pmid` in BibTeX; with `pubmed_by_doi`, also the PMID PubMed files under
+the entry's DOI) are also checked against PubMed (net/eutils.py):
+PubMed's publication type "Retracted Publication" and its comments/corrections links
+(`RetractionIn`, `PartialRetractionIn`, `ExpressionOfConcernIn`, `ErratumIn`), named with the
+notice's PMID and date; a PMID whose record is another work than the entry (or than its DOI)
+is a `mismatch`; PubMed not answering is `unreachable`, never `ok`. The two sources are
+combined by `combine`: the graver status wins (`SEVERITY`), and the details say which source
+said what (`retracted`, "source: PubMed; …" when only PubMed knows).
+
 `corrected` and `no-doi` do not fail a run unless `strict`; everything else except `ok` does.
 A `mismatch` wins over retraction statuses: when a DOI points at some other work, that
 other work's retraction says nothing about the cited one.
@@ -317,13 +326,201 @@ class Entry:
     item: Item
 
 
+# -- PubMed ------------------------------------------------------------------------------------
+
+# Gravest first: the status of a combined result is the graver of the two sources'.
+SEVERITY = (MISMATCH, NOT_FOUND, INVALID, RETRACTED, WITHDRAWN, CONCERN, UNREACHABLE, CORRECTED,
+            OK, NO_DOI)
+_PUBMED_LINKS = (("RetractionIn", RETRACTED, "retraction"),
+                 ("PartialRetractionIn", RETRACTED, "partial retraction"),
+                 ("ExpressionOfConcernIn", CONCERN, "expression of concern"),
+                 ("ErratumIn", CORRECTED, "erratum"),
+                 ("CorrectedandRepublishedIn", CORRECTED, "corrected and republished"))
+
+
+def _notice_date(record: Any) -> str:
+    from evidencebib.formats.pubmed import format_pubmed_date
+
+    return format_pubmed_date(record.item.get("issued")) if record is not None else ""
+
+
+def status_from_pubmed(local: Item, record: Any, notices: dict[str, Any]
+                       ) -> tuple[str, str, list[str], list[dict]]:
+    """(status, details, differing fields, notices) for an entry's PMID that PubMed knows;
+    `notices` holds the records of the notices' PMIDs (for their dates), where had."""
+    from evidencebib import doi as doi_names
+
+    remote = record.item
+    fields = compare(local, remote)
+    ours = doi_names.normalize(str(local.get("DOI") or ""))
+    theirs = record.ids.get("doi") or remote.get("DOI") or ""
+    if ours and theirs and doi_names.key(ours) != doi_names.key(doi_names.normalize(theirs)):
+        return MISMATCH, (f"PMID {record.pmid} is another work at PubMed (DOI {theirs}, "
+                          f"{_short(remote.get('title'), 60)!r}); the entry's DOI is {ours}"), \
+            ["DOI"] + fields, []
+    if fields:
+        return MISMATCH, (f"PMID {record.pmid}: " + describe_differences(local, remote, fields)
+                          + " (PubMed record)"), fields, []
+    found: list[dict] = []
+    status = None
+    for kind, link_status, label in _PUBMED_LINKS:
+        for relation in record.related(kind):
+            date = _notice_date(notices.get(relation.pmid or ""))
+            found.append({"type": label, "PMID": relation.pmid, "date": date,
+                          "source": "pubmed"})
+            if status is None or SEVERITY.index(link_status) < SEVERITY.index(status):
+                status = link_status
+    from evidencebib.formats.pubmed import RETRACTED as RETRACTED_TYPE, RETRACTION_NOTICE
+
+    if RETRACTED_TYPE in record.publication_types and status != RETRACTED:
+        status = RETRACTED
+        found.insert(0, {"type": "retraction", "PMID": None, "date": "", "source": "pubmed"})
+    if status is None and RETRACTION_NOTICE in record.publication_types:
+        return RETRACTED, f"PMID {record.pmid} is a retraction notice (source: PubMed)", [], []
+    if status is None:
+        return OK, f"PMID {record.pmid} matches PubMed's record", [], []
+    described = [", ".join(bit for bit in (n["type"] + (f" in PMID {n['PMID']}" if n["PMID"]
+                                                        else " (publication type)"),
+                                           n["date"]) if bit)
+                 for n in found]
+    return status, "source: PubMed; " + "; ".join(described), [], found
+
+
+def combine(crossref: Result, pubmed: Result) -> Result:
+    """One result from the DOI's (Crossref/doi.org) and the PMID's (PubMed): the graver status,
+    with what the other source said in the details; `source` is the one that decided."""
+    if crossref.status == NO_DOI:
+        return pubmed
+    first, second = sorted((crossref, pubmed), key=lambda r: SEVERITY.index(r.status))
+    label = {id(crossref): "Crossref", id(pubmed): "PubMed"}
+    details = first.details
+    if second.status == first.status and first.status != OK:
+        details += f"; {label[id(second)]} agrees"
+    elif second.status not in (OK,):
+        details += f"; {label[id(second)]}: {second.status}" + (
+            f" ({second.details})" if second.details else "")
+    return Result(condition=crossref.condition, key=crossref.key, line=crossref.line,
+                  doi=crossref.doi, status=first.status, details=details.strip("; "),
+                  fields=list(dict.fromkeys(first.fields + second.fields)),
+                  source=first.source, notices=crossref.notices + pubmed.notices)
+
+
 class Verifier:
     """Verify items with a `evidencebib.net.Client` (concurrently, paced by the client)."""
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Any, *, pubmed_by_doi: bool = False) -> None:
         self.client = client
+        self.pubmed_by_doi = pubmed_by_doi
+        self._notices: dict[str, Any] = {}
+        self._by_doi: dict[str, str | None | NetworkError] = {}   # DOI key -> PMID
 
     def verify_item(self, item: Item, condition: str = "") -> Result:
+        """The DOI's result (Crossref/doi.org), combined with PubMed's when there is a PMID
+        (with `pubmed_by_doi`, also the PMID PubMed files under the entry's DOI)."""
+        result = self._verify_doi(item, condition)
+        pmid = str(item.get("PMID") or "").strip()
+        if not pmid and self.pubmed_by_doi and result.status not in (NO_DOI, INVALID):
+            found = self._pmid_by_doi(doimod.normalize(str(item.get("DOI"))))
+            if isinstance(found, NetworkError):
+                return combine(result, Result(result.condition, result.key, result.line,
+                                              result.doi, UNREACHABLE, source="pubmed",
+                                              details=f"PubMed (by DOI): {found}"))
+            if found is None:
+                return result
+            found_result = self._verify_pmid(item, found, result)
+            found_result.details = f"PMID {found} found by DOI; " + found_result.details
+            return combine(result, found_result)
+        if not pmid:
+            return result
+        return combine(result, self._verify_pmid(item, pmid, result))
+
+    def _pmid_by_doi(self, name: str) -> str | None | NetworkError:
+        """The PMID PubMed files under a DOI (None: none, or not one), asked once per run."""
+        from evidencebib.doi import key as doi_key
+
+        k = doi_key(name)
+        if k not in self._by_doi:
+            try:
+                self._by_doi[k] = self.client.pubmed.pmid_for_doi(name)
+            except NetworkError as error:
+                self._by_doi[k] = error
+        return self._by_doi[k]
+
+    def _find_pmids(self, entries: Sequence[Entry]) -> list[str]:
+        """PMIDs for the entries' DOIs that have none: PMC's ID converter 200 at a time, then
+        ESearch for the rest (paced); returns the PMIDs found."""
+        from evidencebib.doi import key as doi_key
+
+        names = {}
+        for e in entries:
+            raw = str(e.item.get("DOI") or "")
+            if raw and not e.item.get("PMID") and doimod.is_valid(doimod.normalize(raw)):
+                names.setdefault(doi_key(doimod.normalize(raw)), doimod.normalize(raw))
+        try:
+            converted = self.client.pubmed.convert(list(names.values()))
+        except NetworkError:
+            converted = {}
+        rest = []
+        for k, name in names.items():
+            pmid = (converted.get(name) or {}).get("pmid")
+            if pmid:
+                self._by_doi[k] = pmid
+            else:
+                rest.append(name)
+        self.client.map(self._pmid_by_doi, rest)
+        return [p for p in self._by_doi.values() if isinstance(p, str)]
+
+    def _verify_pmid(self, item: Item, pmid: str, by_doi: Result) -> Result:
+        from evidencebib.net.eutils import is_pmid
+        from evidencebib.net.errors import OfflineMiss, RunAborted
+
+        base = dict(condition=by_doi.condition, key=by_doi.key, line=by_doi.line,
+                    doi=by_doi.doi, source="pubmed")
+        if not is_pmid(pmid):
+            return Result(**base, status=INVALID, details=f"not a PMID: {pmid!r}")
+        try:
+            record = self.client.pubmed.record(pmid)
+            if record is None:
+                return Result(**base, status=NOT_FOUND,
+                              details=f"PubMed has no record for PMID {pmid}")
+            status, details, fields, notices = status_from_pubmed(item, record, self._notices)
+            return Result(**base, status=status, details=details, fields=fields,
+                          notices=notices)
+        except OfflineMiss:
+            return Result(**base, status=UNREACHABLE,
+                          details=f"PubMed (PMID {pmid}): offline: not in the cache")
+        except RunAborted as error:
+            return Result(**base, status=UNREACHABLE,
+                          details=f"PubMed (PMID {pmid}) not checked: {error}")
+        except NetworkError as error:
+            return Result(**base, status=UNREACHABLE, details=f"PubMed (PMID {pmid}): {error}")
+
+    def _prefetch_pubmed(self, entries: Sequence[Entry]) -> None:
+        """Every entry's PubMed record, then the records of the notices they link to (for
+        the notices' dates), in POSTed batches; failures are left to the single look-ups."""
+        from evidencebib.net.eutils import is_pmid
+
+        pubmed = self.client.pubmed
+        pmids = [p for p in (str(e.item.get("PMID") or "").strip() for e in entries)
+                 if is_pmid(p)]
+        if self.pubmed_by_doi:
+            pmids += self._find_pmids(entries)
+        if not pmids:
+            return
+        try:
+            pubmed.prefetch(pmids)
+            linked: list[str] = []
+            for pmid in dict.fromkeys(pmids):
+                record = pubmed.record(pmid)
+                for kind, _status, _label in _PUBMED_LINKS:
+                    linked += [r.pmid for r in (record.related(kind) if record else [])
+                               if r.pmid]
+            if linked:
+                self._notices.update(pubmed.records(linked))
+        except NetworkError:
+            pass
+
+    def _verify_doi(self, item: Item, condition: str = "") -> Result:
         key = str(item.get("id", ""))
         line = item.get("_line")
         raw = item.get("DOI")
@@ -386,6 +583,7 @@ class Verifier:
             self.client.prefetch_works(dois)
         except NetworkError:
             pass                                   # single lookups will report per entry
+        self._prefetch_pubmed(entries)
         lock = threading.Lock()
 
         def one(entry: Entry) -> Result:

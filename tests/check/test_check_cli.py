@@ -201,6 +201,7 @@ def test_import_check_fix_page_and_site_work_end_to_end(tmp_path):
                    "TI  - Intravenous immunoglobulin use in patients with unexplained recurrent "
                    "pregnancy loss\nT2  - American Journal of Reproductive Immunology\nPY  - 2023\n"
                    "VL  - 90\nIS  - 2\nSP  - e13737\nER  - \n", encoding="utf-8")
+    assert run("new", "itp", "--title", "Immune thrombocytopenia", references=refs).returncode == 0
     assert run("import", str(ris), "--into", "itp", references=refs).returncode == 0
     report = json.loads(run("check", "--format", "json", references=refs).stdout)
     shared = [f for f in report["findings"] if f["kind"] == "shared"]

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from conftest import tree_digest
 from evidencebib.cli import main
 from evidencebib.store import References
+from conditions import new_condition
 
 FORMATS = ["ris", "csl-json", "bibtex", "biblatex", "endnote-xml", "medline"]
 
@@ -21,6 +22,7 @@ def invoke(*args: str):
 def test_exported_conditions_import_back_with_the_same_references(fmt, references, tmp_path):
     out = tmp_path / f"export.{fmt}"
     assert invoke("export", "--to", fmt, "-o", str(out), "--references", str(references)).exit_code == 0
+    new_condition(references, "copy")
     result = invoke("import", str(out), "--into", "copy", "--references", str(references))
     assert result.exit_code == 0, result.output
     assert "5 added" in result.output
@@ -55,6 +57,7 @@ def test_importing_dois_already_present_reports_them_and_adds_nothing(references
 def test_format_is_detected_from_content_whatever_the_file_name(references, tmp_path):
     out = tmp_path / "export.txt"
     invoke("export", "--to", "csl-json", "-o", str(out), "--references", str(references))
+    new_condition(references, "detected")
     result = invoke("import", str(out), "--into", "detected", "--references", str(references))
     assert result.exit_code == 0 and "5 added" in result.output
 
@@ -63,35 +66,38 @@ def test_a_truncated_ris_file_writes_nothing_and_names_the_line(references, tmp_
     bad = tmp_path / "bad.ris"
     bad.write_text("TY  - JOUR\r\nTI  - One\r\nER  - \r\n\r\nTY  - JOUR\r\nTI  - Cut off\r\n",
                    encoding="utf-8")
+    new_condition(references, "new-one")
     before = tree_digest(references)
     result = CliRunner().invoke(main, ["import", str(bad), "--into", "new-one",
                                        "--references", str(references)])
     assert result.exit_code == 2
     assert "bad.ris" in result.output and "line 5" in result.output
     assert tree_digest(references) == before
-    assert not (references / "new-one.bib").exists()
 
 
 def test_a_csl_json_file_that_is_not_a_list_is_refused(references, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"id": "x", "type": "book"}', encoding="utf-8")
+    new_condition(references, "x")
     result = CliRunner().invoke(main, ["import", str(bad), "--into", "x", "--references", str(references)])
     assert result.exit_code == 2 and "bad.json" in result.output
-    assert not (references / "x.bib").exists()
+    assert (references / "x.bib").read_bytes() == b""
 
 
 def test_unbalanced_braces_in_an_imported_bibtex_file_are_refused(references, tmp_path):
     bad = tmp_path / "bad.bib"
     bad.write_text("@article{a, title = {ok}}\n\n@article{b,\n  title = {open\n", encoding="utf-8")
+    new_condition(references, "x")
     result = CliRunner().invoke(main, ["import", str(bad), "--into", "x", "--references", str(references)])
     assert result.exit_code == 2 and "line 3" in result.output and "'b'" in result.output
-    assert not (references / "x.bib").exists()
+    assert (references / "x.bib").read_bytes() == b""
 
 
 def test_a_latin1_file_is_read_with_a_warning_not_garbled(references, tmp_path):
     ris = "TY  - JOUR\r\nAU  - M\xfcller, J.\r\nTI  - Caf\xe9 trial\r\nPY  - 2001\r\nER  - \r\n"
     path = tmp_path / "latin1.ris"
     path.write_bytes(ris.encode("latin-1"))
+    new_condition(references, "latin")
     result = invoke("import", str(path), "--into", "latin", "--references", str(references))
     assert result.exit_code == 0
     [item] = References(references).load("latin").bib.items()
@@ -101,6 +107,7 @@ def test_a_latin1_file_is_read_with_a_warning_not_garbled(references, tmp_path):
 def test_imported_entries_get_readable_keys(references, tmp_path):
     out = tmp_path / "x.ris"
     invoke("export", "--to", "ris", "-o", str(out), "--references", str(references))
+    new_condition(references, "copy")
     invoke("import", str(out), "--into", "copy", "--references", str(references))
     assert References(references).load("copy").bib.keys() == [
         "banjar2023", "empson2005", "wang2016", "wong2014", "yamada2022"]
@@ -113,6 +120,7 @@ def test_importing_a_pubmed_nbib_keeps_ids_and_names_the_retracted_record(refere
     from conftest import FIXTURES
 
     path = FIXTURES / "pubmed" / "retracted-wakefield-1998.nbib"
+    new_condition(references, "cidp")
     result = subprocess.run([sys.executable, "-m", "evidencebib", "import", str(path), "--into",
                              "cidp", "--references", str(references)], capture_output=True,
                             text=True, timeout=60)

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from conftest import tree_digest
 from evidencebib.cli import main
+from conditions import new_condition
 
 NO_DEBUG = {"EVIDENCEBIB_DEBUG": None}  # CliRunner: None removes the variable
 
@@ -63,6 +64,7 @@ def test_a_bug_names_the_file_being_read(tmp_path, monkeypatch):
     source = tmp_path / "in.ris"
     source.write_text("TY  - JOUR\nTI  - T\nER  - \n", encoding="utf-8")
     monkeypatch.setattr("evidencebib.formats.ris.read", _explode)
+    new_condition(tmp_path / "refs", "x")
     result = invoke("import", str(source), "--into", "x", "--references", str(tmp_path / "refs"))
     assert result.exit_code == 2
     one_error_line(result.stderr, f"while reading {source}", "ZeroDivisionError")
@@ -172,6 +174,7 @@ def test_a_csl_json_report_that_is_valid_json_still_decodes(tmp_path, references
     source = tmp_path / "fine.json"
     source.write_text(json.dumps([{"id": "a", "type": "book", "title": "[[[ 99999 NaN ]]]",
                                    "volume": 12345678901234567890}]), encoding="utf-8")
+    new_condition(references, "fresh")
     result = run("import", str(source), "--into", "fresh", "--references", str(references))
     assert result.returncode == 0, result.stderr
 
@@ -180,6 +183,7 @@ def test_a_csl_json_report_that_is_valid_json_still_decodes(tmp_path, references
 
 def test_a_device_that_never_ends_is_capped_not_read_into_memory(tmp_path, monkeypatch):
     monkeypatch.setattr("evidencebib.errors.MAX_STREAM_BYTES", 1 << 20)
+    new_condition(tmp_path / "refs", "x")
     for args in (["import", "/dev/zero", "--into", "x"], ["import-page", "/dev/zero"]):
         result = invoke(*args, "--references", str(tmp_path / "refs"))
         assert result.exit_code == 2
@@ -190,11 +194,12 @@ def test_import_reads_standard_input_for_a_dash(references, tmp_path):
     exported = tmp_path / "x.ris"
     assert invoke("export", "--to", "ris", "-o", str(exported), "--references",
                   str(references)).exit_code == 0
+    new_condition(references, "piped")
     with open(exported, "rb") as stdin:
         result = run("import", "-", "--into", "piped", "--references", str(references),
                      stdin=stdin)
     assert result.returncode == 0, result.stderr
-    assert b"created 'piped': 5 added" in result.stdout
+    assert b"updated 'piped': 5 added" in result.stdout
 
 
 def test_a_site_folder_that_cannot_be_made_is_one_line(references):

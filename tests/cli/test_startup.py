@@ -45,36 +45,6 @@ def test_every_command_is_still_registered():
 
     names = main.list_commands(click.Context(main))
     for command in ("conditions", "render", "cite", "page", "import-page", "styles", "add", "verify",
-                    "enrich", "find-doi", "export", "import", "site", "serve"):
+                    "enrich", "find-doi", "export", "import", "site", "serve", "new", "remove",
+                    "move", "copy", "rename-key", "edit", "config"):
         assert command in names
-
-
-def test_conditions_plain_table_equals_rich():
-    import io
-    import random
-
-    from rich.console import Console
-    from rich.table import Table
-
-    from evidencebib.cli.core import _plain_table
-
-    rng = random.Random(5)
-    from rich.text import Text
-
-    words = ["Ig", "Müller", "王小明", "é", "long-term", "x" * 30, "Category 2b", "–", "(a)", "e\u0301",
-             "[bold]x", "[Draft]", ":smile:"]  # cells are Text: markup and emoji codes are text
-    headers = ["slug", "title", "refs", "level of evidence"]
-    for _ in range(200):
-        rows = [[f"slug-{i}", " ".join(rng.choice(words) for _ in range(rng.randint(1, 8))),
-                 str(rng.randint(0, 2000)), " ".join(rng.choice(words) for _ in range(rng.randint(0, 5)))]
-                for i in range(rng.randint(1, 5))]
-        table = Table(box=None, show_edge=False, pad_edge=False)
-        for column in headers:
-            table.add_column(column, justify="right" if column == "refs" else "left", overflow="fold")
-        for row in rows:
-            table.add_row(*(Text(cell) for cell in row))
-        buffer = io.StringIO()
-        Console(width=1000, file=buffer).print(table)
-        plain = _plain_table(headers, rows)
-        assert plain is not None and plain + "\n" == buffer.getvalue()
-    assert _plain_table(headers, [["a", "zero\u200bwidth", "1", ""]]) is None

@@ -9,6 +9,7 @@ from conftest import tree_digest
 from crossref_emulator import (SHIPPED, CrossrefEmulator, make_work, sample_messages,
                                synthetic_messages)
 from evidencebib.cli import main
+from conditions import new_condition
 
 
 @pytest.fixture
@@ -123,6 +124,7 @@ def test_import_from_a_doi_list_resolves_each_doi(emu, references, tmp_path):
     listing = tmp_path / "dois.txt"
     listing.write_text("# trials to add\n10.1371/journal.pone.0033693\n\nhttps://doi.org/10.1111/aji.13737\n",
                        encoding="utf-8")
+    new_condition(references, "from-dois")
     result = run(emu, references, "import", str(listing), "--into", "from-dois", "--from", "doi-list")
     assert result.exit_code == 0, result.output
     assert "2 added" in result.stdout
@@ -135,6 +137,7 @@ def test_import_from_a_doi_list_resolves_each_doi(emu, references, tmp_path):
 def test_a_doi_list_with_a_bad_line_names_it_and_writes_nothing(emu, references, tmp_path):
     listing = tmp_path / "dois.txt"
     listing.write_text("10.1371/journal.pone.0033693\nnot a doi\n", encoding="utf-8")
+    new_condition(references, "x")
     digest = tree_digest(references)
     result = run(emu, references, "import", str(listing), "--into", "x", "--from", "doi-list")
     assert result.exit_code == 2 and "line 2" in result.stderr

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 
+from conditions import new_condition
 from conftest import tree_digest
 from crossref_emulator import SHIPPED, CrossrefEmulator, make_work
 from network_cli import run
@@ -65,6 +66,7 @@ def test_import_of_a_doi_list_ends_within_the_bound_and_writes_nothing(emu, refe
                                                                        tmp_path):
     listing = tmp_path / "dois.txt"
     listing.write_text("10.5555/new\n", encoding="utf-8")
+    new_condition(references, "new-condition")
     digest = tree_digest(references)
     ran = run(emu, references, "import", str(listing), "--into", "new-condition",
               "--from", "doi-list", "--timeout", str(TIMEOUT))

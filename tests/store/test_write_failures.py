@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 from evidencebib.store.atomic import TEMP_PREFIX
+from conditions import new_condition
 
 LIMIT = 64 * 1024
 
@@ -31,6 +32,7 @@ def _articles(count: int, tag: str) -> str:
 def test_import_past_the_file_size_limit_fails_in_one_line_and_keeps_the_file(tmp_path):
     refs = tmp_path / "references"
     (tmp_path / "first.json").write_text(_articles(40, "first"), encoding="utf-8")
+    new_condition(refs, "rm")
     first = subprocess.run([sys.executable, "-m", "evidencebib", "import", str(tmp_path / "first.json"),
                             "--into", "rm", "--references", str(refs)], capture_output=True, text=True)
     assert first.returncode == 0, first.stderr
@@ -49,6 +51,7 @@ def test_import_past_the_file_size_limit_fails_in_one_line_and_keeps_the_file(tm
 def test_export_past_the_file_size_limit_fails_in_one_line_and_keeps_the_old_output(tmp_path):
     refs = tmp_path / "references"
     (tmp_path / "many.json").write_text(_articles(400, "many"), encoding="utf-8")
+    new_condition(refs, "rm")
     subprocess.run([sys.executable, "-m", "evidencebib", "import", str(tmp_path / "many.json"),
                     "--into", "rm", "--references", str(refs)], check=True, capture_output=True)
     out = tmp_path / "out.ris"

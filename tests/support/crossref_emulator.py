@@ -263,7 +263,9 @@ class CrossrefEmulator:
                  "raw": environ.get("REQUEST_URI") or environ.get("RAW_URI") or "",
                  "query": parse_qs(environ.get("QUERY_STRING", "")),
                  "accept": environ.get("HTTP_ACCEPT", ""),
-                 "user_agent": environ.get("HTTP_USER_AGENT", ""), "time": time.monotonic()}
+                 "user_agent": environ.get("HTTP_USER_AGENT", ""),
+                 "plus_token": environ.get("HTTP_CROSSREF_PLUS_API_TOKEN", ""),
+                 "time": time.monotonic()}
         with self._log_lock:
             self.log.append(entry)
         return entry

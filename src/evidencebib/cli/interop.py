@@ -8,6 +8,7 @@ import click
 
 from evidencebib.cli import output
 from evidencebib.cli.common import open_references, references_option, reports_errors
+from evidencebib.cli.complete import complete_condition
 from evidencebib.cli.network import network_options
 from evidencebib.display import one_line
 
@@ -15,7 +16,7 @@ FORMATS = ["ris", "csl-json", "bibtex", "biblatex", "endnote-xml", "medline"]
 
 
 @click.command("export")
-@click.argument("conditions", nargs=-1)
+@click.argument("conditions", nargs=-1, shell_complete=complete_condition)
 @click.option("--to", "to", type=click.Choice(FORMATS), required=True, help="Target format.")
 @click.option("-o", "--output", "output_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE (atomically) instead of standard output.")
@@ -44,17 +45,19 @@ def export_command(conditions: tuple[str, ...], to: str, output_file: Path | Non
 
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
-@click.option("--into", "into", required=True, metavar="CONDITION",
-              help="Condition to add to (created when it does not exist).")
+@click.option("--into", "into", required=True, metavar="CONDITION", shell_complete=complete_condition,
+              help="Condition to add to (`evidencebib new` creates one).")
 @click.option("--from", "from_", type=click.Choice(FORMATS + ["doi-list"]),
               help="Format of FILE (default: detected from its content).")
 @click.option("--keep-keys", is_flag=True,
               help="Keep the file's citation keys when they are usable and unused.")
+@click.option("--dry-run", "-n", is_flag=True,
+              help="Print what would change (a unified diff); write nothing.")
 @network_options
 @references_option
 @reports_errors
-def import_command(file: Path, into: str, from_: str | None, keep_keys: bool, network,
-                   references_dir: Path) -> None:
+def import_command(file: Path, into: str, from_: str | None, keep_keys: bool, dry_run: bool,
+                   network, references_dir: Path) -> None:
     """Add the references of FILE to a condition; DOIs already there are reported, not duplicated.
 
     FILE `-` is standard input. Nothing is written when FILE cannot be read whole; the error
@@ -66,16 +69,19 @@ def import_command(file: Path, into: str, from_: str | None, keep_keys: bool, ne
         file = Path("/dev/stdin")
 
     refs = open_references(references_dir)
-    refs.path_of(into)  # validates the condition name before any work
+    refs.load(into)  # the condition must exist (the error says how to create it)
     if from_ == "doi-list":
         from evidencebib.cli.network import import_doi_list
 
         items = import_doi_list(file, network)
     else:
         items = api.read_file(file, fmt=from_)
+    if dry_run:
+        preview = api.import_items(refs, into, items, keep_keys=keep_keys, dry_run=True).diff()
+        output.say(preview or "nothing would change", nl=not preview)
+        return
     result = api.import_items(refs, into, items, keep_keys=keep_keys)
-    verb = "created" if result.created else "updated"
-    output.say(f"{verb} '{into}': {len(result.added)} added"
+    output.say(f"updated '{into}': {len(result.added)} added"
                + (f", {len(result.duplicates)} already present" if result.duplicates else ""))
     for doi, key in result.duplicates:
         output.say(f"  already present: {one_line(doi)} (entry '{one_line(key)}')")

@@ -1,4 +1,4 @@
-"""Commands that ask Crossref and doi.org: add, verify, enrich, find-doi (and the DOI list
+"""Commands that ask Crossref, doi.org and PubMed: add, verify, enrich, find-doi (and the DOI list
 reader of `import --from doi-list`).
 
 All network access goes through `evidencebib.net.Client`; heavy imports happen inside the
@@ -19,6 +19,7 @@ import click
 
 from evidencebib.cli import output as out
 from evidencebib.cli.common import open_references, references_option, reports_errors
+from evidencebib.cli.complete import complete_condition
 from evidencebib.display import one_line
 
 DEFAULT_TIMEOUT = "30"        # the transport's defaults, spelled for --help …
@@ -36,22 +37,40 @@ class NetworkOptions:
     offline: bool = False
     timeout: str = DEFAULT_TIMEOUT
     max_time: str = DEFAULT_MAX_TIME
+    references_dir: Path | None = None  # where the project's config file is looked for
+    eutils_url: str | None = None
+    idconv_url: str | None = None
+    ncbi_api_key: str | None = None
 
     def client(self):
-        """A Client for these options (environment variables fill what was not given)."""
+        """A Client for these options (environment variables fill what was not given, then
+        the config files: the e-mail and the Crossref Plus token, `evidencebib config`)."""
+        from evidencebib import config
         from evidencebib.net.client import Client
         from evidencebib.net.transport import check_seconds
 
-        return Client.from_options(mailto=self.mailto, crossref_url=self.crossref_url,
-                                   doi_url=self.doi_url, cache_dir=self.cache_dir,
-                                   offline=self.offline,
-                                   timeout=check_seconds(self.timeout, "--timeout"),
-                                   max_time=check_seconds(self.max_time, "--max-time"))
+        settings = config.load(self.references_dir, {"mailto": self.mailto,
+                                                     "ncbi_api_key": self.ncbi_api_key})
+        client = Client.from_options(mailto=settings.get_value("mailto"),
+                                     crossref_url=self.crossref_url,
+                                     doi_url=self.doi_url, cache_dir=self.cache_dir,
+                                     offline=self.offline,
+                                     timeout=check_seconds(self.timeout, "--timeout"),
+                                     max_time=check_seconds(self.max_time, "--max-time"),
+                                     eutils_url=self.eutils_url, idconv_url=self.idconv_url,
+                                     ncbi_api_key=settings.get_value("ncbi_api_key"))
+        token = settings.get_value("crossref_plus_token")
+        if token:
+            from evidencebib.net.plus import use_plus_token
+
+            use_plus_token(client, token)
+        return client
 
 
 _OPTIONS = [
     click.option("--mailto", envvar="EVIDENCEBIB_MAILTO", metavar="ADDRESS",
-                 help="Your e-mail for Crossref's polite pool ($EVIDENCEBIB_MAILTO)."),
+                 help="Your e-mail for Crossref's polite pool ($EVIDENCEBIB_MAILTO, else "
+                      "the config file's mailto)."),
     click.option("--crossref-url", envvar="EVIDENCEBIB_CROSSREF_URL", metavar="URL",
                  help="Crossref REST API base URL (default https://api.crossref.org)."),
     click.option("--doi-url", envvar="EVIDENCEBIB_DOI_URL", metavar="URL",
@@ -68,8 +87,18 @@ _OPTIONS = [
                  default=DEFAULT_MAX_TIME, show_default=True,
                  help="Time limit of the whole run; what is not asked by then is reported "
                       "unreachable."),
+    click.option("--eutils-url", envvar="EVIDENCEBIB_EUTILS_URL", metavar="URL",
+                 help="NCBI E-utilities base URL (default "
+                      "https://eutils.ncbi.nlm.nih.gov/entrez/eutils)."),
+    click.option("--idconv-url", envvar="EVIDENCEBIB_IDCONV_URL", metavar="URL",
+                 help="PMC ID converter URL (default "
+                      "https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles)."),
+    click.option("--ncbi-api-key", envvar="EVIDENCEBIB_NCBI_API_KEY", metavar="KEY",
+                 help="NCBI API key: PubMed is asked 10 times a second instead of 3 "
+                      "($EVIDENCEBIB_NCBI_API_KEY)."),
 ]
-_NAMES = ("mailto", "crossref_url", "doi_url", "cache_dir", "offline", "timeout", "max_time")
+_NAMES = ("mailto", "crossref_url", "doi_url", "cache_dir", "offline", "timeout", "max_time",
+          "eutils_url", "idconv_url", "ncbi_api_key")
 
 
 def network_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -77,7 +106,8 @@ def network_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        network = NetworkOptions(**{name: kwargs.pop(name) for name in _NAMES})
+        network = NetworkOptions(**{name: kwargs.pop(name) for name in _NAMES},
+                                 references_dir=kwargs.get("references_dir"))
         return func(*args, network=network, **kwargs)
 
     for option in reversed(_OPTIONS):
@@ -93,23 +123,31 @@ def _report(client) -> None:
 # -- add --------------------------------------------------------------------------------
 
 @click.command("add")
-@click.argument("condition")
-@click.argument("dois", nargs=-1, required=True)
+@click.argument("condition", shell_complete=complete_condition)
+@click.argument("identifiers", nargs=-1, required=True)
+@click.option("--dry-run", "-n", is_flag=True,
+              help="Print what would change (a unified diff); write nothing.")
 @network_options
 @references_option
 @reports_errors
-def add_command(condition, dois, network, references_dir):
-    """Resolve DOIs and append them to CONDITION's bibliography (nothing written on error)."""
-    from evidencebib import api, lookup
+def add_command(condition, identifiers, dry_run, network, references_dir):
+    """Resolve DOIs, PMIDs (31234567, pmid:31234567), PMCIDs (PMC6543210) and PubMed or PMC
+    URLs, and append them to CONDITION's bibliography (nothing written on error)."""
+    from evidencebib import api, identifiers as idents
 
     refs = open_references(references_dir)
-    names = lookup.parse_dois(dois)
+    idents.parse_all(identifiers)  # a typo is reported before any network work
     refs.load(condition)  # the condition must exist
     with network.client() as client:
         try:
-            result = api.add_dois(refs, condition, names, client, notice=out.message)
+            result = api.add_identifiers(refs, condition, identifiers, client,
+                                         notice=out.message, dry_run=dry_run)
         finally:
             _report(client)
+    if dry_run:
+        preview = result.diff()
+        out.say(preview or "nothing would change", nl=not preview)
+        return
     for doi, key in result.duplicates:
         out.say(f"{doi}: already in {condition} as {key}; skipped")
     for key in result.added:
@@ -132,17 +170,20 @@ def import_doi_list(path: Path, network: NetworkOptions | None = None) -> list[d
 # -- verify -------------------------------------------------------------------------------
 
 @click.command("verify")
-@click.argument("conditions", nargs=-1)
+@click.argument("conditions", nargs=-1, shell_complete=complete_condition)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]),
               default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Write the report to FILE (atomically) instead of standard output.")
 @click.option("--strict", is_flag=True,
               help="Also fail (exit 1) on 'corrected' and 'no-doi' entries.")
+@click.option("--pubmed", "pubmed_by_doi", is_flag=True,
+              help="Also check entries without a PMID against PubMed, by their DOI (one "
+                   "request per entry outside PMC).")
 @network_options
 @references_option
 @reports_errors
-def verify_command(conditions, fmt, output, strict, network, references_dir):
+def verify_command(conditions, fmt, output, strict, pubmed_by_doi, network, references_dir):
     """Check every entry's DOI: ok, mismatch, not-found, invalid, retracted, withdrawn,
     expression-of-concern, corrected, no-doi, unreachable.
 
@@ -160,7 +201,7 @@ def verify_command(conditions, fmt, output, strict, network, references_dir):
         for item in cond.bib.items():
             entries.append(Entry(slug, item))
     with network.client() as client:
-        verifier = Verifier(client)
+        verifier = Verifier(client, pubmed_by_doi=pubmed_by_doi)
         try:
             if sys.stderr.isatty() and entries:
                 from rich.progress import Progress
@@ -190,14 +231,18 @@ def verify_command(conditions, fmt, output, strict, network, references_dir):
 # -- enrich -------------------------------------------------------------------------------
 
 @click.command("enrich")
-@click.argument("condition")
+@click.argument("condition", shell_complete=complete_condition)
 @click.option("--apply", "do_apply", is_flag=True,
               help="Write the additions (conflicts are never written).")
+@click.option("--pubmed", "use_pubmed", is_flag=True,
+              help="Also ask PubMed: fill PMIDs and PMCIDs (by DOI or citation match) and "
+                   "fields Crossref does not give.")
 @network_options
 @references_option
 @reports_errors
-def enrich_command(condition, do_apply, network, references_dir):
-    """Show what Crossref would add (full author lists, issue, pages, ISSN …).
+def enrich_command(condition, do_apply, use_pubmed, network, references_dir):
+    """Show what Crossref (and with --pubmed, PubMed) would add (full author lists, issue,
+    pages, ISSN, PMID …).
 
     Exit status: 1 when some entry could not be checked (unreachable), else 0.
     """
@@ -209,6 +254,8 @@ def enrich_command(condition, do_apply, network, references_dir):
     with network.client() as client:
         try:
             found = enrich.proposals(client, items, out.message, unreachable)
+            if use_pubmed:
+                found = enrich.pubmed_proposals(client, items, found, out.message, unreachable)
         finally:
             _report(client)
     for key, changes in found.items():
@@ -231,8 +278,22 @@ def enrich_command(condition, do_apply, network, references_dir):
 
 # -- find-doi -------------------------------------------------------------------------------
 
+def _decide(network: NetworkOptions, refs, condition: str,
+            decide: Callable[..., dict]) -> tuple[dict, list[str]]:
+    """`decide(client, items, notice, unreachable)` over CONDITION's entries (find-doi,
+    find-pmid): its decisions and the keys it could not ask about; the run is reported."""
+    items = refs.load(condition).bib.items()
+    unreachable: list[str] = []
+    with network.client() as client:
+        try:
+            found = decide(client, items, out.message, unreachable)
+        finally:
+            _report(client)
+    return found, unreachable
+
+
 @click.command("find-doi")
-@click.argument("condition")
+@click.argument("condition", shell_complete=complete_condition)
 @click.option("--apply", "do_apply", is_flag=True, help="Write the DOIs that were accepted.")
 @network_options
 @references_option
@@ -246,13 +307,7 @@ def find_doi_command(condition, do_apply, network, references_dir):
     from evidencebib.find_doi import decisions
 
     refs = open_references(references_dir)
-    items = refs.load(condition).bib.items()
-    unreachable: list[str] = []
-    with network.client() as client:
-        try:
-            found = decisions(client, items, out.message, unreachable)
-        finally:
-            _report(client)
+    found, unreachable = _decide(network, refs, condition, decisions)
     accepted = {key: decision.doi for key, decision in found.items() if decision.doi}
     for key, decision in found.items():
         if decision.doi:
@@ -270,6 +325,45 @@ def find_doi_command(condition, do_apply, network, references_dir):
     sys.exit(1 if unreachable else 0)
 
 
+# -- find-pmid ------------------------------------------------------------------------------
+
+@click.command("find-pmid")
+@click.argument("condition")
+@click.option("--apply", "do_apply", is_flag=True, help="Write the PMIDs that were accepted.")
+@network_options
+@references_option
+@reports_errors
+def find_pmid_command(condition, do_apply, network, references_dir):
+    """Find PubMed IDs for entries without one (by DOI, else by citation match); propose
+    only unambiguous matches whose record describes the entry.
+
+    Exit status: 1 when some search could not be made (unreachable), else 0.
+    """
+    from evidencebib import api
+    from evidencebib.enrich import ADD, Change
+    from evidencebib.find_pmid import decisions
+
+    refs = open_references(references_dir)
+    found, unreachable = _decide(network, refs, condition, decisions)
+    accepted = {}
+    for key, decision in found.items():
+        if decision.pmid:
+            out.say(one_line(f"@{key}: PMID {decision.pmid} ({decision.reason})"))
+            changes = [Change("PMID", ADD, None, decision.pmid, "PubMed")]
+            if decision.pmcid:
+                changes.append(Change("PMCID", ADD, None, decision.pmcid, "PubMed"))
+            accepted[key] = changes
+        else:
+            out.say(one_line(f"@{key}: no PMID proposed ({decision.reason})"))
+    if accepted and do_apply:
+        api.apply_enrichment(refs, condition, accepted)
+        out.say(f"wrote {len(accepted)} PMID(s) to {refs.path_of(condition)}")
+    elif accepted:
+        out.say(f"{len(accepted)} PMID(s) found; run again with --apply to write them")
+    sys.exit(1 if unreachable else 0)
+
+
 def register(group: click.Group) -> None:
-    for command in (add_command, verify_command, enrich_command, find_doi_command):
+    for command in (add_command, verify_command, enrich_command, find_doi_command,
+                    find_pmid_command):
         group.add_command(command)

@@ -2,8 +2,9 @@
 
 * An `EvidenceError` (a user's mistake, a bad file, an unreachable service) is one line
   naming file, line and entry, exit status 2 (`reports_errors` in `common.py`).
-* click's own usage errors keep click's text and status, with control characters made
-  visible (a hostile file name given as an argument cannot drive the terminal).
+* click's own usage errors are one line too (click's message and where to find the help),
+  with click's status and control characters made visible (a hostile file name given as an
+  argument cannot drive the terminal).
 * A closed pipe (`evidencebib render | head -1`) ends quietly with status 1, as click does.
 * Standard output that cannot be written (`> /dev/full`, a closed descriptor) is one line.
 * Anything else is a bug, and still no traceback: one line naming the command, what it was
@@ -94,6 +95,16 @@ def _route_warnings() -> None:
         logger.addHandler(handler)
 
 
+def usage_line(problem: click.ClickException) -> str:
+    """click's message as one line, pointing at the command's help (click prints a usage
+    block of four lines; README: "a mistake is one line")."""
+    text = problem.format_message()
+    ctx = getattr(problem, "ctx", None)
+    if isinstance(problem, click.UsageError) and ctx is not None:
+        text += f" (see `{ctx.command_path} --help`)"
+    return text
+
+
 class SafeGroup(click.Group):
     """A click group whose commands never end in a traceback (see the module docstring)."""
 
@@ -103,6 +114,7 @@ class SafeGroup(click.Group):
         if not standalone_mode:  # an embedding program handles errors itself
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         argv = list(sys.argv[1:] if args is None else args)
+        prog_name = prog_name or "evidencebib"  # also under `python -m evidencebib`
         _route_warnings()
         try:
             result = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
@@ -110,9 +122,7 @@ class SafeGroup(click.Group):
         except SystemExit:
             raise
         except click.ClickException as problem:
-            buffer = io.StringIO()
-            problem.show(file=buffer)
-            output.say(buffer.getvalue(), err=True, nl=False)
+            output.message("evidencebib: error: " + usage_line(problem))
             _exit(problem.exit_code)
         except click.Abort:
             output.message("evidencebib: interrupted")

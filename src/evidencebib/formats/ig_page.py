@@ -1,9 +1,18 @@
 """Condition pages of the Ig Criteria: read a published page, write one from data.
 
 The layout is the published one, byte for byte (see tests/fixtures/recurrent-miscarriage.txt):
-two leading blank lines, `# title`, the status line, the two `<b>…</b>` label lines with a
-tab after the label, the statement paragraphs, `## Bibliography` with one house-style entry
-per paragraph, and `Generated on: D Month YYYY` without a final newline.
+two leading blank lines, `# title`, the status line, the labelled rows, the statement
+paragraphs, `## Bibliography` with one house-style entry per paragraph, and
+`Generated on: D Month YYYY` without a final newline.
+
+The labelled rows are one block of consecutive lines. A row starts a line with `<b>Label</b>`
+and a tab; a line that does not start a row continues the row before it (a second paragraph,
+a list after a paragraph); the first blank line ends the rows. Any label is a row, in any
+order, and a row may be empty. The short page of the seed has exactly two rows, Specific
+Conditions (a `<ul>` of bullets) and Level of Evidence, and is kept as those two fields; any
+other page keeps its rows, in order, as `Condition.rows`, each row's text exactly as printed
+(lists, nested lists and `<p>` paragraphs are HTML on the page and stay so), so that `page`
+gives the imported page back byte for byte.
 
 Reading a bibliography line inverts the house style (styles/ig-criteria.csl) for journal
 articles, Cochrane reviews and complete works (books, reports). A line that does not fit is
@@ -19,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 
 from evidencebib.errors import ParseError
-from evidencebib.model import ET_AL, CitationKeys, Condition, Item, ascii_fold, doi
+from evidencebib.model import ET_AL, CitationKeys, Condition, Item, Row, ascii_fold, doi
 
 SPECIFIC_LABEL = "<b>Specific Conditions</b>\t"
 LEVEL_LABEL = "<b>Level of Evidence</b>\t"
@@ -47,14 +56,21 @@ def write_page(condition: Condition, bibliography: list[str],
     paragraphs: list[str] = [f"# {condition.title}"]
     if condition.status:
         paragraphs.append(condition.status)
-    items = "".join(f"<li>{BULLET}{html.escape(text, quote=False)}</li>"
-                    for text in condition.specific_conditions)
-    paragraphs.append(f"{SPECIFIC_LABEL}{UL_OPEN}{items}</ul>\n{LEVEL_LABEL}{condition.level_of_evidence}")
+    paragraphs.append(_label_block(condition))
     paragraphs.extend(condition.statement)
     paragraphs.append("## Bibliography")
     paragraphs.extend(bibliography)
     paragraphs.append(f"Generated on: {format_day(generated_on)}")
     return "\n\n" + "\n\n".join(paragraphs)
+
+
+def _label_block(condition: Condition) -> str:
+    """The labelled rows, one `<b>Label</b>` + tab + text per row, rows on consecutive lines."""
+    if condition.rows:
+        return "\n".join(f"<b>{row.label}</b>\t{row.text}" for row in condition.rows)
+    items = "".join(f"<li>{BULLET}{html.escape(text, quote=False)}</li>"
+                    for text in condition.specific_conditions)
+    return f"{SPECIFIC_LABEL}{UL_OPEN}{items}</ul>\n{LEVEL_LABEL}{condition.level_of_evidence}"
 
 
 def format_day(day: _dt.date) -> str:
@@ -91,21 +107,30 @@ def read_page(text: str, *, source: str = "<page>", slug: str | None = None,
     index = 1
 
     status = ""
-    if index < len(paragraphs) and not paragraphs[index][1].startswith(SPECIFIC_LABEL):
+    if index < len(paragraphs) and not _ROW_START.match(paragraphs[index][1]):
         status = paragraphs[index][1]
         index += 1
-    if index >= len(paragraphs) or not paragraphs[index][1].startswith(SPECIFIC_LABEL):
+    if index >= len(paragraphs) or not _ROW_START.match(paragraphs[index][1]):
         where = paragraphs[index][0] if index < len(paragraphs) else len(lines)
-        raise ParseError("expected the '<b>Specific Conditions</b>' line (label, a tab, then a "
-                         "<ul> list) after the title and status line", file=source, line=where)
-
+        raise ParseError("expected the labelled rows ('<b>Specific Conditions</b>', a tab, then "
+                         "a <ul> list; '<b>Level of Evidence</b>', a tab, then the level) after "
+                         "the title and status line", file=source, line=where)
     label_line, label_block = paragraphs[index]
-    label_lines = label_block.split("\n")
-    specific = _specific_conditions(label_lines[0], source, label_line)
-    if len(label_lines) != 2 or not label_lines[1].startswith(LEVEL_LABEL):
-        raise ParseError("expected '<b>Level of Evidence</b>', a tab and the level on the line "
-                         "after 'Specific Conditions'", file=source, line=label_line + 1)
-    level = label_lines[1][len(LEVEL_LABEL):]
+    rows = _rows(label_block)
+    specific: list[str] = []
+    level = ""
+    if [row.label for row in rows] == ["Specific Conditions", "Level of Evidence"]:
+        # the short page (the seed): kept as the two fields when they give the block back
+        try:
+            specific = _specific_conditions(label_block.split("\n")[0], source, label_line)
+        except ParseError:
+            specific = []
+        level = rows[1].text
+        short = Condition(slug="", title="", specific_conditions=specific, level_of_evidence=level)
+        if specific and _label_block(short) == label_block:
+            rows = []
+        else:
+            specific, level = [], ""
     index += 1
 
     statement = []
@@ -142,8 +167,25 @@ def read_page(text: str, *, source: str = "<page>", slug: str | None = None,
 
     condition = Condition(slug=slug or slug_from_title(title), title=title, status=status,
                           specific_conditions=specific, level_of_evidence=level,
-                          statement=statement)
+                          statement=statement, rows=rows)
     return ParsedPage(condition, items, generated_on, unparsed)
+
+
+# a row starts a line: `<b>Label</b>` then a tab (any label: the page's rows are not a fixed set)
+_ROW_START = re.compile(r"<b>([^<>\n]+)</b>\t")
+
+
+def _rows(block: str) -> list[Row]:
+    """The rows of the label block; a line that does not start a row continues the one
+    before (a row's second paragraph or list), joined with "\n" as on the page."""
+    rows: list[Row] = []
+    for line in block.split("\n"):
+        match = _ROW_START.match(line)
+        if match:
+            rows.append(Row(match.group(1), line[match.end():]))
+        else:
+            rows[-1].text += "\n" + line  # the block starts with a row (checked by the caller)
+    return rows
 
 
 def _paragraphs(lines: list[str]) -> list[tuple[int, str]]:

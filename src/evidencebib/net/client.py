@@ -1,10 +1,13 @@
-"""The client the commands use: Crossref's REST API and doi.org over one shared transport.
+"""The client the commands use: Crossref's REST API, doi.org and NCBI's E-utilities over one
+shared transport.
 
 `Client` builds a `Transport` (net/transport.py: session, adapters per origin, deadlines,
 limiters and backoff, retries, cache, run limits, typed errors) and the two services on it
 (net/crossref.py, net/doiorg.py), identifies politely (a mailto in the User-Agent and in every
 Crossref request, for the polite pool), and offers their calls under one roof. A further
-service (NCBI's E-utilities) is another thin class on `client.transport`.
+service is another thin class on `client.transport`, as NCBI's E-utilities are
+(`client.pubmed`, net/eutils.py: the same e-mail as Crossref's polite pool, `tool=evidencebib`
+and the NCBI API key on every request).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from evidencebib import __version__
 from evidencebib.errors import UsageError
 from evidencebib.net import crossref as crossref_api
 from evidencebib.net import doiorg
+from evidencebib.net import eutils as eutils_api
 from evidencebib.net.cache import DEFAULT_TTL, ResponseCache, default_cache_dir
 from evidencebib.net.errors import OfflineMiss, RunAborted, RunOutOfTime, ServiceStopped
 from evidencebib.net.transport import (DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_TIME,
@@ -48,7 +52,9 @@ class Client:
                  backoff: float | None = None, max_bytes: int = MAX_BYTES,
                  max_workers: int = 16, extra_redirect_hosts: Iterable[str] = (),
                  abort_ratio: float = 0.10, abort_min: int = 20, batch: bool = True,
-                 batch_size: int = crossref_api.BATCH_SIZE, session: Any | None = None) -> None:
+                 batch_size: int = crossref_api.BATCH_SIZE, session: Any | None = None,
+                 eutils_url: str | None = None, idconv_url: str | None = None,
+                 ncbi_api_key: str | None = None) -> None:
         self.crossref_url = check_base(crossref_url or crossref_api.DEFAULT_URL,
                                        "--crossref-url")
         self.doi_url = check_base(doi_url or doiorg.DEFAULT_URL, "--doi-url")
@@ -78,6 +84,16 @@ class Client:
         self.doiorg = doiorg.DoiOrg(self.transport, self.doi_url,
                                     hands_over_to=self.crossref.origin,
                                     extra_redirect_hosts=extra_redirect_hosts)
+        self.eutils_url = check_base(eutils_url or eutils_api.DEFAULT_URL, "--eutils-url")
+        self.idconv_url = check_base(idconv_url or eutils_api.DEFAULT_IDCONV_URL,
+                                     "--idconv-url")
+        key = (ncbi_api_key or "").strip() or None
+        if key is not None and not key.isalnum():
+            raise UsageError("--ncbi-api-key must be letters and digits (the key from your "
+                             "NCBI account settings)")
+        self.pubmed = eutils_api.Eutils(self.transport, self.eutils_url,
+                                        idconv_url=self.idconv_url, email=self.mailto,
+                                        api_key=key)
         self.limiters = {"single": self.crossref.origin.limiters["single"],
                          "array": self.crossref.origin.limiters["array"],
                          "doi": self.doiorg.origin.limiters["doi"],
@@ -87,10 +103,15 @@ class Client:
     @classmethod
     def from_options(cls, *, crossref_url: str | None = None, doi_url: str | None = None,
                      mailto: str | None = None, cache_dir: str | os.PathLike | None = None,
-                     offline: bool = False, **kwargs: Any) -> "Client":
+                     offline: bool = False, eutils_url: str | None = None,
+                     idconv_url: str | None = None, ncbi_api_key: str | None = None,
+                     **kwargs: Any) -> "Client":
         """Options given on the command line win over EVIDENCEBIB_* environment variables."""
         env = os.environ
         return cls(
+            eutils_url=eutils_url or env.get("EVIDENCEBIB_EUTILS_URL") or None,
+            idconv_url=idconv_url or env.get("EVIDENCEBIB_IDCONV_URL") or None,
+            ncbi_api_key=ncbi_api_key or env.get("EVIDENCEBIB_NCBI_API_KEY") or None,
             crossref_url=crossref_url or env.get("EVIDENCEBIB_CROSSREF_URL") or None,
             doi_url=doi_url or env.get("EVIDENCEBIB_DOI_URL") or None,
             mailto=mailto or env.get("EVIDENCEBIB_MAILTO") or None,

@@ -13,6 +13,7 @@ import copy
 import fcntl
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -22,7 +23,7 @@ from evidencebib.store.atomic import sweep_temp_files, write_atomic
 from evidencebib.store.bibfile import BibFile
 from evidencebib.store.meta import edit_meta, parse_meta, read_meta, render_meta
 
-__all__ = ["References", "ConditionFile", "BibFile", "valid_slug", "parse_meta", "render_meta"]
+__all__ = ["References", "ConditionFile", "FileChange", "BibFile", "valid_slug", "parse_meta", "render_meta"]
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 
@@ -55,19 +56,56 @@ class ConditionFile:
     def items(self):
         return self.bib.items()
 
+    def _new_meta_text(self) -> str | None:
+        """The .toml text `save()` would write, or None when the page text is unchanged."""
+        if self._saved_meta is not None and self.meta == self._saved_meta:
+            return None
+        if self._meta_text is None:
+            return render_meta(self.meta)
+        return edit_meta(self._meta_text, self.meta, self.references.meta_path(self.slug))
+
+    def changes(self) -> list["FileChange"]:
+        """What `save()` would write, file by file, without writing (for --dry-run)."""
+        out = []
+        bib_path = self.bib.path or self.references.path_of(self.slug)
+        if self.bib.changed or not bib_path.exists():
+            out.append(FileChange(bib_path, self.bib._original if bib_path.exists() else None,
+                                  self.bib.text()))
+        meta_text = self._new_meta_text()
+        if meta_text is not None:
+            out.append(FileChange(self.references.meta_path(self.slug), self._meta_text, meta_text))
+        return out
+
     def save(self) -> None:
         """Write what changed, each file atomically; untouched files are not rewritten."""
         self.bib.save()
-        if self._saved_meta is not None and self.meta == self._saved_meta:
+        text = self._new_meta_text()
+        if text is None:
             return
         path = self.references.meta_path(self.slug)
-        if self._meta_text is None:
-            text = render_meta(self.meta)
-        else:
-            text = edit_meta(self._meta_text, self.meta, path)
         write_atomic(path, ("\ufeff" if self._meta_bom else "").encode("utf-8") + text.encode("utf-8"))
         self._meta_text = text
         self._saved_meta = copy.deepcopy(self.meta)
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file a command writes: its text before (None: a new file) and after."""
+
+    path: Path
+    before: str | None
+    after: str
+
+    def diff(self) -> str:
+        """A unified diff (`--- a/… +++ b/…`), as `git diff` shows it."""
+        import difflib
+
+        old = [] if self.before is None else self.before.splitlines(keepends=True)
+        new = self.after.splitlines(keepends=True)
+        lines = difflib.unified_diff(old, new, "/dev/null" if self.before is None else
+                                     f"a/{self.path.name}", f"b/{self.path.name}")
+        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+                       for line in lines)
 
 
 class References:
@@ -107,8 +145,11 @@ class References:
             raise UsageError("references directory not found (use --references DIR or set "
                              "EVIDENCEBIB_REFERENCES)", file=self.path)
         if not self.exists(slug):
-            known = ", ".join(self.slugs()) or "none"
-            raise UsageError(f"unknown condition '{slug}' (known: {known})", file=self.path)
+            slugs = self.slugs()
+            known = ", ".join(slugs[:12]) + (f" and {len(slugs) - 12} more" if len(slugs) > 12
+                                             else "") if slugs else "none"
+            raise UsageError(f"unknown condition '{slug}' (known: {known}); create it with "
+                             f"`evidencebib new {slug} --title \"…\"`", file=self.path)
         meta, meta_text, bom = self.read_meta(slug)
         bib_path = self.path_of(slug)
         bib = BibFile.load(bib_path) if bib_path.exists() else BibFile("", bib_path)

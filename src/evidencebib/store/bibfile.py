@@ -276,12 +276,95 @@ class BibFile:
         return True
 
     def remove(self, key: str) -> None:
+        """Drop entry `key` and the blank lines that separated it from the next entry, so
+        that removing entries never leaves runs of blank lines; comments stay."""
         record = self.entries.pop(key, None)
         if record is None:
             raise UsageError(f"no entry with key '{key}'", file=self.path)
         self._set_text(record.span, "")
+        index = self.spans.index(record.span)
+        after = [s for s in self.spans[index + 1:] if s.current]
+        gap = self.spans[index + 1] if index + 1 < len(self.spans) else None
+        before = next((s for s in reversed(self.spans[:index]) if s.current), None)
+        if gap is not None and gap.block is None and not gap.current.strip() and len(after) > 1:
+            self._set_text(gap, "")   # "A\n\nB\n\nC" -> "A\n\nC"
+        elif before is not None and before.block is None and not before.current.strip() \
+                and (gap is None or not gap.current.strip()):
+            self._set_text(before, "")  # the last entry: its separator goes with it
         self._keys.discard(key)
         self._dois = None
+
+    def raw_entry(self, key: str) -> str:
+        """Entry `key` exactly as the file spells it (from `@` to its closing brace)."""
+        record = self.entries.get(key)
+        if record is None:
+            raise UsageError(f"no entry with key '{key}'", file=self.path)
+        return record.span.current
+
+    def replace_raw(self, key: str, text: str) -> str:
+        """Replace entry `key` by `text`, one BibTeX entry (checked first: a ParseError names
+        the line of `text`); returns the entry's key, which `text` may change."""
+        record = self.entries.get(key)
+        if record is None:
+            raise UsageError(f"no entry with key '{key}'", file=self.path)
+        parsed = self._one_entry(text)
+        if parsed.key.lower() != key.lower() and parsed.key in self._keys:
+            raise UsageError(f"the key '{parsed.key}' is already used by another entry",
+                             file=self.path, entry=parsed.key)
+        del self.entries[key]
+        self._keys.discard(key)
+        self._adopt(parsed, record.span, text)
+        return parsed.key
+
+    def add_raw(self, text: str) -> str:
+        """Append `text`, one BibTeX entry kept byte for byte (a move or copy between
+        conditions); returns its key. A key already used here is a UsageError."""
+        parsed = self._one_entry(text)
+        if parsed.key in self._keys:
+            raise UsageError(f"the key '{parsed.key}' is already used by another entry",
+                             file=self.path, entry=parsed.key)
+        tail = self._tail().replace("\r", "")
+        separator = "" if not tail or tail.endswith("\n\n") else \
+            self.newline if tail.endswith("\n") else self.newline * 2
+        span = Span("", None, self._newlines + separator.count("\n") + 1)
+        self.spans.append(span)
+        self._adopt(parsed, span, separator + text.rstrip("\r\n") + self.newline)
+        return parsed.key
+
+    def rename_key(self, old: str, new: str) -> None:
+        """Give entry `old` the key `new`, changing only the key's bytes in the entry (and
+        `crossref = {old}` in entries that inherit from it)."""
+        if not bibtex.is_valid_key(new):
+            raise UsageError(f"'{new}' is not a usable citation key", file=self.path)
+        raw = self.raw_entry(old)
+        renamed, count = re.subn(r"^(@\s*[^\s{(]+\s*[{(]\s*)" + re.escape(old) + r"(?=\s*,)",
+                                 lambda m: m.group(1) + new, raw, count=1)
+        if not count:  # pragma: no cover - a parsed entry always starts so
+            raise UsageError(f"cannot find the key of entry '{old}' in its text", file=self.path)
+        self.replace_raw(old, renamed)
+        for key, record in list(self.entries.items()):
+            if record.fields.get("crossref", "").strip("{}\" ").lower() == old.lower():
+                text = re.sub(r"(crossref\s*=\s*[{\"]\s*)" + re.escape(old) + r"(?=\s*[}\"])",
+                              lambda m: m.group(1) + new, record.span.current,
+                              flags=re.IGNORECASE)
+                self.replace_raw(key, text)
+
+    def _one_entry(self, text: str) -> "EntryRecord":
+        probe = BibFile(text, self.path, self.file_encoding)
+        if probe.problems:
+            raise probe.problems[0]
+        if len(probe.entries) != 1:
+            raise ParseError(f"expected one BibTeX entry, found {len(probe.entries)}",
+                             file=self.path)
+        return next(iter(probe.entries.values()))
+
+    def _adopt(self, parsed: "EntryRecord", span: Span, text: str) -> None:
+        self._set_text(span, text)
+        parsed.span = span
+        self.entries[parsed.key] = parsed
+        self._keys.add(parsed.key)
+        self._dois = None
+        self._string_cache = None
 
     def _field_meaning(self, entry_type: str, name: str, raw: str, strings: dict[str, str]) -> Any:
         """What one field contributes to the item: equal meanings keep the original spelling."""
