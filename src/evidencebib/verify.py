@@ -320,6 +320,11 @@ class _Where(TypedDict):
     doi: str | None
 
 
+class _FromPubMed(_Where):
+    """A `Result`'s location, for a result PubMed gave."""
+    source: str
+
+
 @dataclass
 class Entry:
     condition: str
@@ -451,7 +456,7 @@ class Verifier:
         ESearch for the rest (paced); returns the PMIDs found."""
         from evidencebib.doi import key as doi_key
 
-        names = {}
+        names: dict[str, str] = {}
         for e in entries:
             raw = str(e.item.get("DOI") or "")
             if raw and not e.item.get("PMID") and doimod.is_valid(doimod.normalize(raw)):
@@ -474,8 +479,8 @@ class Verifier:
         from evidencebib.net.eutils import is_pmid
         from evidencebib.net.errors import OfflineMiss, RunAborted
 
-        base = dict(condition=by_doi.condition, key=by_doi.key, line=by_doi.line,
-                    doi=by_doi.doi, source="pubmed")
+        base = _FromPubMed(condition=by_doi.condition, key=by_doi.key, line=by_doi.line,
+                           doi=by_doi.doi, source="pubmed")
         if not is_pmid(pmid):
             return Result(**base, status=INVALID, details=f"not a PMID: {pmid!r}")
         try:
