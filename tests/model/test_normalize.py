@@ -122,3 +122,10 @@ def test_normalising_a_normalised_item_changes_nothing(raw):
         return  # e.g. an empty name object: rejected, not normalised
     assert normalize_item(item) == item
     assert {key for key in item if not key.startswith("_")} <= ITEM_KEYS
+
+
+@pytest.mark.parametrize("value", ["0", 0, {"date-parts": [[0]]}])
+def test_a_year_zero_alone_is_no_date_whatever_its_spelling(value):
+    from evidencebib.model.dates import normalize_date
+
+    assert normalize_date(value) is None

@@ -192,10 +192,14 @@ def normalize_date(value: Any) -> dict[str, Any] | None:
     a CSL date object with integer `date-parts` and without `raw`."""
     if value is None or value == "" or value == {}:
         return None
+    # a year number or a date text is parsed, then checked by the same rules as an object,
+    # so that normalising a normalised date changes nothing (a lone [0] is no date)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return {"date-parts": [[int(value)]]}
-    if isinstance(value, str):
-        return parse_date_text(value)
+        value = {"date-parts": [[int(value)]]}
+    elif isinstance(value, str):
+        value = parse_date_text(value)
+        if value is None:
+            return None
     if not isinstance(value, Mapping):
         raise TypeError("a date must be an object, a string or a year")
     date: dict[str, Any] = {}
