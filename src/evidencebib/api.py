@@ -291,6 +291,7 @@ def add_identifiers(refs: References, slug: str, texts: Sequence[str], client,
              if item.get("PMID")}
     new, duplicates, seen = [], [], set()
     for ident in identifiers.parse_all(texts):
+        mark: str | tuple[str, str]  # a DOI's key, or (kind, number) for PubMed identifiers
         if ident.kind == identifiers.DOI:
             existing, mark = condition.bib.find_doi(ident.value), doi_key(ident.value)
         else:
@@ -300,11 +301,11 @@ def add_identifiers(refs: References, slug: str, texts: Sequence[str], client,
             continue
         seen.add(mark)
         new.append(ident)
-    items = lookup.resolve_identifiers(client, new, notice)
-    for ident, item in zip(new, items):
+    items = lookup.resolve_identifiers(client, new, notice)  # one item per identifier, in order
+    for ident, item in zip(new, items, strict=True):
         if ident.kind != identifiers.DOI and str(item.get("PMID")) in pmids:
             duplicates.append((ident.given, pmids[str(item["PMID"])]))
-    kept = [item for ident, item in zip(new, items)
+    kept = [item for ident, item in zip(new, items, strict=True)
             if ident.kind == identifiers.DOI or str(item.get("PMID")) not in pmids]
     result = add_items(refs, slug, kept, create=False, dry_run=dry_run)
     result.duplicates[:0] = duplicates

@@ -82,7 +82,9 @@ def propose(local: Item, remote: Item) -> list[Change]:
         if not ours:
             changes.append(Change("author", ADD, None, theirs))
         elif truncated and len(theirs) > len(ours):
-            prefix_ok = all(family_similar(_fam(a), _fam(b)) for a, b in zip(ours, theirs))
+            # ours is the shorter list: its names against the first of theirs
+            prefix_ok = all(family_similar(_fam(a), _fam(b))
+                            for a, b in zip(ours, theirs, strict=False))
             if prefix_ok:
                 changes.append(Change("author", COMPLETE, ours, theirs))
             else:
@@ -165,9 +167,10 @@ def proposals(client: Any, items: Iterable[Item],
     found: dict[str, list[Change]] = {}
     for item in items:
         try:
-            remote, _source = lookup.resolve(client, doi_names.normalize(str(item["DOI"])),
-                                             lambda message, key=item["id"]: notice(
-                                                 f"@{key}: {message}"))
+            def tell(message: str, key: object = item["id"]) -> None:
+                notice(f"@{key}: {message}")
+
+            remote, _source = lookup.resolve(client, doi_names.normalize(str(item["DOI"])), tell)
         except doi_names.InvalidDOI as error:
             notice(f"@{item['id']}: not checked ({error})")
             continue

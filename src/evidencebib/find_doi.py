@@ -16,7 +16,7 @@ shows (DOI, title, names) is cleaned of control characters and escape sequences.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from evidencebib import received
 from evidencebib.formats import crossref as cr
@@ -113,7 +113,9 @@ def _candidate(local: Item, work: dict) -> Candidate:
                      similarity=similarity, problems=problems)
 
 
-def choose(local: Item, works: list[dict]) -> Decision:
+def choose(local: Item, works: Sequence[object]) -> Decision:
+    """`works`: Crossref's search answer, checked here (an entry that is not an object with a
+    DOI is no candidate)."""
     key = str(local.get("id", ""))
     candidates = [_candidate(local, w) for w in works if isinstance(w, dict) and w.get("DOI")]
     candidates.sort(key=lambda c: -c.score)

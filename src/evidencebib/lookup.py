@@ -62,7 +62,7 @@ def resolve_identifiers(client, identifiers: Iterable,
 
     identifiers = list(identifiers)
     dois = [i.value for i in identifiers if i.kind == DOI]
-    by_doi = dict(zip(dois, resolve_all(client, dois, notice))) if dois else {}
+    by_doi = dict(zip(dois, resolve_all(client, dois, notice), strict=True)) if dois else {}
     pmcids = [i.value for i in identifiers if i.kind == PMCID]
     try:
         converted = client.pubmed.convert(pmcids) if pmcids else {}

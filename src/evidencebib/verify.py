@@ -47,7 +47,7 @@ import json
 import re
 import threading
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence, TypedDict
 
 from evidencebib import doi as doimod
 from evidencebib.display import one_line
@@ -188,7 +188,7 @@ def _abbreviates(short: str, full: str) -> bool:
     f = [w for w in full.split() if w not in _STOP]
     if not s or len(s) != len(f):
         return False
-    return all(fw.startswith(sw) for sw, fw in zip(s, f))
+    return all(fw.startswith(sw) for sw, fw in zip(s, f, strict=True))
 
 
 def compare(local: Item, remote: Item, remote_years: Iterable[int] = (),
@@ -199,7 +199,7 @@ def compare(local: Item, remote: Item, remote_years: Iterable[int] = (),
             not title_similar(local["title"], remote["title"]):
         differ.append("title")
     year = issued_year(local)
-    years = set(remote_years) or ({issued_year(remote)} - {None})
+    years = set(remote_years) or {y for y in (issued_year(remote),) if y is not None}
     if year and years and not any(abs(year - y) <= 1 for y in years):
         differ.append("year")
     a, b = _first_name_of(local), _first_name_of(remote)
@@ -311,6 +311,19 @@ def status_from_work(local: Item, message: dict) -> tuple[str, str, list[str], l
 
 
 # -- running ------------------------------------------------------------------------------
+
+class _Where(TypedDict):
+    """The fields of a `Result` that say which entry it is about."""
+    condition: str
+    key: str
+    line: int | None
+    doi: str | None
+
+
+class _FromPubMed(_Where):
+    """A `Result`'s location, for a result PubMed gave."""
+    source: str
+
 
 @dataclass
 class Entry:
@@ -443,7 +456,7 @@ class Verifier:
         ESearch for the rest (paced); returns the PMIDs found."""
         from evidencebib.doi import key as doi_key
 
-        names = {}
+        names: dict[str, str] = {}
         for e in entries:
             raw = str(e.item.get("DOI") or "")
             if raw and not e.item.get("PMID") and doimod.is_valid(doimod.normalize(raw)):
@@ -466,8 +479,8 @@ class Verifier:
         from evidencebib.net.eutils import is_pmid
         from evidencebib.net.errors import OfflineMiss, RunAborted
 
-        base = dict(condition=by_doi.condition, key=by_doi.key, line=by_doi.line,
-                    doi=by_doi.doi, source="pubmed")
+        base = _FromPubMed(condition=by_doi.condition, key=by_doi.key, line=by_doi.line,
+                           doi=by_doi.doi, source="pubmed")
         if not is_pmid(pmid):
             return Result(**base, status=INVALID, details=f"not a PMID: {pmid!r}")
         try:
@@ -516,7 +529,7 @@ class Verifier:
         key = str(item.get("id", ""))
         line = item.get("_line")
         raw = item.get("DOI")
-        base = dict(condition=condition, key=key, line=line, doi=raw or None)
+        base = _Where(condition=condition, key=key, line=line, doi=raw or None)
         if not raw or not str(raw).strip():
             return Result(**base, status=NO_DOI, details="no DOI (try `evidencebib find-doi`)")
         name = doimod.normalize(str(raw))
@@ -549,7 +562,7 @@ class Verifier:
         except NetworkError as error:
             return Result(**base, status=UNREACHABLE, details=str(error))
 
-    def _not_in_crossref(self, item: Item, name: str, base: dict) -> Result:
+    def _not_in_crossref(self, item: Item, name: str, base: _Where) -> Result:
         from evidencebib.lookup import crossref_disagrees
 
         agency = self.client.registration_agency(name)
@@ -630,7 +643,7 @@ def to_markdown(results: Sequence[Result]) -> str:
 
 
 def to_table(results: Sequence[Result]) -> str:
-    rows = [("STATUS", "CONDITION", "KEY", "LINE", "DOI", "DETAILS")]
+    rows: list[tuple[str, ...]] = [("STATUS", "CONDITION", "KEY", "LINE", "DOI", "DETAILS")]
     for r in results:  # one line per entry, whatever its key or Crossref's labels hold
         rows.append(tuple(one_line(cell) for cell in (r.status, r.condition, r.key,
                                                       str(r.line or ""), r.doi or "", r.details)))

@@ -38,7 +38,7 @@ SECOND = """% Evidence for ITP, kept by the haematology editors.
   pages = {720–736},
   doi = {10.1016/J.RBMO.2016.08.025},
 }
-"""
+"""  # noqa: E501 - wang2016 exactly as the shipped references/ write it, on one line
 DUPLICATE = """
 @article{wong2014b,
   author = {Wong, L. F. and Porter, T. F. and Scott, J. R.},

@@ -10,10 +10,10 @@ from __future__ import annotations
 import pytest
 from docgen import generate_document
 
-pytestmark = pytest.mark.slow
-
 from evidencebib.check import Library, report_of
 from evidencebib.store import References
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ def assert_one_line_error(result, *fragments: str) -> None:
 def test_conditions_lists_slug_title_count_and_level(references):
     result = run("conditions", references=references)
     assert result.returncode == 0
-    line = [l for l in result.stdout.splitlines() if l.startswith("recurrent-miscarriage")][0]
+    line = [row for row in result.stdout.splitlines() if row.startswith("recurrent-miscarriage")][0]
     assert "Recurrent miscarriage /" in line  # cut with '…' to fit 80 columns
     assert " 5 " in line and "Category 2b" in line
 
@@ -127,8 +127,8 @@ def test_help_is_available(command):
 
 
 def test_render_and_cite_take_a_locale_instead_of_the_styles(references):
-    german = run("render", "recurrent-miscarriage", "--style", "harvard", "--format", "text", "--locale", "de-DE",
-                 references=references)
+    german = run("render", "recurrent-miscarriage", "--style", "harvard", "--format", "text",
+                 "--locale", "de-DE", references=references)
     assert german.returncode == 0 and " und " in german.stdout and " and " not in german.stdout
     cited = run("cite", "recurrent-miscarriage", "empson2005", "--style", "harvard", "--locale", "de-DE",
                 references=references)

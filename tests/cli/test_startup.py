@@ -13,7 +13,8 @@ HEAVY = ("citeproc", "lxml", "requests", "requests_cache", "rich", "bibtexparser
 
 
 def imported_after(code: str) -> set[str]:
-    probe = code + "\nimport sys\nprint(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in %r)))" % (HEAVY,)
+    probe = (code + "\nimport sys\n"
+             "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in %r)))" % (HEAVY,))
     env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
     proc = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True,
                           check=True, cwd=REPO)

@@ -102,7 +102,8 @@ _name = st.one_of(st.fixed_dictionaries({}, optional={"family": _text, "given": 
                                                       "suffix": _text}),
                   st.text(max_size=20))
 _date = st.one_of(st.fixed_dictionaries({}, optional={
-    "date-parts": st.lists(st.lists(st.integers(-3000, 3000), min_size=1, max_size=3), min_size=1, max_size=2),
+    "date-parts": st.lists(st.lists(st.integers(-3000, 3000), min_size=1, max_size=3),
+                           min_size=1, max_size=2),
     "season": st.integers(1, 4), "circa": st.booleans(), "literal": _text, "raw": _text}), _text)
 RAW = st.fixed_dictionaries({"type": st.sampled_from(sorted(ITEM_TYPES) + ["journalArticle"])}, optional={
     "id": _text, "citation-key": _text, "title": _text, "shortTitle": _text, "title-short": _text,
@@ -121,3 +122,10 @@ def test_normalising_a_normalised_item_changes_nothing(raw):
         return  # e.g. an empty name object: rejected, not normalised
     assert normalize_item(item) == item
     assert {key for key in item if not key.startswith("_")} <= ITEM_KEYS
+
+
+@pytest.mark.parametrize("value", ["0", 0, {"date-parts": [[0]]}])
+def test_a_year_zero_alone_is_no_date_whatever_its_spelling(value):
+    from evidencebib.model.dates import normalize_date
+
+    assert normalize_date(value) is None

@@ -1,7 +1,8 @@
 """A hostile or broken network: `verify` never crashes, never calls a network failure a broken
 DOI, caps what it reads, retries within bounds, and an interrupted run resumes from the cache.
 
-What tests/net/test_net_client.py and tests/verify/test_verify.py and tests/cli/test_verify_cli.py already cover is not repeated here (single
+What tests/net/test_net_client.py and tests/verify/test_verify.py and
+tests/cli/test_verify_cli.py already cover is not repeated here (single
 503/500/502/429/reset/timeout/truncated/html faults retried, foreign redirects refused, the byte
 cap with a Content-Length, a killed run's cache). This file adds: 429 storms, every fault kind
 *for good* as `verify` sees it, bodies that trickle or stall mid-way (the read timeout never

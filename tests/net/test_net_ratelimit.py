@@ -58,7 +58,7 @@ def test_limiter_spaces_starts_and_caps_concurrency():
     for t in threads:
         t.join()
     starts.sort()
-    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]  # neighbours
     assert min(gaps) >= 0.05 * 0.95
     assert peak[0] <= 2
 

@@ -9,12 +9,10 @@ advertised as 5/s.
 
 import threading
 import time
-from urllib.parse import urlencode
 
 import requests
 
 from crossref_emulator import CrossrefEmulator, fast_client, make_work
-from evidencebib.net.client import Client
 from evidencebib.net.crossref import BATCH_SIZE, MAX_BATCH_QUERY
 
 

@@ -19,7 +19,12 @@ from pathlib import Path
 import pytest
 from browser import (ARTIFACTS, REPO, TESTS, chromium, console_errors, emulate_print, run_axe,
                      screenshot, skip_or_fail_without_browser, wait)
-from browser import browser, server  # noqa: F401  (fixtures)
+
+import browser as browser_support
+
+# the fixtures of tests/support/browser.py, found by pytest under these names (they use `site`)
+browser = browser_support.browser
+server = browser_support.server
 
 skip_or_fail_without_browser(axe=True)
 

@@ -21,7 +21,12 @@ import pytest
 from browser import (ARTIFACTS, chromium, console_errors, emulate_print, print_to_pdf,
                      reset_viewport, run_axe, screenshot, set_viewport,
                      skip_or_fail_without_browser, wait)
-from browser import browser, server  # noqa: F401  (fixtures)
+
+import browser as browser_support
+
+# the fixtures of tests/support/browser.py, found by pytest under these names (they use `site`)
+browser = browser_support.browser
+server = browser_support.server
 
 skip_or_fail_without_browser(axe=True)
 
@@ -131,9 +136,9 @@ def test_verification_says_when_it_ran(browser, server, document) -> None:
 
 def test_retraction_concern_and_correction_notices_are_links(browser, server, document) -> None:
     browser.get(f"{server}{document.big}/index.html")
-    for (slug, key), label in ((document.retracted, "Retraction"),
-                               (document.concern, "Expression of Concern"),
-                               (document.corrected, "Erratum")):
+    for (_slug, key), label in ((document.retracted, "Retraction"),
+                                (document.concern, "Expression of Concern"),
+                                (document.corrected, "Erratum")):
         entry = browser.find_element(By.CSS_SELECTOR, f"li.entry[data-key='{key}']")
         notice = entry.find_element(By.CSS_SELECTOR, "a.notice")
         assert notice.get_attribute("href").startswith("https://doi.org/10.5555/")

@@ -142,8 +142,8 @@ def test_notices_become_links_with_their_date(references: Path, tmp_path: Path) 
 
 def test_a_bib_with_unreadable_blocks_is_built_and_counted(references: Path, tmp_path: Path) -> None:
     bib = references / f"{SLUG}.bib"
-    bib.write_text(bib.read_text(encoding="utf-8") + "\n@article{broken,\n  title = {a},\n  title = {b},\n}\n",
-                   encoding="utf-8")
+    broken = "\n@article{broken,\n  title = {a},\n  title = {b},\n}\n"
+    bib.write_text(bib.read_text(encoding="utf-8") + broken, encoding="utf-8")
     result = build_site(References(references), tmp_path / "site", verify_report=REPORT, styles="apa")
     assert any(f"{SLUG}.bib" in note and "line" in note and "broken" in note for note in result.notes)
     terms = meta_terms(tmp_path / "site" / SLUG / "index.html")

@@ -14,7 +14,8 @@ from evidencebib.store import BibFile, References
 MULLER_UTF8 = "@article{m, author = {Müller, J. and Østergaard, K.}, title = {Über Ärzte}, year = 1999}\n"
 STRAY = ("@article{d, author = {Dupr\xe9, A.}, title = {One stray byte}, year = 2001}\n").encode("latin-1")
 CP1252 = ("% exported by a Windows tool\n"
-          "@article{c, author = {Caf\xe9, B. and \u0160koda, E.}, title = {\u201cQuoted\u201d \u2013 dash}, year = 2002}\n")
+          "@article{c, author = {Caf\xe9, B. and \u0160koda, E.},"
+          " title = {\u201cQuoted\u201d \u2013 dash}, year = 2002}\n")
 
 DUPRE = {"type": "article-journal", "author": [{"family": "Dupré", "given": "C."}],
          "title": "Une étude", "issued": {"date-parts": [[2020]]}}
@@ -122,8 +123,8 @@ def test_importing_into_a_windows_1252_file_warns_on_the_command_line(tmp_path):
     import sys
 
     (tmp_path / "w.bib").write_bytes(CP1252.encode("cp1252"))
-    (tmp_path / "new.json").write_text('[{"type": "book", "title": "Šimić", "issued": {"date-parts": [[2020]]}}]',
-                                       encoding="utf-8")
+    (tmp_path / "new.json").write_text(
+        '[{"type": "book", "title": "Šimić", "issued": {"date-parts": [[2020]]}}]', encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "evidencebib", "import", str(tmp_path / "new.json"),
                              "--into", "w", "--references", str(tmp_path)],
                             capture_output=True, text=True, timeout=60)

@@ -126,7 +126,8 @@ def test_a_references_file_that_is_a_symlink_stays_one(tmp_path):
     (refs / "rm.bib").symlink_to(elsewhere)
     from evidencebib import api
 
-    api.add_items(References(refs), "rm", [{"type": "book", "title": "B", "issued": {"date-parts": [[2020]]}}])
+    api.add_items(References(refs), "rm",
+                  [{"type": "book", "title": "B", "issued": {"date-parts": [[2020]]}}])
     assert (refs / "rm.bib").is_symlink()
     assert elsewhere.read_bytes().startswith(b"@book{a, title = {A}}\n\n@book{")
     assert not list(elsewhere.parent.glob(TEMP_PREFIX + "*"))

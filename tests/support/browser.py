@@ -178,7 +178,8 @@ def run_axe(driver, tags: list[str] = WCAG_21_AA) -> list[dict]:
         "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
         ".then(function (r) { done(r.violations.map(function (v) {"
         "  return {id: v.id, impact: v.impact, help: v.help,"
-        "          nodes: v.nodes.slice(0, 5).map(function (n) { return n.target.join(' ') + ': ' + n.failureSummary; })};"
+        "          nodes: v.nodes.slice(0, 5).map(function (n) {"
+        "            return n.target.join(' ') + ': ' + n.failureSummary; })};"
         "})); }, function (e) { done([{id: 'axe-error', help: String(e), nodes: []}]); });",
         tags)
     return result

@@ -261,7 +261,7 @@ def generate_document(path: str | Path, *, conditions: int = 52, per_condition: 
                                   "variant": variant, "work": work})
 
     # disagreements: same DOI, one field described differently in another condition
-    for n in range(count):
+    for _n in range(count):
         for name in ("title", "author", "year", "container-title", "page"):
             work = doc.work()
             a, b = two_slugs()
@@ -286,7 +286,7 @@ def generate_document(path: str | Path, *, conditions: int = 52, per_condition: 
             doc.vary(work, name)
 
     # spelling only: must not be reported as disagreements
-    for n in range(count):
+    for _n in range(count):
         for name in ("title", "page", "DOI", "author"):
             work = doc.work()
             a, b = two_slugs()

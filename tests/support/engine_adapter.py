@@ -112,10 +112,18 @@ class BibEntry:
 class Adapter(Protocol):
     name: str
 
-    def bibliography(self, style: Path, items: Sequence[dict[str, Any]], fmt: str = "html") -> list[BibEntry]: ...
+    def bibliography(self, style: Path, items: Sequence[dict[str, Any]],
+                     fmt: str = "html") -> list[BibEntry]: ...
 
     def citations(self, style: Path, items: Sequence[dict[str, Any]], clusters: Sequence[ClusterSpec],
                   fmt: str = "html", document: bool = False) -> list[str]: ...
+
+
+def _paired(bibliography: dict[str, list[str]]) -> list[BibEntry]:
+    """citeproc-js's entries with their ids. suite.js pairs them (`bibliographyOf`); should its
+    pairing ever leave the lists unequal, the shorter decides, as it always has."""
+    return [BibEntry(key, text)
+            for key, text in zip(bibliography["ids"], bibliography["entries"], strict=False)]
 
 
 def wrap_entry(text: str) -> str:
@@ -268,12 +276,13 @@ class CiteprocJs:
     def _style(style: Path) -> str:
         return style.read_text(encoding="utf-8")
 
-    def bibliography(self, style: Path, items: Sequence[dict[str, Any]], fmt: str = "html") -> list[BibEntry]:
-        fixture = {"NAME": style.stem, "MODE": "bibliography", "CSL": self._style(style), "INPUT": list(items),
-                   "CITATION-ITEMS": []}
+    def bibliography(self, style: Path, items: Sequence[dict[str, Any]],
+                     fmt: str = "html") -> list[BibEntry]:
+        fixture = {"NAME": style.stem, "MODE": "bibliography", "CSL": self._style(style),
+                   "INPUT": list(items), "CITATION-ITEMS": []}
         answer = self._ask({"kind": "fixture", "fixture": fixture, "format": fmt})
         bibliography = answer.get("bibliography") or {"ids": [], "entries": []}
-        return [BibEntry(key, text) for key, text in zip(bibliography["ids"], bibliography["entries"])]
+        return _paired(bibliography)
 
     def bibliography_and_citations(self, style: Path, items: Sequence[dict[str, Any]],
                                    clusters: Sequence[ClusterSpec], fmt: str = "html"
@@ -293,8 +302,7 @@ class CiteprocJs:
         def answer() -> tuple[list[BibEntry] | None, list[str]]:
             reply = receive()
             bibliography = reply.get("bibliography")
-            entries = None if bibliography is None else \
-                [BibEntry(key, text) for key, text in zip(bibliography["ids"], bibliography["entries"])]
+            entries = None if bibliography is None else _paired(bibliography)
             return entries, list(reply["citations"])
 
         return answer

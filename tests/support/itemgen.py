@@ -176,7 +176,8 @@ def _book(g: _Gen) -> dict[str, Any]:
     if g.r.random() < 0.4:
         item["edition"] = str(g.r.randint(2, 6))
     if g.r.random() < 0.3:
-        item["ISBN"] = f"978-{g.r.randint(0, 9)}-{g.r.randint(100, 999)}-{g.r.randint(10000, 99999)}-{g.r.randint(0, 9)}"
+        item["ISBN"] = (f"978-{g.r.randint(0, 9)}-{g.r.randint(100, 999)}-"
+                        f"{g.r.randint(10000, 99999)}-{g.r.randint(0, 9)}")
     return item
 
 
@@ -299,4 +300,5 @@ if __name__ == "__main__":  # pragma: no cover - `python tests/support/itemgen.p
     import json
     import sys
 
-    print(json.dumps(generate_items(int(sys.argv[1]) if len(sys.argv) > 1 else 5), ensure_ascii=False, indent=1))
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    print(json.dumps(generate_items(count), ensure_ascii=False, indent=1))

@@ -41,7 +41,8 @@ def render_fixtures(request: dict[str, Any]) -> dict[str, Any]:
                 if style.has_bibliography():
                     bibliography.sort()
                 cite = str(bibliography.cite(citation, lambda item: None))
-                entries = [str(entry) for entry in bibliography.bibliography()] if style.has_bibliography() else []
+                entries = ([str(entry) for entry in bibliography.bibliography()]
+                           if style.has_bibliography() else [])
             out[f"{path}|{name}"] = {"citation": cite, "entries": entries}
     return out
 

@@ -120,11 +120,12 @@ def write_document(references: Path, *, conditions: int = len(CONDITIONS)) -> Do
     # the 212- and the 34-reference conditions are not first alphabetically
     big, no_doi, unparsed = slugs[0], slugs[1], slugs[2]
     uncategorised = [slugs[5], slugs[9]]
-    doc = Document(references, references / "verify-report.json", slugs, dict(zip(slugs, titles)),
-                   {}, big=big, no_doi=no_doi, unparsed=unparsed, uncategorised=uncategorised)
+    doc = Document(references, references / "verify-report.json", slugs,
+                   dict(zip(slugs, titles, strict=True)), {}, big=big, no_doi=no_doi,
+                   unparsed=unparsed, uncategorised=uncategorised)
     per_slug: dict[str, list[dict[str, Any]]] = {}
     start = 0
-    for slug, size in zip(slugs, sizes):
+    for slug, size in zip(slugs, sizes, strict=True):
         items = [copy.deepcopy(item) for item in pool[start:start + size]]
         start += size
         for item in items:

@@ -2,8 +2,10 @@
 killed with SIGKILL in the middle of their saves. Used by tests/store/test_concurrency.py (a
 few rounds in CI) and run by hand for the long figures:
 
-    .venv/bin/python tests/support/storestress.py concurrent --conditions 2 4 --rounds 100 --entries 20000
-    .venv/bin/python tests/support/storestress.py sigkill --conditions 2 --rounds 100 --entries 1000 --max-delay 2
+    .venv/bin/python tests/support/storestress.py concurrent --conditions 2 4 --rounds 100 \
+        --entries 20000
+    .venv/bin/python tests/support/storestress.py sigkill --conditions 2 --rounds 100 \
+        --entries 1000 --max-delay 2
 
 Every writer goes through the public path (`api.import_items`: the condition lock, a load,
 the additions, an atomic save) with items from tests/support/itemgen.py, each carrying a DOI
@@ -240,7 +242,7 @@ def sigkill(folder: Path, conditions: int, rounds: int, entries: int, seed: int 
             process.join(30)
         if list(folder.glob(TEMP_PREFIX + "*")):
             result.kills_mid_save += 1
-        for process, receive, slug in writers:
+        for _process, receive, slug in writers:
             while True:
                 try:
                     kind, value = receive.recv()

@@ -5,7 +5,6 @@ a PMID that names another work is a mismatch; PubMed down is unreachable, never 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

@@ -283,7 +283,7 @@ def block_keys(fp: Fingerprint, rarity: dict[str, int]) -> list[tuple]:
 def candidates(members: Sequence[int], fps: Sequence[Fingerprint]) -> Iterator[tuple[int, int]]:
     """The pairs of a block that `compare` could join: years within one of each other (or
     unknown), and not both with a DOI (two DOIs decide alone, in the DOI's own block)."""
-    dated = sorted((fps[m].year, m) for m in members if fps[m].year is not None)
+    dated = sorted((year, m) for m in members if (year := fps[m].year) is not None)
     years = [year for year, _m in dated]
     for x, (year, i) in enumerate(dated):
         for _year, j in dated[x + 1:bisect_right(years, year + 1)]:

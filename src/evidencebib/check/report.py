@@ -100,8 +100,7 @@ def _details(finding: Finding) -> list[str]:
         return [f"{_shorten(group['value'])}: " + ", ".join(_where(c) for c in group["copies"])
                 for group in data["values"]]
     if finding.kind in ("key-clash", "doi-clash"):
-        titles = [c.item.get("title") for c in finding.copies]
-        return [f"{_where(c.to_json())}: {_shorten(t, 70)}" for c, t in zip(finding.copies, titles)]
+        return [f"{_where(c.to_json())}: {_shorten(c.item.get('title'), 70)}" for c in finding.copies]
     return []
 
 

@@ -56,7 +56,8 @@ class _LazyGroup(SafeGroup):
         return command
 
 
-@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=_LazyGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="evidencebib")
 def main() -> None:
     """Manage evidence bibliographies: store as BibTeX, verify DOIs, format in any CSL style."""

@@ -74,3 +74,12 @@ def setting(references_dir: Path | None, name: str, given: str | None = None) ->
     from evidencebib import config
 
     return config.load(references_dir, {name: given}).get_value(name)
+
+
+def style_setting(references_dir: Path | None, given: str | None) -> str:
+    """The style a command renders in: `--style` when given, else the `style` setting, which
+    has a default (`config.SETTINGS`) and so is never unset."""
+    style = given or setting(references_dir, "style")
+    if style is None:  # only if SETTINGS lost the style's default
+        raise AssertionError("the style setting has no default")
+    return style

@@ -12,7 +12,7 @@ import click
 
 from evidencebib.cli import output
 from evidencebib.cli.common import (open_references, references_option, reports_errors,
-                                    setting, style_option)
+                                    setting, style_option, style_setting)
 from evidencebib.cli.complete import complete_condition, complete_key
 from evidencebib.display import one_line
 
@@ -135,14 +135,14 @@ def _cell_width(text: str) -> int:
 @click.option("--locale", "-l", metavar="LANG", help="A locale (de-DE, en-GB …) instead of the style's own.")
 @references_option
 @reports_errors
-def render_command(conditions: tuple[str, ...], style: str, fmt: str, locale: str | None,
+def render_command(conditions: tuple[str, ...], style: str | None, fmt: str, locale: str | None,
                    references_dir: Path) -> None:
     """Print the formatted bibliography of each condition (all when none is named)."""
     from evidencebib import api
 
-    style = style or setting(references_dir, "style")
+    chosen = style_setting(references_dir, style)
     locale = setting(references_dir, "locale", locale)
-    output.say(api.render(open_references(references_dir), conditions, style=style, fmt=fmt, locale=locale),
+    output.say(api.render(open_references(references_dir), conditions, style=chosen, fmt=fmt, locale=locale),
                nl=False)
 
 
@@ -154,14 +154,15 @@ def render_command(conditions: tuple[str, ...], style: str, fmt: str, locale: st
 @click.option("--locale", "-l", metavar="LANG", help="A locale (de-DE, en-GB …) instead of the style's own.")
 @references_option
 @reports_errors
-def cite_command(condition: str, keys: tuple[str, ...], style: str, fmt: str, locale: str | None,
-                 references_dir: Path) -> None:
+def cite_command(condition: str, keys: tuple[str, ...], style: str | None, fmt: str,
+                 locale: str | None, references_dir: Path) -> None:
     """Print the in-text citation for entries of CONDITION, e.g. (Banjar et al 2023) or (1,2)."""
     from evidencebib import api
 
-    style = style or setting(references_dir, "style")
+    chosen = style_setting(references_dir, style)
     locale = setting(references_dir, "locale", locale)
-    output.say(api.cite(open_references(references_dir), condition, keys, style=style, fmt=fmt, locale=locale))
+    output.say(api.cite(open_references(references_dir), condition, keys, style=chosen, fmt=fmt,
+                        locale=locale))
 
 
 @click.command("page")
@@ -170,13 +171,14 @@ def cite_command(condition: str, keys: tuple[str, ...], style: str, fmt: str, lo
 @style_option
 @references_option
 @reports_errors
-def page_command(condition: str, generated_on: str | None, style: str, references_dir: Path) -> None:
+def page_command(condition: str, generated_on: str | None, style: str | None,
+                 references_dir: Path) -> None:
     """Print the whole condition page in the published layout."""
     from evidencebib import api
 
-    style = style or setting(references_dir, "style")
+    chosen = style_setting(references_dir, style)
     text = api.page(open_references(references_dir), condition,
-                    generated_on=_parse_day(generated_on), style=style)
+                    generated_on=_parse_day(generated_on), style=chosen)
     output.say(text, nl=False)
 
 

@@ -39,7 +39,8 @@ def report(outcome, dry_run: bool, done: str) -> None:
 @click.command("new")
 @click.argument("slug")
 @click.option("--title", required=True, help="The page title.")
-@click.option("--status", default="", help='The line under the title ("Condition for which Ig is not supported.").')
+@click.option("--status", default="",
+              help='The line under the title ("Condition for which Ig is not supported.").')
 @click.option("--level", "level", default="", help="The level of evidence (Category 1 … 4b).")
 @dry_run_option
 @references_option
@@ -153,7 +154,7 @@ def edit_command(condition: str, key: str, only_here: bool, dry_run: bool,
             if not click.confirm("Edit again? (no: abandon the edit)", default=True,
                                  err=True):
                 output.say("edit abandoned; nothing written")
-                raise SystemExit(1)
+                raise SystemExit(1) from None
     outcome = maintain.edit_entry(refs, condition, key, edited, all_copies=not only_here,
                                   dry_run=dry_run)
     report(outcome, dry_run, f"updated '{key}' in '{condition}'")

@@ -81,6 +81,8 @@ def _write_text(stream: IO[str] | None, text: str) -> None:
 
 def is_terminal(err: bool = False) -> bool:
     stream = _stream(err)
+    if stream is None:  # no stdout/stderr at all (pythonw, a detached process)
+        return False
     try:
         return stream.isatty()
     except (AttributeError, ValueError):  # a closed or replaced stream

@@ -146,18 +146,18 @@ def parse_date_text(text: str, *, year: Any = None) -> dict[str, Any] | None:
     text = " ".join(str(text).split())
     if not text:
         return None
-    date = parse_edtf(text)
-    if date:
-        return date
+    edtf = parse_edtf(text)
+    if edtf:
+        return edtf
     lowered = text.lower().replace(",", " ").replace(".", " ")
     circa = bool(re.search(r"\b(circa|ca|c)\b", lowered)) or text.endswith("?")
     # numeric d/m/y or m/d/y with a 4-digit year
     numeric = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
     if numeric:
-        first, second, y = (int(g) for g in numeric.groups())
-        month, day = (first, second) if first <= 12 else (second, first)
-        if 1 <= month <= 12 and 1 <= day <= 31:
-            return {"date-parts": [[y, month, day]]}
+        first, second, full_year = (int(g) for g in numeric.groups())
+        numeric_month, day = (first, second) if first <= 12 else (second, first)
+        if 1 <= numeric_month <= 12 and 1 <= day <= 31:
+            return {"date-parts": [[full_year, numeric_month, day]]}
     found_year = _FREE_YEAR.search(lowered)
     words = re.findall(r"[^\W\d_]+", lowered)
     month = next((MONTHS[w] for w in words if w in MONTHS), None)
@@ -192,10 +192,14 @@ def normalize_date(value: Any) -> dict[str, Any] | None:
     a CSL date object with integer `date-parts` and without `raw`."""
     if value is None or value == "" or value == {}:
         return None
+    # a year number or a date text is parsed, then checked by the same rules as an object,
+    # so that normalising a normalised date changes nothing (a lone [0] is no date)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return {"date-parts": [[int(value)]]}
-    if isinstance(value, str):
-        return parse_date_text(value)
+        value = {"date-parts": [[int(value)]]}
+    elif isinstance(value, str):
+        value = parse_date_text(value)
+        if value is None:
+            return None
     if not isinstance(value, Mapping):
         raise TypeError("a date must be an object, a string or a year")
     date: dict[str, Any] = {}

@@ -12,8 +12,9 @@ checks over the whole corpus that what every reader returns is already a fixed p
   CSL-JSON writer puts them; `citation-key` becomes `id`; a key that is no variable is kept
   under `custom` (and reported through `warn`), never dropped; private `_` keys are kept;
   empty values (null, "", []) are dropped;
-* names: `names.normalize_name` each (a name given as empty text is an empty value); a trailing `others`/`et al` is removed and recorded in
-  `_et_al` (CSL has no "others" person; styles print their et-al term);
+* names: `names.normalize_name` each (a name given as empty text is an empty value); a
+  trailing `others`/`et al` is removed and recorded in `_et_al` (CSL has no "others"
+  person; styles print their et-al term);
 * dates: `dates.normalize_date` (integer date-parts, EDTF and `raw` parsed, no `raw` kept);
 * `DOI`: `doi.normalize` (resolver URLs, `doi:` prefixes, percent-encoding removed);
 * text: strings, except the variables the data schema allows to be numbers; a nested value

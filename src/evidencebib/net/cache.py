@@ -64,7 +64,9 @@ class CachedAnswer:
 class ResponseCache:
     """Directory-backed cache; `ResponseCache(None)` keeps entries in memory only."""
 
-    def __init__(self, directory: str | Path | None, ttl: float = DEFAULT_TTL) -> None:
+    def __init__(self, directory: str | os.PathLike[str] | None,
+                 ttl: float | None = DEFAULT_TTL) -> None:
+        """`ttl`: seconds an answer stays fresh (None: it never expires)."""
         self.directory = Path(directory) / "http" / FORMAT if directory is not None else None
         self.ttl = ttl
         self._memory: dict[str, CachedAnswer] = {}
@@ -127,9 +129,9 @@ class ResponseCache:
         if self.directory is None or self.write_error is not None:
             self._remember(key, entry)
             return
+        text = body.decode("utf-8", errors="replace")
         record = {"key": key, "status": status, "content_type": content_type,
-                  "stored_at": entry.stored_at,
-                  "body": body.decode("utf-8", errors="replace")}
+                  "stored_at": entry.stored_at, "body": text}
         try:
             self._write(self.path_for(key), record)
         except OSError as error:
@@ -139,7 +141,7 @@ class ResponseCache:
                                 f"cached on disk")
             self._remember(key, entry)
             return
-        entry = CachedAnswer(status, content_type, record["body"].encode("utf-8"),
+        entry = CachedAnswer(status, content_type, text.encode("utf-8"),
                              entry.stored_at)         # exactly what a read from disk gives
         self._remember(key, entry, bounded=True)
 
@@ -179,7 +181,9 @@ def _entry(record: object, key: str) -> CachedAnswer | None:
         return None
     if not isinstance(content_type, str) or not isinstance(body, str):
         return None
-    if type(stored_at) not in (int, float) or not math.isfinite(stored_at):
+    # a JSON number: int or float, not bool (the decoder makes no other subclass)
+    if isinstance(stored_at, bool) or not isinstance(stored_at, (int, float)) \
+            or not math.isfinite(stored_at):
         return None
     try:
         data = body.encode("utf-8")

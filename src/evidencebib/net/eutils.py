@@ -239,7 +239,8 @@ class Eutils:
             if not _idconv_final(answer):
                 raise _not_ncbi(answer, "an ID conversion")
             records = answer.json().get("records") or []
-            for asked, record in zip(batch, records):
+            # the service's answer: a shorter list leaves the last ones unanswered, as before
+            for asked, record in zip(batch, records, strict=False):
                 if not isinstance(record, dict) or record.get("status") == "error":
                     out[asked] = None
                 else:

@@ -41,7 +41,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Literal, Mapping, Sequence, TypeVar, overload
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import requests
@@ -154,6 +154,14 @@ def check_base(url: str, option: str) -> str:
     if parts.query or parts.fragment:
         raise UsageError(f"{option} must not have a query or fragment: {url!r}")
     return url.rstrip("/")
+
+
+@overload
+def check_seconds(value: Any, option: str, *, allow_none: Literal[False] = False) -> float: ...
+
+
+@overload
+def check_seconds(value: Any, option: str, *, allow_none: bool) -> float | None: ...
 
 
 def check_seconds(value: Any, option: str, *, allow_none: bool = False) -> float | None:
@@ -573,7 +581,7 @@ class Transport:
             futures = [pool.submit(fn, item) for item in items]
             results = []
             try:
-                for item, future in zip(items, futures):
+                for item, future in zip(items, futures, strict=True):
                     result = future.result()
                     if progress:
                         progress(item, result)

@@ -270,7 +270,7 @@ def _reference_exports(folder: Path, slug: str, items: list[Item], names: list[s
     (folder / "ref").mkdir()
     texts: dict[str, dict[str, str]] = {}
     files = 0
-    for item, name in zip(items, names):
+    for item, name in zip(items, names, strict=True):
         key = str(item.get("id") or "")
         texts[key] = {}
         for format_id, _label, suffix, _mime in cp.REFERENCE_EXPORTS:

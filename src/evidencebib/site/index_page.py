@@ -110,7 +110,8 @@ def index_html(rows: list[ConditionRow], report: rep.VerifyReport | None, footer
         "</div>",
         '<p id="no-results" class="muted" hidden="hidden">No condition matches the search.</p>',
     ])
+    style_pages_json = json.dumps(style_pages, separators=(",", ":"))
     return t.page(title=site_title, body=body, root="", footer=footer, page_class="page-index",
                   site_title=site_title, description=f"{site_title}: evidence bibliographies by condition",
                   canonical=f"{base_url}index.html" if base_url else "",
-                  body_attrs=f" data-style-pages=\"{t.attr(json.dumps(style_pages, separators=(',', ':')))}\"")
+                  body_attrs=f" data-style-pages=\"{t.attr(style_pages_json)}\"")

@@ -117,7 +117,7 @@ class BibFile:
             position = start + len(raw)
             if isinstance(block, Entry):
                 order = [fld.key for fld in block.fields]
-                fields = {name.lower(): str(fld.value) for name, fld in zip(order, block.fields)}
+                fields = {name.lower(): str(fld.value) for name, fld in zip(order, block.fields, strict=True)}
                 written_type = _WRITTEN_TYPE.match(raw)
                 entry_type = written_type.group(1) if written_type else block.entry_type
                 self.entries[block.key] = EntryRecord(block.key, entry_type, fields, span, order)
