@@ -84,7 +84,7 @@ def main() -> int:
 
         times, split_times = [], []
         for _ in range(args.repeat):
-            latex.decode.cache_clear()
+            latex.clear_cache()
             getattr(bibtex, "clear_caches", lambda: None)()
             started = time.perf_counter()
             items = ours(path)

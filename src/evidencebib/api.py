@@ -26,9 +26,10 @@ if TYPE_CHECKING:   # check/ is imported by the functions that use it (start-up 
     from evidencebib.check.fix import FixResult
     from evidencebib.check.works import Copy
 
-__all__ = ["References", "ConditionSummary", "conditions", "bibliography", "render",
+__all__ = ["References", "ConditionSummary", "conditions", "unparsed", "bibliography", "render",
            "page", "import_page", "ImportResult", "load_items", "add_items", "AddResult",
-           "export", "read_file", "import_items", "add_dois", "add_identifiers", "cite", "apply_enrichment",
+           "export", "export_warnings", "read_file", "import_items", "import_notes", "add_dois",
+           "add_identifiers", "cite", "apply_enrichment",
            "write_dois", "check", "copies_of", "fix", "sync_copies"]
 
 HOUSE_STYLE = "ig-criteria"
@@ -55,6 +56,14 @@ def conditions(refs: References) -> list[ConditionSummary]:
                                     len(condition.bib.entries) - verbatim, condition.meta.level(),
                                     len(condition.bib.problems) + verbatim))
     return out
+
+
+def unparsed(condition: ConditionFile) -> list:
+    """The blocks of a condition's .bib that do not parse (ParseError each, naming file,
+    line and key): kept in the file, left out of `bib.items()`. Commands that read items
+    without stopping (verify, enrich, find-doi) report them so that no entry is skipped
+    without a word."""
+    return list(condition.bib.problems)
 
 
 def load_items(condition: ConditionFile) -> list[Item]:
@@ -338,11 +347,13 @@ def write_dois(refs: References, slug: str, dois_by_key: dict[str, str]) -> int:
     return written
 
 
-def export(refs: References, slugs: Sequence[str] = (), *, to: str, **options) -> str:
+def export(refs: References, slugs: Sequence[str] = (), *, to: str,
+           warnings: list[str] | None = None, **options) -> str:
     """The named conditions (all when none) in a reference-manager format.
 
     Each item carries its condition's slug as a keyword/tag; a reference cited by several
-    conditions (same DOI) is written once with all their slugs.
+    conditions (same DOI) is written once with all their slugs. What the format cannot hold
+    is appended to `warnings` (see `export_warnings`).
     """
     from evidencebib.doi import key as doi_key
     from evidencebib.formats import registry
@@ -362,7 +373,43 @@ def export(refs: References, slugs: Sequence[str] = (), *, to: str, **options) -
             if doi:
                 by_doi[doi_key(doi)] = tagged
             merged.append(tagged)
+    if warnings is not None:
+        warnings.extend(export_warnings(merged, fmt.name))
     return fmt.write(merged, **options)
+
+
+# Formats with no way to say that a name list is truncated (BibTeX writes `and others`,
+# CSL-JSON carries it under `custom`).
+_NO_ET_AL = {"ris": "RIS", "endnote-xml": "EndNote XML", "medline": "MEDLINE"}
+_FORMAT_NAMES = {"ris": "RIS", "endnote-xml": "EndNote XML", "medline": "MEDLINE",
+                 "csl-json": "CSL-JSON", "biblatex": "BibLaTeX", "bibtex": "BibTeX"}
+
+
+def export_warnings(items: Sequence[Item], fmt: str) -> list[str]:
+    """What an export to `fmt` cannot say about `items`, one line each: name lists that are
+    truncated (the export would look complete), and the BibTeX fields no CSL variable holds
+    (JabRef's `groups`, `owner`, `file` …), counted by field."""
+    from collections import Counter
+
+    from evidencebib.formats import bibtex
+    from evidencebib.model import ET_AL
+
+    out = []
+    name = _FORMAT_NAMES.get(fmt, fmt)
+    if fmt in _NO_ET_AL:
+        truncated = [str(item.get("id")) for item in items if item.get(ET_AL)]
+        if truncated:
+            shown = ", ".join(truncated[:10]) + (" …" if len(truncated) > 10 else "")
+            out.append(f"{len(truncated)} entr{'y has' if len(truncated) == 1 else 'ies have'} "
+                       f"a truncated author list (et al.) that {name} cannot mark, so it "
+                       f"looks complete: {shown}; `evidencebib enrich` can fill in the names")
+    if fmt != "bibtex":
+        fields = Counter(field for item in items for field in bibtex.unmapped_fields(item))
+        if fields:
+            listed = ", ".join(f"{field} ×{count}" for field, count in fields.most_common())
+            out.append(f"{len(fields)} field{'' if len(fields) == 1 else 's'} the {name} format "
+                       f"cannot hold: {listed}")
+    return out
 
 
 def read_file(path: str | Path, *, fmt: str | None = None) -> list[Item]:
@@ -380,6 +427,16 @@ def read_file(path: str | Path, *, fmt: str | None = None) -> list[Item]:
         return registry.get(name).read(text, source=str(path))
 
 
+def import_notes(items: Sequence[Item], source: str) -> list[str]:
+    """What the reader could not read exactly (`_notes`: LaTeX kept as written, a month that
+    is none, a duplicate key read under a fresh one), one line each with file, line and key."""
+    from evidencebib.errors import Location
+    from evidencebib.model import LINE, NOTES
+
+    return [f"{Location(source, item.get(LINE), str(item.get('id') or ''))}: {note}"
+            for item in items for note in item.get(NOTES) or ()]
+
+
 def import_items(refs: References, slug: str, items: Sequence[Item], *,
                  keep_keys: bool = False, create: bool = True,
                  dry_run: bool = False) -> AddResult:
@@ -387,11 +444,13 @@ def import_items(refs: References, slug: str, items: Sequence[Item], *,
     refuses instead and says how to make one, `new_condition`). Keys
     from the file are kept when asked and usable; otherwise readable keys are made
     (`banjar2023`)."""
+    from evidencebib.formats.bibtex import EXTRA
     from evidencebib.model import ET_AL, LINE
 
     cleaned = []
     for item in items:
-        item = {k: v for k, v in item.items() if not k.startswith("_") or k == ET_AL}
+        # kept: a truncated list, and BibTeX fields no variable holds (written back as they were)
+        item = {k: v for k, v in item.items() if not k.startswith("_") or k in (ET_AL, EXTRA)}
         item.pop(LINE, None)
         if not keep_keys:
             item.pop("id", None)

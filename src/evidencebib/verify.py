@@ -533,10 +533,20 @@ class Verifier:
         if not raw or not str(raw).strip():
             return Result(**base, status=NO_DOI, details="no DOI (try `evidencebib find-doi`)")
         name = doimod.normalize(str(raw))
-        if not doimod.is_valid(name):
+        if not doimod.is_valid(name) and not doimod.is_short(name):
             return Result(**base, status=INVALID, details=f"not DOI syntax: {raw!r}")
         from evidencebib.net.client import OfflineMiss, RunAborted
         try:
+            if doimod.is_short(name):
+                target = self.client.short_doi_target(name)
+                if target is None:
+                    return Result(**base, status=NOT_FOUND,
+                                  details=f"shortDOI {name} is not registered at doi.org")
+                result = self.verify_item(dict(item, DOI=target), condition)
+                result.doi = raw
+                result.details = (f"shortDOI {name} stands for {target}; store the full DOI. "
+                                  + result.details).strip()
+                return result
             message = self.client.work(name)
             if message is not None:
                 status, details, fields, notices = status_from_work(item, message)

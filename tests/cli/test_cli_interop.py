@@ -32,7 +32,12 @@ def test_exported_conditions_import_back_with_the_same_references(fmt, reference
     assert copied.keys() == original.keys()
     for doi, item in original.items():
         for field in ("title", "container-title", "volume", "issue", "page", "issued"):
-            assert copied[doi].get(field) == item.get(field), (fmt, doi, field)
+            got = copied[doi].get(field)
+            if fmt in ("bibtex", "biblatex") and isinstance(got, str):
+                # the export braces what BibTeX styles must not recase (`: {a} meta-analysis`),
+                # which reads back as case protection (README, Known limitations)
+                got = got.replace('<span class="nocase">', "").replace("</span>", "")
+            assert got == item.get(field), (fmt, doi, field)
         families = [a["family"] for a in item["author"]]
         assert [a["family"] for a in copied[doi]["author"]] == families
 

@@ -93,7 +93,7 @@ KAWASAKI_RIS = ("TY  - JOUR\nTI  - Intravenous immunoglobulin for Kawasaki disea
                 "ER  - \n")
 
 
-def test_new_then_import_then_check_fix_then_page_works_end_to_end(tmp_path):
+def test_new_then_import_then_check_fix_then_page_and_site_work_end_to_end(tmp_path):
     refs = tmp_path / "references"
     for slug, title in (("kawasaki-disease", "Kawasaki disease"),
                         ("toxic-shock", "Toxic shock syndrome")):
@@ -120,7 +120,15 @@ def test_new_then_import_then_check_fix_then_page_works_end_to_end(tmp_path):
         assert page.returncode == 0, page.stderr
         assert page.stdout.startswith(f"\n\n# {title}\n\n<b>Specific Conditions</b>\t")
         assert page.stdout.endswith(expected), page.stdout
-    # (the `site` step of issue 16 belongs here: `evidencebib site` over the same folder)
+    site = tmp_path / "site"
+    built = run(refs, "site", "-o", str(site), "--styles", "ig-criteria")
+    assert built.returncode == 0, built.stderr
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "Kawasaki disease" in index and "Toxic shock syndrome" in index
+    for slug in ("kawasaki-disease", "toxic-shock"):
+        pages = [path.read_text(encoding="utf-8") for path in (site / slug).rglob("*.html")]
+        assert any("Intravenous immunoglobulin for Kawasaki disease" in text
+                   and "10.1002/14651858.CD004000" in text for text in pages), slug
 
 
 # -- remove -----------------------------------------------------------------------------------

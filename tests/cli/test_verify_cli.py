@@ -1,6 +1,7 @@
 """The network commands end to end: references/ on disk, emulator on loopback, CliRunner."""
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -142,3 +143,42 @@ def test_a_doi_list_with_a_bad_line_names_it_and_writes_nothing(emu, references,
     result = run(emu, references, "import", str(listing), "--into", "x", "--from", "doi-list")
     assert result.exit_code == 2 and "line 2" in result.stderr
     assert tree_digest(references) == digest
+
+
+# Issue 15, item 8: an entry that does not parse is never skipped without a word.
+
+def _with_unbalanced_entry(references):
+    bib = references / "recurrent-miscarriage.bib"
+    with bib.open("a", encoding="utf-8") as handle:
+        handle.write("\n@article{broken2020,\n  title = {Unbalanced {brace,\n"
+                     "  doi = {10.1111/aji.13737}\n}\n")
+    return bib
+
+
+def test_verify_names_an_unparsed_entry_and_strict_fails_on_it(emu, references):
+    _with_unbalanced_entry(references)
+    result = run(emu, references, "verify", "--strict")
+    assert result.exit_code == 1, result.output
+    assert "entry 'broken2020'" in result.stderr and "not verified" in result.stderr
+    assert "recurrent-miscarriage.bib, line " in result.stderr
+
+
+def test_verify_without_strict_reports_the_unparsed_entry(emu, references):
+    _with_unbalanced_entry(references)
+    result = run(emu, references, "verify")
+    assert "entry 'broken2020'" in result.stderr
+
+
+def test_conditions_counts_every_entry_and_says_which_are_unreadable(emu, references):
+    _with_unbalanced_entry(references)
+    result = run(emu, references, "conditions")
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.stdout.splitlines() if "recurrent-miscarriage" in line)
+    assert re.search(r"\b5\s+1\b", row), row  # refs 5, unparsed 1
+
+
+def test_find_doi_and_enrich_name_an_unparsed_entry(emu, references):
+    _with_unbalanced_entry(references)
+    for command, consequence in (("find-doi", "not searched"), ("enrich", "not enriched")):
+        result = run(emu, references, command, "recurrent-miscarriage")
+        assert "entry 'broken2020'" in result.stderr and consequence in result.stderr

@@ -38,6 +38,14 @@ def strip_lines(items):
     return [{k: v for k, v in item.items() if k != "_line"} for item in items]
 
 
+def without_protection(items):
+    """Exports brace the words a sentence-casing reader must not change (`{a} meta-analysis`,
+    bibtex.protect_case); braces are case protection, which reads back as nocase spans."""
+    return [{k: (v.replace(latex.NOCASE_OPEN, "").replace("</span>", "")
+                 if k in ("title", "title-short", "container-title", "collection-title") else v)
+             for k, v in item.items()} for item in strip_lines(items)]
+
+
 @pytest.mark.parametrize("item", SEED + VARIED, ids=lambda i: i["id"])
 def test_stored_entries_read_back_as_the_same_item(item):
     entry_type, fields = bibtex.item_to_fields(item)
@@ -47,7 +55,7 @@ def test_stored_entries_read_back_as_the_same_item(item):
 
 @pytest.mark.parametrize("item", SEED + VARIED[:1] + VARIED[3:], ids=lambda i: i["id"])
 def test_biblatex_export_reads_back_as_the_same_item(item):
-    assert strip_lines(biblatex.read(biblatex.write([item]))) == [item]
+    assert without_protection(biblatex.read(biblatex.write([item]))) == [item]
 
 
 def test_biblatex_uses_date_journaltitle_and_doi():
@@ -131,6 +139,7 @@ def test_latex_is_decoded_for_display(latex_text, text):
 @settings(max_examples=300)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=40))
 def test_encoded_text_decodes_back_to_itself(text):
+    text = " ".join(text.split())  # decoding reads whitespace as TeX does: runs are one space
     assert latex.decode(latex.encode(text)) == text
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 from evidencebib.formats import biblatex, bibtex, csl_json, endnote_xml, ris
-from evidencebib.model.names import parse_name
+from evidencebib.model.names import parse_name, strip_others
 from evidencebib.model.pages import canonical_page
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -248,6 +248,15 @@ def _strip_markup(text: str) -> str:
     return re.sub(r"</?(i|b|sup|sub|span)\b[^>]*>", "", text)
 
 
+def _edges_out(text):
+    """Whitespace just inside a style run moved outside it (`<i> x</i>` = ` <i>x</i>`): TeX
+    prints both alike; our reader moves it, citation-js keeps it."""
+    if not isinstance(text, str):
+        return text
+    text = re.sub(r"((?:<(?:i|b|sup|sub)>)+)(\s+)", r"\2\1", text)
+    return re.sub(r"(\s+)((?:</(?:i|b|sup|sub)>)+)", r"\2\1", text)
+
+
 def _strip_spans(text):
     """`<span class="nocase">` is markup for citeproc, not content (pandoc drops it)."""
     return re.sub(r"</?span\b[^>]*>", "", text) if isinstance(text, str) else text
@@ -272,9 +281,11 @@ def _name_key(name: dict, display: bool):
     if name.get("literal") and not name.get("family"):
         return ("literal", _text(name["literal"]))
     if not name.get("given") and not name.get("dropping-particle") and not name.get("suffix") \
-            and not name.get("non-dropping-particle") and name.get("family"):
-        # a person without given name reads like an organisation (citation-js: family only)
-        return ("literal", _text(name["family"]))
+            and name.get("family"):
+        # a person without given name reads like an organisation (citation-js: family only,
+        # with its particle: `van den Hoven`)
+        family = " ".join(p for p in (name.get("non-dropping-particle"), name.get("family")) if p)
+        return ("literal", _text(family))
     family = " ".join(p for p in (name.get("non-dropping-particle"), name.get("family")) if p)
     given = " ".join(p for p in (name.get("given"), name.get("dropping-particle")) if p)
     return ("person", _text(family) or "", _text(given) or "")
@@ -293,11 +304,13 @@ def view(item: dict, *, reader: str, fmt: str) -> dict:
     known = KNOWN.get((reader, fmt), {})
     display = "author" in known
     markup = "title" in known
-    names = item.get("author") or []
+    # a truncated list is `and others` in BibTeX, which pandoc and citation-js read as a
+    # last name "others" (their citeproc prints it as "et al."): compared as truncation
+    names = strip_others(list(item.get("author") or []))[0]
     out = {
         "type": item.get("type"),
         "title": _text(_strip_markup(item.get("title") or "") if markup
-                       else _strip_spans(item.get("title"))),
+                       else _strip_spans(_edges_out(item.get("title")))),
         "author": [_name_key(n, display) for n in names] or None,
         "year": _year(item.get("issued")),
         "DOI": (item.get("DOI") or "").lower() or None,

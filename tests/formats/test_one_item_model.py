@@ -101,7 +101,8 @@ def test_a_bibtex_field_that_decodes_to_nothing_is_no_value():
 
 def test_a_name_the_decoder_cannot_read_stays_visible():
     item = bibtex.read(r"@article{a, author = {\Thanh}, title = {T}}")[0]
-    assert item["author"] == [{"literal": r"\Thanh"}]
+    assert item["author"] == [{"family": r"\Thanh"}]  # kept as written, and reported:
+    assert item["_notes"] == [r"author: \Thanh kept as written (not LaTeX we can read)"]
 
 
 def test_a_bibtex_entry_with_an_empty_key_gets_a_readable_one():

@@ -97,3 +97,29 @@ def test_no_doi_can_change_host_port_scheme_or_path_prefix(suffix, prefix, encod
     assert all(seg not in (".", "..") for seg in tail.split("/"))
     # and the server decodes it back to the DOI
     assert unquote(tail) == name
+
+
+# Issue 15, item 7: resolver URLs other than doi.org, and shortDOIs.
+
+@pytest.mark.parametrize("text, expected", [
+    ("http://doi.acm.org/10.1145/3290605.3300233", "10.1145/3290605.3300233"),
+    ("https://doi.wiley.com/10.1002/jor.1100150407", "10.1002/jor.1100150407"),
+    ("http://doi.ieeecomputersociety.org/10.1109/MC.2006.99", "10.1109/MC.2006.99"),
+    ("http://dx.crossref.org/10.1000/abc", "10.1000/abc"),
+])
+def test_other_resolvers_urls_give_the_doi(text, expected):
+    assert doi.normalize(text) == expected
+
+
+def test_a_host_named_doi_without_a_doi_after_it_is_left_alone():
+    assert doi.normalize("http://doi.example.com/about") == "http://doi.example.com/about"
+
+
+@pytest.mark.parametrize("text", ["10/fqd6hj", "https://doi.org/10/fqd6hj", "doi:10/aabbe"])
+def test_short_dois_are_recognised(text):
+    name = doi.normalize(text)
+    assert doi.is_short(name) and not doi.is_valid(name)
+
+
+def test_a_full_doi_is_not_short():
+    assert not doi.is_short("10.1000/abc") and not doi.is_short("10/with space")

@@ -59,3 +59,34 @@ def test_normalize_name_keeps_the_schema_parts_as_strings():
         {"family": "3", "comma-suffix": True}
     with pytest.raises(TypeError):
         normalize_name({"given": ""})
+
+
+# Issue 15, item 10: garbled names from real exports.
+
+def test_et_al_written_inside_the_last_name_truncates_the_list():
+    # BibTeX reads `Born, L. et al.` as family `Born`, given `L. et al.`
+    assert strip_others([{"family": "Born", "given": "L. et al."}]) == \
+        ([{"family": "Born", "given": "L."}], True)
+
+
+def test_a_name_that_is_only_et_al_after_a_comma_is_dropped_from_the_list():
+    assert strip_others([{"family": "Smith"}, {"literal": "et al."}]) == ([{"family": "Smith"}], True)
+
+
+def test_a_family_name_ending_in_letters_al_is_not_et_al():
+    names = [{"family": "Metal", "given": "Ann"}, {"family": "Al", "given": "Et"}]
+    assert strip_others(names) == (names, False)
+
+
+def test_a_null_placeholder_of_a_javascript_exporter_is_no_name_part():
+    from evidencebib.model.names import without_placeholders
+
+    assert without_placeholders({"family": "Hoven", "non-dropping-particle": "van den",
+                                 "given": "null"}) == {"family": "Hoven",
+                                                       "non-dropping-particle": "van den"}
+
+
+def test_a_person_called_null_keeps_the_name():
+    from evidencebib.model.names import without_placeholders
+
+    assert without_placeholders({"family": "Null", "given": "Ann"}) == {"family": "Null", "given": "Ann"}

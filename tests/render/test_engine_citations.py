@@ -46,7 +46,7 @@ def test_house_style_cluster_of_two_cites():
 
 def test_year_suffixes_appear_in_citations_too():
     assert Engine("apa").citations([Cluster(["wang2016", "wang2016b"])], "text", ITEMS) == \
-        ["(Wang, 2016a; Wang, 2016b)"]  # (collapsing into "2016a, 2016b" is not done yet)
+        ["(Wang, 2016a, 2016b)"]  # collapse="year": the names once
 
 
 def test_locator_with_its_label_and_a_prefix_and_suffix():

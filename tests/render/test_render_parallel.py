@@ -45,10 +45,10 @@ def _runs(what: str) -> int:
 
 
 @pytest.mark.parametrize("style, spread", [
-    ("ig-criteria", ["entries", "sort keys", "year suffixes"]),
-    ("apa", ["entries", "sort keys", "year suffixes"]),
-    ("harvard", ["entries", "sort keys", "year suffixes"]),
-    ("vancouver", ["entries"]),  # citation order: nothing to sort, no year suffixes
+    ("ig-criteria", ["entries", "sort keys", "disambiguation"]),
+    ("apa", ["entries", "sort keys", "disambiguation"]),
+    ("harvard", ["entries", "sort keys", "disambiguation"]),
+    ("vancouver", ["entries"]),  # citation order: nothing to sort, no disambiguation
 ])
 def test_two_workers_give_the_text_of_one(style, spread, one_worker, monkeypatch):
     serial = _serial(style)

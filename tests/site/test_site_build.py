@@ -216,7 +216,10 @@ def test_download_links_point_at_files_our_importers_read_back(shipped_site: Pat
         assert sorted(i["DOI"].lower() for i in items) == dois, label
         for item in items:
             assert SLUG in re.split(r"\s*[,;]\s*", item.get("keyword", "")), (label, item)
-        assert {i["title"] for i in items} == {i["title"] for i in shipped}, label
+        # a BibTeX export braces what BibTeX styles must not re-case, which reads back as
+        # case protection (README, Known limitations): compared without the nocase spans
+        titles = {re.sub(r'</?span[^>]*>', "", i["title"]) for i in items}
+        assert titles == {i["title"] for i in shipped}, label
 
 
 @pytest.mark.parametrize("module", ["ris", "csl_json", "endnote_xml"])

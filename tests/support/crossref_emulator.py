@@ -181,6 +181,7 @@ class CrossrefEmulator:
         self.works: dict[str, dict] = {}
         self.aliases: dict[str, str] = {}
         self.agencies: dict[str, str] = {}
+        self.short_dois: dict[str, str] = {}
         self.csl: dict[str, dict] = {}
         self.faults: dict[str, list[str]] = collections.defaultdict(list)
         self.always: dict[str, str] = {}
@@ -204,6 +205,10 @@ class CrossrefEmulator:
     def add_alias(self, alias: str, prime: str) -> None:
         self.aliases[alias.lower()] = prime
         self.agencies[alias.lower()] = "Crossref"
+
+    def add_short_doi(self, short: str, doi: str) -> None:
+        """A shortDOI (`10/abc`): doi.org's handle record for it is an HS_ALIAS of `doi`."""
+        self.short_dois[short.lower()] = doi
 
     def add_datacite(self, doi: str, csl: dict | None, agency: str = "DataCite") -> None:
         """A non-Crossref DOI; `csl=None`: registered, but content negotiation answers 404."""
@@ -494,6 +499,10 @@ class CrossrefEmulator:
                 answer = self._apply_fault(fault, doi.lower())
                 if answer is not None:
                     return answer
+            if doi.lower() in self.short_dois:  # the shape of doi.org's record of a shortDOI
+                return _json(200, {"responseCode": 1, "handle": doi, "values": [
+                    {"index": 1, "type": "HS_ALIAS", "data": {
+                        "format": "string", "value": self.short_dois[doi.lower()]}}]})
             if doi.lower() in self.agencies:
                 return _json(200, {"responseCode": 1, "handle": doi, "values": [
                     {"index": 1, "type": "URL", "data": {"format": "string",

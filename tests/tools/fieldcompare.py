@@ -6,7 +6,8 @@ normalisations below) or *cannot be held* (the format has no place for it; each 
 lists those fields explicitly in CANNOT_HOLD, so a new, unlisted gap fails the tests).
 
 Normalisations (not losses): whitespace runs collapsed in one-line fields (RIS and EndNote
-have no line breaks there), page ranges joined with a hyphen (`1--14`, `243–245` ->
+have no line breaks there; BibTeX readers, ours, biber's and pandoc's, read a run of spaces
+as one, as TeX does), page ranges joined with a hyphen (`1--14`, `243–245` ->
 `1-14`, `243-245`), keywords compared as lists (the separator may change), numbers vs
 strings (`"9"` == `9`), DOIs compared as `model.doi.normalize` leaves them (no resolver URL or
 `doi:` prefix), dates compared as normalised CSL dates, names compared as the
@@ -15,6 +16,7 @@ strings (`"9"` == `9`), DOIs compared as `model.doi.normalize` leaves them (no r
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
@@ -27,6 +29,8 @@ from evidencebib.model.names import format_name
 from evidencebib.model.pages import canonical_page
 
 MULTILINE = {"abstract", "note"}
+_PROTECTED = {"title", "title-short", "container-title", "collection-title", "event-title",
+              "original-title", "container-title-short"}
 NAME_FIELDS = set(vocabulary.NAME_VARIABLES)
 DATE_FIELDS = set(vocabulary.DATE_VARIABLES)
 ITEM_KEYS = set(vocabulary.ITEM_KEYS)
@@ -57,7 +61,7 @@ CANNOT_HOLD: dict[str, set[str]] = {
     #   ris.carried_fields), and number-of-pages outside BOOK/THES:
     "ris": _NOT_IN_TAGGED | {"URL=doi.org/DOI", "container-author", "PMCID", "event-title", "event-place",
                              "container-title", "number-of-pages", "page",
-                             "archive_location"},
+                             "archive_location", "archive"},  # DB is the database: source
     "endnote-xml": _NOT_IN_TAGGED | {"URL=doi.org/DOI", "container-author", "number-of-pages", "PMCID",
                                      "event-title", "event-place", "archive_location"},
 }
@@ -149,9 +153,13 @@ def normal(fmt: str, variable: str, value: Any) -> Any:
         return None
     if bibtex_like and variable == "genre" and str(value).lower() in _GENRE_LABELS:
         return _GENRE_LABELS[str(value).lower()]
-    if bibtex_like and variable in ("title", "title-short") and value:
-        # BibTeX case protection is braces, read back as plain text
-        return str(value).replace('<span class="nocase">', "").replace("</span>", "")
+    if bibtex_like and variable in _PROTECTED and value:
+        # BibTeX case protection is braces, which read back as nocase spans wherever the
+        # writer added them (bibtex.protect_case); compared without them
+        # and spaces at the edge of markup are moved outside it (`<i> x</i>` -> ` <i>x</i>`)
+        text = str(value).replace('<span class="nocase">', "").replace("</span>", "")
+        text = re.sub(r"((?:<(?:i|b|sup|sub)>)+)(\s+)", r"\2\1", text)
+        return _collapse(re.sub(r"(\s+)((?:</(?:i|b|sup|sub)>)+)", r"\2\1", text))
     if variable in DATE_FIELDS:
         return _date(value)
     if variable == "keyword":
@@ -162,11 +170,14 @@ def normal(fmt: str, variable: str, value: Any) -> Any:
         return value
     if variable == "DOI":
         return doi.normalize(str(value)) or None  # readers store the DOI without resolver/prefix
+    if variable in MULTILINE and bibtex_like:
+        # TeX's paragraph (a blank line) is one line break however many lines are blank
+        return "\n".join(line for line in _lines(value).split("\n") if line)
     if variable in MULTILINE:
         return _lines(value) if by_string else str(value)
     if isinstance(value, (dict, list)):
         return value
-    return _collapse(value) if by_string else str(value)
+    return _collapse(value) if by_string or bibtex_like else str(value)
 
 
 @dataclass

@@ -187,3 +187,25 @@ def test_compare_year_tolerance_and_particles():
               "author": [{"family": "van den Berg"}]}
     assert compare(local, remote) == []
     assert compare(local, remote, remote_years=[2017]) == ["year"]
+
+
+# Issue 15, item 7: DOIs written as links and shortDOIs.
+
+def test_a_doi_written_as_another_resolvers_url_is_verified_as_the_doi(emu):
+    item = entry("xu2020acm", **{**JCP, "DOI": "http://doi.acm.org/10.1136/JCLINPATH-2020-206745"})
+    result = Verifier(fast_client(emu)).verify_item(item)
+    assert result.status == "ok", result.details
+
+
+def test_a_short_doi_is_expanded_through_doi_org_and_verified(emu):
+    emu.add_short_doi("10/fqd6hj", "10.1136/JCLINPATH-2020-206745")
+    item = entry("xu2020short", **{**JCP, "DOI": "10/fqd6hj"})
+    result = Verifier(fast_client(emu)).verify_item(item)
+    assert result.status == "ok", result.details
+    assert "shortDOI 10/fqd6hj stands for 10.1136/JCLINPATH-2020-206745" in result.details
+    assert result.doi == "10/fqd6hj"
+
+
+def test_a_short_doi_doi_org_does_not_know_is_not_found_not_invalid(emu):
+    result = Verifier(fast_client(emu)).verify_item(entry("gone", DOI="10/zzzzzz"))
+    assert result.status == "not-found", result.details

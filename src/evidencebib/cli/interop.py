@@ -35,7 +35,11 @@ def export_command(conditions: tuple[str, ...], to: str, output_file: Path | Non
     if output_file is not None:
         output.check_output(output_file, references=references_dir)  # before the work
     options = {"bom": True} if bom and to == "ris" else {}
-    text = api.export(open_references(references_dir), conditions, to=to, **options)
+    warnings: list[str] = []
+    text = api.export(open_references(references_dir), conditions, to=to, warnings=warnings,
+                      **options)
+    for warning in warnings:
+        output.message(one_line(f"evidencebib: warning: {warning}"))
     if output_file is None:
         output.data(text, json=to == "csl-json")
         return
@@ -76,6 +80,8 @@ def import_command(file: Path, into: str, from_: str | None, keep_keys: bool, dr
         items = import_doi_list(file, network)
     else:
         items = api.read_file(file, fmt=from_)
+        for note in api.import_notes(items, str(file)):
+            output.message(one_line(f"evidencebib: warning: {note}"))
     if dry_run:
         preview = api.import_items(refs, into, items, keep_keys=keep_keys, dry_run=True).diff()
         output.say(preview or "nothing would change", nl=not preview)

@@ -196,8 +196,10 @@ def verify_command(conditions, fmt, output, strict, pubmed_by_doi, network, refe
     refs = open_references(references_dir)
     slugs = list(conditions) or refs.slugs()
     entries = []
+    unreadable = 0
     for slug in slugs:
         cond = refs.load(slug)
+        unreadable += _report_unparsed(cond, "not verified")
         for item in cond.bib.items():
             entries.append(Entry(slug, item))
     with network.client() as client:
@@ -225,7 +227,21 @@ def verify_command(conditions, fmt, output, strict, pubmed_by_doi, network, refe
         out.message(f"evidencebib: offline: {len(offline_misses)} DOI(s) not in the cache: " +
                     ", ".join(r.doi or r.key for r in offline_misses[:20]) +
                     (" …" if len(offline_misses) > 20 else ""))
-    sys.exit(1 if any(r.is_problem(strict) for r in results) else 0)
+    if unreadable:
+        out.message(f"evidencebib: {unreadable} entr{'y' if unreadable == 1 else 'ies'} could not "
+                    "be read and were not verified" + (" (--strict: exit 1)" if strict else ""))
+    sys.exit(1 if any(r.is_problem(strict) for r in results) or (strict and unreadable) else 0)
+
+
+def _report_unparsed(condition, consequence: str) -> int:
+    """Name every block of the condition's .bib that does not parse (file, line, key), so
+    that no entry is skipped without a word; returns how many."""
+    from evidencebib import api
+
+    problems = api.unparsed(condition)
+    for problem in problems:
+        out.message(one_line(f"evidencebib: {problem} ({consequence})"))
+    return len(problems)
 
 
 # -- enrich -------------------------------------------------------------------------------
@@ -249,7 +265,9 @@ def enrich_command(condition, do_apply, use_pubmed, network, references_dir):
     from evidencebib import api, enrich
 
     refs = open_references(references_dir)
-    items = refs.load(condition).bib.items()
+    cond = refs.load(condition)
+    _report_unparsed(cond, "not enriched")
+    items = cond.bib.items()
     unreachable: list[str] = []
     with network.client() as client:
         try:
@@ -281,8 +299,11 @@ def enrich_command(condition, do_apply, use_pubmed, network, references_dir):
 def _decide(network: NetworkOptions, refs, condition: str,
             decide: Callable[..., dict]) -> tuple[dict, list[str]]:
     """`decide(client, items, notice, unreachable)` over CONDITION's entries (find-doi,
-    find-pmid): its decisions and the keys it could not ask about; the run is reported."""
-    items = refs.load(condition).bib.items()
+    find-pmid): its decisions and the keys it could not ask about; the run is reported, and
+    so is every entry that does not parse (it is not searched)."""
+    cond = refs.load(condition)
+    _report_unparsed(cond, "not searched")
+    items = cond.bib.items()
     unreachable: list[str] = []
     with network.client() as client:
         try:

@@ -19,11 +19,11 @@ from typing import Any, Iterable, Mapping
 
 from evidencebib.errors import ParseError
 from evidencebib.formats import latex
-from evidencebib.model import ET_AL, LINE, Item, citation_key, doi
-from evidencebib.model.dates import date_text, format_edtf, parse_date, parse_edtf
+from evidencebib.model import ET_AL, LINE, NOTES, Item, citation_key, doi
+from evidencebib.model.dates import date_text, format_edtf, parse_date, parse_date_text, parse_edtf
 from evidencebib.model.keys import is_valid_key, unique_keys, with_ids  # noqa: F401 - this API
 from evidencebib.model.keywords import with_tags
-from evidencebib.model.names import strip_others
+from evidencebib.model.names import strip_others, without_placeholders
 from evidencebib.model.vocabulary import (
     ALIASES, DATE_VARIABLES, ITEM_KEYS, ITEM_TYPES, NAME_VARIABLES, SCHEMA_SPELLINGS,
 )
@@ -50,6 +50,10 @@ ENTRY_TYPES = {
     "review": "review", "audio": "song", "video": "motion_picture", "music": "song",
     "movie": "motion_picture", "artwork": "graphic", "image": "graphic", "letter": "personal_communication",
     "legislation": "legislation", "jurisdiction": "legal_case", "legal": "legislation",
+    # biblatex: a book published inside another (collected works), supplements
+    "bookinbook": "chapter", "suppcollection": "chapter", "suppperiodical": "article-journal",
+    "mvreference": "book", "commentary": "book", "masterthesis": "thesis",
+    "book_section": "chapter", "booksection": "chapter",
 }
 # CSL type -> BibTeX entry type (what we write).
 CSL_TYPES = {
@@ -365,8 +369,8 @@ def _parse_one_name(stripped: str) -> dict[str, str]:
         text = latex.decode(" ".join(words)) if words else ""
         if text:
             name[key] = text
-    # a name the decoder reduces to nothing (an unknown macro such as `\Thanh`) stays visible
-    return name or {"literal": latex.decode(stripped) or stripped}
+    # a name the decoder reduces to nothing stays visible
+    return without_placeholders(name) if name else {"literal": latex.decode(stripped) or stripped}
 
 
 def _is_single_group(text: str) -> bool:
@@ -449,54 +453,80 @@ def _month_number(text: str) -> int | None:
 # ---------------------------------------------------------------------------------------
 # Entry -> item
 
-# LaTeX markup kept as CSL markup: each command becomes a NUL-delimited tag before a `{`
-_MARKUP_COMMANDS = [(re.compile(pattern), marker) for pattern, marker in (
-    (r"\\(?:textit|emph)\s*\{", "\x00i\x00{"),
-    (r"\{\\(?:it|em|itshape)\s+", "\x00i\x00{"),
-    (r"\\textbf\s*\{", "\x00b\x00{"),
-    (r"\\textsuperscript\s*\{", "\x00sup\x00{"),
-    (r"\\textsubscript\s*\{", "\x00sub\x00{"),
-)]
+# Fields decoded with CSL rich-text markup and BibTeX's case protection (formats/latex.py).
+RICH_FIELDS = frozenset({"title", "shorttitle", "journal", "journaltitle", "shortjournal",
+                         "booktitle", "series", "eventtitle", "origtitle", "subtitle",
+                         "titleaddon", "booksubtitle", "booktitleaddon", "journalsubtitle"})
+# Fields whose line breaks are kept (paragraphs of an abstract or a note).
+MULTILINE_FIELDS = frozenset({"abstract", "note", "annote", "annotation"})
+# biblatex title parts CSL has no variable for, joined to the title they belong to as
+# biblatex prints them ("Title: Subtitle. Addon"); (title field, subtitle, addon).
+TITLE_PARTS = (("title", "subtitle", "titleaddon"), ("booktitle", "booksubtitle", "booktitleaddon"),
+               ("journaltitle", "journalsubtitle", None), ("journal", "journalsubtitle", None))
+# Entry types whose `number` is the number in the series (`series`), CSL collection-number.
+SERIES_NUMBERED = frozenset({"book", "mvbook", "inbook", "bookinbook", "suppbook", "collection",
+                             "mvcollection", "incollection", "suppcollection", "proceedings",
+                             "mvproceedings", "inproceedings", "conference", "reference",
+                             "mvreference", "inreference", "booklet", "manual"})
+# Where an item keeps the BibTeX fields it has no variable for, and the raw text of fields
+# whose LaTeX could not be decoded: [[field, resolved value], …]. BibTeX writers write them
+# back as they were; other writers report them (`unmapped_fields`).
+EXTRA = "_bibtex"
 
 
-def _rich_text(value: str) -> str:
-    """Decode a title-like field, keeping italics, super- and subscripts as CSL markup."""
-    value = value.replace("\x00", "")  # NUL is never text; it also serves as our marker
-    if "\\" not in value:
-        return latex.decode(value)  # every markup command below starts with a backslash
-    for pattern, marker in _MARKUP_COMMANDS:  # in this order: each sees the one before
-        value = pattern.sub(marker, value)
-    if "\x00" not in value:
-        return latex.decode(value)
-    out, i = [], 0
-    while i < len(value):
-        if value[i] == "\x00":
-            end = value.index("\x00", i + 1)
-            tag = value[i + 1:end]
-            depth, j = 0, end + 1
-            while j < len(value):
-                depth += {"{": 1, "}": -1}.get(value[j], 0)
-                if depth == 0:
-                    break
-                j += 1
-            inner = value[end + 2:j]
-            out.append(f"<{tag}>{_rich_text(inner)}</{tag}>")
-            i = j + 1
-        else:
-            j = value.find("\x00", i)
-            j = len(value) if j < 0 else j
-            out.append(latex.decode(value[i:j]))
-            i = j
-    return "".join(out)
+class _Fields:
+    """An entry's resolved fields, decoded on demand; what could not be decoded is noted."""
+
+    __slots__ = ("fields", "notes", "verbatim")
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        self.fields = fields
+        self.notes: list[str] = []
+        self.verbatim: list[list[str]] = []
+
+    def text(self, field: str) -> str:
+        value = self.fields.get(field, "")
+        if not value:
+            return ""
+        decoded, problems = latex.decode_report(value, field in RICH_FIELDS,
+                                                field in MULTILINE_FIELDS)
+        if problems:
+            self.noted(field, problems)
+        return decoded
+
+    def noted(self, field: str, problems: Iterable[str]) -> None:
+        self.notes.append(f"{field}: {', '.join(problems)} kept as written (not LaTeX we can read)")
+        if field in self.fields and all(f != field for f, _ in self.verbatim):
+            self.verbatim.append([field, self.fields[field]])
+
+
+def _joined_title(parts: _Fields, title_field: str, subtitle_field: str,
+                  addon_field: str | None) -> str:
+    """`title: subtitle. addon` (biblatex's parts of one title), or '' without a title."""
+    title = parts.text(title_field)
+    subtitle = parts.text(subtitle_field)
+    addon = parts.text(addon_field) if addon_field else ""
+    if not title:
+        return ""
+    if subtitle:
+        title = title + (" " if latex.strip_markup(title)[-1:] in ":?!." else ": ") + subtitle
+    if addon:
+        title = title + (" " if latex.strip_markup(title)[-1:] in ".?!" else ". ") + addon
+    return title
 
 
 def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
                   line: int | None = None) -> Item:
-    """A BibTeX entry (field values already resolved to LaTeX text) as a CSL item."""
+    """A BibTeX entry (field values already resolved to LaTeX text) as a CSL item.
+
+    Every field is read into a variable, or kept as written under `_bibtex` (fields CSL has
+    no variable for: JabRef's `groups`, `owner`, `timestamp`, `file` …); LaTeX that cannot be
+    decoded is kept visibly and noted under `_notes`."""
     fields = {k.lower(): v for k, v in fields.items()}
     entry_type = entry_type.lower()
+    parts = _Fields(fields)
     csl_type = ENTRY_TYPES.get(entry_type, "document")
-    subtype = latex.decode(fields.get("entrysubtype", "")).strip().lower()
+    subtype = parts.text("entrysubtype").lower()
     if entry_type == "article" and subtype in ("magazine", "newspaper"):
         csl_type = "article-" + subtype
     elif subtype in ITEM_TYPES:
@@ -508,11 +538,22 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
     for field, variable in NAME_FIELDS.items():
         if fields.get(field, "").strip():
             names, truncated = parse_names(fields[field])
+            # what the decoder could not read (only a `\` or a `$` can be that)
+            problems = latex.decode_report(fields[field])[1] \
+                if "\\" in fields[field] or "$" in fields[field] else ()
+            if problems:
+                parts.noted(field, problems)
             if names:
                 item[variable] = names
             if truncated:
                 item.setdefault(ET_AL, []).append(variable)
 
+    # an @online's titleaddon is its website (the container), as our BibLaTeX writer puts it
+    website = entry_type in ("online", "dataset")
+    joined = {title_field: _joined_title(parts, title_field, subtitle,
+                                         None if website and title_field == "title" else addon)
+              for title_field, subtitle, addon in TITLE_PARTS
+              if subtitle in fields or (addon and addon in fields and not website)}
     for field in _present_text_fields(fields):
         variable = TEXT_FIELDS[field]
         value = fields[field]
@@ -522,51 +563,53 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
             text = doi.normalize(_verbatim(field, value))
         elif field in VERBATIM_FIELDS:
             text = _verbatim(field, value)
-        elif field in ("title", "shorttitle"):
-            text = _rich_text(value).strip()
+        elif field in joined:
+            text = joined[field]
         else:
-            text = latex.decode(value).strip()
+            text = parts.text(field)
         if text:  # `{}` or `{\relax}` is no value
             item[variable] = text
     for field in CUSTOM_FIELDS:
-        text = latex.decode(fields.get(field, "")).strip()
+        text = parts.text(field)
         if text:
             item.setdefault("custom", {})[field] = text
 
     if fields.get("eprinttype", "").strip().lower() == "pubmed" and fields.get("eprint", "").strip() \
             and "PMID" not in item:
         item["PMID"] = fields["eprint"].strip()
-    if entry_type in ("online", "dataset") and fields.get("titleaddon", "").strip() \
-            and "booktitle" not in fields:
+    if website and fields.get("titleaddon", "").strip() and "booktitle" not in fields:
         fields["booktitle"] = fields["titleaddon"]
     if "booktitle" in fields:
-        container = latex.decode(fields["booktitle"]).strip()
+        container = joined.get("booktitle") or parts.text("booktitle")
         if container and csl_type in ("chapter", "paper-conference", "entry-encyclopedia",
                                       "entry-dictionary"):
             item["container-title"] = container
         elif container:
             item.setdefault("container-title", container)
-    number = latex.decode(fields.get("number", "")).strip()
-    issue = latex.decode(fields.get("issue", "")).strip()
+    number = parts.text("number")
+    issue = parts.text("issue")
     if csl_type.startswith("article"):
         if number or issue:
             item["issue"] = number or issue
     else:
-        if number:
+        if number and entry_type in SERIES_NUMBERED and fields.get("series", "").strip() \
+                and "collection-number" not in fields:
+            item["collection-number"] = number  # biblatex: the book's number in its series
+        elif number:
             item["number"] = number
         if issue:
             item["issue"] = issue
     pages = fields.get("pages", "").strip()
-    eid = latex.decode(fields.get("eid", "")).strip()
+    eid = parts.text("eid")
     if pages:
-        pages = latex.decode(pages.replace("--", "-")).strip()
+        pages = latex.decode(pages.replace("--", "-"))
         if pages:
             item["page"] = pages
     if eid:
         item["number"] = eid
     for field in ("institution", "school", "organization"):
         if fields.get(field, "").strip() and "publisher" not in item:
-            publisher = latex.decode(fields[field]).strip()
+            publisher = parts.text(field)
             if publisher:
                 item["publisher"] = publisher
     if "genre" in item and item["genre"].lower() in TYPE_VALUES:
@@ -576,18 +619,22 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
         else:
             del item["genre"]
     if fields.get("langid", "").strip() and "language" not in fields:
-        babel = latex.decode(fields["langid"]).strip()
+        babel = parts.text("langid")
         item["language"] = LANGUAGE_CODES.get(babel.lower(), babel)
     if csl_type == "thesis" and "genre" not in item:
         item["genre"] = "Master's thesis" if entry_type == "mastersthesis" else "PhD thesis" \
             if entry_type == "phdthesis" else None
         if item["genre"] is None:
             del item["genre"]
-    if "medium" in item and csl_type in ("webpage", "document") and "URL" not in item:
-        match = re.search(r"\\url\{([^}]*)\}|(https?://\S+)", fields["howpublished"])
+    if "medium" in item:
+        # `howpublished = {\url{…}}` is how classic BibTeX styles print a URL: it is the URL
+        match = re.fullmatch(r"\s*(?:\\url\s*\{([^{}]*)\}|(https?://\S+))\s*", fields["howpublished"])
         if match:
-            item["URL"] = match.group(1) or match.group(2)
-            del item["medium"]
+            url = match.group(1) or match.group(2)
+            if "URL" not in item:
+                item["URL"] = url
+            if item["URL"] == url:
+                del item["medium"]
 
     for field, variable in DATE_FIELDS.items():
         if fields.get(field, "").strip():
@@ -610,26 +657,86 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
             if date:
                 item[variable] = date
         else:
-            text = latex.decode(value).strip()
+            text = parts.text(field)
             if text:
                 item[variable] = text
-    pubstate = latex.decode(fields.get("pubstate", "")).strip().lower()
+    pubstate = parts.text("pubstate").lower()
     if "issued" not in item and not fields.get("year", "").strip() and pubstate in _PUBSTATE_DATES:
         item["issued"] = {"literal": _PUBSTATE_DATES[pubstate]}
     if "issued" not in item and fields.get("year", "").strip():
-        year_text = latex.decode(fields["year"]).strip()
-        if _YEAR.fullmatch(year_text):
-            parts = [int(year_text)]
-            month = _month_number(latex.decode(fields.get("month", "")))
-            if month:
-                parts.append(month)
-                day = latex.decode(fields.get("day", "")).strip()
-                if day.isdigit():
-                    parts.append(int(day))
-            item["issued"] = {"date-parts": [parts]}
-        elif year_text:
-            item["issued"] = {"literal": year_text}
+        issued = _year_month_day(parts)
+        if issued:
+            item["issued"] = issued
+    extra = parts.verbatim + [[field, value] for field, value in fields.items()
+                              if field not in _consumed_fields() and field not in generic
+                              and field not in OLD_SPELLINGS and value.strip()]
+    if extra:
+        item[EXTRA] = extra
+    if parts.notes:
+        item[NOTES] = parts.notes
     return item
+
+
+def _year_month_day(parts: _Fields) -> dict[str, Any] | None:
+    """`year` (+ `month`, `day`) as a CSL date: a year or a year range (`1990--1991`), a
+    month as a name, number or macro, a season (`Spring`) or a month range (`jan # "--" #
+    feb`); a month that is none of these is noted (the year is kept)."""
+    year_text = parts.text("year")
+    if not year_text:
+        return None
+    month_text = parts.text("month")
+    if not _YEAR.fullmatch(year_text):
+        date = parse_date_text(year_text.replace("–", "/").replace("—", "/"))
+        if date and "date-parts" in date and month_text and len(date["date-parts"][0]) == 1 \
+                and len(date["date-parts"]) == 1:
+            year_text = str(date["date-parts"][0][0])  # `2019?`, `c2019` with a month: below
+        else:
+            return date
+    year = int(year_text)
+    if not month_text:
+        return {"date-parts": [[year]]}
+    month = _month_number(month_text)
+    if month:
+        parts_ = [year, month]
+        day = parts.text("day")
+        if day.isdigit():
+            parts_.append(int(day))
+        return {"date-parts": [parts_]}
+    date = parse_date_text(f"{month_text} {year}")
+    if date and "date-parts" in date and date["date-parts"][0][0] == year:
+        return date  # `Spring` (a season), `15 March`, `Jan.` …
+    months = [_month_number(piece) for piece in re.split(r"\s*[-–—/]+\s*", month_text)]
+    if len(months) == 2 and all(months):
+        return {"date-parts": [[year, months[0]], [year, months[1]]]}
+    parts.notes.append(f"month: {month_text!r} is no month or season; the year is read alone")
+    parts.verbatim.append(["month", parts.fields["month"]])
+    return {"date-parts": [[year]]}
+
+
+@functools.lru_cache(maxsize=1)
+def _consumed_fields() -> frozenset[str]:
+    """Fields entry_to_item reads into variables (an entry's other fields go to `_bibtex`)."""
+    return frozenset(set(TEXT_FIELDS) | set(NAME_FIELDS) | set(DATE_FIELDS) | set(CUSTOM_FIELDS)
+                     | {"year", "month", "day", "booktitle", "number", "issue", "pages", "eid",
+                        "institution", "school", "organization", "entrysubtype", "eprinttype",
+                        "eprint", "crossref", "xref", "subtitle", "titleaddon", "booksubtitle",
+                        "booktitleaddon", "journalsubtitle"})
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text.replace("\\{", "").replace("\\}", ""):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def unmapped_fields(item: Mapping[str, Any]) -> list[str]:
+    """The BibTeX fields of an item read from BibTeX that no CSL variable holds (kept under
+    `_bibtex` for BibTeX writers); other formats report them as fields they cannot hold."""
+    consumed = _consumed_fields()
+    return [field for field, _ in item.get(EXTRA) or () if field not in consumed]
 
 
 _PUBSTATE_DATES = {"inpress": "in press", "forthcoming": "forthcoming"}
@@ -723,6 +830,7 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
         fields["number" if entry_type == "article" else "issue"] = _braced(str(item["issue"]), "number")
     if item.get("number"):
         fields["eid" if entry_type == "article" else "number"] = _braced(str(item["number"]), "eid")
+
     if item.get("page"):
         fields["pages"] = "{" + latex.encode(str(item["page"])).replace("-", "--").replace(
             "-{}-", "--").replace("----", "--") + "}"
@@ -749,6 +857,12 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
         elif isinstance(value, (str, int, float)):
             fields[field] = _braced(str(value), field)
 
+    if "number" not in fields and item.get("collection-number") and item.get("collection-title") \
+            and entry_type in SERIES_NUMBERED:
+        # `number` of a book in a `series` is its number there (what BibTeX styles and biber
+        # print, and what our reader reads back as collection-number)
+        fields.pop("collection-number", None)
+        fields["number"] = _braced(str(item["collection-number"]), "number")
     custom = item.get("custom")
     if isinstance(custom, Mapping):
         for field in CUSTOM_FIELDS:
@@ -783,6 +897,10 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
         written = write_date_field(item[variable])
         if written:
             fields[field] = written
+    for field in unmapped_fields(item):  # JabRef's groups, owner, file …: back as they were
+        raw = dict(item.get(EXTRA) or ()).get(field)
+        if field not in fields and isinstance(raw, str) and _balanced(raw):
+            fields[field] = "{" + raw + "}"
     ordered = sorted(fields.items(), key=lambda kv: (FIELD_ORDER.index(kv[0])
                                                      if kv[0] in FIELD_ORDER else len(FIELD_ORDER), kv[0]))
     return entry_type, ordered
@@ -791,12 +909,15 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
 def _braced(value: str, field: str) -> str:
     if field in VERBATIM_FIELDS:
         body = latex.encode_verbatim(value)
-    elif field in ("title", "shorttitle"):
+    elif field in RICH_FIELDS:
         body = _encode_rich(value)
+    elif field in MULTILINE_FIELDS and "\n" in value:
+        # a line break is a paragraph: TeX reads one blank line as one
+        body = "\n\n".join(latex.encode(line) for line in value.split("\n"))
     else:
         body = latex.encode(value)
     # BibTeX readers (bibtexparser, biber) start a new entry at an `@` that opens a line
-    return "{" + _LINE_START_AT.sub(r"\n\1{@}", body) + "}"
+    return "{" + _LINE_START_AT.sub(r"\n\1{}@", body) + "}"
 
 
 _LINE_START_AT = re.compile(r"\n([ \t]*)@")
@@ -871,19 +992,36 @@ def read(text: str, *, source: str = "<string>", strict: bool = True) -> list[It
     from bibtexparser.model import Entry
 
     library = parse_library(text)
-    if strict and library.failed_blocks:
-        raise failed_block_error(library.failed_blocks[0], source)
+    # a key used twice is no reason to lose the second entry: it is read under a fresh key
+    # and the item says so (`_notes`), for the command to report
+    failed = [b for b in library.failed_blocks if type(b).__name__ != "DuplicateBlockKeyBlock"]
+    if strict and failed:
+        raise failed_block_error(failed[0], source)
     strings = string_definitions(library.blocks)
     raw_entries = {}
+    renamed: dict[str, str] = {}
     for block in library.blocks:
-        if isinstance(block, Entry):
+        if type(block).__name__ == "DuplicateBlockKeyBlock":
+            first_line = (getattr(block.previous_block, "start_line", None) or 0) + 1
+            block = block.ignore_error_block
+            if not isinstance(block, Entry):
+                continue
+            fresh = next(f"{block.key}-{n}" for n in range(2, len(raw_entries) + 3)
+                         if f"{block.key}-{n}" not in raw_entries)
+            renamed[fresh] = (f"key: '{block.key}' is also the key of the entry at line "
+                              f"{first_line}; this one is read as '{fresh}'")
+            raw_entries[fresh] = (block, {f.key.lower(): resolve(str(f.value), strings)
+                                          for f in block.fields})
+        elif isinstance(block, Entry):
             raw_entries[block.key] = (block, {f.key.lower(): resolve(str(f.value), strings)
                                               for f in block.fields})
     items = []
     for key, (block, fields) in raw_entries.items():
         fields = inherit_crossref(fields, raw_entries)
-        items.append(entry_to_item(block.entry_type, key, fields,
-                                   line=(block.start_line or 0) + 1))
+        item = entry_to_item(block.entry_type, key, fields, line=(block.start_line or 0) + 1)
+        if key in renamed:
+            item.setdefault(NOTES, []).insert(0, renamed[key])
+        items.append(item)
     return with_ids(items)  # an entry with an empty key (`@article{,`) gets a readable one
 
 

@@ -32,7 +32,7 @@ import re
 from typing import Any, Iterable, Mapping
 
 from evidencebib.errors import ParseError
-from evidencebib.model import LINE, Item, citation_key
+from evidencebib.model import ET_AL, LINE, Item, citation_key
 from evidencebib.model import normalize as model_normalize
 from evidencebib.model.dates import normalize_date
 from evidencebib.model.keys import with_ids
@@ -43,6 +43,10 @@ from evidencebib.model.vocabulary import (
 )
 
 log = logging.getLogger(__name__)
+
+
+# `custom` key under which an export says which name lists are truncated (`and others`)
+TRUNCATED = "evidencebib-truncated"
 
 
 def normalize_item(raw: Mapping[str, Any], *, source: str = "<string>",
@@ -58,6 +62,16 @@ def normalize_item(raw: Mapping[str, Any], *, source: str = "<string>",
         item = model_normalize.normalize_item(raw, warn=warn)
     except TypeError as error:
         raise ParseError(str(error), file=source, line=line, entry=entry) from None
+    custom = item.get("custom")
+    if isinstance(custom, dict) and TRUNCATED in custom:
+        marked = custom.pop(TRUNCATED)
+        if isinstance(marked, list):
+            for variable in marked:
+                if isinstance(variable, str) and item.get(variable) \
+                        and variable not in item.get(ET_AL, ()):
+                    item.setdefault(ET_AL, []).append(variable)
+        if not custom:
+            del item["custom"]
     if line is not None:
         item[LINE] = line
     return item
@@ -190,6 +204,11 @@ def to_csl(item: Mapping[str, Any], *, tags: Iterable[str] | None = None) -> dic
                 outside[key] = value
             else:
                 out[SCHEMA_NAMES.get(key, key)] = value
+    truncated = [v for v in item.get(ET_AL) or () if item.get(v)]
+    if truncated:
+        # CSL-JSON has no "et al." for a name list; `custom` is the schema's harmless place,
+        # which `read` takes the fact back from
+        outside[TRUNCATED] = truncated
     if outside:
         out["custom"] = {**dict(out.get("custom") or {}), **outside}
     out["id"] = str(item.get("id") or citation_key(dict(item)))

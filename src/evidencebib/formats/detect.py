@@ -85,7 +85,14 @@ def detect(text: str, *, source: str = "<string>") -> str:
         raise ParseError("tagged text without 'TY  - ' record starts: not RIS (for MEDLINE "
                          "without PMID/FAU lines, name the format: '--from medline')",
                          file=source)
+    if lines and all(_DOI_LINE.match(line) for line in lines if line.strip()):
+        raise ParseError("a list of DOIs, not a reference file: import it with "
+                         "'--from doi-list' (the metadata is fetched from Crossref)", file=source)
     raise ParseError("unknown format (not RIS, CSL-JSON, EndNote XML, BibTeX or MEDLINE)", file=source)
+
+
+# One DOI a line, as people paste them (`10.x/y`, `doi:10.x/y`, `https://doi.org/10.x/y`).
+_DOI_LINE = re.compile(r"^\s*(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+\s*$", re.IGNORECASE)
 
 
 def decode_bytes_ex(data: bytes, source: str = "<bytes>", *,

@@ -130,12 +130,20 @@ def _rich(element: etree._Element, multiline: bool) -> str:
 
 
 def _wrap(text: str, face: str) -> str:
+    """`text` in the tags of `face`; whitespace at its edges stays outside them (a run
+    `<style face="italic"> Catharacta</style>` is ` <i>Catharacta</i>`: EndNote prints both
+    alike, and a space inside markup next to one outside would be a run of two)."""
+    core = text.strip()
+    if not core or not face or face == "normal":
+        return text
+    lead, trail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+    text = core
     for word in reversed(face.split()):
         if word in FACES:
             text = f"<{FACES[word]}>{text}</{FACES[word]}>"
         elif word == "underline":
             text = f"{_UNDERLINE}{text}</span>"
-    return text
+    return lead + text + trail
 
 
 def _text(record: etree._Element, path: str, multiline: bool = False) -> str | None:

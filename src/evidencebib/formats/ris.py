@@ -306,12 +306,18 @@ def _item(fields: list[tuple[str, list[str], int]], line: int, source: str) -> I
     # numbers
     simple = {"VL": "volume", "IS": "issue", "ET": "edition", "NV": "number-of-volumes",
               "SE": "section", "M3": "genre", "PB": "publisher", "CY": "publisher-place",
-              "LA": "language", "CN": "call-number", "DB": "archive", "DP": "source",
-              "ID": "id"}
+              "LA": "language", "CN": "call-number", "DB": "source", "ID": "id"}
     for tag, variable in simple.items():
         value = first(tag)
         if value:
             item[variable] = value
+    # DB is the database the record came from (Medline, Embase, Scopus), DP its provider
+    # (Ovid): CSL `source` is "a library catalog or database". Neither is an archive, which
+    # styles print as where the work is held (APA printed "Medline.").
+    if "source" not in item:
+        provider = first("DP")
+        if provider:
+            item["source"] = provider
     if code in ("CONF", "CPAPER"):
         place = first("C1")
         if place:
@@ -469,8 +475,7 @@ def record_lines(item: Mapping[str, Any], *, tags: Iterable[str] | None = None) 
         put("C2", item.get("PMCID"))
     put("AN", item.get("archive_location"))
     put("CN", item.get("call-number"))
-    put("DB", item.get("archive"))
-    put("DP", item.get("source"))
+    put("DB", item.get("source"))
     put("LA", item.get("language"))
     put_lines("AB", item.get("abstract"))
     for keyword in add_tags(item, tags):

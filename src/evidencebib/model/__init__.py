@@ -21,14 +21,14 @@ from __future__ import annotations
 
 from evidencebib.model.condition import Condition, Row
 from evidencebib.model.item import (
-    CREATOR_ORDER, ET_AL, LINE, CSLItem, DateValue, Item, Name, first_family, is_truncated,
+    CREATOR_ORDER, ET_AL, LINE, NOTES, CSLItem, DateValue, Item, Name, first_family, is_truncated,
     issued_year, public_item,
 )
 from evidencebib.model.keys import CitationKeys, ascii_fold, citation_key
 from evidencebib.model.vocabulary import DATE_VARIABLES, NAME_VARIABLES
 
 __all__ = [
-    "Condition", "Row", "CREATOR_ORDER", "ET_AL", "LINE", "CSLItem", "DateValue", "Item", "Name",
+    "Condition", "Row", "CREATOR_ORDER", "ET_AL", "LINE", "NOTES", "CSLItem", "DateValue", "Item", "Name",
     "first_family", "is_truncated", "issued_year", "public_item", "ascii_fold",
     "CitationKeys", "citation_key", "DATE_VARIABLES", "NAME_VARIABLES",
 ]

@@ -5,13 +5,16 @@ item's `DOI`, the network clients validate with `parse`/`is_valid`, storage comp
 `key`. (`evidencebib.doi` is the same API under its old import path.)
 
 * `normalize(text)` accepts `10.x/y`, `doi:10.x/y`, `DOI: 10.x/y`, `info:doi/10.x/y`,
-  `https://doi.org/10.x/y`, `http://dx.doi.org/10.x/y` and percent-encoded forms
+  `https://doi.org/10.x/y`, `http://dx.doi.org/10.x/y`, other resolvers' URLs
+  (`http://doi.acm.org/10.x/y`, `doi.wiley.com`, `dx.crossref.org`) and percent-encoded forms
   (`10.1000%2Fabc`, `https://doi.org/10.1175/1520-0493(1987)115%3C1606%3AGARSPP%3E2.0.CO%3B2`)
   and returns the DOI **as spelled** (case is kept: DOIs are case-insensitive, but the stored
   spelling is the editor's).
 * `key(doi)` is the comparison key (case-folded); `same(a, b)` compares two spellings.
 * `is_valid(doi)` checks the syntax (`10.` + registrant code + `/` + a non-empty suffix of
-  printable characters, no whitespace or control characters).
+  printable characters, no whitespace or control characters); `is_short(doi)` recognises a
+  shortDOI (`10/fqd6hj`, an alias handle doi.org resolves; `https://doi.org/10/fqd6hj`
+  normalises to it).
 * `path_segment(doi)` percent-encodes a DOI for use after a fixed path prefix. Whatever the
   DOI contains, the result can never change the scheme, host, port or the path prefix of the
   URL it is appended to: everything outside a small safe set is percent-encoded (`%`, `?`,
@@ -29,7 +32,7 @@ import re
 from urllib.parse import quote, unquote
 
 __all__ = [
-    "InvalidDOI", "normalize", "parse", "is_valid", "key", "same", "path_segment",
+    "InvalidDOI", "normalize", "parse", "is_valid", "is_short", "key", "same", "path_segment",
     "find_in_text", "is_doi_url",
 ]
 
@@ -42,6 +45,9 @@ class InvalidDOI(ValueError):
 _PREFIXES = re.compile(
     r"""^(?:
         (?:https?://)?(?:dx\.|www\.)?doi\.org/ |
+        # other resolvers and publishers' DOI hosts (doi.acm.org, doi.wiley.com,
+        # doi.ieeecomputersociety.org, dx.crossref.org …), JabRef and EndNote data
+        (?:https?://)?(?:dx\.)?(?:doi\.(?:[a-z0-9-]+\.)+[a-z]{2,}|crossref\.org)/(?=10[./]) |
         (?:https?://)?hdl\.handle\.net/ |
         info:doi/ |
         urn:doi: |
@@ -54,6 +60,9 @@ _PREFIXES = re.compile(
 # 10.<registrant>[.<sub>...]/<suffix>; the suffix is any printable, non-space characters.
 # Lone surrogates (JSON's "\ud800" lets them in) are not characters: not valid, not encodable.
 _SYNTAX = re.compile("^10\\.\\d{4,9}(?:\\.\\d+)*/[^\\s\\x00-\\x1f\\x7f\\ud800-\\udfff]+$")
+# A shortDOI (shortdoi.org): an alias handle `10/<letters and digits>` that doi.org resolves
+# to the DOI it stands for (`10/fqd6hj`).
+_SHORT = re.compile(r"^10/[a-z0-9]{2,12}$", re.IGNORECASE)
 _PERCENT_DOI = re.compile(r"^10\.\d{4,9}(?:\.\d+)*%2F", re.IGNORECASE)
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _IN_TEXT = re.compile(r"10\.\d{4,9}(?:\.\d+)*/[^\s\"<>]+[^\s\"<>.,;:)\]}]")
@@ -85,6 +94,12 @@ def normalize(text: str) -> str:
 
 def is_valid(doi: str) -> bool:
     return bool(doi) and bool(_SYNTAX.match(doi))
+
+
+def is_short(doi: str) -> bool:
+    """A shortDOI (`10/fqd6hj`): valid as a name doi.org resolves, but not DOI syntax;
+    `verify` expands it through doi.org (net.Client.short_doi_target) when online."""
+    return bool(doi) and bool(_SHORT.match(doi))
 
 
 def parse(text: str) -> str:

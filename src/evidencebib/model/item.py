@@ -13,6 +13,8 @@ are removed by `public_item` before an item leaves the program:
   ("et al" on a published page, BibTeX's `and others`). Renderers print the style's et-al
   term after the listed names; they never invent a person called "others".
 - `_line`: the line of the source file where the entry starts, for error messages.
+- `_notes`: what the reader could not read exactly and kept as written instead (`title:
+  \\foo kept as written`), for commands to report with the file, line and key.
 
 Readers may add their own private keys (`_ris`: RIS tags without a CSL variable).
 """
@@ -26,6 +28,7 @@ Item = dict[str, Any]
 
 ET_AL = "_et_al"
 LINE = "_line"
+NOTES = "_notes"
 
 Number = Union[str, int]
 

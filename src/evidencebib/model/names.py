@@ -13,7 +13,12 @@ single `literal` (organisations, names that must not be split). The rules here:
   (`split_known_particle`).
 * **Truncated lists**: a trailing name `others` (BibTeX's keyword, pandoc's and citeproc-js's
   reading of it) or `et al` is no person; `strip_others` removes it and reports the list as
-  truncated, which the item records in its private `_et_al` key.
+  truncated, which the item records in its private `_et_al` key. So is an `et al.` written
+  inside the last name (`Born, L. et al.`, BibTeX then reads `L. et al.` as the given name).
+* **Placeholders**: a name part that is exactly `null` or `undefined` (lower case) is what
+  a JavaScript exporter wrote for a missing part (Mendeley's BibTeX `van den Hoven, null`);
+  `without_placeholders` drops it (`parse_name`, `normalize_name` and the BibTeX reader apply it); a
+  person called `Null` is left alone.
 * **CSL-JSON objects**: `normalize_name` keeps the schema's name parts only, as strings
   (the flags `comma-suffix`, `static-ordering`, `parse-names` as given); a string is read as
   the text form.
@@ -24,6 +29,7 @@ syntax lives; it produces these parts.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
 from evidencebib.model.vocabulary import NAME_FLAGS, NAME_PARTS
@@ -34,6 +40,9 @@ KNOWN_PARTICLES = frozenset({
     "ter", "ten", "zu", "af", "av", "op", "het", "'t", "in"})
 # What a trailing "name" of a truncated list says instead of a person.
 _OTHERS = frozenset({"others", "et al", "et al.", "et. al."})
+# `et al.` written at the end of the last name's given (or literal, or family) part.
+_TRAILING_ET_AL = re.compile(r"[\s,;]+et\.?\s*al(?:ii|ia)?\.?\s*$", re.IGNORECASE)
+_PLACEHOLDERS = frozenset({"null", "undefined"})
 
 
 def _split_particle(family: str) -> tuple[str, str]:
@@ -86,7 +95,7 @@ def parse_name(text: str) -> dict[str, str]:
         name["suffix"] = suffix
     if not name:
         name["literal"] = text
-    return name
+    return without_placeholders(name)
 
 
 def format_name(name: Mapping[str, Any]) -> str:
@@ -123,7 +132,7 @@ def normalize_name(name: Any) -> dict[str, Any]:
             out[key] = value if key in NAME_FLAGS else str(value)
     if not out:
         raise TypeError("an empty name")
-    return out
+    return without_placeholders(out)
 
 
 def is_others(name: Mapping[str, Any]) -> bool:
@@ -133,8 +142,33 @@ def is_others(name: Mapping[str, Any]) -> bool:
 
 
 def strip_others(names: list[Any]) -> tuple[list[Any], bool]:
-    """(the names without trailing "others", whether any were there: the list is truncated)."""
+    """(the names without trailing "others", whether any were there: the list is truncated).
+
+    An `et al.` at the end of the last name (`Born, L. et al.`) is cut from that name."""
     end = len(names)
     while end and isinstance(names[end - 1], Mapping) and is_others(names[end - 1]):
         end -= 1
-    return (names[:end], True) if end < len(names) else (names, False)
+    if end < len(names):
+        return names[:end], True
+    if names and isinstance(names[-1], Mapping):
+        last = names[-1]
+        for part in ("given", "literal", "family"):
+            value = last.get(part)
+            if isinstance(value, str) and _TRAILING_ET_AL.search(value):
+                cut = _TRAILING_ET_AL.sub("", value)
+                name = {k: v for k, v in last.items() if k != part}
+                if cut:
+                    name[part] = cut
+                return (names[:-1] + [name] if any(v for k, v in name.items()
+                                                   if k in NAME_PARTS and k not in NAME_FLAGS)
+                        else names[:-1]), True
+    return names, False
+
+
+def without_placeholders(name: dict[str, Any]) -> dict[str, Any]:
+    """`name` without parts that only say "missing" (`null`, `undefined`)."""
+    if not any(isinstance(v, str) and v.strip() in _PLACEHOLDERS for v in name.values()):
+        return name
+    kept = {k: v for k, v in name.items()
+            if not (isinstance(v, str) and v.strip() in _PLACEHOLDERS)}
+    return kept if any(k not in NAME_FLAGS for k in kept) else name

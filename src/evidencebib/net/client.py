@@ -16,6 +16,7 @@ import os
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from evidencebib import __version__
+from evidencebib import doi as doimod
 from evidencebib.errors import UsageError
 from evidencebib.net import crossref as crossref_api
 from evidencebib.net import doiorg
@@ -176,6 +177,18 @@ class Client:
 
     def handle(self, doi: str) -> dict | None:
         return self.doiorg.handle(doi)
+
+    def short_doi_target(self, short: str) -> str | None:
+        """The DOI a shortDOI (`10/fqd6hj`) stands for: the HS_ALIAS value of its handle
+        record at doi.org (shortDOIs are alias handles); None when doi.org has no such name."""
+        record = self.handle(short)
+        for value in (record or {}).get("values") or []:
+            if isinstance(value, dict) and value.get("type") == "HS_ALIAS":
+                data = value.get("data") or {}
+                target = doimod.normalize(str(data.get("value") or "")) if isinstance(data, dict) else ""
+                if doimod.is_valid(target):
+                    return target
+        return None
 
     def csl(self, doi: str) -> dict:
         return self.doiorg.csl(doi)

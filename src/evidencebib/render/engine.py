@@ -38,7 +38,8 @@ from evidencebib.render.context import NO_DISAMBIGUATION, CiteState, Disambiguat
 from evidencebib.render.intake import (ItemView, PreparedItems, normalise_date, normalise_doi,  # noqa: F401
                                        prepare_item, prepare_items)
 from evidencebib.render.options import EngineOptions
-from evidencebib.render.output import Lit, Span, find_tags, render
+from evidencebib.render.output import Span, find_tags, render, without
+from evidencebib.render.overrides.collapsing import CitePart
 from evidencebib.render.styles import parse_style_bytes, read_style_bytes, resolve_style
 
 warnings.filterwarnings("ignore", message=r"The following arguments for .* are unsupported",
@@ -184,30 +185,41 @@ class Engine:
         return sorting.order(keys, rows)
 
     def _disambiguate(self, views: Sequence[ItemView], numbers: list[int]) -> dict[int, Disambiguation]:
-        """Index in `views` -> disambiguation (from the items' first cites)."""
+        """Index in `views` -> disambiguation, over all the items' first cites together
+        (render/overrides/disambiguation.py)."""
+        from evidencebib.render.marks import visible
+        from evidencebib.render.overrides import disambiguation
+
         style = self.style
         citation = style.citation
-        if citation is None or (citation.c_options.get("disambiguate-add-year-suffix") or "").lower() != "true":
+        if citation is None or not any((citation.c_options.get(option) or "").lower() == "true" for option in (
+                "disambiguate-add-year-suffix", "disambiguate-add-names", "disambiguate-add-givenname")) \
+                and not style.uses_disambiguate_condition:
             return {}
         layout = citation.c_layout
+        memo: dict[tuple[int, Any], str | None] = {}
 
-        def cite_text(index: int) -> str | None:
+        def cite_text(index: int, disamb: Disambiguation = NO_DISAMBIGUATION) -> str | None:
+            key = (index, (disamb.year_suffix, disamb.et_al_names, tuple(sorted(disamb.given_names.items(), key=repr)),
+                           disamb.condition))
+            if key in memo:
+                return memo[key]
             ctx = self.context("citation")
-            ctx.start(views[index], number=numbers[index])
+            ctx.start(views[index], number=numbers[index], disamb=disamb)
             try:
                 node = layout.evaluate(ctx)
             except EvidenceError:
                 raise
             except Exception:  # a cite that cannot render is never ambiguous
-                return None
-            if node is None:
-                return None
-            from evidencebib.render.marks import visible
+                node = None
+            memo[key] = text = None if node is None else visible(self.finish(node, ctx))
+            return text
 
-            return visible(self.finish(node, ctx))
-
-        texts = self._map(cite_text, list(range(len(views))), "year suffixes")
-        return self.b.disambiguation_year_suffix(style, views, texts)
+        # the first texts of all items, on worker processes for large bibliographies
+        plain = (None, None, (), False)
+        for index, text in enumerate(self._map(cite_text, list(range(len(views))), "disambiguation")):
+            memo[(index, plain)] = text
+        return disambiguation.disambiguate(style, views, cite_text, self.b)
 
     def entry_tree(self, plan: BibliographyPlan, position: int):
         """(the output tree of the item at `position`'s entry, its context)."""
@@ -342,7 +354,7 @@ class Engine:
                 rows = sorting.key_values(keys, ctx, [views[p] for _, _, p in entries],
                                           [numbers[p] for _, _, p in entries])
                 entries = [entries[i] for i in sorting.order(keys, rows)]
-            nodes = []
+            parts: list[CitePart] = []
             for cite, state, position in entries:
                 ctx = self.context("citation")
                 ctx.start(views[position], state, numbers[position], disamb.get(position, NO_DISAMBIGUATION))
@@ -350,30 +362,25 @@ class Engine:
                 node = _cite_variant(node, cite)
                 if node is None:
                     continue
-                if cite.prefix or cite.suffix:
-                    node = Span([node], prefix=cite.prefix or "", suffix=cite.suffix or "")
-                nodes.append(node)
-            if not nodes:
+                parts.append(CitePart(node, cite.prefix or "", cite.suffix or ""))
+            if not parts:
                 out.append("")
                 continue
-            joined = Span(_cluster_join(nodes, layout.c_delimiter))
+            joined = Span(self.b.collapsing_cite_groups(parts, style.citation.c_options, layout.c_delimiter))
             ctx = self.context("citation")
             ctx.item = None
-            node = layout.c_finish(joined, ctx)
+            node = _affixes_inside(layout.c_finish(joined, ctx))
             out.append(self.finish(node, ctx))
         return out
 
 
-def _cluster_join(nodes: list[Any], delimiter: str) -> list[Any]:
-    """Cites joined by the layout's delimiter, except before a cite whose prefix starts with
-    a comma, semicolon or full stop (", cited in …"), as citeproc-js and jgm/citeproc do."""
-    out = nodes[:1]
-    for node in nodes[1:]:
-        prefix = node.prefix.lstrip() if type(node) is Span else ""
-        if delimiter and not (prefix[:1] in (",", ";", ".") and prefix):
-            out.append(Lit(delimiter))
-        out.append(node)
-    return out
+def _affixes_inside(node):
+    """A citation's layout affixes inside its formatting ("<b>([1]–[3])</b>"), as citeproc-py's
+    Layout.render_citation (format(wrap(…))) and citeproc-js print them."""
+    if type(node) is Span and node.font and (node.prefix or node.suffix):
+        inner = Span(node.kids, prefix=node.prefix, suffix=node.suffix)
+        return Span([inner], node.font, node.quotes, "", "", node.display, node.tag, node.link)
+    return node
 
 
 def _cite_variant(node, cite: Cite):
@@ -386,30 +393,7 @@ def _cite_variant(node, cite: Cite):
     first = found[0]
     if cite.author_only:
         return first
-    return _without(node, first)
-
-
-def _without(node, target):
-    if node is target:
-        return None
-    if type(node) is Lit:
-        return node
-    kids = []
-    removed = False
-    for kid in node.kids:
-        if kid is target:
-            removed = True
-            continue
-        replaced = _without(kid, target)
-        if replaced is not None:
-            kids.append(replaced)
-    if removed:
-        # the delimiter that joined the removed names goes with them
-        while kids and type(kids[0]) is Lit and not kids[0].text.strip(" ,;:"):
-            kids.pop(0)
-    if not kids:
-        return None
-    return Span(kids, node.font, node.quotes, node.prefix, node.suffix, node.display, node.tag, node.link)
+    return without(node, first)
 
 
 def _check_format(fmt: str) -> None:

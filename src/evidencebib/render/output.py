@@ -91,6 +91,57 @@ def find_tags(node: Node | None, kind: str) -> list[Span]:
     return found
 
 
+def _is_delimiter(node: Node) -> bool:
+    return type(node) is Lit and not node.text.strip(" ,;:")
+
+
+def _rebuilt(node: Node, choose) -> Node | None:
+    """A copy of `node` in which `choose(span)` replaced each span it picks (a span, or None to
+    drop it: the delimiter that joined a dropped span to its neighbours goes with it)."""
+    if type(node) is Lit:
+        return node
+    picked = choose(node)
+    if picked is not node:
+        return picked
+    kids: list[Node] = []
+    changed = skip_delimiter = False
+    for kid in node.kids:
+        new = _rebuilt(kid, choose)
+        if new is not kid:
+            changed = True
+        if new is None:
+            if kids and _is_delimiter(kids[-1]):
+                kids.pop()
+            elif not kids:
+                skip_delimiter = True
+            continue
+        if skip_delimiter and _is_delimiter(new):
+            skip_delimiter = False
+            continue
+        skip_delimiter = False
+        kids.append(new)
+    if not changed:
+        return node
+    if not kids:
+        return None
+    return Span(kids, node.font, node.quotes, node.prefix, node.suffix, node.display, node.tag, node.link)
+
+
+def replace_tags(node: Node | None, kind: str, function) -> Node | None:
+    """A copy of `node` with every span tagged `(kind, …)` replaced by `function(span)` (None
+    drops it, with the delimiter that joined it)."""
+    if node is None:
+        return None
+    return _rebuilt(node, lambda span: function(span) if span.tag is not None and span.tag[0] == kind else span)
+
+
+def without(node: Node | None, target: Span) -> Node | None:
+    """A copy of `node` without the span `target` (and the delimiter that joined it)."""
+    if node is None:
+        return None
+    return _rebuilt(node, lambda span: None if span is target else span)
+
+
 def plain_text(node: Node | None) -> str:
     """The text of a tree, affixes included, without formatting or seam rules."""
     if node is None:

@@ -9,7 +9,7 @@ pickled on the way in, and only the finished strings come back. The parent forma
 slice itself.
 
 The engine calls it through the `speed.workers` override (render/overrides/speed.py), for
-entries, sort keys and the first cites that decide year suffixes. Only used where it is safe
+entries, sort keys and the first cites that disambiguation starts from. Only used where it is safe
 and worth it:
 - on Linux, where `fork` is the platform's own start method (macOS and Windows spawn);
 - when this process runs no other thread (forking a threaded process can copy a held lock);

@@ -92,6 +92,9 @@ class EngineStyle:
         self.page_range_format = compiler.page_range_format
         self.year_suffix_variable = compiler.year_suffix_variable
         # whether an entry's text can depend on its citation number (the render cache's entry key)
+        # whether a cs:if/cs:else-if tests disambiguate="true" (CSL 1.0.2 §Choose)
+        self.uses_disambiguate_condition = any(element.get("disambiguate") is not None
+                                               for element in root.iter(CS + "if", CS + "else-if"))
         self.numbered = any(element.get("variable") == "citation-number"
                             for element in root.iter(CS + "text", CS + "key", CS + "number"))
 

@@ -1,22 +1,26 @@
 """Disambiguation: telling apart cites that would read the same (CSL 1.0.2 §"Disambiguation").
 
-Disambiguation is decided once per render, over every cited item and the bibliography together
-(`assign`), and gives each item a `context.Disambiguation`, which evaluation reads (year
-suffix, names to show, given names to expand, the `disambiguate="true"` condition).
-
-What is done today: year suffixes (`disambiguate-add-year-suffix`). Items whose first cites
-read the same — after what `disambiguate-add-names` and `disambiguate-add-givenname` (as the
-`givenname-disambiguation-rule` lets it) could still tell apart — get "a", "b" … in
-bibliography order; the suffix follows the first year printed (or wherever the style prints
-`year-suffix`), in the bibliography and in citations. Adding names and given names to the cites
-themselves, and `disambiguate="true"`, are not done yet (README, known limitations).
+Disambiguation is decided once per render, over the first cites of every registered item (all
+clusters and the bibliography together: the engine renders each item's first cite), and gives
+each item a `context.Disambiguation`, which evaluation reads. `disambiguate` runs the steps in
+the specification's order, each an override: `disambiguation.names` (disambiguate-add-names:
+names added one at a time while that tells cites apart; disambiguate-add-givenname: initials or
+full given names, everywhere for the all-names and primary-name rules, in ambiguous cites for
+by-cite), `disambiguation.year-suffix` (a, b … in bibliography order for cites still alike),
+`disambiguation.condition` (disambiguate="true" for cites still alike after that). Names and
+given names are added in citations only; year suffixes and the condition show in the
+bibliography too. The structure follows jgm/citeproc's disambiguateCitations; the cases where
+citeproc-js differs from a literal reading (by-cite without add-names expands the first name
+only) are tested against it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from evidencebib.render.context import Disambiguation
+from dataclasses import replace
+
+from evidencebib.render.context import NO_DISAMBIGUATION, Disambiguation
 from evidencebib.render.overrides import override, upstream
 
 
@@ -56,55 +60,198 @@ def _names_key(view, variables, all_names: bool, with_given: bool, shown: int | 
     return (), ()
 
 
-@override("disambiguation.year-suffix", replaces="citeproc.model.Citation",
-          rule="CSL 1.0.2 §Disambiguation (disambiguate-add-year-suffix, after what add-names and "
-               "add-givenname with its givenname-disambiguation-rule can tell apart), year suffixes in "
-               "bibliography order",
-          fingerprint="60c2016e4ab821bc71fc65cde354918cab5d3ecf84195783bef0c1f2b13cfdb7", tests=("tests/render/test_render_fixes_agreement.py::test_same_author_and_year_get_year_suffixes_in_bibliography_order", "tests/render/test_engine_citations.py::test_year_suffixes_appear_in_citations_too"))
-def assign(style, views, cite_texts: list[str | None]) -> dict[int, Disambiguation]:
-    """Item position (in `views`, bibliography order) -> its disambiguation.
+def _rule_key(names, rule: str | None, count: int):
+    """What a cite of `count` names shows of them under a givenname-disambiguation-rule (the
+    names compared by add-names, as jgm/citeproc's isDisambiguated)."""
+    out = []
+    for index, name in enumerate(names[:count]):
+        family = name.literal or name.family or ""
+        if rule in ("all-names", "by-cite") or (rule == "primary-name" and index == 0):
+            given: Any = name.given or ""
+        elif rule == "all-names-with-initials" or (rule == "primary-name-with-initials" and index == 0):
+            given = given_initials(name.given or "")
+        else:
+            given = None
+        out.append((family, given))
+    return tuple(out)
 
-    `cite_texts` are the items' first cites as text (None when the style renders nothing)."""
+
+def _first_names(view):
+    for variable in ("author", "editor", "translator", "director", "composer", "interviewer", "illustrator"):
+        names = view.names.get(variable)
+        if names:
+            return names
+    return ()
+
+
+def _ambiguities(texts: dict[int, str | None]) -> list[list[int]]:
+    groups: dict[str, list[int]] = {}
+    for index, text in texts.items():
+        if text:
+            groups.setdefault(text, []).append(index)
+    return [members for members in groups.values() if len(members) > 1]
+
+
+def _hint(name, others, with_initials_only: bool) -> str | None:
+    """"initials" or "full" for a name whose family another name shares (jgm addNameHint)."""
+    rivals = [other for other in others if other.key != name.key and (other.family or "") == (name.family or "")
+              and name.family]
+    if not rivals:
+        return None
+    if any(given_initials(other.given or "") == given_initials(name.given or "") for other in rivals):
+        return None if with_initials_only else "full"
+    return "initials"
+
+
+def _global_names(views, rule: str) -> dict[Any, str]:
+    """all-names / primary-name rules: names are told apart wherever they appear, not only in
+    ambiguous cites (CSL 1.0.2 §Disambiguation, givenname-disambiguation-rule)."""
+    primary = rule.startswith("primary-name")
+    relevant = {}
+    for view in views:
+        names = _first_names(view)
+        for name in (names[:1] if primary else names):
+            if name.literal is None:
+                relevant.setdefault(name.key, name)
+    everyone = list(relevant.values())
+    out = {}
+    for name in everyone:
+        hint = _hint(name, everyone, rule.endswith("-with-initials"))
+        if hint is not None:
+            out[name.key] = hint
+    return out
+
+
+@override("disambiguation.names", replaces="citeproc.model.Citation",
+          rule="CSL 1.0.2 §Disambiguation: disambiguate-add-names (names added one at a time until cites differ), "
+               "disambiguate-add-givenname with givenname-disambiguation-rule (all-names, all-names-with-initials, "
+               "primary-name, primary-name-with-initials: names told apart everywhere; by-cite: in ambiguous cites), "
+               "in citations only",
+          fingerprint="60c2016e4ab821bc71fc65cde354918cab5d3ecf84195783bef0c1f2b13cfdb7",
+          tests=("tests/render/test_engine_disambiguation.py::test_add_names_shows_the_names_that_tell_cites_apart",
+                 "tests/render/test_engine_disambiguation.py::test_add_givenname_by_cite_expands_the_clashing_name"))
+def disambiguate_names(options: dict[str, Any], views, render, current: dict[int, Disambiguation]) -> None:
+    """Adds names and given names to the Disambiguation of ambiguous items (in place)."""
+    add_names = (options.get("disambiguate-add-names") or "").lower() == "true"
+    add_given = (options.get("disambiguate-add-givenname") or "").lower() == "true"
+    rule = (options.get("givenname-disambiguation-rule") or "by-cite").lower() if add_given else None
+    if rule is not None and rule != "by-cite":
+        hints = _global_names(views, rule)
+        if hints:
+            for index, view in enumerate(views):
+                keys = {name.key for name in _first_names(view)}
+                mine = {key: value for key, value in hints.items() if key in keys}
+                if mine:
+                    current[index] = replace(current.get(index, NO_DISAMBIGUATION), given_names=mine)
+
+    def texts_of(indices):
+        return {index: render(index, current.get(index, NO_DISAMBIGUATION)) for index in indices}
+
+    def by_cite(group):
+        names_of = {index: _first_names(views[index]) for index in group}
+        remaining = list(group)
+        width = max((len(names) for names in names_of.values()), default=0)
+        # without add-names citeproc-js 2.4.63 expands the first name only (checked cases:
+        # tests/render/test_render_fixes_agreement.py)
+        for position in range(width if add_names else min(width, 1)):
+            column = [names_of[index][position] for index in remaining if len(names_of[index]) > position]
+            hinted = []
+            for index in remaining:
+                names = names_of[index]
+                if len(names) <= position or names[position].literal is not None:
+                    continue
+                hint = _hint(names[position], column, False)
+                if hint is not None:
+                    old = current.get(index, NO_DISAMBIGUATION)
+                    current[index] = replace(old, given_names={**old.given_names, names[position].key: hint})
+                    hinted.append(index)
+            remaining = [index for index in remaining if index not in hinted]
+            if not remaining:
+                break
+
+    ambiguous = _ambiguities(texts_of(range(len(views))))
+    if add_names and ambiguous:
+        for group in ambiguous:
+            if rule == "by-cite":
+                by_cite(group)
+            names_of = {index: _first_names(views[index]) for index in group}
+            left = list(group)
+            most = max((len(names) for names in names_of.values()), default=0)
+            for count in range(1, most + 1):
+                keys = {index: _rule_key(names_of[index], rule, count) for index in left}
+                told = [index for index in left if all(other == index or keys[other] != keys[index] for other in left)]
+                if told:
+                    for index in left:
+                        current[index] = replace(current.get(index, NO_DISAMBIGUATION), et_al_names=count)
+                    left = [index for index in left if index not in told]
+                if len(left) < 2:
+                    break
+        ambiguous = _ambiguities(texts_of([index for group in ambiguous for index in group]))
+    if rule == "by-cite" and ambiguous:
+        for group in ambiguous:
+            by_cite(group)
+
+
+@upstream("disambiguation.names")
+def disambiguate_names_upstream(options, views, render, current) -> None:
+    return None  # citeproc-py 0.11.1 declares the options and never acts on them
+
+
+@override("disambiguation.condition", replaces="citeproc.model.If.render",
+          rule="CSL 1.0.2 §Choose: disambiguate=\"true\" holds for cites that every other method left ambiguous",
+          fingerprint="127a05cb693c07a30714fc45d3f706c2aa537e6f17452c533763bf7381f1a50b",
+          tests=("tests/render/test_engine_disambiguation.py::test_disambiguate_condition_holds_for_cites_still_ambiguous",))
+def condition(groups: list[list[int]], current: dict[int, Disambiguation]) -> None:
+    for group in groups:
+        for index in group:
+            current[index] = replace(current.get(index, NO_DISAMBIGUATION), condition=True)
+
+
+@upstream("disambiguation.condition")
+def condition_upstream(groups, current) -> None:
+    return None
+
+
+def disambiguate(style, views, render, b) -> dict[int, Disambiguation]:
+    """Item position (in `views`, bibliography order) -> its disambiguation, decided over all the
+    items' first cites together (CSL 1.0.2 §Disambiguation, in its order: add-names,
+    add-givenname, year-suffix, then disambiguate="true"). `render(index, disamb)` is the
+    visible text of the item's first cite (None when the style prints nothing)."""
     citation = style.citation
     if citation is None:
         return {}
     options = citation.c_options
-    if (options.get("disambiguate-add-year-suffix") or "").lower() != "true":
-        return {}
-    add_names = (options.get("disambiguate-add-names") or "").lower() == "true"
-    add_given = (options.get("disambiguate-add-givenname") or "").lower() == "true"
-    # what citeproc-js 2.4.63 lets add-givenname expand (tests/render/test_render_fixes_agreement.py):
-    # primary-name rules only the first name, -with-initials rules only initials, and the
-    # default by-cite rule without add-names only the first name as well
-    rule = (options.get("givenname-disambiguation-rule") or "by-cite").lower()
-    primary_only = rule.startswith("primary-name") or (rule == "by-cite" and not add_names)
-    initials = rule.endswith("-with-initials")
-    root = style.root
-    et_al_min = int(citation.get("et-al-min") or root.get("et-al-min") or 0)
-    et_al_first = int(citation.get("et-al-use-first") or root.get("et-al-use-first") or 0)
+    current: dict[int, Disambiguation] = {}
+    b.disambiguation_names(options, views, render, current)
 
-    def shown(view) -> int | None:
-        names = view.names.get("author") or view.names.get("editor") or ()
-        count = len(names)
-        if et_al_min and (count >= et_al_min or (names and "author" in view.truncated)):
-            return et_al_first or None
-        return None
+    def ambiguous_now():
+        return _ambiguities({index: render(index, current.get(index, NO_DISAMBIGUATION))
+                             for index in range(len(views))})
 
-    groups: dict[Any, list[int]] = {}
-    for position, (view, text) in enumerate(zip(views, cite_texts)):
-        if text is None:
-            continue
-        extra = _names_key(view, ("author", "editor", "translator"), add_names, add_given, shown(view),
-                           primary_only, initials) if add_names or add_given else ()
-        groups.setdefault((text, extra), []).append(position)
+    groups = ambiguous_now()
+    if groups and (options.get("disambiguate-add-year-suffix") or "").lower() == "true":
+        for position, value in b.disambiguation_year_suffix(style, views, groups).items():
+            current[position] = replace(current.get(position, NO_DISAMBIGUATION), year_suffix=value.year_suffix)
+        groups = ambiguous_now()
+    if groups:
+        b.disambiguation_condition(groups, current)
+    return current
+
+
+@override("disambiguation.year-suffix", replaces="citeproc.model.Citation",
+          rule="CSL 1.0.2 §Disambiguation (disambiguate-add-year-suffix): cites left ambiguous by add-names and "
+               "add-givenname get year suffixes in bibliography order",
+          fingerprint="60c2016e4ab821bc71fc65cde354918cab5d3ecf84195783bef0c1f2b13cfdb7", tests=("tests/render/test_render_fixes_agreement.py::test_same_author_and_year_get_year_suffixes_in_bibliography_order", "tests/render/test_engine_citations.py::test_year_suffixes_appear_in_citations_too"))
+def assign(style, views, groups: list[list[int]]) -> dict[int, Disambiguation]:
+    """Item position (in `views`, bibliography order) -> its year suffix, for each group of
+    items whose cites still read the same."""
     out: dict[int, Disambiguation] = {}
-    for members in groups.values():
-        if len(members) > 1:
-            for index, position in enumerate(members):
-                out[position] = Disambiguation(year_suffix=index + 1)
+    for members in groups:
+        for index, position in enumerate(sorted(members)):
+            out[position] = Disambiguation(year_suffix=index + 1)
     return out
 
 
 @upstream("disambiguation.year-suffix")
-def assign_upstream(style, views, cite_texts: list[str | None]) -> dict[int, Disambiguation]:
+def assign_upstream(style, views, groups: list[list[int]]) -> dict[int, Disambiguation]:
     return {}  # citeproc-py 0.11.1 declares the option and never acts on it

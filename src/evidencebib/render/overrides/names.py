@@ -161,7 +161,7 @@ def _truncation(variable: str, values, options, ctx) -> tuple[int | None, bool]:
     shown = None
     if minimum and count >= minimum and first and first < count:
         shown = first
-    disamb = ctx.disamb.et_al_names
+    disamb = ctx.disamb.et_al_names if ctx.mode == "citation" else None  # names are added to cites only
     if shown is not None and disamb:
         shown = None if disamb >= len(values) else max(shown, disamb)
     if shown is not None and use_last and shown <= minimum - 2 and shown < len(values) - 1:
@@ -322,7 +322,7 @@ def _display(name_el, name, index: int, options: dict[str, Any], ctx):
     form = options.get("form") or "long"
     initialize_with = options.get("initialize-with")
     initialize = str(options.get("initialize") or "true").lower() != "false"
-    expansion = ctx.disamb.given_names.get(name.key) if ctx.disamb.given_names else None
+    expansion = ctx.disamb.given_names.get(name.key) if ctx.disamb.given_names and ctx.mode == "citation" else None
     if expansion is not None:
         form = "long"
         if expansion == "full":

@@ -1,0 +1,89 @@
+"""Every field a reader meets is mapped, kept verbatim (BibTeX) or reported; a truncated
+author list is never made to look complete without a word (issue 15, items 5, 6 and 9)."""
+
+from __future__ import annotations
+
+from evidencebib import api
+from evidencebib.formats import bibtex, csl_json, detect
+from evidencebib.errors import ParseError
+
+JABREF = ("@article{born2019,\n  author = {Born, L. and others},\n  title = {Title},\n"
+          "  year = {2019},\n  groups = {IVIg},\n  owner = {editor},\n"
+          "  timestamp = {2019-04-01},\n  file = {:born.pdf:PDF}\n}\n")
+
+
+def test_jabref_fields_without_a_variable_are_kept_and_written_back():
+    item = bibtex.read(JABREF)[0]
+    assert bibtex.unmapped_fields(item) == ["groups", "owner", "timestamp", "file"]
+    written = bibtex.write([item])
+    for line in ("groups = {IVIg}", "owner = {editor}", "file = {:born.pdf:PDF}"):
+        assert line in written
+
+
+def test_an_export_names_the_fields_the_format_cannot_hold():
+    warnings = api.export_warnings(bibtex.read(JABREF), "ris")
+    assert "4 fields the RIS format cannot hold: groups ×1, owner ×1, timestamp ×1, file ×1" \
+        in warnings
+
+
+def test_an_export_that_cannot_mark_a_truncated_list_warns_and_suggests_enrich():
+    warnings = api.export_warnings(bibtex.read(JABREF), "ris")
+    assert any("truncated author list" in w and "born2019" in w and "enrich" in w
+               for w in warnings)
+    assert not any("truncated" in w for w in api.export_warnings(bibtex.read(JABREF), "csl-json"))
+
+
+def test_csl_json_carries_the_truncation_in_custom_and_reads_it_back():
+    item = bibtex.read(JABREF)[0]
+    text = csl_json.write([item])
+    assert '"evidencebib-truncated"' in text
+    assert csl_json.read(text)[0]["_et_al"] == ["author"]
+
+
+def test_a_medium_that_is_a_url_reads_back_as_the_url():
+    item = bibtex.read("@misc{w, title = {Site}, howpublished = {\\url{https://a.org/x}}}")[0]
+    assert item["URL"] == "https://a.org/x" and "medium" not in item
+
+
+def test_biblatex_subtitle_and_titleaddon_join_the_title():
+    item = bibtex.read("@book{r, author = {Renner, Rolf G.}, title = {Edward Hopper},\n"
+                       " subtitle = {Transformaties van het werkelijke}, date = {2010}}")[0]
+    assert item["title"] == "Edward Hopper: Transformaties van het werkelijke"
+
+
+def test_a_book_in_a_book_is_a_chapter_not_misc():
+    item = bibtex.read("@bookinbook{b, title = {Inner}, booktitle = {Outer}, date = {1990}}")[0]
+    assert item["type"] == "chapter" and item["container-title"] == "Outer"
+
+
+def test_the_number_of_a_book_in_its_series_survives_export():
+    item = bibtex.read("@book{t, title = {Texts}, series = {Toronto Medieval Latin Texts},\n"
+                       " number = {33}, year = {2004}}")[0]
+    assert item["collection-number"] == "33"
+    assert "number = {33}" in bibtex.write([item])
+    assert bibtex.read(bibtex.write([item]))[0]["collection-number"] == "33"
+
+
+def test_a_duplicate_key_is_read_under_a_fresh_key_and_noted():
+    items = bibtex.read("@article{a, title = {One}}\n@article{a, title = {Two}}\n")
+    assert [i["id"] for i in items] == ["a", "a-2"]
+    notes = api.import_notes(items, "x.bib")
+    assert notes == ["x.bib, line 2, entry 'a-2': key: 'a' is also the key of the entry at "
+                     "line 1; this one is read as 'a-2'"]
+
+
+def test_a_list_of_dois_names_the_right_from_option():
+    try:
+        detect.detect("10.1111/aji.13737\nhttps://doi.org/10.1016/j.rbmo.2016.08.025\n")
+    except ParseError as error:
+        assert "--from doi-list" in str(error)
+    else:
+        raise AssertionError("a DOI list was detected as a reference format")
+
+
+def test_ris_db_is_the_database_the_record_came_from_not_an_archive():
+    from evidencebib.formats import ris
+
+    item = ris.read("TY  - JOUR\r\nTI  - T\r\nDB  - Medline\r\nDP  - Ovid Technologies\r\nER  - \r\n")[0]
+    assert item["source"] == "Medline" and "archive" not in item
+    assert "DB  - Medline" in ris.write([item])

@@ -1,0 +1,130 @@
+"""Field decoding never loses text (issue 15, items 1–3 and 10).
+
+LaTeX in a BibTeX value is read as TeX would typeset it: Unicode text, CSL rich-text markup
+where CSL has it, math as readable Unicode, whitespace as TeX collapses it; what cannot be
+decoded is kept as written and reported — never cut.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from evidencebib.formats import bibtex, csl_json, latex, ris
+
+
+def read_one(fields: str, entry_type: str = "article") -> dict:
+    return bibtex.read(f"@{entry_type}{{k,\n{fields}\n}}\n")[0]
+
+
+# -- item 1: text after a construct the decoder does not know is never cut -----------------
+
+def test_text_after_an_escaped_percent_and_math_degree_is_kept():
+    item = read_one(r"title = {Response in 10\% of patients at 37$^\circ$C}")
+    assert item["title"] == "Response in 10% of patients at 37°C"
+
+
+def test_ensuremath_and_percent_reach_the_ris_export_whole():
+    item = read_one(r"title = {IgG \ensuremath{\geq} 10\% tail}")
+    assert "TI  - IgG ≥ 10% tail" in ris.write([item])
+
+
+def test_a_percent_without_backslash_is_text_not_a_comment():
+    assert latex.decode("a 10% rise, https://x.org/a%20b") == "a 10% rise, https://x.org/a%20b"
+
+
+def test_an_unknown_command_is_kept_as_written_and_reported():
+    text, problems = latex.decode_report(r"before \frobnicate{x} after")
+    assert text == r"before \frobnicate{x} after"
+    assert problems == (r"\frobnicate",)
+
+
+def test_an_undecodable_field_is_noted_on_the_item_and_kept_verbatim_for_bibtex():
+    item = read_one(r"title = {A \frobnicate{x} title}")
+    assert item["title"] == r"A \frobnicate{x} title"
+    assert item["_notes"] == [r"title: \frobnicate kept as written (not LaTeX we can read)"]
+    assert ["title", r"A \frobnicate{x} title"] in item["_bibtex"]
+
+
+def test_a_dollar_that_opens_no_formula_is_kept_and_reported():
+    text, problems = latex.decode_report(r"costs $5 per dose")
+    assert text == "costs $5 per dose"
+    assert problems and "never closed" in problems[0]
+
+
+# -- item 2: whitespace as TeX reads it ----------------------------------------------------
+
+def test_a_line_wrapped_title_is_one_line_with_single_spaces():
+    item = read_one("title = {Subcutaneous immunoglobulin for chronic inflammatory\n"
+                    "            demyelinating  polyneuropathy}")
+    assert item["title"] == ("Subcutaneous immunoglobulin for chronic inflammatory "
+                             "demyelinating polyneuropathy")
+
+
+def test_rtf_line_command_inside_a_title_is_a_space():
+    assert latex.decode(r"Immunoglobulin\line in sepsis") == "Immunoglobulin in sepsis"
+
+
+def test_an_abstract_keeps_its_paragraphs_and_collapses_the_wraps():
+    item = read_one("abstract = {First paragraph\n   wrapped.\n\n  Second one.}")
+    assert item["abstract"] == "First paragraph wrapped.\nSecond one."
+
+
+# -- item 3: math and no-op macros --------------------------------------------------------
+
+@pytest.mark.parametrize("source, text", [
+    (r"TNF-$\alpha$ blockade", "TNF-α blockade"),
+    (r"$\Sigma$ score", "Σ score"),
+    (r"IgG $\geq$ 4 g/L", "IgG ≥ 4 g/L"),
+    (r"\mbox{IVIg} dose", "IVIg dose"),
+    (r"see \url{https://a.org/x_y}", "see https://a.org/x_y"),
+    (r"\href{https://a.org}{the registry}", "the registry"),
+    (r"{\noopsort{b}}Second", "Second"),
+])
+def test_math_and_no_op_macros_read_as_text(source, text):
+    assert latex.decode(source) == text
+
+
+def test_a_noopsort_year_is_the_year_and_not_part_of_the_key():
+    item = read_one('author = {Knuth, Donald}, year = "{\\noopsort{1973c}}1981", title = {T}')
+    assert item["issued"] == {"date-parts": [[1981]]}
+
+
+def test_math_reaches_csl_json_as_unicode_not_dollars():
+    item = read_one(r"title = {TNF-$\alpha$ inhibitors}")
+    assert '"title": "TNF-α inhibitors"' in csl_json.write([item])
+
+
+@pytest.mark.parametrize("source, rich", [
+    (r"\emph{Staphylococcus aureus} sepsis", "<i>Staphylococcus aureus</i> sepsis"),
+    (r"{\it in vitro} study", "<i>in vitro</i> study"),
+    (r"\textbf{Bold} claim", "<b>Bold</b> claim"),
+    (r"\textsc{Ig} criteria", '<span style="font-variant:small-caps;">Ig</span> criteria'),
+    (r"CO$_2$ and m$^2$", "CO<sub>2</sub> and m<sup>2</sup>"),
+    (r"The {DNA} of {IVIg}", 'The <span class="nocase">DNA</span> of <span class="nocase">IVIg</span>'),
+])
+def test_title_markup_becomes_csl_rich_text(source, rich):
+    assert latex.decode(source, rich=True) == rich
+
+
+def test_without_rich_text_scripts_of_digits_are_unicode_scripts():
+    assert latex.decode(r"CO$_2$ and m$^2$") == "CO₂ and m²"
+
+
+def test_rich_titles_round_trip_through_our_bibtex_writer():
+    item = read_one(r"title = {\emph{In vitro} CO$_2$ and {DNA}}")
+    back = bibtex.read(bibtex.write([item]))[0]
+    assert latex.strip_markup(back["title"]) == latex.strip_markup(item["title"])
+    assert "<i>In vitro</i>" in back["title"] and "<sub>2</sub>" in back["title"]
+
+
+# -- item 10: names ------------------------------------------------------------------------
+
+def test_et_al_inside_a_bibtex_name_is_a_truncated_list():
+    item = read_one(r"author = {Born, L. et al.}, title = {T}")
+    assert item["author"] == [{"family": "Born", "given": "L."}]
+    assert item["_et_al"] == ["author"]
+
+
+def test_a_mendeley_null_given_name_is_dropped():
+    item = read_one(r"author = {van den Hoven, null and Smith, Ann}, title = {T}")
+    assert item["author"][0] == {"family": "Hoven", "non-dropping-particle": "van den"}

@@ -1,0 +1,80 @@
+"""Disambiguation of cites over all clusters and the bibliography (CSL 1.0.2 §Disambiguation:
+add-names, add-givenname with its givenname-disambiguation-rule, year-suffix, disambiguate="true");
+every expected text is what citeproc-js 2.4.63 prints for the same items and style."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from evidencebib.render import Cluster
+from evidencebib.render.engine import Engine
+
+HEAD = """<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text">
+<info><id>d</id><title>d</title><updated>2020-01-01T00:00:00+00:00</updated></info>"""
+TAIL = """<bibliography><layout><text variable="title"/></layout></bibliography></style>"""
+NAMES_STYLE = HEAD + """
+<citation et-al-min="2" et-al-use-first="1" disambiguate-add-names="true" disambiguate-add-givenname="true">
+  <layout prefix="(" suffix=")" delimiter="; "><group delimiter=" ">
+    <names variable="author"><name form="short" initialize-with=". " and="text" delimiter=", "/></names>
+    <date variable="issued"><date-part name="year"/></date></group></layout></citation>""" + TAIL
+CONDITION_STYLE = HEAD + """
+<citation><layout prefix="(" suffix=")" delimiter="; "><group delimiter=", ">
+  <names variable="author"><name form="short"/></names><date variable="issued"><date-part name="year"/></date>
+  <choose><if disambiguate="true"><text variable="title" font-style="italic"/></if></choose>
+</group></layout></citation>""" + TAIL
+
+
+def article(key: str, names, year: int, title: str = "A study") -> dict:
+    return {"id": key, "type": "article-journal", "title": title, "container-title": "J Immunol",
+            "author": [{"family": family, "given": given} for family, given in names],
+            "issued": {"date-parts": [[year]]}}
+
+
+def style(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "disambiguate.csl"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_add_names_shows_the_names_that_tell_cites_apart(tmp_path):
+    items = [article("a", [("Smith", "John"), ("Jones", "Ann")], 2000),
+             article("b", [("Smith", "John"), ("Brown", "Bea")], 2000)]
+    assert Engine(style(tmp_path, NAMES_STYLE)).citations([Cluster(["a", "b"])], "text", items) == \
+        ["(Smith and Jones 2000; Smith and Brown 2000)"]
+
+
+def test_add_givenname_by_cite_expands_the_clashing_name(tmp_path):
+    items = [article("a", [("Smith", "John")], 2000), article("b", [("Smith", "Anne")], 2000)]
+    assert Engine(style(tmp_path, NAMES_STYLE)).citations([Cluster(["a", "b"])], "text", items) == \
+        ["(J. Smith 2000; A. Smith 2000)"]
+
+
+def test_disambiguate_condition_holds_for_cites_still_ambiguous(tmp_path):
+    items = [article("a", [("Smith", "John")], 2000, "Alpha"), article("b", [("Smith", "John")], 2000, "Beta"),
+             article("c", [("Doe", "J")], 2000, "Gamma")]
+    assert Engine(style(tmp_path, CONDITION_STYLE)).citations([Cluster(["a", "b", "c"])], "text", items) == \
+        ["(Smith, 2000, Alpha; Smith, 2000, Beta; Doe, 2000)"]
+
+
+WANGS = [article("w1", [("Wang", "S. W.")], 2016), article("w2", [("Wang", "T.")], 2016),
+         article("w3", [("Wang", "S. W.")], 2016, "Other")]
+
+
+def test_apa_gives_initials_to_different_first_authors_and_suffixes_to_the_same_one():
+    # primary-name-with-initials: the two S. W. Wang items then differ by year suffix only
+    assert Engine("apa").citations([Cluster(["w1", "w2", "w3"])], "text", WANGS) == \
+        ["(S. W. Wang, 2016a, 2016b; T. Wang, 2016)"]
+
+
+def test_chicago_author_date_keeps_the_cites_in_the_order_written():
+    assert Engine("chicago-author-date").citations([Cluster(["w1", "w2", "w3"])], "text", WANGS) == \
+        ["(S. W. Wang 2016a; T. Wang 2016; S. W. Wang 2016b)"]
+
+
+def test_names_are_added_in_citations_only_not_in_the_bibliography(tmp_path):
+    items = [article("a", [("Smith", "John"), ("Jones", "Ann")], 2000),
+             article("b", [("Smith", "John"), ("Brown", "Bea")], 2000)]
+    path = style(tmp_path, NAMES_STYLE.replace(
+        '<bibliography><layout><text variable="title"/></layout></bibliography>',
+        '<bibliography et-al-min="2" et-al-use-first="1"><layout><names variable="author"/></layout></bibliography>'))
+    assert [entry.text for entry in Engine(path).bibliography(items, "text")] == ["John Smith et al.", "John Smith et al."]
