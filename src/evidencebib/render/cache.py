@@ -47,7 +47,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 VERSION = "1"
 _CITEPROC_FILES = ("__init__.py", "_version.py", "model.py", "frontend.py", "string.py",
@@ -128,7 +128,7 @@ def item_digest(clean: dict[str, Any], truncated: list[str]) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def bibliography_key(style_digest: str, digests: list[str]) -> str:
+def bibliography_key(style_digest: str, digests: Sequence[str]) -> str:
     h = hashlib.sha256(f"bib\0{code_fingerprint()}\0{style_digest}\0".encode())
     for digest in digests:
         h.update(digest.encode())

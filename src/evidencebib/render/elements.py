@@ -104,7 +104,7 @@ class Compiler:
         self.root = root
         self.name = name
         self.locale = locale
-        self.macros: dict[str | None, Any] = {}  # name -> cs:macro (citeproc-py's untyped elements)
+        self.macros: dict[str, Any] = {}  # name (required by CSL) -> cs:macro, an untyped citeproc-py element
         for macro in root.findall(CS + "macro"):
             self.macros.setdefault(macro.get("name"), macro)
         self.citation = root.find(CS + "citation")
@@ -116,7 +116,7 @@ class Compiler:
         self.page_range_format = root.get("page-range-format")
 
     def macro(self, name: str | None, element) -> Any:
-        macro = self.macros.get(name)
+        macro = self.macros.get(name) if name is not None else None  # (callers pass a name)
         if macro is None:
             raise StyleError(f"style {self.name}: macro '{name}' is not defined "
                              f"(line {element.sourceline})")
@@ -235,7 +235,8 @@ class MacroElement(ParentMixin, model.Macro):
         self.c_read_children(c)
         self.c_name = self.get("name")
         self.c_is_choose = False
-        self.c_absent = None  # set once the style is compiled (overrides/speed.py absence_plan)
+        # set once the style is compiled (overrides/speed.py absence_plan)
+        self.c_absent: tuple[str, ...] | None = None
 
 
 class CitationElement(model.Citation):
@@ -396,7 +397,8 @@ class GroupElement(Formatting, ParentMixin, model.Group):
     def compile(self, c: Compiler) -> None:
         self.c_read_formatting()
         self.c_read_children(c)
-        self.c_absent = None  # set once the style is compiled (overrides/speed.py absence_plan)
+        # set once the style is compiled (overrides/speed.py absence_plan)
+        self.c_absent: tuple[str, ...] | None = None
 
     def evaluate(self, ctx):
         spend(ctx)

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 from typing import Any, final
 
-from evidencebib.render.marks import (DISPLAY_CLOSE, DISPLAY_OPENERS, INNER_QUOTE_CLOSE, INNER_QUOTE_OPEN, ITALIC,
-                                      LINK_CLOSE, LINK_DOI, LINK_URL, MARKERS, QUOTE_CLOSE, QUOTE_OPEN, ROMAN)
+from evidencebib.render.marks import (DISPLAY_CLOSE, DISPLAY_OPENERS, INNER_QUOTE_CLOSE, INNER_QUOTE_OPEN,
+                                      ITALIC, LINK_CLOSE, LINK_DOI, LINK_URL, MARKERS, QUOTE_CLOSE,
+                                      QUOTE_OPEN, ROMAN)
 
 
 @final  # not subclassed: `type(node) is Lit` then tells mypy the other case is a Span
@@ -132,7 +133,8 @@ def replace_tags(node: Node | None, kind: str, function) -> Node | None:
     drops it, with the delimiter that joined it)."""
     if node is None:
         return None
-    return _rebuilt(node, lambda span: function(span) if span.tag is not None and span.tag[0] == kind else span)
+    return _rebuilt(node, lambda span: function(span) if span.tag is not None and span.tag[0] == kind
+                    else span)
 
 
 def without(node: Node | None, target: Span) -> Node | None:
