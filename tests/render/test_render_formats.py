@@ -78,7 +78,8 @@ def test_html_output_is_well_formed_for_every_seed_style():
     import json
     from pathlib import Path
 
-    items = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "seed-items.json").read_text(encoding="utf-8"))
+    seed = Path(__file__).resolve().parents[1] / "fixtures" / "seed-items.json"
+    items = json.loads(seed.read_text(encoding="utf-8"))
     items.append(article(title="Tom & Jerry <b>bold</b> \"quoted\"", DOI=SICI))
     for style in ("ig-criteria", "apa", "vancouver", "ama", "harvard", "chicago", "ieee", "nature",
                   "lancet", "bmj", "nlm"):
@@ -112,7 +113,8 @@ def test_nocase_span_in_data_is_honoured_not_printed():
 
 
 def test_bibliography_order_is_the_same_in_every_format():
-    items = [article(author=[{"family": "_Zed", "given": "A"}]), article(author=[{"family": "Adams", "given": "B"}]),
+    items = [article(author=[{"family": "_Zed", "given": "A"}]),
+             article(author=[{"family": "Adams", "given": "B"}]),
              article(author=[{"family": "*Mid", "given": "C"}])]
     orders = {fmt: [("Zed" in e, "Adams" in e, "Mid" in e) for e in render_bibliography(items, "apa", fmt)]
               for fmt in ("text", "html", "markdown")}

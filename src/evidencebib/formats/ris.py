@@ -308,9 +308,9 @@ def _item(fields: list[tuple[str, list[str], int]], line: int, source: str) -> I
               "SE": "section", "M3": "genre", "PB": "publisher", "CY": "publisher-place",
               "LA": "language", "CN": "call-number", "DB": "source", "ID": "id"}
     for tag, variable in simple.items():
-        value = first(tag)
-        if value:
-            item[variable] = value
+        given = first(tag)
+        if given:
+            item[variable] = given
     # DB is the database the record came from (Medline, Embase, Scopus), DP its provider
     # (Ovid): CSL `source` is "a library catalog or database". Neither is an archive, which
     # styles print as where the work is held (APA printed "Medline.").

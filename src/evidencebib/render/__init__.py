@@ -52,7 +52,8 @@ def render_bibliography(items: Iterable[dict[str, Any]], style: str | os.PathLik
 
 
 def render_entries(items: Iterable[dict[str, Any]], style: str | os.PathLike[str] = HOUSE_STYLE,
-                   fmt: str = "markdown", cache: Any = None, *, locale: str | None = None) -> list[tuple[int, str]]:
+                   fmt: str = "markdown", cache: Any = None, *,
+                   locale: str | None = None) -> list[tuple[int, str]]:
     """Like render_bibliography, each entry with the position of its item in `items`."""
     from evidencebib.render.engine import render_entries as _render
 

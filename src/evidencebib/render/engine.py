@@ -74,7 +74,8 @@ def _load_style(path_text: str, mtime_ns: int, size: int, locale: str | None):
         raise
     except Exception as error:  # a broken structure lxml accepted
         raise StyleError(f"style '{path.stem}' cannot be loaded: {_brief(error)}") from None
-    style.root.formatter = formats.MarkingFormatter  # for citeproc-py's own methods (overrides' upstream side)
+    # for citeproc-py's own methods (the overrides' upstream side)
+    style.root.formatter = formats.MarkingFormatter
     return style
 
 
@@ -192,16 +193,17 @@ class Engine:
 
         style = self.style
         citation = style.citation
-        if citation is None or not any((citation.c_options.get(option) or "").lower() == "true" for option in (
-                "disambiguate-add-year-suffix", "disambiguate-add-names", "disambiguate-add-givenname")) \
+        if citation is None or not any(
+                (citation.c_options.get(option) or "").lower() == "true" for option in (
+                    "disambiguate-add-year-suffix", "disambiguate-add-names", "disambiguate-add-givenname")) \
                 and not style.uses_disambiguate_condition:
             return {}
         layout = citation.c_layout
         memo: dict[tuple[int, Any], str | None] = {}
 
         def cite_text(index: int, disamb: Disambiguation = NO_DISAMBIGUATION) -> str | None:
-            key = (index, (disamb.year_suffix, disamb.et_al_names, tuple(sorted(disamb.given_names.items(), key=repr)),
-                           disamb.condition))
+            key = (index, (disamb.year_suffix, disamb.et_al_names,
+                           tuple(sorted(disamb.given_names.items(), key=repr)), disamb.condition))
             if key in memo:
                 return memo[key]
             ctx = self.context("citation")
@@ -235,7 +237,8 @@ class Engine:
             return None
         return self.finish(node, ctx) or None
 
-    def marked_entries(self, plan: BibliographyPlan, positions: Sequence[int] | None = None) -> list[str | None]:
+    def marked_entries(self, plan: BibliographyPlan,
+                       positions: Sequence[int] | None = None) -> list[str | None]:
         """Marked entries of `positions` (default: all, in bibliography order)."""
         wanted = plan.order if positions is None else list(positions)
         bibliography = self.style.bibliography
@@ -246,7 +249,7 @@ class Engine:
                 [node for node, _ in trees], bibliography.c_subsequent_author_substitute,
                 bibliography.c_subsequent_author_substitute_rule)
             texts = [self.finish(node, ctx) or None if node is not None else None
-                     for node, (_, ctx) in zip(nodes, trees)]
+                     for node, (_, ctx) in zip(nodes, trees, strict=True)]  # one node per tree
         else:
             texts = self._map(lambda position: self.entry(plan, position), wanted, "entries")
         STATS["entries_formatted"] += len(wanted)
@@ -269,10 +272,11 @@ class Engine:
             except EvidenceError:
                 raise
             except Exception as error:
-                raise StyleError(f"style {self.name} failed to render the bibliography ({_brief(error)})") from None
+                raise StyleError(f"style {self.name} failed to render the bibliography "
+                                 f"({_brief(error)})") from None
         ids = prepared.ids
         out = []
-        for position, text in zip(plan.order, texts):
+        for position, text in zip(plan.order, texts, strict=True):  # one text per position
             if text is not None:
                 key = ids[position]
                 out.append(Entry(finish(text), position, None if key is None else str(key)))
@@ -290,11 +294,11 @@ class Engine:
         `items` (as `bibliography(items)` prints them)."""
         _check_format(fmt)
         raw_items = list(items or ())
-        clusters = [cluster if isinstance(cluster, Cluster) else Cluster(cluster) for cluster in clusters]
+        given = [cluster if isinstance(cluster, Cluster) else Cluster(cluster) for cluster in clusters]
         index_of: dict[str, int] = {}
         for position, item in enumerate(raw_items):
             index_of.setdefault(str(item.get("id")), position)
-        missing = sorted({cite.id for cluster in clusters for cite in cluster.cites if cite.id not in index_of})
+        missing = sorted({cite.id for cluster in given for cite in cluster.cites if cite.id not in index_of})
         if missing:
             known = ", ".join(list(index_of)[:20]) or "none"
             raise UsageError(f"no item with id {', '.join(repr(k) for k in missing)} (known: {known})")
@@ -304,7 +308,7 @@ class Engine:
         finish = formats.finisher(fmt, self.options.links)
         with gcpause.paused():
             try:
-                return [finish(text) for text in self._citations(clusters, raw_items, index_of, register)]
+                return [finish(text) for text in self._citations(given, raw_items, index_of, register)]
             except EvidenceError:
                 raise
             except Exception as error:
@@ -331,7 +335,8 @@ class Engine:
             registration = list(range(len(views)))
         # bibliography order and numbers (the cited items' bibliography)
         if style.bibliography is not None:
-            ordered = [registration[i] for i in self._sorted(style.bibliography, [views[p] for p in registration])]
+            ordered = [registration[i]
+                       for i in self._sorted(style.bibliography, [views[p] for p in registration])]
         else:
             ordered = registration
         numbers = {position: index + 1 for index, position in enumerate(ordered)}
@@ -343,9 +348,10 @@ class Engine:
              for cluster in clusters], distance)
         layout = style.citation.c_layout
         out = []
-        for cluster, cite_states in zip(clusters, states):
+        # positions: one list per cluster, one state per cite
+        for cluster, cite_states in zip(clusters, states, strict=True):
             entries = []
-            for cite, state in zip(cluster.cites, cite_states):
+            for cite, state in zip(cluster.cites, cite_states, strict=True):
                 position = index_of[cite.id]
                 entries.append((cite, state, position))
             if style.citation.c_sort is not None and style.citation.c_sort.c_keys and len(entries) > 1:
@@ -461,7 +467,8 @@ def _render_cached(engine: Engine, prepared: PreparedItems, store, fmt: str, fin
     record = store.get(finished_key)
     if _valid_bibliography_record(record):
         STATS["bibliography_hits"] += 1
-        return [(int(position), str(entry)) for position, entry in zip(record["order"], record["entries"])]
+        return [(int(position), str(entry))  # lengths checked by _valid_bibliography_record
+                for position, entry in zip(record["order"], record["entries"], strict=True)]
     marked = _marked_cached(engine, prepared, store, bib_key, style_digest, digests, substitutes)
     finished = [(position, finish(entry)) for position, entry in marked]
     store.put(finished_key, {"entries": [text for _, text in finished],
@@ -481,12 +488,14 @@ def _marked_cached(engine: Engine, prepared: PreparedItems, store, bib_key: str,
     record = store.get(bib_key)
     if _valid_bibliography_record(record):
         STATS["bibliography_hits"] += 1
-        return [(int(position), str(entry)) for position, entry in zip(record["order"], record["entries"])]
+        return [(int(position), str(entry))  # lengths checked by _valid_bibliography_record
+                for position, entry in zip(record["order"], record["entries"], strict=True)]
     try:
         plan = engine.plan(prepared)
         if substitutes:  # an entry may depend on the one before it: whole bibliographies only
             texts = engine.marked_entries(plan)
-            pairs = [(position, text) for position, text in zip(plan.order, texts) if text is not None]
+            pairs = [(position, text)  # one text per position
+                     for position, text in zip(plan.order, texts, strict=True) if text is not None]
         else:
             keys, texts, missing = [], [], []
             for position in plan.order:
@@ -500,10 +509,11 @@ def _marked_cached(engine: Engine, prepared: PreparedItems, store, bib_key: str,
                     missing.append(len(keys) - 1)
             if missing:
                 fresh = engine.marked_entries(plan, [plan.order[index] for index in missing])
-                for index, text in zip(missing, fresh):
+                for index, text in zip(missing, fresh, strict=True):  # one entry per missing index
                     texts[index] = text
                     store.put(keys[index], {"t": text})
-            pairs = [(position, text) for position, text in zip(plan.order, texts) if text is not None]
+            pairs = [(position, text)  # one text per position
+                     for position, text in zip(plan.order, texts, strict=True) if text is not None]
     except EvidenceError:
         raise
     except Exception as error:

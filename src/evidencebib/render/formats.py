@@ -109,7 +109,7 @@ def _tokens(marked: str, spaced_display: bool = True):
     """('text', s) / ('mark', m) / ('link', kind, value) / ('display', m) tokens of a marked
     string; with `spaced_display`, display markers become a space between two parts that
     would otherwise touch ("1." + "Banjar" -> "1. Banjar")."""
-    tokens = []
+    tokens: list[tuple[str, ...]] = []  # (kind, text) or ("link", kind, value)
     pending_space = False
     for match in _TOKEN.finditer(marked):
         if match.group("display"):
