@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any, final
 
 from evidencebib.render.marks import (DISPLAY_CLOSE, DISPLAY_OPENERS, INNER_QUOTE_CLOSE, INNER_QUOTE_OPEN,
-                                      ITALIC, LINK_CLOSE, LINK_DOI, LINK_URL, MARKERS, QUOTE_CLOSE,
+                                      ITALIC, LINK_CLOSE, LINK_OPENERS, LINK_URL, MARKERS, QUOTE_CLOSE,
                                       QUOTE_OPEN, ROMAN)
 
 
@@ -312,7 +312,7 @@ def render(node: Node | None, depth: int = 0, seam: Any = None, italic: bool = F
     if not _has_text(content):
         return ""
     if node.link is not None:
-        content = (LINK_DOI if node.link == "doi" else LINK_URL) + content + LINK_CLOSE
+        content = LINK_OPENERS.get(node.link, LINK_URL) + content + LINK_CLOSE
     for opener, closer in font:
         content = opener + content + closer
     if node.quotes:

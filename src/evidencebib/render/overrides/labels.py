@@ -180,7 +180,7 @@ def _link(kind: str):
         node = Lit(value) if isinstance(value, str) else value
         if ctx.sorting:
             return el.c_finish(node, ctx)
-        return el.c_finish(node, ctx, None, "doi" if kind == "DOI" else "url")
+        return el.c_finish(node, ctx, None, kind.lower())
 
     return render
 
@@ -188,7 +188,7 @@ def _link(kind: str):
 _SPECIAL = {"page": _page_variable, "page-first": _page_first, "locator": _locator,
             "citation-number": _citation_number, "year-suffix": _year_suffix,
             "first-reference-note-number": _first_note, "citation-label": _citation_label,
-            "DOI": _link("DOI"), "URL": _link("URL")}
+            "DOI": _link("DOI"), "URL": _link("URL"), "PMID": _link("PMID"), "PMCID": _link("PMCID")}
 
 
 # labels -------------------------------------------------------------------------------------
