@@ -391,12 +391,14 @@ def write_dois(refs: References, slug: str, dois_by_key: dict[str, str]) -> int:
 
 
 def export(refs: References, slugs: Sequence[str] = (), *, to: str,
-           warnings: list[str] | None = None, **options) -> str:
+           warnings: list[str] | None = None, problems: list[EvidenceError] | None = None,
+           **options) -> str:
     """The named conditions (all when none) in a reference-manager format.
 
     Each item carries its condition's slug as a keyword/tag; a reference cited by several
     conditions (same DOI) is written once with all their slugs. What the format cannot hold
-    is appended to `warnings` (see `export_warnings`).
+    is appended to `warnings` (see `export_warnings`). A block of a .bib that does not parse
+    stops the export, unless `problems` is given: it is then added there and left out.
     """
     from evidencebib.doi import key as doi_key
     from evidencebib.formats import registry
@@ -406,7 +408,10 @@ def export(refs: References, slugs: Sequence[str] = (), *, to: str,
     merged: list[Item] = []
     by_doi: dict[str, Item] = {}
     for slug in list(slugs) or refs.slugs():
-        for item in load_items(refs.load(slug)):
+        condition = refs.load(slug)
+        if problems is not None:
+            problems.extend(unparsed(condition))
+        for item in condition.bib.items() if problems is not None else load_items(condition):
             tagged = dict(item, keyword=join_keywords(add_tags(item, [slug])))
             doi = item.get("DOI")
             if doi and doi_key(doi) in by_doi:

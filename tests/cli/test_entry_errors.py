@@ -178,3 +178,12 @@ def test_site_strict_fails_after_building_when_an_entry_cannot_be_rendered(faili
     result = run("site", "--strict", "-o", str(site), "--styles", ROMAN_STYLE, references=failing)
     assert result.returncode == 1, result.stderr
     assert (site / "demo" / "index.html").is_file()
+
+
+def test_export_names_the_unparsed_block_and_exports_the_rest(unparsed):
+    result = run("export", "--to", "ris", references=unparsed)
+    assert result.returncode == 0, result.stderr
+    assert "A good book" in result.stdout and "Another good book" in result.stdout
+    line = problem_line(result.stderr, "broken2018")
+    assert "demo.bib, line 10" in line and "not exported" in line, line
+    assert run("export", "--to", "ris", "--strict", references=unparsed).returncode == 1
