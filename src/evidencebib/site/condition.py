@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass
+from typing import Sequence
 from urllib.parse import quote
 
 from evidencebib.model import Item
@@ -177,7 +178,10 @@ def _tools_html(name: str) -> str:
 
 
 def entries_html(items: list[Item], names: list[str], entries: list[tuple[int, str]],
-                 checks: dict[str, rep.Check], in_report: bool) -> str:
+                 checks: dict[str, rep.Check], in_report: bool, failed: Sequence = ()) -> str:
+    """The list of entries; each entry the style could not render (`failed`: the engine's
+    EntryProblem) follows them as a note naming its key and the cause, so a reader of the
+    page knows it is missing and why (issue 15)."""
     lis = []
     for index, entry in entries:  # (position of the item, rendered entry)
         item = items[index]
@@ -193,6 +197,12 @@ def entries_html(items: list[Item], names: list[str], entries: list[tuple[int, s
                    f"{check_html(check, in_report)}"
                    f'<div class="csl-entry">{entry}{extra}</div>{coins_span}\n'
                    f"{_tools_html(names[index])}</li>")
+    for problem in failed:
+        key = str(problem.key or "")
+        lis.append(f'<li class="entry" id="ref-{t.attr(names[problem.position])}" data-key="{t.attr(key)}">'
+                   f'<p class="entry-problem" role="note">The entry <code>{t.esc(key)}</code> '
+                   f"cannot be shown in this style ({t.esc(problem.cause)}); the downloads "
+                   "have it.</p></li>")
     return '<ol class="entries">\n' + "\n".join(lis) + "\n</ol>"
 
 
