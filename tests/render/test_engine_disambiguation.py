@@ -80,3 +80,13 @@ def test_names_are_added_in_citations_only_not_in_the_bibliography(tmp_path):
         '<layout><names variable="author"/></layout></bibliography>'))
     assert [entry.text for entry in Engine(path).bibliography(items, "text")] == \
         ["John Smith et al.", "John Smith et al."]
+
+
+def test_initials_tell_names_apart_even_when_other_names_share_them():
+    # primary-name-with-initials (APA): "A." and "H." Lefèvre differ by their initials although
+    # Anna and Hiroshi Lefèvre share them; so no year suffix (citeproc-js 2.4.63 prints
+    # "Lefèvre, A. (2025)" and "Lefèvre, H. (2025)": benchmarks/render_throughput.py, 1k APA)
+    items = [article("anna", [("Lefèvre", "Anna")], 2006), article("hiroshi", [("Lefèvre", "Hiroshi")], 1999),
+             article("a", [("Lefèvre", "A.")], 2025), article("h", [("Lefèvre", "H.")], 2025)]
+    entries = [entry.text for entry in Engine("apa").bibliography(items, "text")]
+    assert [text.split(". ", 2)[1] for text in entries if "2025" in text] == ["(2025)", "(2025)"]

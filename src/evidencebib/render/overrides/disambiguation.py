@@ -101,8 +101,11 @@ def _hint(name, others, with_initials_only: bool) -> str | None:
               if other.key != name.key and (other.family or "") == (name.family or "") and name.family]
     if not rivals:
         return None
-    if any(given_initials(other.given or "") == given_initials(name.given or "") for other in rivals):
-        return None if with_initials_only else "full"
+    mine = given_initials(name.given or "")
+    if with_initials_only:  # initials help wherever some rival's initials differ from ours
+        return "initials" if any(given_initials(other.given or "") != mine for other in rivals) else None
+    if any(given_initials(other.given or "") == mine for other in rivals):
+        return "full"
     return "initials"
 
 
