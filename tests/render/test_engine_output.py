@@ -7,8 +7,8 @@ import pytest
 
 from evidencebib.render import render_bibliography
 from evidencebib.render.formats import finish_html, finish_markdown, finish_text
-from evidencebib.render.marks import (BLOCK, DISPLAY_CLOSE, INDENT, INNER_QUOTE_CLOSE, INNER_QUOTE_OPEN,
-                                      ITALIC, LEFT_MARGIN, QUOTE_CLOSE, QUOTE_OPEN, RIGHT_INLINE)
+from evidencebib.render.marks import (BLOCK, DISPLAY_CLOSE, INDENT, INNER_QUOTE_CLOSE, INNER_QUOTE_OPEN, ITALIC,
+                                      LEFT_MARGIN, QUOTE_CLOSE, QUOTE_OPEN, RIGHT_INLINE)
 from evidencebib.render.output import Lit, Span, merge, render
 from evidencebib.render.overrides.punctuation import move_into_quotes
 
@@ -83,8 +83,7 @@ def test_second_field_align_entries_in_html_have_left_margin_and_right_inline_di
             "issued": {"date-parts": [[2020]]}, "author": [{"family": "Banjar", "given": "S."}]}
     [entry] = render_bibliography([item], "vancouver", "html", cache=False)
     # as citeproc-js 2.4.63 prints it
-    assert entry.startswith('\n    <div class="csl-left-margin">1.</div>'
-                            '<div class="csl-right-inline">Banjar S. T. J.')
+    assert entry.startswith('\n    <div class="csl-left-margin">1.</div><div class="csl-right-inline">Banjar S. T. J.')
     assert entry.endswith("</div>\n  ")
 
 
