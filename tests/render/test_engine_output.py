@@ -112,21 +112,3 @@ def test_a_repeated_author_is_substituted_in_the_style_manual():
              book("C", 2004, [("Smith", "John"), ("Roe", "Jane")])]
     assert render_bibliography(items, "style-manual-australian-government", "text", cache=False) == \
         ["Smith J (2001) A, P.", "—— (2003) B, P.", "Smith J and Roe J (2004) C, P."]
-
-
-_APOSTROPHE_STYLE = ('<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text">'
-                     '<info><id>q</id><title>q</title><updated>2020-01-01T00:00:00+00:00</updated></info>'
-                     '<citation><layout><text variable="title"/></layout></citation><bibliography><layout>'
-                     '<group delimiter=" "><names variable="author"/><text variable="title" prefix="\'" '
-                     'suffix="\'"/><text variable="URL"/></group></layout></bibliography></style>')
-
-
-def test_straight_apostrophes_in_data_print_typographic_and_the_style_own_text_is_kept(tmp_path):
-    """As citeproc-js (and pandoc, Zotero) print them: `'` in an item's text or names is `’`;
-    the style's own affixes and URLs are printed as written."""
-    style = tmp_path / "q.csl"
-    style.write_text(_APOSTROPHE_STYLE, encoding="utf-8")
-    item = {"id": "a", "type": "book", "title": "Sjögren's syndrome", "URL": "https://x.org/a'b",
-            "author": [{"family": "O'Brien", "given": "Ann"}]}
-    assert render_bibliography([item], style, "text", cache=False) == [
-        "Ann O’Brien 'Sjögren’s syndrome' https://x.org/a'b"]

@@ -125,4 +125,4 @@ class RenderContext:
         self.found += 1
         if self.in_substitute:
             self.suppressed.add(variable)
-        return self.b.punctuation_apostrophes(variable, value)
+        return value

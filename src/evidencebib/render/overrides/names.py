@@ -296,7 +296,7 @@ def _sep(left, right, separator: str):
 def _part(text: str | None, part_el, ctx):
     if not text:
         return None
-    node = Lit(ctx.b.punctuation_apostrophes("name", text))
+    node = Lit(text)
     if part_el is None:
         return node
     if part_el.c_case is not None:

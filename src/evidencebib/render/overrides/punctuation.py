@@ -8,15 +8,11 @@
 - punctuation-in-quote (CSL 1.0.2 §"Locale Options"): with the locale option set, a comma or full
   stop right after a closing quote moves inside it ("Loss”." -> "Loss.”"), in bibliographies and
   citations; a mark already ending the quoted text absorbs it as at a seam ("Why?”." -> "Why?”").
-- Apostrophes (citeproc-js, as pandoc and Zotero print them; issue 14 "Typography"): a straight
-  `'` in an item's text or names prints as the typographic apostrophe `’` ("O’Brien",
-  "Sjögren’s"); the style's own text and affixes, URLs and identifiers are printed as written.
 """
 
 from __future__ import annotations
 
 from evidencebib.render import output
-from evidencebib.render.output import Lit, Span
 from evidencebib.render.marks import (INNER_QUOTE_CLOSE, INNER_QUOTE_OPEN, MARKERS, QUOTE_CLOSE, QUOTE_MARKERS,
                                       QUOTE_OPEN)
 from evidencebib.render.overrides import override, upstream
@@ -101,39 +97,3 @@ def localize_quotes_upstream(marked: str, locale) -> str:
     outer_open, outer_close = locale.text("open-quote"), locale.text("close-quote")
     return (marked.replace(QUOTE_OPEN, outer_open).replace(QUOTE_CLOSE, outer_close)
             .replace(INNER_QUOTE_OPEN, outer_open).replace(INNER_QUOTE_CLOSE, outer_close))
-
-
-# variables whose text is an address or an identifier: printed exactly as the item gives it
-VERBATIM_VARIABLES = frozenset({"URL", "DOI", "PMID", "PMCID", "ISBN", "ISSN", "citation-label"})
-
-
-def _typographic(node):
-    """`node` (text, or a rich-text tree) with straight apostrophes made typographic; the same
-    object when nothing changes."""
-    if type(node) is str:
-        return node.replace("'", "\u2019") if "'" in node else node
-    if type(node) is Lit:
-        return Lit(node.text.replace("'", "\u2019"), node.nocase) if "'" in node.text else node
-    if type(node) is Span:
-        kids = [_typographic(kid) for kid in node.kids]
-        if all(new is old for new, old in zip(kids, node.kids, strict=True)):
-            return node
-        return Span(kids, node.font, node.quotes, node.prefix, node.suffix, node.display, node.tag, node.link)
-    return node
-
-
-@override("punctuation.apostrophes", replaces="citeproc.model.Text._variable",
-          rule="citeproc-js (its flip-flopper; pandoc and Zotero alike): a straight apostrophe in an item's "
-               "text or names prints as \u2019; the style's own text, URLs and identifiers as written",
-          fingerprint="6c60676c7c731cf31e280adf25ce101f04ba8d29de71f36bb8bc3cd6a3520011",
-          tests=("tests/render/test_engine_output.py::"
-                 "test_straight_apostrophes_in_data_print_typographic_and_the_style_own_text_is_kept",))
-def apostrophes(variable: str, value):
-    if variable in VERBATIM_VARIABLES:
-        return value
-    return _typographic(value)
-
-
-@upstream("punctuation.apostrophes")
-def apostrophes_upstream(variable: str, value):
-    return value  # citeproc-py 0.11.1 prints the item's text as given
