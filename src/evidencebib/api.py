@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from evidencebib import gcpause
-from evidencebib.errors import EvidenceError, UsageError, decode_utf8, doing, read_user_file
+from evidencebib.errors import (EvidenceError, StyleError, UsageError, decode_utf8, doing,
+                                read_user_file)
 
 from evidencebib.model import Item
 from evidencebib.store import ConditionFile, References
@@ -26,7 +27,8 @@ if TYPE_CHECKING:   # check/ is imported by the functions that use it (start-up 
     from evidencebib.check.fix import FixResult
     from evidencebib.check.works import Copy
 
-__all__ = ["References", "ConditionSummary", "conditions", "unparsed", "bibliography", "render",
+__all__ = ["References", "ConditionSummary", "conditions", "unparsed", "bibliography",
+           "rendered_entries", "render",
            "page", "import_page", "ImportResult", "load_items", "add_items", "AddResult",
            "export", "export_warnings", "read_file", "import_items", "import_notes", "add_dois",
            "add_identifiers", "cite", "apply_enrichment",
@@ -73,18 +75,47 @@ def load_items(condition: ConditionFile) -> list[Item]:
     return condition.bib.items()
 
 
-def bibliography(refs: References, slug: str, *, style: str | Path = HOUSE_STYLE,
-                 fmt: str = "markdown", locale: str | None = None) -> list[str]:
-    """One condition's formatted entries in the style's order (`locale` replaces the style's)."""
-    from evidencebib.render import render_bibliography
+def rendered_entries(condition: ConditionFile, style: str | Path, fmt: str, *,
+                     locale: str | None = None,
+                     problems: list[EvidenceError] | None = None) -> list[tuple[int, str]]:
+    """(position in `condition.bib.items()`, formatted entry) in the style's order.
 
-    return render_bibliography(load_items(refs.load(slug)), style, fmt, locale=locale)
+    Without `problems` a block that does not parse, or an entry the style cannot render,
+    stops with its error. With a list, each is added to it as an error naming file, line and
+    key (a ParseError, or a StyleError naming the style and the condition) and left out, and
+    the other entries render: one bad entry never stops a whole command (issue 15)."""
+    from evidencebib.model import LINE
+    from evidencebib.render import render_entries
+
+    if problems is None:
+        return render_entries(load_items(condition), style, fmt, locale=locale)
+    problems.extend(unparsed(condition))
+    items = condition.bib.items()
+    failed: list = []  # render.engine.EntryProblem
+    entries = render_entries(items, style, fmt, locale=locale, problems=failed)
+    for problem in failed:
+        problems.append(StyleError(f"style {problem.style} cannot render this entry of condition "
+                                   f"'{condition.meta.slug}' ({problem.cause})",
+                                   file=condition.bib.path, line=items[problem.position].get(LINE),
+                                   entry=problem.key))
+    return entries
+
+
+def bibliography(refs: References, slug: str, *, style: str | Path = HOUSE_STYLE,
+                 fmt: str = "markdown", locale: str | None = None,
+                 problems: list[EvidenceError] | None = None) -> list[str]:
+    """One condition's formatted entries in the style's order (`locale` replaces the style's;
+    `problems`: see `rendered_entries`)."""
+    return [text for _, text in rendered_entries(refs.load(slug), style, fmt, locale=locale,
+                                                 problems=problems)]
 
 
 def render(refs: References, slugs: Sequence[str] = (), *, style: str | Path = HOUSE_STYLE,
-           fmt: str = "markdown", locale: str | None = None) -> str:
-    """The bibliographies of the named conditions (all when none is named), as one document."""
-    from evidencebib.render import render_bibliography, resolve_style
+           fmt: str = "markdown", locale: str | None = None,
+           problems: list[EvidenceError] | None = None) -> str:
+    """The bibliographies of the named conditions (all when none is named), as one document
+    (`problems`: see `rendered_entries`)."""
+    from evidencebib.render import resolve_style
 
     resolve_style(style)  # an unknown style fails before any output
     chosen = list(slugs) or refs.slugs()
@@ -92,7 +123,8 @@ def render(refs: References, slugs: Sequence[str] = (), *, style: str | Path = H
     for slug in chosen:
         with doing(f"rendering condition '{slug}'"):
             condition = refs.load(slug)
-            entries = render_bibliography(load_items(condition), style, fmt, locale=locale)
+            entries = [text for _, text in rendered_entries(condition, style, fmt, locale=locale,
+                                                            problems=problems)]
             sections.append(_section(condition.meta.title, slug, entries, fmt))
     if fmt == "html":
         return "\n".join(sections) + "\n"
@@ -118,20 +150,31 @@ def _section(title: str, slug: str, entries: list[str], fmt: str) -> str:
 
 
 def cite(refs: References, slug: str, keys: Sequence[str], *, style: str | Path = HOUSE_STYLE,
-         fmt: str = "text", locale: str | None = None) -> str:
-    """The in-text citation of entries of a condition, numbered as its printed bibliography."""
+         fmt: str = "text", locale: str | None = None,
+         problems: list[EvidenceError] | None = None) -> str:
+    """The in-text citation of entries of a condition, numbered as its printed bibliography.
+    With `problems`, the blocks that do not parse are added to it and left out (unless one
+    of them is cited: its ParseError is raised)."""
     from evidencebib.render.cite import cite as render_cite
 
-    return render_cite(load_items(refs.load(slug)), keys, style, fmt, locale=locale)
+    condition = refs.load(slug)
+    if problems is None:
+        return render_cite(load_items(condition), keys, style, fmt, locale=locale)
+    blocks = unparsed(condition)
+    for block in blocks:
+        if block.location.entry and block.location.entry in keys:
+            raise block
+    problems.extend(blocks)
+    return render_cite(condition.bib.items(), keys, style, fmt, locale=locale)
 
 
 def page(refs: References, slug: str, *, generated_on: _dt.date | None = None,
-         style: str | Path = HOUSE_STYLE) -> str:
-    """The whole condition page in the published layout, bibliography rendered fresh."""
-    from evidencebib.render import render_bibliography
-
+         style: str | Path = HOUSE_STYLE, problems: list[EvidenceError] | None = None) -> str:
+    """The whole condition page in the published layout, bibliography rendered fresh
+    (`problems`: see `rendered_entries`)."""
     condition = refs.load(slug)
-    entries = render_bibliography(load_items(condition), style, "markdown")
+    entries = [text for _, text in rendered_entries(condition, style, "markdown",
+                                                    problems=problems)]
     from evidencebib.formats import ig_page
 
     return ig_page.write_page(condition.meta, entries, generated_on or _dt.date.today())
@@ -348,12 +391,14 @@ def write_dois(refs: References, slug: str, dois_by_key: dict[str, str]) -> int:
 
 
 def export(refs: References, slugs: Sequence[str] = (), *, to: str,
-           warnings: list[str] | None = None, **options) -> str:
+           warnings: list[str] | None = None, problems: list[EvidenceError] | None = None,
+           **options) -> str:
     """The named conditions (all when none) in a reference-manager format.
 
     Each item carries its condition's slug as a keyword/tag; a reference cited by several
     conditions (same DOI) is written once with all their slugs. What the format cannot hold
-    is appended to `warnings` (see `export_warnings`).
+    is appended to `warnings` (see `export_warnings`). A block of a .bib that does not parse
+    stops the export, unless `problems` is given: it is then added there and left out.
     """
     from evidencebib.doi import key as doi_key
     from evidencebib.formats import registry
@@ -363,7 +408,10 @@ def export(refs: References, slugs: Sequence[str] = (), *, to: str,
     merged: list[Item] = []
     by_doi: dict[str, Item] = {}
     for slug in list(slugs) or refs.slugs():
-        for item in load_items(refs.load(slug)):
+        condition = refs.load(slug)
+        if problems is not None:
+            problems.extend(unparsed(condition))
+        for item in condition.bib.items() if problems is not None else load_items(condition):
             tagged = dict(item, keyword=join_keywords(add_tags(item, [slug])))
             doi = item.get("DOI")
             if doi and doi_key(doi) in by_doi:

@@ -18,10 +18,11 @@ from typing import Callable, Iterable
 
 from evidencebib import doi as doi_names
 from evidencebib.errors import UsageError
+from evidencebib.model.pubmed_ids import PMCID_PATTERN, PMID_PATTERN
 
 DOI, PMID, PMCID = "doi", "pmid", "pmcid"
-_PMID = r"[1-9][0-9]{0,8}"
-_PMCID = r"PMC[0-9]{1,9}"
+_PMID = PMID_PATTERN
+_PMCID = PMCID_PATTERN
 
 
 @dataclass(frozen=True)

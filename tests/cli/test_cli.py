@@ -98,13 +98,17 @@ def test_malformed_page_is_a_one_line_error_with_the_line(tmp_path, references):
     assert tree_digest(references) == before
 
 
-def test_malformed_bib_is_a_one_line_error_naming_file_line_and_entry(references):
+def test_malformed_bib_entry_is_one_line_naming_file_line_and_entry_and_the_rest_renders(references):
+    # issue 15: one bad entry never stops a whole command (`--strict` makes it exit 1)
     bib = references / "recurrent-miscarriage.bib"
     broken_line = bib.read_bytes().count(b"\n") + 2
     bib.write_bytes(bib.read_bytes() + b"\n@article{broken,\n  title = {unbalanced\n")
     before = tree_digest(references)
     result = run("render", "recurrent-miscarriage", references=references)
-    assert_one_line_error(result, "recurrent-miscarriage.bib", f"line {broken_line}", "entry 'broken'")
+    assert result.returncode == 0 and "Banjar" in result.stdout, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    for fragment in ("recurrent-miscarriage.bib", f"line {broken_line}", "entry 'broken'", "not rendered"):
+        assert fragment in result.stderr
     assert tree_digest(references) == before
 
 

@@ -50,7 +50,7 @@ def _explode(*_args, **_kwargs):
 
 
 def test_a_bug_is_one_line_naming_command_and_condition_with_status_2(references, monkeypatch):
-    monkeypatch.setattr("evidencebib.render.render_bibliography", _explode)
+    monkeypatch.setattr("evidencebib.render.render_entries", _explode)  # what api.render calls
     result = invoke("render", "--references", str(references))
     assert result.exit_code == 2
     line = one_error_line(result.stderr, "internal error", "evidencebib render",
@@ -70,7 +70,7 @@ def test_a_bug_names_the_file_being_read(tmp_path, monkeypatch):
 
 
 def test_debug_variable_lets_the_traceback_through(references, monkeypatch):
-    monkeypatch.setattr("evidencebib.render.render_bibliography", _explode)
+    monkeypatch.setattr("evidencebib.render.render_entries", _explode)  # what api.render calls
     result = invoke("render", "--references", str(references), env={"EVIDENCEBIB_DEBUG": "1"})
     assert isinstance(result.exception, ZeroDivisionError)
 

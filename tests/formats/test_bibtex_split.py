@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import sys
-from pathlib import Path
 
 import bibtexparser
 import pytest
@@ -27,7 +26,7 @@ def difference(ours, theirs) -> str | None:
     """None when both libraries hold the same blocks (class, lines, raw text, keys, fields)."""
     if len(ours.blocks) != len(theirs.blocks):
         return f"{len(ours.blocks)} blocks, bibtexparser {len(theirs.blocks)}"
-    for index, (a, b) in enumerate(zip(ours.blocks, theirs.blocks)):
+    for index, (a, b) in enumerate(zip(ours.blocks, theirs.blocks, strict=True)):  # counts equal: above
         if type(a) is not type(b):
             return f"block {index}: {type(a).__name__}, bibtexparser {type(b).__name__}"
         if isinstance(a, ParsingFailedBlock):

@@ -11,7 +11,8 @@ from evidencebib.render import render_bibliography
 
 
 def issued(fields: str) -> dict:
-    return bibtex.read(f"@article{{k, author = {{Smith, Ann}}, title = {{T}}, journal = {{J}}, {fields}}}")[0]["issued"]
+    entry = f"@article{{k, author = {{Smith, Ann}}, title = {{T}}, journal = {{J}}, {fields}}}"
+    return bibtex.read(entry)[0]["issued"]
 
 
 @pytest.mark.parametrize("fields, date", [

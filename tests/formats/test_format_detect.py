@@ -96,5 +96,5 @@ def test_registry():
 def test_registry_missing_lead_module(monkeypatch):
     fmt = registry.Format("nothing", "evidencebib.formats.does_not_exist", (".none",))
     with pytest.raises(UsageError):
-        fmt.read
+        _ = fmt.read  # the property raises
     assert fmt.available is False

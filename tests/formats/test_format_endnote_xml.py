@@ -85,7 +85,8 @@ def test_corpus_files():
     first = counts["jabref-endnote-article.xml"][0]
     assert first["author"][0] == {"family": "Ahmad", "given": "AS"}
     assert first["issued"] == {"date-parts": [[2015, 3, 3]]}
-    assert first["title"].startswith("Trends in the lifetime risk of developing cancer in Great Britain: comparison")
+    assert first["title"].startswith("Trends in the lifetime risk of developing cancer in Great Britain: "
+                                     "comparison")
     labelled = counts["jabref-endnote-label-multititle.xml"]
     assert any(item["id"] == "B4" for item in labelled)
 
@@ -113,7 +114,8 @@ def test_write_read_round_trip_property(items):
 
     back = endnote_xml.read(endnote_xml.write(items))
     stats = PairStats()
-    for before, after in zip(items, back):
+    # (strict=False as this property has always paired them: it checks fields, not the count)
+    for before, after in zip(items, back, strict=False):
         if before["type"] == "book" and not before.get("author"):
             continue
         assert compare("endnote-xml", before, after, stats) == []

@@ -247,7 +247,7 @@ def test_biopython_reads_our_export_of_pubmeds_own_records_with_nothing_lost():
         ours = list(Medline.parse(medline.write(medline.read(text_of(name))).splitlines(
             keepends=True)))
         assert len(ours) == len(original)
-        for before, after in zip(original, ours):
+        for before, after in zip(original, ours, strict=True):
             for tag in ("PMID", "TI", "AB", "FAU", "CN", "JT", "TA", "VI", "IP", "PMC", "PT",
                         "MH", "AD", "PHST", "STAT", "OWN"):
                 if tag in before:
@@ -352,7 +352,7 @@ def test_references_we_did_not_write_survive_a_trip_through_medline():
         back = medline.read(medline.write(items), source=path.name)
         kept = [i for i in items if medline.record_lines(i)]
         assert len(back) == len(kept), path.name
-        for before, after in zip(kept, back):
+        for before, after in zip(kept, back, strict=True):
             for variable in medline.carried_fields(before) & set(before):
                 want, got = before[variable], after.get(variable)
                 if variable in ("title", "container-title", "container-title-short"):

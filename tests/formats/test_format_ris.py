@@ -156,7 +156,8 @@ _org = st.lists(_word.map(str.capitalize), min_size=1, max_size=4).map(lambda w:
 _date = st.one_of(
     st.tuples(st.integers(1, 2100)).map(lambda t: {"date-parts": [list(t)]}),
     st.tuples(st.integers(1, 2100), st.integers(1, 12)).map(lambda t: {"date-parts": [list(t)]}),
-    st.tuples(st.integers(1, 2100), st.integers(1, 12), st.integers(1, 28)).map(lambda t: {"date-parts": [list(t)]}),
+    st.tuples(st.integers(1, 2100), st.integers(1, 12), st.integers(1, 28)).map(
+        lambda t: {"date-parts": [list(t)]}),
     st.tuples(st.integers(1000, 2100), st.integers(1, 12), st.integers(1000, 2100)).map(
         lambda t: {"date-parts": [[t[0], t[1]], [t[2]]]}),
 )
@@ -185,7 +186,7 @@ def test_write_read_round_trip(items):
     back = ris.read(ris.write(items))
     assert len(back) == len(items)
     stats = PairStats()
-    for before, after in zip(items, back):
+    for before, after in zip(items, back, strict=True):
         assert compare("ris", before, after, stats) == []
 
 

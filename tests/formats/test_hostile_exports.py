@@ -66,7 +66,7 @@ def test_each_hostile_title_stays_in_its_own_record(fmt):
     items = hostile_items()
     text, back = roundtrip(fmt, items)
     assert len(back) == len(items), f"{fmt}: {len(back)} records read back from {len(items)}"
-    for original, read in zip(items, back):
+    for original, read in zip(items, back, strict=True):
         assert collapse(strip_markup(read.get("title"))) == collapse(original["title"]), fmt
         assert read.get("DOI", "").lower() == original["DOI"].lower(), fmt
         families = [n.get("family") or n.get("literal") for n in read.get("author", [])]

@@ -4,7 +4,6 @@ LatexDecodingMiddleware + name splitting on a generated file."""
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 

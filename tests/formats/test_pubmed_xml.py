@@ -303,11 +303,13 @@ def test_bookshelf_chapters_are_chapters_with_book_editors_and_publisher():
         <PublisherLocation>Seattle (WA)</PublisherLocation></Publisher>
         <BookTitle book="gene">GeneReviews<sup>&#xae;</sup></BookTitle>
         <PubDate><Year>1993</Year></PubDate>
-        <AuthorList Type="editors"><Author><LastName>Adam</LastName><ForeName>Margaret P</ForeName></Author></AuthorList>
+        <AuthorList Type="editors"><Author>
+          <LastName>Adam</LastName><ForeName>Margaret P</ForeName></Author></AuthorList>
       </Book>
       <ArticleTitle>Primary Immunodeficiency Overview</ArticleTitle>
       <Language>eng</Language>
-      <AuthorList Type="authors"><Author><LastName>Smith</LastName><ForeName>Anne</ForeName></Author></AuthorList>
+      <AuthorList Type="authors"><Author>
+        <LastName>Smith</LastName><ForeName>Anne</ForeName></Author></AuthorList>
       <PublicationType UI="D016454">Review</PublicationType>
     </BookDocument><PubmedBookData><ArticleIdList><ArticleId IdType="pubmed">20301300</ArticleId>
     </ArticleIdList></PubmedBookData></PubmedBookArticle></PubmedArticleSet>"""

@@ -102,7 +102,7 @@ def test_round_trip(source_format, name, path, target):
     stats = STATS[(source_format, target)]
     lost = []
     ids = [item["id"] for item in items]
-    for before, after in zip(items, back):
+    for before, after in zip(items, back, strict=True):
         if target in ("bibtex", "biblatex") and (ids.count(before["id"]) > 1
                                                  or not bibtex.is_valid_key(str(before["id"]))):
             after = dict(after, id=before["id"])  # BibTeX keys must be unique and valid: re-keyed

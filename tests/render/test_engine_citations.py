@@ -23,12 +23,14 @@ NOTE_STYLE = """<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" cla
 <info><id>n</id><title>n</title><updated>2020-01-01T00:00:00+00:00</updated></info>
 <citation><layout delimiter="; ">
   <choose>
-    <if position="ibid-with-locator"><group delimiter=", "><text term="ibid"/><text variable="locator"/></group></if>
+    <if position="ibid-with-locator"><group delimiter=", "><text term="ibid"/><text variable="locator"/>
+      </group></if>
     <else-if position="ibid"><text term="ibid"/></else-if>
     <else-if position="subsequent"><group delimiter=", "><names variable="author"><name form="short"/></names>
       <text value="note"/><text variable="first-reference-note-number"/></group></else-if>
     <else><group delimiter=", "><names variable="author"/><text variable="title"/>
-      <group delimiter=" "><label variable="locator" form="short"/><text variable="locator"/></group></group></else>
+      <group delimiter=" "><label variable="locator" form="short"/><text variable="locator"/></group></group>
+    </else>
   </choose>
 </layout></citation></style>"""
 
@@ -51,16 +53,18 @@ def test_year_suffixes_appear_in_citations_too():
 
 def test_locator_with_its_label_and_a_prefix_and_suffix():
     cite = Cite("banjar2023", locator="33", label="page", prefix="see ", suffix=", for IVIg")
-    assert Engine("apa").citations([Cluster([cite])], "text", ITEMS) == ["(see Banjar et al., 2023, p. 33, for IVIg)"]
+    assert Engine("apa").citations([Cluster([cite])], "text", ITEMS) == \
+        ["(see Banjar et al., 2023, p. 33, for IVIg)"]
 
 
 def test_suppress_author_leaves_the_year():
-    assert Engine("apa").citations([Cluster([Cite("wang2016", suppress_author=True)])], "text", ITEMS[:2]) == \
-        ["(2016)"]
+    assert Engine("apa").citations([Cluster([Cite("wang2016", suppress_author=True)])], "text",
+                                   ITEMS[:2]) == ["(2016)"]
 
 
 def test_author_only_leaves_the_names():
-    assert Engine("apa").citations([Cluster([Cite("wang2016", author_only=True)])], "text", ITEMS[:2]) == ["(Wang)"]
+    assert Engine("apa").citations([Cluster([Cite("wang2016", author_only=True)])], "text",
+                                   ITEMS[:2]) == ["(Wang)"]
 
 
 def test_numbers_follow_the_order_of_first_citation_or_of_the_items():
@@ -83,13 +87,16 @@ def test_ibid_and_subsequent_positions(tmp_path):
 
 def test_first_cite_with_a_locator_prints_its_label(tmp_path):
     clusters = [Cluster([Cite("wang2016", locator="12-14", label="chapter")], note_number=1)]
-    assert Engine(note_style(tmp_path)).citations(clusters, "text", ITEMS) == ["S. W. Wang, Meta, chaps. 12–14"]
+    assert Engine(note_style(tmp_path)).citations(clusters, "text", ITEMS) == \
+        ["S. W. Wang, Meta, chaps. 12–14"]
 
 
 def test_locale_override_changes_terms_and_quotes():
     engine = Engine("harvard", locale="de-DE")
-    assert engine.citations([Cluster(["banjar2023"])], "text", ITEMS) == ["(Banjar, Kadour und Khoudja, 2023)"]
-    assert engine.bibliography(ITEMS[:1], "text")[0].text.startswith("Banjar, S., Kadour, E. und Khoudja, R. (2023) „IVIg“")
+    assert engine.citations([Cluster(["banjar2023"])], "text", ITEMS) == \
+        ["(Banjar, Kadour und Khoudja, 2023)"]
+    assert engine.bibliography(ITEMS[:1], "text")[0].text.startswith(
+        "Banjar, S., Kadour, E. und Khoudja, R. (2023) „IVIg“")
 
 
 def test_an_unknown_locale_is_a_usage_error():

@@ -34,7 +34,8 @@ AUTHOR_DATE = ('<group delimiter=" "><names variable="author"><name form="short"
 
 
 def test_numeric_citations_of_three_or_more_in_a_row_collapse_to_a_range():
-    clusters = [Cluster(["n1", "n2", "n3", "n4", "n5"]), Cluster(["n1", "n2"]), Cluster(["n1", "n2", "n3", "n5", "n6", "n7"])]
+    clusters = [Cluster(["n1", "n2", "n3", "n4", "n5"]), Cluster(["n1", "n2"]),
+                Cluster(["n1", "n2", "n3", "n5", "n6", "n7"])]
     assert Engine("vancouver").citations(clusters, "text", NUMBERED) == ["(1–5)", "(1,2)", "(1–3,5–7)"]
 
 
@@ -101,11 +102,13 @@ def test_collapse_year_with_locators_separates_cites_with_the_after_collapse_del
     layout = ('<group delimiter=", ">' + AUTHOR_DATE + '<text variable="locator"/></group>')
     path = style(tmp_path, 'collapse="year" after-collapse-delimiter="; "', layout, delimiter=", ")
     cluster = Cluster([Cite("w1", locator="328"), Cite("w2", locator="475"), Cite("g", locator="67")])
-    assert Engine(path).citations([cluster], "text", items) == ["(Wong 1999, 328; 2000, 475; Garcia 1998, 67)"]
+    assert Engine(path).citations([cluster], "text", items) == \
+        ["(Wong 1999, 328; 2000, 475; Garcia 1998, 67)"]
 
 
 def test_a_collapsed_cite_that_printed_only_its_names_adds_nothing(tmp_path):
-    items = [article("a", "Smith", 325), article("b", "Smith", 2000), {**article("c", "Smith", 1), "issued": None}]
+    items = [article("a", "Smith", 325), article("b", "Smith", 2000),
+             {**article("c", "Smith", 1), "issued": None}]
     path = style(tmp_path, 'collapse="year"', AUTHOR_DATE, delimiter=", ")
     assert Engine(path).citations([Cluster(["a", "b", "c"])], "text", items) == ["(Smith 325 AD, 2000)"]
 

@@ -50,8 +50,8 @@ def test_add_givenname_by_cite_expands_the_clashing_name(tmp_path):
 
 
 def test_disambiguate_condition_holds_for_cites_still_ambiguous(tmp_path):
-    items = [article("a", [("Smith", "John")], 2000, "Alpha"), article("b", [("Smith", "John")], 2000, "Beta"),
-             article("c", [("Doe", "J")], 2000, "Gamma")]
+    items = [article("a", [("Smith", "John")], 2000, "Alpha"),
+             article("b", [("Smith", "John")], 2000, "Beta"), article("c", [("Doe", "J")], 2000, "Gamma")]
     assert Engine(style(tmp_path, CONDITION_STYLE)).citations([Cluster(["a", "b", "c"])], "text", items) == \
         ["(Smith, 2000, Alpha; Smith, 2000, Beta; Doe, 2000)"]
 
@@ -76,5 +76,7 @@ def test_names_are_added_in_citations_only_not_in_the_bibliography(tmp_path):
              article("b", [("Smith", "John"), ("Brown", "Bea")], 2000)]
     path = style(tmp_path, NAMES_STYLE.replace(
         '<bibliography><layout><text variable="title"/></layout></bibliography>',
-        '<bibliography et-al-min="2" et-al-use-first="1"><layout><names variable="author"/></layout></bibliography>'))
-    assert [entry.text for entry in Engine(path).bibliography(items, "text")] == ["John Smith et al.", "John Smith et al."]
+        '<bibliography et-al-min="2" et-al-use-first="1">'
+        '<layout><names variable="author"/></layout></bibliography>'))
+    assert [entry.text for entry in Engine(path).bibliography(items, "text")] == \
+        ["John Smith et al.", "John Smith et al."]

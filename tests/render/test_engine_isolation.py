@@ -30,13 +30,14 @@ SEED_ITEMS = json.loads((TESTS / "fixtures" / "seed-items.json").read_text(encod
 def request() -> dict[str, Any]:
     from evidencebib.render.styles import resolve_style
 
-    return {"styles": [str(resolve_style(name)) for name in ("apa", "vancouver", "chicago", "ieee", "harvard")],
+    return {"styles": [str(resolve_style(name))
+                       for name in ("apa", "vancouver", "chicago", "ieee", "harvard")],
             "items": SEED_ITEMS, "evidencebib_items": SEED_ITEMS + generate_items(40, seed=3)}
 
 
 def run(mode: str) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, str(SCRIPT), mode], input=json.dumps(request()), capture_output=True,
-                          text=True, timeout=600)
+    done = subprocess.run([sys.executable, str(SCRIPT), mode], input=json.dumps(request()),
+                          capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
 
@@ -81,7 +82,8 @@ def test_two_threads_rendering_different_styles_at_once_give_the_text_of_one_aft
 
     def work(style: str, fmt: str) -> tuple[list[str], list[str]]:
         engine = Engine(style, options=EngineOptions(workers=1))
-        return [entry.text for entry in engine.bibliography(items, fmt)], engine.citations(clusters, fmt, items)
+        return ([entry.text for entry in engine.bibliography(items, fmt)],
+                engine.citations(clusters, fmt, items))
 
     serial = {job: work(*job) for job in jobs}
     barrier = threading.Barrier(len(jobs))

@@ -43,7 +43,8 @@ def test_macros_that_multiply_their_work_stop_too(tmp_path):
 
 
 def test_a_macro_calling_itself_is_refused_when_the_style_loads(tmp_path):
-    style = write(tmp_path, '<macro name="a"><text macro="b"/></macro><macro name="b"><text macro="a"/></macro>'
+    style = write(tmp_path, '<macro name="a"><text macro="b"/></macro>'
+                            '<macro name="b"><text macro="a"/></macro>'
                             '<citation><layout><text macro="a"/></layout></citation>'
                             '<bibliography><layout><text macro="a"/></layout></bibliography>', "loop")
     with pytest.raises(StyleError, match=r"style loop: macros call each other in a loop \(a -> b -> a\)"):

@@ -7,8 +7,8 @@ import pytest
 
 from evidencebib.render import render_bibliography
 from evidencebib.render.formats import finish_html, finish_markdown, finish_text
-from evidencebib.render.marks import (BLOCK, DISPLAY_CLOSE, INDENT, INNER_QUOTE_CLOSE, INNER_QUOTE_OPEN, ITALIC,
-                                      LEFT_MARGIN, QUOTE_CLOSE, QUOTE_OPEN, RIGHT_INLINE)
+from evidencebib.render.marks import (BLOCK, DISPLAY_CLOSE, INDENT, INNER_QUOTE_CLOSE, INNER_QUOTE_OPEN,
+                                      ITALIC, LEFT_MARGIN, QUOTE_CLOSE, QUOTE_OPEN, RIGHT_INLINE)
 from evidencebib.render.output import Lit, Span, merge, render
 from evidencebib.render.overrides.punctuation import move_into_quotes
 
@@ -54,7 +54,8 @@ def test_quotes_inside_quotes_are_inner_quotes(tmp_path):
     style.write_text('<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text">'
                      '<info><id>q</id><title>q</title><updated>2020-01-01T00:00:00+00:00</updated></info>'
                      '<citation><layout><text variable="title"/></layout></citation><bibliography><layout>'
-                     '<group quotes="true"><text value="Review of "/><text variable="title" quotes="true"/></group>'
+                     '<group quotes="true"><text value="Review of "/>'
+                     '<text variable="title" quotes="true"/></group>'
                      '</layout></bibliography></style>', encoding="utf-8")
     item = {"id": "a", "type": "review", "title": "The One"}
     assert render_bibliography([item], style, "text", cache=False) == ["“Review of ‘The One’”"]
@@ -83,8 +84,11 @@ def test_second_field_align_entries_in_html_have_left_margin_and_right_inline_di
             "issued": {"date-parts": [[2020]]}, "author": [{"family": "Banjar", "given": "S."}]}
     [entry] = render_bibliography([item], "vancouver", "html", cache=False)
     # as citeproc-js 2.4.63 prints it
-    assert entry.startswith('\n    <div class="csl-left-margin">1.</div><div class="csl-right-inline">Banjar S. T. J.')
-    assert entry.endswith("</div>\n  ")
+    assert entry.startswith('
+    <div class="csl-left-margin">1.</div>'
+                            '<div class="csl-right-inline">Banjar S. T. J.')
+    assert entry.endswith("</div>
+  ")
 
 
 def test_italics_inside_italics_print_upright_in_every_format():
@@ -96,8 +100,8 @@ def test_italics_inside_italics_print_upright_in_every_format():
         render_bibliography([item], "ig-criteria", "html", cache=False)[0]
     assert "*Studies of* Escherichia coli *growth*" in render_bibliography([item], "ig-criteria", "markdown",
                                                                            cache=False)[0]
-    assert "{\\i Studies of {\\i0 Escherichia coli} growth}" in render_bibliography([item], "ig-criteria", "rtf",
-                                                                                   cache=False)[0]
+    assert "{\\i Studies of {\\i0 Escherichia coli} growth}" in \
+        render_bibliography([item], "ig-criteria", "rtf", cache=False)[0]
 
 
 def test_a_repeated_author_is_substituted_in_the_style_manual():
@@ -105,7 +109,8 @@ def test_a_repeated_author_is_substituted_in_the_style_manual():
     Australian Government Style Manual prints "——" for an author repeated from the entry
     before; a different list of names is printed in full (as citeproc-js prints them)."""
     def book(title, year, authors):
-        return {"id": title, "type": "book", "title": title, "publisher": "P", "issued": {"date-parts": [[year]]},
+        return {"id": title, "type": "book", "title": title, "publisher": "P",
+                "issued": {"date-parts": [[year]]},
                 "author": [{"family": family, "given": given} for family, given in authors]}
 
     items = [book("A", 2001, [("Smith", "John")]), book("B", 2003, [("Smith", "John")]),

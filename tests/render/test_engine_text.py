@@ -34,8 +34,9 @@ def test_substituted_editor_is_not_printed_twice():
 
 
 def test_substituted_title_is_not_printed_twice(tmp_path):
-    layout = ('<group delimiter=". "><names variable="author"><substitute><text variable="title"/></substitute>'
-              '</names><text variable="title"/><text variable="publisher"/></group>')
+    layout = ('<group delimiter=". "><names variable="author">'
+              '<substitute><text variable="title"/></substitute></names>'
+              '<text variable="title"/><text variable="publisher"/></group>')
     item = {"id": "w", "type": "webpage", "title": "A page", "publisher": "Org"}
     assert entries([item], style(tmp_path, layout)) == ["A page. Org"]
 
@@ -81,10 +82,12 @@ def test_a_macro_whose_variables_are_all_empty_prints_nothing(tmp_path):
     """citeproc-js treats a macro like a group: no found variable, nothing printed (its terms
     neither), and a macro that prints counts as a found variable for the group around it."""
     path = tmp_path / "m.csl"
-    path.write_text(STYLE.format(style_attributes="", layout='<text value="["/><text macro="m"/><text value="]"/>'
-                                 '<group prefix=" "><text macro="m"/><text value="!"/></group>').replace(
-        "<citation>", '<macro name="m"><text term="in" suffix=" "/><text variable="volume"/></macro><citation>'),
-        encoding="utf-8")
+    layout = '<text value="["/><text macro="m"/><text value="]"/>' \
+        '<group prefix=" "><text macro="m"/><text value="!"/></group>'
+    macro = '<macro name="m"><text term="in" suffix=" "/><text variable="volume"/></macro>'
+    path.write_text(STYLE.format(style_attributes="", layout=layout).replace("<citation>",
+                                                                             macro + "<citation>"),
+                    encoding="utf-8")
     items = [{"id": "a", "type": "book", "title": "T"}, {"id": "b", "type": "book", "volume": "3"}]
     assert entries(items, path) == ["[]", "[in 3] in 3!"]
 

@@ -190,16 +190,16 @@ def test_chapter_has_quoted_title_in_editors_and_italic_book():
             "editor": [{"family": "Perks", "given": "R."}, {"family": "Thomson", "given": "A."}],
             "title": "Ethics in oral history", "container-title": "The oral history reader",
             "publisher": "Routledge", "publisher-place": "London", "issued": {"date-parts": [[2008]]}}
-    assert one(item, "markdown") == ("Sorenson T (2008) 'Ethics in oral history', in Perks R and Thomson A (eds) "
-                                     "*The oral history reader*, Routledge, London.")
+    assert one(item, "markdown") == ("Sorenson T (2008) 'Ethics in oral history', in Perks R and Thomson A "
+                                     "(eds) *The oral history reader*, Routledge, London.")
 
 
 def test_report_by_organisation_has_italic_title_and_publisher_place():
     item = {"type": "report", "author": [{"literal": "Australian Institute of Health and Welfare"}],
             "title": "Australia's health 2020", "publisher": "AIHW", "publisher-place": "Canberra",
             "issued": {"date-parts": [[2020]]}}
-    assert one(item, "markdown") == ("Australian Institute of Health and Welfare (2020) *Australia's health 2020*, "
-                                     "AIHW, Canberra.")
+    assert one(item, "markdown") == ("Australian Institute of Health and Welfare (2020) *Australia's health "
+                                     "2020*, AIHW, Canberra.")
 
 
 def test_web_page_prints_accessed_date_and_url():

@@ -46,7 +46,8 @@ def test_behaviours_switch_one_override_at_a_time():
         switched = Behaviours(frozenset({entry.name}))
         assert getattr(switched, entry.attribute) is entry.upstream
         others = [other for other in ENTRIES if other is not entry]
-        assert all(getattr(switched, other.attribute) is getattr(default, other.attribute) for other in others)
+        assert all(getattr(switched, other.attribute) is getattr(default, other.attribute)
+                   for other in others)
 
 
 def test_unknown_override_names_are_refused():
@@ -59,8 +60,8 @@ def test_unknown_override_names_are_refused():
 
 
 def test_the_registry_is_listed_by_its_module():
-    done = subprocess.run([sys.executable, "-m", "evidencebib.render.overrides"], capture_output=True, text=True,
-                          timeout=120, check=True)
+    done = subprocess.run([sys.executable, "-m", "evidencebib.render.overrides"], capture_output=True,
+                          text=True, timeout=120, check=True)
     assert done.stdout.startswith(f"{len(REGISTRY)} overrides of citeproc-py behaviour")
     for entry in ENTRIES:
         assert entry.name in done.stdout and entry.replaces in done.stdout

@@ -48,7 +48,7 @@ def test_finished_records_are_kept_per_output_format(tmp_path):
     for fmt in ("markdown", "html", "text", "rtf"):
         render_bibliography(ITEMS, "apa", fmt, cache=store)
     for fmt in ("text", "rtf", "html", "markdown"):
-        warm, count = formatted(lambda: render_bibliography(ITEMS, "apa", fmt, cache=store))
+        warm, count = formatted(lambda fmt=fmt: render_bibliography(ITEMS, "apa", fmt, cache=store))
         assert count == 0
         assert warm == render_bibliography(ITEMS, "apa", fmt, cache=False), fmt
 

@@ -39,11 +39,13 @@ def test_source_truncated_single_author_gets_et_al():
 
 
 def test_source_truncated_authors_get_apa_et_al():
-    assert one(article(author=LISTED, _et_al=["author"]), "apa").startswith("Banjar, S., Kadour, E., et al. (2020)")
+    assert one(article(author=LISTED, _et_al=["author"]), "apa").startswith(
+        "Banjar, S., Kadour, E., et al. (2020)")
 
 
 def test_source_truncated_authors_get_vancouver_et_al():
-    assert one(article(author=LISTED, _et_al=["author"]), "vancouver").startswith("1. Banjar S, Kadour E, et al.")
+    assert one(article(author=LISTED, _et_al=["author"]), "vancouver").startswith(
+        "1. Banjar S, Kadour E, et al.")
 
 
 def test_complete_author_list_gets_no_et_al():
@@ -61,7 +63,8 @@ def test_source_truncation_never_shows_more_than_the_style_use_first():
 
 
 def test_source_truncated_editors_get_et_al():
-    item = {"type": "book", "title": "B", "editor": LISTED, "_et_al": ["editor"], "issued": {"date-parts": [[2001]]}}
+    item = {"type": "book", "title": "B", "editor": LISTED, "_et_al": ["editor"],
+            "issued": {"date-parts": [[2001]]}}
     assert one(item).startswith("Banjar S, Kadour E et al (eds) (2001)")
 
 
@@ -86,7 +89,8 @@ def test_source_truncation_disables_et_al_use_last_in_apa():
 
 @pytest.mark.parametrize("first,last,fmt,expected", [
     ("2", "25", "minimal", "25"), ("e1", "e12", "minimal", "12"), ("720", "736", "minimal", "36"),
-    ("321", "328", "minimal-two", "28"), ("42", "45", "minimal-two", "45"), ("1087", "1089", "minimal-two", "89"),
+    ("321", "328", "minimal-two", "28"), ("42", "45", "minimal-two", "45"),
+    ("1087", "1089", "minimal-two", "89"),
     ("101", "108", "chicago", "8"), ("1496", "1504", "chicago", "1504"), ("71", "72", "chicago", "72"),
     ("S1", "S9", "minimal", "9"), ("12", "15", None, "15"), ("12", "15", "expanded", "15"),
 ])
@@ -150,7 +154,8 @@ def test_macros_are_resolved_once_when_the_style_is_compiled():
 # item preparation -------------------------------------------------------------------------------
 
 def test_raw_date_is_rendered_not_dropped():
-    assert one(article(author=LISTED, issued={"raw": "2017-05-03"})).startswith("Banjar S and Kadour E (2017)")
+    assert one(article(author=LISTED, issued={"raw": "2017-05-03"})).startswith(
+        "Banjar S and Kadour E (2017)")
 
 
 @pytest.mark.parametrize("raw,expected", [

@@ -39,7 +39,8 @@ def render(items, style="ig-criteria", fmt="text"):
     ("e1", "e12", "minimal", "12"), ("S1", "S9", "minimal", "9"), ("1496", "1504", "minimal", "504"),
     ("101", "9", "minimal", "9"), ("12", "5", "minimal", "5"),
     ("101", "9", "expanded", "109"), ("321", "28", "expanded", "328"), ("e1", "e12", "expanded", "e12"),
-    ("321", "328", "chicago-16", "28"), ("101", "108", "chicago-16", "8"), ("1496", "1504", "chicago-16", "504"),
+    ("321", "328", "chicago-16", "28"), ("101", "108", "chicago-16", "8"),
+    ("1496", "1504", "chicago-16", "504"),
     ("1496", "1504", "chicago", "1504"), ("71", "72", "chicago-16", "72"),
     ("2", "25", None, "25"), ("A12", "B14", "minimal", "B14"), ("S12", "13", "minimal", "13"),
 ])
@@ -48,7 +49,8 @@ def test_page_range_formats_match_citeproc_js(first, last, fmt, expected):
 
 
 def test_vancouver_page_ranges_in_a_rendered_entry():
-    entries = render([article(page="2-25", volume="1"), article(page="e1-e12", volume="1", year=2021)], "vancouver")
+    entries = render([article(page="2-25", volume="1"), article(page="e1-e12", volume="1", year=2021)],
+                     "vancouver")
     assert "2020;1:2–25." in entries[0] and "2021;1:e1–12." in entries[1]
 
 
@@ -93,7 +95,8 @@ def test_source_truncated_authors_sort_with_the_same_first_author_by_year():
 def test_sort_only_particle_sorts_under_the_family_name():
     berg = {"type": "article-journal", "title": "T", "issued": {"date-parts": [[2000]]},
             "author": [{"family": "Berg", "given": "J.", "non-dropping-particle": "van der"}]}
-    entries = render([article(family="Young"), article(family="Adams"), article(family="Cole"), berg], "harvard")
+    entries = render([article(family="Young"), article(family="Adams"), article(family="Cole"), berg],
+                     "harvard")
     assert entries[1].startswith("van der Berg, J.")  # under V it would follow Cole
 
 
@@ -185,8 +188,8 @@ def test_no_full_stop_after_a_question_mark():
 
 def test_full_stop_after_an_italic_title_ending_in_a_question_mark_is_dropped():
     assert merge(ITALIC[0] + "Why?" + ITALIC[1], ". Journal") == ITALIC[0] + "Why?" + ITALIC[1] + " Journal"
-    report = {"type": "report", "title": "Does it work?", "publisher": "P", "issued": {"date-parts": [[2020]]},
-              "author": [{"literal": "World Health Organization"}]}
+    report = {"type": "report", "title": "Does it work?", "publisher": "P",
+              "issued": {"date-parts": [[2020]]}, "author": [{"literal": "World Health Organization"}]}
     assert "Does It Work? P" in render([report], "ama")[0]
 
 
@@ -223,10 +226,12 @@ def test_group_is_suppressed_by_the_variables_it_looked_up_not_by_its_markup(tmp
     style.write_text('<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text">'
                      '<info><id>g</id><title>g</title><updated>2020-01-01T00:00:00+00:00</updated></info>'
                      '<citation><layout><text variable="title"/></layout></citation><bibliography><layout>'
-                     '<group delimiter=" " prefix="(" suffix=") "><choose><if variable="genre"><text variable="genre"/>'
-                     '</if><else><text value="Publication"/></else></choose><text variable="number"/></group>'
+                     '<group delimiter=" " prefix="(" suffix=") "><choose>'
+                     '<if variable="genre"><text variable="genre"/></if>'
+                     '<else><text value="Publication"/></else></choose><text variable="number"/></group>'
                      '<text variable="title"/></layout></bibliography></style>', encoding="utf-8")
-    items = [{"id": "a", "type": "report", "title": "T"}, {"id": "b", "type": "report", "title": "U", "number": "5"}]
+    items = [{"id": "a", "type": "report", "title": "T"},
+             {"id": "b", "type": "report", "title": "U", "number": "5"}]
     assert render_bibliography(items, style, "text") == ["T", "(Publication 5) U"]
 
 

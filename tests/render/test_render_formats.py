@@ -78,7 +78,8 @@ def test_html_output_is_well_formed_for_every_seed_style():
     import json
     from pathlib import Path
 
-    items = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "seed-items.json").read_text(encoding="utf-8"))
+    seed = Path(__file__).resolve().parents[1] / "fixtures" / "seed-items.json"
+    items = json.loads(seed.read_text(encoding="utf-8"))
     items.append(article(title="Tom & Jerry <b>bold</b> \"quoted\"", DOI=SICI))
     for style in ("ig-criteria", "apa", "vancouver", "ama", "harvard", "chicago", "ieee", "nature",
                   "lancet", "bmj", "nlm"):
@@ -112,8 +113,54 @@ def test_nocase_span_in_data_is_honoured_not_printed():
 
 
 def test_bibliography_order_is_the_same_in_every_format():
-    items = [article(author=[{"family": "_Zed", "given": "A"}]), article(author=[{"family": "Adams", "given": "B"}]),
+    items = [article(author=[{"family": "_Zed", "given": "A"}]),
+             article(author=[{"family": "Adams", "given": "B"}]),
              article(author=[{"family": "*Mid", "given": "C"}])]
     orders = {fmt: [("Zed" in e, "Adams" in e, "Mid" in e) for e in render_bibliography(items, "apa", fmt)]
               for fmt in ("text", "html", "markdown")}
     assert orders["text"] == orders["html"] == orders["markdown"]
+
+
+# PMID and PMCID printed by a style (nlm-citation-name prints "PubMed PMID: …; PubMed Central
+# PMCID: …") become links where DOIs do; the printed text stays what the style prints.
+
+PUBMED_ITEM = {"PMID": "9500320", "PMCID": "PMC1234567"}
+NLM_TEXT = ("1. Smith A. Title. Journal. 2020. "
+            "PubMed PMID: 9500320; PubMed Central PMCID: PMC1234567.")
+
+
+def test_html_pmid_printed_by_a_style_links_to_pubmed():
+    tree = html_tree(one(article(**PUBMED_ITEM), "html", "nlm-citation-name"))
+    anchors = {a.text: a.get("href") for a in tree.iter("a")}
+    assert anchors["9500320"] == "https://pubmed.ncbi.nlm.nih.gov/9500320/"
+
+
+def test_html_pmcid_printed_by_a_style_links_to_pmc():
+    tree = html_tree(one(article(**PUBMED_ITEM), "html", "nlm-citation-name"))
+    anchors = {a.text: a.get("href") for a in tree.iter("a")}
+    assert anchors["PMC1234567"] == "https://pmc.ncbi.nlm.nih.gov/articles/PMC1234567/"
+
+
+def test_html_pubmed_links_keep_the_text_the_style_prints():
+    tree = html_tree(one(article(**PUBMED_ITEM), "html", "nlm-citation-name"))
+    assert "".join(tree.itertext()) == NLM_TEXT
+
+
+def test_markdown_pmid_printed_by_a_style_is_a_link():
+    entry = one(article(**PUBMED_ITEM), "markdown", "nlm-citation-name")
+    assert "[9500320](<https://pubmed.ncbi.nlm.nih.gov/9500320/>)" in entry
+    assert "[PMC1234567](<https://pmc.ncbi.nlm.nih.gov/articles/PMC1234567/>)" in entry
+
+
+def test_text_output_with_pmid_and_pmcid_is_unchanged():
+    assert one(article(**PUBMED_ITEM), "text", "nlm-citation-name") == NLM_TEXT
+
+
+@pytest.mark.parametrize("fields", [{"PMID": "n/a"}, {"PMID": "PMC1234567"}, {"PMID": "0123"},
+                                    {"PMCID": "1234567"}, {"PMCID": "PMC12 javascript:x"}])
+def test_a_value_that_is_not_a_pmid_or_pmcid_is_printed_but_never_linked(fields):
+    for fmt in ("html", "markdown"):
+        entry = one(article(**fields), fmt, "nlm-citation-name")
+        assert "pubmed.ncbi" not in entry and "pmc.ncbi" not in entry, (fmt, entry)
+        assert "<a " not in entry and "](" not in entry, (fmt, entry)
+        assert next(iter(fields.values())).split()[0] in entry

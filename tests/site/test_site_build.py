@@ -512,3 +512,47 @@ def test_serve_refuses_a_directory_without_a_site(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli(), ["serve", "-d", str(tmp_path), "--port", "0"])
     assert result.exit_code == 2
     assert "index.html missing" in result.output
+
+
+def pubmed_references(tmp_path: Path) -> Path:
+    refs = tmp_path / "pubmed-refs"
+    refs.mkdir()
+    (refs / "cidp.toml").write_text('title = "CIDP"\n', encoding="utf-8")
+    (refs / "cidp.bib").write_text(
+        "@article{linked2020,\n  author = {Doe, Jane},\n  title = {Linked},\n"
+        "  journal = {J},\n  year = {2020},\n  doi = {10.1000/linked},\n"
+        "  pmid = {9500320},\n  pmcid = {PMC1234567},\n}\n\n"
+        "@article{bogus2021,\n  author = {Roe, Rick},\n  title = {Bogus},\n  journal = {J},\n"
+        "  year = {2021},\n  pmid = {javascript:alert(1)},\n  pmcid = {1234567},\n}\n",
+        encoding="utf-8")
+    return refs
+
+
+def entry_hrefs(page, key: str) -> list[str]:
+    return page.xpath(f'//div[@data-style="ig-criteria"]//li[@data-key="{key}"]//a/@href')
+
+
+def test_each_reference_links_its_pmid_to_pubmed_and_its_pmcid_to_pmc(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build_site(References(pubmed_references(tmp_path)), out)
+    page = doc(out / "cidp" / "index.html")
+    hrefs = entry_hrefs(page, "linked2020")
+    assert "https://pubmed.ncbi.nlm.nih.gov/9500320/" in hrefs
+    assert "https://pmc.ncbi.nlm.nih.gov/articles/PMC1234567/" in hrefs
+    links = page.xpath('//li[@data-key="linked2020"]//span[@class="entry-links"]')[0]
+    assert "PMID 9500320" in text_of(links) and "PMCID PMC1234567" in text_of(links)
+    # what the style prints is unchanged: the links sit beside it
+    entry = page.xpath('//div[@data-style="ig-criteria"]//li[@data-key="linked2020"]'
+                       '/div[@class="csl-entry"]')[0]
+    rendered = api.bibliography(References(tmp_path / "pubmed-refs"), "cidp", fmt="html")
+    assert any(r in lxml_html.tostring(entry, encoding="unicode") for r in rendered)
+
+
+def test_a_value_that_is_not_a_pmid_never_becomes_a_link_on_the_site(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build_site(References(pubmed_references(tmp_path)), out)
+    page = doc(out / "cidp" / "index.html")
+    hrefs = entry_hrefs(page, "bogus2021")
+    assert not [h for h in hrefs if "pubmed" in h or "pmc." in h or "javascript" in h]
+    raw = (out / "cidp" / "index.html").read_text(encoding="utf-8")
+    assert 'href="javascript' not in raw

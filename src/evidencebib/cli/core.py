@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import shutil
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -122,6 +123,20 @@ def _cut(text: str, width: int) -> str:
 
 MIN_FOLD_WIDTH = 40
 
+
+def _strict_option(func):
+    return click.option("--strict", is_flag=True,
+                        help="Exit 1 when an entry is left out (a block of the .bib that does "
+                             "not parse, an entry the style cannot render); each is named on "
+                             "stderr either way.")(func)
+
+
+def _finish(problems: list, strict: bool) -> None:
+    """Name every entry left out (issue 15: one bad entry never stops a whole command);
+    `--strict` turns them into exit 1."""
+    if output.left_out(problems, "not rendered") and strict:
+        sys.exit(1)
+
 def _cell_width(text: str) -> int:
     return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
                for ch in text)
@@ -133,17 +148,20 @@ def _cell_width(text: str) -> int:
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="markdown",
               show_default=True)
 @click.option("--locale", "-l", metavar="LANG", help="A locale (de-DE, en-GB …) instead of the style's own.")
+@_strict_option
 @references_option
 @reports_errors
 def render_command(conditions: tuple[str, ...], style: str | None, fmt: str, locale: str | None,
-                   references_dir: Path) -> None:
+                   strict: bool, references_dir: Path) -> None:
     """Print the formatted bibliography of each condition (all when none is named)."""
     from evidencebib import api
 
     chosen = style_setting(references_dir, style)
     locale = setting(references_dir, "locale", locale)
-    output.say(api.render(open_references(references_dir), conditions, style=chosen, fmt=fmt, locale=locale),
-               nl=False)
+    problems: list = []
+    output.say(api.render(open_references(references_dir), conditions, style=chosen, fmt=fmt, locale=locale,
+                          problems=problems), nl=False)
+    _finish(problems, strict)
 
 
 @click.command("cite")
@@ -152,34 +170,40 @@ def render_command(conditions: tuple[str, ...], style: str | None, fmt: str, loc
 @style_option
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--locale", "-l", metavar="LANG", help="A locale (de-DE, en-GB …) instead of the style's own.")
+@_strict_option
 @references_option
 @reports_errors
 def cite_command(condition: str, keys: tuple[str, ...], style: str | None, fmt: str,
-                 locale: str | None, references_dir: Path) -> None:
+                 locale: str | None, strict: bool, references_dir: Path) -> None:
     """Print the in-text citation for entries of CONDITION, e.g. (Banjar et al 2023) or (1,2)."""
     from evidencebib import api
 
     chosen = style_setting(references_dir, style)
     locale = setting(references_dir, "locale", locale)
+    problems: list = []
     output.say(api.cite(open_references(references_dir), condition, keys, style=chosen, fmt=fmt,
-                        locale=locale))
+                        locale=locale, problems=problems))
+    _finish(problems, strict)
 
 
 @click.command("page")
 @click.argument("condition", shell_complete=complete_condition)
 @click.option("--generated-on", metavar="YYYY-MM-DD", help="Date printed at the foot (default: today).")
 @style_option
+@_strict_option
 @references_option
 @reports_errors
-def page_command(condition: str, generated_on: str | None, style: str | None,
+def page_command(condition: str, generated_on: str | None, style: str | None, strict: bool,
                  references_dir: Path) -> None:
     """Print the whole condition page in the published layout."""
     from evidencebib import api
 
     chosen = style_setting(references_dir, style)
+    problems: list = []
     text = api.page(open_references(references_dir), condition,
-                    generated_on=_parse_day(generated_on), style=chosen)
+                    generated_on=_parse_day(generated_on), style=chosen, problems=problems)
     output.say(text, nl=False)
+    _finish(problems, strict)
 
 
 @click.command("import-page")

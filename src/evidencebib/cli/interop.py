@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -21,10 +22,13 @@ FORMATS = ["ris", "csl-json", "bibtex", "biblatex", "endnote-xml", "medline"]
 @click.option("-o", "--output", "output_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE (atomically) instead of standard output.")
 @click.option("--bom", is_flag=True, help="RIS only: start with a UTF-8 BOM (for EndNote on Windows).")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 when a block of a .bib does not parse (it is named on stderr and "
+                   "left out either way).")
 @references_option
 @reports_errors
 def export_command(conditions: tuple[str, ...], to: str, output_file: Path | None, bom: bool,
-                   references_dir: Path) -> None:
+                   strict: bool, references_dir: Path) -> None:
     """Export conditions (all when none is named) for Zotero, EndNote, Mendeley, JabRef, pandoc.
 
     Each reference carries its condition's slug as a keyword, so reference managers can
@@ -36,15 +40,19 @@ def export_command(conditions: tuple[str, ...], to: str, output_file: Path | Non
         output.check_output(output_file, references=references_dir)  # before the work
     options = {"bom": True} if bom and to == "ris" else {}
     warnings: list[str] = []
+    problems: list = []
     text = api.export(open_references(references_dir), conditions, to=to, warnings=warnings,
-                      **options)
+                      problems=problems, **options)
     for warning in warnings:
         output.message(one_line(f"evidencebib: warning: {warning}"))
+    left_out = output.left_out(problems, "not exported")
     if output_file is None:
         output.data(text, json=to == "csl-json")
-        return
-    output.write_file(output_file, text, json=to == "csl-json", references=references_dir)
-    output.message(f"wrote {output_file}")
+    else:
+        output.write_file(output_file, text, json=to == "csl-json", references=references_dir)
+        output.message(f"wrote {output_file}")
+    if strict and left_out:
+        sys.exit(1)
 
 
 @click.command("import")

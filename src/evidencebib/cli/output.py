@@ -113,6 +113,16 @@ def error(text: str) -> None:
     message(f"evidencebib: error: {text}")
 
 
+def left_out(problems: list, consequence: str) -> int:
+    """One line per entry a command left out (a block that does not parse, an entry a style
+    cannot render: each error names file, line and key), then how many; returns the count."""
+    for problem in problems:
+        message(f"evidencebib: {problem} ({consequence})")
+    if len(problems) > 1:
+        message(f"evidencebib: {len(problems)} entries {consequence}")
+    return len(problems)
+
+
 def json_escape_controls(text: str) -> str:
     """JSON text with DEL, C1 and the line-separator and bidi controls written as `\\uXXXX`.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -67,9 +68,13 @@ def _build(references_dir: Path, site_dir: Path, verify_report: Path | None,
 @_verify_report_option
 @_styles_option
 @_site_options
+@click.option("--strict", is_flag=True,
+              help="Exit 1 (after building) when an entry is left out of a page: a block of the "
+                   ".bib that does not parse, an entry a style cannot render.")
 @reports_errors
 def site_command(site_dir: Path, references_dir: Path, verify_report: Path | None,
-                 styles: str | None, title: str | None, base_url: str | None) -> None:
+                 styles: str | None, title: str | None, base_url: str | None,
+                 strict: bool) -> None:
     """Build a static website of the conditions: an index and one page per condition.
 
     Open OUTPUT/index.html from disk or serve the directory with any web server (see
@@ -77,7 +82,11 @@ def site_command(site_dir: Path, references_dir: Path, verify_report: Path | Non
     for reference managers, each reference as RIS, BibTeX and CSL-JSON, and the whole
     bibliography in RIS, BibTeX, BibLaTeX, CSL-JSON and EndNote XML.
     """
-    _build(references_dir, site_dir, verify_report, styles, title=title, base_url=base_url)
+    result = _build(references_dir, site_dir, verify_report, styles, title=title, base_url=base_url)
+    if strict and result.left_out:
+        output.message(f"evidencebib: {result.left_out} entr{'y' if result.left_out == 1 else 'ies'} "
+                       "left out of a page (--strict: exit 1)")
+        sys.exit(1)
 
 
 @click.command("serve")

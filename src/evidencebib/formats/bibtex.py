@@ -20,7 +20,7 @@ from typing import Any, Iterable, Mapping
 from evidencebib.errors import ParseError
 from evidencebib.formats import latex
 from evidencebib.model import ET_AL, LINE, NOTES, Item, citation_key, doi
-from evidencebib.model.dates import date_text, format_edtf, parse_date, parse_date_text, parse_edtf
+from evidencebib.model.dates import format_edtf, parse_date, parse_date_text, parse_edtf
 from evidencebib.model.keys import is_valid_key, unique_keys, with_ids  # noqa: F401 - this API
 from evidencebib.model.keywords import with_tags
 from evidencebib.model.names import strip_others, without_placeholders
@@ -243,7 +243,7 @@ def string_definitions(blocks: Iterable[Any]) -> dict[str, str]:
     strings: dict[str, str] = {}
     for block in blocks:
         if isinstance(block, String):
-            raw = block.value if isinstance(block.value, str) else str(block.value)
+            raw = str(block.value)
             strings[block.key.lower()] = resolve(raw, strings)
     return strings
 
@@ -643,23 +643,23 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
                 item[variable] = date
     generic = generic_fields()
     for field, value in fields.items():
-        variable = generic.get(field) or OLD_SPELLINGS.get(field)
-        if variable is None or variable in item or not value.strip():
+        generic_variable = generic.get(field) or OLD_SPELLINGS.get(field)
+        if generic_variable is None or generic_variable in item or not value.strip():
             continue
-        if variable in NAME_VARIABLES:
+        if generic_variable in NAME_VARIABLES:
             names, truncated = parse_names(value)
             if names:
-                item[variable] = names
+                item[generic_variable] = names
             if truncated:
-                item.setdefault(ET_AL, []).append(variable)
-        elif variable in DATE_VARIABLES:
+                item.setdefault(ET_AL, []).append(generic_variable)
+        elif generic_variable in DATE_VARIABLES:
             date = read_date_field(value)
             if date:
-                item[variable] = date
+                item[generic_variable] = date
         else:
             text = parts.text(field)
             if text:
-                item[variable] = text
+                item[generic_variable] = text
     pubstate = parts.text("pubstate").lower()
     if "issued" not in item and not fields.get("year", "").strip() and pubstate in _PUBSTATE_DATES:
         item["issued"] = {"literal": _PUBSTATE_DATES[pubstate]}
@@ -811,7 +811,8 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
     for field, variable in TEXT_FIELDS.items():
         if variable in written_variables or variable not in item:
             continue
-        if field in ("journal", "journaltitle", "shortjournal", "journal-abbrev") and entry_type != "article" and variable == "container-title":
+        if (field in ("journal", "journaltitle", "shortjournal", "journal-abbrev")
+                and entry_type != "article" and variable == "container-title"):
             continue
         if field == "type" and csl_type == "thesis" and item.get("genre") in ("PhD thesis",
                                                                                "Master's thesis"):
@@ -880,8 +881,8 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
                 fields["month"] = MONTH_MACROS[int(first[1])]
                 if len(first) > 2 and first[2] not in (None, ""):
                     fields["day"] = "{" + str(first[2]) + "}"
-        elif parts and parts[0] and date_text(issued):
-            fields["date"] = write_date_field(issued)
+        elif parts and parts[0] and (date_field := write_date_field(issued)):
+            fields["date"] = date_field
             fields["year"] = "{" + str(parts[0][0]) + "}"
         elif issued.get("literal") or issued.get("raw"):
             literal = str(issued.get("literal") or issued.get("raw"))
@@ -998,7 +999,7 @@ def read(text: str, *, source: str = "<string>", strict: bool = True) -> list[It
     if strict and failed:
         raise failed_block_error(failed[0], source)
     strings = string_definitions(library.blocks)
-    raw_entries = {}
+    raw_entries: dict[str, tuple[Entry, dict[str, str]]] = {}  # key -> (entry, fields resolved)
     renamed: dict[str, str] = {}
     for block in library.blocks:
         if type(block).__name__ == "DuplicateBlockKeyBlock":

@@ -130,15 +130,15 @@ def _split(text: str) -> Any:
             else:
                 blocks.append(Preamble(start_line=line, value=inner, raw=s[start:end]))
         elif kind.startswith("@string"):
-            key = _STRING_KEY.match(s, body)
-            if key is None:
+            name = _STRING_KEY.match(s, body)
+            if name is None:
                 raise _Decline
-            close = _BODY.match(s, key.end())
+            close = _BODY.match(s, name.end())
             if close is None:
                 raise _Decline
             end = close.end()
-            blocks.append(String(start_line=line, key=key.group(1).strip(),
-                                 value=s[key.end():end - 1].strip(), raw=s[start:end]))
+            blocks.append(String(start_line=line, key=name.group(1).strip(),
+                                 value=s[name.end():end - 1].strip(), raw=s[start:end]))
         else:
             head = head_match(s, body)
             if head is None:

@@ -37,7 +37,7 @@ remote-database-provider, keyword <-> keywords/keyword. Option `tags=[…]` adds
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, cast
 
 from lxml import etree
 
@@ -171,6 +171,11 @@ def _record_type(record: etree._Element) -> str:
         return "document"
 
 
+def _line(element: etree._Element) -> int | None:
+    # lxml-stubs 0.5.1 leaves `sourceline` untyped (`= ...`); lxml's is the line or None
+    return cast("int | None", element.sourceline)
+
+
 def _record_item(record: etree._Element) -> Item:
     csl_type = _record_type(record)
     ref_type = record.find("ref-type")
@@ -288,8 +293,9 @@ def read(text: str, *, source: str = "<string>") -> list[Item]:
     """All records of an EndNote XML file as items."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    if re.search(r"<!DOCTYPE|<!ENTITY", text, re.IGNORECASE):
-        line = text[:re.search(r"<!DOCTYPE|<!ENTITY", text, re.IGNORECASE).start()].count("\n") + 1
+    declaration = re.search(r"<!DOCTYPE|<!ENTITY", text, re.IGNORECASE)
+    if declaration:
+        line = text[:declaration.start()].count("\n") + 1
         raise ParseError("EndNote XML with a DOCTYPE/ENTITY declaration is refused "
                          "(not needed by EndNote, used for entity attacks)",
                          file=source, line=line)
@@ -298,9 +304,9 @@ def read(text: str, *, source: str = "<string>") -> list[Item]:
     try:
         root = etree.fromstring(body, _parser())
     except etree.XMLSyntaxError as error:
-        line = error.lineno or (error.position[0] if error.position else None)
+        # (lxml's `position` is (lineno, offset + 1): it adds nothing to `lineno`)
         raise ParseError(f"malformed XML: {' '.join(str(error.msg).split())}", file=source,
-                         line=line) from None
+                         line=error.lineno) from None
     except ValueError as error:
         raise ParseError(f"not XML text: {error}", file=source) from None
     if root is None or root.tag not in ("xml", "records"):
@@ -312,7 +318,7 @@ def read(text: str, *, source: str = "<string>") -> list[Item]:
             item = _record_item(record)
         except (ValueError, TypeError) as error:
             raise ParseError(f"record does not parse: {error}", file=source,
-                             line=record.sourceline) from None
+                             line=_line(record)) from None
         item[LINE] = record.sourceline
         items.append(item)
     return with_ids(items)
@@ -491,7 +497,8 @@ def _record(item: Mapping[str, Any], number: int, tags: list[str]) -> etree._Ele
 
 def _indent(element: etree._Element, level: int = 0) -> None:
     """Pretty-print layout that never touches mixed content (`<style>` runs stay tight)."""
-    children = [c for c in element if isinstance(c.tag, str)]
+    # comments and processing instructions have a function as their tag (lxml-stubs say str)
+    children = [c for c in element if isinstance(c.tag, str)]  # type: ignore[redundant-expr]
     if not children or any(c.tag == "style" for c in children):
         return
     pad = "\n" + "  " * (level + 1)

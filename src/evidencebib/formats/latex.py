@@ -189,7 +189,8 @@ _FAST_SAFE = re.compile(r"[\\{}~$^_]|--|``|''")
 _BLANK = re.compile(r"[ \t\r\n]+")
 _PARAGRAPH = re.compile(r"[ \t\r]*\n(?:[ \t\r]*\n)+[ \t\r\n]*")  # a blank line
 _CHAR_CODE = re.compile(r"'([0-7]+)|\"([0-9A-Fa-f]+)|(\d+)|`\\?(.)")
-_DIMENSION = re.compile(r"\s*=?\s*[-+]?\s*(?:\d+\.?\d*|\.\d+)\s*(?:true)?(?:em|ex|pt|pc|in|bp|cm|mm|dd|cc|sp|mu)"
+_DIMENSION = re.compile(r"\s*=?\s*[-+]?\s*(?:\d+\.?\d*|\.\d+)\s*"
+                        r"(?:true)?(?:em|ex|pt|pc|in|bp|cm|mm|dd|cc|sp|mu)"
                         r"(?:\s*plus\s*[-+]?(?:\d+\.?\d*|\.\d+)\s*(?:em|ex|pt|fil+))?")
 # Commands followed by a TeX dimension (`\kern-.1em`), which prints nothing.
 _DIMENSION_COMMANDS = {"kern": "", "mkern": "", "raise": "", "lower": "", "hskip": " ",
@@ -264,7 +265,8 @@ class _Reader:
         if kind == "ordinal":  # \nth{3}: 3rd
             if inner.isdigit():
                 last_two = int(inner) % 100
-                suffix = "th" if 11 <= last_two <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(last_two % 10, "th")
+                suffix = ("th" if 11 <= last_two <= 13
+                          else {1: "st", 2: "nd", 3: "rd"}.get(last_two % 10, "th"))
                 return inner + suffix
             return inner
         if self.rich:
@@ -593,7 +595,8 @@ def decode(value: str, rich: bool = False, multiline: bool = False) -> str:
     return decode_report(value, rich, multiline)[0]
 
 
-_MARKUP = re.compile(r"</?(?:i|b|sup|sub)>|<span (?:class=\"nocase\"|style=\"font-variant:small-caps;\")>|</span>")
+_MARKUP = re.compile(r"</?(?:i|b|sup|sub)>"
+                     r"|<span (?:class=\"nocase\"|style=\"font-variant:small-caps;\")>|</span>")
 
 
 def strip_markup(text: str) -> str:

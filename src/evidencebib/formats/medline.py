@@ -408,7 +408,7 @@ def _source(item: Mapping[str, Any]) -> str:
     return text.strip()
 
 
-def exact_date(date: Mapping[str, Any]) -> bool:
+def exact_date(date: object) -> bool:
     """Whether PubMed's `DP` form can say this CSL date exactly (no circa, no open end, months
     1-12, years from 1000, at most a season on a single year)."""
     if not isinstance(date, Mapping) or date.get("circa"):

@@ -691,7 +691,7 @@ def _pmid(value: Any) -> str:
     return text if re.fullmatch(r"[0-9]+", text) else ""
 
 
-def summary_to_record(summary: dict) -> PubmedRecord | None:
+def summary_to_record(summary: object) -> PubmedRecord | None:
     """One ESummary 2.0 DocSum (`result[uid]`) as a record; None for an `error` entry
     (`{"uid": "…", "error": "cannot get document summary"}`) or a value of the wrong shape."""
     if not isinstance(summary, dict) or summary.get("error") or not _pmid(summary.get("uid")):
@@ -762,7 +762,7 @@ def summary_to_record(summary: dict) -> PubmedRecord | None:
                         status=_str(summary.get("recordstatus")), problems=tuple(problems))
 
 
-def parse_esummary(data: dict) -> tuple[list[PubmedRecord], list[str]]:
+def parse_esummary(data: object) -> tuple[list[PubmedRecord], list[str]]:
     """An ESummary 2.0 JSON answer (`{"result": {"uids": […], uid: DocSum …}}`) as
     (records in the order of `uids`, uids PubMed could not summarise)."""
     if not isinstance(data, dict) or not isinstance(data.get("result"), dict):

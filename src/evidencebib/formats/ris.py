@@ -26,9 +26,15 @@ doi.org URL in `UR`. Options: `bom=True` prepends a UTF-8 BOM (EndNote/Windows u
 Type-dependent tags (Zotero): `A2` editor / `A3` series editor, except BOOK and RPRT where
 `A2` is the series editor and `A3` the editor; `T2` container title, except CONF (`T2` =
 event-title, `C3` = proceedings title) and BOOK/RPRT/COMP/MAP (`T2` = series); `T3` series;
-`C7` article number for periodicals, `M1` number otherwise; `C2` = PMCID/PMID for periodicals
-and container-author for CHAP; `AN` = PMID when it is all digits, else archive location;
+`C7` article number for periodicals, `M1` number otherwise; `C2` = container-author for CHAP;
 `SP` alone of a BOOK/THES = number of pages.
+
+PMID and PMCID are written as `M2  - PMID: …` and `M2  - PMCID: …`: Zotero's RIS translator
+(zotero/translators `RIS.js`) reads `M2` into Extra, one line each, and Extra's `PMID: …` line
+is where Zotero keeps a PMID (its `PubMed XML.js`) and what it exports as CSL `PMID`; it reads
+`AN` as "Loc. in Archive" and has no field for `C2` of a journal article. Read back from those
+`M2`/`N1` lines, from `AN` when it is all digits (EndNote's accession number; else archive
+location) and from `C2` of a periodical (EndNote's "PMCID", Custom 2).
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ from evidencebib.model.keys import with_ids
 from evidencebib.model.keywords import add_tags, join_keywords
 from evidencebib.model.names import format_name, parse_name, strip_others
 from evidencebib.model.pages import join_pages, split_pages
+from evidencebib.model.pubmed_ids import pmcid, pmid
 from evidencebib.model.serials import add_serials
 
 EXTRA = "_ris"
@@ -85,6 +92,7 @@ _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*)|)$")
 _LOOSE_TAG = re.compile(r"^([A-Z][A-Z0-9]) {1,2}- ?(.*)$")
 _RECORD_NUMBER = re.compile(r"^\s*\d+\.\s*$")
 _PMCID = re.compile(r"^PMC\d+$", re.IGNORECASE)
+_EXTRA_ID = re.compile(r"(PMID|PMCID):\s*(\S+)", re.IGNORECASE)
 
 # fields whose repeated lines / continuation lines are joined with a newline
 MULTILINE = {"AB", "N2", "N1"}
@@ -308,9 +316,9 @@ def _item(fields: list[tuple[str, list[str], int]], line: int, source: str) -> I
               "SE": "section", "M3": "genre", "PB": "publisher", "CY": "publisher-place",
               "LA": "language", "CN": "call-number", "DB": "source", "ID": "id"}
     for tag, variable in simple.items():
-        value = first(tag)
-        if value:
-            item[variable] = value
+        given = first(tag)
+        if given:
+            item[variable] = given
     # DB is the database the record came from (Medline, Embase, Scopus), DP its provider
     # (Ovid): CSL `source` is "a library catalog or database". Neither is an archive, which
     # styles print as where the work is held (APA printed "Medline.").
@@ -343,6 +351,7 @@ def _item(fields: list[tuple[str, list[str], int]], line: int, source: str) -> I
     if urls:
         item["URL"] = urls[0]
         extra.extend(["UR", u] for u in urls[1:])
+    _extra_identifiers(item, values, consumed)
     for value in take("AN"):
         if value.isdigit() and "PMID" not in item:
             item["PMID"] = value
@@ -368,7 +377,9 @@ def _item(fields: list[tuple[str, list[str], int]], line: int, source: str) -> I
         abstract = "\n".join(take("N2", keep_empty=True)).strip()
     if abstract:
         item["abstract"] = abstract
-    notes = "\n".join(take("N1", keep_empty=True)).strip()
+    note_lines = [v for i, v in enumerate(values.get("N1", ())) if ("N1", i) not in consumed]
+    take("N1")
+    notes = "\n".join(note_lines).strip()
     if notes:
         item["note"] = notes
     keywords = take("KW")
@@ -382,6 +393,22 @@ def _item(fields: list[tuple[str, list[str], int]], line: int, source: str) -> I
         item[EXTRA] = extra
     item[LINE] = line
     return item
+
+
+def _extra_identifiers(item: Item, values: Mapping[str, list[str]],
+                       consumed: set[tuple[str, int]]) -> None:
+    """PMID/PMCID from `M2` or `N1` lines that are exactly `PMID: …` / `PMCID: …` (Zotero's
+    Extra lines); a value that is no PMID (PMCID) stays where it was."""
+    for tag in ("M2", "N1"):
+        for index, value in enumerate(values.get(tag, ())):
+            match = _EXTRA_ID.fullmatch(value.strip())
+            if not match:
+                continue
+            variable = match.group(1).upper()
+            found = (pmid if variable == "PMID" else pmcid)(match.group(2))
+            if found and variable not in item:
+                item[variable] = found
+                consumed.add((tag, index))
 
 
 def read(text: str, *, source: str = "<string>") -> list[Item]:
@@ -470,9 +497,9 @@ def record_lines(item: Mapping[str, Any], *, tags: Iterable[str] | None = None) 
     if item.get("accessed"):
         _, accessed = _date_for_ris(item["accessed"])
         put("Y2", accessed)
-    put("AN", item.get("PMID"))
-    if code in PERIODICAL:
-        put("C2", item.get("PMCID"))
+    for variable in ("PMID", "PMCID"):
+        if item.get(variable):
+            put("M2", f"{variable}: {item[variable]}")
     put("AN", item.get("archive_location"))
     put("CN", item.get("call-number"))
     put("DB", item.get("source"))
@@ -512,7 +539,9 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
     fields = set(FIELDS)
     if code != "CHAP":
         fields.discard("container-author")
-    if code not in PERIODICAL:
+    if item.get("PMID") and not pmid(item["PMID"]):
+        fields.discard("PMID")  # kept in the file, read back only when it is a PMID
+    if item.get("PMCID") and not pmcid(item["PMCID"]):
         fields.discard("PMCID")
     if code != "CONF":
         fields -= {"event-title", "event-place"}
@@ -526,6 +555,6 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
             fields.discard("number-of-pages")
             if split_pages(page)[1] is None:
                 fields.discard("page")  # a lone SP of a book is its number of pages
-    if item.get("archive_location") and str(item["archive_location"]).isdigit():
+    if str(item.get("archive_location") or "").isdigit() and not item.get("PMID"):
         fields.discard("archive_location")  # read back as PMID
     return fields

@@ -38,25 +38,29 @@ def __getattr__(name: str) -> Any:
 
 
 def render_bibliography(items: Iterable[dict[str, Any]], style: str | os.PathLike[str] = HOUSE_STYLE,
-                        fmt: str = "markdown", cache: Any = None, *, locale: str | None = None) -> list[str]:
+                        fmt: str = "markdown", cache: Any = None, *, locale: str | None = None,
+                        problems: list[Any] | None = None) -> list[str]:
     """One string per entry, in the style's bibliography order; fmt in {"markdown", "html",
     "text", "rtf"}. `cache=False` bypasses the render cache (render/cache.py); `locale`
     ("de-DE") replaces the style's default locale.
 
     Raises StyleError (unknown/unsafe style, style without bibliography, a failure while
     rendering) or UsageError (unknown format or locale), each with a one-line message.
+    `problems`: a list to collect the entries the style cannot render (`EntryProblem`: position,
+    key, style, cause), which are then left out instead of stopping the render.
     """
     from evidencebib.render.engine import render_bibliography as _render
 
-    return _render(items, style, fmt, cache, locale=locale)
+    return _render(items, style, fmt, cache, locale=locale, problems=problems)
 
 
 def render_entries(items: Iterable[dict[str, Any]], style: str | os.PathLike[str] = HOUSE_STYLE,
-                   fmt: str = "markdown", cache: Any = None, *, locale: str | None = None) -> list[tuple[int, str]]:
+                   fmt: str = "markdown", cache: Any = None, *, locale: str | None = None,
+                   problems: list[Any] | None = None) -> list[tuple[int, str]]:
     """Like render_bibliography, each entry with the position of its item in `items`."""
     from evidencebib.render.engine import render_entries as _render
 
-    return _render(items, style, fmt, cache, locale=locale)
+    return _render(items, style, fmt, cache, locale=locale, problems=problems)
 
 
 def prepare_items(items: Iterable[dict[str, Any]]) -> Any:

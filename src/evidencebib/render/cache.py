@@ -47,7 +47,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 VERSION = "1"
 _CITEPROC_FILES = ("__init__.py", "_version.py", "model.py", "frontend.py", "string.py",
@@ -128,7 +128,7 @@ def item_digest(clean: dict[str, Any], truncated: list[str]) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def bibliography_key(style_digest: str, digests: list[str]) -> str:
+def bibliography_key(style_digest: str, digests: Sequence[str]) -> str:
     h = hashlib.sha256(f"bib\0{code_fingerprint()}\0{style_digest}\0".encode())
     for digest in digests:
         h.update(digest.encode())
@@ -142,7 +142,8 @@ def finished_key(bib_key: str, fmt: str) -> str:
 
 def entry_key(style_digest: str, digest: str, context: dict[str, Any]) -> str:
     text = json.dumps(context, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(f"entry\0{code_fingerprint()}\0{style_digest}\0{digest}\0{text}".encode()).hexdigest()
+    key = f"entry\0{code_fingerprint()}\0{style_digest}\0{digest}\0{text}"
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def variant_digest(style_digest: str, locale: str | None, options: Any) -> str:
@@ -257,7 +258,7 @@ class RenderCache:
         if total <= self.limit:
             return removed
         target = int(self.limit * 0.8)
-        for mtime, path, size in sorted(kept):
+        for _mtime, path, size in sorted(kept):  # oldest first
             if total <= target:
                 break
             try:

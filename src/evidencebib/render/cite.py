@@ -14,8 +14,8 @@ from evidencebib.render import formats
 from evidencebib.render.citations import Cite, Cluster, as_cite
 
 
-def cite(items: Iterable[dict[str, Any]], keys: Sequence[str | Cite | dict[str, Any]], style: Any = "ig-criteria",
-         fmt: str = "text", *, locale: str | None = None) -> str:
+def cite(items: Iterable[dict[str, Any]], keys: Sequence[str | Cite | dict[str, Any]],
+         style: Any = "ig-criteria", fmt: str = "text", *, locale: str | None = None) -> str:
     """The in-text citation of the entries `keys` (citation keys of `items`, or `Cite`s with
     locators, prefixes …)."""
     from evidencebib.render import options

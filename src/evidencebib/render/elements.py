@@ -26,13 +26,16 @@ side of an override uses exactly that.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 from citeproc import model
 
 from evidencebib.errors import StyleError
 from evidencebib.render.marks import BOLD, ITALIC, ROMAN, SMALLCAPS, SUB, SUP, UNDERLINE
 from evidencebib.render.output import Lit, Span, map_text
+
+if TYPE_CHECKING:
+    from evidencebib.render.overrides.dates import PartSpec
 
 CS = "{http://purl.org/net/xbiblio/csl}"
 FORMATTING_ATTRIBUTES = ("font-style", "font-variant", "font-weight", "text-decoration", "vertical-align",
@@ -101,18 +104,19 @@ class Compiler:
         self.root = root
         self.name = name
         self.locale = locale
-        self.macros = {}
+        self.macros: dict[str, Any] = {}  # name (required by CSL) -> cs:macro, an untyped citeproc-py element
         for macro in root.findall(CS + "macro"):
             self.macros.setdefault(macro.get("name"), macro)
         self.citation = root.find(CS + "citation")
         self.bibliography = root.find(CS + "bibliography")
-        self.year_suffix_variable = any(text.get("variable") == "year-suffix" for text in root.iter(CS + "text"))
+        self.year_suffix_variable = any(text.get("variable") == "year-suffix"
+                                        for text in root.iter(CS + "text"))
         self.demote_particle = (root.get("demote-non-dropping-particle") or "display-and-sort").lower()
         self.initialize_with_hyphen = (root.get("initialize-with-hyphen") or "true").lower() == "true"
         self.page_range_format = root.get("page-range-format")
 
     def macro(self, name: str | None, element) -> Any:
-        macro = self.macros.get(name)
+        macro = self.macros.get(name) if name is not None else None  # (callers pass a name)
         if macro is None:
             raise StyleError(f"style {self.name}: macro '{name}' is not defined "
                              f"(line {element.sourceline})")
@@ -141,6 +145,9 @@ class Compiler:
 class Formatting:
     """Formatting attributes (CSL 1.0.2 §"Formatting", §"Affixes", §"Display", §"Quotes",
     §"Strip-periods", §"Text-case"), read once."""
+
+    if TYPE_CHECKING:  # what the lxml element it is mixed into (or `_LocalePart`) provides
+        def get(self, key: str) -> str | None: ...
 
     def c_read_formatting(self) -> None:
         get = self.get
@@ -186,7 +193,8 @@ class Formatting:
             node = ctx.b.textcase_transform(self, node, ctx)
             if node is None:
                 return None
-        return Span([node], self.c_font, self.c_quotes, self.c_prefix, self.c_suffix, self.c_display, tag, link)
+        return Span([node], self.c_font, self.c_quotes, self.c_prefix, self.c_suffix, self.c_display, tag,
+                    link)
 
 
 def strip_periods(el, node, ctx):
@@ -196,6 +204,9 @@ def strip_periods(el, node, ctx):
 
 
 class ParentMixin:
+    if TYPE_CHECKING:  # what the lxml element it is mixed into provides (untyped citeproc-py children)
+        def iterchildren(self) -> Iterator[Any]: ...
+
     def c_read_children(self, c: Compiler) -> None:
         # (isinstance, not hasattr: citeproc-py's elements answer every attribute look-up with
         # a child-element search, so hasattr is always true)
@@ -224,7 +235,8 @@ class MacroElement(ParentMixin, model.Macro):
         self.c_read_children(c)
         self.c_name = self.get("name")
         self.c_is_choose = False
-        self.c_absent = None  # set once the style is compiled (overrides/speed.py absence_plan)
+        # set once the style is compiled (overrides/speed.py absence_plan)
+        self.c_absent: tuple[str, ...] | None = None
 
 
 class CitationElement(model.Citation):
@@ -296,9 +308,10 @@ class TextElement(Formatting, model.Text):
         self.c_read_formatting()
         get = self.get
         self.c_form = get("form") or "long"
-        if get("variable") is not None:
+        variable = get("variable")
+        if variable is not None:
             self.c_kind = _VARIABLE
-            self.c_variable = get("variable").strip()
+            self.c_variable = variable.strip()
             self.c_short = self.c_variable + "-short" if self.c_form == "short" else None
         elif get("macro") is not None:
             self.c_kind = _MACRO
@@ -384,7 +397,8 @@ class GroupElement(Formatting, ParentMixin, model.Group):
     def compile(self, c: Compiler) -> None:
         self.c_read_formatting()
         self.c_read_children(c)
-        self.c_absent = None  # set once the style is compiled (overrides/speed.py absence_plan)
+        # set once the style is compiled (overrides/speed.py absence_plan)
+        self.c_absent: tuple[str, ...] | None = None
 
     def evaluate(self, ctx):
         spend(ctx)
@@ -485,7 +499,8 @@ class NamesElement(Formatting, model.Names):
         self.c_own_delimiter = self.get("delimiter")
         self.c_names_delimiter = {mode: c.names_delimiter(mode) for mode in ("citation", "bibliography")}
         # the options of the cs:name a cs:names without one uses (inherited only)
-        self.c_default_options = {mode: c.inherited_name_options(mode) for mode in ("citation", "bibliography")}
+        self.c_default_options = {mode: c.inherited_name_options(mode)
+                                  for mode in ("citation", "bibliography")}
 
     def evaluate(self, ctx):
         spend(ctx)
@@ -534,7 +549,8 @@ class DateElement(Formatting, ParentMixin, model.Date):
         self.c_date_parts = get("date-parts") or "year-month-day"
         self.c_parts = tuple(part for part in self.findall(CS + "date-part"))
         self.c_year_suffix_implicit = not c.year_suffix_variable
-        self.c_localized = None  # (date-part specs, delimiter) of a localized date: set by `c_localize`
+        # (date-part specs, delimiter) of a localized date: set by `c_localize`
+        self.c_localized: tuple[list[PartSpec], str] | None = None
 
     def c_localize(self, c: Compiler) -> None:
         """A localized date's parts, from the style's locale with this element's overrides

@@ -59,6 +59,28 @@ class Entry:
     key: str | None
 
 
+@dataclass(frozen=True)
+class EntryProblem:
+    """An entry the style could not render, left out of the bibliography so that the others
+    render (issue 15: one bad entry never stops a whole command). `cause` is the exception
+    in one line; the caller reports it with the entry's file and line."""
+
+    position: int
+    key: str | None
+    style: str
+    cause: str
+
+    def __str__(self) -> str:
+        return f"style {self.style} cannot render this entry ({self.cause})"
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """What an entry's formatting returns instead of raising (it crosses worker processes)."""
+
+    cause: str
+
+
 # style loading ---------------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=64)
@@ -74,7 +96,8 @@ def _load_style(path_text: str, mtime_ns: int, size: int, locale: str | None):
         raise
     except Exception as error:  # a broken structure lxml accepted
         raise StyleError(f"style '{path.stem}' cannot be loaded: {_brief(error)}") from None
-    style.root.formatter = formats.MarkingFormatter  # for citeproc-py's own methods (overrides' upstream side)
+    # for citeproc-py's own methods (the overrides' upstream side)
+    style.root.formatter = formats.MarkingFormatter
     return style
 
 
@@ -104,6 +127,7 @@ class BibliographyPlan:
     numbers: dict[int, int]           # position -> citation number
     disamb: dict[int, Disambiguation]  # position -> its disambiguation
     numbered: bool
+    ids: tuple[Any, ...] = ()          # position -> the item's id (to name an entry that fails)
 
     def context(self, position: int) -> dict[str, Any]:
         """What can make an entry differ besides its item (the render cache's entry key)."""
@@ -166,7 +190,8 @@ class Engine:
         disamb = self._disambiguate([views[position] for position in order], [numbers[p] for p in order])
         STATS["bibliographies_sorted"] += 1
         return BibliographyPlan(views, order, numbers,
-                                {order[index]: value for index, value in disamb.items()}, style.numbered)
+                                {order[index]: value for index, value in disamb.items()}, style.numbered,
+                                prepared.ids)
 
     def _sorted(self, section, views: Sequence[ItemView], numbers: list[int] | None = None) -> list[int]:
         from evidencebib.render.overrides import sorting
@@ -192,16 +217,17 @@ class Engine:
 
         style = self.style
         citation = style.citation
-        if citation is None or not any((citation.c_options.get(option) or "").lower() == "true" for option in (
-                "disambiguate-add-year-suffix", "disambiguate-add-names", "disambiguate-add-givenname")) \
+        if citation is None or not any(
+                (citation.c_options.get(option) or "").lower() == "true" for option in (
+                    "disambiguate-add-year-suffix", "disambiguate-add-names", "disambiguate-add-givenname")) \
                 and not style.uses_disambiguate_condition:
             return {}
         layout = citation.c_layout
         memo: dict[tuple[int, Any], str | None] = {}
 
         def cite_text(index: int, disamb: Disambiguation = NO_DISAMBIGUATION) -> str | None:
-            key = (index, (disamb.year_suffix, disamb.et_al_names, tuple(sorted(disamb.given_names.items(), key=repr)),
-                           disamb.condition))
+            key = (index, (disamb.year_suffix, disamb.et_al_names,
+                           tuple(sorted(disamb.given_names.items(), key=repr)), disamb.condition))
             if key in memo:
                 return memo[key]
             ctx = self.context("citation")
@@ -235,26 +261,44 @@ class Engine:
             return None
         return self.finish(node, ctx) or None
 
-    def marked_entries(self, plan: BibliographyPlan, positions: Sequence[int] | None = None) -> list[str | None]:
-        """Marked entries of `positions` (default: all, in bibliography order)."""
+    def marked_entries(self, plan: BibliographyPlan, positions: Sequence[int] | None = None,
+                       problems: list[EntryProblem] | None = None) -> list[str | None]:
+        """Marked entries of `positions` (default: all, in bibliography order).
+
+        An entry whose evaluation raises is None here and an `EntryProblem` in `problems`;
+        without a `problems` list the first one is a StyleError naming the entry."""
         wanted = plan.order if positions is None else list(positions)
         bibliography = self.style.bibliography
+        texts: list[Any]
         if bibliography.c_subsequent_author_substitute is not None:
             # an entry depends on the ones before it: all trees first, in one process
-            trees = [self.entry_tree(plan, position) for position in wanted]
-            nodes = self.b.display_subsequent_author_substitute(
-                [node for node, _ in trees], bibliography.c_subsequent_author_substitute,
-                bibliography.c_subsequent_author_substitute_rule)
-            texts = [self.finish(node, ctx) or None if node is not None else None
-                     for node, (_, ctx) in zip(nodes, trees)]
+            trees = [_guarded(lambda p: self.entry_tree(plan, p), position) for position in wanted]
+            kept = [tree for tree in trees if not isinstance(tree, _Failed)]
+            nodes = iter(self.b.display_subsequent_author_substitute(
+                [node for node, _ in kept], bibliography.c_subsequent_author_substitute,
+                bibliography.c_subsequent_author_substitute_rule))
+            texts = [tree if isinstance(tree, _Failed) else
+                     _guarded(lambda node, ctx=tree[1]: (None if node is None
+                                                         else self.finish(node, ctx) or None),
+                              next(nodes)) for tree in trees]
         else:
-            texts = self._map(lambda position: self.entry(plan, position), wanted, "entries")
+            texts = self._map(lambda position: _guarded(lambda p: self.entry(plan, p), position),
+                              wanted, "entries")
         STATS["entries_formatted"] += len(wanted)
-        return texts
+        failed = [EntryProblem(position, _entry_key(plan, position), self.name, text.cause)
+                  for position, text in zip(wanted, texts, strict=True) if isinstance(text, _Failed)]
+        if failed:
+            if problems is None:
+                raise StyleError(f"style {self.name} failed to render the bibliography ({failed[0].cause})",
+                                 entry=failed[0].key)
+            problems.extend(failed)
+        return [None if isinstance(text, _Failed) else text for text in texts]
 
-    def bibliography(self, items: Iterable[dict[str, Any]], fmt: str = "markdown") -> list[Entry]:
+    def bibliography(self, items: Iterable[dict[str, Any]], fmt: str = "markdown",
+                     problems: list[EntryProblem] | None = None) -> list[Entry]:
         """The bibliography entries of `items` in the style's order (an item the style renders
-        as nothing has no entry)."""
+        as nothing has no entry). An entry the style cannot render is left out and added to
+        `problems`; without that list it stops the render with a StyleError naming it."""
         _check_format(fmt)
         prepared = prepare_items(items)
         finish = formats.finisher(fmt, self.options.links)
@@ -265,14 +309,15 @@ class Engine:
                         raise StyleError(f"style {self.name} has no bibliography section")
                     return []
                 plan = self.plan(prepared)
-                texts = self.marked_entries(plan)
+                texts = self.marked_entries(plan, problems=problems)
             except EvidenceError:
                 raise
             except Exception as error:
-                raise StyleError(f"style {self.name} failed to render the bibliography ({_brief(error)})") from None
+                raise StyleError(f"style {self.name} failed to render the bibliography "
+                                 f"({_brief(error)})") from None
         ids = prepared.ids
         out = []
-        for position, text in zip(plan.order, texts):
+        for position, text in zip(plan.order, texts, strict=True):  # one text per position
             if text is not None:
                 key = ids[position]
                 out.append(Entry(finish(text), position, None if key is None else str(key)))
@@ -290,11 +335,11 @@ class Engine:
         `items` (as `bibliography(items)` prints them)."""
         _check_format(fmt)
         raw_items = list(items or ())
-        clusters = [cluster if isinstance(cluster, Cluster) else Cluster(cluster) for cluster in clusters]
+        given = [cluster if isinstance(cluster, Cluster) else Cluster(cluster) for cluster in clusters]
         index_of: dict[str, int] = {}
         for position, item in enumerate(raw_items):
             index_of.setdefault(str(item.get("id")), position)
-        missing = sorted({cite.id for cluster in clusters for cite in cluster.cites if cite.id not in index_of})
+        missing = sorted({cite.id for cluster in given for cite in cluster.cites if cite.id not in index_of})
         if missing:
             known = ", ".join(list(index_of)[:20]) or "none"
             raise UsageError(f"no item with id {', '.join(repr(k) for k in missing)} (known: {known})")
@@ -304,7 +349,7 @@ class Engine:
         finish = formats.finisher(fmt, self.options.links)
         with gcpause.paused():
             try:
-                return [finish(text) for text in self._citations(clusters, raw_items, index_of, register)]
+                return [finish(text) for text in self._citations(given, raw_items, index_of, register)]
             except EvidenceError:
                 raise
             except Exception as error:
@@ -331,7 +376,8 @@ class Engine:
             registration = list(range(len(views)))
         # bibliography order and numbers (the cited items' bibliography)
         if style.bibliography is not None:
-            ordered = [registration[i] for i in self._sorted(style.bibliography, [views[p] for p in registration])]
+            ordered = [registration[i]
+                       for i in self._sorted(style.bibliography, [views[p] for p in registration])]
         else:
             ordered = registration
         numbers = {position: index + 1 for index, position in enumerate(ordered)}
@@ -343,9 +389,10 @@ class Engine:
              for cluster in clusters], distance)
         layout = style.citation.c_layout
         out = []
-        for cluster, cite_states in zip(clusters, states):
+        # positions: one list per cluster, one state per cite
+        for cluster, cite_states in zip(clusters, states, strict=True):
             entries = []
-            for cite, state in zip(cluster.cites, cite_states):
+            for cite, state in zip(cluster.cites, cite_states, strict=True):
                 position = index_of[cite.id]
                 entries.append((cite, state, position))
             if style.citation.c_sort is not None and style.citation.c_sort.c_keys and len(entries) > 1:
@@ -358,7 +405,13 @@ class Engine:
             for cite, state, position in entries:
                 ctx = self.context("citation")
                 ctx.start(views[position], state, numbers[position], disamb.get(position, NO_DISAMBIGUATION))
-                node = layout.evaluate(ctx)
+                try:
+                    node = layout.evaluate(ctx)
+                except EvidenceError:
+                    raise
+                except Exception as error:  # named: the user asked for this entry
+                    raise StyleError(f"style {self.name} cannot render the citation of this entry "
+                                     f"({_brief(error)})", entry=cite.id) from None
                 node = _cite_variant(node, cite)
                 if node is None:
                     continue
@@ -372,6 +425,20 @@ class Engine:
             node = _affixes_inside(layout.c_finish(joined, ctx))
             out.append(self.finish(node, ctx))
         return out
+
+
+def _guarded(function, argument):
+    """`function(argument)`, or `_Failed` with the exception in one line (an entry's failure
+    stays that entry's)."""
+    try:
+        return function(argument)
+    except Exception as error:  # any failure of one entry, a BudgetExceeded included
+        return _Failed(_brief(error))
+
+
+def _entry_key(plan: BibliographyPlan, position: int) -> str | None:
+    key = plan.ids[position] if position < len(plan.ids) else None
+    return None if key is None else str(key)
 
 
 def _affixes_inside(node):
@@ -404,19 +471,21 @@ def _check_format(fmt: str) -> None:
 # the documented wrappers ------------------------------------------------------------------------
 
 def render_bibliography(items: Iterable[dict[str, Any]], style: Any = "ig-criteria",
-                        fmt: str = "markdown", cache: Any = None, *, locale: str | None = None) -> list[str]:
+                        fmt: str = "markdown", cache: Any = None, *, locale: str | None = None,
+                        problems: list[EntryProblem] | None = None) -> list[str]:
     """One formatted string per entry, in the style's bibliography order.
 
     `cache`: None uses the per-user render cache (render/cache.py) unless
     EVIDENCEBIB_NO_RENDER_CACHE or EVIDENCEBIB_NO_SPEEDUPS is set; False never uses a cache;
-    a `cache.RenderCache` uses that one.
+    a `cache.RenderCache` uses that one. `problems`: see `Engine.bibliography`.
     """
-    return [text for _, text in render_entries(items, style, fmt, cache, locale=locale)]
+    return [text for _, text in render_entries(items, style, fmt, cache, locale=locale, problems=problems)]
 
 
 def render_entries(items: Iterable[dict[str, Any]], style: Any = "ig-criteria",
                    fmt: str = "markdown", cache: Any = None,
-                   options: EngineOptions | None = None, locale: str | None = None) -> list[tuple[int, str]]:
+                   options: EngineOptions | None = None, locale: str | None = None,
+                   problems: list[EntryProblem] | None = None) -> list[tuple[int, str]]:
     """(position of the item in `items`, formatted entry) in the style's bibliography order,
     for callers that must know which entry is which (badges, differential tests).
 
@@ -430,10 +499,10 @@ def render_entries(items: Iterable[dict[str, Any]], style: Any = "ig-criteria",
     finish = formats.finisher(fmt, options.links)
     with gcpause.paused():
         if store is None:
-            return [(entry.position, entry.text) for entry in engine.bibliography(prepared, fmt)]
+            return [(entry.position, entry.text) for entry in engine.bibliography(prepared, fmt, problems)]
         if engine.style.bibliography is None:
             raise StyleError(f"style {engine.name} has no bibliography section")
-        return _render_cached(engine, prepared, store, fmt, finish)
+        return _render_cached(engine, prepared, store, fmt, finish, problems)
 
 
 def _choose_cache(cache: Any, options: EngineOptions):
@@ -448,9 +517,11 @@ def _choose_cache(cache: Any, options: EngineOptions):
     return cache
 
 
-def _render_cached(engine: Engine, prepared: PreparedItems, store, fmt: str, finish) -> list[tuple[int, str]]:
+def _render_cached(engine: Engine, prepared: PreparedItems, store, fmt: str, finish,
+                   problems: list[EntryProblem] | None = None) -> list[tuple[int, str]]:
     """Finished entries through the content-addressed cache (render/cache.py): a whole
-    bibliography in one format, else its marked entries, else entry by entry."""
+    bibliography in one format, else its marked entries, else entry by entry. A bibliography
+    with an entry that failed is never stored whole (a hit would lose the report)."""
     from evidencebib.render import cache as render_cache
 
     style_digest, numbered, substitutes = render_cache.style_info(engine.path)
@@ -461,9 +532,12 @@ def _render_cached(engine: Engine, prepared: PreparedItems, store, fmt: str, fin
     record = store.get(finished_key)
     if _valid_bibliography_record(record):
         STATS["bibliography_hits"] += 1
-        return [(int(position), str(entry)) for position, entry in zip(record["order"], record["entries"])]
-    marked = _marked_cached(engine, prepared, store, bib_key, style_digest, digests, substitutes)
+        return [(int(position), str(entry))  # lengths checked by _valid_bibliography_record
+                for position, entry in zip(record["order"], record["entries"], strict=True)]
+    marked = _marked_cached(engine, prepared, store, bib_key, style_digest, digests, substitutes, problems)
     finished = [(position, finish(entry)) for position, entry in marked]
+    if marked.failed:
+        return finished
     store.put(finished_key, {"entries": [text for _, text in finished],
                              "order": [position for position, _ in finished]})
     return finished
@@ -474,19 +548,29 @@ def _valid_bibliography_record(record: Any) -> bool:
         and isinstance(record.get("order"), list) and len(record["order"]) == len(record["entries"])
 
 
+class _Marked(list):
+    """(position, marked entry) pairs, and whether an entry failed to render."""
+
+    failed = False
+
+
 def _marked_cached(engine: Engine, prepared: PreparedItems, store, bib_key: str, style_digest: str,
-                   digests: Sequence[str], substitutes: bool) -> list[tuple[int, str]]:
+                   digests: Sequence[str], substitutes: bool,
+                   problems: list[EntryProblem] | None = None) -> _Marked:
     from evidencebib.render import cache as render_cache
 
     record = store.get(bib_key)
     if _valid_bibliography_record(record):
         STATS["bibliography_hits"] += 1
-        return [(int(position), str(entry)) for position, entry in zip(record["order"], record["entries"])]
+        return _Marked((int(position), str(entry))
+                       for position, entry in zip(record["order"], record["entries"], strict=True))
+    found: list[EntryProblem] = []
     try:
         plan = engine.plan(prepared)
         if substitutes:  # an entry may depend on the one before it: whole bibliographies only
-            texts = engine.marked_entries(plan)
-            pairs = [(position, text) for position, text in zip(plan.order, texts) if text is not None]
+            texts = engine.marked_entries(plan, problems=found)
+            pairs = [(position, text)  # one text (or None) per position
+                     for position, text in zip(plan.order, texts, strict=True) if text is not None]
         else:
             keys, texts, missing = [], [], []
             for position in plan.order:
@@ -499,18 +583,29 @@ def _marked_cached(engine: Engine, prepared: PreparedItems, store, bib_key: str,
                     texts.append(None)
                     missing.append(len(keys) - 1)
             if missing:
-                fresh = engine.marked_entries(plan, [plan.order[index] for index in missing])
-                for index, text in zip(missing, fresh):
+                fresh = engine.marked_entries(plan, [plan.order[index] for index in missing], found)
+                failed = {problem.position for problem in found}
+                for index, text in zip(missing, fresh, strict=True):  # one entry per missing index
                     texts[index] = text
-                    store.put(keys[index], {"t": text})
-            pairs = [(position, text) for position, text in zip(plan.order, texts) if text is not None]
+                    if plan.order[index] not in failed:
+                        store.put(keys[index], {"t": text})
+            pairs = [(position, text)  # one text (or None) per position
+                     for position, text in zip(plan.order, texts, strict=True) if text is not None]
     except EvidenceError:
         raise
     except Exception as error:
         raise StyleError(f"style {engine.name} failed to render the bibliography ({_brief(error)})") from None
+    marked = _Marked(pairs)
+    if found:
+        if problems is None:
+            raise StyleError(f"style {engine.name} failed to render the bibliography ({found[0].cause})",
+                             entry=found[0].key)
+        problems.extend(found)
+        marked.failed = True
+        return marked
     store.put(bib_key, {"entries": [text for _, text in pairs], "order": [position for position, _ in pairs]})
-    return pairs
+    return marked
 
 
-__all__ = ["Engine", "EngineOptions", "Entry", "Cite", "Cluster", "render_bibliography", "render_entries",
-           "prepare_items", "prepare_item", "load_style", "STATS", "as_cite", "CiteState"]
+__all__ = ["Engine", "EngineOptions", "Entry", "EntryProblem", "Cite", "Cluster", "render_bibliography",
+           "render_entries", "prepare_items", "prepare_item", "load_style", "STATS", "as_cite", "CiteState"]

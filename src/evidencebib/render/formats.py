@@ -10,6 +10,8 @@ the style's own affixes alike); markers become markup; link spans become links.
   spaces … are percent-encoded instead).
 - html: escaped text, `<i>`, `<b>`, `<sup>`, `<sub>`, small caps as a span, links as `<a href>`,
   display blocks as citeproc-js writes them (`<div class="csl-left-margin">` …).
+- a PMID or PMCID the style prints links to PubMed or PMC (model/pubmed_ids.py) in markdown,
+  html and rtf, as a DOI does; a value that is not a PMID (PMCID) stays text.
 - text: plain text, markers removed.
 - rtf: an RTF fragment (`rtf_document` wraps entries for Word).
 
@@ -25,9 +27,11 @@ import html
 import re
 from urllib.parse import quote
 
+from evidencebib.model.pubmed_ids import pmc_url, pubmed_url
 from evidencebib.render.marks import (BLOCK, BOLD, DISPLAY_CLASSES, DISPLAY_CLOSE, DISPLAY_MARKERS,  # noqa: F401
-                                      INDENT, ITALIC, LEFT_MARGIN, LINK_CLOSE, LINK_DOI, LINK_URL, MARKERS,
-                                      RIGHT_INLINE, ROMAN, SMALLCAPS, SUB, SUP, UNDERLINE, strip_private_use)
+                                      INDENT, ITALIC, LEFT_MARGIN, LINK_CLOSE, LINK_DOI, LINK_MARKERS,
+                                      LINK_OPENERS, LINK_URL, MARKERS, RIGHT_INLINE, ROMAN, SMALLCAPS, SUB,
+                                      SUP, UNDERLINE, strip_private_use)
 
 def _wrapper(marks: tuple[str, str]):
     def wrap(text):
@@ -94,10 +98,19 @@ def _is_web_url(url: str) -> bool:
     return re.match(r"(?i)(https?|ftp)://\S", url) is not None
 
 
+def _is_link(kind: str, value: str, href: str | None) -> bool:
+    """A DOI always links; a URL when it is a web address; a PMID/PMCID when it is one."""
+    return _is_web_url(value) if kind == "url" else href is not None
+
+
+_LINK_KINDS = {opener: kind for kind, opener in LINK_OPENERS.items()}
+_LINK_OPEN = "".join(LINK_OPENERS.values())
+
+
 # tokenising ---------------------------------------------------------------------------------
 
 _TOKEN = re.compile(
-    "(?P<link>[" + LINK_DOI + LINK_URL + "][^" + LINK_CLOSE + "]*" + LINK_CLOSE + "?)"
+    "(?P<link>[" + _LINK_OPEN + "][^" + LINK_CLOSE + "]*" + LINK_CLOSE + "?)"
     "|(?P<mark>[" + re.escape("".join(ITALIC + BOLD + SUP + SUB + SMALLCAPS + UNDERLINE + ROMAN)) + "])"
     "|(?P<display>[" + DISPLAY_MARKERS + "])"
     "|(?P<text>[^" + MARKERS + "]+)"
@@ -109,7 +122,7 @@ def _tokens(marked: str, spaced_display: bool = True):
     """('text', s) / ('mark', m) / ('link', kind, value) / ('display', m) tokens of a marked
     string; with `spaced_display`, display markers become a space between two parts that
     would otherwise touch ("1." + "Banjar" -> "1. Banjar")."""
-    tokens = []
+    tokens: list[tuple[str, ...]] = []  # (kind, text) or ("link", kind, value)
     pending_space = False
     for match in _TOKEN.finditer(marked):
         if match.group("display"):
@@ -126,7 +139,7 @@ def _tokens(marked: str, spaced_display: bool = True):
                 tokens.append(("text", " "))
         if match.group("link"):
             raw = match.group("link")
-            kind = "doi" if raw[0] == LINK_DOI else "url"
+            kind = _LINK_KINDS[raw[0]]
             value = raw[1:].rstrip(LINK_CLOSE)
             tokens.append(("link", kind, value))
         elif match.group("mark"):
@@ -172,6 +185,10 @@ def _link_parts(tokens, index, kind, value):
             if match:
                 prefix = match.group(0)
         return prefix, href
+    if kind == "pmid":
+        return prefix, pubmed_url(value)
+    if kind == "pmcid":
+        return prefix, pmc_url(value)
     return prefix, value
 
 
@@ -230,8 +247,10 @@ def finish_markdown(marked: str) -> str:
                     out.append(f"<{safe_url(href)}>")
                 else:
                     out.append(f"[{escape_markdown(value)}](<{safe_url(href)}>)")
-            elif _is_web_url(value):
+            elif kind == "url" and _is_web_url(value):
                 out.append(f"<{safe_url(value)}>")
+            elif href is not None and _is_link(kind, value, href):
+                out.append(f"[{escape_markdown(value)}](<{safe_url(href)}>)")
             else:
                 out.append(escape_markdown(value))
     text = "".join(out).lstrip(" \t")      # 4 leading spaces would make a code block
@@ -309,7 +328,7 @@ def finish_html(marked: str) -> str:
                 display = prefix + value
             else:
                 display = safe_url(value)
-            if kind == "doi" or _is_web_url(value):
+            if href is not None and _is_link(kind, value, href):
                 out.append(f'<a href="{html.escape(safe_url(href), quote=True)}">'
                            f"{html.escape(display, quote=False)}</a>")
             else:
@@ -385,7 +404,7 @@ def finish_rtf(marked: str) -> str:
             if kind == "doi" and prefix:
                 out[-1] = out[-1][: len(out[-1]) - len(escape_rtf(prefix))]
             display = prefix + value if kind == "doi" else value
-            if kind == "doi" or _is_web_url(value):
+            if href is not None and _is_link(kind, value, href):
                 target = safe_url(href).replace('"', "%22")
                 out.append('{\\field{\\*\\fldinst{HYPERLINK "' + escape_rtf(target) + '"}}'
                            "{\\fldrslt{\\ul " + escape_rtf(display) + "}}}")
@@ -408,9 +427,9 @@ FINISHERS = {"markdown": finish_markdown, "html": finish_html, "text": finish_te
 
 def unlinked(marked: str) -> str:
     """A marked string whose links are plain text."""
-    if LINK_DOI not in marked and LINK_URL not in marked:
+    if not any(marker in marked for marker in LINK_MARKERS):
         return marked
-    return marked.replace(LINK_DOI, "").replace(LINK_URL, "").replace(LINK_CLOSE, "")
+    return marked.translate({ord(marker): None for marker in LINK_MARKERS})
 
 
 def finisher(fmt: str, links: bool = True):

@@ -30,7 +30,8 @@ from typing import Any, Iterable
 from evidencebib.model.dates import normalize_date
 from evidencebib.model.doi import normalize as normalize_doi
 from evidencebib.model.names import strip_others
-from evidencebib.model.vocabulary import DATE_VARIABLES, NAME_VARIABLES, TEXT_KEYS, TITLE_VARIABLES, canonical_key
+from evidencebib.model.vocabulary import (DATE_VARIABLES, NAME_VARIABLES, TEXT_KEYS, TITLE_VARIABLES,
+                                          canonical_key)
 from evidencebib.render.marks import strip_private_use
 from evidencebib.render.output import Lit, Span
 from evidencebib.render import marks
@@ -231,7 +232,8 @@ def parse_rich(text: str, markup: bool) -> str | Span:
         name, attributes = match.group(2).lower(), (match.group(3) or "").lower()
         closing = bool(match.group(1))
         if name == "span":
-            kind = "nocase" if "nocase" in attributes else ("smallcaps" if "small-caps" in attributes else "span")
+            kind = ("nocase" if "nocase" in attributes
+                    else "smallcaps" if "small-caps" in attributes else "span")
         else:
             kind = name
         if not markup and kind != "nocase" and not (closing and name == "span"):
@@ -325,7 +327,9 @@ class PreparedItems(Sequence):
     def __init__(self, items: Iterable[dict[str, Any]]) -> None:
         items = list(items)
         self._entries = tuple(prepare_item(item) for item in items)
-        self.ids: tuple[Any, ...] = tuple(item.get("id") if isinstance(item, dict) else None for item in items)
+        # a mapping that is not a dict (outside the signature, but prepare_item reads it) has no id
+        self.ids: tuple[Any, ...] = tuple(item.get("id") if isinstance(item, dict)  # type: ignore[redundant-expr]
+                                          else None for item in items)
         self._digests: tuple[str, ...] | None = None
         self._views: tuple[ItemView, ...] | None = None
 

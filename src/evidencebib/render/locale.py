@@ -103,7 +103,7 @@ def _term_text(element, tag: str) -> str | None:
 
 
 def _read_terms(locale_element) -> list[Term]:
-    terms = []
+    terms: list[Term] = []
     container = locale_element.find(CS + "terms")
     if container is None:
         return terms

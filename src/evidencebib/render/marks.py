@@ -22,10 +22,13 @@ UNDERLINE = ("\ue00a", "\ue00b")
 ROMAN = ("\ue00c", "\ue00d")
 FONT_PAIRS = (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE, ROMAN)
 
-# links: the DOI or URL value between the opener and LINK_CLOSE
+# links: the DOI, URL, PMID or PMCID value between the opener and LINK_CLOSE
 LINK_DOI = "\ue010"
 LINK_URL = "\ue011"
 LINK_CLOSE = "\ue012"
+LINK_PMID = "\ue013"
+LINK_PMCID = "\ue018"
+LINK_OPENERS = {"doi": LINK_DOI, "url": LINK_URL, "pmid": LINK_PMID, "pmcid": LINK_PMCID}
 
 # CSL `display` (CSL 1.0.2 §"Display"): an opener per kind, one closer
 BLOCK = "\ue014"
@@ -46,7 +49,7 @@ INNER_QUOTE_OPEN = "\ue022"
 INNER_QUOTE_CLOSE = "\ue023"
 
 FONT_MARKERS = "".join(mark for pair in FONT_PAIRS for mark in pair)
-LINK_MARKERS = LINK_DOI + LINK_URL + LINK_CLOSE
+LINK_MARKERS = LINK_DOI + LINK_URL + LINK_PMID + LINK_PMCID + LINK_CLOSE
 DISPLAY_MARKERS = BLOCK + LEFT_MARGIN + RIGHT_INLINE + INDENT + DISPLAY_CLOSE
 QUOTE_MARKERS = QUOTE_OPEN + QUOTE_CLOSE + INNER_QUOTE_OPEN + INNER_QUOTE_CLOSE
 # markers that print nothing themselves (formatting, links, display)

@@ -63,7 +63,8 @@ def cache_directory() -> Path:
     if explicit:
         return Path(explicit).expanduser() / "render"
     xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg).expanduser() if xdg and os.path.isabs(os.path.expanduser(xdg)) else Path.home() / ".cache"
+    base = (Path(xdg).expanduser() if xdg and os.path.isabs(os.path.expanduser(xdg))
+            else Path.home() / ".cache")
     return base / "evidencebib" / "render"
 
 

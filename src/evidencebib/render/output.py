@@ -18,12 +18,14 @@ too). An element whose content is empty prints nothing, not even its affixes (CS
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, final
 
-from evidencebib.render.marks import (DISPLAY_CLOSE, DISPLAY_OPENERS, INNER_QUOTE_CLOSE, INNER_QUOTE_OPEN, ITALIC,
-                                      LINK_CLOSE, LINK_DOI, LINK_URL, MARKERS, QUOTE_CLOSE, QUOTE_OPEN, ROMAN)
+from evidencebib.render.marks import (DISPLAY_CLOSE, DISPLAY_OPENERS, INNER_QUOTE_CLOSE, INNER_QUOTE_OPEN,
+                                      ITALIC, LINK_CLOSE, LINK_OPENERS, LINK_URL, MARKERS, QUOTE_CLOSE,
+                                      QUOTE_OPEN, ROMAN)
 
 
+@final  # not subclassed: `type(node) is Lit` then tells mypy the other case is a Span
 class Lit:
     """Text. `nocase` text is left alone by text-case (CSL 1.0.2 Appendix VI, `nocase` span)."""
 
@@ -37,6 +39,7 @@ class Lit:
         return f"Lit({self.text!r}{', nocase' if self.nocase else ''})"
 
 
+@final
 class Span:
     """The output of an element: children with formatting, a link and a tag."""
 
@@ -130,7 +133,8 @@ def replace_tags(node: Node | None, kind: str, function) -> Node | None:
     drops it, with the delimiter that joined it)."""
     if node is None:
         return None
-    return _rebuilt(node, lambda span: function(span) if span.tag is not None and span.tag[0] == kind else span)
+    return _rebuilt(node, lambda span: function(span) if span.tag is not None and span.tag[0] == kind
+                    else span)
 
 
 def without(node: Node | None, target: Span) -> Node | None:
@@ -308,7 +312,7 @@ def render(node: Node | None, depth: int = 0, seam: Any = None, italic: bool = F
     if not _has_text(content):
         return ""
     if node.link is not None:
-        content = (LINK_DOI if node.link == "doi" else LINK_URL) + content + LINK_CLOSE
+        content = LINK_OPENERS.get(node.link, LINK_URL) + content + LINK_CLOSE
     for opener, closer in font:
         content = opener + content + closer
     if node.quotes:

@@ -18,8 +18,8 @@ and worth it:
 - with at least `MIN_PER_WORKER` entries per worker.
 
 `EngineOptions(workers=N)` (from `EVIDENCEBIB_RENDER_WORKERS`, render/options.py) sets the
-number of processes (1 turns this off); the default is the number of CPUs this process may use. Output is identical to formatting in one process
-(tests/render/test_render_parallel.py).
+number of processes (1 turns this off); the default is the number of CPUs this process may use.
+Output is identical to formatting in one process (tests/render/test_render_parallel.py).
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def format_all(format_one: Callable[[Any], Any], items: Sequence[Any],
         with ProcessPoolExecutor(processes - 1, mp_context=multiprocessing.get_context("fork")) as pool:
             futures = [pool.submit(_format_slice, bounds) for bounds in slices[1:]]
             out = [format_one(item) for item in items[slices[0][0]:slices[0][1]]]
-            for bounds, future in zip(slices[1:], futures):
+            for bounds, future in zip(slices[1:], futures, strict=True):  # one future per slice
                 try:
                     status, value = future.result()
                 except BrokenProcessPool:

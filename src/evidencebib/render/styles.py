@@ -143,7 +143,8 @@ def resolve_style(name_or_path: str | os.PathLike[str]) -> Path:
             if parent:
                 resolved = _by_name(parent) if _NAME.match(parent) else None
                 if resolved is None:
-                    raise StyleError(f"style file '{text}' depends on style '{parent}', which is not installed")
+                    raise StyleError(f"style file '{text}' depends on style '{parent}', "
+                                     "which is not installed")
                 return resolved
         return path
     lowered = text.lower()
@@ -193,7 +194,8 @@ def parse_style_bytes(data: bytes, label: str):
     except etree.XMLSyntaxError as error:
         detail = " ".join(str(error).split())      # lxml's messages can span lines
         raise StyleError(f"style '{label}' is not well-formed XML: {detail}") from None
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+    # lxml-stubs 0.5.1's DocInfo lacks `doctype`, which lxml's DocInfo has
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:  # type: ignore[union-attr]
         raise StyleError(f"style '{label}' has a DOCTYPE; refusing to load it")
     root = tree.getroot()
     if root.tag != f"{{{CSL_NS}}}style":

@@ -51,7 +51,7 @@ class EngineStyle:
         except etree.XMLSyntaxError as error:
             detail = " ".join(str(error).split())
             raise StyleError(f"style '{name}' is not well-formed XML: {detail}") from None
-        root = tree.getroot()
+        root: Any = tree.getroot()  # citeproc-py's Style element (untyped), by the parser's lookup
         if root.tag != CS + "style":
             raise StyleError(f"'{name}' is not a CSL style (root element {root.tag!r})")
         self.root = root
@@ -63,7 +63,8 @@ class EngineStyle:
         try:
             root.set_locale_list(wanted, validate=False)  # citeproc-py's in-style/file fallback chain
         except Exception as error:  # a broken locale file or an unreadable locale name
-            raise StyleError(f"style '{name}': cannot load locale '{wanted}' ({type(error).__name__})") from None
+            raise StyleError(f"style '{name}': cannot load locale '{wanted}' "
+                             f"({type(error).__name__})") from None
         self.locale = csl_locale.merge(list(root.locales), wanted)
         compiler = Compiler(root, name, self.locale)
         self.compiler = compiler

@@ -40,8 +40,8 @@ from pathlib import Path
 from typing import Sequence
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from evidencebib.errors import EvidenceError, UsageError
-from evidencebib.model import Item
+from evidencebib.errors import EvidenceError, Location, UsageError
+from evidencebib.model import LINE, Item
 from evidencebib.site import condition as cp
 from evidencebib.site import coverage as cov
 from evidencebib.site import report as rep
@@ -94,6 +94,8 @@ class BuildResult:
     files: int
     seconds: float
     notes: list[str] = field(default_factory=list)   # exports skipped and why
+    # entries not shown on some page: blocks that do not parse, entries a style cannot render
+    left_out: int = 0
 
 
 def parse_styles(text: str | Sequence[str] | None) -> list[str]:
@@ -307,7 +309,9 @@ def build_site(refs, output: str | Path, *, verify_report: str | Path | rep.Veri
     `title` names the site (header, index heading, page titles); `base_url`, the address it
     will be published at, gives every page its canonical link and the site a sitemap.xml.
     A condition whose .bib has blocks that do not parse is built from the entries that do;
-    the page counts the others and `BuildResult.notes` names their file, line and key.
+    the page counts the others and `BuildResult.notes` names their file, line and key. An
+    entry a style cannot render is left out of that style's page, which says so in its place;
+    the notes name the style, condition, file, line and key (issue 15).
     """
     from evidencebib.render import prepare_items, render_entries, resolve_style
 
@@ -328,6 +332,7 @@ def build_site(refs, output: str | Path, *, verify_report: str | Path | rep.Veri
 
     staging = _prepare_output(output)
     notes: list[str] = []
+    left_out = 0
     files = 0
     try:
         (staging / "_assets").mkdir()
@@ -343,6 +348,7 @@ def build_site(refs, output: str | Path, *, verify_report: str | Path | rep.Veri
             meta = condition.meta
             items = condition.bib.items()
             unreadable = len(condition.bib.problems)
+            left_out += unreadable
             for problem in condition.bib.problems:
                 notes.append(f"{problem} (not shown on the site)")
             checks = _checks(report, slug, items)
@@ -358,8 +364,15 @@ def build_site(refs, output: str | Path, *, verify_report: str | Path | rep.Veri
                                meta.level_of_evidence or meta.title, site_title, base)
             prepared = prepare_items(items)  # once for all the styles
             for page in pages:
-                entries = cp.entries_html(items, names, render_entries(prepared, page.style, "html"),
-                                          checks, in_report)
+                failed: list = []  # render.engine.EntryProblem
+                rendered = render_entries(prepared, page.style, "html", problems=failed)
+                for problem in failed:
+                    line = items[problem.position].get(LINE)
+                    notes.append(f"{Location(condition.bib.path, line, problem.key)}: style "
+                                 f"{page.style} cannot render this entry of condition '{slug}' "
+                                 f"({problem.cause}); its page says so")
+                left_out += len(failed)
+                entries = cp.entries_html(items, names, rendered, checks, in_report, failed)
                 (folder / page.filename).write_text(cp.page_html(shared, pages, page, entries),
                                                     encoding="utf-8")
                 files += 1
@@ -380,7 +393,7 @@ def build_site(refs, output: str | Path, *, verify_report: str | Path | rep.Veri
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return BuildResult(output, rows, files, time.perf_counter() - started, notes)
+    return BuildResult(output, rows, files, time.perf_counter() - started, notes, left_out)
 
 
 def _checks(report: rep.VerifyReport | None, slug: str, items: list[Item]) -> dict[str, rep.Check]:

@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass
+from typing import Sequence
 from urllib.parse import quote
 
 from evidencebib.model import Item
+from evidencebib.model.pubmed_ids import pmc_url, pubmed_url
 from evidencebib.site import coins
 from evidencebib.site import coverage as cov
 from evidencebib.site import report as rep
@@ -69,6 +71,18 @@ def doi_link(doi: str) -> str:
     return (f'<a class="doi-link" href="{t.attr(safe_url(url))}">'
             f'<span class="visually-hidden">DOI </span>doi:{t.esc(url[len("https://doi.org/"):])}'
             f"</a>")
+
+
+def pubmed_links(item: Item, entry: str) -> list[str]:
+    """Links to the PubMed and PMC pages of the item's PMID and PMCID, unless the entry already
+    links there; a value that is not a PMID (PMCID) gets no link (model/pubmed_ids.py)."""
+    links = []
+    for variable, url_of, css in (("PMID", pubmed_url, "pmid-link"), ("PMCID", pmc_url, "pmcid-link")):
+        url = url_of(item.get(variable))
+        if url and url not in entry:
+            value = url.rstrip("/").rsplit("/", 1)[1]
+            links.append(f'<a class="{css}" href="{t.attr(url)}">{variable} {t.esc(value)}</a>')
+    return links
 
 
 def _notice_html(notice: rep.Notice) -> str:
@@ -164,7 +178,10 @@ def _tools_html(name: str) -> str:
 
 
 def entries_html(items: list[Item], names: list[str], entries: list[tuple[int, str]],
-                 checks: dict[str, rep.Check], in_report: bool) -> str:
+                 checks: dict[str, rep.Check], in_report: bool, failed: Sequence = ()) -> str:
+    """The list of entries; each entry the style could not render (`failed`: the engine's
+    EntryProblem) follows them as a note naming its key and the cause, so a reader of the
+    page knows it is missing and why (issue 15)."""
     lis = []
     for index, entry in entries:  # (position of the item, rendered entry)
         item = items[index]
@@ -172,13 +189,20 @@ def entries_html(items: list[Item], names: list[str], entries: list[tuple[int, s
         check = checks.get(key)
         classes = "entry" + (f" entry-{rep.status_info(check.status)[1]}" if check else "")
         doi = str(item.get("DOI") or "")
-        extra = (f' <span class="entry-links">{doi_link(doi)}</span>'
-                 if doi and "https://doi.org/" not in entry else "")
+        links = [doi_link(doi)] if doi and "https://doi.org/" not in entry else []
+        links += pubmed_links(item, entry)
+        extra = f' <span class="entry-links">{" ".join(links)}</span>' if links else ""
         coins_span = f'<span class="Z3988" title="{t.attr(coins.context_object(item))}"></span>'
         lis.append(f'<li class="{classes}" id="ref-{t.attr(names[index])}" data-key="{t.attr(key)}">\n'
                    f"{check_html(check, in_report)}"
                    f'<div class="csl-entry">{entry}{extra}</div>{coins_span}\n'
                    f"{_tools_html(names[index])}</li>")
+    for problem in failed:
+        key = str(problem.key or "")
+        lis.append(f'<li class="entry" id="ref-{t.attr(names[problem.position])}" data-key="{t.attr(key)}">'
+                   f'<p class="entry-problem" role="note">The entry <code>{t.esc(key)}</code> '
+                   f"cannot be shown in this style ({t.esc(problem.cause)}); the downloads "
+                   "have it.</p></li>")
     return '<ol class="entries">\n' + "\n".join(lis) + "\n</ol>"
 
 

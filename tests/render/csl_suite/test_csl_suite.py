@@ -80,7 +80,8 @@ def test_the_shared_suite_is_there_and_parses() -> None:
 
 
 def test_the_measured_engine_has_an_expected_list() -> None:
-    assert EXPECTED_PASS.is_file(), (f"no {EXPECTED_PASS.name} for the engine measured ({engine_adapter.OURS.__name__}): "
+    assert EXPECTED_PASS.is_file(), (f"no {EXPECTED_PASS.name} for the engine measured "
+                                     f"({engine_adapter.OURS.__name__}): "
                                      f"run {engine_adapter.REFRESH_COMMAND} and commit what it writes")
 
 
@@ -124,7 +125,7 @@ def test_fixtures_off_the_list_that_pass_are_reported() -> None:
 
         warnings.warn(NewlyPassing(f"{len(passing)} fixtures not on {EXPECTED_PASS.name} pass now "
                                    f"({engine_adapter.REFRESH_COMMAND} adds them): "
-                                   + ", ".join(passing)))
+                                   + ", ".join(passing)), stacklevel=1)
 
 
 # the instruments against citeproc-js ------------------------------------------------------------
@@ -144,8 +145,10 @@ def test_citeproc_js_fails_only_the_listed_fixtures_through_its_runners_driving(
     fixtures = require_suite()
     require_citeproc_js()
     answers = citeproc_js_runner.run_jobs(citeproc_js_runner.fixture_jobs(fixtures))
-    results = {fixture.name: "error" not in answer and suite_driver.compare(fixture.result, answer["result"])[0]
-               for fixture, answer in zip(fixtures, answers)}
+    # citeproc-js's answers, paired as suite.js gives them (one per job; strict=False as read before)
+    results = {fixture.name: "error" not in answer
+               and suite_driver.compare(fixture.result, answer["result"])[0]
+               for fixture, answer in zip(fixtures, answers, strict=False)}
     assert _citeproc_js_failures(results) == _expected_citeproc_js_failures()
     for mode, floor in (("bibliography", 0.98), ("citation", 0.99)):
         of_mode = [results[f.name] for f in fixtures if f.mode == mode]
@@ -182,10 +185,12 @@ def _locale_with(entry: dict, which: str) -> str:
                  if term.get("name") == shipped.get("name") and term.get("form") == shipped.get("form")]
         assert len(found) == 1, f"{entry['name']}: no single term {change['shipped']} in {path.name}"
         current = found[0]
-        assert (current.text or "").strip() == (shipped.text or "").strip() and len(current) == len(shipped), \
+        assert (current.text or "").strip() == (shipped.text or "").strip() \
+            and len(current) == len(shipped), \
             f"{path.name} no longer holds {change['shipped']}: review {entry['name']}"
         if which == "fixture_era":
-            replacement = etree.fromstring(change["fixture_era"].replace("<term ", f'<term xmlns="{CS[1:-1]}" ', 1))
+            namespaced = change["fixture_era"].replace("<term ", f'<term xmlns="{CS[1:-1]}" ', 1)
+            replacement = etree.fromstring(namespaced)
             replacement.tail = current.tail
             terms.replace(current, replacement)
     return etree.tostring(root, encoding="unicode")

@@ -33,7 +33,8 @@ comment text between sections is ignored
 <<===== CSL =====<<
 
 >>===== INPUT =====>>
-[{{"id": "ITEM-1", "type": "book", "title": "Zebra"}}, {{"id": "ITEM-2", "type": "book", "title": "Aardvark"}}]
+[{{"id": "ITEM-1", "type": "book", "title": "Zebra"}},
+ {{"id": "ITEM-2", "type": "book", "title": "Aardvark"}}]
 <<===== INPUT =====<<
 """
 
@@ -75,7 +76,8 @@ def test_a_json_section_that_is_not_json_is_an_error_naming_the_section() -> Non
 
 
 def test_submodes_are_split_off_the_mode() -> None:
-    fixture = csl_fixtures.parse_text(MINIMAL.format(result="x").replace("citation\n", "bibliography-nosort\n", 1), "x")
+    text = MINIMAL.format(result="x").replace("citation\n", "bibliography-nosort\n", 1)
+    fixture = csl_fixtures.parse_text(text, "x")
     assert fixture.mode == "bibliography"
     assert fixture.submodes == {"nosort"}
 
@@ -88,7 +90,8 @@ def test_the_group_is_the_name_up_to_the_first_underscore() -> None:
 
 def test_whitespace_runs_are_collapsed_and_the_ends_trimmed() -> None:
     assert suite_driver.compare('<div class="csl-bib-body">\n  <div class="csl-entry">A</div>\n</div>',
-                                '<div class="csl-bib-body"> <div class="csl-entry">A</div> </div>') == (True, True)
+                                '<div class="csl-bib-body"> <div class="csl-entry">A</div> </div>') \
+        == (True, True)
 
 
 def test_a_no_break_space_is_text_not_layout() -> None:
@@ -102,8 +105,8 @@ def test_numeric_and_named_character_references_are_the_same_character() -> None
 
 def test_markup_only_differences_pass_only_the_forgiving_comparison() -> None:
     assert suite_driver.compare("<i>Title</i> 2000", "Title 2000") == (False, True)
-    assert suite_driver.compare('<div class="csl-left-margin">1.</div><div class="csl-right-inline">Doe</div>',
-                                "1. Doe") == (False, True)
+    assert suite_driver.compare('<div class="csl-left-margin">1.</div>'
+                                '<div class="csl-right-inline">Doe</div>', "1. Doe") == (False, True)
 
 
 def test_an_escaped_tag_is_not_markup() -> None:
@@ -127,7 +130,8 @@ def test_the_document_after_a_call_is_pre_then_the_citation_then_post_with_their
     one = {"citationID": "C1", "citationItems": [{"id": "A"}], "properties": {"noteIndex": 1}}
     two = {"citationID": "C2", "citationItems": [{"id": "B", "locator": 12}], "properties": {"noteIndex": 1}}
     states = suite_driver.document_states([[one, [], []], [two, [], [["C1", 2]]]])
-    assert [[(c.id, c.note_number) for c in state] for state in states] == [[("C1", 1)], [("C2", 1), ("C1", 2)]]
+    assert [[(c.id, c.note_number) for c in state] for state in states] == \
+        [[("C1", 1)], [("C2", 1), ("C1", 2)]]
     assert states[1][0].cites[0].locator == "12"
 
 
@@ -139,7 +143,8 @@ def test_a_redefined_citation_replaces_the_earlier_one_in_later_documents() -> N
 
 
 def test_ids_are_strings_and_a_repeated_id_keeps_its_last_item_in_its_first_place() -> None:
-    items = suite_driver.registry([{"id": 1, "title": "a"}, {"id": "2"}, {"id": 1, "title": "b"}, {"title": "c"}])
+    items = suite_driver.registry([{"id": 1, "title": "a"}, {"id": "2"}, {"id": 1, "title": "b"},
+                                   {"title": "c"}])
     assert list(items) == ["1", "2", "undefined"]
     assert items["1"]["title"] == "b"
 
@@ -148,7 +153,8 @@ def test_ids_are_strings_and_a_repeated_id_keeps_its_last_item_in_its_first_plac
     ({"select": [{"field": "type", "value": "book"}, {"field": "categories", "value": "x"}]}, ["A"]),
     ({"include": [{"field": "type", "value": "article"}, {"field": "categories", "value": "x"}]}, ["A", "B"]),
     ({"exclude": [{"field": "type", "value": "book"}]}, ["B", "C"]),
-    ({"include": [{"field": "categories", "value": "x"}], "quash": [{"field": "issued", "value": ""}]}, ["A"]),
+    ({"include": [{"field": "categories", "value": "x"}], "quash": [{"field": "issued", "value": ""}]},
+     ["A"]),
 ])
 def test_bibsection_rules_follow_the_suite_readme(section: dict, kept: list[str]) -> None:
     items = [{"id": "A", "type": "book", "categories": ["x"], "issued": {"date-parts": [[2000]]}},
@@ -168,7 +174,8 @@ class _Recorder:
     def bibliography(self, style: Path, items, fmt: str = "html"):
         self.calls.append(("bibliography", [item["id"] for item in items]))
         ordered = sorted(items, key=lambda item: item["title"])
-        return [engine_adapter.BibEntry(item["id"], f'<div class="csl-entry">{item["title"]}</div>') for item in ordered]
+        return [engine_adapter.BibEntry(item["id"], f'<div class="csl-entry">{item["title"]}</div>')
+                for item in ordered]
 
     def citations(self, style: Path, items, clusters, fmt: str = "html", document: bool = False):
         self.calls.append(("citations", [item["id"] for item in items],
@@ -206,7 +213,8 @@ def test_bibliography_mode_wraps_the_entries_as_citeproc_js_does(tmp_path: Path)
 
 
 def test_a_section_the_driver_cannot_honour_is_a_failure_with_its_reason(tmp_path: Path) -> None:
-    text = MINIMAL.format(result="x") + '>>===== OPTIONS =====>>\n{"variableWrapper": true}\n<<===== OPTIONS =====<<\n'
+    text = MINIMAL.format(result="x") + \
+        '>>===== OPTIONS =====>>\n{"variableWrapper": true}\n<<===== OPTIONS =====<<\n'
     outcome = suite_driver.run_fixture(csl_fixtures.parse_text(text, "x"), _Recorder(), tmp_path)
     assert outcome.output is None and outcome.error == "unsupported: the driver does not support OPTIONS"
 
@@ -216,7 +224,8 @@ def test_a_section_the_driver_cannot_honour_is_a_failure_with_its_reason(tmp_pat
 def test_current_engine_entries_get_citeproc_js_entry_wrapper(tmp_path: Path) -> None:
     style = tmp_path / "s.csl"
     style.write_text(csl_fixtures.parse_text(MINIMAL.format(result="x"), "x").csl, encoding="utf-8")
-    entries = engine_adapter.CurrentEngine().bibliography(style, [{"id": "k", "type": "book", "title": "A & B"}])
+    entries = engine_adapter.CurrentEngine().bibliography(style,
+                                                          [{"id": "k", "type": "book", "title": "A & B"}])
     assert entries == [engine_adapter.BibEntry("k", '<div class="csl-entry">A &amp; B</div>')]
 
 
@@ -225,7 +234,8 @@ def test_current_engine_refuses_a_cite_with_a_locator(tmp_path: Path) -> None:
     style.write_text(csl_fixtures.parse_text(MINIMAL.format(result="x"), "x").csl, encoding="utf-8")
     cluster = engine_adapter.ClusterSpec((engine_adapter.CiteSpec("k", locator="3"),))
     with pytest.raises(engine_adapter.Unsupported):
-        engine_adapter.CurrentEngine().citations(style, [{"id": "k", "type": "book", "title": "A"}], [cluster])
+        engine_adapter.CurrentEngine().citations(style, [{"id": "k", "type": "book", "title": "A"}],
+                                                 [cluster])
 
 
 def test_our_doi_and_url_links_are_unwrapped_for_the_comparison() -> None:
@@ -244,7 +254,8 @@ def _new_engine() -> engine_adapter.NewEngine:
 def test_the_instruments_measure_the_new_engine_wherever_it_is_there() -> None:
     _new_engine()
     assert engine_adapter.OURS is engine_adapter.NewEngine
-    assert engine_adapter.expected_file(Path("x"), "expected_pass", ".txt") == Path("x/expected_pass.NewEngine.txt")
+    assert engine_adapter.expected_file(Path("x"), "expected_pass", ".txt") == \
+        Path("x/expected_pass.NewEngine.txt")
 
 
 def test_new_engine_entries_get_citeproc_js_entry_wrapper_and_no_links(tmp_path: Path) -> None:
@@ -261,6 +272,8 @@ def test_new_engine_takes_a_cluster_with_locator_prefix_and_suffix(tmp_path: Pat
     adapter = _new_engine()
     style = tmp_path / "s.csl"
     style.write_text(csl_fixtures.parse_text(MINIMAL.format(result="x"), "x").csl.replace(
-        '<text variable="title"/>', '<text variable="title"/><text variable="locator" prefix=" "/>'), encoding="utf-8")
-    cluster = engine_adapter.ClusterSpec((engine_adapter.CiteSpec("k", locator="3", prefix="see ", suffix="!"),))
+        '<text variable="title"/>', '<text variable="title"/><text variable="locator" prefix=" "/>'),
+        encoding="utf-8")
+    cluster = engine_adapter.ClusterSpec((engine_adapter.CiteSpec("k", locator="3", prefix="see ",
+                                                                  suffix="!"),))
     assert adapter.citations(style, [{"id": "k", "type": "book", "title": "A"}], [cluster]) == ["see A 3!"]

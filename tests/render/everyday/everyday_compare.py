@@ -132,7 +132,8 @@ def _span_causes(mine: str, theirs: str) -> list[str]:
     every = list(NORMALISERS)
     if _normalise(mine, every) == _normalise(theirs, every):
         return [name for name in every
-                if _normalise(mine, [n for n in every if n != name]) != _normalise(theirs, [n for n in every if n != name])]
+                if _normalise(mine, [n for n in every if n != name])
+                != _normalise(theirs, [n for n in every if n != name])]
     return []
 
 
@@ -141,7 +142,8 @@ def _content_causes(ours: str, js: str, subject: dict[str, Any]) -> list[str]:
     causes = []
     if _YEAR_SUFFIX.search(js) and not _YEAR_SUFFIX.search(ours):
         causes.append("year suffix missing")
-    if re.search("\u2014\u2014|---|\u2013\u2013", js) and not re.search("\u2014\u2014|---|\u2013\u2013", ours):
+    substitute = "\u2014\u2014|---|\u2013\u2013"
+    if re.search(substitute, js) and not re.search(substitute, ours):
         causes.append("subsequent-author-substitute not applied")
     if _NUMBERS_ONLY.match(ours) and _NUMBERS_ONLY.match(js):
         causes.append("citation numbers differ (bibliography order)")
@@ -238,13 +240,19 @@ class Difference:
 class StyleResult:
     style: str
     entries: dict[str, tuple[bool, bool]] = field(default_factory=dict)     # id -> (identical, same text)
-    citations: dict[str, tuple[bool, bool]] = field(default_factory=dict)   # cluster id -> (identical, same text)
+    # cluster id -> (identical, same text)
+    citations: dict[str, tuple[bool, bool]] = field(default_factory=dict)
     differences: list[Difference] = field(default_factory=list)
     order_differs: bool = False
     errors: list[str] = field(default_factory=list)
 
 
-def _both(adapter: Adapter, path: Path, items, clusters) -> tuple[list[BibEntry] | None, list[str] | None, list[str]]:
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+def _both(adapter: Adapter, path: Path, items,
+          clusters) -> tuple[list[BibEntry] | None, list[str] | None, list[str]]:
     """(entries or None without a bibliography, citations or None, errors)."""
     errors = []
     combined = getattr(adapter, "bibliography_and_citations", None)
@@ -253,17 +261,17 @@ def _both(adapter: Adapter, path: Path, items, clusters) -> tuple[list[BibEntry]
             entries, citations = combined(path, items, clusters)
             return entries, citations, errors
         except Exception as error:
-            return None, None, [f"{adapter.name}: {str(error).splitlines()[0] if str(error) else type(error).__name__}"]
+            return None, None, [f"{adapter.name}: {_first_line(error)}"]
     entries = citations = None
     if has_bibliography(path):
         try:
             entries = adapter.bibliography(path, items)
         except Exception as error:
-            errors.append(f"{adapter.name} bibliography: {str(error).splitlines()[0] if str(error) else type(error).__name__}")
+            errors.append(f"{adapter.name} bibliography: {_first_line(error)}")
     try:
         citations = adapter.citations(path, items, clusters)
     except Exception as error:
-        errors.append(f"{adapter.name} citations: {str(error).splitlines()[0] if str(error) else type(error).__name__}")
+        errors.append(f"{adapter.name} citations: {_first_line(error)}")
     return entries, citations, errors
 
 
@@ -312,8 +320,8 @@ def compare_style(style: str, ours: Adapter, js: Adapter, items: Sequence[dict[s
             same = mine is not None and visible_text(mine) == visible_text(theirs)
             result.citations[cluster.id or str(index)] = (not causes, same)
             if causes:
-                result.differences.append(Difference(style, "citation", cluster.id or str(index), mine, theirs,
-                                                     tuple(causes)))
+                result.differences.append(Difference(style, "citation", cluster.id or str(index), mine,
+                                                     theirs, tuple(causes)))
     return result
 
 
@@ -364,8 +372,10 @@ def against_expected(results: Sequence[StyleResult], expected: dict[str, dict[st
         for kind in ("entries", "citations"):
             for key, (identical, _) in getattr(result, kind).items():
                 if not identical and key not in listed[kind]:
-                    difference = next(d for d in result.differences if d.key == key and d.kind == singular[kind])
-                    regressions.append(f"{result.style} {singular[kind]} {key} ({', '.join(difference.causes)}):\n"
+                    difference = next(d for d in result.differences
+                                      if d.key == key and d.kind == singular[kind])
+                    causes = ", ".join(difference.causes)
+                    regressions.append(f"{result.style} {singular[kind]} {key} ({causes}):\n"
                                        f"    ours: {collapse_text(difference.ours)}\n"
                                        f"    js:   {collapse_text(difference.js)}")
                 elif identical and key in listed[kind]:

@@ -56,7 +56,8 @@ def measured(styles: tuple[str, ...]) -> tuple[everyday.StyleResult, ...]:
 def check_against_expected(results) -> None:
     regressions, fixed = everyday.against_expected(results, expected_differences())
     if fixed:
-        warnings.warn(NewlyIdentical(f"{len(fixed)} listed differences are identical now: " + "; ".join(fixed)))
+        warnings.warn(NewlyIdentical(f"{len(fixed)} listed differences are identical now: "
+                                     + "; ".join(fixed)), stacklevel=1)
     assert not regressions, f"{len(regressions)} new differences from citeproc-js:\n" + "\n".join(regressions)
 
 
@@ -78,7 +79,8 @@ def test_items_are_valid_csl_json() -> None:
     CSL 1.0.2's supplement-number: that one variable is allowed in addition)."""
     import jsonschema
 
-    path = everyday.HERE.parents[2].parent / "shared" / "corpus" / "csl-json" / "schema" / "csl-data.schema.json"
+    shared = everyday.HERE.parents[2].parent / "shared"
+    path = shared / "corpus" / "csl-json" / "schema" / "csl-data.schema.json"
     if not path.is_file():
         pytest.skip(f"{path} is not present")
     schema = json.loads(path.read_text(encoding="utf-8"))

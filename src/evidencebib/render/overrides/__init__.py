@@ -166,7 +166,8 @@ def source_fingerprint(dotted: str) -> str:
 
 def table() -> str:
     """The registry as a plain-text table (what `python -m evidencebib.render.overrides` prints)."""
-    rows = [(entry.name, entry.replaces, entry.rule) for entry in sorted(load().values(), key=lambda e: e.name)]
+    rows = [(entry.name, entry.replaces, entry.rule)
+            for entry in sorted(load().values(), key=lambda e: e.name)]
     lines = []
     area = None
     for name, replaces, rule in rows:

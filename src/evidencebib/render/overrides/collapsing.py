@@ -138,7 +138,8 @@ def _without_names(node: Any) -> Any:
 
 def _years(node: Any) -> list[str]:
     """The printed dates of a cite without their year suffixes (what "the same year" compares)."""
-    return [plain_text(replace_tags(date, "year-suffix", lambda span: None)) for date in find_tags(node, "date")]
+    return [plain_text(replace_tags(date, "year-suffix", lambda span: None))
+            for date in find_tags(node, "date")]
 
 
 def _suffix_only(node: Any) -> Any:
@@ -199,7 +200,8 @@ def _collapse_suffixes(units: list[Any], ranged: bool, delimiter: str) -> list[A
 
 
 def _collapse_groups(parts: Sequence[CitePart], collapse: str | None, delimiter: str,
-                     group_delimiter: str, after: str, suffix_delimiter: str, explicit_after: bool) -> list[Any]:
+                     group_delimiter: str, after: str, suffix_delimiter: str,
+                     explicit_after: bool) -> list[Any]:
     groups = _groups(parts)
     out: list[Any] = []
     for index, group in enumerate(groups):
@@ -223,7 +225,8 @@ def _collapse_groups(parts: Sequence[CitePart], collapse: str | None, delimiter:
         no_suffix_collapse = len(collapsed) == len(units)
         flipped = collapse == "year"  # test-suite issue 36
         has_locator = any(find_tags(unit, "locator") for unit in collapsed)
-        inner = group_delimiter if no_collapse or (no_suffix_collapse and not (flipped and has_locator and explicit_after)) \
+        inner = group_delimiter \
+            if no_collapse or (no_suffix_collapse and not (flipped and has_locator and explicit_after)) \
             else after
         for position, unit in enumerate(collapsed):
             if position:
@@ -235,9 +238,9 @@ def _collapse_groups(parts: Sequence[CitePart], collapse: str | None, delimiter:
 
 
 @override("collapsing.cite-groups", replaces="citeproc.model.Layout.render_citation",
-          rule="CSL 1.0.2 §Citation-specific Options: Cite Grouping (cite-group-delimiter) and Cite Collapsing "
-               "(collapse citation-number, year, year-suffix, year-suffix-ranged; year-suffix-delimiter, "
-               "after-collapse-delimiter), delimiters as citeproc-js prints them",
+          rule="CSL 1.0.2 §Citation-specific Options: Cite Grouping (cite-group-delimiter) and Cite "
+               "Collapsing (collapse citation-number, year, year-suffix, year-suffix-ranged; "
+               "year-suffix-delimiter, after-collapse-delimiter), delimiters as citeproc-js prints them",
           fingerprint="f70ee91bd230401ce7a25f5a5cb8cae6f6f4b204eb497d124a1ff9bcbee8fa39",
           tests=("tests/render/test_engine_collapsing.py::test_numeric_citations_of_three_or_more_in_a_row_collapse_to_a_range",
                  "tests/render/test_engine_collapsing.py::test_same_author_cites_print_the_names_once",

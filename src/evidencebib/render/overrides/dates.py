@@ -11,7 +11,7 @@ from typing import Any
 
 from citeproc import model
 
-from evidencebib.render.output import Lit, Span
+from evidencebib.render.output import Lit, Node, Span
 from evidencebib.render.overrides import override, upstream
 from evidencebib.render.overrides import adapter as up
 from evidencebib.render.overrides.labels import _letters
@@ -41,6 +41,9 @@ class PartSpec:
 
 class _LocalePart:
     """A locale's date-part, formatted like an element (what `c_finish` needs)."""
+
+    c_prefix: str  # these two (and the rest of the formatting) set by c_read_formatting
+    c_suffix: str
 
     def __init__(self, attributes: dict[str, str]) -> None:
         self._attributes = attributes
@@ -83,8 +86,8 @@ def localized_specs(el, locale) -> tuple[list[PartSpec], str]:
             if key not in ("prefix", "suffix", "name"):
                 attributes[key] = value
         formatting = _LocalePart(attributes)
-        specs.append(PartSpec(part.name, attributes.get("form"), attributes.get("range-delimiter"), formatting,
-                              formatting.c_prefix, formatting.c_suffix))
+        specs.append(PartSpec(part.name, attributes.get("form"), attributes.get("range-delimiter"),
+                              formatting, formatting.c_prefix, formatting.c_suffix))
     return specs, dict(date.attributes).get("delimiter", "")
 
 
@@ -106,7 +109,8 @@ def _part_text(spec: PartSpec, value: int | None, date, ctx) -> str | None:
     if name == "month":
         if value is None:
             if date.season is not None and date is not None:
-                return locale.text(f"season-{date.season:02d}", "short" if form == "short" else "long") or None
+                season_form = "short" if form == "short" else "long"
+                return locale.text(f"season-{date.season:02d}", season_form) or None
             return None
         if value > 12:
             season = (value - 13) % 4 + 1
@@ -144,7 +148,7 @@ def _render_part(spec: PartSpec, triple, date, ctx, suffix_here: bool):
     text = _part_text(spec, value, date, ctx)
     if text is None:
         return None
-    node = Lit(text)
+    node: Node = Lit(text)
     if suffix_here:
         suffix = ctx.disamb.year_suffix
         node = Span([node, Span([Lit(_letters(suffix))], tag=("year-suffix", suffix))])
@@ -154,8 +158,8 @@ def _render_part(spec: PartSpec, triple, date, ctx, suffix_here: bool):
 def _without(node, prefix: bool = False, suffix: bool = False):
     if type(node) is not Span:
         return node
-    copy = Span(node.kids, node.font, node.quotes, "" if prefix else node.prefix, "" if suffix else node.suffix,
-                node.display, node.tag, node.link)
+    copy = Span(node.kids, node.font, node.quotes, "" if prefix else node.prefix,
+                "" if suffix else node.suffix, node.display, node.tag, node.link)
     return copy
 
 
@@ -177,7 +181,8 @@ def _sort_text(specs: list[PartSpec], triple) -> str:
                "overrides, date-parts attribute, literal dates, seasons), §Date Ranges (range-delimiter, "
                "parts shared by both ends printed once), §Disambiguation (implicit year suffix after the "
                "first year)",
-          fingerprint="849c1bbdb25e1ba1eeaaf47abaac2042a5f3f3abf3eca133ecf4a0e346e0ba5a", tests=("tests/render/test_render_fixes.py::test_localized_date_keeps_locale_delimiter",))
+          fingerprint="849c1bbdb25e1ba1eeaaf47abaac2042a5f3f3abf3eca133ecf4a0e346e0ba5a",
+          tests=("tests/render/test_render_fixes.py::test_localized_date_keeps_locale_delimiter",))
 def date(el, ctx):
     variable = el.c_variable
     ctx.called += 1
@@ -231,7 +236,8 @@ def _range(specs: list[PartSpec], value, ctx, suffix_part: str | None) -> list[A
     begin, end = value.begin, value.end
     open_range = end[0] == 0 and not end[1] and not end[2]
     same = []
-    for name in sorted((spec.name for spec in specs), key=_ORDER.get):
+    # every spec is a year, month or day (`_specs` keeps only those; locales name no others)
+    for name in sorted((spec.name for spec in specs), key=_ORDER.__getitem__):
         index = _ORDER[name]
         if begin[index] == end[index]:
             same.append(name)

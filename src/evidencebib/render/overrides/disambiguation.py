@@ -16,12 +16,15 @@ only) are tested against it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dataclasses import replace
 
 from evidencebib.render.context import NO_DISAMBIGUATION, Disambiguation
 from evidencebib.render.overrides import override, upstream
+
+if TYPE_CHECKING:
+    from evidencebib.render.intake import NameValue
 
 
 def given_initials(given: str) -> tuple[str, ...]:
@@ -94,8 +97,8 @@ def _ambiguities(texts: dict[int, str | None]) -> list[list[int]]:
 
 def _hint(name, others, with_initials_only: bool) -> str | None:
     """"initials" or "full" for a name whose family another name shares (jgm addNameHint)."""
-    rivals = [other for other in others if other.key != name.key and (other.family or "") == (name.family or "")
-              and name.family]
+    rivals = [other for other in others
+              if other.key != name.key and (other.family or "") == (name.family or "") and name.family]
     if not rivals:
         return None
     if any(given_initials(other.given or "") == given_initials(name.given or "") for other in rivals):
@@ -107,7 +110,7 @@ def _global_names(views, rule: str) -> dict[Any, str]:
     """all-names / primary-name rules: names are told apart wherever they appear, not only in
     ambiguous cites (CSL 1.0.2 §Disambiguation, givenname-disambiguation-rule)."""
     primary = rule.startswith("primary-name")
-    relevant = {}
+    relevant: dict[tuple[Any, ...], NameValue] = {}  # NameValue.key -> the name
     for view in views:
         names = _first_names(view)
         for name in (names[:1] if primary else names):
@@ -123,10 +126,10 @@ def _global_names(views, rule: str) -> dict[Any, str]:
 
 
 @override("disambiguation.names", replaces="citeproc.model.Citation",
-          rule="CSL 1.0.2 §Disambiguation: disambiguate-add-names (names added one at a time until cites differ), "
-               "disambiguate-add-givenname with givenname-disambiguation-rule (all-names, all-names-with-initials, "
-               "primary-name, primary-name-with-initials: names told apart everywhere; by-cite: in ambiguous cites), "
-               "in citations only",
+          rule="CSL 1.0.2 §Disambiguation: disambiguate-add-names (names added one at a time until cites "
+               "differ), disambiguate-add-givenname with givenname-disambiguation-rule (all-names, "
+               "all-names-with-initials, primary-name, primary-name-with-initials: names told apart "
+               "everywhere; by-cite: in ambiguous cites), in citations only",
           fingerprint="60c2016e4ab821bc71fc65cde354918cab5d3ecf84195783bef0c1f2b13cfdb7",
           tests=("tests/render/test_engine_disambiguation.py::test_add_names_shows_the_names_that_tell_cites_apart",
                  "tests/render/test_engine_disambiguation.py::test_add_givenname_by_cite_expands_the_clashing_name"))
@@ -139,8 +142,8 @@ def disambiguate_names(options: dict[str, Any], views, render, current: dict[int
         hints = _global_names(views, rule)
         if hints:
             for index, view in enumerate(views):
-                keys = {name.key for name in _first_names(view)}
-                mine = {key: value for key, value in hints.items() if key in keys}
+                own = {name.key for name in _first_names(view)}
+                mine = {key: value for key, value in hints.items() if key in own}
                 if mine:
                     current[index] = replace(current.get(index, NO_DISAMBIGUATION), given_names=mine)
 
@@ -179,7 +182,8 @@ def disambiguate_names(options: dict[str, Any], views, render, current: dict[int
             most = max((len(names) for names in names_of.values()), default=0)
             for count in range(1, most + 1):
                 keys = {index: _rule_key(names_of[index], rule, count) for index in left}
-                told = [index for index in left if all(other == index or keys[other] != keys[index] for other in left)]
+                told = [index for index in left
+                        if all(other == index or keys[other] != keys[index] for other in left)]
                 if told:
                     for index in left:
                         current[index] = replace(current.get(index, NO_DISAMBIGUATION), et_al_names=count)
@@ -198,7 +202,8 @@ def disambiguate_names_upstream(options, views, render, current) -> None:
 
 
 @override("disambiguation.condition", replaces="citeproc.model.If.render",
-          rule="CSL 1.0.2 §Choose: disambiguate=\"true\" holds for cites that every other method left ambiguous",
+          rule="CSL 1.0.2 §Choose: disambiguate=\"true\" holds for cites that every other method left "
+               "ambiguous",
           fingerprint="127a05cb693c07a30714fc45d3f706c2aa537e6f17452c533763bf7381f1a50b",
           tests=("tests/render/test_engine_disambiguation.py::test_disambiguate_condition_holds_for_cites_still_ambiguous",))
 def condition(groups: list[list[int]], current: dict[int, Disambiguation]) -> None:
@@ -231,7 +236,8 @@ def disambiguate(style, views, render, b) -> dict[int, Disambiguation]:
     groups = ambiguous_now()
     if groups and (options.get("disambiguate-add-year-suffix") or "").lower() == "true":
         for position, value in b.disambiguation_year_suffix(style, views, groups).items():
-            current[position] = replace(current.get(position, NO_DISAMBIGUATION), year_suffix=value.year_suffix)
+            current[position] = replace(current.get(position, NO_DISAMBIGUATION),
+                                        year_suffix=value.year_suffix)
         groups = ambiguous_now()
     if groups:
         b.disambiguation_condition(groups, current)
@@ -239,9 +245,11 @@ def disambiguate(style, views, render, b) -> dict[int, Disambiguation]:
 
 
 @override("disambiguation.year-suffix", replaces="citeproc.model.Citation",
-          rule="CSL 1.0.2 §Disambiguation (disambiguate-add-year-suffix): cites left ambiguous by add-names and "
-               "add-givenname get year suffixes in bibliography order",
-          fingerprint="60c2016e4ab821bc71fc65cde354918cab5d3ecf84195783bef0c1f2b13cfdb7", tests=("tests/render/test_render_fixes_agreement.py::test_same_author_and_year_get_year_suffixes_in_bibliography_order", "tests/render/test_engine_citations.py::test_year_suffixes_appear_in_citations_too"))
+          rule="CSL 1.0.2 §Disambiguation (disambiguate-add-year-suffix): cites left ambiguous by add-names "
+               "and add-givenname get year suffixes in bibliography order",
+          fingerprint="60c2016e4ab821bc71fc65cde354918cab5d3ecf84195783bef0c1f2b13cfdb7",
+          tests=("tests/render/test_render_fixes_agreement.py::test_same_author_and_year_get_year_suffixes_in_bibliography_order",
+                 "tests/render/test_engine_citations.py::test_year_suffixes_appear_in_citations_too"))
 def assign(style, views, groups: list[list[int]]) -> dict[int, Disambiguation]:
     """Item position (in `views`, bibliography order) -> its year suffix, for each group of
     items whose cites still read the same."""

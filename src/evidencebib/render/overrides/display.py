@@ -18,8 +18,10 @@ from evidencebib.render.overrides import override, upstream
 
 @override("display.second-field-align", replaces="citeproc.model.Layout.render_bibliography",
           rule="CSL 1.0.2 §Whitespace (second-field-align: the first field apart from the rest, "
-               "\"1. Banjar\", was \"1.Banjar\") and §Display (citeproc-js's csl-left-margin/csl-right-inline)",
-          fingerprint="332a2c723174cf883539ff27139cd99d0fcd48587e9e2792f0678259d4d2e08c", tests=("tests/render/test_render_fixes.py::test_second_field_align_separates_number_from_entry",))
+               "\"1. Banjar\", was \"1.Banjar\") and §Display (citeproc-js's "
+               "csl-left-margin/csl-right-inline)",
+          fingerprint="332a2c723174cf883539ff27139cd99d0fcd48587e9e2792f0678259d4d2e08c",
+          tests=("tests/render/test_render_fixes.py::test_second_field_align_separates_number_from_entry",))
 def layout(el, ctx):
     nodes = evaluate_children(el.c_kids, ctx)
     if not nodes:
@@ -76,7 +78,7 @@ def _replace(node, target, replacement):
     if type(node) is not Span:
         return node
     kids = [_replace(kid, target, replacement) for kid in node.kids]
-    if all(new is old for new, old in zip(kids, node.kids)):
+    if all(new is old for new, old in zip(kids, node.kids, strict=True)):  # kids: one per node.kids
         return node
     return Span(kids, node.font, node.quotes, node.prefix, node.suffix, node.display, node.tag, node.link)
 
@@ -98,7 +100,8 @@ def _with_names_replaced(span, count: int, text: str):
           rule="CSL 1.0.2 §Reference Grouping: subsequent-author-substitute replaces the names of an entry "
                "that repeat those of the entry starting its group (rules complete-all, complete-each, "
                "partial-each, partial-first), as jgm/citeproc and citeproc-js do",
-          fingerprint="dfda27e46963787645a3db37f7f3dc2ccd1fce1f7d1654476d809d1ae45b4ee8", tests=("tests/render/test_engine_output.py::test_a_repeated_author_is_substituted_in_the_style_manual",))
+          fingerprint="dfda27e46963787645a3db37f7f3dc2ccd1fce1f7d1654476d809d1ae45b4ee8",
+          tests=("tests/render/test_engine_output.py::test_a_repeated_author_is_substituted_in_the_style_manual",))
 def substitute_authors(trees: list, text: str, rule: str) -> list:
     out = list(trees)
     index = 0
@@ -124,7 +127,8 @@ def substitute_authors(trees: list, text: str, rule: str) -> list:
                 replacement = _with_names_replaced(other_span, len(keys), text)
             else:
                 shared = 0
-                for a, b in zip(keys, other_keys or ()):
+                # the shared leading names: the two lists may differ in length
+                for a, b in zip(keys, other_keys or (), strict=False):
                     if a != b:
                         break
                     shared += 1

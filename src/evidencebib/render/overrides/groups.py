@@ -18,7 +18,8 @@ from evidencebib.render.overrides import override, upstream
 @override("groups.suppression", replaces="citeproc.model.Group.process",
           rule="CSL 1.0.2 §Group: suppressed when it calls variables and all of them are empty, judged "
                "from the variables looked up while it renders (not from the markup)",
-          fingerprint="dbb7ce4a15dbfea50c4c2ee12702c53edc0fabd6431309737f7b6e2c3cf99c5f", tests=("tests/render/test_render_fixes_agreement.py::test_group_is_suppressed_by_the_variables_it_looked_up_not_by_its_markup",))
+          fingerprint="dbb7ce4a15dbfea50c4c2ee12702c53edc0fabd6431309737f7b6e2c3cf99c5f",
+          tests=("tests/render/test_render_fixes_agreement.py::test_group_is_suppressed_by_the_variables_it_looked_up_not_by_its_markup",))
 def group(el, ctx):
     if ctx.b.speed_absent_groups(el, ctx):
         ctx.called += 1  # it would have looked variables up and found none

@@ -43,8 +43,11 @@ def _plain(value: Any) -> str:
 @override("labels.text-variable", replaces="citeproc.model.Text._variable",
           rule="CSL 1.0.2 §Text (variable, form=\"short\" falling back to the long form), §Substitute "
                "(variables a substitute printed are suppressed for the rest of the entry), §Locators, "
-               "Appendix IV (citation-number, year-suffix, first-reference-note-number); DOI and URL as links",
-          fingerprint="6c60676c7c731cf31e280adf25ce101f04ba8d29de71f36bb8bc3cd6a3520011", tests=("tests/render/test_render_formats.py::test_markdown_doi_is_an_autolink", "tests/render/test_render_fixes_agreement.py::test_explicit_year_suffix_variable_is_used_for_undated_items"))
+               "Appendix IV (citation-number, year-suffix, first-reference-note-number); DOI and URL as "
+               "links",
+          fingerprint="6c60676c7c731cf31e280adf25ce101f04ba8d29de71f36bb8bc3cd6a3520011",
+          tests=("tests/render/test_render_formats.py::test_markdown_doi_is_an_autolink",
+                 "tests/render/test_render_fixes_agreement.py::test_explicit_year_suffix_variable_is_used_for_undated_items"))
 def text_variable(el, ctx):
     variable = el.c_variable
     special = _SPECIAL.get(variable)
@@ -177,7 +180,7 @@ def _link(kind: str):
         node = Lit(value) if isinstance(value, str) else value
         if ctx.sorting:
             return el.c_finish(node, ctx)
-        return el.c_finish(node, ctx, None, "doi" if kind == "DOI" else "url")
+        return el.c_finish(node, ctx, None, kind.lower())
 
     return render
 
@@ -185,7 +188,7 @@ def _link(kind: str):
 _SPECIAL = {"page": _page_variable, "page-first": _page_first, "locator": _locator,
             "citation-number": _citation_number, "year-suffix": _year_suffix,
             "first-reference-note-number": _first_note, "citation-label": _citation_label,
-            "DOI": _link("DOI"), "URL": _link("URL")}
+            "DOI": _link("DOI"), "URL": _link("URL"), "PMID": _link("PMID"), "PMCID": _link("PMCID")}
 
 
 # labels -------------------------------------------------------------------------------------
@@ -199,9 +202,10 @@ def is_plural(value: Any) -> bool:
 
 @override("labels.label", replaces="citeproc.model.Label.process",
           rule="CSL 1.0.2 §Label (term of the variable, plural=\"contextual|always|never\", locator labels; "
-               "number-of-* plural when above 1), §Name (label of a name variable: plural for several names); "
-               "a label whose variable is empty prints nothing",
-          fingerprint="f9b9c83fc2d02f00f26a2f2cddcb58ce7caa55de5f3c0774b50e6d351e3cdcba", tests=("tests/render/test_engine_text.py::test_label_of_an_empty_variable_prints_nothing",))
+               "number-of-* plural when above 1), §Name (label of a name variable: plural for several "
+               "names); a label whose variable is empty prints nothing",
+          fingerprint="f9b9c83fc2d02f00f26a2f2cddcb58ce7caa55de5f3c0774b50e6d351e3cdcba",
+          tests=("tests/render/test_engine_text.py::test_label_of_an_empty_variable_prints_nothing",))
 def label(el, ctx, variable: str, names: int | None):
     if variable == "locator":
         locator = ctx.cite.locator

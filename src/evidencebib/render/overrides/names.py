@@ -19,7 +19,7 @@ from typing import Any
 from citeproc import model
 
 from evidencebib.render.elements import delimited, evaluate_children, NAME_OPTIONS
-from evidencebib.render.output import Lit, Span
+from evidencebib.render.output import Lit, Node, Span
 from evidencebib.render.overrides import override, upstream
 from evidencebib.render.overrides import adapter as up
 
@@ -42,7 +42,9 @@ def _int(value: Any, default: int = 0) -> int:
                "editortranslator, label placement), §Substitute (first non-empty substitute, inheriting "
                "the cs:name/cs:et-al/cs:label of the original; the variables it printed suppressed for "
                "the rest of the entry), §Name (form=\"count\"); a default cs:name without touching the tree",
-          fingerprint="f59024eb4814ae454186bbdd93b1e14eff869a6efc78cc48a1ad35e02de5fb0f", tests=("tests/render/test_render_fixes.py::test_rendering_again_does_not_grow_the_style_tree[vancouver-False]", "tests/render/test_engine_text.py::test_substituted_editor_is_not_printed_twice"))
+          fingerprint="f59024eb4814ae454186bbdd93b1e14eff869a6efc78cc48a1ad35e02de5fb0f",
+          tests=("tests/render/test_render_fixes.py::test_rendering_again_does_not_grow_the_style_tree[vancouver-False]",
+                 "tests/render/test_engine_text.py::test_substituted_editor_is_not_printed_twice"))
 def names(el, ctx):
     name_el, et_al_el, label_el, label_first = el.c_name, el.c_et_al, el.c_label, el.c_label_first
     outer = ctx.substitute_names
@@ -72,7 +74,8 @@ def names(el, ctx):
     if len(found) == 2 and {found[0][0], found[1][0]} == {"editor", "translator"}:
         editors, translators = dict(found)["editor"], dict(found)["translator"]
         form = label_el.c_form if label_el is not None else "long"
-        if [n.key for n in editors] == [n.key for n in translators] and ctx.locale.term("editortranslator", form):
+        if [n.key for n in editors] == [n.key for n in translators] \
+                and ctx.locale.term("editortranslator", form):
             found = [("editortranslator", editors)]
     options = _options(name_el, el, ctx)
     if options["form"] == "count":
@@ -262,7 +265,8 @@ def is_cjk_name(given: str | None, family: str | None) -> bool:
           rule="CSL 1.0.2 §Name-part Order (names in non-Latin scripts without spaces: family name then "
                "given name, never initialized or inverted), as citeproc-js prints Chinese, Japanese and "
                "Korean names",
-          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea", tests=("tests/render/test_render_fixes_agreement.py::test_cjk_names_are_family_then_given_without_space_or_initials",))
+          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea",
+          tests=("tests/render/test_render_fixes_agreement.py::test_cjk_names_are_family_then_given_without_space_or_initials",))
 def cjk(name) -> bool:
     return is_cjk_name(name.given, name.family)
 
@@ -296,7 +300,7 @@ def _sep(left, right, separator: str):
 def _part(text: str | None, part_el, ctx):
     if not text:
         return None
-    node = Lit(text)
+    node: Node = Lit(text)
     if part_el is None:
         return node
     if part_el.c_case is not None:
@@ -322,7 +326,8 @@ def _display(name_el, name, index: int, options: dict[str, Any], ctx):
     form = options.get("form") or "long"
     initialize_with = options.get("initialize-with")
     initialize = str(options.get("initialize") or "true").lower() != "false"
-    expansion = ctx.disamb.given_names.get(name.key) if ctx.disamb.given_names and ctx.mode == "citation" else None
+    expansion = ctx.disamb.given_names.get(name.key) \
+        if ctx.disamb.given_names and ctx.mode == "citation" else None
     if expansion is not None:
         form = "long"
         if expansion == "full":
@@ -368,7 +373,8 @@ def _display(name_el, name, index: int, options: dict[str, Any], ctx):
         node = _join(_affixed(given, given_el), _affixed(_sep(_join(_join(dp, ndp), family), suffix, ", "),
                                                          family_el))
     else:
-        node = _join(_affixed(given, given_el), _affixed(_join(_join(_join(dp, ndp), family), suffix), family_el))
+        node = _join(_affixed(given, given_el),
+                     _affixed(_join(_join(_join(dp, ndp), family), suffix), family_el))
     return _finish_name(name_el, node, name, ctx)
 
 
@@ -447,13 +453,16 @@ def initialize(given: str, initialize_with: str, make_initials: bool = True, hyp
 @override("names.initialize", replaces="citeproc.model.Name.initialize",
           rule="CSL 1.0.2 §Name (initialize, initialize-with, initialize-with-hyphen): initialize=\"false\" "
                "keeps full given names (\"Pieter\", was \"P.\"), initials already given are respaced",
-          fingerprint="4b835f6ad1a9292e97c5f11bdbb199f16b79646d438e8fea87b1994bb6dc5762", tests=("tests/render/test_render_fixes_agreement.py::test_initialize_false_keeps_full_given_names",))
-def initialize_override(given: str, initialize_with: str, make_initials: bool, hyphen: bool, name_el, ctx) -> str:
+          fingerprint="4b835f6ad1a9292e97c5f11bdbb199f16b79646d438e8fea87b1994bb6dc5762",
+          tests=("tests/render/test_render_fixes_agreement.py::test_initialize_false_keeps_full_given_names",))
+def initialize_override(given: str, initialize_with: str, make_initials: bool, hyphen: bool, name_el,
+                        ctx) -> str:
     return initialize(given, initialize_with, make_initials, hyphen)
 
 
 @upstream("names.initialize")
-def initialize_upstream(given: str, initialize_with: str, make_initials: bool, hyphen: bool, name_el, ctx) -> str:
+def initialize_upstream(given: str, initialize_with: str, make_initials: bool, hyphen: bool, name_el,
+                        ctx) -> str:
     if name_el is None:
         return initialize(given, initialize_with, True, hyphen)
     layout = up.layout(ctx)
@@ -462,7 +471,7 @@ def initialize_upstream(given: str, initialize_with: str, make_initials: bool, h
 
 # et al from the source ------------------------------------------------------------------------
 
-def et_al_options(listed: int, style_min: int, style_use_first: int) -> dict[str, object]:
+def et_al_options(listed: int, style_min: int, style_use_first: int) -> dict[str, int | str]:
     """Name options that truncate right after (at most) `listed` names.
 
     Effective et-al-min = min(style min, listed + 1), use-first = min(style use-first, listed);
@@ -478,10 +487,11 @@ def et_al_options(listed: int, style_min: int, style_use_first: int) -> dict[str
 
 
 @override("names.et-al-from-source", replaces="citeproc.model.Name.process",
-          rule="evidencebib: a name list truncated at the source (`_et_al`, BibTeX \"and others\") prints the "
-               "listed names, then the style's et-al term (CSL 1.0.2 §Et-al), never a person \"others\"",
-          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea", tests=("tests/render/test_render_fixes.py::test_source_truncated_authors_get_house_et_al_after_listed_names",
-                                 "tests/render/test_render_fixes.py::test_source_truncated_authors_get_vancouver_et_al"))
+          rule="evidencebib: a name list truncated at the source (`_et_al`, BibTeX \"and others\") prints "
+               "the listed names, then the style's et-al term (CSL 1.0.2 §Et-al), never a person \"others\"",
+          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea",
+          tests=("tests/render/test_render_fixes.py::test_source_truncated_authors_get_house_et_al_after_listed_names",
+                 "tests/render/test_render_fixes.py::test_source_truncated_authors_get_vancouver_et_al"))
 def et_al_from_source(listed: int, minimum: int, first: int, use_last: bool) -> tuple[int, int, bool, int]:
     """(et-al-min, et-al-use-first, et-al-use-last, the length of the list) for a list of
     `listed` names truncated at the source: one more name than listed, cut after them."""

@@ -22,8 +22,9 @@ _PREFIXED_NUMBER = re.compile(r"^(.*?)(\d+)$")
 @override("pages.range-format", replaces="citeproc.model.FormatNumber._format_last_page",
           rule="CSL 1.0.2 Appendix V Page Range Formats (minimal, minimal-two, chicago(-15/-16), expanded), "
                "as citeproc-js prints them: a shared letter prefix printed once, a short last page expanded",
-          fingerprint="ed89ab46f01fb553862964966e88269188beb8b12d7e99c8bf181481d2965ac9", tests=("tests/render/test_render_fixes.py::test_vancouver_page_range_2_25_is_not_shortened_to_2_5",
-                                 "tests/render/test_render_fixes.py::test_vancouver_page_range_e1_e12_keeps_every_digit"))
+          fingerprint="ed89ab46f01fb553862964966e88269188beb8b12d7e99c8bf181481d2965ac9",
+          tests=("tests/render/test_render_fixes.py::test_vancouver_page_range_2_25_is_not_shortened_to_2_5",
+                 "tests/render/test_render_fixes.py::test_vancouver_page_range_e1_e12_keeps_every_digit"))
 def format_last_page(first: str, last: str, range_format: str | None, element: Any = None) -> str:
     """The last page of a range as CSL's page-range-format prints it (as citeproc-js does).
 
@@ -52,7 +53,7 @@ def format_last_page(first: str, last: str, range_format: str | None, element: A
     if len(first_number) != len(last_number):
         return last_number
     common = 0
-    for a, b in zip(first_number, last_number):
+    for a, b in zip(first_number, last_number, strict=True):  # equal lengths: checked above
         if a != b:
             break
         common += 1
@@ -136,7 +137,8 @@ def page_range(text: str, ctx) -> str:
 
 @override("pages.page-range", replaces="citeproc.model.FormatNumber._process",
           rule="CSL 1.0.2 §Text (page, with page-range-format) and the page-range-delimiter term",
-          fingerprint="4635f40ad395dcc2a8683c2b07c220bce3f989804794aa37bd757dcb30d71603", tests=("tests/render/test_render_fixes.py::test_vancouver_page_range_2_25_is_not_shortened_to_2_5",))
+          fingerprint="4635f40ad395dcc2a8683c2b07c220bce3f989804794aa37bd757dcb30d71603",
+          tests=("tests/render/test_render_fixes.py::test_vancouver_page_range_2_25_is_not_shortened_to_2_5",))
 def page_range_override(text: str, ctx) -> str:
     return page_range(text, ctx)
 
@@ -216,7 +218,8 @@ def format_number(number: int, form: str, locale, gender: str | None = None) -> 
           rule="CSL 1.0.2 §Number (numeric, ordinal, long-ordinal, roman; each number of \"2-3\", \"2, 4\" "
                "formatted, ranges with an en dash), §Ordinal Suffixes, §Gender-specific Ordinals, "
                "§Long Ordinals (above 10: ordinal)",
-          fingerprint="e56bc4fc4470c0bae0d39f04c448f2f6ef80c74d7d5fea7c80ebfa32b75a4309", tests=("tests/render/test_engine_text.py::test_gendered_ordinals_follow_the_gender_of_the_variables_term",))
+          fingerprint="e56bc4fc4470c0bae0d39f04c448f2f6ef80c74d7d5fea7c80ebfa32b75a4309",
+          tests=("tests/render/test_engine_text.py::test_gendered_ordinals_follow_the_gender_of_the_variables_term",))
 def number(el, ctx):
     variable = el.c_variable
     if variable == "locator":

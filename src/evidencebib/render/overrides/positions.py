@@ -70,7 +70,8 @@ def test(kind: str, word: str, ctx) -> bool:
           rule="CSL 1.0.2 §Choose: every test of a cs:if/cs:else-if (type, variable, is-numeric with "
                "ranges and affixed numbers, is-uncertain-date, locator, position, disambiguate) combined by "
                "match=\"all|any|none\"",
-          fingerprint="127a05cb693c07a30714fc45d3f706c2aa537e6f17452c533763bf7381f1a50b", tests=("tests/render/test_engine_text.py::test_is_numeric_accepts_a_range",))
+          fingerprint="127a05cb693c07a30714fc45d3f706c2aa537e6f17452c533763bf7381f1a50b",
+          tests=("tests/render/test_engine_text.py::test_is_numeric_accepts_a_range",))
 def holds(branch, ctx) -> bool:
     results = (test(kind, word, ctx) for kind, word in branch.c_tests)
     match = branch.c_match
@@ -113,9 +114,10 @@ def _same_locator(a: CiteState | None, locator: str | None, label: str | None) -
 @override("positions.cite-positions", replaces="citeproc.model.If._position",
           rule="CSL 1.0.2 §Position: first, subsequent, ibid / ibid-with-locator (after a cite of the same "
                "item in the same citation, or a previous citation of that one item; locators compared), "
-               "near-note (within near-note-distance notes); ibid-with-locator implies ibid, ibid and near-note "
-               "imply subsequent",
-          fingerprint="b4ab05d660aaeb8941563a59a4510aa6eb9b4d54efea6c6e73673aafaf96b19d", tests=("tests/render/test_engine_citations.py::test_ibid_and_subsequent_positions",))
+               "near-note (within near-note-distance notes); ibid-with-locator implies ibid, ibid and "
+               "near-note imply subsequent",
+          fingerprint="b4ab05d660aaeb8941563a59a4510aa6eb9b4d54efea6c6e73673aafaf96b19d",
+          tests=("tests/render/test_engine_citations.py::test_ibid_and_subsequent_positions",))
 def positions(clusters: Iterable[tuple[int | None, list[tuple[str, str | None, str | None]]]],
               near_note_distance: int = 5) -> list[list[CiteState]]:
     """For each cluster (note number, [(item key, locator, label)]), each cite's state."""

@@ -13,19 +13,20 @@
 from __future__ import annotations
 
 from evidencebib.render import output
-from evidencebib.render.marks import (INNER_QUOTE_CLOSE, INNER_QUOTE_OPEN, MARKERS, QUOTE_CLOSE, QUOTE_MARKERS,
-                                      QUOTE_OPEN)
+from evidencebib.render.marks import (INNER_QUOTE_CLOSE, INNER_QUOTE_OPEN, MARKERS, QUOTE_CLOSE,
+                                      QUOTE_MARKERS, QUOTE_OPEN)
 from evidencebib.render.overrides import override, upstream
 
 _QUOTE_CLOSERS = (QUOTE_CLOSE, INNER_QUOTE_CLOSE)
 
 
 merge = override("punctuation.seams", replaces="citeproc.string.normalize_seam",
-                 rule="citeproc-js CSL.Output.Queue.adjust (via jgm/citeproc fixPunct): duplicated punctuation "
-                      "and spaces printed once, \"?\"/\"!\" + \".\" keep the first, \";\" + \".\" keeps \";\", "
-                      "judged through markup (\"*et al.*.\" -> \"*et al.*\")",
-                 fingerprint="f8e87b822f57b0c11772f6fea30481b1f443a5bfe6de6229be48a911883fd94b", tests=("tests/render/test_engine_output.py::test_full_stop_after_italic_et_al_is_printed_once",
-                                        "tests/render/test_render_fixes_agreement.py::test_no_full_stop_after_a_question_mark"),
+                 rule="citeproc-js CSL.Output.Queue.adjust (via jgm/citeproc fixPunct): duplicated "
+                      "punctuation and spaces printed once, \"?\"/\"!\" + \".\" keep the first, \";\" + "
+                      "\".\" keeps \";\", judged through markup (\"*et al.*.\" -> \"*et al.*\")",
+                 fingerprint="f8e87b822f57b0c11772f6fea30481b1f443a5bfe6de6229be48a911883fd94b",
+                 tests=("tests/render/test_engine_output.py::test_full_stop_after_italic_et_al_is_printed_once",
+                        "tests/render/test_render_fixes_agreement.py::test_no_full_stop_after_a_question_mark"),
                  )(output.merge)
 
 
@@ -67,8 +68,9 @@ def move_into_quotes(marked: str) -> str:
 @override("punctuation.in-quote", replaces="citeproc.model.Quoted.quote",
           rule="CSL 1.0.2 §Locale Options punctuation-in-quote: commas and full stops after a closing quote "
                "are placed inside it (bibliographies and citations)",
-          fingerprint="659f45847dbf7c2a1aaf64128f5c9108862786858b009dc487065865bb498044", tests=("tests/render/test_render_fixes_agreement.py::test_punctuation_in_quote_moves_the_full_stop_inside",
-                                 "tests/render/test_render_fixes_agreement.py::test_punctuation_in_quote_comma_in_ieee"))
+          fingerprint="659f45847dbf7c2a1aaf64128f5c9108862786858b009dc487065865bb498044",
+          tests=("tests/render/test_render_fixes_agreement.py::test_punctuation_in_quote_moves_the_full_stop_inside",
+                 "tests/render/test_render_fixes_agreement.py::test_punctuation_in_quote_comma_in_ieee"))
 def in_quote(marked: str, enabled: bool) -> str:
     return move_into_quotes(marked) if enabled else marked
 
@@ -81,7 +83,8 @@ def in_quote_upstream(marked: str, enabled: bool) -> str:
 @override("punctuation.nested-quotes", replaces="citeproc.model.Quoted.quote",
           rule="CSL 1.0.2 §Quotes: a quoted element inside another uses the inner quote terms "
                "(open-inner-quote, close-inner-quote)",
-          fingerprint="659f45847dbf7c2a1aaf64128f5c9108862786858b009dc487065865bb498044", tests=("tests/render/test_engine_output.py::test_quotes_inside_quotes_are_inner_quotes",))
+          fingerprint="659f45847dbf7c2a1aaf64128f5c9108862786858b009dc487065865bb498044",
+          tests=("tests/render/test_engine_output.py::test_quotes_inside_quotes_are_inner_quotes",))
 def localize_quotes(marked: str, locale) -> str:
     if not any(mark in marked for mark in QUOTE_MARKERS):
         return marked

@@ -46,7 +46,8 @@ def collation_key(text: str) -> str:
           rule="citeproc-js sorting (localeCompare, sensitivity base, ignorePunctuation, numeric): "
                "accents, case and punctuation ignored, numbers compared as numbers; CSL 1.0.2 §Sorting: "
                "empty keys sort last",
-          fingerprint="3fc375149ee75b099a45313f8ec0c13affdf1230e360756994f67063f7b61bc6", tests=("tests/render/test_render_fixes_agreement.py::test_accented_names_sort_with_their_base_letter",))
+          fingerprint="3fc375149ee75b099a45313f8ec0c13affdf1230e360756994f67063f7b61bc6",
+          tests=("tests/render/test_render_fixes_agreement.py::test_accented_names_sort_with_their_base_letter",))
 def key_text(text: str) -> Any:
     key = collation_key(text)
     return key if key else None
@@ -64,8 +65,9 @@ def key_text_upstream(text: str) -> Any:
 @override("sorting.name-options", replaces="citeproc.model.Key.sort_keys",
           rule="CSL 1.0.2 §Sorting (macro keys: names in sort order, names-min/-use-first/-use-last), "
                "as citeproc-js: without the \"and\" and et-al terms",
-          fingerprint="9f78cc7329e61fefc8dbb83c43cb1b69d972798a0fb57d14269245319dfb9733", tests=("tests/render/test_render_fixes_agreement.py::test_and_term_is_not_part_of_the_sort_key",
-                                 "tests/render/test_render_fixes_agreement.py::test_source_truncated_authors_sort_with_the_same_first_author_by_year"))
+          fingerprint="9f78cc7329e61fefc8dbb83c43cb1b69d972798a0fb57d14269245319dfb9733",
+          tests=("tests/render/test_render_fixes_agreement.py::test_and_term_is_not_part_of_the_sort_key",
+                 "tests/render/test_render_fixes_agreement.py::test_source_truncated_authors_sort_with_the_same_first_author_by_year"))
 def name_options(options: dict[str, Any], ctx) -> dict[str, Any]:
     out = dict(options)
     out["and"] = None
@@ -88,7 +90,8 @@ def name_options_upstream(options: dict[str, Any], ctx) -> dict[str, Any]:
 @override("sorting.sort-only-particle", replaces="citeproc.model.Name.process",
           rule="CSL 1.0.2 §Name Particles: demote-non-dropping-particle=\"sort-only\" demotes the particle "
                "in sort keys (\"van der Berg\" sorts under B)",
-          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea", tests=("tests/render/test_render_fixes_agreement.py::test_sort_only_particle_sorts_under_the_family_name",))
+          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea",
+          tests=("tests/render/test_render_fixes_agreement.py::test_sort_only_particle_sorts_under_the_family_name",))
 def sort_only_particle() -> bool:
     return True
 
@@ -101,7 +104,8 @@ def sort_only_particle_upstream() -> bool:
 @override("sorting.no-terms", replaces="citeproc.model.Text._term",
           rule="citeproc-js: terms are not part of sort keys (an undated item's \"n.d.\" gives an empty key, "
                "which sorts last)",
-          fingerprint="190f687633dfa72fba7734ed01de31737bb93905d3329645b2fd669a564d8237", tests=("tests/render/test_render_fixes_agreement.py::test_no_date_sorts_after_dated_items_in_a_descending_date_key",))
+          fingerprint="190f687633dfa72fba7734ed01de31737bb93905d3329645b2fd669a564d8237",
+          tests=("tests/render/test_render_fixes_agreement.py::test_no_date_sorts_after_dated_items_in_a_descending_date_key",))
 def no_terms(el, ctx) -> bool:
     return True
 
@@ -154,7 +158,8 @@ def key_values(keys, ctx, views, numbers: list[int] | None = None) -> list[tuple
                     value = view.dates[variable].sort_key() or None
                 else:
                     raw = view.text.get(variable)
-                    value = compare(raw if isinstance(raw, str) else plain_text(raw)) if raw is not None else None
+                    value = (compare(raw if isinstance(raw, str) else plain_text(raw))
+                             if raw is not None else None)
                 row.append(value)
                 continue
             ctx.sorting = True

@@ -18,7 +18,8 @@ from evidencebib.render.overrides import override, upstream
 @override("speed.workers", replaces="citeproc.frontend.CitationStylesBibliography.bibliography",
           rule="evidencebib: entries and sort keys of bibliographies of 800 entries or more formatted on "
                "several processes (render/parallel.py); the same text as in one process",
-          fingerprint="26ca66208bc5dc4c87e8b4ff3a81b75475d04d6f6caf1da2eec4547536783fd1", tests=("tests/render/test_render_parallel.py::test_two_workers_give_the_text_of_one",))
+          fingerprint="26ca66208bc5dc4c87e8b4ff3a81b75475d04d6f6caf1da2eec4547536783fd1",
+          tests=("tests/render/test_render_parallel.py::test_two_workers_give_the_text_of_one",))
 def map_items(function: Callable[[Any], Any], items: Sequence[Any], what: str,
               cap: int | None = None) -> list[Any]:
     from evidencebib.render import parallel
@@ -59,10 +60,10 @@ def analyse(element, macros_seen: frozenset[str] = frozenset()) -> tuple[bool, f
             variable = element.c_variable
             if variable in GENERATED:
                 return False, frozenset(), False
-            keys = {"page" if variable == "page-first" else variable}
+            read = {"page" if variable == "page-first" else variable}
             if element.c_short:
-                keys.add(element.c_short)
-            return True, frozenset(keys), True
+                read.add(element.c_short)
+            return True, frozenset(read), True
         if element.c_kind == e._MACRO:
             macro = element.c_macro
             name = macro.c_name
@@ -98,13 +99,13 @@ def analyse(element, macros_seen: frozenset[str] = frozenset()) -> tuple[bool, f
         eligible, keys, unconditional = _children(element.c_kids, macros_seen)
         return (eligible and unconditional), keys, unconditional
     if kind is e.ChooseElement:
-        keys: set[str] = set()
+        every_branch: set[str] = set()
         for branch in element.c_branches:
             eligible, branch_keys, _ = _children(branch.c_kids, macros_seen)
             if not eligible:
                 return False, frozenset(), False
-            keys |= branch_keys
-        return True, frozenset(keys), False
+            every_branch |= branch_keys
+        return True, frozenset(every_branch), False
     return False, frozenset(), False
 
 
@@ -126,16 +127,17 @@ def absence_plan(element) -> tuple[str, ...] | None:
     from evidencebib.render import elements as e
 
     kids = element.c_kids
-    eligible, keys, unconditional = _children(kids, frozenset({element.c_name}) if isinstance(element, e.MacroElement)
-                                              else frozenset())
+    seen = frozenset({element.c_name}) if isinstance(element, e.MacroElement) else frozenset()
+    eligible, keys, unconditional = _children(kids, seen)
     return tuple(sorted(keys)) if eligible and unconditional and keys else None
 
 
 @override("speed.absent-groups", replaces="citeproc.model.Group.process",
-          rule="CSL 1.0.2 §Group: a group (or macro) whose every variable is missing from the item, and which "
-               "could print only through them, is suppressed without being evaluated (the same text: "
+          rule="CSL 1.0.2 §Group: a group (or macro) whose every variable is missing from the item, and "
+               "which could print only through them, is suppressed without being evaluated (the same text: "
                "tests/render/test_render_speed_equivalence.py)",
-          fingerprint="dbb7ce4a15dbfea50c4c2ee12702c53edc0fabd6431309737f7b6e2c3cf99c5f", tests=("tests/render/test_engine_speed.py::test_a_group_whose_variables_are_all_missing_is_not_evaluated",))
+          fingerprint="dbb7ce4a15dbfea50c4c2ee12702c53edc0fabd6431309737f7b6e2c3cf99c5f",
+          tests=("tests/render/test_engine_speed.py::test_a_group_whose_variables_are_all_missing_is_not_evaluated",))
 def certainly_empty(element, ctx) -> bool:
     plan = element.c_absent
     if plan is None:

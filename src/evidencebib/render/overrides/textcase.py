@@ -19,8 +19,9 @@ from evidencebib.render.output import Lit, Span, plain_text
 from evidencebib.render.overrides import override, upstream
 
 # citeproc-py's title-case stop words (model.TextCased._stop_words)
-STOP_WORDS = frozenset(["a", "an", "and", "as", "at", "but", "by", "down", "for", "from", "in", "into", "nor",
-                        "of", "on", "onto", "or", "over", "so", "the", "till", "to", "up", "via", "with", "yet"])
+STOP_WORDS = frozenset(["a", "an", "and", "as", "at", "but", "by", "down", "for", "from", "in", "into",
+                        "nor", "of", "on", "onto", "or", "over", "so", "the", "till", "to", "up", "via",
+                        "with", "yet"])
 # citeproc-js's, for the parts of hyphenated words
 HYPHEN_STOP_WORDS = frozenset(
     "a according across against along amid among an and anti around as at before behind beyond but by "
@@ -179,7 +180,8 @@ def english(ctx) -> bool:
           rule="CSL 1.0.2 §Text-case (on any element's output, plain strings included; title case for "
                "English items only, terms and labels in the style's locale), Appendix VI (nocase spans "
                "keep their case)",
-          fingerprint="ff17f96b956992d26a1ab29cfd02d9cc525dfdb5fd542ee62bdf4fc4227c75a5", tests=("tests/render/test_render_fixes_agreement.py::test_title_case_on_labels",))
+          fingerprint="ff17f96b956992d26a1ab29cfd02d9cc525dfdb5fd542ee62bdf4fc4227c75a5",
+          tests=("tests/render/test_render_fixes_agreement.py::test_title_case_on_labels",))
 def transform(el, node, ctx):
     case = el.c_case
     is_english = english(ctx)
@@ -204,7 +206,8 @@ def transform_upstream(el, node, ctx):
 @override("textcase.title-hyphens", replaces="citeproc.model.TextCased.case",
           rule="citeproc-js title case: each part of a hyphenated word is capitalised (\"Long-Term\", "
                "\"Meta-Analysis\"), stop words inside kept lower case (\"Follow-up: A\")",
-          fingerprint="ff17f96b956992d26a1ab29cfd02d9cc525dfdb5fd542ee62bdf4fc4227c75a5", tests=("tests/render/test_render_fixes_agreement.py::test_title_case_capitalises_parts_of_hyphenated_words",))
+          fingerprint="ff17f96b956992d26a1ab29cfd02d9cc525dfdb5fd542ee62bdf4fc4227c75a5",
+          tests=("tests/render/test_render_fixes_agreement.py::test_title_case_capitalises_parts_of_hyphenated_words",))
 def title_hyphens(text: str) -> str:
     return title_case_hyphens(text)
 
