@@ -84,11 +84,9 @@ def test_second_field_align_entries_in_html_have_left_margin_and_right_inline_di
             "issued": {"date-parts": [[2020]]}, "author": [{"family": "Banjar", "given": "S."}]}
     [entry] = render_bibliography([item], "vancouver", "html", cache=False)
     # as citeproc-js 2.4.63 prints it
-    assert entry.startswith('
-    <div class="csl-left-margin">1.</div>'
+    assert entry.startswith('\n    <div class="csl-left-margin">1.</div>'
                             '<div class="csl-right-inline">Banjar S. T. J.')
-    assert entry.endswith("</div>
-  ")
+    assert entry.endswith("</div>\n  ")
 
 
 def test_italics_inside_italics_print_upright_in_every_format():
