@@ -7,8 +7,8 @@ import pytest
 
 from evidencebib.render import render_bibliography
 from evidencebib.render.formats import finish_html, finish_markdown, finish_text
-from evidencebib.render.marks import (DISPLAY_CLOSE, INNER_QUOTE_CLOSE, INNER_QUOTE_OPEN, ITALIC, LEFT_MARGIN,
-                                      QUOTE_CLOSE, QUOTE_OPEN, RIGHT_INLINE)
+from evidencebib.render.marks import (BLOCK, DISPLAY_CLOSE, INDENT, INNER_QUOTE_CLOSE, INNER_QUOTE_OPEN,
+                                      ITALIC, LEFT_MARGIN, QUOTE_CLOSE, QUOTE_OPEN, RIGHT_INLINE)
 from evidencebib.render.output import Lit, Span, merge, render
 from evidencebib.render.overrides.punctuation import move_into_quotes
 
@@ -65,8 +65,18 @@ def test_text_prints_display_parts_apart_and_html_as_citeproc_js_divs():
     marked = LEFT_MARGIN + "1." + DISPLAY_CLOSE + RIGHT_INLINE + "Banjar S." + DISPLAY_CLOSE
     assert finish_text(marked) == "1. Banjar S."
     assert finish_markdown(marked) == "1\\. Banjar S."
-    assert finish_html(marked) == \
-        '<div class="csl-left-margin">1.</div> <div class="csl-right-inline">Banjar S.</div>'
+    # citeproc-js's html formatter: no space between the two parts, each div's own line breaks
+    assert finish_html(marked) == ('\n    <div class="csl-left-margin">1.</div>'
+                                   '<div class="csl-right-inline">Banjar S.</div>\n  ')
+
+
+def test_html_blocks_and_indents_carry_citeproc_js_line_breaks():
+    marked = (BLOCK + "Doe" + DISPLAY_CLOSE + LEFT_MARGIN + "1999" + DISPLAY_CLOSE
+              + RIGHT_INLINE + "Title" + DISPLAY_CLOSE + INDENT + "Note" + DISPLAY_CLOSE)
+    assert finish_html(marked) == ('\n\n    <div class="csl-block">Doe</div>\n'
+                                   '\n    <div class="csl-left-margin">1999</div>'
+                                   '<div class="csl-right-inline">Title</div>\n  '
+                                   '<div class="csl-indent">Note</div>\n  ')
 
 
 def test_second_field_align_entries_in_html_have_left_margin_and_right_inline_divs():
@@ -74,9 +84,9 @@ def test_second_field_align_entries_in_html_have_left_margin_and_right_inline_di
             "issued": {"date-parts": [[2020]]}, "author": [{"family": "Banjar", "given": "S."}]}
     [entry] = render_bibliography([item], "vancouver", "html", cache=False)
     # as citeproc-js 2.4.63 prints it
-    assert entry.startswith('<div class="csl-left-margin">1.</div> '
+    assert entry.startswith('\n    <div class="csl-left-margin">1.</div>'
                             '<div class="csl-right-inline">Banjar S. T. J.')
-    assert entry.endswith("</div>")
+    assert entry.endswith("</div>\n  ")
 
 
 def test_italics_inside_italics_print_upright_in_every_format():

@@ -290,6 +290,13 @@ def _hoist_spaces(tokens):
     return result
 
 
+# the line breaks citeproc-js's html formatter writes around each display div (its
+# `@display/...` functions): a left margin and its right-inline part touch, a block or an indent
+# stands on its own line; whitespace only, so a browser lays the parts out the same either way
+_DISPLAY_BEFORE = {BLOCK: "\n\n    ", LEFT_MARGIN: "\n    ", RIGHT_INLINE: "", INDENT: ""}
+_DISPLAY_AFTER = {BLOCK: "\n", LEFT_MARGIN: "", RIGHT_INLINE: "\n  ", INDENT: "\n  "}
+
+
 def finish_html(marked: str) -> str:
     tokens = _tokens(marked, spaced_display=False)
     tags = {
@@ -300,6 +307,7 @@ def finish_html(marked: str) -> str:
         ROMAN[0]: '<span style="font-style:normal;">', ROMAN[1]: "</span>",
     }
     out: list[str] = []
+    open_displays: list[str] = []
     for index, token in enumerate(tokens):
         if token[0] == "text":
             out.append(html.escape(token[1], quote=False))
@@ -307,11 +315,10 @@ def finish_html(marked: str) -> str:
             out.append(tags[token[1]])
         elif token[0] == "display":
             if token[1] == DISPLAY_CLOSE:
-                out.append("</div>")
+                out.append("</div>" + (_DISPLAY_AFTER[open_displays.pop()] if open_displays else ""))
             else:
-                if out and out[-1] == "</div>":
-                    out.append(" ")  # a space between two parts that a style sheet shows inline
-                out.append(f'<div class="{DISPLAY_CLASSES[token[1]]}">')
+                open_displays.append(token[1])
+                out.append(f'{_DISPLAY_BEFORE[token[1]]}<div class="{DISPLAY_CLASSES[token[1]]}">')
         else:
             _, kind, value = token
             prefix, href = _link_parts(tokens, index, kind, value)

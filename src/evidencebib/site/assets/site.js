@@ -11,7 +11,7 @@
 
   function store(key, value) {
     try { window.localStorage.setItem(key, value); } catch (e) { /* file:// or disabled */ }
-  }
+    }
   function recall(key) {
     try { return window.localStorage.getItem(key); } catch (e) { return null; }
   }
@@ -73,7 +73,7 @@
       rows.forEach(function (row, index) {
         var match = !query.nothing && query.terms.every(function (term) {
           return hasTerm(tokens[index], term);
-        });
+          });
         row.hidden = !match;
         if (match) { shown += 1; }
       });
@@ -292,6 +292,16 @@
     bibliography.addEventListener("pointerover", function (event) {
       if (event.target.closest && event.target.closest(".ref-tools")) { loadExports().catch(function () {}); }
     });
+    // an entry's text as a reader sees it: citeproc-js's display divs touch ("1." + "Banjar"),
+    // the style sheet sets them apart, so a space is put after a left margin
+    function entryText(element) {
+      var clone = element.cloneNode(true);
+      Array.prototype.forEach.call(clone.querySelectorAll(".csl-left-margin"), function (margin) {
+        margin.appendChild(document.createTextNode(" "));
+    });
+      return clone.textContent.replace(/\s+/g, " ").trim();
+  }
+
     bibliography.addEventListener("click", function (event) {
       var button = event.target.closest ? event.target.closest("button[data-copy]") : null;
       if (!button) { return; }
@@ -299,7 +309,7 @@
       var key = entry.getAttribute("data-key");
       var format = button.getAttribute("data-copy");
       var text = format === "citation"
-        ? Promise.resolve(entry.querySelector(".csl-entry").textContent.replace(/\s+/g, " ").trim())
+        ? Promise.resolve(entryText(entry.querySelector(".csl-entry")))
         : loadExports().then(function (all) {
           var texts = all[key] || {};
           if (!texts[format]) { throw new Error("no " + LABELS[format] + " text"); }
