@@ -195,7 +195,7 @@ def entries_html(items: list[Item], names: list[str], entries: list[tuple[int, s
         coins_span = f'<span class="Z3988" title="{t.attr(coins.context_object(item))}"></span>'
         lis.append(f'<li class="{classes}" id="ref-{t.attr(names[index])}" data-key="{t.attr(key)}">\n'
                    f"{check_html(check, in_report)}"
-                   f'<div class="csl-entry">{entry}{extra}</div>{coins_span}\n'
+                   f'<div class="csl-entry">{_spaced_margin(entry)}{extra}</div>{coins_span}\n'
                    f"{_tools_html(names[index])}</li>")
     for problem in failed:
         key = str(problem.key or "")
@@ -266,3 +266,15 @@ def footer_html(generated_on: _dt.date, report: rep.VerifyReport | None) -> str:
     else:
         parts.append("References not checked against Crossref in this build.")
     return "<p>" + " ".join(parts) + "</p>"
+
+
+_MARGIN_SEAM = re.compile(r'(<div class="csl-left-margin">.*?</div>)\s*(<div class="csl-right-inline">)',
+                          re.S)
+
+
+def _spaced_margin(entry: str) -> str:
+    """The entry with a space between its number and its text: the engine writes the two
+    display divs touching, as citeproc-js does, and a page read or copied by a person (or a
+    screen reader) should say "1. Banjar", not "1.Banjar"."""
+    return _MARGIN_SEAM.sub(r"\1 \2", entry)
+
