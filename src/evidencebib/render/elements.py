@@ -343,7 +343,7 @@ class TextElement(Formatting, model.Text):
         elif kind is _VALUE:
             if not self.c_value:
                 return None
-            node = Lit(self.c_value)
+            node = ctx.b.quotes_in_data(self.c_value, ctx)
         else:
             return None
         if node is None:

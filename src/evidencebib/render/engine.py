@@ -40,6 +40,7 @@ from evidencebib.render.intake import (ItemView, PreparedItems, normalise_date, 
 from evidencebib.render.options import EngineOptions
 from evidencebib.render.output import Span, find_tags, render, without
 from evidencebib.render.overrides.collapsing import CitePart
+from evidencebib.render.overrides.quotes import in_affix
 from evidencebib.render.styles import parse_style_bytes, read_style_bytes, resolve_style
 
 warnings.filterwarnings("ignore", message=r"The following arguments for .* are unsupported",
@@ -415,7 +416,8 @@ class Engine:
                 node = _cite_variant(node, cite)
                 if node is None:
                     continue
-                parts.append(CitePart(node, cite.prefix or "", cite.suffix or ""))
+                prefix, suffix = in_affix(cite.prefix or "", ctx), in_affix(cite.suffix or "", ctx)
+                parts.append(CitePart(node, prefix, suffix))
             if not parts:
                 out.append("")
                 continue

@@ -62,7 +62,7 @@ def text_variable(el, ctx):
         value = ctx.text(variable)
         if value is None:
             return None
-    node = Lit(value) if isinstance(value, str) else value
+    node = ctx.b.quotes_in_data(value, ctx)
     return el.c_finish(node, ctx, ("title",) if variable == "title" else None)
 
 
@@ -113,7 +113,7 @@ def _locator(el, ctx):
     else:
         from evidencebib.render.overrides.pages import plain_range
 
-        node = Lit(plain_range(locator))
+        node = ctx.b.quotes_in_data(plain_range(locator), ctx)
     return el.c_finish(node, ctx, ("locator",))
 
 

@@ -300,7 +300,7 @@ def _sep(left, right, separator: str):
 def _part(text: str | None, part_el, ctx):
     if not text:
         return None
-    node: Node = Lit(text)
+    node: Node = ctx.b.quotes_in_data(text, ctx)
     if part_el is None:
         return node
     if part_el.c_case is not None:
