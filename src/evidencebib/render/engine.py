@@ -34,7 +34,8 @@ from evidencebib.errors import EvidenceError, StyleError, UsageError
 from evidencebib.render import formats
 from evidencebib.render import options as engine_options
 from evidencebib.render.citations import Cite, Cluster, as_cite
-from evidencebib.render.context import NO_DISAMBIGUATION, BudgetExceeded, CiteState, Disambiguation, RenderContext
+from evidencebib.render.context import (NO_DISAMBIGUATION, BudgetExceeded, CiteState, Disambiguation,
+                                        RenderContext)
 from evidencebib.render.intake import (ItemView, PreparedItems, normalise_date, normalise_doi,  # noqa: F401
                                        prepare_item, prepare_items)
 from evidencebib.render.options import EngineOptions
