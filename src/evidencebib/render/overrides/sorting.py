@@ -144,13 +144,17 @@ def key_values(keys, ctx, views, numbers: list[int] | None = None) -> list[tuple
     rows = []
     for position, view in enumerate(views):
         number = numbers[position] if numbers is not None else position + 1
-        row = []
+        row: list[Any] = []
         for key in keys:
             ctx.start(view, number=number)  # each key is rendered on its own (substitutions too)
             variable = key.c_variable
             if variable is not None:
                 if variable == "citation-number":
                     row.append(f"{number:012d}")
+                    continue
+                if variable == "citation-label":  # the item's own, else the generated one
+                    label, _ = ctx.b.labels_citation_label(view, None)
+                    row.append(compare(plain_text(label)) if label is not None else None)
                     continue
                 if variable in view.names:
                     value = compare(_name_key(view.names[variable], demote))
