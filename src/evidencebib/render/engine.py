@@ -422,6 +422,8 @@ class Engine:
             if not parts:
                 out.append("")
                 continue
+            if style.citation.c_sort is not None and style.citation.c_sort.c_keys:
+                parts = self.b.sorting_grouped_sort(parts, style)
             joined = Span(self.b.collapsing_cite_groups(parts, style.citation.c_options, layout.c_delimiter))
             ctx = self.context("citation")
             ctx.item = None
