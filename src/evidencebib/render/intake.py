@@ -108,7 +108,9 @@ def normalise_doi(doi: str) -> str:
 
 def prepare_item(item: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """(the CSL-JSON the engine renders, name variables truncated at the source)."""
-    clean: dict[str, Any] = {"type": str(item.get("type") or "article-journal")}
+    # an item without a type matches no `type` condition (citeproc-js and jgm/citeproc read it
+    # as absent); it is not given one
+    clean: dict[str, Any] = {"type": str(item["type"])} if item.get("type") else {}
     truncated = [v for v in (item.get("_et_al") or ()) if isinstance(v, str)]
     for key, value in item.items():
         if key.startswith("_") or key in ("id", "type") or value is None or value == "":
@@ -291,7 +293,7 @@ class ItemView:
 
     def __init__(self, clean: dict[str, Any], truncated: Sequence[str] = ()) -> None:
         self.clean = clean
-        self.type = clean.get("type") or "article-journal"
+        self.type = clean.get("type") or ""
         self.truncated = frozenset(truncated)
         self.text: dict[str, Any] = {}
         self.names: dict[str, tuple[NameValue, ...]] = {}
