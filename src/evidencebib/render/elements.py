@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from citeproc import model
 
 from evidencebib.errors import StyleError
+from evidencebib.render.intake import style_variable
 from evidencebib.render.marks import BOLD, ITALIC, ROMAN, SMALLCAPS, SUB, SUP, UNDERLINE
 from evidencebib.render.output import Lit, Span, map_text
 
@@ -288,7 +289,7 @@ class KeyElement(model.Key):
     def compile(self, c: Compiler) -> None:
         get = self.get
         self.c_descending = (get("sort") or "ascending").lower() == "descending"
-        self.c_variable = get("variable")
+        self.c_variable = style_variable(get("variable")) if get("variable") else None
         self.c_macro = c.macro(get("macro"), self) if get("macro") else None
         overrides = {}
         for attribute, option in (("names-min", "et-al-min"), ("names-use-first", "et-al-use-first"),
@@ -311,7 +312,7 @@ class TextElement(Formatting, model.Text):
         variable = get("variable")
         if variable is not None:
             self.c_kind = _VARIABLE
-            self.c_variable = variable.strip()
+            self.c_variable = style_variable(variable.strip())
             self.c_short = self.c_variable + "-short" if self.c_form == "short" else None
         elif get("macro") is not None:
             self.c_kind = _MACRO
@@ -462,7 +463,7 @@ class IfElement(ParentMixin, model.If):
             if value is None:
                 continue
             for word in value.split():
-                tests.append((kind, word))
+                tests.append((kind, style_variable(word) if kind in ("variable", "is-numeric") else word))
         self.c_tests = tuple(tests)
         self.c_match = (get("match") or "all").lower()
 
