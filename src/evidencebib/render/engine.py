@@ -424,11 +424,13 @@ class Engine:
                     continue
                 node = self.b.positions_initial_term(node, "citation", self.style_class, not parts,
                                                      cite.prefix or "")
-                parts.append(CitePart(node, cite.prefix or "", cite.suffix or ""))
+                parts.append(CitePart(node, cite.prefix or "", cite.suffix or "", cite.locator is not None,
+                                      ctx.text_variable_called))
             if not parts:
                 out.append("")
                 continue
-            joined = Span(self.b.collapsing_cite_groups(parts, style.citation.c_options, layout.c_delimiter))
+            joined = Span(self.b.collapsing_cite_groups(parts, style.citation.c_options, layout.c_delimiter,
+                                                        self.style_class != "note"))
             ctx = self.context("citation")
             ctx.item = None
             node = _affixes_inside(layout.c_finish(joined, ctx))
