@@ -110,7 +110,7 @@ def _collapse_numbers(parts: Sequence[CitePart], delimiter: str, after: str) -> 
 
 # names and years -----------------------------------------------------------------------------
 
-def _names_key(node: Any) -> Any:
+def names_key(node: Any) -> Any:
     """What makes two cites "the same names": the first names element's variables and its
     rendered text; None for a cite without names (it groups with no other)."""
     found = find_tags(node, "names")
@@ -211,7 +211,7 @@ def _collapse_cites(parts: Sequence[CitePart], grouping: _Grouping) -> list[Any]
 
     for part in parts:
         node = part.node
-        key = _names_key(node)
+        key = names_key(node)
         broken = previous is not None and (bool(previous.suffix) or bool(part.prefix))
         # a cite whose layout evaluates a cs:text of a text variable (a title …, printed or
         # not) is not collapsed (citeproc-js node_text.js), though its repeated names are
