@@ -7,6 +7,8 @@ for the same item, style and locale; the house style's are its published pages' 
 
 from __future__ import annotations
 
+import pytest
+
 from evidencebib.render import render_bibliography
 from evidencebib.render.engine import Engine
 from evidencebib.render.citations import Cite, Cluster
@@ -96,3 +98,71 @@ def test_second_quote_form_of_a_value_is_inner_at_the_top():
 def test_french_spaces_before_high_punctuation_are_narrow_no_break_spaces():
     node = parse("His « Anonymous » Life : why ?", ENGLISH)
     assert type(node) is Lit and node.text == "His «\u202fAnonymous\u202f» Life\u202f: why\u202f?"
+
+
+# against citeproc-js: titles with quotes and apostrophes of every shape, in five locales -----
+
+TRICKY_TITLES = [
+    "Jones' house",
+    "the '90s and 'the 80s'",
+    "He said \"she said 'no'\" loudly",
+    "\"Unclosed quote",
+    "'Unclosed single",
+    "A \"B\" C \"D\"",
+    "x\"y\"z",
+    "(\"paren\") and ('single')",
+    "Rock 'n' roll",
+    "It's a 'test', ok",
+    "'Tis the season",
+    "«Guillemets» and « spaced »",
+    "“Curly” ‘single’ mixed \"straight\"",
+    "Why? \"Because\"!",
+    "<i>Italic 'quoted'</i> text",
+    "\"<i>Whole</i>\" thing",
+    "a ' b ' c",
+    "Nested \"one 'two \"three\"' four\"",
+    "Typo’ apostrophe",
+    "‘Unclosed curly",
+    "Semi ; colon : and ! bang ?",
+    "\"Quote.\" After",
+    "Two  'spaces'",
+    "l'eau et d'une",
+    "d ' eau",
+    "<i>'Start</i> italic'",
+    "'<i>Wrapped</i>'",
+    "<span class=\"nocase\">'nc'</span> rest",
+    "A 'b <i>c</i> d' e",
+    "ETFA '09)",
+    "Q: 'What?'",
+    "5' 10\"",
+]
+TRICKY_STYLE = """<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0"
+ default-locale="{locale}"><info><id/><title/><updated>2009-08-10T04:49:00+09:00</updated></info>
+<citation><layout><text variable="title"/></layout></citation>
+<bibliography><layout suffix="."><group delimiter=", "><text variable="title" {quotes}/>
+<text variable="publisher"/></group></layout></bibliography></style>"""
+
+
+@pytest.mark.slow
+def test_quotes_and_apostrophes_in_titles_agree_with_citeproc_js(tmp_path):
+    import citeproc_js_runner
+
+    citeproc_js_runner.require()
+    ours, jobs = [], []
+    variants = (("en-US", ""), ("en-US", 'quotes="true"'), ("en-GB", 'quotes="true"'),
+                ("fr-FR", 'quotes="true"'), ("de-DE", ""))
+    for index, (locale, quotes) in enumerate(variants):
+        csl = TRICKY_STYLE.format(locale=locale, quotes=quotes)
+        path = tmp_path / f"style{index}.csl"
+        path.write_text(csl, encoding="utf-8")
+        engine = Engine(path)
+        for title in TRICKY_TITLES:
+            item = {"id": "a", "type": "book", "title": title, "publisher": "P"}
+            ours.append(((locale, quotes, title), engine.bibliography([item], "text")[0].text))
+            jobs.append({"kind": "fixture", "format": "text",
+                         "fixture": {"NAME": "quotes", "MODE": "bibliography", "CSL": csl, "INPUT": [item]}})
+    answers = citeproc_js_runner.run_jobs(jobs)
+    differences = [(case, mine, answer["bibliography"]["entries"][0])
+                   for (case, mine), answer in zip(ours, answers, strict=True)
+                   if mine != answer["bibliography"]["entries"][0]]
+    assert not differences

@@ -41,6 +41,7 @@ _NARROW = "\u202f"
 # citeproc-js CSL.Output.Queue.append: " :" " ;" " ?" " !" " »" and "« " take a narrow no-break space
 _FRENCH = re.compile(r" ([:;?!\u00bb])|(\u00ab) ")
 _STRAIGHT = ("\"", "'")
+_SPACE_BEFORE_SINGLE = re.compile(r"\s+'")
 # no straight quote, apostrophe, locale mark or French spacing in the text: nothing to do
 _QUICK = re.compile("[\"'\u2018\u2019\u201a\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a\u300c\u300d]| [:;?!]")
 
@@ -57,7 +58,9 @@ class QuoteMarks:
         self.closers: dict[str, str] = {}
         for kind, opener, closer in (("outer", open_quote, close_quote),
                                      ("inner", open_inner, close_inner)):
-            opener, closer = (opener or "").strip(), (closer or "").strip()  # French terms carry a space
+            # (a term of several characters, French "« " with its no-break space, is matched
+            # as a whole by citeproc-js; data rarely holds it, so it is not registered)
+            opener, closer = opener or "", closer or ""
             if len(opener) == 1 and len(closer) == 1 and opener not in _STRAIGHT \
                     and opener not in self.openers:
                 self.openers[opener] = kind
@@ -73,12 +76,13 @@ def quote_marks(locale) -> QuoteMarks:
 class _Mark:
     """A quote character found in the text; `state` is decided by `_pair`."""
 
-    __slots__ = ("kind", "char", "opener", "state", "nocase", "span")
+    __slots__ = ("kind", "char", "opener", "spaced", "state", "nocase", "span")
 
-    def __init__(self, kind: str, char: str, opener: bool, nocase: bool) -> None:
+    def __init__(self, kind: str, char: str, opener: bool, nocase: bool, spaced: bool = False) -> None:
         self.kind = kind        # '"', "'", "outer", "inner"
         self.char = char
         self.opener = opener
+        self.spaced = spaced    # an opener after a space or at the start (not after "(")
         self.state = "literal"  # "pair", "apostrophe" or "literal"
         self.nocase = nocase
         self.span: Span | None = None
@@ -96,7 +100,9 @@ def _scan(kids: list[Any], marks: QuoteMarks, at_start: bool) -> list[Any]:
             tokens.append(kid)
             before = "other"
             continue
-        text, nocase = kid.text, kid.nocase
+        text, nocase = _FRENCH.sub(_narrow, kid.text), kid.nocase
+        if "'" in text:
+            text = _SPACE_BEFORE_SINGLE.sub(" '", text)  # citeproc-js Queue.append: /\s+'/ -> " '"
         start = 0
         length = len(text)
         for index, char in enumerate(text):
@@ -119,7 +125,7 @@ def _scan(kids: list[Any], marks: QuoteMarks, at_start: bool) -> list[Any]:
                 continue
             if index > start:
                 tokens.append(Lit(text[start:index], nocase))
-            tokens.append(_Mark(kind, char, opener, nocase))
+            tokens.append(_Mark(kind, char, opener, nocase, opener and before != "paren"))
             start = index + 1
             before = "start" if opener else "other"
         if start < length:
@@ -132,7 +138,7 @@ def _following(tokens: list[Any], index: int) -> str:
     return following.text if type(following) is Lit else ""
 
 
-def _pair(tokens: list[Any]) -> None:
+def _pair(tokens: list[Any], top: bool) -> None:
     """citeproc-js FlipFlopper.processTags on one level: openers nest, a closer closes the
     innermost opener of its kind or makes the openers it crosses literal; `'` not in a pair
     is an apostrophe."""
@@ -145,7 +151,7 @@ def _pair(tokens: list[Any]) -> None:
             if not token.opener and following and following[0] not in ",.?:; ":
                 token.state = "apostrophe"  # "Plato's", "l'eau"
                 continue
-            if token.opener and following[:1] == " ":
+            if token.opener and token.spaced and following[:1] == " ":
                 token.state = "apostrophe"  # "d ' eau"
                 continue
         if token.opener:
@@ -164,8 +170,10 @@ def _pair(tokens: list[Any]) -> None:
                 continue
             token.state = "literal"
             break
+    # never closed: "'90s" is an apostrophe, "('" stays as written, and so does an opener inside
+    # a tag's content (the closing tag fails it: "<i>'Start</i>")
     for token in stack:
-        token.state = "apostrophe" if token.kind == "'" else "literal"
+        token.state = "apostrophe" if token.kind == "'" and token.spaced and top else "literal"
 
 
 def _build(tokens: list[Any], marks: QuoteMarks, found: list[Span]) -> list[Any]:
@@ -194,13 +202,13 @@ def _build(tokens: list[Any], marks: QuoteMarks, found: list[Span]) -> list[Any]
 
 
 def _quoted_span(span: Span, marks: QuoteMarks, found: list[Span]) -> Span:
-    kids = _build(_tokens_paired(span.kids, marks, True), marks, found)
+    kids = _build(_tokens_paired(span.kids, marks, True, False), marks, found)
     return Span(kids, span.font, span.quotes, span.prefix, span.suffix, span.display, span.tag, span.link)
 
 
-def _tokens_paired(kids: list[Any], marks: QuoteMarks, at_start: bool) -> list[Any]:
+def _tokens_paired(kids: list[Any], marks: QuoteMarks, at_start: bool, top: bool) -> list[Any]:
     tokens = _scan(kids, marks, at_start)
-    _pair(tokens)
+    _pair(tokens, top)
     return tokens
 
 
@@ -224,26 +232,22 @@ def _forms(found: list[Span]) -> None:
         span.quotes = True if kind == outer or kind == "outer" else INNER
 
 
-def _french(node: Any) -> Any:
-    if type(node) is Lit:
-        text = _FRENCH.sub(lambda m: _NARROW + m.group(1) if m.group(1) else m.group(2) + _NARROW, node.text)
-        return node if text == node.text else Lit(text, node.nocase)
-    return Span([_french(kid) for kid in node.kids], node.font, node.quotes, node.prefix, node.suffix,
-                node.display, node.tag, node.link)
+def _narrow(match: re.Match[str]) -> str:
+    return _NARROW + match.group(1) if match.group(1) else match.group(2) + _NARROW
 
 
 def parse(value: str | Span, marks: QuoteMarks) -> Lit | Span:
     """The output tree of a value of item data with its quotes and apostrophes read."""
     kids = [Lit(value)] if isinstance(value, str) else value.kids
     found: list[Span] = []
-    nodes = _build(_tokens_paired(kids, marks, True), marks, found)
+    nodes = _build(_tokens_paired(kids, marks, True, True), marks, found)
     _forms(found)
     if isinstance(value, str):
         node: Lit | Span = nodes[0] if len(nodes) == 1 else Span(nodes)
     else:
         node = Span(nodes, value.font, value.quotes, value.prefix, value.suffix, value.display, value.tag,
                     value.link)
-    return _french(node)
+    return node
 
 
 @functools.lru_cache(maxsize=8192)
