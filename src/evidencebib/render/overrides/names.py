@@ -64,7 +64,7 @@ def names(el, ctx):
         values = ctx.item.names.get(variable)
         if values:
             ctx.found += 1
-            found.append((variable, values))
+            found.append((variable, ctx.b.names_parse(values)))
     if not found:
         if el.c_substitute is not None and not ctx.in_substitute:
             return _substitute(el, ctx)
@@ -257,6 +257,25 @@ def _et_al(et_al_el, ctx):
 
 # one name -------------------------------------------------------------------------------------
 
+@override("names.parse", replaces="citeproc.source.json.CiteProcJSON.parse_names",
+          rule="CSL 1.0.2 §Name Particles, as citeproc-js reads CSL-JSON names (CSL.parseParticles): "
+               "particles in the family field (\"van der Berg\", \"al-One\", \"d'Aubignac\") are the "
+               "non-dropping particle, trailing lower-case given names the dropping particle, \"John, III\" "
+               "and \"John,! Jr.\" a suffix; a family in double quotes or parse-names=false is kept whole",
+          fingerprint="80401d3904924ccfa76c64c04980f86e530c8f87a109ee8b7ec9898b9c166855",
+          tests=("tests/render/test_render_names.py::test_particle_in_the_family_field_is_demoted_like_an_explicit_one",
+                 "tests/render/test_render_names.py::test_suffix_after_a_comma_in_the_given_name"))
+def parse(values):
+    """The names as printed: `NameValue` already holds the parsed parts (render/intake.py)."""
+    return values
+
+
+@upstream("names.parse")
+def parse_upstream(values):
+    """citeproc-py reads each name's parts as given."""
+    return tuple(value.as_given for value in values)
+
+
 def is_cjk_name(given: str | None, family: str | None) -> bool:
     return bool(_CJK.search((family or "") + (given or "")))
 
@@ -276,17 +295,30 @@ def cjk_upstream(name) -> bool:
     return False
 
 
+def _last_char(node) -> str:
+    """The last character `node` prints (its suffix included)."""
+    while node is not None:
+        if type(node) is Lit:
+            return node.text[-1:]
+        if node.suffix:
+            return node.suffix[-1:]
+        node = node.kids[-1] if node.kids else None
+    return ""
+
+
 def _join(left, right):
-    """`left <+> right`: a space between, unless `left` ends with an apostrophe or hyphen
-    ("d’" + "Alembert")."""
+    """`left <+> right`: a space between, unless `left` ends with an apostrophe, a hyphen or a
+    space ("d’" + "Alembert", "al-" + "One"; citeproc-js `hasJoiningPunctuation`)."""
     if left is None:
         return right
     if right is None:
         return left
-    text = left.text if type(left) is Lit else ""
-    if text and text[-1] in "’'-\u2013\u00a0":
+    if _last_char(left) in _JOINING:
         return Span([left, right])
     return Span([left, Lit(" "), right])
+
+
+_JOINING = frozenset("’'-\u2013\u00a0 \u02bb\u02bc")
 
 
 def _sep(left, right, separator: str):
@@ -370,11 +402,11 @@ def _display(name_el, name, index: int, options: dict[str, Any], ctx):
             tail = _affixed(_join(_join(given, dp), ndp), given_el)
         node = _sep(_sep(head, tail, separator), suffix, separator)
     elif name.comma_suffix:
-        node = _join(_affixed(given, given_el), _affixed(_sep(_join(_join(dp, ndp), family), suffix, ", "),
+        node = _join(_affixed(given, given_el), _affixed(_sep(_join(dp, _join(ndp, family)), suffix, ", "),
                                                          family_el))
     else:
         node = _join(_affixed(given, given_el),
-                     _affixed(_join(_join(_join(dp, ndp), family), suffix), family_el))
+                     _affixed(_join(_join(dp, _join(ndp, family)), suffix), family_el))
     return _finish_name(name_el, node, name, ctx)
 
 
