@@ -143,3 +143,37 @@ def test_bibtex_particles_print_and_sort_alike_whether_braced_or_not():
         assert entries(items("van der Berg, Jan"), style_name) == braced
     assert entries(items("{van der Berg}, Jan"), "chicago-author-date") == [
         "Berg, Jan van der. 2001. Hello. P.", "Cook, Anne. 2003. Other. P."]
+
+
+# et al, labels, substitute -----------------------------------------------------------------------
+
+def test_et_al_use_first_zero_prints_no_names(tmp_path):
+    """et-al-use-first="0" with et-al-min reached shows none of the names: that cs:names prints
+    nothing (citeproc-js), and the group delimiter before it goes too."""
+    layout = ('<group delimiter=" // ">'
+              '<names variable="author"><name et-al-min="2" et-al-use-first="0"/></names>'
+              '<names variable="author"><name et-al-min="2" et-al-use-first="1"/></names></group>')
+    items = [book("a", {"family": "Doe", "given": "John"}, {"family": "Roe", "given": "Jane"})]
+    assert entries(items, style(tmp_path, layout)) == ["John Doe et al."]
+
+
+def test_numbers_joined_by_the_locales_and_are_plural(tmp_path):
+    """citeproc-js splits numbers on the locale's "and" outside English: "213 et 235" in French
+    takes the plural label."""
+    item = book("a", {"family": "Doe", "given": "John"}, page="213 et 235")
+    layout = '<group delimiter=" "><label variable="page"/><text variable="page"/></group>'
+    assert entries([item], style(tmp_path, layout, default_locale="fr-FR")) == ["pages 213 et 235"]
+    assert entries([dict(item, page="213 et 235")], style(tmp_path, layout)) == ["page 213 et 235"]
+
+
+def test_a_term_ends_the_substitution_even_when_it_is_empty(tmp_path):
+    """citeproc-js: a cs:text term in cs:substitute blocks the substitutes after it, whether or
+    not the locale gives the term any text."""
+    path = tmp_path / "substitute.csl"
+    path.write_text(HEAD.format(attributes="") + """
+<locale><terms><term name="author">Author Term Value</term><term name="editor"></term></terms></locale>
+<citation><layout><text value="x"/></layout></citation>
+<bibliography><layout><group delimiter=" "><group><text value="Content:"/></group>
+  <names variable="translator"><substitute><text term="editor"/><text term="author"/></substitute></names>
+</group></layout></bibliography></style>""", encoding="utf-8")
+    assert entries([{"id": "a", "type": "book"}], path) == ["Content:"]

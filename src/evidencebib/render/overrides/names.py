@@ -41,7 +41,9 @@ def _int(value: Any, default: int = 0) -> int:
           rule="CSL 1.0.2 §Names (several variables, names-delimiter, editor+translator as "
                "editortranslator, label placement), §Substitute (first non-empty substitute, inheriting "
                "the cs:name/cs:et-al/cs:label of the original; the variables it printed suppressed for "
-               "the rest of the entry), §Name (form=\"count\"); a default cs:name without touching the tree",
+               "the rest of the entry; a term ends it, even an empty one, as in citeproc-js), "
+               "§Name (form=\"count\"; et-al-use-first=\"0\" shows no name); "
+               "a default cs:name without touching the tree",
           fingerprint="f59024eb4814ae454186bbdd93b1e14eff869a6efc78cc48a1ad35e02de5fb0f",
           tests=("tests/render/test_render_fixes.py::test_rendering_again_does_not_grow_the_style_tree[vancouver-False]",
                  "tests/render/test_engine_text.py::test_substituted_editor_is_not_printed_twice"))
@@ -108,11 +110,19 @@ def _substitute(el, ctx):
             if outputs:
                 result = outputs[0] if len(outputs) == 1 else Span(outputs)
                 break
+            if _is_term(kid):
+                break  # citeproc-js: a term ends the substitution, even an empty one
     finally:
         ctx.in_substitute, ctx.substitute_names = saved
     if result is None:
         return None
     return el.c_finish(result, ctx, ("names", ("substitute",)))
+
+
+def _is_term(element) -> bool:
+    from evidencebib.render import elements
+
+    return type(element) is elements.TextElement and element.c_kind == elements._TERM
 
 
 @upstream("names.names")
@@ -144,25 +154,27 @@ def _options(name_el, names_el, ctx) -> dict[str, Any]:
     return options
 
 
-def _limits(options: dict[str, Any], ctx) -> tuple[int, int, bool]:
-    """(et-al-min, et-al-use-first, et-al-use-last) for this cite."""
+def _limits(options: dict[str, Any], ctx) -> tuple[int, int | None, bool]:
+    """(et-al-min, et-al-use-first or None when the style sets none, et-al-use-last) for this
+    cite."""
     minimum = options.get("et-al-min")
     first = options.get("et-al-use-first")
     if ctx.mode == "citation" and "subsequent" in ctx.cite.positions:
         minimum = options.get("et-al-subsequent-min") or minimum
         first = options.get("et-al-subsequent-use-first") or first
     use_last = str(options.get("et-al-use-last") or "false").lower() == "true"
-    return _int(minimum), _int(first), use_last
+    return _int(minimum), (None if first in (None, "") else _int(first)), use_last
 
 
 def _truncation(variable: str, values, options, ctx) -> tuple[int | None, bool]:
-    """(how many names to show, or None for all; whether the list ends with the last name)."""
+    """(how many names to show, or None for all; whether the list ends with the last name).
+    et-al-use-first="0" shows none: the cs:names prints nothing (citeproc-js)."""
     minimum, first, use_last = _limits(options, ctx)
     count = len(values)
     if variable in ctx.item.truncated or (variable == "editortranslator" and "editor" in ctx.item.truncated):
-        minimum, first, use_last, count = ctx.b.names_et_al_from_source(count, minimum, first, use_last)
+        minimum, first, use_last, count = ctx.b.names_et_al_from_source(count, minimum, first or 0, use_last)
     shown = None
-    if minimum and count >= minimum and first and first < count:
+    if minimum and count >= minimum and first is not None and first < count:
         shown = first
     disamb = ctx.disamb.et_al_names if ctx.mode == "citation" else None  # names are added to cites only
     if shown is not None and disamb:
