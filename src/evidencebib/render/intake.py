@@ -32,7 +32,7 @@ from typing import Any, Iterable
 
 from evidencebib.model.dates import normalize_date
 from evidencebib.model.doi import normalize as normalize_doi
-from evidencebib.model.names import strip_others
+from evidencebib.model.names import parse_particles, strip_others
 from evidencebib.model.vocabulary import (DATE_VARIABLES, NAME_VARIABLES, TEXT_KEYS, TITLE_VARIABLES,
                                           canonical_key, style_variable as style_variable)
 from evidencebib.render.marks import strip_private_use
@@ -146,12 +146,18 @@ def prepare_item(item: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
 
 
 class NameValue:
-    """One name of a name variable (CSL 1.0.2 §"Name-part Formatting" parts)."""
+    """One name of a name variable (CSL 1.0.2 §"Name-part Formatting" parts), read as
+    citeproc-js reads it: particles and a comma-separated suffix parsed out of `family` and
+    `given` (model.names.parse_particles). `as_given` is the name with its parts exactly as the
+    data gives them (what the engine prints with `names.parse` switched off)."""
 
     __slots__ = ("family", "given", "dropping", "non_dropping", "suffix", "literal", "comma_suffix",
-                 "static_ordering", "key")
+                 "static_ordering", "key", "as_given")
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], parse: bool = True) -> None:
+        parsed = parse_particles(data) if parse and "literal" not in data else data
+        self.as_given: NameValue = self if parsed == data else NameValue(data, parse=False)
+        data = parsed
         self.literal = data.get("literal")
         self.family = data.get("family")
         self.given = data.get("given")
