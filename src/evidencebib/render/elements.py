@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from citeproc import model
 
 from evidencebib.errors import StyleError
+from evidencebib.render import richtext
 from evidencebib.render.marks import BOLD, ITALIC, ROMAN, SMALLCAPS, SUB, SUP, UNDERLINE
 from evidencebib.render.output import Lit, Span, map_text
 
@@ -323,6 +324,8 @@ class TextElement(Formatting, model.Text):
         elif get("value") is not None:
             self.c_kind = _VALUE
             self.c_value = get("value")
+            # markup in a literal is formatting, as in item data (CSL 1.0.2 Appendix VI)
+            self.c_value_node = richtext.node(self.c_value or "")
         else:
             self.c_kind = _NOTHING
 
@@ -343,7 +346,7 @@ class TextElement(Formatting, model.Text):
         elif kind is _VALUE:
             if not self.c_value:
                 return None
-            node = Lit(self.c_value)
+            node = self.c_value_node
         else:
             return None
         if node is None:

@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from urllib.parse import quote
 
 from evidencebib.model.pubmed_ids import pmc_url, pubmed_url
 from evidencebib.render.marks import (BLOCK, BOLD, DISPLAY_CLASSES, DISPLAY_CLOSE, DISPLAY_MARKERS,  # noqa: F401
                                       INDENT, ITALIC, LEFT_MARGIN, LINK_CLOSE, LINK_DOI, LINK_MARKERS,
                                       LINK_OPENERS, LINK_URL, MARKERS, RIGHT_INLINE, ROMAN, SMALLCAPS, SUB,
-                                      SUP, UNDERLINE, strip_private_use)
+                                      SUP, UNBOLD, UNDERLINE, UNSMALLCAPS, strip_private_use)
 
 def _wrapper(marks: tuple[str, str]):
     def wrap(text):
@@ -111,7 +112,8 @@ _LINK_OPEN = "".join(LINK_OPENERS.values())
 
 _TOKEN = re.compile(
     "(?P<link>[" + _LINK_OPEN + "][^" + LINK_CLOSE + "]*" + LINK_CLOSE + "?)"
-    "|(?P<mark>[" + re.escape("".join(ITALIC + BOLD + SUP + SUB + SMALLCAPS + UNDERLINE + ROMAN)) + "])"
+    "|(?P<mark>[" + re.escape("".join(ITALIC + BOLD + SUP + SUB + SMALLCAPS + UNDERLINE + ROMAN + UNBOLD
+                                        + UNSMALLCAPS)) + "])"
     "|(?P<display>[" + DISPLAY_MARKERS + "])"
     "|(?P<text>[^" + MARKERS + "]+)"
     "|(?P<stray>[" + LINK_CLOSE + "])"
@@ -158,10 +160,13 @@ def _last_text(tokens) -> str:
     return ""
 
 
+_FONT_PAIRS = (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE, ROMAN, UNBOLD, UNSMALLCAPS)
+
+
 def _merge_adjacent_marks(tokens):
     """Drop empty spans (open immediately closed) and close+reopen of the same mark."""
-    closes = {pair[1]: pair[0] for pair in (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE, ROMAN)}
-    opens = {pair[0]: pair[1] for pair in (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE, ROMAN)}
+    closes = {pair[1]: pair[0] for pair in _FONT_PAIRS}
+    opens = {pair[0]: pair[1] for pair in _FONT_PAIRS}
     changed = True
     while changed:
         changed = False
@@ -227,6 +232,9 @@ def finish_markdown(marked: str) -> str:
             if mark in ROMAN:  # upright inside italics: close the emphasis, reopen it after
                 if depth[ITALIC[0]]:
                     out.append("*")
+            elif mark in UNBOLD:  # normal weight inside bold, likewise
+                if depth[BOLD[0]]:
+                    out.append("**")
             elif mark in depth:
                 depth[mark] += 1
                 if depth[mark] == 1:
@@ -266,8 +274,9 @@ def _escape_line_start(match: re.Match[str]) -> str:
 
 def _hoist_spaces(tokens):
     """`* a*` and `*a *` are not emphasis in CommonMark: move edge spaces outside the marks."""
-    opens = {pair[0] for pair in (ITALIC, BOLD)} | {ROMAN[1]}   # (upright text ends and starts emphasis)
-    closes = {pair[1] for pair in (ITALIC, BOLD)} | {ROMAN[0]}
+    # (upright text, normal weight: they end the emphasis and start it again)
+    opens = {pair[0] for pair in (ITALIC, BOLD)} | {ROMAN[1], UNBOLD[1]}
+    closes = {pair[1] for pair in (ITALIC, BOLD)} | {ROMAN[0], UNBOLD[0]}
     result = list(tokens)
     i = 0
     while i < len(result):
@@ -297,6 +306,27 @@ _DISPLAY_BEFORE = {BLOCK: "\n\n    ", LEFT_MARGIN: "\n    ", RIGHT_INLINE: "", I
 _DISPLAY_AFTER = {BLOCK: "\n", LEFT_MARGIN: "", RIGHT_INLINE: "\n  ", INDENT: "\n  "}
 
 
+# The superscript characters citeproc-js's HTML writer prints as <sup> of their letters (its
+# CSL.SUPERSCRIPTS): "ª" -> <sup>a</sup>, "²" -> <sup>2</sup>, "™" -> <sup>TM</sup>; the letters are
+# the characters' Unicode compatibility decomposition, four modifier letters aside
+_SUPERSCRIPT_EXTRAS = {"\u02c0": "\u0294", "\u02c1": "\u0295", "\u06e5": "\u0648", "\u06e6": "\u064a"}
+_SUPERSCRIPT = re.compile("[\u00aa\u00b2\u00b3\u00b9\u00ba\u02b0-\u02b8\u02c0\u02c1\u02e0-\u02e4\u06e5\u06e6"
+                          "\u1d2c-\u1d2e\u1d30-\u1d3a\u1d3c-\u1d4d\u1d4f-\u1d61\u2070\u2071\u2074-\u207f"
+                          "\u2120\u2122\u3192-\u319f]")
+
+
+def _superscript(match: re.Match[str]) -> str:
+    char = match.group(0)
+    return "<sup>" + html.escape(_SUPERSCRIPT_EXTRAS.get(char) or unicodedata.normalize("NFKC", char),
+                                 quote=False) + "</sup>"
+
+
+def escape_html(text: str) -> str:
+    """Text in HTML: `&`, `<`, `>` escaped; superscript characters as <sup> (citeproc-js)."""
+    escaped = html.escape(text, quote=False)
+    return escaped if escaped.isascii() else _SUPERSCRIPT.sub(_superscript, escaped)
+
+
 def finish_html(marked: str) -> str:
     tokens = _tokens(marked, spaced_display=False)
     tags = {
@@ -305,12 +335,14 @@ def finish_html(marked: str) -> str:
         SMALLCAPS[0]: '<span style="font-variant:small-caps;">', SMALLCAPS[1]: "</span>",
         UNDERLINE[0]: "<u>", UNDERLINE[1]: "</u>",
         ROMAN[0]: '<span style="font-style:normal;">', ROMAN[1]: "</span>",
+        UNBOLD[0]: '<span style="font-weight:normal;">', UNBOLD[1]: "</span>",
+        UNSMALLCAPS[0]: '<span style="font-variant:normal;">', UNSMALLCAPS[1]: "</span>",
     }
     out: list[str] = []
     open_displays: list[str] = []
     for index, token in enumerate(tokens):
         if token[0] == "text":
-            out.append(html.escape(token[1], quote=False))
+            out.append(escape_html(token[1]))
         elif token[0] == "mark":
             out.append(tags[token[1]])
         elif token[0] == "display":
@@ -382,9 +414,10 @@ def finish_rtf(marked: str) -> str:
     """An RTF fragment (one paragraph's content); `rtf_document` wraps entries for Word."""
     groups = {
         ITALIC[0]: "{\\i ", BOLD[0]: "{\\b ", SUP[0]: "{\\super ", SUB[0]: "{\\sub ",
-        SMALLCAPS[0]: "{\\scaps ", UNDERLINE[0]: "{\\ul ", ROMAN[0]: "{\\i0 ",
+        SMALLCAPS[0]: "{\\scaps ", UNDERLINE[0]: "{\\ul ", ROMAN[0]: "{\\i0 ", UNBOLD[0]: "{\\b0 ",
+        UNSMALLCAPS[0]: "{\\scaps0 ",
     }
-    closes = {ITALIC[1], BOLD[1], SUP[1], SUB[1], SMALLCAPS[1], UNDERLINE[1], ROMAN[1]}
+    closes = {pair[1] for pair in _FONT_PAIRS}
     tokens = _tokens(marked)
     out: list[str] = []
     depth = 0
