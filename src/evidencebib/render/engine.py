@@ -34,7 +34,8 @@ from evidencebib.errors import EvidenceError, StyleError, UsageError
 from evidencebib.render import formats
 from evidencebib.render import options as engine_options
 from evidencebib.render.citations import Cite, Cluster, as_cite
-from evidencebib.render.context import NO_DISAMBIGUATION, CiteState, Disambiguation, RenderContext
+from evidencebib.render.context import (NO_DISAMBIGUATION, BudgetExceeded, CiteState, Disambiguation,
+                                        RenderContext)
 from evidencebib.render.intake import (ItemView, PreparedItems, normalise_date, normalise_doi,  # noqa: F401
                                        prepare_item, prepare_items)
 from evidencebib.render.options import EngineOptions
@@ -407,6 +408,8 @@ class Engine:
                 ctx.start(views[position], state, numbers[position], disamb.get(position, NO_DISAMBIGUATION))
                 try:
                     node = layout.evaluate(ctx)
+                except BudgetExceeded as error:  # this entry's cost: named like any failure of it
+                    raise BudgetExceeded(error.message, entry=cite.id) from None
                 except EvidenceError:
                     raise
                 except Exception as error:  # named: the user asked for this entry
@@ -419,6 +422,8 @@ class Engine:
             if not parts:
                 out.append("")
                 continue
+            if style.citation.c_sort is not None and style.citation.c_sort.c_keys:
+                parts = self.b.sorting_grouped_sort(parts, style)
             joined = Span(self.b.collapsing_cite_groups(parts, style.citation.c_options, layout.c_delimiter))
             ctx = self.context("citation")
             ctx.item = None

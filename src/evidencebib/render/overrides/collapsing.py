@@ -112,7 +112,7 @@ def _collapse_numbers(parts: Sequence[CitePart], delimiter: str, after: str) -> 
 
 # names and years -----------------------------------------------------------------------------
 
-def _names_key(node: Any) -> Any:
+def names_key(node: Any) -> Any:
     """What makes two cites "the same names": the first names element's variables and its
     rendered text; None for a cite without names (it groups with no other)."""
     found = find_tags(node, "names")
@@ -128,7 +128,7 @@ def _groups(parts: Sequence[CitePart]) -> list[list[CitePart]]:
     out: list[list[CitePart]] = []
     key_of_run: Any = None
     for part in parts:
-        key = _names_key(part.node)
+        key = names_key(part.node)
         run = out[-1] if out else None
         if (run is not None and key is not None and key == key_of_run and not run[-1].suffix
                 and not part.prefix):
