@@ -9,8 +9,9 @@ Adapters:
 - `NewEngine`: our engine (`evidencebib.render.Engine(style, locale=None, options=None)` with
   `bibliography(items, fmt)` and `citations(clusters, fmt, items, register)`; `Cite` and
   `Cluster` from `evidencebib.render.citations`), links off through `EngineOptions(links=False)`
-  as citeproc-js links nothing. Cites with an explicit position or near-note (3 fixtures) raise
-  `Unsupported`: `Cite` has neither.
+  as citeproc-js links nothing. A cite's stated position and near-note reach `Cite` in
+  independent clusters (makeCitationCluster takes them) and are dropped in a document
+  (processCitationCluster decides every position itself).
 - `CiteprocJs`: citeproc-js through tests/citeproc_js/suite.js, the reference; used to check
   the instruments themselves (a driver that citeproc-js does not pass through is wrong).
 
@@ -147,16 +148,18 @@ class NewEngine:
 
     def citations(self, style: Path, items: Sequence[dict[str, Any]], clusters: Sequence[ClusterSpec],
                   fmt: str = "html", document: bool = False) -> list[str]:
-        from evidencebib.render.citations import Cite, Cluster
+        from evidencebib.render.citations import Cite, Cluster, as_cite
 
         def convert(cluster: ClusterSpec):
             cites = []
             for one in cluster.cites:
-                if one.position is not None or one.near_note is not None:
-                    raise Unsupported("a Cite has no explicit position or near-note")
+                # processCitationCluster decides every position itself (a stated one is
+                # overwritten); makeCitationCluster takes the stated one
                 cites.append(Cite(one.id, locator=one.locator, label=one.label, prefix=one.prefix,
                                   suffix=one.suffix, suppress_author=one.suppress_author,
-                                  author_only=one.author_only))
+                                  author_only=one.author_only,
+                                  position=None if document else as_cite(one.to_json()).position,
+                                  near_note=None if document else one.near_note))
             return Cluster(cites, note_number=cluster.note_number, id=cluster.id)
 
         items = list(items)
