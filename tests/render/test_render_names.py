@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from evidencebib.render import Cluster, render_bibliography
 from evidencebib.render.engine import Engine
 
@@ -177,3 +179,84 @@ def test_a_term_ends_the_substitution_even_when_it_is_empty(tmp_path):
   <names variable="translator"><substitute><text term="editor"/><text term="author"/></substitute></names>
 </group></layout></bibliography></style>""", encoding="utf-8")
     assert entries([{"id": "a", "type": "book"}], path) == ["Content:"]
+
+
+# the "and" before an institution (a literal name) last in the list -------------------------------
+
+PERSONS = ({"family": "Smith", "given": "John"}, {"family": "Jones", "given": "Ann"})
+GROUP = {"literal": "Study Group"}
+
+
+@pytest.mark.parametrize("name_attributes,bibliography_attributes,persons,expected", [
+    # the delimiter-precedes-last of cs:name is the persons'; before an institution it is contextual
+    ('and="symbol" delimiter-precedes-last="never" initialize-with=". " name-as-sort-order="all"', "", 2,
+     "Smith, J., Jones, A., & Study Group"),
+    ('and="text" delimiter-precedes-last="never"', "", 2, "John Smith, Ann Jones, and Study Group"),
+    ('and="text" delimiter-precedes-last="always"', "", 1, "John Smith and Study Group"),
+    ('and="text" delimiter-precedes-last="always" delimiter="; "', "", 1, "John Smith and Study Group"),
+    ('and="text" delimiter="; "', "", 2, "John Smith; Ann Jones; and Study Group"),
+    # one set on cs:style, cs:citation or cs:bibliography applies to the institution too
+    ('and="text"', ' delimiter-precedes-last="never"', 2, "John Smith, Ann Jones and Study Group"),
+    ('and="text"', ' delimiter-precedes-last="always"', 1, "John Smith, and Study Group"),
+    # after an inverted name, the delimiter (cs:name's after-inverted-name)
+    ('and="text" delimiter-precedes-last="after-inverted-name" name-as-sort-order="first"', "", 1,
+     "Smith, John, and Study Group"),
+    ('and="text" delimiter-precedes-last="after-inverted-name" name-as-sort-order="first"', "", 2,
+     "Smith, John, Ann Jones, and Study Group"),
+])
+def test_and_before_an_institution_follows_the_institutions_own_delimiter_rule(
+        tmp_path, name_attributes, bibliography_attributes, persons, expected):
+    """citeproc-js joins a last name that is an institution with cs:institution's "and"
+    (CSL-M; a default one copies cs:name's `and` and `delimiter` but not its
+    delimiter-precedes-last): ", and" after two or more names, " and " after one, unless
+    cs:style/cs:citation/cs:bibliography set delimiter-precedes-last (util_names_join.js
+    _getAndJoin, node_institution.js, xmljson.js addInstitutionNodes)."""
+    layout = f'<names variable="author"><name {name_attributes}/></names>'
+    path = style(tmp_path, layout, bibliography_options=bibliography_attributes)
+    item = book("a", *PERSONS[:persons], GROUP)
+    assert entries([item], path) == [expected]
+
+
+def test_and_before_a_person_after_an_institution_is_the_persons(tmp_path):
+    layout = '<names variable="author"><name and="text" delimiter-precedes-last="never"/></names>'
+    item = book("a", PERSONS[0], GROUP, PERSONS[1])
+    assert entries([item], style(tmp_path, layout)) == ["John Smith, Study Group and Ann Jones"]
+
+
+@pytest.mark.slow
+def test_and_before_an_institution_agrees_with_citeproc_js(tmp_path):
+    import citeproc_js_runner
+
+    citeproc_js_runner.require()
+    ours, jobs = [], []
+    for index, (name_attributes, bibliography_attributes) in enumerate(
+            (name, bibliography) for name in _institution_grid_names() for bibliography in (
+                "", ' delimiter-precedes-last="always"', ' delimiter-precedes-last="never"',
+                ' delimiter-precedes-last="after-inverted-name"')):
+        layout = f'<names variable="author"><name {name_attributes}/></names>'
+        (tmp_path / str(index)).mkdir()
+        path = style(tmp_path / str(index), layout, bibliography_options=bibliography_attributes)
+        csl = path.read_text(encoding="utf-8")
+        for persons in (1, 2):
+            item = book("a", *PERSONS[:persons], GROUP)
+            ours.append(((name_attributes, bibliography_attributes, persons), entries([item], path)[0]))
+            jobs.append({"kind": "fixture", "format": "text",
+                         "fixture": {"NAME": "names", "MODE": "bibliography", "CSL": csl, "INPUT": [item]}})
+    answers = citeproc_js_runner.run_jobs(jobs)
+    differences = [(case, mine, answer["bibliography"]["entries"][0])
+                   for (case, mine), answer in zip(ours, answers, strict=True)
+                   if mine != answer["bibliography"]["entries"][0]]
+    assert not differences
+
+
+def _institution_grid_names() -> list[str]:
+    grid = []
+    for precedes in ("", "always", "never", "contextual", "after-inverted-name"):
+        for order in ("", "first"):
+            for delimiter in ("", "; "):
+                attributes = 'and="text"'
+                attributes += f' delimiter-precedes-last="{precedes}"' if precedes else ""
+                attributes += f' name-as-sort-order="{order}"' if order else ""
+                attributes += f' delimiter="{delimiter}"' if delimiter else ""
+                grid.append(attributes)
+    return grid + ['and="symbol"', 'and="symbol" delimiter-precedes-last="never" name-as-sort-order="all"']

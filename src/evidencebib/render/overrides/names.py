@@ -86,7 +86,7 @@ def names(el, ctx):
     outputs = []
     for variable, values in found:
         node = _name_list(name_el, et_al_el, None if ctx.sorting else label_el, label_first, variable, values,
-                          options, ctx)
+                          options, el.c_default_options[ctx.mode], ctx)
         if node is not None:
             outputs.append(node)
     if not outputs:
@@ -193,7 +193,8 @@ def _shown_count(variable: str, values, options, ctx) -> int:
 
 # the name list --------------------------------------------------------------------------------
 
-def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, values, options, ctx):
+def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, values, options,
+               inherited: dict[str, Any], ctx):
     shown, use_last = _truncation(variable, values, options, ctx)
     listed = values if shown is None else values[:shown]
     delimiter = options.get("delimiter") or ", "
@@ -233,12 +234,16 @@ def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, va
         and_term = _and_term(options, ctx)
         for index, node in enumerate(rendered[1:], start=1):
             if index == count - 1 and and_term:
-                precedes = options.get("delimiter-precedes-last") or "contextual"
-                if precedes == "always" or (precedes == "contextual" and count > 2) or \
-                        (precedes == "after-inverted-name" and inverted(index - 1)):
-                    parts.extend([Lit(delimiter), Lit(and_term + " "), node])
+                if listed[-1].literal is not None:
+                    before = _before_institution(name_el, inherited, options, count, inverted(index - 1))
                 else:
-                    parts.extend([Lit(" " + and_term + " "), node])
+                    precedes = options.get("delimiter-precedes-last") or "contextual"
+                    if precedes == "always" or (precedes == "contextual" and count > 2) or \
+                            (precedes == "after-inverted-name" and inverted(index - 1)):
+                        before = delimiter
+                    else:
+                        before = " "
+                parts.extend([Lit(before + and_term + " "), node])
             else:
                 parts.extend([Lit(delimiter), node])
     node = Span(parts, tag=("name-list", variable, tuple(name.key for name in listed)))
@@ -247,6 +252,26 @@ def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, va
         if label is not None:
             node = Span([label, node] if label_first else [node, label])
     return node
+
+
+def _before_institution(name_el, inherited: dict[str, Any], options: dict[str, Any], count: int,
+                        after_inverted: bool) -> str:
+    """What precedes the "and" before a last name that is an institution (a literal name), as
+    citeproc-js joins it: with the "and" of its cs:institution, which the style does not write, so
+    a default one copies cs:name's `and` and `delimiter` (", " without one) but not its
+    delimiter-precedes-last; only cs:style/cs:citation/cs:bibliography's applies ("always": the
+    delimiter; "never": a space; otherwise contextual: the delimiter after two or more names).
+    cs:name's "after-inverted-name" still puts the delimiter after an inverted name."""
+    own = name_el.c_own_options.get("delimiter") if name_el is not None else None
+    delimiter = ", " if own is None else own
+    precedes = inherited.get("delimiter-precedes-last") or "contextual"
+    if precedes == "always" or (precedes != "never" and count > 2):
+        before = delimiter
+    else:
+        before = " "
+    if options.get("delimiter-precedes-last") == "after-inverted-name" and after_inverted:
+        before = options.get("delimiter") or ", "
+    return before
 
 
 def _and_term(options, ctx) -> str | None:
