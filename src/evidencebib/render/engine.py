@@ -41,6 +41,7 @@ from evidencebib.render.intake import (ItemView, PreparedItems, normalise_date, 
 from evidencebib.render.options import EngineOptions
 from evidencebib.render.output import Span, find_tags, render, without
 from evidencebib.render.overrides.collapsing import CitePart
+from evidencebib.render.overrides.textcase import prefix_starts_sentence
 from evidencebib.render.styles import parse_style_bytes, read_style_bytes, resolve_style
 
 warnings.filterwarnings("ignore", message=r"The following arguments for .* are unsupported",
@@ -253,7 +254,7 @@ class Engine:
         ctx = self.context("bibliography")
         ctx.start(plan.views[position], number=plan.numbers[position],
                   disamb=plan.disamb.get(position, NO_DISAMBIGUATION))
-        return self.style.bibliography.c_layout.evaluate(ctx), ctx
+        return self.b.textcase_first_term(self.style.bibliography.c_layout.evaluate(ctx)), ctx
 
     def entry(self, plan: BibliographyPlan, position: int) -> str | None:
         """The marked entry of the item at `position`, or None when the style prints nothing."""
@@ -418,6 +419,9 @@ class Engine:
                 node = _cite_variant(node, cite)
                 if node is None:
                     continue
+                if self.style.root.c_class != "in-text" and (
+                        prefix_starts_sentence(cite.prefix) if cite.prefix else not parts):
+                    node = self.b.textcase_first_term(node)
                 parts.append(CitePart(node, cite.prefix or "", cite.suffix or ""))
             if not parts:
                 out.append("")

@@ -389,3 +389,51 @@ def title_upstream(leaves: list[tuple[str, bool]], is_english: bool, language: s
             previous = word[-1]
         out.append("".join(words))
     return out
+
+
+# a term that opens a cite or an entry ----------------------------------------------------------
+
+_PREFIX_MARKUP = re.compile(r"<[^>]+>")
+_PREFIX_END = re.compile("[\"'\u201d\u2019\u00bb\u202f\u00a0 ]+$")
+
+
+def prefix_starts_sentence(prefix: str) -> bool:
+    """Whether a cite's prefix ends a sentence of more than one word ("Caps after. "), so the
+    cite after it starts one (citeproc-js's checkIgnorePredecessor); "See " or "Nocaps. " do not."""
+    text = _PREFIX_END.sub("", _PREFIX_MARKUP.sub("", prefix))
+    return text[-1:] in (":", ".", ";", "!", "?") and " " in prefix.strip()
+
+
+def _first_text(node: Any, in_term: bool = False) -> tuple[Lit, bool] | None:
+    """The first leaf with text in `node`, and whether it is a term's text."""
+    if type(node) is Lit:
+        return (node, in_term) if node.text else None
+    in_term = in_term or (node.tag is not None and node.tag[0] == "term")
+    for kid in node.kids:
+        found = _first_text(kid, in_term)
+        if found is not None:
+            return found
+    return None
+
+
+@override("textcase.first-term", replaces="citeproc.model.Text._term",
+          rule="citeproc-js: a term printed before anything else in a bibliography entry, or in the first "
+               "cite of a note style's citation (or after a cite prefix that ends a sentence), is "
+               "capitalised (\"Ibid.\", \"This has been said. Ibid.\", but \"See ibid.\"); never in an "
+               "in-text style's citations",
+          fingerprint="190f687633dfa72fba7734ed01de31737bb93905d3329645b2fd669a564d8237",
+          tests=("tests/render/test_render_textcase.py::test_a_term_that_opens_a_note_is_capitalised",))
+def first_term(node: Any) -> Any:
+    found = _first_text(node) if node is not None else None
+    if found is None or not found[1]:
+        return node
+    leaf = found[0]
+    text = case_leaves("capitalize-first", [(leaf.text, leaf.nocase)])[0]
+    if text == leaf.text:
+        return node
+    return _rebuild(node, {id(leaf): text})
+
+
+@upstream("textcase.first-term")
+def first_term_upstream(node: Any) -> Any:
+    return node
