@@ -76,8 +76,7 @@ def test_numbers_follow_the_order_of_first_citation_or_of_the_items():
 
 def test_ibid_and_subsequent_positions(tmp_path):
     """CSL 1.0.2 §Position: a cite right after a citation of several cites is not ibid; after a
-    citation of the one item it is; with a new locator it is ibid-with-locator (a note that opens
-    with the term capitalises it, as citeproc-js prints it)."""
+    citation of the one item it is; with a new locator it is ibid-with-locator."""
     clusters = [Cluster(["banjar2023", "wang2016"], note_number=1), Cluster(["wang2016"], note_number=2),
                 Cluster(["wang2016"], note_number=3), Cluster([Cite("wang2016", locator="4")], note_number=4),
                 Cluster(["banjar2023"], note_number=5)]

@@ -85,26 +85,3 @@ def test_uppercase_follows_the_items_language(tmp_path):
 def test_title_case_is_for_english_items_only(tmp_path):
     assert cased(tmp_path, "title", "la vie en rose", language="fr") == "la vie en rose"
 
-
-def term_style(tmp_path, style_class: str):
-    path = tmp_path / f"term-{style_class}.csl"
-    path.write_text(
-        f'<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="{style_class}">'
-        '<info><id>t</id><title>t</title><updated>2020-01-01T00:00:00+00:00</updated></info>'
-        '<citation><layout delimiter="; "><text term="ibid"/></layout></citation>'
-        '<bibliography><layout><group prefix="(" suffix=")" delimiter=" "><text term="in"/>'
-        '<text variable="title"/></group></layout></bibliography></style>', encoding="utf-8")
-    return path
-
-
-def test_a_term_that_opens_a_note_is_capitalised(tmp_path):
-    from evidencebib.render.engine import Engine
-
-    items = [{"id": "a", "type": "book", "title": "Title"}]
-    note = Engine(term_style(tmp_path, "note"))
-    assert note.citations([["a", "a"]], "text", items) == ["Ibid.; ibid."]
-    assert note.citations([[{"id": "a", "prefix": "See "}]], "text", items) == ["See ibid."]
-    assert note.citations([[{"id": "a", "prefix": "Nocaps. "}]], "text", items) == ["Nocaps. ibid."]
-    assert note.citations([[{"id": "a", "prefix": "As said. "}]], "text", items) == ["As said. Ibid."]
-    assert note.bibliography(items, "text")[0].text == "(In Title)"
-    assert Engine(term_style(tmp_path, "in-text")).citations([["a"]], "text", items) == ["ibid."]
