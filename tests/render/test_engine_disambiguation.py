@@ -4,6 +4,7 @@ every expected text is what citeproc-js 2.4.63 prints for the same items and sty
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from evidencebib.render import Cluster
@@ -90,3 +91,26 @@ def test_initials_tell_names_apart_even_when_other_names_share_them():
              article("a", [("Lefèvre", "A.")], 2025), article("h", [("Lefèvre", "H.")], 2025)]
     entries = [entry.text for entry in Engine("apa").bibliography(items, "text")]
     assert [text.split(". ", 2)[1] for text in entries if "2025" in text] == ["(2025)", "(2025)"]
+
+
+def test_year_suffixes_go_only_to_cites_that_initials_leave_alike_whatever_the_item_ids():
+    """CSL 1.0.2 §Disambiguation: a year suffix for cites still ambiguous after add-givenname.
+    "E. Dubois, 2013" is told apart from three "J. C. Dubois, 2013" by its initials, so it has
+    no suffix and theirs are a–c. citeproc-js 2.4.63 agrees when E. Dubois's id sorts first and
+    prints "2013a" for it (and b–d for the others) when its id sorts after theirs: its
+    disambiguation scans an ambiguity group in id order (benchmarks/README.md, APA 10,000)."""
+    def dubois(key: str, given: str, title: str) -> dict:
+        return {"id": key, "type": "article-journal", "title": title, "container-title": "Blood",
+                "author": [{"family": "Dubois", "given": given}], "issued": {"date-parts": [[2013]]}}
+
+    def years(lone_id: str) -> list[str]:
+        items = [dubois("a000278", "A.", "Alpha"), dubois("a009874", "Anna", "Beta"),
+                 dubois(lone_id, "E.", "Gamma"), dubois("a005026", "J. C.", "Delta"),
+                 dubois("a005027", "J. C.", "Epsilon"), dubois("a005028", "J. C.", "Zeta")]
+        return [re.search(r"Dubois, ([A-Z. ]+) \((2013[a-z]?)\)", entry.text).groups()  # type: ignore[union-attr]
+                for entry in Engine("apa").bibliography(items, "text")]
+
+    expected = [("A.", "2013a"), ("A.", "2013b"), ("E.", "2013"), ("J. C.", "2013a"), ("J. C.", "2013b"),
+                ("J. C.", "2013c")]
+    assert years("a000001") == expected
+    assert years("a006359") == expected
