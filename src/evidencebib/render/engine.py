@@ -234,7 +234,8 @@ class Engine:
             if key in memo:
                 return memo[key]
             ctx = self.context("citation")
-            ctx.start(views[index], number=numbers[index], disamb=disamb)
+            view, state = self.b.disambiguation_ambiguous_cite(views[index])
+            ctx.start(view, state, numbers[index], disamb)
             try:
                 node = layout.evaluate(ctx)
             except EvidenceError:
