@@ -42,6 +42,7 @@ from evidencebib.render.options import EngineOptions
 from evidencebib.render.output import Span, find_tags, render, without
 from evidencebib.render.overrides.collapsing import CitePart
 from evidencebib.render.overrides.positions import explicit
+from evidencebib.render.overrides.quotes import in_affix
 from evidencebib.render.styles import parse_style_bytes, read_style_bytes, resolve_style
 
 warnings.filterwarnings("ignore", message=r"The following arguments for .* are unsupported",
@@ -428,7 +429,8 @@ class Engine:
                     continue
                 node = self.b.positions_initial_term(node, "citation", self.style_class, not parts,
                                                      cite.prefix or "")
-                parts.append(CitePart(node, cite.prefix or "", cite.suffix or "", cite.locator is not None,
+                prefix, suffix = in_affix(cite.prefix or "", ctx), in_affix(cite.suffix or "", ctx)
+                parts.append(CitePart(node, prefix, suffix, cite.locator is not None,
                                       ctx.text_variable_called))
             if not parts:
                 out.append("")

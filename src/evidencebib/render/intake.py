@@ -17,6 +17,9 @@ Two steps, both once per item:
 parsed rich text of titles: `<i>`, `<b>`, `<sup>`, `<sub>`, small-caps and nocase spans, CSL 1.0.2
 Appendix VI), names as `NameValue`, dates as `DateValue`.
 
+`style_variable(name)` is the other side of the same vocabulary: the variable an item stores
+for a name as a style spells it (a CSL 1.0 style's `event` reads `event-title`).
+
 The normalisers are the item model's (model/: vocabulary, DOIs, dates, names); this module is
 the one place the engine depends on them.
 """
@@ -29,9 +32,9 @@ from typing import Any, Iterable
 
 from evidencebib.model.dates import normalize_date
 from evidencebib.model.doi import normalize as normalize_doi
-from evidencebib.model.names import strip_others
+from evidencebib.model.names import parse_particles, strip_others
 from evidencebib.model.vocabulary import (DATE_VARIABLES, NAME_VARIABLES, TEXT_KEYS, TITLE_VARIABLES,
-                                          canonical_key)
+                                          canonical_key, style_variable as style_variable)
 from evidencebib.render.marks import strip_private_use
 from evidencebib.render.output import Lit, Span
 from evidencebib.render import marks
@@ -108,7 +111,9 @@ def normalise_doi(doi: str) -> str:
 
 def prepare_item(item: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """(the CSL-JSON the engine renders, name variables truncated at the source)."""
-    clean: dict[str, Any] = {"type": str(item.get("type") or "article-journal")}
+    # an item without a type matches no `type` condition (citeproc-js and jgm/citeproc read it
+    # as absent); it is not given one
+    clean: dict[str, Any] = {"type": str(item["type"])} if item.get("type") else {}
     truncated = [v for v in (item.get("_et_al") or ()) if isinstance(v, str)]
     for key, value in item.items():
         if key.startswith("_") or key in ("id", "type") or value is None or value == "":
@@ -141,12 +146,18 @@ def prepare_item(item: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
 
 
 class NameValue:
-    """One name of a name variable (CSL 1.0.2 §"Name-part Formatting" parts)."""
+    """One name of a name variable (CSL 1.0.2 §"Name-part Formatting" parts), read as
+    citeproc-js reads it: particles and a comma-separated suffix parsed out of `family` and
+    `given` (model.names.parse_particles). `as_given` is the name with its parts exactly as the
+    data gives them (what the engine prints with `names.parse` switched off)."""
 
     __slots__ = ("family", "given", "dropping", "non_dropping", "suffix", "literal", "comma_suffix",
-                 "static_ordering", "key")
+                 "static_ordering", "key", "as_given")
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], parse: bool = True) -> None:
+        parsed = parse_particles(data) if parse and "literal" not in data else data
+        self.as_given: NameValue = self if parsed == data else NameValue(data, parse=False)
+        data = parsed
         self.literal = data.get("literal")
         self.family = data.get("family")
         self.given = data.get("given")
@@ -291,7 +302,7 @@ class ItemView:
 
     def __init__(self, clean: dict[str, Any], truncated: Sequence[str] = ()) -> None:
         self.clean = clean
-        self.type = clean.get("type") or "article-journal"
+        self.type = clean.get("type") or ""
         self.truncated = frozenset(truncated)
         self.text: dict[str, Any] = {}
         self.names: dict[str, tuple[NameValue, ...]] = {}
