@@ -53,21 +53,17 @@ class CitePart:
     text_variable: bool = False  # its evaluation met a cs:text of a text variable (labels.py)
 
     def affixed(self) -> Any:
-        if "<" in self.prefix or "<" in self.suffix:  # rich text: "<i>see</i> ", "<sc>See</sc> "
-            return Span([_rich(self.prefix), self.node, _rich(self.suffix)])
+        if "<" in self.prefix or "<" in self.suffix:  # markup in them (render/richtext.py)
+            from evidencebib.render import richtext
+
+            kids = [richtext.node(self.prefix)] if self.prefix else []
+            kids.append(self.node)
+            if self.suffix:
+                kids.append(richtext.node(self.suffix))
+            return Span(kids)
         if self.prefix or self.suffix:
             return Span([self.node], prefix=self.prefix, suffix=self.suffix)
         return self.node
-
-
-def _rich(text: str) -> Any:
-    """A cite's prefix or suffix with its markup read as item data's is (CSL 1.0.2 Appendix VI:
-    `<i>`, `<b>`, `<sup>`, `<sub>`, `<sc>`, small-caps and nocase spans), as citeproc-js reads a
-    word processor's affixes."""
-    from evidencebib.render.intake import parse_rich
-
-    parsed = parse_rich(text, True)
-    return Lit(parsed) if isinstance(parsed, str) else parsed
 
 
 def join(parts: Sequence[CitePart], delimiter: str) -> list[Any]:
