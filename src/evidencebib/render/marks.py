@@ -48,12 +48,17 @@ QUOTE_CLOSE = "\ue021"
 INNER_QUOTE_OPEN = "\ue022"
 INNER_QUOTE_CLOSE = "\ue023"
 
+# after a quote in item data that the same data continues ("'God willing'. Another"): the
+# punctuation there is the data's own, never moved inside the quote (punctuation-in-quote moves
+# only the style's punctuation, as citeproc-js moves only affixes and delimiters)
+QUOTE_END_IN_DATA = "\ue024"
+
 FONT_MARKERS = "".join(mark for pair in FONT_PAIRS for mark in pair)
 LINK_MARKERS = LINK_DOI + LINK_URL + LINK_PMID + LINK_PMCID + LINK_CLOSE
 DISPLAY_MARKERS = BLOCK + LEFT_MARGIN + RIGHT_INLINE + INDENT + DISPLAY_CLOSE
 QUOTE_MARKERS = QUOTE_OPEN + QUOTE_CLOSE + INNER_QUOTE_OPEN + INNER_QUOTE_CLOSE
 # markers that print nothing themselves (formatting, links, display)
-MARKERS = FONT_MARKERS + LINK_MARKERS + DISPLAY_MARKERS
+MARKERS = FONT_MARKERS + LINK_MARKERS + DISPLAY_MARKERS + QUOTE_END_IN_DATA
 ALL_MARKERS = MARKERS + QUOTE_MARKERS
 
 # private-use characters (our markers live there) and lone surrogates, which JSON's "\ud800"

@@ -45,7 +45,7 @@ class Span:
 
     __slots__ = ("kids", "font", "quotes", "prefix", "suffix", "display", "tag", "link")
 
-    def __init__(self, kids: list[Any], font: tuple[tuple[str, str], ...] = (), quotes: bool = False,
+    def __init__(self, kids: list[Any], font: tuple[tuple[str, str], ...] = (), quotes: bool | str = False,
                  prefix: str = "", suffix: str = "", display: str | None = None, tag: Any = None,
                  link: str | None = None) -> None:
         self.kids = kids
@@ -67,6 +67,10 @@ class Span:
 
 
 Node = Lit | Span
+
+# `Span.quotes` of a quote in item data that is an inner quote even at the top (a value's second
+# quote form, or the locale's inner marks: render/overrides/quotes.py)
+INNER = "inner"
 
 
 def tagged(node: Node | None, tag: Any) -> Span | None:
@@ -292,7 +296,11 @@ def render(node: Node | None, depth: int = 0, seam: Any = None, italic: bool = F
     if type(node) is Lit:
         return node.text
     join = seam or merge
-    inner_depth = depth + 1 if node.quotes else depth
+    if node.quotes:
+        depth = 1 if node.quotes == INNER and not depth else depth
+        inner_depth = depth + 1
+    else:
+        inner_depth = depth
     font = node.font
     if font and (ITALIC in font or ROMAN in font):
         font, italic = flip_italics(font, italic)

@@ -396,7 +396,7 @@ def _sep(left, right, separator: str):
 def _part(text: str | None, part_el, ctx):
     if not text:
         return None
-    node: Node = Lit(text)
+    node: Node = ctx.b.quotes_in_data(text, ctx)
     if part_el is None:
         return node
     if part_el.c_case is not None:
@@ -448,7 +448,7 @@ def _display(name_el, name, index: int, options: dict[str, Any], ctx):
     dp = _part(name.dropping, given_el, ctx)
     family = _part(name.family, family_el, ctx)
     given = _part(given_text, given_el, ctx)
-    suffix = Lit(name.suffix) if name.suffix else None
+    suffix = _part(name.suffix, None, ctx)
     demote = name_el.c_demote if name_el is not None else ctx.style.compiler.demote_particle
     if form == "short":
         node = _affixed(_join(ndp, family), family_el)
