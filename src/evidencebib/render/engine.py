@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -129,6 +129,8 @@ class BibliographyPlan:
     disamb: dict[int, Disambiguation]  # position -> its disambiguation
     numbered: bool
     ids: tuple[Any, ...] = ()          # position -> the item's id (to name an entry that fails)
+    # position -> why its sort key could not be computed (last in `order`, never rendered)
+    unsorted: dict[int, str] = field(default_factory=dict)
 
     def context(self, position: int) -> dict[str, Any]:
         """What can make an entry differ besides its item (the render cache's entry key)."""
@@ -186,19 +188,23 @@ class Engine:
         if style.bibliography is None:
             raise StyleError(f"style {self.name} has no bibliography section")
         views = prepared.views()
-        order = self._sorted(style.bibliography, views)
+        order, unsorted = self._sorted(style.bibliography, views)
         numbers = {position: index + 1 for index, position in enumerate(order)}
         disamb = self._disambiguate([views[position] for position in order], [numbers[p] for p in order])
         STATS["bibliographies_sorted"] += 1
         return BibliographyPlan(views, order, numbers,
                                 {order[index]: value for index, value in disamb.items()}, style.numbered,
-                                prepared.ids)
+                                prepared.ids, unsorted)
 
-    def _sorted(self, section, views: Sequence[ItemView], numbers: list[int] | None = None) -> list[int]:
+    def _sorted(self, section, views: Sequence[ItemView],
+                numbers: list[int] | None = None) -> tuple[list[int], dict[int, str]]:
+        """(the positions of `views` in `section`'s cs:sort order, {position: why its sort key
+        could not be computed}): an item whose key raises is the entry's problem (issue 15), not
+        the bibliography's: it goes last, the others sorted."""
         from evidencebib.render.overrides import sorting
 
         if section.c_sort is None or not section.c_sort.c_keys or len(views) < 2:
-            return list(range(len(views)))
+            return list(range(len(views))), {}
         keys = section.c_sort.c_keys
         mode = "citation" if section is self.style.citation else "bibliography"
 
@@ -207,8 +213,28 @@ class Engine:
             return sorting.key_values(keys, ctx, [views[position]],
                                       [numbers[position]] if numbers is not None else [position + 1])[0]
 
-        rows = self._map(row, list(range(len(views))), "sort keys")
-        return sorting.order(keys, rows)
+        rows = self._map(lambda position: _guarded(row, position), list(range(len(views))), "sort keys")
+        failed = {position: row.cause for position, row in enumerate(rows) if isinstance(row, _Failed)}
+        if not failed:
+            return sorting.order(keys, rows), {}
+        sortable = [position for position in range(len(views)) if position not in failed]
+        order = [sortable[index] for index in sorting.order(keys, [rows[position] for position in sortable])]
+        return order + sorted(failed), failed
+
+    def _cluster_order(self, views: Sequence[ItemView], numbers: list[int]) -> list[int]:
+        """The cites of a cluster (their items and numbers) in the citation's cs:sort order; a
+        cite whose sort key raises goes last (its own render names it if that fails too)."""
+        from evidencebib.render.overrides import sorting
+
+        keys = self.style.citation.c_sort.c_keys
+        ctx = self.context("citation")
+        def row(index: int):
+            return sorting.key_values(keys, ctx, [views[index]], [numbers[index]])[0]
+
+        rows = [_guarded(row, index) for index in range(len(views))]
+        sortable = [index for index, row in enumerate(rows) if not isinstance(row, _Failed)]
+        return [sortable[index] for index in sorting.order(keys, [rows[index] for index in sortable])] + \
+            [index for index, row in enumerate(rows) if isinstance(row, _Failed)]
 
     def _disambiguate(self, views: Sequence[ItemView], numbers: list[int]) -> dict[int, Disambiguation]:
         """Index in `views` -> disambiguation, over all the items' first cites together
@@ -273,7 +299,8 @@ class Engine:
         texts: list[Any]
         if bibliography.c_subsequent_author_substitute is not None:
             # an entry depends on the ones before it: all trees first, in one process
-            trees = [_guarded(lambda p: self.entry_tree(plan, p), position) for position in wanted]
+            trees = [_Failed(plan.unsorted[position]) if position in plan.unsorted else
+                     _guarded(lambda p: self.entry_tree(plan, p), position) for position in wanted]
             kept = [tree for tree in trees if not isinstance(tree, _Failed)]
             nodes = iter(self.b.display_subsequent_author_substitute(
                 [node for node, _ in kept], bibliography.c_subsequent_author_substitute,
@@ -283,8 +310,11 @@ class Engine:
                                                          else self.finish(node, ctx) or None),
                               next(nodes)) for tree in trees]
         else:
-            texts = self._map(lambda position: _guarded(lambda p: self.entry(plan, p), position),
-                              wanted, "entries")
+            rendered = iter(self._map(lambda position: _guarded(lambda p: self.entry(plan, p), position),
+                                      [position for position in wanted if position not in plan.unsorted],
+                                      "entries"))
+            texts = [_Failed(plan.unsorted[position]) if position in plan.unsorted else next(rendered)
+                     for position in wanted]
         STATS["entries_formatted"] += len(wanted)
         failed = [EntryProblem(position, _entry_key(plan, position), self.name, text.cause)
                   for position, text in zip(wanted, texts, strict=True) if isinstance(text, _Failed)]
@@ -358,8 +388,6 @@ class Engine:
 
     def _citations(self, clusters: list[Cluster], raw_items: list[dict[str, Any]], index_of: dict[str, int],
                    register: str) -> list[str]:
-        from evidencebib.render.overrides import sorting
-
         style = self.style
         prepared = prepare_items(raw_items)
         views = prepared.views()
@@ -378,7 +406,7 @@ class Engine:
         # bibliography order and numbers (the cited items' bibliography)
         if style.bibliography is not None:
             ordered = [registration[i]
-                       for i in self._sorted(style.bibliography, [views[p] for p in registration])]
+                       for i in self._sorted(style.bibliography, [views[p] for p in registration])[0]]
         else:
             ordered = registration
         numbers = {position: index + 1 for index, position in enumerate(ordered)}
@@ -397,11 +425,9 @@ class Engine:
                 position = index_of[cite.id]
                 entries.append((cite, state, position))
             if style.citation.c_sort is not None and style.citation.c_sort.c_keys and len(entries) > 1:
-                keys = style.citation.c_sort.c_keys
-                ctx = self.context("citation")
-                rows = sorting.key_values(keys, ctx, [views[p] for _, _, p in entries],
-                                          [numbers[p] for _, _, p in entries])
-                entries = [entries[i] for i in sorting.order(keys, rows)]
+                order = self._cluster_order([views[p] for _, _, p in entries],
+                                            [numbers[p] for _, _, p in entries])
+                entries = [entries[index] for index in order]
             parts: list[CitePart] = []
             for cite, state, position in entries:
                 ctx = self.context("citation")
@@ -580,7 +606,7 @@ def _marked_cached(engine: Engine, prepared: PreparedItems, store, bib_key: str,
             keys, texts, missing = [], [], []
             for position in plan.order:
                 key = render_cache.entry_key(style_digest, digests[position], plan.context(position))
-                cached = store.get(key)
+                cached = store.get(key) if position not in plan.unsorted else None
                 keys.append(key)
                 if cached is not None and "t" in cached:
                     texts.append(cached["t"])
