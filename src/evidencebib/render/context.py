@@ -14,7 +14,8 @@ each entry or cite (`start`). What it holds:
   rest of the entry, CSL 1.0.2 §"Substitute"), the counts of variables looked up and found (a
   `cs:group` is suppressed when it looked some up and found none, §"Group"), whether the year
   suffix was printed, and the work budget (elements evaluated, bounded per entry);
-- while a sort key is evaluated: `sorting` and the key's name options (§"Sorting").
+- while a sort key is evaluated: `sorting` and the key's name options (§"Sorting");
+- while a cite is rendered only to be compared with others (disambiguation): `comparing`.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ class BudgetExceeded(StyleError):
 class RenderContext:
     __slots__ = ("style", "locale", "b", "mode", "sorting", "sort_names", "item", "cite", "number",
                  "disamb", "suppressed", "in_substitute", "substitute_names", "called", "found",
-                 "year_suffix_done", "budget", "limit", "style_name", "optimised", "names_seen")
+                 "year_suffix_done", "budget", "limit", "style_name", "optimised", "names_seen", "comparing")
 
     def __init__(self, style: Any, behaviours: Any, mode: str, limit: int, optimised: bool = True) -> None:
         self.style = style
@@ -89,6 +90,8 @@ class RenderContext:
         self.style_name = style.name
         self.optimised = optimised
         self.names_seen: list[Any] = []
+        # rendering a cite only to compare it with others (disambiguation)
+        self.comparing = False
 
     def start(self, item: Any, cite: CiteState = FIRST, number: int | None = None,
               disamb: Disambiguation = NO_DISAMBIGUATION) -> None:

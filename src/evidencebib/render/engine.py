@@ -259,6 +259,7 @@ class Engine:
                 return memo[key]
             ctx = self.context("citation")
             ctx.start(views[index], number=numbers[index], disamb=disamb)
+            ctx.comparing = True
             try:
                 node = layout.evaluate(ctx)
             except EvidenceError:

@@ -220,6 +220,21 @@ def condition_upstream(groups, current) -> None:
     return None
 
 
+@override("disambiguation.accessed-date", replaces="citeproc.model.Date.process",
+          rule="citeproc-js (node_date.js: a date of variable \"accessed\" is not rendered while \"just "
+               "looking\"): the date a web page was accessed does not tell cites apart",
+          fingerprint="849c1bbdb25e1ba1eeaaf47abaac2042a5f3f3abf3eca133ecf4a0e346e0ba5a",
+          tests=("tests/render/test_engine_disambiguation.py::test_the_accessed_date_does_not_tell_cites_apart",))
+def accessed_date(variable: str) -> bool:
+    """Whether a date of `variable` is left out of the cites disambiguation compares."""
+    return variable == "accessed"
+
+
+@upstream("disambiguation.accessed-date")
+def accessed_date_upstream(variable: str) -> bool:
+    return False
+
+
 def disambiguate(style, views, render, b) -> dict[int, Disambiguation]:
     """Item position (in `views`, bibliography order) -> its disambiguation, decided over all the
     items' first cites together (CSL 1.0.2 §Disambiguation, in its order: add-names,
