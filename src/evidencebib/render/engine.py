@@ -39,7 +39,8 @@ from evidencebib.render.context import (NO_DISAMBIGUATION, BudgetExceeded, CiteS
 from evidencebib.render.intake import (ItemView, PreparedItems, normalise_date, normalise_doi,  # noqa: F401
                                        prepare_item, prepare_items)
 from evidencebib.render.options import EngineOptions
-from evidencebib.render.output import Span, find_tags, render, without
+from evidencebib.render.output import Lit, Span, find_tags, render, without
+from evidencebib.render.overrides import display
 from evidencebib.render.overrides.collapsing import CitePart
 from evidencebib.render.styles import parse_style_bytes, read_style_bytes, resolve_style
 
@@ -316,6 +317,10 @@ class Engine:
                                       "entries"))
             texts = [_Failed(plan.unsorted[position]) if position in plan.unsorted else next(rendered)
                      for position in wanted]
+        if any(text is None for text in texts) and display.cites_print_numbers(self.style):
+            # the entry's number stays (citeproc-js), with the text of an entry that prints nothing
+            texts = [self.b.display_no_printed_form(plan.numbers[position]) if text is None else text
+                     for position, text in zip(wanted, texts, strict=True)]
         STATS["entries_formatted"] += len(wanted)
         failed = [EntryProblem(position, _entry_key(plan, position), self.name, text.cause)
                   for position, text in zip(wanted, texts, strict=True) if isinstance(text, _Failed)]
@@ -430,7 +435,7 @@ class Engine:
                                             [numbers[p] for _, _, p in entries])
                 entries = [entries[index] for index in order]
             parts: list[CitePart] = []
-            for cite, state, position in entries:
+            for index, (cite, state, position) in enumerate(entries):
                 ctx = self.context("citation")
                 ctx.start(views[position], state, numbers[position], disamb.get(position, NO_DISAMBIGUATION))
                 try:
@@ -443,6 +448,9 @@ class Engine:
                     raise StyleError(f"style {self.name} cannot render the citation of this entry "
                                      f"({_brief(error)})", entry=cite.id) from None
                 node = _cite_variant(node, cite)
+                if node is None and index == 0 and not (cite.suppress_author or cite.author_only):
+                    text = self.b.display_no_printed_form(None)  # a later cite is left out
+                    node = Lit(text) if text else None
                 if node is None:
                     continue
                 parts.append(CitePart(node, cite.prefix or "", cite.suffix or ""))
