@@ -50,6 +50,8 @@ def _plain(value: Any) -> str:
                  "tests/render/test_render_fixes_agreement.py::test_explicit_year_suffix_variable_is_used_for_undated_items"))
 def text_variable(el, ctx):
     variable = el.c_variable
+    if variable not in _NOT_COLLAPSE_BREAKING:
+        ctx.text_variable_called = True  # read by cite collapsing (collapsing.py)
     special = _SPECIAL.get(variable)
     if special is not None:
         return special(el, ctx)
@@ -64,6 +66,11 @@ def text_variable(el, ctx):
             return None
     node = Lit(value) if isinstance(value, str) else value
     return el.c_finish(node, ctx, ("title",) if variable == "title" else None)
+
+
+# the variables whose cs:text leaves a cite collapsible (citeproc-js node_text.js: any other
+# text variable, printed or not, stops a cite from collapsing)
+_NOT_COLLAPSE_BREAKING = frozenset({"locator", "citation-number", "year-suffix", "citation-label"})
 
 
 @upstream("labels.text-variable")
