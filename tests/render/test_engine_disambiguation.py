@@ -170,3 +170,32 @@ def test_the_day_a_page_was_accessed_does_not_tell_its_cites_apart(tmp_path):
              _lee("w2", dept, None, "Page two", type="webpage", accessed={"date-parts": [[2025, 1]]})]
     assert Engine(path).citations([Cluster(["w1", "w2"])], "text", items) == \
         ["(Health n.d. -a [March 2024]; Health n.d. -b [January 2025])"]
+
+
+ACCESSED_STYLE = HEAD + """
+<citation disambiguate-add-year-suffix="true"><layout prefix="(" suffix=")" delimiter="; ">
+  <group delimiter=" "><names variable="author"><name form="short"/></names>
+    <choose><if variable="issued"><date variable="issued"><date-part name="year"/></date></if>
+      <else><text term="no date" form="short"/></else></choose></group>
+  <date variable="accessed" prefix=" [" suffix="]"><date-part name="year"/></date>
+</layout></citation>""" + TAIL
+
+
+def web_page(key: str, family: str, accessed: int, year: int | None = None) -> dict:
+    item = {"id": key, "type": "webpage", "title": f"Page {key}",
+            "author": [{"family": family, "given": "J"}], "accessed": {"date-parts": [[accessed, 6, 1]]}}
+    if year is not None:
+        item["issued"] = {"date-parts": [[year]]}
+    return item
+
+
+def test_the_accessed_date_does_not_tell_cites_apart(tmp_path):
+    """citeproc-js leaves the accessed date out of the cites it compares (node_date.js, "just
+    looking"): two pages by one author in one year are told apart by a year suffix although
+    they were accessed in different years; without an issued date, the suffix goes on the
+    first date printed (citeproc-js output)."""
+    items = [web_page("a", "Doe", 1965, 2000), web_page("b", "Doe", 2065, 2000),
+             web_page("c", "Roe", 1965), web_page("d", "Roe", 2065)]
+    clusters = [Cluster(["a", "b", "c", "d"])]
+    assert Engine(style(tmp_path, ACCESSED_STYLE)).citations(clusters, "text", items) == \
+        ["(Doe 2000a [1965]; Doe 2000b [2065]; Roe n.d. [1965a]; Roe n.d. [2065b])"]
