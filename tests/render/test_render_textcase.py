@@ -84,3 +84,4 @@ def test_uppercase_follows_the_items_language(tmp_path):
 
 def test_title_case_is_for_english_items_only(tmp_path):
     assert cased(tmp_path, "title", "la vie en rose", language="fr") == "la vie en rose"
+

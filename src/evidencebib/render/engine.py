@@ -38,6 +38,7 @@ from evidencebib.render.context import (NO_DISAMBIGUATION, BudgetExceeded, CiteS
                                         RenderContext)
 from evidencebib.render.intake import (ItemView, PreparedItems, normalise_date, normalise_doi,  # noqa: F401
                                        prepare_item, prepare_items)
+from evidencebib.render.marks import strip_private_use
 from evidencebib.render.options import EngineOptions
 from evidencebib.render.output import Span, find_tags, render, without
 from evidencebib.render.overrides.collapsing import CitePart
@@ -235,7 +236,8 @@ class Engine:
             if key in memo:
                 return memo[key]
             ctx = self.context("citation")
-            ctx.start(views[index], number=numbers[index], disamb=disamb)
+            view, state = self.b.disambiguation_ambiguous_cite(views[index])
+            ctx.start(view, state, numbers[index], disamb)
             try:
                 node = layout.evaluate(ctx)
             except EvidenceError:
@@ -428,7 +430,9 @@ class Engine:
                     continue
                 node = self.b.positions_initial_term(node, "citation", self.style_class, not parts,
                                                      cite.prefix or "")
-                prefix, suffix = in_affix(cite.prefix or "", ctx), in_affix(cite.suffix or "", ctx)
+                # a cite's affixes are the caller's text: never our markers (render/marks.py)
+                prefix = in_affix(strip_private_use(cite.prefix or ""), ctx)
+                suffix = in_affix(strip_private_use(cite.suffix or ""), ctx)
                 parts.append(CitePart(node, prefix, suffix, cite.locator is not None,
                                       ctx.text_variable_called))
             if not parts:
