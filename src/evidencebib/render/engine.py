@@ -38,11 +38,13 @@ from evidencebib.render.context import (NO_DISAMBIGUATION, BudgetExceeded, CiteS
                                         RenderContext)
 from evidencebib.render.intake import (ItemView, PreparedItems, normalise_date, normalise_doi,  # noqa: F401
                                        prepare_item, prepare_items)
+from evidencebib.render.marks import strip_private_use
 from evidencebib.render.options import EngineOptions
 from evidencebib.render.output import Lit, Span, find_tags, render, without
 from evidencebib.render.overrides import display
 from evidencebib.render.overrides.collapsing import CitePart
 from evidencebib.render.overrides.positions import explicit
+from evidencebib.render.overrides.quotes import in_affix
 from evidencebib.render.styles import parse_style_bytes, read_style_bytes, resolve_style
 
 warnings.filterwarnings("ignore", message=r"The following arguments for .* are unsupported",
@@ -261,7 +263,8 @@ class Engine:
             if key in memo:
                 return memo[key]
             ctx = self.context("citation")
-            ctx.start(views[index], number=numbers[index], disamb=disamb)
+            view, state = self.b.disambiguation_ambiguous_cite(views[index])
+            ctx.start(view, state, numbers[index], disamb)
             ctx.comparing = True
             try:
                 node = layout.evaluate(ctx)
@@ -463,7 +466,10 @@ class Engine:
                     continue
                 node = self.b.positions_initial_term(node, "citation", self.style_class, not parts,
                                                      cite.prefix or "")
-                parts.append(CitePart(node, cite.prefix or "", cite.suffix or "", cite.locator is not None,
+                # a cite's affixes are the caller's text: never our markers (render/marks.py)
+                prefix = in_affix(strip_private_use(cite.prefix or ""), ctx)
+                suffix = in_affix(strip_private_use(cite.suffix or ""), ctx)
+                parts.append(CitePart(node, prefix, suffix, cite.locator is not None,
                                       ctx.text_variable_called))
             if not parts:
                 out.append("")
