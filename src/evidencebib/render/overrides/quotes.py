@@ -18,7 +18,7 @@ the same), and so do pandoc and Zotero:
 - a space before `: ; ? ! »` or after `«` becomes a narrow no-break space (citeproc-js
   `CSL.Output.Queue.append`, French orthography, in every locale as citeproc-js does).
 
-Pairs are found within one level of the value's markup (render/intake.py `parse_rich`): a pair
+Pairs are found within one level of the value's markup (render/richtext.py `parse`): a pair
 may enclose markup (`"<i>Title</i>"`), a quote opened inside `<i>` closes inside it.
 
 A style can ask for item data printed as written (no quote pairs, no typographic apostrophes,
