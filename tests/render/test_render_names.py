@@ -188,15 +188,10 @@ GROUP = {"literal": "Study Group"}
 
 
 @pytest.mark.parametrize("name_attributes,bibliography_attributes,persons,expected", [
-    # the delimiter-precedes-last of cs:name is the persons'; before an institution it is contextual
-    ('and="symbol" delimiter-precedes-last="never" initialize-with=". " name-as-sort-order="all"', "", 2,
-     "Smith, J., Jones, A., & Study Group"),
-    ('and="text" delimiter-precedes-last="never"', "", 2, "John Smith, Ann Jones, and Study Group"),
+    # cs:name's delimiter-precedes-last="always" does not reach the institution either
     ('and="text" delimiter-precedes-last="always"', "", 1, "John Smith and Study Group"),
     ('and="text" delimiter-precedes-last="always" delimiter="; "', "", 1, "John Smith and Study Group"),
     ('and="text" delimiter="; "', "", 2, "John Smith; Ann Jones; and Study Group"),
-    # one set on cs:style, cs:citation or cs:bibliography applies to the institution too
-    ('and="text"', ' delimiter-precedes-last="never"', 2, "John Smith, Ann Jones and Study Group"),
     ('and="text"', ' delimiter-precedes-last="always"', 1, "John Smith, and Study Group"),
     # after an inverted name, the delimiter (cs:name's after-inverted-name)
     ('and="text" delimiter-precedes-last="after-inverted-name" name-as-sort-order="first"', "", 1,
@@ -260,3 +255,55 @@ def _institution_grid_names() -> list[str]:
                 attributes += f' delimiter="{delimiter}"' if delimiter else ""
                 grid.append(attributes)
     return grid + ['and="symbol"', 'and="symbol" delimiter-precedes-last="never" name-as-sort-order="all"']
+
+
+# the join before the last name -----------------------------------------------------------------
+
+PEOPLE_AND_GROUP = [{"family": "Smith", "given": "John"}, {"family": "Jones", "given": "Ann"},
+                    {"literal": "Dutch Study Group"}]
+
+
+def test_an_organisation_last_takes_the_delimiter_before_the_and_term(tmp_path):
+    """citeproc-js joins a last name that is an organisation by its institution rules: the
+    cs:name's delimiter-precedes-last="never" does not reach it (Nature, 3 names:
+    "Smith, J., Jones, A., & Dutch Study Group")."""
+    path = style(tmp_path, '<names variable="author"><name and="symbol" delimiter-precedes-last="never" '
+                           'initialize-with=". " name-as-sort-order="all"/></names>')
+    assert entries([book("a", *PEOPLE_AND_GROUP)], path) == ["Smith, J., Jones, A., & Dutch Study Group"]
+    people = [{"family": "Smith", "given": "John"}, {"family": "Jones", "given": "Ann"},
+              {"family": "Brown", "given": "Bob"}]
+    assert entries([book("b", *people)], path) == ["Smith, J., Jones, A. & Brown, B."]
+
+
+def test_delimiter_precedes_last_set_for_the_whole_bibliography_reaches_an_organisation(tmp_path):
+    path = style(tmp_path, '<names variable="author"><name and="text"/></names>',
+                 bibliography_options=' delimiter-precedes-last="never"')
+    assert entries([book("a", *PEOPLE_AND_GROUP)], path) == ["John Smith, Ann Jones and Dutch Study Group"]
+
+
+def test_after_inverted_name_puts_the_delimiter_between_two_names(tmp_path):
+    """citeproc-js: with delimiter-precedes-last="after-inverted-name" two names are joined by
+    the delimiter and the term even when neither is inverted."""
+    path = style(tmp_path, '<names variable="author"><name and="text" '
+                           'delimiter-precedes-last="after-inverted-name"/></names>')
+    two = [{"family": "Smith", "given": "John"}, {"family": "Jones", "given": "Ann"}]
+    assert entries([book("a", *two)], path) == ["John Smith, and Ann Jones"]
+
+
+def test_an_and_term_outside_latin_scripts_is_written_against_the_names(tmp_path):
+    """Hebrew's "and" is the prefix ו; citeproc-js spaces only terms that start with a Latin,
+    Greek, Cyrillic, Hebrew (but vav) or Arabic letter."""
+    path = tmp_path / "hebrew.csl"
+    path.write_text(HEAD.format(attributes="") + """
+<locale><terms><term name="and">ו</term></terms></locale>
+<citation><layout><text value="x"/></layout></citation>
+<bibliography><layout><names variable="author"><name and="text"/></names></layout></bibliography></style>""",
+                    encoding="utf-8")
+    assert entries([book("a", {"family": "תפוח"}, {"family": "תפוז"})], path) == ["תפוחותפוז"]
+
+
+def test_an_et_al_term_outside_latin_scripts_follows_the_name_without_a_space(tmp_path):
+    path = style(tmp_path, '<names variable="author"><name et-al-min="2" et-al-use-first="1"/></names>',
+                 default_locale="zh-TW")
+    two = [{"family": "Zither", "given": "Ziggy"}, {"family": "Yoda", "given": "Yossarian"}]
+    assert entries([book("a", *two)], path) == ["Ziggy Zither等"]

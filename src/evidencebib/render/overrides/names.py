@@ -18,6 +18,7 @@ from typing import Any
 
 from citeproc import model
 
+from evidencebib.render import richtext
 from evidencebib.render.elements import delimited, evaluate_children, NAME_OPTIONS
 from evidencebib.render.output import Lit, Node, Span
 from evidencebib.render.overrides import override, upstream
@@ -86,7 +87,7 @@ def names(el, ctx):
     outputs = []
     for variable, values in found:
         node = _name_list(name_el, et_al_el, None if ctx.sorting else label_el, label_first, variable, values,
-                          options, el.c_default_options[ctx.mode], ctx)
+                          options, ctx)
         if node is not None:
             outputs.append(node)
     if not outputs:
@@ -193,8 +194,7 @@ def _shown_count(variable: str, values, options, ctx) -> int:
 
 # the name list --------------------------------------------------------------------------------
 
-def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, values, options,
-               inherited: dict[str, Any], ctx):
+def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, values, options, ctx):
     shown, use_last = _truncation(variable, values, options, ctx)
     listed = values if shown is None else values[:shown]
     delimiter = options.get("delimiter") or ", "
@@ -228,22 +228,18 @@ def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, va
                 if precedes == "always" or (precedes == "contextual" and count >= 2) or \
                         (precedes == "after-inverted-name" and inverted(count - 1)):
                     parts.extend([Lit(delimiter), et_al])
-                else:
+                elif _romanesque(_plain(et_al)):
                     parts.extend([Lit(" "), et_al])
+                else:
+                    parts.append(et_al)  # "Zither等" (citeproc-js: no space before a CJK term)
     else:
         and_term = _and_term(options, ctx)
         for index, node in enumerate(rendered[1:], start=1):
             if index == count - 1 and and_term:
-                if listed[-1].literal is not None:
-                    before = _before_institution(name_el, inherited, options, count, inverted(index - 1))
-                else:
-                    precedes = options.get("delimiter-precedes-last") or "contextual"
-                    if precedes == "always" or (precedes == "contextual" and count > 2) or \
-                            (precedes == "after-inverted-name" and inverted(index - 1)):
-                        before = delimiter
-                    else:
-                        before = " "
-                parts.extend([Lit(before + and_term + " "), node])
+                institution = listed[index].literal is not None
+                prefix, suffix = _before_last(options, ctx, and_term, delimiter, count, inverted(index - 1),
+                                              institution)
+                parts.extend([Lit(prefix + and_term + suffix), node])
             else:
                 parts.extend([Lit(delimiter), node])
     node = Span(parts, tag=("name-list", variable, tuple(name.key for name in listed)))
@@ -254,24 +250,56 @@ def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, va
     return node
 
 
-def _before_institution(name_el, inherited: dict[str, Any], options: dict[str, Any], count: int,
-                        after_inverted: bool) -> str:
-    """What precedes the "and" before a last name that is an institution (a literal name), as
-    citeproc-js joins it: with the "and" of its cs:institution, which the style does not write, so
-    a default one copies cs:name's `and` and `delimiter` (", " without one) but not its
-    delimiter-precedes-last; only cs:style/cs:citation/cs:bibliography's applies ("always": the
-    delimiter; "never": a space; otherwise contextual: the delimiter after two or more names).
-    cs:name's "after-inverted-name" still puts the delimiter after an inverted name."""
-    own = name_el.c_own_options.get("delimiter") if name_el is not None else None
-    delimiter = ", " if own is None else own
-    precedes = inherited.get("delimiter-precedes-last") or "contextual"
-    if precedes == "always" or (precedes != "never" and count > 2):
-        before = delimiter
+# citeproc-js's STARTSWITH_ROMANESQUE_REGEXP (src/load.js): a term starting with one of these
+# letters is a word of its own, spaced from the names; any other ("ו" in Hebrew, "と", "等") is
+# written against them. The Hebrew range leaves out vav (U+05D5), the prefix "and".
+_ROMANESQUE_START = re.compile("^[&a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0370-\u03ff\u0400-\u052f"
+                               "\u0590-\u05d4\u05d6-\u05ff\u1f00-\u1fff\u0600-\u06ff\u200c\u200d"
+                               "\u200e\u0218\u0219\u021a\u021b\u202a-\u202e]")
+
+
+def _romanesque(term: str) -> bool:
+    return _ROMANESQUE_START.match(term) is not None
+
+
+def _plain(node) -> str:
+    from evidencebib.render.output import plain_text
+
+    return plain_text(node)
+
+
+def _before_last(options, ctx, and_term: str, delimiter: str, count: int, after_inverted: bool,
+                 institution: bool) -> tuple[str, str]:
+    """(what comes before the "and" term, what after it) joining the last name (CSL 1.0.2
+    §Name delimiter-precedes-last), as citeproc-js builds them (node_name.js and, for a last
+    name that is an organisation, node_institution.js):
+
+    - a term in a Latin, Greek, Cyrillic, Hebrew or Arabic script is spaced (" and "), any other
+      is written against the names;
+    - "contextual": the delimiter before it with three names or more; "always": with two as
+      well; "never": never; "after-inverted-name": with two names, or after an inverted name;
+    - before an organisation the cs:name's own delimiter-precedes-last does not count (only the
+      one cs:style, cs:citation or cs:bibliography set), except "after-inverted-name" after an
+      inverted name."""
+    spaced = _romanesque(and_term)
+    single, multiple, after = (" ", delimiter, " ") if spaced else ("", "", "")
+    precedes = options.get("delimiter-precedes-last") or "contextual"
+    if institution:
+        inherited = ctx.style.compiler.inherited_name_options(ctx.mode).get("delimiter-precedes-last")
+        rule = inherited if inherited in ("always", "never") else "contextual"
     else:
-        before = " "
-    if options.get("delimiter-precedes-last") == "after-inverted-name" and after_inverted:
-        before = options.get("delimiter") or ", "
-    return before
+        rule = precedes
+    if rule == "always":
+        single = delimiter
+    elif rule == "never":
+        multiple = " " if multiple else multiple
+    elif rule == "after-inverted-name":
+        single = delimiter if single else single
+        multiple = " " if multiple else multiple
+    prefix = single if count == 2 else multiple
+    if precedes == "after-inverted-name" and after_inverted:
+        prefix = delimiter
+    return prefix, after
 
 
 def _and_term(options, ctx) -> str | None:
@@ -366,10 +394,15 @@ def _sep(left, right, separator: str):
     return Span([left, Lit(separator), right])
 
 
-def _part(text: str | None, part_el, ctx):
+def _part(text: str | Node | None, part_el, ctx):
     if not text:
         return None
-    node: Node = ctx.b.quotes_in_data(text, ctx)
+    # (markup in a name part is formatting, CSL 1.0.2 Appendix VI: render/richtext.py)
+    if isinstance(text, str):
+        value: str | Span = richtext.parse(text) if "<" in text else text
+    else:
+        value = text.text if type(text) is Lit else text
+    node: Node = ctx.b.quotes_in_data(value, ctx)
     if part_el is None:
         return node
     if part_el.c_case is not None:
@@ -413,10 +446,14 @@ def _display(name_el, name, index: int, options: dict[str, Any], ctx):
         given = _affixed(_part(name.given, given_el, ctx), given_el)
         node = family if given is None else (given if family is None else Span([family, given]))
         return _finish_name(name_el, node, name, ctx)
-    given_text = name.given
-    if given_text and initialize_with is not None and name.family:
+    given_text: str | Node | None = name.given
+    if name.given and initialize_with is not None and name.family:
         hyphen = name_el.c_hyphen if name_el is not None else ctx.style.compiler.initialize_with_hyphen
-        given_text = ctx.b.names_initialize(given_text, initialize_with, initialize, hyphen, name_el, ctx)
+        marked = "<" in name.given
+        plain = richtext.text_of(name.given) if marked else name.given
+        initials = ctx.b.names_initialize(plain, initialize_with, initialize, hyphen, name_el, ctx)
+        # (the markup of a given name kept on its initials)
+        given_text = richtext.restyled(initials, name.given) if marked else initials
     ndp = _part(name.non_dropping, family_el, ctx)
     dp = _part(name.dropping, given_el, ctx)
     family = _part(name.family, family_el, ctx)
