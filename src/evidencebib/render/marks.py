@@ -20,7 +20,20 @@ UNDERLINE = ("\ue00a", "\ue00b")
 # upright text inside italics (CSL 1.0.2 §"Formatting": font-style="normal"; italics inside italics
 # flip to upright, as citeproc-js prints them)
 ROMAN = ("\ue00c", "\ue00d")
-FONT_PAIRS = (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE, ROMAN)
+# normal weight inside bold, normal variant inside small caps: where bold or small-caps markup in
+# the data meets the same formatting around it (citeproc-js's flip-flop)
+UNBOLD = ("\ue00e", "\ue00f")
+UNSMALLCAPS = ("\ue01a", "\ue01b")
+FONT_PAIRS = (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE, ROMAN, UNBOLD, UNSMALLCAPS)
+
+# markup in item data (CSL 1.0.2 Appendix VI: <i>, <b>, <sc>, small-caps spans, nodecor spans) as a
+# span's font before rendering: not markers; output.render turns each into the markers above,
+# flip-flopped against the formatting around it
+MARKUP_ITALIC = ("markup", "italic")
+MARKUP_BOLD = ("markup", "bold")
+MARKUP_SMALLCAPS = ("markup", "small-caps")
+MARKUP_NODECOR = ("markup", "nodecor")
+MARKUP_FONTS = (MARKUP_ITALIC, MARKUP_BOLD, MARKUP_SMALLCAPS, MARKUP_NODECOR)
 
 # links: the DOI, URL, PMID or PMCID value between the opener and LINK_CLOSE
 LINK_DOI = "\ue010"
@@ -48,12 +61,17 @@ QUOTE_CLOSE = "\ue021"
 INNER_QUOTE_OPEN = "\ue022"
 INNER_QUOTE_CLOSE = "\ue023"
 
+# after a quote in item data that the same data continues ("'God willing'. Another"): the
+# punctuation there is the data's own, never moved inside the quote (punctuation-in-quote moves
+# only the style's punctuation, as citeproc-js moves only affixes and delimiters)
+QUOTE_END_IN_DATA = "\ue024"
+
 FONT_MARKERS = "".join(mark for pair in FONT_PAIRS for mark in pair)
 LINK_MARKERS = LINK_DOI + LINK_URL + LINK_PMID + LINK_PMCID + LINK_CLOSE
 DISPLAY_MARKERS = BLOCK + LEFT_MARGIN + RIGHT_INLINE + INDENT + DISPLAY_CLOSE
 QUOTE_MARKERS = QUOTE_OPEN + QUOTE_CLOSE + INNER_QUOTE_OPEN + INNER_QUOTE_CLOSE
 # markers that print nothing themselves (formatting, links, display)
-MARKERS = FONT_MARKERS + LINK_MARKERS + DISPLAY_MARKERS
+MARKERS = FONT_MARKERS + LINK_MARKERS + DISPLAY_MARKERS + QUOTE_END_IN_DATA
 ALL_MARKERS = MARKERS + QUOTE_MARKERS
 
 # private-use characters (our markers live there) and lone surrogates, which JSON's "\ud800"

@@ -46,6 +46,24 @@ def year_suffix(index: int) -> str:
     return letters[index // 26 - 1] + letters[index % 26]
 
 
+def _family(name) -> str:
+    """A name's family as its short form prints it: with its non-dropping particle ("dos Smith"
+    and "Smith" are different names)."""
+    if name.non_dropping and name.family:
+        return f"{name.non_dropping} {name.family}"
+    return name.family or ""
+
+
+def _registered_family(name, demote: str | None) -> str:
+    """The family under which citeproc-js's name registry tells given names apart
+    (disambig_names.js set_keys): the family alone, with the non-dropping particle only when the
+    style never demotes it ("dos Smith" and "Smith" clash unless demote-non-dropping-particle is
+    "never")."""
+    if demote == "never":
+        return _family(name)
+    return name.family or ""
+
+
 def _names_key(view, variables, all_names: bool, with_given: bool, shown: int | None,
                primary_only: bool = False, initials: bool = False):
     """What disambiguation by names could still tell apart: the whole list of family names
@@ -56,7 +74,7 @@ def _names_key(view, variables, all_names: bool, with_given: bool, shown: int | 
         names = view.names.get(variable)
         if names:
             given_of = names[:1] if primary_only else (names if all_names or shown is None else names[:shown])
-            families = tuple(name.literal or name.family or "" for name in names) if all_names else ()
+            families = tuple(name.literal or _family(name) for name in names) if all_names else ()
             givens = tuple(given_initials(name.given or "") if initials else name.given or ""
                            for name in given_of) if with_given else ()
             return families, givens
@@ -68,7 +86,7 @@ def _rule_key(names, rule: str | None, count: int):
     names compared by add-names, as jgm/citeproc's isDisambiguated)."""
     out = []
     for index, name in enumerate(names[:count]):
-        family = name.literal or name.family or ""
+        family = name.literal or _family(name)
         if rule in ("all-names", "by-cite") or (rule == "primary-name" and index == 0):
             given: Any = name.given or ""
         elif rule == "all-names-with-initials" or (rule == "primary-name-with-initials" and index == 0):
@@ -95,10 +113,11 @@ def _ambiguities(texts: dict[int, str | None]) -> list[list[int]]:
     return [members for members in groups.values() if len(members) > 1]
 
 
-def _hint(name, others, with_initials_only: bool) -> str | None:
+def _hint(name, others, with_initials_only: bool, demote: str | None = None) -> str | None:
     """"initials" or "full" for a name whose family another name shares (jgm addNameHint)."""
+    family = _registered_family(name, demote)
     rivals = [other for other in others
-              if other.key != name.key and (other.family or "") == (name.family or "") and name.family]
+              if other.key != name.key and _registered_family(other, demote) == family and name.family]
     if not rivals:
         return None
     mine = given_initials(name.given or "")
@@ -109,7 +128,7 @@ def _hint(name, others, with_initials_only: bool) -> str | None:
     return "initials"
 
 
-def _global_names(views, rule: str) -> dict[Any, str]:
+def _global_names(views, rule: str, demote: str | None = None) -> dict[Any, str]:
     """all-names / primary-name rules: names are told apart wherever they appear, not only in
     ambiguous cites (CSL 1.0.2 §Disambiguation, givenname-disambiguation-rule)."""
     primary = rule.startswith("primary-name")
@@ -122,7 +141,7 @@ def _global_names(views, rule: str) -> dict[Any, str]:
     everyone = list(relevant.values())
     out = {}
     for name in everyone:
-        hint = _hint(name, everyone, rule.endswith("-with-initials"))
+        hint = _hint(name, everyone, rule.endswith("-with-initials"), demote)
         if hint is not None:
             out[name.key] = hint
     return out
@@ -142,7 +161,7 @@ def disambiguate_names(options: dict[str, Any], views, render, current: dict[int
     add_given = (options.get("disambiguate-add-givenname") or "").lower() == "true"
     rule = (options.get("givenname-disambiguation-rule") or "by-cite").lower() if add_given else None
     if rule is not None and rule != "by-cite":
-        hints = _global_names(views, rule)
+        hints = _global_names(views, rule, options.get("demote-non-dropping-particle"))
         if hints:
             for index, view in enumerate(views):
                 own = {name.key for name in _first_names(view)}
@@ -166,7 +185,7 @@ def disambiguate_names(options: dict[str, Any], views, render, current: dict[int
                 names = names_of[index]
                 if len(names) <= position or names[position].literal is not None:
                     continue
-                hint = _hint(names[position], column, False)
+                hint = _hint(names[position], column, False, options.get("demote-non-dropping-particle"))
                 if hint is not None:
                     old = current.get(index, NO_DISAMBIGUATION)
                     current[index] = replace(old, given_names={**old.given_names, names[position].key: hint})
@@ -228,7 +247,7 @@ def disambiguate(style, views, render, b) -> dict[int, Disambiguation]:
     citation = style.citation
     if citation is None:
         return {}
-    options = citation.c_options
+    options = {**citation.c_options, "demote-non-dropping-particle": style.compiler.demote_particle}
     current: dict[int, Disambiguation] = {}
     b.disambiguation_names(options, views, render, current)
 

@@ -158,7 +158,7 @@ def key_values(keys, ctx, views, numbers: list[int] | None = None) -> list[tuple
                     row.append(compare(plain_text(label)) if label is not None else None)
                     continue
                 if variable in view.names:
-                    value = compare(_name_key(view.names[variable], demote))
+                    value = compare(_name_key(ctx.b.names_parse(view.names[variable]), demote))
                 elif variable in view.dates:
                     value = view.dates[variable].sort_key() or None
                 else:
