@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from citeproc import model
 
 from evidencebib.errors import StyleError
+from evidencebib.render import richtext
 from evidencebib.render.intake import style_variable
 from evidencebib.render.marks import BOLD, ITALIC, ROMAN, SMALLCAPS, SUB, SUP, UNDERLINE
 from evidencebib.render.output import Lit, Span, map_text
@@ -324,6 +325,9 @@ class TextElement(Formatting, model.Text):
         elif get("value") is not None:
             self.c_kind = _VALUE
             self.c_value = get("value")
+            # markup in a literal is formatting, as in item data (CSL 1.0.2 Appendix VI);
+            # its quotes are read as the data's are (quotes.in-data)
+            self.c_value_data = richtext.parse(self.c_value or "")
         else:
             self.c_kind = _NOTHING
 
@@ -344,7 +348,7 @@ class TextElement(Formatting, model.Text):
         elif kind is _VALUE:
             if not self.c_value:
                 return None
-            node = ctx.b.quotes_in_data(self.c_value, ctx)
+            node = ctx.b.quotes_in_data(self.c_value_data, ctx)
         else:
             return None
         if node is None:

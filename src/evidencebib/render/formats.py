@@ -33,7 +33,7 @@ from evidencebib.model.pubmed_ids import pmc_url, pubmed_url
 from evidencebib.render.marks import (BLOCK, BOLD, DISPLAY_CLASSES, DISPLAY_CLOSE, DISPLAY_MARKERS,  # noqa: F401
                                       INDENT, ITALIC, LEFT_MARGIN, LINK_CLOSE, LINK_DOI, LINK_MARKERS,
                                       LINK_OPENERS, LINK_URL, MARKERS, RIGHT_INLINE, ROMAN, SMALLCAPS, SUB,
-                                      SUP, UNDERLINE, strip_private_use)
+                                      SUP, UNBOLD, UNDERLINE, UNSMALLCAPS, strip_private_use)
 
 def _wrapper(marks: tuple[str, str]):
     def wrap(text):
@@ -143,7 +143,8 @@ _LINK_OPEN = "".join(LINK_OPENERS.values())
 
 _TOKEN = re.compile(
     "(?P<link>[" + _LINK_OPEN + "][^" + LINK_CLOSE + "]*" + LINK_CLOSE + "?)"
-    "|(?P<mark>[" + re.escape("".join(ITALIC + BOLD + SUP + SUB + SMALLCAPS + UNDERLINE + ROMAN)) + "])"
+    "|(?P<mark>[" + re.escape("".join(ITALIC + BOLD + SUP + SUB + SMALLCAPS + UNDERLINE + ROMAN + UNBOLD
+                                        + UNSMALLCAPS)) + "])"
     "|(?P<display>[" + DISPLAY_MARKERS + "])"
     "|(?P<text>[^" + MARKERS + "]+)"
     "|(?P<stray>[" + LINK_CLOSE + "])"
@@ -190,10 +191,13 @@ def _last_text(tokens) -> str:
     return ""
 
 
+_FONT_PAIRS = (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE, ROMAN, UNBOLD, UNSMALLCAPS)
+
+
 def _merge_adjacent_marks(tokens):
     """Drop empty spans (open immediately closed) and close+reopen of the same mark."""
-    closes = {pair[1]: pair[0] for pair in (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE, ROMAN)}
-    opens = {pair[0]: pair[1] for pair in (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE, ROMAN)}
+    closes = {pair[1]: pair[0] for pair in _FONT_PAIRS}
+    opens = {pair[0]: pair[1] for pair in _FONT_PAIRS}
     changed = True
     while changed:
         changed = False
@@ -259,6 +263,9 @@ def finish_markdown(marked: str) -> str:
             if mark in ROMAN:  # upright inside italics: close the emphasis, reopen it after
                 if depth[ITALIC[0]]:
                     out.append("*")
+            elif mark in UNBOLD:  # normal weight inside bold, likewise
+                if depth[BOLD[0]]:
+                    out.append("**")
             elif mark in depth:
                 depth[mark] += 1
                 if depth[mark] == 1:
@@ -298,8 +305,9 @@ def _escape_line_start(match: re.Match[str]) -> str:
 
 def _hoist_spaces(tokens):
     """`* a*` and `*a *` are not emphasis in CommonMark: move edge spaces outside the marks."""
-    opens = {pair[0] for pair in (ITALIC, BOLD)} | {ROMAN[1]}   # (upright text ends and starts emphasis)
-    closes = {pair[1] for pair in (ITALIC, BOLD)} | {ROMAN[0]}
+    # (upright text, normal weight: they end the emphasis and start it again)
+    opens = {pair[0] for pair in (ITALIC, BOLD)} | {ROMAN[1], UNBOLD[1]}
+    closes = {pair[1] for pair in (ITALIC, BOLD)} | {ROMAN[0], UNBOLD[0]}
     result = list(tokens)
     i = 0
     while i < len(result):
@@ -337,6 +345,8 @@ def finish_html(marked: str) -> str:
         SMALLCAPS[0]: '<span style="font-variant:small-caps;">', SMALLCAPS[1]: "</span>",
         UNDERLINE[0]: "<u>", UNDERLINE[1]: "</u>",
         ROMAN[0]: '<span style="font-style:normal;">', ROMAN[1]: "</span>",
+        UNBOLD[0]: '<span style="font-weight:normal;">', UNBOLD[1]: "</span>",
+        UNSMALLCAPS[0]: '<span style="font-variant:normal;">', UNSMALLCAPS[1]: "</span>",
     }
     out: list[str] = []
     open_displays: list[str] = []
@@ -414,9 +424,10 @@ def finish_rtf(marked: str) -> str:
     """An RTF fragment (one paragraph's content); `rtf_document` wraps entries for Word."""
     groups = {
         ITALIC[0]: "{\\i ", BOLD[0]: "{\\b ", SUP[0]: "{\\super ", SUB[0]: "{\\sub ",
-        SMALLCAPS[0]: "{\\scaps ", UNDERLINE[0]: "{\\ul ", ROMAN[0]: "{\\i0 ",
+        SMALLCAPS[0]: "{\\scaps ", UNDERLINE[0]: "{\\ul ", ROMAN[0]: "{\\i0 ", UNBOLD[0]: "{\\b0 ",
+        UNSMALLCAPS[0]: "{\\scaps0 ",
     }
-    closes = {ITALIC[1], BOLD[1], SUP[1], SUB[1], SMALLCAPS[1], UNDERLINE[1], ROMAN[1]}
+    closes = {pair[1] for pair in _FONT_PAIRS}
     tokens = _tokens(marked)
     out: list[str] = []
     depth = 0

@@ -20,7 +20,20 @@ UNDERLINE = ("\ue00a", "\ue00b")
 # upright text inside italics (CSL 1.0.2 §"Formatting": font-style="normal"; italics inside italics
 # flip to upright, as citeproc-js prints them)
 ROMAN = ("\ue00c", "\ue00d")
-FONT_PAIRS = (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE, ROMAN)
+# normal weight inside bold, normal variant inside small caps: where bold or small-caps markup in
+# the data meets the same formatting around it (citeproc-js's flip-flop)
+UNBOLD = ("\ue00e", "\ue00f")
+UNSMALLCAPS = ("\ue01a", "\ue01b")
+FONT_PAIRS = (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE, ROMAN, UNBOLD, UNSMALLCAPS)
+
+# markup in item data (CSL 1.0.2 Appendix VI: <i>, <b>, <sc>, small-caps spans, nodecor spans) as a
+# span's font before rendering: not markers; output.render turns each into the markers above,
+# flip-flopped against the formatting around it
+MARKUP_ITALIC = ("markup", "italic")
+MARKUP_BOLD = ("markup", "bold")
+MARKUP_SMALLCAPS = ("markup", "small-caps")
+MARKUP_NODECOR = ("markup", "nodecor")
+MARKUP_FONTS = (MARKUP_ITALIC, MARKUP_BOLD, MARKUP_SMALLCAPS, MARKUP_NODECOR)
 
 # links: the DOI, URL, PMID or PMCID value between the opener and LINK_CLOSE
 LINK_DOI = "\ue010"

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from typing import Any, final
 
-from evidencebib.render.marks import (DISPLAY_CLOSE, DISPLAY_OPENERS, INNER_QUOTE_CLOSE, INNER_QUOTE_OPEN,
-                                      ITALIC, LINK_CLOSE, LINK_OPENERS, LINK_URL, MARKERS, QUOTE_CLOSE,
-                                      QUOTE_OPEN, ROMAN)
+from evidencebib.render.marks import (BOLD, DISPLAY_CLOSE, DISPLAY_OPENERS, INNER_QUOTE_CLOSE,
+                                      INNER_QUOTE_OPEN, ITALIC, LINK_CLOSE, LINK_OPENERS, LINK_URL, MARKERS,
+                                      MARKUP_BOLD, MARKUP_ITALIC, MARKUP_NODECOR, MARKUP_SMALLCAPS,
+                                      QUOTE_CLOSE, QUOTE_OPEN, ROMAN, SMALLCAPS, UNBOLD, UNSMALLCAPS)
 
 
 @final  # not subclassed: `type(node) is Lit` then tells mypy the other case is a Span
@@ -270,27 +271,79 @@ def _has_text(marked: str) -> bool:
 
 # rendering ------------------------------------------------------------------------------------
 
-def flip_italics(font: tuple[tuple[str, str], ...], italic: bool) -> tuple[tuple[tuple[str, str], ...], bool]:
-    """The font a span prints inside `italic` text, and whether its content is italic: italics
-    inside italics print upright, an explicit upright (font-style="normal") only inside
-    italics (CSL 1.0.2 §"Formatting"; citeproc-js's flip-flop)."""
-    out = []
-    for pair in font:
+_PLAIN = (False, None, None, None, "")
+
+
+def _recent(order: str, attribute: str) -> str:
+    return attribute + order.replace(attribute, "")
+
+
+def resolve_font(font: tuple[tuple[str, str], ...],
+                 state: tuple) -> tuple[tuple[tuple[str, str], ...], tuple]:
+    """The markers a span's font prints inside the formatting `state` of its ancestors, and the
+    state inside it (CSL 1.0.2 §"Formatting", Appendix VI; citeproc-js's flip-flop):
+
+    - the style's formatting nests as written (italics in italics print `<i><i>`, as citeproc-js
+      prints them); font-style="normal" prints only inside italics;
+    - markup in the data flips against the nearest formatting of its kind around it: `<i>` in
+      italics prints upright, `<b>` in bold normal weight, `<sc>` in small caps normal variant,
+      and back again one level further in; a nodecor span turns every font style, weight and
+      variant around it back to normal.
+
+    `state` is (italic now, then the nearest font-style, font-weight and font-variant around:
+    None, "on" or "off", and the order in which they were set, most recent first); font pairs
+    are innermost first, as `render` wraps them."""
+    italic, style, weight, variant, order = state
+    out: list[tuple[str, str]] = []  # outermost first
+    for pair in reversed(font):
         if pair is ITALIC:
-            out.append(ROMAN if italic else ITALIC)
-            italic = not italic
+            out.append(ITALIC)
+            italic, style, order = True, "on", _recent(order, "s")
         elif pair is ROMAN:
             if italic:
                 out.append(ROMAN)
                 italic = False
+        elif pair is BOLD:
+            out.append(BOLD)
+            weight, order = "on", _recent(order, "w")
+        elif pair is SMALLCAPS:
+            out.append(SMALLCAPS)
+            variant, order = "on", _recent(order, "v")
+        elif pair is MARKUP_ITALIC:
+            if style == "on":
+                out.append(ROMAN)
+                italic, style = False, "off"
+            else:
+                out.append(ITALIC)
+                italic, style = True, "on"
+            order = _recent(order, "s")
+        elif pair is MARKUP_BOLD:
+            out.append(UNBOLD if weight == "on" else BOLD)
+            weight, order = ("off" if weight == "on" else "on"), _recent(order, "w")
+        elif pair is MARKUP_SMALLCAPS:
+            out.append(UNSMALLCAPS if variant == "on" else SMALLCAPS)
+            variant, order = ("off" if variant == "on" else "on"), _recent(order, "v")
+        elif pair is MARKUP_NODECOR:
+            for attribute in order:
+                if attribute == "s":
+                    out.append(ROMAN)
+                    italic, style = False, "off"
+                elif attribute == "w":
+                    out.append(UNBOLD)
+                    weight = "off"
+                else:
+                    out.append(UNSMALLCAPS)
+                    variant = "off"
         else:
             out.append(pair)
-    return tuple(out), italic
+    out.reverse()
+    return tuple(out), (italic, style, weight, variant, order)
 
 
-def render(node: Node | None, depth: int = 0, seam: Any = None, italic: bool = False) -> str:
+def render(node: Node | None, depth: int = 0, seam: Any = None, fonts: tuple = _PLAIN) -> str:
     """The marked string of a tree (quotes as quote markers, outer and inner by nesting;
-    italics flip-flopped); `seam` joins two pieces (`merge` unless given)."""
+    markup in the data flip-flopped: `resolve_font`); `seam` joins two pieces (`merge` unless
+    given)."""
     if node is None:
         return ""
     if type(node) is Lit:
@@ -302,19 +355,19 @@ def render(node: Node | None, depth: int = 0, seam: Any = None, italic: bool = F
     else:
         inner_depth = depth
     font = node.font
-    if font and (ITALIC in font or ROMAN in font):
-        font, italic = flip_italics(font, italic)
+    if font:
+        font, fonts = resolve_font(font, fonts)
     pieces: list[str] = []
     if join is merge:
         for kid in node.kids:
-            text = kid.text if type(kid) is Lit else render(kid, inner_depth, join, italic)
+            text = kid.text if type(kid) is Lit else render(kid, inner_depth, join, fonts)
             if text:
                 append(pieces, text)
         content = "".join(pieces)
     else:
         content = ""
         for kid in node.kids:
-            text = kid.text if type(kid) is Lit else render(kid, inner_depth, join, italic)
+            text = kid.text if type(kid) is Lit else render(kid, inner_depth, join, fonts)
             if text:
                 content = join(content, text) if content else text
     if not _has_text(content):

@@ -448,7 +448,7 @@ def _display(name_el, name, index: int, options: dict[str, Any], ctx):
     dp = _part(name.dropping, given_el, ctx)
     family = _part(name.family, family_el, ctx)
     given = _part(given_text, given_el, ctx)
-    suffix = _part(name.suffix, None, ctx)
+    suffix = _part(name.suffix, None, ctx)  # data: its apostrophes read as the other parts'
     demote = name_el.c_demote if name_el is not None else ctx.style.compiler.demote_particle
     if form == "short":
         node = _affixed(_join(ndp, family), family_el)
