@@ -78,6 +78,19 @@ def test_a_cite_prefix_reads_its_quotes_but_keeps_its_own_comma():
     assert text == "(“quote”, Smith, 2020)"
 
 
+def test_terms_labels_and_values_of_the_style_read_their_quotes_too(tmp_path):
+    style = tmp_path / "terms.csl"
+    style.write_text("""<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+<info><id/><title/><updated>2009-08-10T04:49:00+09:00</updated></info>
+<locale><terms><term name="anonymous">o'Anon "x"</term>
+<term name="page" form="short"><single>p'g</single><multiple>pp'g</multiple></term></terms></locale>
+<citation><layout><text term="anonymous"/><text value=" 'val' it's"/>
+<label variable="page" form="short" prefix=" "/></layout></citation></style>""", encoding="utf-8")
+    item = {"id": "a", "type": "book", "page": "5"}
+    [text] = Engine(style).citations([Cluster([Cite("a")])], "text", [item])
+    assert text == "o’Anon “x”“val” it’s p’g"  # citeproc-js drops a value's space before a quote
+
+
 def test_house_style_prints_data_quotes_and_apostrophes_as_written():
     assert entry(article("O'Neil's \"early\" trial", family="O'Neil", given="Mary"), "ig-criteria") == \
         "O'Neil M (2020) 'O'Neil's \"early\" trial', J."

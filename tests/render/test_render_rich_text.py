@@ -113,3 +113,11 @@ def test_superscript_characters_print_as_superscript_letters_in_html(tmp_path):
     assert rendered(tmp_path, '<text variable="title"/>', title="ª2 and m² in Brand™") == \
         "<sup>a</sup>2 and m<sup>2</sup> in Brand<sup>TM</sup>"
     assert rendered(tmp_path, '<text variable="title"/>', "text", title="m²") == "m²"
+
+
+def test_markup_in_a_name_stays_on_its_initials(tmp_path):
+    layout = '<names variable="author"><name initialize-with=". " name-as-sort-order="all"/></names>'
+    assert rendered(tmp_path, layout, author=[{"family": "<b>Doe</b>", "given": "<b>J</b> Q"}]) == \
+        "<b>Doe</b>, <b>J.</b> Q."
+    assert rendered(tmp_path, layout, author=[{"family": "<i>Doe</i>", "given": "<b>John</b>-Quincy"}]) == \
+        "<i>Doe</i>, <b>J.</b>-Q."

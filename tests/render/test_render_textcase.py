@@ -32,11 +32,15 @@ def cased(tmp_path, case: str, title: str, fmt: str = "text", **fields) -> str:
     ("relationship of self-esteem—and beyond", "Relationship of Self-Esteem—and Beyond"),
     ("closing the scientist–practitioner gap", "Closing the Scientist–Practitioner Gap"),
     ("a cat/mouse study", "A Cat/Mouse Study"),
-    ("the “new career” and commitment", "The “New Career” and Commitment"),
     ("(and dog) [or bird]", "(And Dog) [or Bird]"),
 ])
 def test_title_case_words_end_at_dashes_slashes_and_quotes(tmp_path, title, expected):
     assert cased(tmp_path, "title", title) == expected
+
+
+def test_title_case_capitalises_a_word_after_an_opening_quote(tmp_path):
+    # citeproc-py does this too: not one of textcase.title's "still needed" tests
+    assert cased(tmp_path, "title", "the “new career” and commitment") == "The “New Career” and Commitment"
 
 
 @pytest.mark.parametrize("title, expected", [
@@ -84,3 +88,4 @@ def test_uppercase_follows_the_items_language(tmp_path):
 
 def test_title_case_is_for_english_items_only(tmp_path):
     assert cased(tmp_path, "title", "la vie en rose", language="fr") == "la vie en rose"
+

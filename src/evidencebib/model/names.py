@@ -38,7 +38,8 @@ syntax lives; it produces these parts.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping  # typing's alias makes every isinstance a slow Python call
+from typing import Any
 
 from evidencebib.model.vocabulary import NAME_FLAGS, NAME_PARTS
 
@@ -263,7 +264,7 @@ def strip_others(names: list[Any]) -> tuple[list[Any], bool]:
         last = names[-1]
         for part in ("given", "literal", "family"):
             value = last.get(part)
-            if isinstance(value, str) and _TRAILING_ET_AL.search(value):
+            if isinstance(value, str) and "al" in value.lower() and _TRAILING_ET_AL.search(value):
                 cut = _TRAILING_ET_AL.sub("", value)
                 name = {k: v for k, v in last.items() if k != part}
                 if cut:

@@ -344,7 +344,7 @@ class TextElement(Formatting, model.Text):
             text = ctx.locale.text(self.c_term, self.c_form, self.c_plural)
             if not text:
                 return None
-            node = Lit(text)
+            node = ctx.b.quotes_in_data(text, ctx)
         elif kind is _VALUE:
             if not self.c_value:
                 return None

@@ -357,7 +357,18 @@ def finish_html(marked: str) -> str:
             out.append(tags[token[1]])
         elif token[0] == "display":
             if token[1] == DISPLAY_CLOSE:
-                out.append("</div>" + (_DISPLAY_AFTER[open_displays.pop()] if open_displays else ""))
+                # a space that ends the entry inside a block goes after the block (citeproc-js
+                # moves an entry's trailing spaces up out of the blobs that end it)
+                trailing = ""
+                if out and index and tokens[index - 1][0] == "text" and \
+                        all(token[0] != "text" for token in tokens[index + 1:]):
+                    text = out.pop()
+                    kept = text.rstrip(" ")
+                    trailing = text[len(kept):]
+                    if kept:
+                        out.append(kept)
+                after = _DISPLAY_AFTER[open_displays.pop()] if open_displays else ""
+                out.append("</div>" + after + trailing)
             else:
                 open_displays.append(token[1])
                 out.append(f'{_DISPLAY_BEFORE[token[1]]}<div class="{DISPLAY_CLASSES[token[1]]}">')

@@ -93,3 +93,66 @@ def node(text: str) -> Any:
     """`text` as a node: a `Lit`, or the tree of its markup."""
     parsed = parse(text)
     return Lit(parsed) if isinstance(parsed, str) else parsed
+
+
+def _styled_chars(tree: Span) -> list[tuple[str, tuple[Any, ...], bool]]:
+    """(character, the fonts around it innermost first, nocase) for each character of a tree."""
+    out: list[tuple[str, tuple[Any, ...], bool]] = []
+
+    def walk(current: Any, fonts: tuple[Any, ...]) -> None:
+        if type(current) is Lit:
+            out.extend((char, fonts, current.nocase) for char in current.text)
+            return
+        inner = current.font + fonts
+        for kid in current.kids:
+            walk(kid, inner)
+
+    walk(tree, ())
+    return out
+
+
+def text_of(text: str) -> str:
+    """The text of `text` without its markup."""
+    parsed = parse(text)
+    return parsed if isinstance(parsed, str) else "".join(char for char, _, _ in _styled_chars(parsed))
+
+
+def restyled(changed: str, source: str) -> Any:
+    """`changed` — a transformation of `text_of(source)` that keeps some of its letters in order
+    and adds punctuation and spaces (initials: "<b>J</b> Q" -> "J. Q.") — as a node with the
+    source's markup on the letters it kept; punctuation right after a letter takes that letter's
+    markup ("<b>J.</b> Q."), spaces and hyphens none, as citeproc-js prints initials."""
+    parsed = parse(source)
+    if isinstance(parsed, str):
+        return Lit(changed)
+    chars = _styled_chars(parsed)
+    styles: list[tuple[tuple[Any, ...], bool]] = []
+    position = 0
+    previous: tuple[tuple[Any, ...], bool] = ((), False)
+    for char in changed:
+        found = None
+        if char.isalnum():
+            for index in range(position, len(chars)):
+                if chars[index][0] == char:
+                    found = index
+                    break
+        if found is not None:
+            previous = (chars[found][1], chars[found][2])
+            position = found + 1
+            styles.append(previous)
+        elif char in " -\u2013\u00a0":
+            styles.append(((), False))
+            previous = ((), False)
+        else:
+            styles.append(previous)
+    kids: list[Any] = []
+    start = 0
+    for end in range(1, len(changed) + 1):
+        if end == len(changed) or styles[end] != styles[start]:
+            fonts, nocase = styles[start]
+            leaf: Any = Lit(changed[start:end], nocase)
+            for font in fonts:
+                leaf = Span([leaf], (font,))
+            kids.append(leaf)
+            start = end
+    return kids[0] if len(kids) == 1 else Span(kids)

@@ -1,10 +1,14 @@
 """Disambiguation: telling apart cites that would read the same (CSL 1.0.2 §"Disambiguation").
 
-Disambiguation is decided once per render, over the first cites of every registered item (all
-clusters and the bibliography together: the engine renders each item's first cite), and gives
-each item a `context.Disambiguation`, which evaluation reads. `disambiguate` runs the steps in
-the specification's order, each an override: `disambiguation.names` (disambiguate-add-names:
-names added one at a time while that tells cites apart; disambiguate-add-givenname: initials or
+Disambiguation is decided once per render, over one cite of every registered item (all clusters
+and the bibliography together), and gives each item a `context.Disambiguation`, which
+evaluation reads. The cite compared is the one citeproc-js's getAmbiguousCite renders
+(`disambiguation.ambiguous-cite`): the item's subsequent cite near its first, without its
+accessed date, so that a short form used in later cites (et-al-subsequent-*, a position="subsequent"
+branch) never reads like another item's. `disambiguate` runs the steps in the specification's
+order, each an override: `disambiguation.names` (disambiguate-add-names: names added one at a
+time while that splits the cites into smaller groups, each group going on alone;
+disambiguate-add-givenname: initials or
 full given names, everywhere for the all-names and primary-name rules, in ambiguous cites for
 by-cite), `disambiguation.year-suffix` (a, b … in bibliography order for cites still alike),
 `disambiguation.condition` (disambiguate="true" for cites still alike after that). Names and
@@ -20,11 +24,52 @@ from typing import TYPE_CHECKING, Any
 
 from dataclasses import replace
 
-from evidencebib.render.context import NO_DISAMBIGUATION, Disambiguation
+from evidencebib.render.context import FIRST, NO_DISAMBIGUATION, CiteState, Disambiguation
 from evidencebib.render.overrides import override, upstream
 
 if TYPE_CHECKING:
     from evidencebib.render.intake import NameValue
+
+
+class _LookingView:
+    """An item as disambiguation renders its cite: citeproc-js's getAmbiguousCite ("just
+    looking") prints no `accessed` date, so two cites that differ only by the day a page was
+    read are ambiguous; a condition on the variable still sees it."""
+
+    __slots__ = ("_view", "dates")
+
+    def __init__(self, view) -> None:
+        self._view = view
+        self.dates = {key: value for key, value in view.dates.items() if key != "accessed"}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._view, name)
+
+    def has(self, variable: str) -> bool:
+        return self._view.has(variable)
+
+
+# the position of every cite disambiguation renders: a subsequent one, near its first
+AMBIGUOUS_CITE = CiteState(positions=frozenset({"subsequent", "near-note"}))
+
+
+@override("disambiguation.ambiguous-cite", replaces="citeproc.model.Citation",
+          rule="citeproc-js getAmbiguousCite (CSL 1.0.2 §Disambiguation leaves the form open): ambiguity is "
+               "decided on each item's subsequent cite near its first (a short form, et-al-subsequent-*), "
+               "without its accessed date",
+          fingerprint="60c2016e4ab821bc71fc65cde354918cab5d3ecf84195783bef0c1f2b13cfdb7",
+          tests=("tests/render/test_engine_disambiguation.py::"
+                 "test_cites_that_read_alike_in_their_subsequent_form_are_told_apart_everywhere",
+                 "tests/render/test_engine_disambiguation.py::"
+                 "test_the_day_a_page_was_accessed_does_not_tell_its_cites_apart"))
+def ambiguous_cite(view) -> tuple[Any, CiteState]:
+    """(the item as disambiguation renders it, the cite's state there)."""
+    return (_LookingView(view) if "accessed" in view.dates else view), AMBIGUOUS_CITE
+
+
+@upstream("disambiguation.ambiguous-cite")
+def ambiguous_cite_upstream(view) -> tuple[Any, CiteState]:
+    return view, FIRST  # the item's first cite, as it is printed
 
 
 def given_initials(given: str) -> tuple[str, ...]:
@@ -154,6 +199,8 @@ def _global_names(views, rule: str, demote: str | None = None) -> dict[Any, str]
                "everywhere; by-cite: in ambiguous cites), in citations only",
           fingerprint="60c2016e4ab821bc71fc65cde354918cab5d3ecf84195783bef0c1f2b13cfdb7",
           tests=("tests/render/test_engine_disambiguation.py::test_add_names_shows_the_names_that_tell_cites_apart",
+                 "tests/render/test_engine_disambiguation.py::"
+                 "test_a_name_more_is_kept_when_it_splits_the_cites_into_smaller_groups",
                  "tests/render/test_engine_disambiguation.py::test_add_givenname_by_cite_expands_the_clashing_name"))
 def disambiguate_names(options: dict[str, Any], views, render, current: dict[int, Disambiguation]) -> None:
     """Adds names and given names to the Disambiguation of ambiguous items (in place)."""
@@ -200,18 +247,26 @@ def disambiguate_names(options: dict[str, Any], views, render, current: dict[int
             if rule == "by-cite":
                 by_cite(group)
             names_of = {index: _first_names(views[index]) for index in group}
-            left = list(group)
             most = max((len(names) for names in names_of.values()), default=0)
-            for count in range(1, most + 1):
-                keys = {index: _rule_key(names_of[index], rule, count) for index in left}
-                told = [index for index in left
-                        if all(other == index or keys[other] != keys[index] for other in left)]
-                if told:
+            # a name more is kept when it splits the group (citeproc-js keeps a step that
+            # lowers the clashes, then goes on with each part): the cites still alike in a
+            # part go on from there ("Smith, Jones & Brown" twice, "Smith, Jones, Brown,
+            # et al." twice: year suffixes tell each pair apart)
+            pending: list[tuple[list[int], int]] = [(list(group), 1)]
+            while pending:
+                left, start = pending.pop()
+                for count in range(start, most + 1):
+                    # what a cite of `count` names shows: those names, and "et al." after them
+                    keys = {index: (_rule_key(names_of[index], rule, count), len(names_of[index]) > count)
+                            for index in left}
+                    parts: dict[Any, list[int]] = {}
                     for index in left:
-                        current[index] = replace(current.get(index, NO_DISAMBIGUATION), et_al_names=count)
-                    left = [index for index in left if index not in told]
-                if len(left) < 2:
-                    break
+                        parts.setdefault(keys[index], []).append(index)
+                    if len(parts) > 1:
+                        for index in left:
+                            current[index] = replace(current.get(index, NO_DISAMBIGUATION), et_al_names=count)
+                        pending.extend((part, count + 1) for part in parts.values() if len(part) > 1)
+                        break
         ambiguous = _ambiguities(texts_of([index for group in ambiguous for index in group]))
     if rule == "by-cite" and ambiguous:
         for group in ambiguous:

@@ -337,7 +337,7 @@ def label(el, ctx, variable: str, names: int | None):
     text = ctx.locale.text(term, el.c_form, plural)
     if not text:
         return None
-    return el.c_finish(Lit(text), ctx, ("label", variable))
+    return el.c_finish(ctx.b.quotes_in_data(text, ctx), ctx, ("label", variable))
 
 
 @upstream("labels.label")

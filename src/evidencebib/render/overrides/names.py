@@ -18,6 +18,7 @@ from typing import Any
 
 from citeproc import model
 
+from evidencebib.render import richtext
 from evidencebib.render.elements import delimited, evaluate_children, NAME_OPTIONS
 from evidencebib.render.output import Lit, Node, Span
 from evidencebib.render.overrides import override, upstream
@@ -393,10 +394,15 @@ def _sep(left, right, separator: str):
     return Span([left, Lit(separator), right])
 
 
-def _part(text: str | None, part_el, ctx):
+def _part(text: str | Node | None, part_el, ctx):
     if not text:
         return None
-    node: Node = ctx.b.quotes_in_data(text, ctx)
+    # (markup in a name part is formatting, CSL 1.0.2 Appendix VI: render/richtext.py)
+    if isinstance(text, str):
+        value: str | Span = richtext.parse(text) if "<" in text else text
+    else:
+        value = text.text if type(text) is Lit else text
+    node: Node = ctx.b.quotes_in_data(value, ctx)
     if part_el is None:
         return node
     if part_el.c_case is not None:
@@ -440,10 +446,14 @@ def _display(name_el, name, index: int, options: dict[str, Any], ctx):
         given = _affixed(_part(name.given, given_el, ctx), given_el)
         node = family if given is None else (given if family is None else Span([family, given]))
         return _finish_name(name_el, node, name, ctx)
-    given_text = name.given
-    if given_text and initialize_with is not None and name.family:
+    given_text: str | Node | None = name.given
+    if name.given and initialize_with is not None and name.family:
         hyphen = name_el.c_hyphen if name_el is not None else ctx.style.compiler.initialize_with_hyphen
-        given_text = ctx.b.names_initialize(given_text, initialize_with, initialize, hyphen, name_el, ctx)
+        marked = "<" in name.given
+        plain = richtext.text_of(name.given) if marked else name.given
+        initials = ctx.b.names_initialize(plain, initialize_with, initialize, hyphen, name_el, ctx)
+        # (the markup of a given name kept on its initials)
+        given_text = richtext.restyled(initials, name.given) if marked else initials
     ndp = _part(name.non_dropping, family_el, ctx)
     dp = _part(name.dropping, given_el, ctx)
     family = _part(name.family, family_el, ctx)

@@ -1,4 +1,5 @@
-"""Quote marks and apostrophes in item data (and in `cs:text value`, cite affixes, name parts).
+"""Quote marks and apostrophes in item data (and in `cs:text value`, terms and labels, cite
+affixes, name parts: every string citeproc-js appends to its output queue; not the style's affixes).
 
 citeproc-js reads the text of every variable it prints for quotes (its `CSL.Util.FlipFlopper`,
 documented at citeproc-js.readthedocs.io "CSL-JSON markup"; jgm/citeproc's `parseCslJson` does
@@ -17,7 +18,7 @@ the same), and so do pandoc and Zotero:
 - a space before `: ; ? ! »` or after `«` becomes a narrow no-break space (citeproc-js
   `CSL.Output.Queue.append`, French orthography, in every locale as citeproc-js does).
 
-Pairs are found within one level of the value's markup (render/intake.py `parse_rich`): a pair
+Pairs are found within one level of the value's markup (render/richtext.py `parse`): a pair
 may enclose markup (`"<i>Title</i>"`), a quote opened inside `<i>` closes inside it.
 
 A style can ask for item data printed as written (no quote pairs, no typographic apostrophes,
@@ -42,6 +43,7 @@ _NARROW = "\u202f"
 _FRENCH = re.compile(r" ([:;?!\u00bb])|(\u00ab) ")
 _STRAIGHT = ("\"", "'")
 _SPACE_BEFORE_SINGLE = re.compile(r"\s+'")
+_SPACE_THEN_QUOTE = re.compile("\\s+[\"']")
 # no straight quote, apostrophe, locale mark or French spacing in the text: nothing to do
 _QUICK = re.compile("[\"'\u2018\u2019\u201a\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a\u300c\u300d]| [:;?!]")
 
@@ -238,6 +240,8 @@ def _narrow(match: re.Match[str]) -> str:
 
 def parse(value: str | Span, marks: QuoteMarks) -> Lit | Span:
     """The output tree of a value of item data with its quotes and apostrophes read."""
+    if isinstance(value, str) and value[:1].isspace() and _SPACE_THEN_QUOTE.match(value):
+        value = value.lstrip()  # citeproc-js processTags keeps no leading space before a quote
     kids = [Lit(value)] if isinstance(value, str) else value.kids
     found: list[Span] = []
     nodes = _build(_tokens_paired(kids, marks, True, True), marks, found)
@@ -289,5 +293,7 @@ def in_affix(text: str, ctx) -> str:
     """A cite's prefix or suffix with its quotes read (as a marked string: affixes are text)."""
     if not text:
         return text
-    node = ctx.b.quotes_in_data(text, ctx)
-    return node.text if type(node) is Lit else render(node)
+    body = text.lstrip()
+    lead = text[:len(text) - len(body)]  # a cite's affix keeps its leading space
+    node = ctx.b.quotes_in_data(body, ctx)
+    return lead + (node.text if type(node) is Lit else render(node))

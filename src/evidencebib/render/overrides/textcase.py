@@ -389,3 +389,4 @@ def title_upstream(leaves: list[tuple[str, bool]], is_english: bool, language: s
             previous = word[-1]
         out.append("".join(words))
     return out
+
