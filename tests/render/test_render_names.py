@@ -307,3 +307,18 @@ def test_an_et_al_term_outside_latin_scripts_follows_the_name_without_a_space(tm
                  default_locale="zh-TW")
     two = [{"family": "Zither", "given": "Ziggy"}, {"family": "Yoda", "given": "Yossarian"}]
     assert entries([book("a", *two)], path) == ["Ziggy Zither等"]
+
+
+# variables written in the note (Zotero's "Extra") ------------------------------------------------
+
+def test_variables_at_the_start_of_the_note_are_read_as_variables(tmp_path):
+    """citeproc-js (parseNoteFieldHacks), as Zotero keeps CSL variables in "Extra": a name is
+    `Family || Given`, a date is parsed, a variable the item has already stays in the note, and
+    the lines read leave the note."""
+    layout = ('<group delimiter="; ">'
+              '<names variable="reviewed-author"><name initialize-with="."/></names>'
+              '<date variable="original-date"><date-part name="year"/></date><text variable="genre"/>'
+              '<text variable="note"/></group>')
+    item = book("a", {"family": "Wolf", "given": "K."}, genre="Review",
+                note="reviewed-author: Hall || W.C.\noriginal-date: 1950\ngenre: Peer commentary")
+    assert entries([item], style(tmp_path, layout)) == ["W.C. Hall; 1950; Review; genre: Peer commentary"]

@@ -10,6 +10,8 @@ Two steps, both once per item:
 - names keep their name parts; a trailing BibTeX-style person "others" is treated like the
   private `_et_al` marker (the list was truncated at the source);
 - dates given as `raw` ("2017-05-03", "2017/2018") become date-parts, other raw text a literal;
+- CSL variables written at the start of the note (`original-date: 1950`, `reviewed-author:
+  Hall || W.C.`; Zotero's "Extra" field) are read as variables (`note_variables`);
 - DOIs lose a resolver prefix (`https://doi.org/`, `doi:`) so styles do not print it twice;
 - private-use characters (our output markers live there) are removed from every text.
 
@@ -26,6 +28,7 @@ the one place the engine depends on them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, Iterable
 
@@ -107,10 +110,73 @@ def normalise_doi(doi: str) -> str:
     return normalize_doi(doi)
 
 
+# variables in the note ----------------------------------------------------------------------
+
+# a "name: value" line of a note (citeproc-js CSL.NOTE_FIELD_REGEXP): lower-case CSL names
+# ("original-date", "reviewed-author") or upper-case ones ("PMID", "DOI")
+_NOTE_FIELD = re.compile(r"^([\-_a-z]+|[A-Z]+):\s*([^}]+)$")
+
+
+def note_variables(item: dict[str, Any]) -> dict[str, Any]:
+    """`item` with the CSL variables written at the start of its note taken out of it, as
+    citeproc-js (and Zotero, whose "Extra" field is the note) reads them
+    (`CSL.parseNoteFieldHacks`): one `name: value` per line, from the first line until the
+    first other line (a first line of other text is skipped); a variable the item already has
+    is left in the note; names are `Family || Given` or one literal; `type:` sets the type. The
+    lines read are removed from the note."""
+    note = item.get("note")
+    if not isinstance(note, str) or ":" not in note:
+        return item
+    lines = note.split("\n")
+    found: dict[str, Any] = {}
+    names: dict[str, list[dict[str, Any]]] = {}
+    for index, line in enumerate(lines):
+        match = _NOTE_FIELD.match(line)
+        if not line.strip():
+            continue
+        if match is None:
+            if index == 0:
+                continue
+            break
+        key, value = match.group(1), match.group(2).strip()
+        variable = _canonical(key)
+        if variable == "type":
+            found["type"] = value
+        elif variable in DATE_VARIABLES:
+            if item.get(variable):
+                continue
+            found[variable] = {"raw": value}
+        elif item.get(variable) or variable in found:
+            continue
+        elif variable in NAME_VARIABLES:
+            parts = re.split(r"\s*\|\|\s*", value)
+            if len(parts) == 1:
+                names.setdefault(variable, []).append({"literal": parts[0]})
+            elif len(parts) == 2:
+                names.setdefault(variable, []).append({"family": parts[0], "given": parts[1]})
+            else:
+                continue
+        else:
+            found[variable] = value
+        lines[index] = ""
+    if not found and not names:
+        return item
+    out = dict(item)
+    out.update(found)
+    out.update(names)
+    rest = "\n".join(lines).strip()
+    if rest:
+        out["note"] = rest
+    else:
+        out.pop("note", None)
+    return out
+
+
 # items --------------------------------------------------------------------------------------
 
 def prepare_item(item: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """(the CSL-JSON the engine renders, name variables truncated at the source)."""
+    item = note_variables(item)
     # an item without a type matches no `type` condition (citeproc-js and jgm/citeproc read it
     # as absent); it is not given one
     clean: dict[str, Any] = {"type": str(item["type"])} if item.get("type") else {}
