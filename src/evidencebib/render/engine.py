@@ -40,6 +40,7 @@ from evidencebib.render.intake import (ItemView, PreparedItems, normalise_date, 
 from evidencebib.render.options import EngineOptions
 from evidencebib.render.output import Span, find_tags, render, without
 from evidencebib.render.overrides.collapsing import CitePart
+from evidencebib.render.overrides import display
 from evidencebib.render.styles import parse_style_bytes, read_style_bytes, resolve_style
 
 warnings.filterwarnings("ignore", message=r"The following arguments for .* are unsupported",
@@ -171,7 +172,8 @@ class Engine:
         b = self.b
         marked = render(node, 0, b.punctuation_seams)
         marked = b.punctuation_in_quote(marked, ctx.locale.option("punctuation-in-quote"))
-        return b.punctuation_nested_quotes(marked, ctx.locale)
+        marked = b.punctuation_nested_quotes(marked, ctx.locale)
+        return display.trailing_space_out(marked) if ctx.mode == "bibliography" else marked
 
     def _map(self, function, items: Sequence[Any], what: str) -> list[Any]:
         if not self.options.optimised or self.options.workers == 1:

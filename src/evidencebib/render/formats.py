@@ -23,14 +23,17 @@ override, render/overrides/upstream.py): it writes the same markers.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
+import unicodedata
 from urllib.parse import quote
 
 from evidencebib.model.pubmed_ids import pmc_url, pubmed_url
-from evidencebib.render.marks import (BLOCK, BOLD, DISPLAY_CLASSES, DISPLAY_CLOSE, DISPLAY_MARKERS,  # noqa: F401
-                                      INDENT, ITALIC, LEFT_MARGIN, LINK_CLOSE, LINK_DOI, LINK_MARKERS,
-                                      LINK_OPENERS, LINK_URL, MARKERS, RIGHT_INLINE, ROMAN, SMALLCAPS, SUB,
+from evidencebib.render.marks import (BASELINE, BLOCK, BOLD, BOLD_NORMAL, DISPLAY_CLASSES,  # noqa: F401
+                                      DISPLAY_CLOSE, DISPLAY_MARKERS, FONT_PAIRS, INDENT, ITALIC, LEFT_MARGIN,
+                                      LINK_CLOSE, LINK_DOI, LINK_MARKERS, LINK_OPENERS, LINK_URL, MARKERS,
+                                      NO_DECORATION, RIGHT_INLINE, ROMAN, SMALLCAPS, SMALLCAPS_NORMAL, SUB,
                                       SUP, UNDERLINE, strip_private_use)
 
 def _wrapper(marks: tuple[str, str]):
@@ -111,7 +114,7 @@ _LINK_OPEN = "".join(LINK_OPENERS.values())
 
 _TOKEN = re.compile(
     "(?P<link>[" + _LINK_OPEN + "][^" + LINK_CLOSE + "]*" + LINK_CLOSE + "?)"
-    "|(?P<mark>[" + re.escape("".join(ITALIC + BOLD + SUP + SUB + SMALLCAPS + UNDERLINE + ROMAN)) + "])"
+    "|(?P<mark>[" + re.escape("".join(mark for pair in FONT_PAIRS for mark in pair)) + "])"
     "|(?P<display>[" + DISPLAY_MARKERS + "])"
     "|(?P<text>[^" + MARKERS + "]+)"
     "|(?P<stray>[" + LINK_CLOSE + "])"
@@ -160,8 +163,8 @@ def _last_text(tokens) -> str:
 
 def _merge_adjacent_marks(tokens):
     """Drop empty spans (open immediately closed) and close+reopen of the same mark."""
-    closes = {pair[1]: pair[0] for pair in (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE, ROMAN)}
-    opens = {pair[0]: pair[1] for pair in (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE, ROMAN)}
+    closes = {pair[1]: pair[0] for pair in FONT_PAIRS}
+    opens = {pair[0]: pair[1] for pair in FONT_PAIRS}
     changed = True
     while changed:
         changed = False
@@ -297,20 +300,54 @@ _DISPLAY_BEFORE = {BLOCK: "\n\n    ", LEFT_MARGIN: "\n    ", RIGHT_INLINE: "", I
 _DISPLAY_AFTER = {BLOCK: "\n", LEFT_MARGIN: "", RIGHT_INLINE: "\n  ", INDENT: "\n  "}
 
 
+@functools.cache
+def _superscripts() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The characters Unicode decomposes as `<super>` (unicodedata), with what they stand for:
+    "ᵉ" -> "e", "²" -> "2", "™" -> "TM" (the Basic Multilingual Plane; citeproc-js's
+    CSL.SUPERSCRIPTS lists most of them)."""
+    table = {}
+    for code in range(0xA0, 0x10000):
+        decomposition = unicodedata.decomposition(chr(code))
+        if decomposition.startswith("<super>"):
+            table[chr(code)] = "".join(chr(int(part, 16)) for part in decomposition.split()[1:])
+    return re.compile("[" + "".join(table) + "]"), table
+
+
+# (line breaks excepted: citeproc-js escapes each piece apart, so a delimiter's "\n" and a
+# "\n" that starts the next piece stay two line breaks)
+_DOUBLE_SPACE = re.compile(r"[^\S\n\r]{2}")
+
+
+def escape_html_text(text: str) -> str:
+    """Text as citeproc-js's HTML `text_escape` writes it: `&`, `<`, `>` escaped, two white-space
+    characters (not line breaks) as a no-break space and a space (so a browser keeps both), superscript
+    characters as <sup> elements ("nᵒ" -> "n<sup>o</sup>")."""
+    text = _DOUBLE_SPACE.sub("\u00a0 ", html.escape(text, quote=False))
+    if not text.isascii():
+        pattern, table = _superscripts()
+        text = pattern.sub(lambda match: f"<sup>{html.escape(table[match.group()], quote=False)}</sup>", text)
+    return text
+
+
 def finish_html(marked: str) -> str:
     tokens = _tokens(marked, spaced_display=False)
     tags = {
         ITALIC[0]: "<i>", ITALIC[1]: "</i>", BOLD[0]: "<b>", BOLD[1]: "</b>",
         SUP[0]: "<sup>", SUP[1]: "</sup>", SUB[0]: "<sub>", SUB[1]: "</sub>",
         SMALLCAPS[0]: '<span style="font-variant:small-caps;">', SMALLCAPS[1]: "</span>",
-        UNDERLINE[0]: "<u>", UNDERLINE[1]: "</u>",
+        # citeproc-js's CSL.Output.Formats.html spans for the rest
+        UNDERLINE[0]: '<span style="text-decoration:underline;">', UNDERLINE[1]: "</span>",
         ROMAN[0]: '<span style="font-style:normal;">', ROMAN[1]: "</span>",
+        BOLD_NORMAL[0]: '<span style="font-weight:normal;">', BOLD_NORMAL[1]: "</span>",
+        SMALLCAPS_NORMAL[0]: '<span style="font-variant:normal;">', SMALLCAPS_NORMAL[1]: "</span>",
+        NO_DECORATION[0]: '<span style="text-decoration:none;">', NO_DECORATION[1]: "</span>",
+        BASELINE[0]: '<span style="baseline">', BASELINE[1]: "</span>",
     }
     out: list[str] = []
     open_displays: list[str] = []
     for index, token in enumerate(tokens):
         if token[0] == "text":
-            out.append(html.escape(token[1], quote=False))
+            out.append(escape_html_text(token[1]))
         elif token[0] == "mark":
             out.append(tags[token[1]])
         elif token[0] == "display":
@@ -383,8 +420,10 @@ def finish_rtf(marked: str) -> str:
     groups = {
         ITALIC[0]: "{\\i ", BOLD[0]: "{\\b ", SUP[0]: "{\\super ", SUB[0]: "{\\sub ",
         SMALLCAPS[0]: "{\\scaps ", UNDERLINE[0]: "{\\ul ", ROMAN[0]: "{\\i0 ",
+        BOLD_NORMAL[0]: "{\\b0 ", SMALLCAPS_NORMAL[0]: "{\\scaps0 ", NO_DECORATION[0]: "{\\ulnone ",
+        BASELINE[0]: "{\\nosupersub ",
     }
-    closes = {ITALIC[1], BOLD[1], SUP[1], SUB[1], SMALLCAPS[1], UNDERLINE[1], ROMAN[1]}
+    closes = {pair[1] for pair in FONT_PAIRS}
     tokens = _tokens(marked)
     out: list[str] = []
     depth = 0

@@ -216,7 +216,7 @@ class DateValue:
 
 
 _RICH_TAG = re.compile(r"<(/?)(i|em|b|strong|sup|sub|span|sc)(\s[^>]*)?>", re.IGNORECASE)
-_RICH_FONT = {"i": marks.ITALIC, "em": marks.ITALIC, "b": marks.BOLD, "strong": marks.BOLD,
+_RICH_FONT = {"i": marks.DATA_ITALIC, "em": marks.DATA_ITALIC, "b": marks.BOLD, "strong": marks.BOLD,
               "sup": marks.SUP, "sub": marks.SUB, "sc": marks.SMALLCAPS}
 
 

@@ -17,10 +17,21 @@ SUP = ("\ue004", "\ue005")
 SUB = ("\ue006", "\ue007")
 SMALLCAPS = ("\ue008", "\ue009")
 UNDERLINE = ("\ue00a", "\ue00b")
-# upright text inside italics (CSL 1.0.2 §"Formatting": font-style="normal"; italics inside italics
-# flip to upright, as citeproc-js prints them)
+# CSL 1.0.2 §"Formatting" values that undo another: font-style="normal" (upright), font-weight="normal",
+# font-variant="normal" print only inside text the style set italic, bold or small caps (citeproc-js's
+# normalDecorIsOrphan); text-decoration="none" and vertical-align="baseline" always print (its HTML
+# spans)
 ROMAN = ("\ue00c", "\ue00d")
-FONT_PAIRS = (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE, ROMAN)
+BOLD_NORMAL = ("\ue024", "\ue025")
+SMALLCAPS_NORMAL = ("\ue026", "\ue027")
+NO_DECORATION = ("\ue028", "\ue029")
+BASELINE = ("\ue02a", "\ue02b")
+FONT_PAIRS = (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE, ROMAN, BOLD_NORMAL, SMALLCAPS_NORMAL,
+              NO_DECORATION, BASELINE)
+# italics from the item's data (rich text `<i>`, CSL 1.0.2 Appendix VI): they flip against the italics
+# around them (ITALIC, or ROMAN inside italics), as citeproc-js's flip-flopper prints them, where the
+# style's own italics nest; resolved by output.render, never written
+DATA_ITALIC = ("\ue02c", "\ue02d")
 
 # links: the DOI, URL, PMID or PMCID value between the opener and LINK_CLOSE
 LINK_DOI = "\ue010"
@@ -48,7 +59,7 @@ QUOTE_CLOSE = "\ue021"
 INNER_QUOTE_OPEN = "\ue022"
 INNER_QUOTE_CLOSE = "\ue023"
 
-FONT_MARKERS = "".join(mark for pair in FONT_PAIRS for mark in pair)
+FONT_MARKERS = "".join(mark for pair in FONT_PAIRS + (DATA_ITALIC,) for mark in pair)
 LINK_MARKERS = LINK_DOI + LINK_URL + LINK_PMID + LINK_PMCID + LINK_CLOSE
 DISPLAY_MARKERS = BLOCK + LEFT_MARGIN + RIGHT_INLINE + INDENT + DISPLAY_CLOSE
 QUOTE_MARKERS = QUOTE_OPEN + QUOTE_CLOSE + INNER_QUOTE_OPEN + INNER_QUOTE_CLOSE

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from typing import Any, final
 
-from evidencebib.render.marks import (DISPLAY_CLOSE, DISPLAY_OPENERS, INNER_QUOTE_CLOSE, INNER_QUOTE_OPEN,
+from evidencebib.render.marks import (BOLD, BOLD_NORMAL, DATA_ITALIC, DISPLAY_CLOSE, DISPLAY_MARKERS,
+                                      DISPLAY_OPENERS, FONT_MARKERS, INNER_QUOTE_CLOSE, INNER_QUOTE_OPEN,
                                       ITALIC, LINK_CLOSE, LINK_OPENERS, LINK_URL, MARKERS, QUOTE_CLOSE,
-                                      QUOTE_OPEN, ROMAN)
+                                      QUOTE_OPEN, ROMAN, SMALLCAPS, SMALLCAPS_NORMAL)
 
 
 @final  # not subclassed: `type(node) is Lit` then tells mypy the other case is a Span
@@ -196,11 +197,15 @@ def merge(left: str, right: str) -> str:
 
 
 def _last_visible(pieces: list[str]) -> tuple[int, int]:
-    """(piece, index) of the last character that is not a marker, or (-1, -1)."""
+    """(piece, index) of the last character that is not a marker, or (-1, -1) when there is
+    none or a display div ends in between (a div is a wall for seams, as in citeproc-js, whose
+    seam rules never reach into a display part: "1] " and " Banjar" both keep their space)."""
     for p in range(len(pieces) - 1, -1, -1):
         piece = pieces[p]
         i = len(piece) - 1
         while i >= 0 and piece[i] in MARKERS:
+            if piece[i] in DISPLAY_MARKERS:
+                return -1, -1
             i -= 1
         if i >= 0:
             return p, i
@@ -217,6 +222,9 @@ def append(pieces: list[str], right: str) -> None:
     if first in MARKERS:
         length = len(right)
         while j < length and right[j] in MARKERS:
+            if right[j] in DISPLAY_MARKERS:  # a display div starts: no seam (see _last_visible)
+                pieces.append(right)
+                return
             j += 1
         if j == length:
             pieces.append(right)
@@ -241,6 +249,12 @@ def append(pieces: list[str], right: str) -> None:
         pieces.append(right)
         return
     action = _SEAMS.get((last, first))
+    if first == " " and (any(mark in FONT_MARKERS for mark in left[i + 1:]) or
+                         any(mark in FONT_MARKERS for piece in pieces[p + 1:] for mark in piece) or
+                         any(mark in FONT_MARKERS for mark in right[:j])):
+        # a space in italics (or bold …) and one outside both print: citeproc-js merges doubled
+        # spaces only between pieces without font formatting
+        action = None
     if action is None:
         pieces.append(right)
     elif action == _KEEP_FIRST:
@@ -266,27 +280,46 @@ def _has_text(marked: str) -> bool:
 
 # rendering ------------------------------------------------------------------------------------
 
-def flip_italics(font: tuple[tuple[str, str], ...], italic: bool) -> tuple[tuple[tuple[str, str], ...], bool]:
-    """The font a span prints inside `italic` text, and whether its content is italic: italics
-    inside italics print upright, an explicit upright (font-style="normal") only inside
-    italics (CSL 1.0.2 §"Formatting"; citeproc-js's flip-flop)."""
+# what the text around a span was set in: (italic now, for the flip-flop of italics in the data;
+# italic, bold, small caps somewhere above, for the "normal" values)
+FontState = tuple[bool, bool, bool, bool]
+PLAIN: FontState = (False, False, False, False)
+# a "normal" value prints only below a span that set its opposite (citeproc-js's normalDecorIsOrphan)
+_UNDOES = {ROMAN: 1, BOLD_NORMAL: 2, SMALLCAPS_NORMAL: 3}
+_SETS = {ITALIC: 1, BOLD: 2, SMALLCAPS: 3}
+
+
+def resolve_font(font: tuple[tuple[str, str], ...], state: FontState
+                 ) -> tuple[tuple[tuple[str, str], ...], FontState]:
+    """The font a span prints inside text in `state`, and the state of its content (CSL 1.0.2
+    §"Formatting", as citeproc-js prints it): the style's italics inside italics nest; italics
+    from the data flip to upright inside italics (Appendix VI); font-style, font-weight and
+    font-variant "normal" print only inside text set italic, bold or small caps."""
     out = []
+    now, *above = state
     for pair in font:
-        if pair is ITALIC:
-            out.append(ROMAN if italic else ITALIC)
-            italic = not italic
-        elif pair is ROMAN:
-            if italic:
-                out.append(ROMAN)
-                italic = False
+        if pair is DATA_ITALIC:
+            out.append(ROMAN if now else ITALIC)
+            now = not now
+            above[0] = above[0] or now
+        elif pair in _UNDOES:
+            if above[_UNDOES[pair] - 1]:
+                out.append(pair)
+            if pair is ROMAN:
+                now = False
         else:
             out.append(pair)
-    return tuple(out), italic
+            if pair in _SETS:
+                above[_SETS[pair] - 1] = True
+                if pair is ITALIC:
+                    now = True
+    return tuple(out), (now, above[0], above[1], above[2])
 
 
-def render(node: Node | None, depth: int = 0, seam: Any = None, italic: bool = False) -> str:
-    """The marked string of a tree (quotes as quote markers, outer and inner by nesting;
-    italics flip-flopped); `seam` joins two pieces (`merge` unless given)."""
+def render(node: Node | None, depth: int = 0, seam: Any = None, state: FontState = PLAIN) -> str:
+    """The marked string of a tree (quotes as quote markers, outer and inner by nesting; fonts
+    resolved against the fonts around them, `resolve_font`); `seam` joins two pieces (`merge`
+    unless given)."""
     if node is None:
         return ""
     if type(node) is Lit:
@@ -294,19 +327,19 @@ def render(node: Node | None, depth: int = 0, seam: Any = None, italic: bool = F
     join = seam or merge
     inner_depth = depth + 1 if node.quotes else depth
     font = node.font
-    if font and (ITALIC in font or ROMAN in font):
-        font, italic = flip_italics(font, italic)
+    if font:
+        font, state = resolve_font(font, state)
     pieces: list[str] = []
     if join is merge:
         for kid in node.kids:
-            text = kid.text if type(kid) is Lit else render(kid, inner_depth, join, italic)
+            text = kid.text if type(kid) is Lit else render(kid, inner_depth, join, state)
             if text:
                 append(pieces, text)
         content = "".join(pieces)
     else:
         content = ""
         for kid in node.kids:
-            text = kid.text if type(kid) is Lit else render(kid, inner_depth, join, italic)
+            text = kid.text if type(kid) is Lit else render(kid, inner_depth, join, state)
             if text:
                 content = join(content, text) if content else text
     if not _has_text(content):
