@@ -45,3 +45,15 @@ def corpus_dir(kind: str) -> Path:
     if not path.is_dir():
         pytest.skip(f"the shared corpus ({path}) is not present; CI always has it")
     return path
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The corpus-wide rates, development and held-back parts apart (tests/support/holdout.py)."""
+    import holdout
+
+    if not holdout.MEASURES:
+        return
+    terminalreporter.section("corpus: development / held back (tests/support/holdout.py)")
+    for rates in holdout.MEASURES.values():
+        for line in rates.summary():
+            terminalreporter.write_line(line)

@@ -435,11 +435,10 @@ _FORMAT_NAMES = {"ris": "RIS", "endnote-xml": "EndNote XML", "medline": "MEDLINE
 
 def export_warnings(items: Sequence[Item], fmt: str) -> list[str]:
     """What an export to `fmt` cannot say about `items`, one line each: name lists that are
-    truncated (the export would look complete), and the BibTeX fields no CSL variable holds
-    (JabRef's `groups`, `owner`, `file` …), counted by field."""
-    from collections import Counter
-
-    from evidencebib.formats import bibtex
+    truncated (the export would look complete), and the CSL variables, BibTeX fields (JabRef's
+    `groups`, `owner`, `file` …) and RIS/MEDLINE tags the format has no place for, counted by
+    name (formats/inventory.py)."""
+    from evidencebib.formats import inventory
     from evidencebib.model import ET_AL
 
     out = []
@@ -451,12 +450,9 @@ def export_warnings(items: Sequence[Item], fmt: str) -> list[str]:
             out.append(f"{len(truncated)} entr{'y has' if len(truncated) == 1 else 'ies have'} "
                        f"a truncated author list (et al.) that {name} cannot mark, so it "
                        f"looks complete: {shown}; `evidencebib enrich` can fill in the names")
-    if fmt != "bibtex":
-        fields = Counter(field for item in items for field in bibtex.unmapped_fields(item))
-        if fields:
-            listed = ", ".join(f"{field} ×{count}" for field, count in fields.most_common())
-            out.append(f"{len(fields)} field{'' if len(fields) == 1 else 's'} the {name} format "
-                       f"cannot hold: {listed}")
+    lost = inventory.report(inventory.not_held(items, fmt), f"the {name} format")
+    if lost:
+        out.append(lost)
     return out
 
 

@@ -104,6 +104,46 @@ def test_the_configured_ncbi_api_key_reaches_pubmed(services, references, tmp_pa
     assert eutils.log and all(entry["api_key"] == "configkey0123abc" for entry in eutils.log)
 
 
+def _bad_key_error(services, references, *args, env=None):
+    from network_cli import run as run_cli
+
+    crossref, eutils = services
+    digest = tree_digest(references)
+    ran = run_cli(crossref, references, "add", CONDITION, "9500320", *args,
+                  env={"EVIDENCEBIB_EUTILS_URL": eutils.eutils_url, **(env or {})})
+    assert ran.exit_code == 2 and "Traceback" not in ran.stderr, ran
+    assert tree_digest(references) == digest and not eutils.log
+    [line] = ran.stderr.strip().splitlines()
+    return line.removeprefix("evidencebib: error: ")
+
+
+def test_a_malformed_ncbi_api_key_in_a_config_file_is_reported_with_the_file(services, references):
+    """The error names where the key came from: the file and its setting, not an option the
+    user never gave."""
+    config = references.parent / "evidencebib.toml"
+    config.write_text('ncbi_api_key = "not a key!"\n', encoding="utf-8")
+    line = _bad_key_error(services, references)
+    assert line.startswith(f"{config}: ncbi_api_key must be letters and digits"), line
+    assert "--ncbi-api-key" not in line
+
+
+def test_a_malformed_ncbi_api_key_in_the_environment_is_reported_with_the_variable(services, references):
+    line = _bad_key_error(services, references, env={"EVIDENCEBIB_NCBI_API_KEY": "not a key!"})
+    assert line.startswith("$EVIDENCEBIB_NCBI_API_KEY must be letters and digits"), line
+
+
+def test_a_malformed_ncbi_api_key_option_is_reported_with_the_option(services, references):
+    line = _bad_key_error(services, references, "--ncbi-api-key", "not a key!")
+    assert line.startswith("--ncbi-api-key must be letters and digits"), line
+
+
+def test_a_malformed_mailto_in_a_config_file_is_reported_with_the_file(services, references):
+    config = references.parent / "evidencebib.toml"
+    config.write_text('mailto = "editor at example.org"\n', encoding="utf-8")
+    line = _bad_key_error(services, references, env={"EVIDENCEBIB_MAILTO": ""})
+    assert line.startswith(f"{config}: mailto must be an e-mail address"), line
+
+
 def test_add_by_pmid_with_dry_run_prints_the_diff_and_writes_nothing(services, references):
     digest = tree_digest(references)
     ran = run(services, references, "add", CONDITION, "9500320", "--dry-run")

@@ -136,3 +136,14 @@ def test_importing_a_pubmed_nbib_keeps_ids_and_names_the_retracted_record(refere
     stored = {i["PMID"]: i for i in References(references).load("cidp").bib.items()}
     assert stored["20137807"]["author"] == [{"literal": "The Editors of The Lancet"}]
     assert stored["9500320"]["issued"] == {"date-parts": [[1998, 2, 28]]}
+
+
+def test_importing_ris_tags_a_condition_cannot_store_names_them(references, tmp_path):
+    source = tmp_path / "x.ris"
+    source.write_text("TY  - JOUR\r\nTI  - A title\r\nAU  - Smith, J\r\nPY  - 2020\r\n"
+                      "AD  - Dept of X\r\nL1  - file.pdf\r\nER  - \r\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", str(source), "--into", "recurrent-miscarriage",
+                                       "--references", str(references)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "2 fields the BibTeX format cannot hold: RIS AD ×1, RIS L1 ×1" in result.output
+    assert "not stored" in result.output

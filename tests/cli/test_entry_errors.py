@@ -4,11 +4,9 @@ An entry a style cannot render is left out and reported on one line (style, cond
 line, key, cause) while the rest renders; a block of the .bib that does not parse is reported
 (file, line, key) by every command that reads the condition; `--strict` makes either exit 1.
 
-The failing entry is real data on a real style: a volume of 10^30 (a mis-keyed number) in
-`university-of-new-south-wales-notes`, which prints volumes as roman numerals — citeproc-py's
-roman conversion raises OverflowError on it. (If that conversion is ever made total, swap in
-another item a shipped style cannot render; the unit tests in tests/render keep the engine
-side covered with an injected failure.)
+The failing entry is a genuine failure: with tests/fixtures/styles/costly-chapters.csl a
+chapter costs 10^10 evaluations, and the engine stops that entry at its element budget
+("style costly-chapters is too complex", issue 12 hole 15) while the books render.
 """
 
 from __future__ import annotations
@@ -20,7 +18,9 @@ from pathlib import Path
 
 import pytest
 
-ROMAN_STYLE = "university-of-new-south-wales-notes"
+COSTLY = str(Path(__file__).resolve().parents[1] / "fixtures" / "styles" / "costly-chapters.csl")
+STYLE = "costly-chapters"
+CAUSE = "too complex"
 
 TOML = 'title = "Demo condition"\nlevel_of_evidence = "Evidence of probable benefit (Category 2a)"\n'
 GOOD = """@book{good2020,
@@ -32,13 +32,13 @@ GOOD = """@book{good2020,
   volume = {3}
 }
 """
-HUGE_VOLUME = """
-@book{huge2019,
+COSTLY_CHAPTER = """
+@incollection{chapter2019,
   author = {Brown, Amy},
-  title = {A mis-keyed volume},
-  publisher = {Oxford University Press},
+  title = {A costly chapter},
+  booktitle = {Collected works},
   year = {2019},
-  volume = {1000000000000000000000000000000}
+  publisher = {Oxford University Press}
 }
 """
 OTHER = """
@@ -74,8 +74,8 @@ def make(tmp_path: Path, *blocks: str) -> Path:
 
 @pytest.fixture
 def failing(tmp_path):
-    """good2020, huge2019 (line 10: the style cannot render it), other2021."""
-    return make(tmp_path, GOOD, HUGE_VOLUME, OTHER)
+    """good2020, chapter2019 (line 10: the style cannot render it), other2021."""
+    return make(tmp_path, GOOD, COSTLY_CHAPTER, OTHER)
 
 
 @pytest.fixture
@@ -94,36 +94,36 @@ def problem_line(stderr: str, key: str) -> str:
 # -- an entry the style cannot render ---------------------------------------------------------
 
 def test_render_prints_the_other_entries_and_names_the_entry_it_cannot_render(failing):
-    result = run("render", "--style", ROMAN_STYLE, references=failing)
+    result = run("render", "--style", COSTLY, references=failing)
     assert result.returncode == 0, result.stderr
     assert "A good book" in result.stdout and "Another good book" in result.stdout
-    assert "mis-keyed" not in result.stdout
-    line = problem_line(result.stderr, "huge2019")
-    for part in (ROMAN_STYLE, "condition 'demo'", "demo.bib, line 10", "OverflowError"):
+    assert "costly" not in result.stdout
+    line = problem_line(result.stderr, "chapter2019")
+    for part in (STYLE, "condition 'demo'", "demo.bib, line 10", CAUSE):
         assert part in line, line
 
 
 def test_render_strict_fails_on_an_entry_it_cannot_render_and_still_prints_the_rest(failing):
-    result = run("render", "--strict", "--style", ROMAN_STYLE, references=failing)
+    result = run("render", "--strict", "--style", COSTLY, references=failing)
     assert result.returncode == 1, result.stderr
     assert "A good book" in result.stdout and "Another good book" in result.stdout
-    problem_line(result.stderr, "huge2019")
+    problem_line(result.stderr, "chapter2019")
 
 
 def test_page_prints_the_page_and_names_the_entry_it_cannot_render(failing):
-    result = run("page", "demo", "--style", ROMAN_STYLE, "--generated-on", "2026-12-02",
+    result = run("page", "demo", "--style", COSTLY, "--generated-on", "2026-12-02",
                  references=failing)
     assert result.returncode == 0, result.stderr
     assert "Demo condition" in result.stdout and "Another good book" in result.stdout
-    assert "demo.bib, line 10" in problem_line(result.stderr, "huge2019")
-    assert run("page", "demo", "--strict", "--style", ROMAN_STYLE,
+    assert "demo.bib, line 10" in problem_line(result.stderr, "chapter2019")
+    assert run("page", "demo", "--strict", "--style", COSTLY,
                references=failing).returncode == 1
 
 
 def test_cite_of_an_entry_the_style_cannot_render_is_one_line_naming_it(failing):
-    result = run("cite", "demo", "huge2019", "--style", ROMAN_STYLE, references=failing)
+    result = run("cite", "demo", "chapter2019", "--style", COSTLY, references=failing)
     assert result.returncode == 2, result.stderr
-    assert ROMAN_STYLE in problem_line(result.stderr, "huge2019")
+    assert STYLE in problem_line(result.stderr, "chapter2019")
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
@@ -161,21 +161,21 @@ def test_cite_of_an_unparsed_entry_says_it_does_not_parse(unparsed):
 
 def test_site_builds_every_other_entry_and_shows_the_problem_on_the_page(failing, tmp_path):
     site = tmp_path / "site"
-    result = run("site", "-o", str(site), "--styles", ROMAN_STYLE, references=failing)
+    result = run("site", "-o", str(site), "--styles", COSTLY, references=failing)
     assert result.returncode == 0, result.stderr
-    assert ROMAN_STYLE in problem_line(result.stderr, "huge2019")
+    assert STYLE in problem_line(result.stderr, "chapter2019")
     page = next(p for p in (site / "demo").glob("*.html") if p.name != "index.html")
     html = page.read_text(encoding="utf-8")
     assert "Another good book" in html and "A good book" in html
-    assert re.search(r'class="entry-problem".*huge2019', html), html[-3000:]
-    assert "OverflowError" in html
+    assert re.search(r'class="entry-problem".*chapter2019', html), html[-3000:]
+    assert CAUSE in html
     house = (site / "demo" / "index.html").read_text(encoding="utf-8")
-    assert "mis-keyed" in house and "entry-problem" not in house
+    assert "A costly chapter" in house and "entry-problem" not in house
 
 
 def test_site_strict_fails_after_building_when_an_entry_cannot_be_rendered(failing, tmp_path):
     site = tmp_path / "site"
-    result = run("site", "--strict", "-o", str(site), "--styles", ROMAN_STYLE, references=failing)
+    result = run("site", "--strict", "-o", str(site), "--styles", COSTLY, references=failing)
     assert result.returncode == 1, result.stderr
     assert (site / "demo" / "index.html").is_file()
 

@@ -87,3 +87,48 @@ def test_ris_db_is_the_database_the_record_came_from_not_an_archive():
     item = ris.read("TY  - JOUR\r\nTI  - T\r\nDB  - Medline\r\nDP  - Ovid Technologies\r\nER  - \r\n")[0]
     assert item["source"] == "Medline" and "archive" not in item
     assert "DB  - Medline" in ris.write([item])
+
+
+# -- exports say what a format cannot hold (every format, CSL variables and reader extras) ------
+
+RIS_RECORD = ("TY  - JOUR\r\nTI  - A title\r\nAU  - Smith, J\r\nPY  - 2020\r\nAD  - Dept of X\r\n"
+              "L1  - file.pdf\r\nER  - \r\n")
+
+
+def test_an_export_names_the_csl_variables_the_format_has_no_field_for():
+    item = {"id": "r", "type": "article-journal", "title": "Review", "event-title": "Congress",
+            "reviewed-author": [{"family": "Hopper", "given": "Edward"}]}
+    assert api.export_warnings([item], "ris") == [
+        "2 fields the RIS format cannot hold: event-title ×1, reviewed-author ×1"]
+    assert api.export_warnings([item], "csl-json") == []
+
+
+def test_every_export_format_reports_what_it_cannot_hold():
+    item = {"id": "r", "type": "article-journal", "title": "Review", "PMCID": "PMC123",
+            "categories": ["x"], "original-title": "Originel"}
+    lost = {fmt: api.export_warnings([item], fmt) for fmt in
+            ("ris", "endnote-xml", "medline", "bibtex", "biblatex", "csl-json")}
+    assert lost["bibtex"] == ["1 field the BibTeX format cannot hold: categories ×1"]
+    assert lost["biblatex"] == ["2 fields the BibLaTeX format cannot hold: PMCID ×1, categories ×1"]
+    assert lost["ris"] == ["2 fields the RIS format cannot hold: categories ×1, original-title ×1"]
+    assert "original-title ×1" in lost["endnote-xml"][0] and "original-title ×1" in lost["medline"][0]
+    assert lost["csl-json"] == []
+
+
+def test_ris_tags_without_a_variable_are_written_back_to_ris():
+    from evidencebib.formats import ris
+
+    item = ris.read(RIS_RECORD)[0]
+    written = ris.write([item])
+    assert "AD  - Dept of X\r\n" in written and "L1  - file.pdf\r\n" in written
+    assert ris.read(written)[0]["_ris"] == item["_ris"] == [["AD", "Dept of X"], ["L1", "file.pdf"]]
+    assert api.export_warnings([item], "ris") == []
+
+
+def test_ris_tags_without_a_variable_are_named_by_other_exports():
+    from evidencebib.formats import ris
+
+    item = ris.read(RIS_RECORD)[0]
+    for fmt, name in (("csl-json", "CSL-JSON"), ("bibtex", "BibTeX"), ("endnote-xml", "EndNote XML")):
+        assert api.export_warnings([item], fmt) == [
+            f"2 fields the {name} format cannot hold: RIS AD ×1, RIS L1 ×1"]

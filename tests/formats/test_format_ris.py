@@ -102,10 +102,10 @@ def test_reader_tolerance():
     assert second["number-of-pages"] == "250"
 
 
-def test_unknown_tags_are_kept_privately():
+def test_unknown_tags_are_kept_privately_and_written_back_to_ris():
     item = ris.read("TY  - JOUR\nTI  - x\nAD  - Somewhere\nER  - \n")[0]
     assert item["_ris"] == [["AD", "Somewhere"]]
-    assert "Somewhere" not in ris.write([item])
+    assert "AD  - Somewhere\r\nER  - " in ris.write([item])
 
 
 @pytest.mark.parametrize("text,message", [

@@ -139,3 +139,29 @@ def test_import_refuses_to_overwrite_an_existing_condition(references):
 
     with pytest.raises(UsageError, match="already exists"):
         api.import_page(References(references), SEED_PAGE)
+
+
+# -- a new condition's page, before anyone has written its specific conditions -------------------
+
+NEW_PAGE_ROWS = ("\n\n# Kawasaki disease\n\n<b>Specific Conditions</b>\t\n"
+                 "<b>Level of Evidence</b>\tClear evidence of benefit (Category 1)\n\n## Bibliography")
+
+
+def test_a_condition_without_specific_conditions_prints_an_empty_row(tmp_path):
+    """The page layout prints a row with nothing in it as its label and tab alone (an empty
+    row of a published page, tests/fixtures/pages/full-rows.txt "Exclusion Criteria"), not an
+    empty list `<ul …></ul>`."""
+    from evidencebib import maintain
+
+    refs = References(tmp_path / "refs")
+    maintain.new_condition(refs, "kawasaki-disease", title="Kawasaki disease",
+                           level_of_evidence="Clear evidence of benefit (Category 1)")
+    page = api.page(refs, "kawasaki-disease", generated_on=dt.date(2026, 12, 2))
+    assert page.startswith(NEW_PAGE_ROWS) and "<ul" not in page
+
+
+def test_the_page_of_a_condition_without_specific_conditions_reads_back_in_the_short_form():
+    page = NEW_PAGE_ROWS + "\n\nGenerated on: 2 December 2026"
+    condition = read_page(page).condition
+    assert condition.specific_conditions == [] and condition.rows == []
+    assert condition.level_of_evidence == "Clear evidence of benefit (Category 1)"

@@ -81,7 +81,7 @@ def test_ibid_and_subsequent_positions(tmp_path):
                 Cluster(["wang2016"], note_number=3), Cluster([Cite("wang2016", locator="4")], note_number=4),
                 Cluster(["banjar2023"], note_number=5)]
     assert Engine(note_style(tmp_path)).citations(clusters, "text", ITEMS) == [
-        "S. Banjar, E. Kadour, R. Khoudja, IVIg; S. W. Wang, Meta", "Wang, note, 1", "ibid.", "ibid., 4",
+        "S. Banjar, E. Kadour, R. Khoudja, IVIg; S. W. Wang, Meta", "Wang, note, 1", "Ibid.", "Ibid., 4",
         "Banjar, Kadour, Khoudja, note, 1"]
 
 

@@ -77,17 +77,18 @@ def test_collapsed_cites_with_locators_keep_the_cite_group_delimiter_without_an_
 def test_same_author_and_year_print_only_the_year_suffix(tmp_path):
     items = [article("a", "Smith", 2000, "A"), article("b", "Smith", 2000, "B"), article("c", "Smith", 2001)]
     path = style(tmp_path, 'collapse="year-suffix" year-suffix-delimiter=","', AUTHOR_DATE)
-    assert Engine(path).citations([Cluster(["a", "b", "c"])], "text", items) == ["(Smith 2000a,b; 2001)"]
+    # the next year of the group: ", " inside a collapsed group of an in-text style
+    assert Engine(path).citations([Cluster(["a", "b", "c"])], "text", items) == ["(Smith 2000a,b, 2001)"]
 
 
 def test_year_suffix_ranges_of_three_or_more(tmp_path):
     items = [article(key, "Smith", 2000, key.upper()) for key in "abcde"] + [article("f", "Smith", 2001)]
     path = style(tmp_path, 'collapse="year-suffix-ranged"', AUTHOR_DATE, delimiter=";")
     engine = Engine(path)
-    assert engine.citations([Cluster(list("abcdef"))], "text", items) == ["(Smith 2000a–e;2001)"]
+    assert engine.citations([Cluster(list("abcdef"))], "text", items) == ["(Smith 2000a–e, 2001)"]
     # b is registered (not cited here), so c-e follow a after a gap
     assert engine.citations([Cluster(["a", "c", "d", "e", "f"])], "text", items, register="items") == \
-        ["(Smith 2000a;c–e;2001)"]
+        ["(Smith 2000a;c–e, 2001)"]
 
 
 def test_cite_group_delimiter_alone_groups_without_collapsing(tmp_path):
@@ -121,3 +122,61 @@ def test_citation_layout_affixes_sit_inside_its_formatting(tmp_path):
 <text variable="citation-number" prefix="[" suffix="]"/></layout></citation>
 <bibliography><layout><text variable="title"/></layout></bibliography></style>""", encoding="utf-8")
     assert Engine(path).citations([Cluster(["n1", "n2", "n3"])], "html", NUMBERED) == ["<b>([1]–[3])</b>"]
+
+
+SMITHS = [article("a", "Smith", 2000, "A"), article("b", "Smith", 2000, "B"), article("c", "Smith", 2001),
+          {"id": "n1", "type": "book", "title": "N1", "issued": {"date-parts": [[2003]]}},
+          {"id": "n2", "type": "book", "title": "N2", "issued": {"date-parts": [[2004]]}},
+          article("j", "Jones", 2001)]
+
+
+def note_class(path: Path) -> Path:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('class="in-text"', 'class="note"'), encoding="utf-8")
+    return path
+
+
+def test_a_collapsed_group_of_a_note_style_keeps_the_layout_delimiter(tmp_path):
+    path = note_class(style(tmp_path, 'collapse="year"', AUTHOR_DATE))
+    assert Engine(path).citations([Cluster(["a", "b", "c"])], "text", SMITHS) == \
+        ["(Smith 2000a; 2000b; 2001)"]
+
+
+def test_an_explicit_cite_group_delimiter_joins_collapsed_year_suffixes(tmp_path):
+    """It wins over year-suffix-delimiter, as citeproc-js has it."""
+    attributes = 'collapse="year-suffix" cite-group-delimiter="," year-suffix-delimiter="/"'
+    path = style(tmp_path, attributes, AUTHOR_DATE)
+    assert Engine(path).citations([Cluster(["a", "b", "c"])], "text", SMITHS) == ["(Smith 2000a,b,2001)"]
+
+
+def test_cites_without_names_stay_in_the_group_before_them(tmp_path):
+    path = style(tmp_path, 'collapse="year"', AUTHOR_DATE)
+    assert Engine(path).citations([Cluster(["n1", "n2", "j"])], "text", SMITHS) == \
+        ["(2003, 2004; Jones 2001)"]
+
+
+def test_the_after_collapse_delimiter_follows_a_cite_with_a_locator_even_unprinted(tmp_path):
+    path = style(tmp_path, 'collapse="year" after-collapse-delimiter=" | "', AUTHOR_DATE)
+    cluster = Cluster([Cite("a", locator="3"), "c", "j"])
+    assert Engine(path).citations([cluster], "text", SMITHS) == ["(Smith 2000a | 2001 | Jones 2001)"]
+
+
+def test_a_cite_that_prints_a_title_is_not_collapsed_but_loses_its_repeated_names(tmp_path):
+    layout = ('<group delimiter=" "><names variable="author"><name form="short"/></names>'
+              '<text variable="title"/><date variable="issued"><date-part name="year"/></date></group>')
+    path = style(tmp_path, 'collapse="year"', layout)
+    assert Engine(path).citations([Cluster(["a", "b", "c"])], "text", SMITHS) == \
+        ["(Smith A 2000; B 2000; A study 2001)"]
+
+
+def test_a_cite_whose_layout_looked_up_a_text_variable_is_not_collapsed_even_if_it_printed_none(tmp_path):
+    """citeproc-js: evaluating a cs:text of a text variable (here the substitute's title-short,
+    absent) stops a cite from collapsing with the one before."""
+    layout = ('<group delimiter=" "><names variable="author"><name form="short"/>'
+              '<substitute><text variable="title-short"/></substitute></names>'
+              '<date variable="issued"><date-part name="year"/></date></group>')
+    items = [article("a", "Smith", 2000, "A"),
+             {"id": "w", "type": "webpage", "title": "W", "issued": {"date-parts": [[2001]]}},
+             {"id": "v", "type": "webpage", "title": "V", "issued": {"date-parts": [[2002]]}}]
+    path = style(tmp_path, 'collapse="year"', layout)
+    assert Engine(path).citations([Cluster(["a", "w", "v"])], "text", items) == ["(Smith 2000; 2001; 2002)"]

@@ -3,9 +3,10 @@ out of the bibliography and returned as an `EntryProblem` (position, key, style,
 the entries that did render — on one process or several, with subsequent-author-substitute,
 through the render cache — and without a list to take it, it is a StyleError naming the entry.
 
-The failing item is real data on a shipped style: a volume of 10^30 in
-`university-of-new-south-wales-notes`, whose roman numerals make citeproc-py raise
-OverflowError (see tests/cli/test_entry_errors.py for the same entry through the commands)."""
+The failing entry is a genuine failure: tests/fixtures/styles/costly-chapters.csl makes a
+chapter cost 10^10 evaluations, and the engine stops that entry at its element budget
+("style … is too complex", issue 12 hole 15) while books render (see
+tests/cli/test_entry_errors.py for the same style through the commands)."""
 
 from __future__ import annotations
 
@@ -18,62 +19,54 @@ from evidencebib.render import EngineOptions, render_entries
 from evidencebib.render.cache import RenderCache
 from evidencebib.render.engine import Engine, EntryProblem
 
-ROMAN_STYLE = "university-of-new-south-wales-notes"
-HUGE = "1000000000000000000000000000000"
+COSTLY = Path(__file__).resolve().parents[1] / "fixtures" / "styles" / "costly-chapters.csl"
+STYLE = "costly-chapters"
 
 
-def book(key: str, family: str, volume: str = "3") -> dict:
-    return {"id": key, "type": "book", "title": f"Book of {family}", "publisher": "Wiley",
-            "author": [{"family": family, "given": "Ann"}], "issued": {"date-parts": [[2020]]},
-            "volume": volume}
+def book(key: str, family: str, kind: str = "book") -> dict:
+    return {"id": key, "type": kind, "title": f"Book of {family}", "publisher": "Wiley",
+            "author": [{"family": family, "given": "Ann"}], "issued": {"date-parts": [[2020]]}}
 
 
-ITEMS = [book("a2020", "Adams"), book("huge2019", "Brown", HUGE), book("c2021", "Clark")]
+def chapter(key: str, family: str) -> dict:
+    return book(key, family, "chapter")
+
+
+ITEMS = [book("a2020", "Adams"), chapter("chapter2019", "Brown"), book("c2021", "Clark")]
 
 
 def test_the_entry_the_style_cannot_render_is_a_problem_and_the_others_render():
     problems: list[EntryProblem] = []
-    entries = Engine(ROMAN_STYLE, options=EngineOptions(workers=1)).bibliography(ITEMS, "text", problems)
+    entries = Engine(COSTLY, options=EngineOptions(workers=1)).bibliography(ITEMS, "text", problems)
     assert [entry.key for entry in entries] == ["a2020", "c2021"]
     assert len(problems) == 1
     problem = problems[0]
-    assert (problem.position, problem.key, problem.style) == (1, "huge2019", ROMAN_STYLE)
-    assert problem.cause.startswith("OverflowError")
+    assert (problem.position, problem.key, problem.style) == (1, "chapter2019", STYLE)
+    assert problem.cause.startswith("BudgetExceeded: style costly-chapters is too complex")
 
 
 def test_without_a_problems_list_the_failure_is_a_style_error_naming_the_entry():
-    with pytest.raises(StyleError, match=rf"entry 'huge2019': style {ROMAN_STYLE} failed to render"):
-        Engine(ROMAN_STYLE, options=EngineOptions(workers=1)).bibliography(ITEMS, "text")
+    with pytest.raises(StyleError, match=rf"entry 'chapter2019': style {STYLE} failed to render"):
+        Engine(COSTLY, options=EngineOptions(workers=1)).bibliography(ITEMS, "text")
 
 
 def test_worker_processes_return_the_problem_too():
     items = [book(f"k{index:03d}", f"Author{index:03d}") for index in range(40)]
-    items[17] = book("huge", "Brown", HUGE)
+    items[17] = chapter("costly", "Brown")
     serial: list[EntryProblem] = []
     forked: list[EntryProblem] = []
-    one = Engine(ROMAN_STYLE, options=EngineOptions(workers=1)).bibliography(items, "text", serial)
-    two = Engine(ROMAN_STYLE, options=EngineOptions(workers=2)).bibliography(items, "text", forked)
+    one = Engine(COSTLY, options=EngineOptions(workers=1)).bibliography(items, "text", serial)
+    two = Engine(COSTLY, options=EngineOptions(workers=2)).bibliography(items, "text", forked)
     assert one == two and len(one) == 39
-    assert serial == forked == [EntryProblem(17, "huge", ROMAN_STYLE, serial[0].cause)]
+    assert serial == forked == [EntryProblem(17, "costly", STYLE, serial[0].cause)]
 
 
-def test_with_subsequent_author_substitute_the_failing_entry_is_left_out_the_rest_substituted(tmp_path):
-    style = tmp_path / "substitute-roman.csl"
-    style.write_text("""<?xml version="1.0" encoding="utf-8"?>
-<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
-  <info><title>Substitute roman</title><id>substitute-roman</id>
-    <updated>2020-01-01T00:00:00+00:00</updated></info>
-  <citation><layout><text variable="title"/></layout></citation>
-  <bibliography subsequent-author-substitute="---">
-    <layout><names variable="author" suffix=". "/><text variable="title" suffix=", "/>
-      <number variable="volume" form="roman"/></layout>
-  </bibliography>
-</style>
-""", encoding="utf-8")
-    items = [book("a1", "Adams"), book("a2", "Adams", HUGE), book("a3", "Adams")]
+def test_with_subsequent_author_substitute_the_failing_entry_is_left_out_the_rest_substituted():
+    items = [book("a1", "Adams"), chapter("a2", "Adams"), book("a3", "Adams")]
     problems: list[EntryProblem] = []
-    entries = Engine(style, options=EngineOptions(workers=1)).bibliography(items, "text", problems)
-    assert [entry.text for entry in entries] == ["Ann Adams. Book of Adams, iii", "---. Book of Adams, iii"]
+    entries = Engine(COSTLY, options=EngineOptions(workers=1)).bibliography(items, "text", problems)
+    assert [entry.text for entry in entries] == ["Ann Adams. Book of Adams, Wiley, 2020.",
+                                                 "---. Book of Adams, Wiley, 2020."]
     assert [problem.key for problem in problems] == ["a2"]
 
 
@@ -81,6 +74,6 @@ def test_the_render_cache_never_hides_a_problem_on_the_next_render(tmp_path: Pat
     cache = RenderCache(tmp_path / "cache")
     for _ in range(2):
         problems: list[EntryProblem] = []
-        entries = render_entries(ITEMS, ROMAN_STYLE, "text", cache, problems=problems)
+        entries = render_entries(ITEMS, COSTLY, "text", cache, problems=problems)
         assert [position for position, _ in entries] == [0, 2]
-        assert [problem.key for problem in problems] == ["huge2019"]
+        assert [problem.key for problem in problems] == ["chapter2019"]

@@ -164,3 +164,4 @@ def test_a_space_inside_italics_and_a_space_after_them_both_print(tmp_path):
     layout = ('<text variable="title" suffix=" "/>'
               '<group font-style="italic"><text variable="publisher" prefix=" "/></group>')
     assert entry(tmp_path, layout) == "Title <i> Press</i>"
+

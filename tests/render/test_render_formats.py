@@ -173,3 +173,20 @@ def test_a_value_that_is_not_a_pmid_or_pmcid_is_printed_but_never_linked(fields)
         assert "pubmed.ncbi" not in entry and "pmc.ncbi" not in entry, (fmt, entry)
         assert "<a " not in entry and "](" not in entry, (fmt, entry)
         assert next(iter(fields.values())).split()[0] in entry
+
+
+def test_html_prints_unicode_superscript_characters_as_sup_elements():
+    """citeproc-js's HTML writer (CSL.Output.Formats.html text_escape, CSL.SUPERSCRIPTS): a
+    superscript character in the text ("1ʳᵉ", "2ª", "m²", "™") is its base character in a
+    <sup>, so ordinals of the French, Spanish and Portuguese locales print as the suite expects."""
+    from evidencebib.render.formats import finish_html, finish_text
+
+    assert finish_html("1\u02b3\u1d49 éd., 2\u00aa, m\u00b2, X\u2122") == \
+        "1<sup>r</sup><sup>e</sup> éd., 2<sup>a</sup>, m<sup>2</sup>, X<sup>TM</sup>"
+    assert finish_text("1\u02b3\u1d49") == "1\u02b3\u1d49"
+
+
+def test_html_superscripts_outside_citeproc_js_table_are_left_as_characters():
+    from evidencebib.render.formats import finish_html
+
+    assert finish_html("x\u1d9c") == "x\u1d9c"  # MODIFIER LETTER SMALL C: not in citeproc-js's table

@@ -3,24 +3,15 @@
 The CSL test-suite runner (tests/render/csl_suite/) and the everyday-items comparison
 (tests/render/everyday/) never call evidencebib's rendering directly: they ask an `Adapter`
 for a bibliography or for citation clusters, in one neutral vocabulary (`CiteSpec`,
-`ClusterSpec`, `BibEntry`). `OURS` at the bottom of this module names the adapter measured: the
-new engine's wherever the checkout has its public API (`evidencebib.render.Engine`,
-`evidencebib.render.citations`), else today's; pinning one is a one-line change.
+`ClusterSpec`, `BibEntry`). `OURS` at the bottom of this module names the adapter measured.
 
 Adapters:
-- `CurrentEngine`: today's `evidencebib.render.render_entries(items, style, fmt)` and
-  `evidencebib.render.cite.cite(items, keys, style, fmt)`. It accepts keys only: a cite with a
-  locator, label, prefix, suffix, suppress-author, author-only or an explicit position raises
-  `Unsupported` (the fixture or citation counts as a failure, with that reason). It has no
-  notion of positions or note numbers, so a document's clusters are rendered one by one. Its
-  HTML entries are wrapped in citeproc-js's `<div class="csl-entry">…</div>` here, so that a
-  comparison with citeproc-js measures rendering, not wrapping; for the same reason its DOI/URL
-  links are unwrapped (`unlink`: citeproc-js links nothing).
-- `NewEngine`: the engine of issue 14 (`Engine(style, locale=None, options=None)` with
+- `NewEngine`: our engine (`evidencebib.render.Engine(style, locale=None, options=None)` with
   `bibliography(items, fmt)` and `citations(clusters, fmt, items, register)`; `Cite` and
-  `Cluster` from `evidencebib.render.citations`), written against the `engine` branch as it
-  stood on 2026-12-02 (08aec90; links off through `EngineOptions(links=False)`). Cites with an
-  explicit position or near-note (3 fixtures) raise `Unsupported`: `Cite` has neither.
+  `Cluster` from `evidencebib.render.citations`), links off through `EngineOptions(links=False)`
+  as citeproc-js links nothing. A cite's stated position and near-note reach `Cite` in
+  independent clusters (makeCitationCluster takes them) and are dropped in a document
+  (processCitationCluster decides every position itself).
 - `CiteprocJs`: citeproc-js through tests/citeproc_js/suite.js, the reference; used to check
   the instruments themselves (a driver that citeproc-js does not pass through is wrong).
 
@@ -40,7 +31,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import threading
 from dataclasses import dataclass
@@ -89,10 +79,6 @@ class CiteSpec:
             data["author-only"] = True
         return data
 
-    @property
-    def keys_only(self) -> bool:
-        return self == CiteSpec(self.id)
-
 
 @dataclass(frozen=True)
 class ClusterSpec:
@@ -131,45 +117,8 @@ def wrap_entry(text: str) -> str:
     return f'<div class="csl-entry">{text}</div>'
 
 
-_LINK = re.compile(r'<a href="[^"]*">(.*?)</a>', re.DOTALL)
-
-
-def unlink(text: str) -> str:
-    """HTML without our DOI/URL links (`<a href="…">text</a>` -> text): citeproc-js, whose
-    conventions the instruments measure in, links nothing (issue 14 keeps links in our output,
-    with an option to turn them off)."""
-    return _LINK.sub(r"\1", text)
-
-
-class CurrentEngine:
-    """Today's engine: render.render_entries and render.cite.cite (keys only)."""
-
-    name = "evidencebib"
-
-    def bibliography(self, style: Path, items: Sequence[dict[str, Any]], fmt: str = "html") -> list[BibEntry]:
-        from evidencebib.render import render_entries
-
-        items = list(items)
-        entries = render_entries(items, style, fmt, cache=False)
-        wrap = (lambda text: wrap_entry(unlink(text))) if fmt == "html" else (lambda text: text)
-        return [BibEntry(str(items[position]["id"]), wrap(text)) for position, text in entries]
-
-    def citations(self, style: Path, items: Sequence[dict[str, Any]], clusters: Sequence[ClusterSpec],
-                  fmt: str = "html", document: bool = False) -> list[str]:
-        from evidencebib.render.cite import cite
-
-        for cluster in clusters:
-            for one in cluster.cites:
-                if not one.keys_only:
-                    raise Unsupported("render.cite takes citation keys only (no locator, label, prefix, "
-                                      "suffix, suppress-author, author-only or position)")
-        items = list(items)
-        finish = unlink if fmt == "html" else (lambda text: text)
-        return [finish(cite(items, [one.id for one in cluster.cites], style, fmt)) for cluster in clusters]
-
-
 class NewEngine:
-    """The engine of issue 14 (branch `engine`): `Engine(style, locale, options)` with
+    """Our engine: `Engine(style, locale, options)` with
     `bibliography(items, fmt) -> [Entry(text, position, key)]` and
     `citations(clusters, fmt, items, register)`; links off (`EngineOptions(links=False)`), as
     citeproc-js prints none. Independent clusters are each rendered as a one-cluster document
@@ -183,7 +132,7 @@ class NewEngine:
         self.options = options
 
     def _engine(self, style: Path):
-        from evidencebib.render import Engine, EngineOptions  # type: ignore[attr-defined]
+        from evidencebib.render import Engine, EngineOptions
 
         return Engine(style, options=EngineOptions(links=False, **self.options))
 
@@ -199,16 +148,18 @@ class NewEngine:
 
     def citations(self, style: Path, items: Sequence[dict[str, Any]], clusters: Sequence[ClusterSpec],
                   fmt: str = "html", document: bool = False) -> list[str]:
-        from evidencebib.render.citations import Cite, Cluster  # type: ignore[import-not-found]
+        from evidencebib.render.citations import Cite, Cluster, as_cite
 
         def convert(cluster: ClusterSpec):
             cites = []
             for one in cluster.cites:
-                if one.position is not None or one.near_note is not None:
-                    raise Unsupported("a Cite has no explicit position or near-note")
+                # processCitationCluster decides every position itself (a stated one is
+                # overwritten); makeCitationCluster takes the stated one
                 cites.append(Cite(one.id, locator=one.locator, label=one.label, prefix=one.prefix,
                                   suffix=one.suffix, suppress_author=one.suppress_author,
-                                  author_only=one.author_only))
+                                  author_only=one.author_only,
+                                  position=None if document else as_cite(one.to_json()).position,
+                                  near_note=None if document else one.near_note))
             return Cluster(cites, note_number=cluster.note_number, id=cluster.id)
 
         items = list(items)
@@ -322,28 +273,15 @@ class CiteprocJs:
         return list(self._ask({"kind": "fixture", "fixture": fixture, "format": fmt})["citations"])
 
 
-def engine_in_this_checkout() -> type:
-    """The adapter for the engine this checkout has: `NewEngine` where evidencebib.render offers
-    the public Engine / Cite / Cluster API (the `engine` branch, and main once it is merged),
-    else `CurrentEngine`."""
-    try:
-        from evidencebib.render import Engine  # noqa: F401
-        from evidencebib.render.citations import Cite, Cluster  # noqa: F401
-    except (ImportError, AttributeError):
-        return CurrentEngine
-    return NewEngine
-
-
-# The engine the instruments measure (to pin one: `OURS: type = CurrentEngine`).
-OURS: type = engine_in_this_checkout()
+# The engine the instruments measure.
+OURS: type = NewEngine
 
 REFRESH_COMMAND = "scripts/refresh-conformance"
 
 
 def expected_file(folder: Path, stem: str, suffix: str) -> Path:
     """The committed expectations (fixtures expected to pass, differences expected) of the
-    engine measured: `<folder>/<stem>.<adapter class><suffix>`, one file per engine, so that the
-    lists of today's engine and of the new one can both be in the tree while the switch is made.
+    engine measured: `<folder>/<stem>.<adapter class><suffix>` (one file per engine measured).
     `scripts/refresh-conformance` rewrites the measured engine's files from a run."""
     return folder / f"{stem}.{OURS.__name__}{suffix}"
 

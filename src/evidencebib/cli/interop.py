@@ -90,6 +90,10 @@ def import_command(file: Path, into: str, from_: str | None, keep_keys: bool, dr
         items = api.read_file(file, fmt=from_)
         for note in api.import_notes(items, str(file)):
             output.message(one_line(f"evidencebib: warning: {note}"))
+        # a condition is stored as BibTeX; the MEDLINE reader names its own tags (per record)
+        stored = [{k: v for k, v in item.items() if k != "_medline"} for item in items]
+        for warning in api.export_warnings(stored, "bibtex"):
+            output.message(one_line(f"evidencebib: warning: {file}: {warning} (not stored)"))
     if dry_run:
         preview = api.import_items(refs, into, items, keep_keys=keep_keys, dry_run=True).diff()
         output.say(preview or "nothing would change", nl=not preview)

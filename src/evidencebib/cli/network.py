@@ -41,16 +41,23 @@ class NetworkOptions:
     eutils_url: str | None = None
     idconv_url: str | None = None
     ncbi_api_key: str | None = None
+    # the options click read from their environment variable rather than the command line
+    from_environment: frozenset[str] = frozenset()
 
     def client(self):
         """A Client for these options (environment variables fill what was not given, then
         the config files: the e-mail and the Crossref Plus token, `evidencebib config`)."""
         from evidencebib import config
-        from evidencebib.net.client import Client
+        from evidencebib.net.client import Client, check_mailto, check_ncbi_api_key
         from evidencebib.net.transport import check_seconds
 
-        settings = config.load(self.references_dir, {"mailto": self.mailto,
-                                                     "ncbi_api_key": self.ncbi_api_key})
+        given = {name: getattr(self, name) for name in ("mailto", "ncbi_api_key")
+                 if name not in self.from_environment}
+        settings = config.load(self.references_dir, given)
+        # a malformed value is reported where the user put it (option, variable or file)
+        mailto, key = settings["mailto"], settings["ncbi_api_key"]
+        check_mailto(mailto.value, *_named(mailto, "--mailto"))
+        check_ncbi_api_key(key.value, *_named(key, "--ncbi-api-key"))
         client = Client.from_options(mailto=settings.get_value("mailto"),
                                      crossref_url=self.crossref_url,
                                      doi_url=self.doi_url, cache_dir=self.cache_dir,
@@ -65,6 +72,16 @@ class NetworkOptions:
 
             use_plus_token(client, token)
         return client
+
+
+def _named(value, option: str) -> tuple[str, str | None]:
+    """(how an error names a setting, the file holding it) for a config.Value: the option, the
+    `$VARIABLE`, or the config file and the setting's name in it."""
+    if value.source.startswith("$"):
+        return value.source, None
+    if value.source in ("command line", "default"):
+        return option, None
+    return value.setting.name, value.source
 
 
 _OPTIONS = [
@@ -106,8 +123,13 @@ def network_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        context = click.get_current_context()
+        from_environment = frozenset(
+            name for name in _NAMES
+            if context.get_parameter_source(name) is click.core.ParameterSource.ENVIRONMENT)
         network = NetworkOptions(**{name: kwargs.pop(name) for name in _NAMES},
-                                 references_dir=kwargs.get("references_dir"))
+                                 references_dir=kwargs.get("references_dir"),
+                                 from_environment=from_environment)
         return func(*args, network=network, **kwargs)
 
     for option in reversed(_OPTIONS):

@@ -70,6 +70,22 @@ def biblatex_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]
     return entry_type, bibtex.protect_titles(out)
 
 
+# CSL variables of the fields _NOT_ON_TYPE leaves out
+_VARIABLE_OF_FIELD = {"isbn": "ISBN", "series": "collection-title"}
+# The reader extras this writer writes back (BibTeX fields no variable holds, as they were).
+EXTRAS_HELD = bibtex.EXTRAS_HELD
+
+
+def carried_fields(item: Mapping[str, Any]) -> set[str]:
+    """The CSL variables of `item` a BibLaTeX entry holds: BibTeX's, less those BibTeX stores
+    under their CSL name (biblatex's data model has no such field), PMCID (the one eprint is
+    the PMID) and the fields biblatex does not allow on the entry's type."""
+    fields = bibtex.carried_fields(item) - set(bibtex.generic_fields().values()) - {"PMCID"}
+    entry_type = bibtex.CSL_TYPES.get(str(item.get("type") or "document"), "misc")
+    entry_type = _TYPES.get(entry_type, (entry_type, None))[0]
+    return fields - {_VARIABLE_OF_FIELD[name] for name in _NOT_ON_TYPE.get(entry_type, ())}
+
+
 def write(items: Iterable[Mapping[str, Any]], *, tags: Iterable[str] | None = None) -> str:
     chunks = []
     for key, item in unique_keys(with_tags(items, tags)):

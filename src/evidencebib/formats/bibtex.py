@@ -732,6 +732,21 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
+def carried_fields(item: Mapping[str, Any]) -> set[str]:
+    """The CSL variables of `item` BibTeX stores (those without a field of their own under
+    their CSL name): all but `categories` and a `custom` object holding more than the
+    CUSTOM_FIELDS it stores."""
+    fields = set(ITEM_KEYS) - {"categories"}
+    custom = item.get("custom")
+    if isinstance(custom, Mapping) and set(custom) - set(CUSTOM_FIELDS):
+        fields.discard("custom")
+    return fields
+
+
+# The reader extras a BibTeX writer writes back (unmapped fields, as they were).
+EXTRAS_HELD = frozenset({EXTRA})
+
+
 def unmapped_fields(item: Mapping[str, Any]) -> list[str]:
     """The BibTeX fields of an item read from BibTeX that no CSL variable holds (kept under
     `_bibtex` for BibTeX writers); other formats report them as fields they cannot hold."""

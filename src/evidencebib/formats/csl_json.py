@@ -38,7 +38,7 @@ from evidencebib.model.dates import normalize_date
 from evidencebib.model.keys import with_ids
 from evidencebib.model.keywords import add_tags, join_keywords
 from evidencebib.model.vocabulary import (
-    DATE_KEYS, DATE_VARIABLES, ITEM_TYPES, NAME_PARTS, NAME_VARIABLES, NOT_IN_SCHEMA,
+    DATE_KEYS, DATE_VARIABLES, ITEM_KEYS, ITEM_TYPES, NAME_PARTS, NAME_VARIABLES, NOT_IN_SCHEMA,
     SCHEMA_NAMES, SCHEMA_NUMERIC, SCHEMA_PROPERTIES, TEXT_KEYS, canonical_key,
 )
 
@@ -227,3 +227,9 @@ def write(items: Iterable[Mapping[str, Any]], *, tags: Iterable[str] | None = No
     tags = list(tags or ())
     data = [to_csl(item, tags=tags) for item in items]
     return json.dumps(data, ensure_ascii=False, indent=indent) + "\n"
+
+
+def carried_fields(item: Mapping[str, Any]) -> set[str]:
+    """Every CSL variable: CSL-JSON is the model's own format (1.0.2 variables the data schema
+    has no property for go under `custom`, which `read` takes them back from)."""
+    return set(ITEM_KEYS)

@@ -70,7 +70,10 @@ def _label_block(condition: Condition) -> str:
         return "\n".join(f"<b>{row.label}</b>\t{row.text}" for row in condition.rows)
     items = "".join(f"<li>{BULLET}{html.escape(text, quote=False)}</li>"
                     for text in condition.specific_conditions)
-    return f"{SPECIFIC_LABEL}{UL_OPEN}{items}</ul>\n{LEVEL_LABEL}{condition.level_of_evidence}"
+    # no specific conditions (a new condition's) is an empty row, as the layout prints any row
+    # with nothing in it: the label and the tab
+    specific = f"{UL_OPEN}{items}</ul>" if items else ""
+    return f"{SPECIFIC_LABEL}{specific}\n{LEVEL_LABEL}{condition.level_of_evidence}"
 
 
 def format_day(day: _dt.date) -> str:
@@ -120,14 +123,15 @@ def read_page(text: str, *, source: str = "<page>", slug: str | None = None,
     specific: list[str] = []
     level = ""
     if [row.label for row in rows] == ["Specific Conditions", "Level of Evidence"]:
-        # the short page (the seed): kept as the two fields when they give the block back
+        # the short page (the seed, or a new condition's with an empty first row): kept as the
+        # two fields when they give the block back
         try:
             specific = _specific_conditions(label_block.split("\n")[0], source, label_line)
         except ParseError:
             specific = []
         level = rows[1].text
         short = Condition(slug="", title="", specific_conditions=specific, level_of_evidence=level)
-        if specific and _label_block(short) == label_block:
+        if _label_block(short) == label_block:
             rows = []
         else:
             specific, level = [], ""

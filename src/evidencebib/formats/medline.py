@@ -34,8 +34,8 @@ per line, `TI` and `AB` wrapped with 6-space continuation lines at 80 columns, o
 never wrapped, since readers such as Biopython's `Bio.Medline` read a continued list value as
 a second value), LF line ends and a blank line between records. Title markup (`<i>` …) has no
 MEDLINE form and is written as plain text. Variables MEDLINE cannot hold (URL, note, publisher
-place …) are listed in a warning per export; `FIELDS`/`carried_fields` give the same answer to
-the round-trip tests. Options: `tags=[…]` adds each tag (condition slugs) as an `OT` line.
+place …) are listed in the export's warning (formats/inventory.py, from `carried_fields`, which
+the round-trip tests use too). Options: `tags=[…]` adds each tag (condition slugs) as an `OT` line.
 """
 
 from __future__ import annotations
@@ -431,6 +431,10 @@ PMID PMCID ISSN language abstract keyword publisher
 """.split())
 
 
+# The reader extras this writer writes back (MEDLINE tags without a variable).
+EXTRAS_HELD = frozenset({EXTRA})
+
+
 def carried_fields(item: Mapping[str, Any]) -> set[str]:
     """The CSL variables of `item` this format can carry (for round-trip accounting)."""
     fields = set(FIELDS)
@@ -451,13 +455,11 @@ def unsupported(item: Mapping[str, Any]) -> list[str]:
 
 
 def write(items: Iterable[Mapping[str, Any]], *, tags: Iterable[str] | None = None) -> str:
-    """Items as a MEDLINE (.nbib) file; variables MEDLINE cannot hold are listed in a warning."""
+    """Items as a MEDLINE (.nbib) file (what MEDLINE cannot hold: `api.export_warnings`)."""
     tags = list(tags or ())
     chunks = []
-    lost: Counter[str] = Counter()
     marked_up = empty = broken = inexact = 0
     for item in items:
-        lost.update(unsupported(item))
         if any(_MARKUP.search(str(item.get(v) or "")) for v in
                ("title", "container-title", "container-title-short")):
             marked_up += 1
@@ -470,9 +472,6 @@ def write(items: Iterable[Mapping[str, Any]], *, tags: Iterable[str] | None = No
             empty += 1
             continue
         chunks.append("\n".join(lines) + "\n")
-    if lost:
-        log.warning("MEDLINE export: fields MEDLINE cannot hold, not written: %s",
-                    ", ".join(f"{k} ({n})" for k, n in sorted(lost.items())))
     if empty:
         log.warning("MEDLINE export: %d item%s with nothing a MEDLINE record can hold, not "
                     "written", empty, "s" if empty > 1 else "")

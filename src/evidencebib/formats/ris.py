@@ -11,7 +11,9 @@ truncated file) is a ParseError with the line number — never half a file. MEDL
 and Web of Science plain text are recognised and rejected with a message saying so (MEDLINE
 is read by `formats/medline.py`).
 Tags that have no CSL variable (`AD`, `L1`, `L2`, vendor tags …) are kept on the item under
-the private key `_ris` as `[tag, value]` pairs (never exported).
+the private key `_ris` as `[tag, value]` pairs, written back by the RIS writer (after the
+mapped tags, in their order) and counted as fields other formats cannot hold
+(formats/inventory.py).
 
 Writing follows Zotero's RIS map: CRLF line ends, `TY  - ` first, `ER  - ` + blank line last,
 one value per line and no continuation lines (a multi-line abstract or note is written as
@@ -508,9 +510,25 @@ def record_lines(item: Mapping[str, Any], *, tags: Iterable[str] | None = None) 
     for keyword in add_tags(item, tags):
         put("KW", keyword)
     put_lines("N1", item.get("note"))
+    for tag, value in extra_tags(item):
+        put(tag, value)
     lines = [f"{tag}  - {value}" for tag, value in out]
     lines.append("ER  - ")
     return lines
+
+
+_TAG = re.compile(r"[A-Z][A-Z0-9]")
+
+
+def extra_tags(item: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The item's `_ris` tags a RIS record can hold again (a tag, not TY/ER, and a value)."""
+    return [(str(pair[0]), str(pair[1])) for pair in item.get(EXTRA) or ()
+            if len(pair) == 2 and _TAG.fullmatch(str(pair[0])) and pair[0] not in ("TY", "ER")
+            and str(pair[1]).strip()]
+
+
+# The reader extras this writer writes back.
+EXTRAS_HELD = frozenset({EXTRA})
 
 
 def write(items: Iterable[Mapping[str, Any]], *, bom: bool = False,

@@ -131,6 +131,17 @@ def canonical_key(key: str) -> str:
     return ALIASES.get(key) or SCHEMA_SPELLINGS.get(key) or key
 
 
+# a style's deprecated spellings of a variable (csl-variables.rnc of CSL 1.0.2: "event" is an
+# "Alias for 'event-title'. Deprecated. Will be removed in CSL 1.1."); items store the new name
+STYLE_ALIASES = {"event": "event-title"}
+
+
+def style_variable(name: str) -> str:
+    """The variable an item stores for a variable name as a style spells it (`event` ->
+    `event-title`); other names unchanged."""
+    return STYLE_ALIASES.get(name, name)
+
+
 def kind(variable: str) -> str | None:
     """"name", "date", "number", "text" or None (not a CSL 1.0.2 variable)."""
     if variable in NAME_VARIABLES:

@@ -13,6 +13,7 @@ and the NCBI API key on every request).
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from evidencebib import __version__
@@ -34,6 +35,28 @@ CSL_JSON = doiorg.CSL_JSON
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+def check_mailto(mailto: str | None, name: str = "--mailto",
+                 file: str | Path | None = None) -> str | None:
+    """The address without surrounding blanks (None when empty); a UsageError naming where it
+    came from (as `check_ncbi_api_key`) when it is no e-mail address."""
+    address = (mailto or "").strip() or None
+    if address and ("@" not in address or any(c.isspace() for c in address)):
+        raise UsageError(f"{name} must be an e-mail address, got {mailto!r}", file=file)
+    return address
+
+
+def check_ncbi_api_key(key: str | None, name: str = "--ncbi-api-key",
+                       file: str | Path | None = None) -> str | None:
+    """The key without surrounding blanks (None when empty). NCBI's API keys are letters and
+    digits: anything else is a UsageError naming where the key came from, `name` (an option,
+    `$VARIABLE`, or a config file's setting) and the `file` that holds it."""
+    key = (key or "").strip() or None
+    if key is not None and not key.isalnum():
+        raise UsageError(f"{name} must be letters and digits (the key from your NCBI account "
+                         "settings)", file=file)
+    return key
 
 
 class Client:
@@ -59,9 +82,7 @@ class Client:
         self.crossref_url = check_base(crossref_url or crossref_api.DEFAULT_URL,
                                        "--crossref-url")
         self.doi_url = check_base(doi_url or doiorg.DEFAULT_URL, "--doi-url")
-        self.mailto = (mailto or "").strip() or None
-        if self.mailto and ("@" not in self.mailto or any(c.isspace() for c in self.mailto)):
-            raise UsageError(f"--mailto must be an e-mail address, got {mailto!r}")
+        self.mailto = check_mailto(mailto)
         self.user_agent = (f"evidencebib/{__version__} ({PROJECT_URL}; mailto:{self.mailto})"
                            if self.mailto else f"evidencebib/{__version__} ({PROJECT_URL})")
         if cache_dir is True:
@@ -88,10 +109,7 @@ class Client:
         self.eutils_url = check_base(eutils_url or eutils_api.DEFAULT_URL, "--eutils-url")
         self.idconv_url = check_base(idconv_url or eutils_api.DEFAULT_IDCONV_URL,
                                      "--idconv-url")
-        key = (ncbi_api_key or "").strip() or None
-        if key is not None and not key.isalnum():
-            raise UsageError("--ncbi-api-key must be letters and digits (the key from your "
-                             "NCBI account settings)")
+        key = check_ncbi_api_key(ncbi_api_key)
         self.pubmed = eutils_api.Eutils(self.transport, self.eutils_url,
                                         idconv_url=self.idconv_url, email=self.mailto,
                                         api_key=key)

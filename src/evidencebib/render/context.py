@@ -13,7 +13,8 @@ each entry or cite (`start`). What it holds:
 - what evaluating the entry accumulates: the variables a `cs:substitute` used (suppressed for the
   rest of the entry, CSL 1.0.2 §"Substitute"), the counts of variables looked up and found (a
   `cs:group` is suppressed when it looked some up and found none, §"Group"), whether the year
-  suffix was printed, and the work budget (elements evaluated, bounded per entry);
+  suffix was printed, whether a `cs:text` of a text variable was evaluated (cite collapsing),
+  and the work budget (elements evaluated, bounded per entry);
 - while a sort key is evaluated: `sorting` and the key's name options (§"Sorting").
 """
 
@@ -65,7 +66,8 @@ class BudgetExceeded(StyleError):
 class RenderContext:
     __slots__ = ("style", "locale", "b", "mode", "sorting", "sort_names", "item", "cite", "number",
                  "disamb", "suppressed", "in_substitute", "substitute_names", "called", "found",
-                 "year_suffix_done", "budget", "limit", "style_name", "optimised", "names_seen")
+                 "year_suffix_done", "budget", "limit", "style_name", "optimised", "names_seen",
+                 "text_variable_called")
 
     def __init__(self, style: Any, behaviours: Any, mode: str, limit: int, optimised: bool = True) -> None:
         self.style = style
@@ -89,6 +91,7 @@ class RenderContext:
         self.style_name = style.name
         self.optimised = optimised
         self.names_seen: list[Any] = []
+        self.text_variable_called = False
 
     def start(self, item: Any, cite: CiteState = FIRST, number: int | None = None,
               disamb: Disambiguation = NO_DISAMBIGUATION) -> None:
@@ -107,6 +110,7 @@ class RenderContext:
         self.budget = self.limit
         if self.names_seen:
             self.names_seen = []
+        self.text_variable_called = False
 
     def exhausted(self) -> None:
         raise BudgetExceeded(f"style {self.style_name} is too complex: rendering one entry evaluated more "

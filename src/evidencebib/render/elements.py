@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from citeproc import model
 
 from evidencebib.errors import StyleError
+from evidencebib.render.intake import style_variable
 from evidencebib.render.marks import (BASELINE, BOLD, BOLD_NORMAL, ITALIC, NO_DECORATION, ROMAN, SMALLCAPS,
                                       SMALLCAPS_NORMAL, SUB, SUP, UNDERLINE)
 from evidencebib.render.output import Lit, Span, map_text
@@ -300,7 +301,7 @@ class KeyElement(model.Key):
     def compile(self, c: Compiler) -> None:
         get = self.get
         self.c_descending = (get("sort") or "ascending").lower() == "descending"
-        self.c_variable = get("variable")
+        self.c_variable = style_variable(get("variable")) if get("variable") else None
         self.c_macro = c.macro(get("macro"), self) if get("macro") else None
         overrides = {}
         for attribute, option in (("names-min", "et-al-min"), ("names-use-first", "et-al-use-first"),
@@ -323,7 +324,7 @@ class TextElement(Formatting, model.Text):
         variable = get("variable")
         if variable is not None:
             self.c_kind = _VARIABLE
-            self.c_variable = variable.strip()
+            self.c_variable = style_variable(variable.strip())
             self.c_short = self.c_variable + "-short" if self.c_form == "short" else None
         elif get("macro") is not None:
             self.c_kind = _MACRO
@@ -363,22 +364,31 @@ class TextElement(Formatting, model.Text):
         return self.c_finish(node, ctx, ("term", self.c_term) if kind is _TERM else None)
 
 
-def evaluate_macro(macro, ctx):
-    """A macro's output. Called from `cs:text macro=…`, a macro acts as a group (citeproc-js
-    wraps every macro in one): it prints nothing when it looked up variables and found none of
-    them, and one that prints counts as a found variable for the groups around it (CSL 1.0.2
-    §"Group": "if the cs:macro is non-empty, it is treated as a non-empty variable")."""
-    if ctx.b.speed_absent_groups(macro, ctx):
+def evaluate_suppressible(element, ctx) -> list[Any] | None:
+    """The outputs of a cs:group's or cs:macro's children, or None when CSL 1.0.2 §"Group"
+    suppresses it: it looked variables up (directly or through macros) and found none of them,
+    or printed nothing. One that prints counts as a found variable for the groups around it
+    ("if the cs:macro is non-empty, it is treated as a non-empty variable"; citeproc-js: a
+    nested group holding only a value keeps its group). Looked-up and found variables are
+    counted in `ctx.called` / `ctx.found` (render/overrides/groups.py says what counts)."""
+    if ctx.b.speed_absent_groups(element, ctx):
         ctx.called += 1  # it would have looked variables up and found none
         return None
     called, found = ctx.called, ctx.found
-    nodes = evaluate_children(macro.c_kids, ctx)
-    if ctx.called > called and ctx.found == found:
-        return None
-    if not nodes:
+    nodes = evaluate_children(element.c_kids, ctx)
+    if not nodes or (ctx.called > called and ctx.found == found):
         return None
     ctx.called += 1
     ctx.found += 1
+    return nodes
+
+
+def evaluate_macro(macro, ctx):
+    """A macro's output. Called from `cs:text macro=…`, a macro acts as a group (citeproc-js
+    wraps every macro in one): suppressed as a group is (`evaluate_suppressible`)."""
+    nodes = evaluate_suppressible(macro, ctx)
+    if nodes is None:
+        return None
     return nodes[0] if len(nodes) == 1 else Span(nodes)
 
 
@@ -474,7 +484,7 @@ class IfElement(ParentMixin, model.If):
             if value is None:
                 continue
             for word in value.split():
-                tests.append((kind, word))
+                tests.append((kind, style_variable(word) if kind in ("variable", "is-numeric") else word))
         self.c_tests = tuple(tests)
         self.c_match = (get("match") or "all").lower()
 

@@ -34,13 +34,15 @@ from evidencebib.errors import EvidenceError, StyleError, UsageError
 from evidencebib.render import formats
 from evidencebib.render import options as engine_options
 from evidencebib.render.citations import Cite, Cluster, as_cite
-from evidencebib.render.context import NO_DISAMBIGUATION, CiteState, Disambiguation, RenderContext
+from evidencebib.render.context import (NO_DISAMBIGUATION, BudgetExceeded, CiteState, Disambiguation,
+                                        RenderContext)
 from evidencebib.render.intake import (ItemView, PreparedItems, normalise_date, normalise_doi,  # noqa: F401
                                        prepare_item, prepare_items)
 from evidencebib.render.options import EngineOptions
 from evidencebib.render.output import Span, find_tags, render, without
 from evidencebib.render.overrides.collapsing import CitePart
 from evidencebib.render.overrides import display
+from evidencebib.render.overrides.positions import explicit
 from evidencebib.render.styles import parse_style_bytes, read_style_bytes, resolve_style
 
 warnings.filterwarnings("ignore", message=r"The following arguments for .* are unsupported",
@@ -153,6 +155,7 @@ class Engine:
         self.name = self.path.stem
         self.locale = locale
         self.style = load_style(self.path, locale)
+        self.style_class = self.style.root.get("class")
         disabled = self.options.disabled
         if not self.options.optimised:  # the unoptimised path: no speed override
             from evidencebib.render.overrides import load
@@ -254,7 +257,8 @@ class Engine:
         ctx = self.context("bibliography")
         ctx.start(plan.views[position], number=plan.numbers[position],
                   disamb=plan.disamb.get(position, NO_DISAMBIGUATION))
-        return self.style.bibliography.c_layout.evaluate(ctx), ctx
+        node = self.style.bibliography.c_layout.evaluate(ctx)
+        return self.b.positions_initial_term(node, "bibliography", self.style_class, True, ""), ctx
 
     def entry(self, plan: BibliographyPlan, position: int) -> str | None:
         """The marked entry of the item at `position`, or None when the style prints nothing."""
@@ -357,10 +361,21 @@ class Engine:
             except Exception as error:
                 raise StyleError(f"style {self.name} failed to render a citation ({_brief(error)})") from None
 
-    def _citations(self, clusters: list[Cluster], raw_items: list[dict[str, Any]], index_of: dict[str, int],
-                   register: str) -> list[str]:
+    def _sorted_cites(self, cites: Sequence[Cite], views: Sequence[ItemView], index_of: dict[str, int],
+                      numbers: dict[int, int]) -> Sequence[Cite]:
+        """A cluster's cites in the order of the citation's `cs:sort` (as written without one)."""
         from evidencebib.render.overrides import sorting
 
+        sort = self.style.citation.c_sort
+        if sort is None or not sort.c_keys or len(cites) < 2:
+            return cites
+        positions = [index_of[cite.id] for cite in cites]
+        rows = sorting.key_values(sort.c_keys, self.context("citation"), [views[p] for p in positions],
+                                  [numbers[p] for p in positions])
+        return [cites[i] for i in sorting.order(sort.c_keys, rows)]
+
+    def _citations(self, clusters: list[Cluster], raw_items: list[dict[str, Any]], index_of: dict[str, int],
+                   register: str) -> list[str]:
         style = self.style
         prepared = prepare_items(raw_items)
         views = prepared.views()
@@ -386,29 +401,24 @@ class Engine:
         disamb_list = self._disambiguate([views[p] for p in ordered], [numbers[p] for p in ordered])
         disamb = {ordered[index]: value for index, value in disamb_list.items()}
         distance = int(style.citation.c_options.get("near-note-distance") or 5)
+        # each cluster's cites in the citation's sort order: positions follow that order
+        sorted_cites = [self._sorted_cites(cluster.cites, views, index_of, numbers) for cluster in clusters]
         states = self.b.positions_cite_positions(
-            [(cluster.note_number, [(cite.id, cite.locator, cite.label) for cite in cluster.cites])
-             for cluster in clusters], distance)
+            [(cluster.note_number, [(cite.id, cite.locator, cite.label) for cite in cites])
+             for cluster, cites in zip(clusters, sorted_cites, strict=True)], distance)
         layout = style.citation.c_layout
         out = []
-        # positions: one list per cluster, one state per cite
-        for cluster, cite_states in zip(clusters, states, strict=True):
-            entries = []
-            for cite, state in zip(cluster.cites, cite_states, strict=True):
-                position = index_of[cite.id]
-                entries.append((cite, state, position))
-            if style.citation.c_sort is not None and style.citation.c_sort.c_keys and len(entries) > 1:
-                keys = style.citation.c_sort.c_keys
-                ctx = self.context("citation")
-                rows = sorting.key_values(keys, ctx, [views[p] for _, _, p in entries],
-                                          [numbers[p] for _, _, p in entries])
-                entries = [entries[i] for i in sorting.order(keys, rows)]
+        for cites, cite_states in zip(sorted_cites, states, strict=True):
+            entries = [(cite, explicit(state, cite.position, cite.near_note), index_of[cite.id])
+                       for cite, state in zip(cites, cite_states, strict=True)]
             parts: list[CitePart] = []
             for cite, state, position in entries:
                 ctx = self.context("citation")
                 ctx.start(views[position], state, numbers[position], disamb.get(position, NO_DISAMBIGUATION))
                 try:
                     node = layout.evaluate(ctx)
+                except BudgetExceeded as error:  # this entry's cost: named like any failure of it
+                    raise BudgetExceeded(error.message, entry=cite.id) from None
                 except EvidenceError:
                     raise
                 except Exception as error:  # named: the user asked for this entry
@@ -417,11 +427,17 @@ class Engine:
                 node = _cite_variant(node, cite)
                 if node is None:
                     continue
-                parts.append(CitePart(node, cite.prefix or "", cite.suffix or ""))
+                node = self.b.positions_initial_term(node, "citation", self.style_class, not parts,
+                                                     cite.prefix or "")
+                parts.append(CitePart(node, cite.prefix or "", cite.suffix or "", cite.locator is not None,
+                                      ctx.text_variable_called))
             if not parts:
                 out.append("")
                 continue
-            joined = Span(self.b.collapsing_cite_groups(parts, style.citation.c_options, layout.c_delimiter))
+            if style.citation.c_sort is not None and style.citation.c_sort.c_keys:
+                parts = self.b.sorting_grouped_sort(parts, style)
+            joined = Span(self.b.collapsing_cite_groups(parts, style.citation.c_options, layout.c_delimiter,
+                                                        self.style_class != "note"))
             ctx = self.context("citation")
             ctx.item = None
             node = _affixes_inside(layout.c_finish(joined, ctx))

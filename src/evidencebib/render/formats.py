@@ -9,7 +9,9 @@ the style's own affixes alike); markers become markup; link spans become links.
   URLs as autolinks `<https://doi.org/…>` (inside `<…>` backslashes are literal, so `<`, `>`,
   spaces … are percent-encoded instead).
 - html: escaped text, `<i>`, `<b>`, `<sup>`, `<sub>`, small caps as a span, links as `<a href>`,
-  display blocks as citeproc-js writes them (`<div class="csl-left-margin">` …).
+  display blocks as citeproc-js writes them (`<div class="csl-left-margin">` …); a Unicode
+  superscript character of citeproc-js's table is its base character in a `<sup>` ("1ʳᵉ" ->
+  "1<sup>r</sup><sup>e</sup>", as citeproc-js's HTML writer prints it).
 - a PMID or PMCID the style prints links to PubMed or PMC (model/pubmed_ids.py) in markdown,
   html and rtf, as a DOI does; a value that is not a PMID (PMCID) stays text.
 - text: plain text, markers removed.
@@ -23,10 +25,8 @@ override, render/overrides/upstream.py): it writes the same markers.
 
 from __future__ import annotations
 
-import functools
 import html
 import re
-import unicodedata
 from urllib.parse import quote
 
 from evidencebib.model.pubmed_ids import pmc_url, pubmed_url
@@ -71,6 +71,43 @@ class SortFormatter:
     preformat = staticmethod(lambda text: text)
     Italic = Oblique = Bold = Light = Underline = Superscript = Subscript = SmallCaps = \
         staticmethod(_identity)
+
+
+# superscript characters ------------------------------------------------------------------
+
+# the characters citeproc-js's HTML writer prints as <sup> (CSL.SUPERSCRIPTS, src/load.js): code
+# points and ranges; each one's base character is its Unicode <super> decomposition, except for
+# four modifier letters Unicode does not decompose
+_SUPERSCRIPT_POINTS = ("\u00aa\u00b2\u00b3\u00b9\u00ba\u02b0-\u02b8\u02c0\u02c1\u02e0-\u02e4\u06e5\u06e6"
+                       "\u1d2c-\u1d2e\u1d30-\u1d3a\u1d3c-\u1d4d\u1d4f-\u1d61\u2070\u2071\u2074-\u207f"
+                       "\u2120\u2122\u3192-\u319f")
+_SUPERSCRIPT = re.compile(f"[{_SUPERSCRIPT_POINTS}]")
+_UNDECOMPOSED = {"\u02c0": "\u0294", "\u02c1": "\u0295", "\u06e5": "\u0648", "\u06e6": "\u064a"}
+
+
+def _base_character(char: str) -> str:
+    import unicodedata
+
+    parts = unicodedata.decomposition(char).split()
+    if parts[:1] == ["<super>"]:
+        return "".join(chr(int(code, 16)) for code in parts[1:])
+    return _UNDECOMPOSED.get(char, char)
+
+
+# (line breaks excepted: citeproc-js escapes each piece apart, so a delimiter's "\n" and a
+# "\n" that starts the next piece stay two line breaks)
+_DOUBLE_SPACE = re.compile(r"[^\S\n\r]{2}")
+
+
+def _html_text(text: str) -> str:
+    """Text as citeproc-js's HTML `text_escape` writes it: `&`, `<`, `>` escaped, two white-space
+    characters (not line breaks) as a no-break space and a space (so a browser keeps both),
+    superscript characters as <sup> elements."""
+    escaped = _DOUBLE_SPACE.sub("\u00a0 ", html.escape(text, quote=False))
+    if _SUPERSCRIPT.search(escaped) is None:
+        return escaped
+    return _SUPERSCRIPT.sub(lambda match: f"<sup>{html.escape(_base_character(match.group(0)))}</sup>",
+                            escaped)
 
 
 # links --------------------------------------------------------------------------------------
@@ -300,35 +337,6 @@ _DISPLAY_BEFORE = {BLOCK: "\n\n    ", LEFT_MARGIN: "\n    ", RIGHT_INLINE: "", I
 _DISPLAY_AFTER = {BLOCK: "\n", LEFT_MARGIN: "", RIGHT_INLINE: "\n  ", INDENT: "\n  "}
 
 
-@functools.cache
-def _superscripts() -> tuple[re.Pattern[str], dict[str, str]]:
-    """The characters Unicode decomposes as `<super>` (unicodedata), with what they stand for:
-    "ᵉ" -> "e", "²" -> "2", "™" -> "TM" (the Basic Multilingual Plane; citeproc-js's
-    CSL.SUPERSCRIPTS lists most of them)."""
-    table = {}
-    for code in range(0xA0, 0x10000):
-        decomposition = unicodedata.decomposition(chr(code))
-        if decomposition.startswith("<super>"):
-            table[chr(code)] = "".join(chr(int(part, 16)) for part in decomposition.split()[1:])
-    return re.compile("[" + "".join(table) + "]"), table
-
-
-# (line breaks excepted: citeproc-js escapes each piece apart, so a delimiter's "\n" and a
-# "\n" that starts the next piece stay two line breaks)
-_DOUBLE_SPACE = re.compile(r"[^\S\n\r]{2}")
-
-
-def escape_html_text(text: str) -> str:
-    """Text as citeproc-js's HTML `text_escape` writes it: `&`, `<`, `>` escaped, two white-space
-    characters (not line breaks) as a no-break space and a space (so a browser keeps both), superscript
-    characters as <sup> elements ("nᵒ" -> "n<sup>o</sup>")."""
-    text = _DOUBLE_SPACE.sub("\u00a0 ", html.escape(text, quote=False))
-    if not text.isascii():
-        pattern, table = _superscripts()
-        text = pattern.sub(lambda match: f"<sup>{html.escape(table[match.group()], quote=False)}</sup>", text)
-    return text
-
-
 def finish_html(marked: str) -> str:
     tokens = _tokens(marked, spaced_display=False)
     tags = {
@@ -347,7 +355,7 @@ def finish_html(marked: str) -> str:
     open_displays: list[str] = []
     for index, token in enumerate(tokens):
         if token[0] == "text":
-            out.append(escape_html_text(token[1]))
+            out.append(_html_text(token[1]))
         elif token[0] == "mark":
             out.append(tags[token[1]])
         elif token[0] == "display":

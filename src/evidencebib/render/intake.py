@@ -17,6 +17,9 @@ Two steps, both once per item:
 parsed rich text of titles: `<i>`, `<b>`, `<sup>`, `<sub>`, small-caps and nocase spans, CSL 1.0.2
 Appendix VI), names as `NameValue`, dates as `DateValue`.
 
+`style_variable(name)` is the other side of the same vocabulary: the variable an item stores
+for a name as a style spells it (a CSL 1.0 style's `event` reads `event-title`).
+
 The normalisers are the item model's (model/: vocabulary, DOIs, dates, names); this module is
 the one place the engine depends on them.
 """
@@ -31,7 +34,7 @@ from evidencebib.model.dates import normalize_date
 from evidencebib.model.doi import normalize as normalize_doi
 from evidencebib.model.names import strip_others
 from evidencebib.model.vocabulary import (DATE_VARIABLES, NAME_VARIABLES, TEXT_KEYS, TITLE_VARIABLES,
-                                          canonical_key)
+                                          canonical_key, style_variable as style_variable)
 from evidencebib.render.marks import strip_private_use
 from evidencebib.render.output import Lit, Span
 from evidencebib.render import marks
@@ -108,7 +111,9 @@ def normalise_doi(doi: str) -> str:
 
 def prepare_item(item: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """(the CSL-JSON the engine renders, name variables truncated at the source)."""
-    clean: dict[str, Any] = {"type": str(item.get("type") or "article-journal")}
+    # an item without a type matches no `type` condition (citeproc-js and jgm/citeproc read it
+    # as absent); it is not given one
+    clean: dict[str, Any] = {"type": str(item["type"])} if item.get("type") else {}
     truncated = [v for v in (item.get("_et_al") or ()) if isinstance(v, str)]
     for key, value in item.items():
         if key.startswith("_") or key in ("id", "type") or value is None or value == "":
@@ -291,7 +296,7 @@ class ItemView:
 
     def __init__(self, clean: dict[str, Any], truncated: Sequence[str] = ()) -> None:
         self.clean = clean
-        self.type = clean.get("type") or "article-journal"
+        self.type = clean.get("type") or ""
         self.truncated = frozenset(truncated)
         self.text: dict[str, Any] = {}
         self.names: dict[str, tuple[NameValue, ...]] = {}

@@ -219,47 +219,16 @@ def test_a_section_the_driver_cannot_honour_is_a_failure_with_its_reason(tmp_pat
     assert outcome.output is None and outcome.error == "unsupported: the driver does not support OPTIONS"
 
 
-# today's engine behind the adapter ---------------------------------------------------------------
+# our engine behind the adapter ---------------------------------------------------------------------
 
-def test_current_engine_entries_get_citeproc_js_entry_wrapper(tmp_path: Path) -> None:
-    style = tmp_path / "s.csl"
-    style.write_text(csl_fixtures.parse_text(MINIMAL.format(result="x"), "x").csl, encoding="utf-8")
-    entries = engine_adapter.CurrentEngine().bibliography(style,
-                                                          [{"id": "k", "type": "book", "title": "A & B"}])
-    assert entries == [engine_adapter.BibEntry("k", '<div class="csl-entry">A &amp; B</div>')]
-
-
-def test_current_engine_refuses_a_cite_with_a_locator(tmp_path: Path) -> None:
-    style = tmp_path / "s.csl"
-    style.write_text(csl_fixtures.parse_text(MINIMAL.format(result="x"), "x").csl, encoding="utf-8")
-    cluster = engine_adapter.ClusterSpec((engine_adapter.CiteSpec("k", locator="3"),))
-    with pytest.raises(engine_adapter.Unsupported):
-        engine_adapter.CurrentEngine().citations(style, [{"id": "k", "type": "book", "title": "A"}],
-                                                 [cluster])
-
-
-def test_our_doi_and_url_links_are_unwrapped_for_the_comparison() -> None:
-    text = 'Doe. doi:<a href="https://doi.org/10.1/x">10.1/x</a>. <a href="http://e.org/a?b=1&amp;c">http://e.org/a?b=1&amp;c</a>'
-    assert engine_adapter.unlink(text) == "Doe. doi:10.1/x. http://e.org/a?b=1&amp;c"
-
-
-# the new engine behind the adapter (where this checkout has its public API) ----------------------
-
-def _new_engine() -> engine_adapter.NewEngine:
-    if engine_adapter.engine_in_this_checkout() is not engine_adapter.NewEngine:
-        pytest.skip("this checkout has no evidencebib.render.Engine / render.citations API")
-    return engine_adapter.NewEngine()
-
-
-def test_the_instruments_measure_the_new_engine_wherever_it_is_there() -> None:
-    _new_engine()
+def test_the_instruments_measure_our_engine_and_its_expected_files() -> None:
     assert engine_adapter.OURS is engine_adapter.NewEngine
     assert engine_adapter.expected_file(Path("x"), "expected_pass", ".txt") == \
         Path("x/expected_pass.NewEngine.txt")
 
 
 def test_new_engine_entries_get_citeproc_js_entry_wrapper_and_no_links(tmp_path: Path) -> None:
-    adapter = _new_engine()
+    adapter = engine_adapter.NewEngine()
     style = tmp_path / "s.csl"
     style.write_text(csl_fixtures.parse_text(MINIMAL.format(result="x"), "x").csl, encoding="utf-8")
     items = [{"id": "k", "type": "book", "title": "A & B", "URL": "http://e.org/a"}]
@@ -269,7 +238,7 @@ def test_new_engine_entries_get_citeproc_js_entry_wrapper_and_no_links(tmp_path:
 
 
 def test_new_engine_takes_a_cluster_with_locator_prefix_and_suffix(tmp_path: Path) -> None:
-    adapter = _new_engine()
+    adapter = engine_adapter.NewEngine()
     style = tmp_path / "s.csl"
     style.write_text(csl_fixtures.parse_text(MINIMAL.format(result="x"), "x").csl.replace(
         '<text variable="title"/>', '<text variable="title"/><text variable="locator" prefix=" "/>'),

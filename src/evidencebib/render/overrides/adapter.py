@@ -53,6 +53,7 @@ def reference(view) -> Any:
                                                                       "URL"}
     data = {key: value for key, value in view.clean.items() if key in known or key == "type"}
     data["id"] = "item"
+    data.setdefault("type", "")  # citeproc-py needs one; an empty type matches no condition
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         source = CiteProcJSON([data])

@@ -3,27 +3,31 @@
 
 A pass over a rendered cluster: its cites' output trees, sorted, go in; the cluster's
 children (cites and delimiters) come out. It reads only the tags of the trees
-(render/output.py: "names", "date", "year-suffix", "citation-number", "locator"):
+(render/output.py: "names", "date", "year-suffix", "citation-number"):
 
 - `collapse="citation-number"`: a run of three or more cites whose numbers follow each other
   prints as its first and last joined by an en dash ("1–5"; "1,2" stays; "1,2,2–4" for a
   repeated cite), the run followed by `after-collapse-delimiter`; a cite that prints more than
   its number (a locator) breaks the run;
-- cite grouping (`cite-group-delimiter`, on whenever `collapse` is set, default ", "): cites
-  in a row with the same rendered names form a group (CSL 1.0.2 also moves later cites of the
-  same names next to the first; citeproc-js, whose output the suite and the everyday items
-  compare with, does not, and neither do we);
+- cite grouping (`cite-group-delimiter`, or `collapse`): cites in a row whose first names
+  read the same form a group; a cite that prints no names stays in the group before it (CSL
+  1.0.2 also moves later cites of the same names next to the first; citeproc-js, whose output
+  the suite and the everyday items compare with, does not, and neither do we);
 - `collapse="year"`: the names of every cite of a group but the first are left out
   ("Doe 2000, 2001");
-- `collapse="year-suffix"`: also, cites of one group with the same year print only their
-  year suffix ("Doe 2000a, b"), joined by `year-suffix-delimiter` (default: the layout's
-  delimiter); `year-suffix-ranged` makes runs of three or more suffixes ranges ("2000a–c").
+- `collapse="year-suffix"`: also, a cite of the group with the previous cite's year prints
+  only its year suffix ("Doe 2000a, b"), joined by the cite-group delimiter when the style sets
+  one, else `year-suffix-delimiter`, else the layout's delimiter; `year-suffix-ranged` makes
+  runs of three or more suffixes ranges ("2000a–c").
 
-The delimiters between the collapsed pieces follow citeproc-js as jgm/citeproc reproduces
-it (`groupAndCollapseCitations`, including citation-style-language/test-suite issue 36:
-with `collapse="year"` and an `after-collapse-delimiter`, cites with locators inside a group
-are separated by it: "Wong 1999, 328; 2000, 475"; without one by the cite-group delimiter,
-as citeproc-js's getSpliceDelimiter does: "Wang, 2016a, p. 3, 2016b").
+The delimiters between cites are citeproc-js's (getSpliceDelimiter, as jgm/citeproc's
+`groupAndCollapseCitations` reproduces it, including citation-style-language/test-suite issue
+36): an explicit `after-collapse-delimiter` after a cite with a locator and where a collapsed
+group ends ("Wong 1999, 328; 2000, 475"); else the cite-group delimiter inside a group; else ", "
+inside a collapsed group of an in-text style ("Wang, 2016a, p. 3, 2016b"; a note style keeps the
+layout's); else the layout's delimiter. A cite whose layout evaluates a `cs:text` of a text
+variable (a title; printed or not) is not collapsed, though its repeated names are left out
+(citeproc-js node_text.js).
 """
 
 from __future__ import annotations
@@ -45,6 +49,8 @@ class CitePart:
     node: Any
     prefix: str = ""
     suffix: str = ""
+    has_locator: bool = False  # the cite has a locator (printed or not)
+    text_variable: bool = False  # its evaluation met a cs:text of a text variable (labels.py)
 
     def affixed(self) -> Any:
         if self.prefix or self.suffix:
@@ -104,31 +110,13 @@ def _collapse_numbers(parts: Sequence[CitePart], delimiter: str, after: str) -> 
 
 # names and years -----------------------------------------------------------------------------
 
-def _names_key(node: Any) -> Any:
+def names_key(node: Any) -> Any:
     """What makes two cites "the same names": the first names element's variables and its
     rendered text; None for a cite without names (it groups with no other)."""
     found = find_tags(node, "names")
     if not found:
         return None
     return found[0].tag[1], plain_text(found[0])
-
-
-def _groups(parts: Sequence[CitePart]) -> list[list[CitePart]]:
-    """Runs of cites in a row with the same names. Cites are not moved: citeproc-js groups
-    only cites that its sort (or the author) put next to each other ("(Wang 2016; Banjar
-    2017; Wang 2019)" stays). A cite with a suffix ends a run, one with a prefix starts one."""
-    out: list[list[CitePart]] = []
-    key_of_run: Any = None
-    for part in parts:
-        key = _names_key(part.node)
-        run = out[-1] if out else None
-        if (run is not None and key is not None and key == key_of_run and not run[-1].suffix
-                and not part.prefix):
-            run.append(part)
-        else:
-            out.append([part])
-            key_of_run = key
-    return out
 
 
 def _without_names(node: Any) -> Any:
@@ -156,11 +144,9 @@ def _suffix_number(node: Any) -> int | None:
     return found[0].tag[1] if len(found) == 1 else None
 
 
-def _suffix_run(units: list[Any], ranged: bool, delimiter: str) -> Any:
-    """A year-suffix group: its cites joined by the year-suffix delimiter, runs of three or
-    more following suffixes as ranges when `ranged`."""
-    if len(units) == 1:
-        return units[0]
+def _suffix_run(units: list[Any], ranged: bool, delimiter: str) -> list[Any]:
+    """A cite and the year suffixes collapsed onto it, joined by `delimiter`; with `ranged`,
+    runs of three or more following suffixes as ranges ("2000a–c")."""
     pieces: list[list[Any]] = []
     for unit in units:
         number = _suffix_number(unit)
@@ -179,92 +165,148 @@ def _suffix_run(units: list[Any], ranged: bool, delimiter: str) -> Any:
                 if index:
                     kids.append(Lit(delimiter))
                 kids.append(unit)
-    return Span(kids)
+    return kids
 
 
-def _collapse_suffixes(units: list[Any], ranged: bool, delimiter: str) -> list[Any]:
+@dataclass
+class _Grouping:
+    """How a cluster's cites are grouped and collapsed: the cs:citation options that decide it."""
+
+    collapse: str | None             # "year", "year-suffix", "year-suffix-ranged" or None
+    delimiter: str                    # the layout's
+    group_delimiter: str | None       # cite-group-delimiter as the style gives it
+    after: str | None                 # after-collapse-delimiter as the style gives it
+    suffix_delimiter: str             # between collapsed year suffixes
+    in_text: bool
+
+
+def _collapse_cites(parts: Sequence[CitePart], grouping: _Grouping) -> list[Any]:
+    """Cites grouped by their names and collapsed, with the delimiters citeproc-js puts between
+    them (its getCite / getSpliceDelimiter state, one cite at a time):
+
+    - a cite whose names read as the previous names' belongs to their group: with `collapse`
+      its names are left out; a cite that prints no names stays in the group before it;
+    - with year-suffix collapsing, a cite of the group with the previous cite's year prints
+      only its year suffix, joined to the one before by the year-suffix delimiter;
+    - between cites: the after-collapse delimiter (when the style sets one) after a cite with
+      a locator and where a collapsed group ends (or, with collapse="year", between two cites
+      of different names); else the cite-group delimiter inside a group; else ", " inside a
+      collapsed group of an in-text style; else the layout's delimiter.
+
+    A cite with a prefix starts a new group, one with a suffix ends its group."""
+    collapse = grouping.collapse
     out: list[Any] = []
-    current: list[Any] = []
-    years: list[str] | None = None
-    for unit in units:
-        unit_years = _years(unit)
-        if current and unit_years == years and unit_years:
-            current.append(_suffix_only(unit))
+    run: list[Any] = []                # a printed cite and the year suffixes collapsed onto it
+    last_names: Any = None
+    last_years: list[str] | None = None
+    collapsed_before = False           # citeproc-js's have_collapsed after the previous cite
+    use_group_delimiter = False
+    locator_before = False
+    previous: CitePart | None = None
+
+    def flush() -> None:
+        if run:
+            out.extend(_suffix_run(run, collapse == "year-suffix-ranged", grouping.suffix_delimiter))
+            run.clear()
+
+    for part in parts:
+        node = part.node
+        key = names_key(node)
+        broken = previous is not None and (bool(previous.suffix) or bool(part.prefix))
+        # a cite whose layout evaluates a cs:text of a text variable (a title …, printed or
+        # not) is not collapsed (citeproc-js node_text.js), though its repeated names are
+        # still left out
+        prints_text = part.text_variable
+        if key is None and not broken:
+            same = collapse is not None and not prints_text
+        elif key is not None and key == last_names and not broken:
+            same = collapse is not None and not prints_text
+            if collapse is not None:
+                node = _without_names(node)
+            if grouping.group_delimiter:
+                use_group_delimiter = True
         else:
-            if current:
-                out.append(_suffix_run(current, ranged, delimiter))
-            current, years = [unit], unit_years
-    if current:
-        out.append(_suffix_run(current, ranged, delimiter))
+            same = False
+            last_names = key
+            if grouping.group_delimiter:
+                use_group_delimiter = False
+        years = _years(part.node)
+        suffix_only = (collapse in ("year-suffix", "year-suffix-ranged") and same and bool(years)
+                       and years == last_years and node is not None)
+        last_years = years
+        if suffix_only:
+            node = _suffix_only(node)
+        unit = None if node is None else CitePart(node, part.prefix, part.suffix).affixed()
+        if unit is not None and not plain_text(unit).strip():
+            unit = None
+        if unit is not None:
+            if suffix_only and run:
+                run.append(unit)
+            else:
+                flush()
+                if out:
+                    out.append(Lit(_splice(grouping, part, same, collapsed_before, locator_before,
+                                           use_group_delimiter)))
+                run.append(unit)
+        collapsed_before = same
+        locator_before = part.has_locator
+        previous = part
+    flush()
     return out
 
 
-def _collapse_groups(parts: Sequence[CitePart], collapse: str | None, delimiter: str,
-                     group_delimiter: str, after: str, suffix_delimiter: str,
-                     explicit_after: bool) -> list[Any]:
-    groups = _groups(parts)
-    out: list[Any] = []
-    for index, group in enumerate(groups):
-        last = index + 1 == len(groups)
-        if collapse is None:  # cite grouping only
-            out.extend(join(group, group_delimiter))
-            if not last:
-                out.append(Lit(delimiter))
-            continue
-        first, others = group[0], group[1:]
-        units = [first.affixed()]
-        for part in others:
-            rest = _without_names(part.node)
-            if rest is not None:  # a cite that printed only its names prints nothing more
-                units.append(CitePart(rest, part.prefix, part.suffix).affixed())
-        names_removed = bool(others)
-        collapsed = units
-        if collapse in ("year-suffix", "year-suffix-ranged"):
-            collapsed = _collapse_suffixes(units, collapse == "year-suffix-ranged", suffix_delimiter)
-        no_collapse = not names_removed and len(collapsed) == len(units)
-        no_suffix_collapse = len(collapsed) == len(units)
-        flipped = collapse == "year"  # test-suite issue 36
-        has_locator = any(find_tags(unit, "locator") for unit in collapsed)
-        inner = group_delimiter \
-            if no_collapse or (no_suffix_collapse and not (flipped and has_locator and explicit_after)) \
-            else after
-        for position, unit in enumerate(collapsed):
-            if position:
-                out.append(Lit(inner))
-            out.append(unit)
-        if not last:
-            out.append(Lit(delimiter if no_collapse and not flipped else after))
-    return out
+def _splice(grouping: _Grouping, part: CitePart, same: bool, collapsed_before: bool, locator_before: bool,
+            use_group_delimiter: bool) -> str:
+    """The delimiter before a cite (citeproc-js's getSpliceDelimiter), or none before a cite whose
+    prefix starts with a comma, semicolon or full stop."""
+    prefix = part.prefix.lstrip()
+    if prefix and prefix[:1] in (",", ";", "."):
+        return ""
+    if grouping.after is not None:
+        if locator_before or (collapsed_before and not same) \
+                or (not collapsed_before and not same and grouping.collapse != "year-suffix"):
+            return grouping.after
+        return grouping.delimiter
+    if use_group_delimiter and grouping.group_delimiter:
+        return grouping.group_delimiter
+    if same and grouping.in_text and grouping.collapse is not None:
+        return ", "
+    return grouping.delimiter
 
 
 @override("collapsing.cite-groups", replaces="citeproc.model.Layout.render_citation",
           rule="CSL 1.0.2 §Citation-specific Options: Cite Grouping (cite-group-delimiter) and Cite "
                "Collapsing (collapse citation-number, year, year-suffix, year-suffix-ranged; "
-               "year-suffix-delimiter, after-collapse-delimiter), delimiters as citeproc-js prints them",
+               "year-suffix-delimiter, after-collapse-delimiter), groups and delimiters as citeproc-js "
+               "decides them (cites without names in the group before, note styles' layout delimiter)",
           fingerprint="f70ee91bd230401ce7a25f5a5cb8cae6f6f4b204eb497d124a1ff9bcbee8fa39",
           tests=("tests/render/test_engine_collapsing.py::test_numeric_citations_of_three_or_more_in_a_row_collapse_to_a_range",
                  "tests/render/test_engine_collapsing.py::test_same_author_cites_print_the_names_once",
                  "tests/render/test_engine_collapsing.py::test_collapsed_cites_with_locators_keep_the_cite_group_delimiter_without_an_after_collapse_one",
-                 "tests/render/test_engine_collapsing.py::test_same_author_and_year_print_only_the_year_suffix"))
-def cluster(parts: Sequence[CitePart], options: dict[str, Any], delimiter: str) -> list[Any]:
+                 "tests/render/test_engine_collapsing.py::test_same_author_and_year_print_only_the_year_suffix",
+                 "tests/render/test_engine_collapsing.py::test_a_collapsed_group_of_a_note_style_keeps_the_layout_delimiter",
+                 "tests/render/test_engine_collapsing.py::test_an_explicit_cite_group_delimiter_joins_collapsed_year_suffixes",
+                 "tests/render/test_engine_collapsing.py::test_cites_without_names_stay_in_the_group_before_them"))
+def cluster(parts: Sequence[CitePart], options: dict[str, Any], delimiter: str,
+            in_text: bool = True) -> list[Any]:
     """The children of a cluster: its cites (sorted) grouped and collapsed as `options`
-    (cs:citation's attributes) ask, with their delimiters."""
+    (cs:citation's attributes) ask, with their delimiters; `in_text`: the style's class is
+    in-text (a collapsed group of a note style keeps the layout's delimiter)."""
     collapse = (options.get("collapse") or "").strip() or None
-    group_delimiter = options.get("cite-group-delimiter")
+    group_delimiter = options.get("cite-group-delimiter") or None
     if collapse is None and group_delimiter is None:
         return join(parts, delimiter)
     after = options.get("after-collapse-delimiter")
-    after = delimiter if after is None else after
     if collapse == "citation-number":
-        return _collapse_numbers(parts, delimiter, after)
+        return _collapse_numbers(parts, delimiter, delimiter if after is None else after)
     if collapse not in (None, "year", "year-suffix", "year-suffix-ranged"):
         return join(parts, delimiter)
-    suffix_delimiter = options.get("year-suffix-delimiter")
-    return _collapse_groups(parts, collapse, delimiter, ", " if group_delimiter is None else group_delimiter,
-                            after, delimiter if suffix_delimiter is None else suffix_delimiter,
-                            options.get("after-collapse-delimiter") is not None)
+    suffix_delimiter = group_delimiter or options.get("year-suffix-delimiter") or delimiter
+    return _collapse_cites(parts, _Grouping(collapse, delimiter, group_delimiter, after, suffix_delimiter,
+                                            in_text))
 
 
 @upstream("collapsing.cite-groups")
-def cluster_upstream(parts: Sequence[CitePart], options: dict[str, Any], delimiter: str) -> list[Any]:
+def cluster_upstream(parts: Sequence[CitePart], options: dict[str, Any], delimiter: str,
+                     in_text: bool = True) -> list[Any]:
     return join(parts, delimiter)  # citeproc-py joins every cite with the layout's delimiter

@@ -14,8 +14,8 @@ import re
 from citeproc import model
 
 from evidencebib.render.elements import evaluate_children
-from evidencebib.render.marks import DISPLAY_CLOSE
-from evidencebib.render.output import Lit, Span, render
+from evidencebib.render.marks import DISPLAY_CLOSE, visible
+from evidencebib.render.output import Lit, Span, find_tags, render
 from evidencebib.render.overrides import override, upstream
 
 
@@ -83,21 +83,33 @@ def trailing_space_out(marked: str) -> str:
 # subsequent-author-substitute ------------------------------------------------------------------
 
 def _first_names(node):
-    """The first rendered name list of an entry (a "name-list" span, or the names output that
-    a cs:substitute gave): (the span, the keys of its names, or None for a substitute)."""
+    """The output of an entry's first cs:names that printed (a span tagged "names", its own or
+    a cs:substitute's), or None."""
     stack = [node]
     while stack:
         current = stack.pop()
         if type(current) is not Span:
             continue
-        tag = current.tag
-        if tag is not None:
-            if tag[0] == "name-list":
-                return current, tag[2]
-            if tag[0] == "names" and tag[1] == ("substitute",):
-                return current, None
+        if current.tag is not None and current.tag[0] == "names":
+            return current
         stack.extend(reversed(current.kids))
-    return None, None
+    return None
+
+
+def _name_id(key) -> str:
+    """A name as citeproc-js compares it (NameOutput.setRenderedName): its parts joined, so a
+    family name and a literal with the same text are the same name."""
+    literal, family, given, dropping, non_dropping, suffix = key
+    return "".join(part for part in (non_dropping, family, given, dropping, suffix, literal) if part)
+
+
+def _compared(names):
+    """What the rule compares of a names output: the names its name lists hold, in order, or
+    (for a cs:substitute that printed text, not names) that text."""
+    lists = find_tags(names, "name-list")
+    if lists:
+        return [_name_id(key) for span in lists for key in span.tag[2]]
+    return [visible(render(names))]
 
 
 def _replace(node, target, replacement):
@@ -112,60 +124,65 @@ def _replace(node, target, replacement):
     return Span(kids, node.font, node.quotes, node.prefix, node.suffix, node.display, node.tag, node.link)
 
 
-def _names_of(span):
-    """The spans tagged ("name", key) directly in a name list, in order."""
-    return [kid for kid in span.kids if type(kid) is Span and kid.tag is not None and kid.tag[0] == "name"]
-
-
-def _with_names_replaced(span, count: int, text: str):
-    names = _names_of(span)[:count]
-    out = span
-    for name in names:
+def _with_names_replaced(names, count: int, text: str):
+    """`names` with its first `count` names printed as `text`."""
+    out = names
+    for name in find_tags(names, "name")[:count]:
         out = _replace(out, name, Span([Lit(text)], tag=name.tag))
     return out
 
 
+def _all_replaced(names, text: str):
+    """complete-all: the name list becomes `text`; a label after it stays ("---, ed."). Names
+    that are not a name list (a substituted title), or several lists, become `text` whole."""
+    lists = find_tags(names, "name-list")
+    if len(lists) == 1:
+        return _replace(names, lists[0], Span([Lit(text)], tag=lists[0].tag))
+    return Span([Lit(text)], names.font, names.quotes, names.prefix, names.suffix, names.display,
+                names.tag, names.link)
+
+
+def _shared(first: list[str], other: list[str]) -> int:
+    shared = 0
+    for a, b in zip(first, other, strict=False):  # the two lists may differ in length
+        if a != b:
+            break
+        shared += 1
+    return shared
+
+
 @override("display.subsequent-author-substitute", replaces="citeproc.model.Bibliography",
-          rule="CSL 1.0.2 §Reference Grouping: subsequent-author-substitute replaces the names of an entry "
-               "that repeat those of the entry starting its group (rules complete-all, complete-each, "
-               "partial-each, partial-first), as jgm/citeproc and citeproc-js do",
+          rule="CSL 1.0.2 §Reference Grouping: subsequent-author-substitute replaces the names of an entry's "
+               "first cs:names that repeat those of the preceding entry (rules complete-all, complete-each, "
+               "partial-each, partial-first); names compared by their parts, as citeproc-js compares them",
           fingerprint="dfda27e46963787645a3db37f7f3dc2ccd1fce1f7d1654476d809d1ae45b4ee8",
-          tests=("tests/render/test_engine_output.py::test_a_repeated_author_is_substituted_in_the_style_manual",))
+          tests=("tests/render/test_engine_output.py::test_a_repeated_author_is_substituted_in_the_style_manual",
+                 "tests/render/test_subsequent_author_substitute.py::"
+                 "test_a_family_name_and_a_literal_with_the_same_text_are_the_same_author",
+                 "tests/render/test_subsequent_author_substitute.py::"
+                 "test_an_editor_substituted_for_the_author_is_compared_and_keeps_its_label"))
 def substitute_authors(trees: list, text: str, rule: str) -> list:
     out = list(trees)
-    index = 0
-    while index < len(out):
-        first = out[index]
-        span, keys = _first_names(first) if first is not None else (None, None)
-        index += 1
-        if span is None:
+    before: list[str] | None = None  # what the preceding entry's first names compare as
+    for index, tree in enumerate(trees):
+        names = _first_names(tree) if tree is not None else None
+        if names is None:
+            before = None
             continue
-        raw = None if keys is not None else render(span)
-        while index < len(out) and out[index] is not None:
-            other_span, other_keys = _first_names(out[index])
-            if other_span is None:
-                break
-            if rule == "complete-all" or keys is None:
-                if other_keys != keys or (keys is None and render(other_span) != raw):
-                    break
-                # the whole name list becomes the text (a label after it stays: "———, ed.")
-                replacement = Span([Lit(text)], tag=other_span.tag)
+        current = _compared(names)
+        has_names = bool(find_tags(names, "name-list"))
+        if before is not None:
+            if rule == "complete-all" or not has_names:
+                replacement = _all_replaced(names, text) if current == before else None
             elif rule == "complete-each":
-                if other_keys != keys:
-                    break
-                replacement = _with_names_replaced(other_span, len(keys), text)
+                replacement = _with_names_replaced(names, len(current), text) if current == before else None
             else:
-                shared = 0
-                # the shared leading names: the two lists may differ in length
-                for a, b in zip(keys, other_keys or (), strict=False):
-                    if a != b:
-                        break
-                    shared += 1
-                if shared < 1:
-                    break
-                replacement = _with_names_replaced(other_span, 1 if rule == "partial-first" else shared, text)
-            out[index] = _replace(out[index], other_span, replacement)
-            index += 1
+                shared = _shared(before, current)
+                replacement = None if shared < 1 else \
+                    _with_names_replaced(names, 1 if rule == "partial-first" else shared, text)
+            if replacement is not None:
+                out[index] = _replace(tree, names, replacement)
+        before = current
     return out
 
 

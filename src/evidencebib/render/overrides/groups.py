@@ -11,7 +11,7 @@ generated `year-suffix`). A group that looked up none (a term in the `else` of
 
 from __future__ import annotations
 
-from evidencebib.render.elements import delimited, evaluate_children, evaluate_children_paired
+from evidencebib.render.elements import delimited, evaluate_children_paired, evaluate_suppressible
 from evidencebib.render.overrides import override, upstream
 
 
@@ -21,19 +21,9 @@ from evidencebib.render.overrides import override, upstream
           fingerprint="dbb7ce4a15dbfea50c4c2ee12702c53edc0fabd6431309737f7b6e2c3cf99c5f",
           tests=("tests/render/test_render_fixes_agreement.py::test_group_is_suppressed_by_the_variables_it_looked_up_not_by_its_markup",))
 def group(el, ctx):
-    if ctx.b.speed_absent_groups(el, ctx):
-        ctx.called += 1  # it would have looked variables up and found none
+    nodes = evaluate_suppressible(el, ctx)  # the rule macros follow too (render/elements.py)
+    if nodes is None:
         return None
-    called, found = ctx.called, ctx.found
-    nodes = evaluate_children(el.c_kids, ctx)
-    if ctx.called > called and ctx.found == found:
-        return None
-    if not nodes:
-        return None
-    # a group that prints counts as a found variable for the groups around it, as a macro
-    # does (citeproc-js: a nested group holding only a value keeps its group)
-    ctx.called += 1
-    ctx.found += 1
     return el.c_finish(_span(delimited(nodes, el.c_delimiter)), ctx)
 
 

@@ -50,6 +50,8 @@ def _plain(value: Any) -> str:
                  "tests/render/test_render_fixes_agreement.py::test_explicit_year_suffix_variable_is_used_for_undated_items"))
 def text_variable(el, ctx):
     variable = el.c_variable
+    if variable not in _NOT_COLLAPSE_BREAKING:
+        ctx.text_variable_called = True  # read by cite collapsing (collapsing.py)
     special = _SPECIAL.get(variable)
     if special is not None:
         return special(el, ctx)
@@ -64,6 +66,11 @@ def text_variable(el, ctx):
             return None
     node = Lit(value) if isinstance(value, str) else value
     return el.c_finish(node, ctx, ("title",) if variable == "title" else None)
+
+
+# the variables whose cs:text leaves a cite collapsible (citeproc-js node_text.js: any other
+# text variable, printed or not, stops a cite from collapsing)
+_NOT_COLLAPSE_BREAKING = frozenset({"locator", "citation-number", "year-suffix", "citation-label"})
 
 
 @upstream("labels.text-variable")
@@ -117,31 +124,110 @@ def _locator(el, ctx):
     return el.c_finish(node, ctx, ("locator",))
 
 
-def citation_label(view, year_suffix: int | None) -> str:
-    """The generated citation-label (citeproc-js's trigraph, as jgm/citeproc makes it): the
-    first letters of up to four authors' family names (4 of one, 2 of each of two or three,
-    1 of each of four or more) and the last two digits of the year ("Doe65", "RoNo78")."""
-    names = view.names.get("author")
-    if not names:
-        names = next((value for key, value in sorted(view.names.items())), ())
-    count = len(names)
-    width = 4 if count == 1 else (2 if count < 4 else 1)
-    letters = "".join((name.family or name.literal or "")[:width] for name in names[:4]) if names else "Xyz"
+# citeproc-js's default trigraph ("Aaaa00:AaAa00:AaAA00:AAAA00", state.js): letters taken from
+# each of the first names, by the number of names (1, 2, 3, 4 or more), then two digits of the year
+_TRIGRAPH = ((4,), (2, 2), (2, 1, 1), (1, 1, 1, 1))
+# what citeproc-js keeps of a name (CSL.ROMANESQUE_NOT_REGEXP removes every other character)
+_NOT_ROMANESQUE = re.compile("[^a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4"
+                             "\u05d6-\u05ff\u1f00-\u1fff\u0600-\u06ff\u200c\u200d\u200e\u0218-\u021b"
+                             "\u202a-\u202e]")
+_LOWER_PARTICLES = re.compile("^[ '\u2019a-z]+\\s+")
+_ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
+# words left out of a label made from a title (citeproc-js's CSL.SKIP_WORDS, compared as written)
+_SKIP_WORDS = frozenset("""about above across afore after against al along alongside amid amidst among amongst
+anenst apropos apud around as aside astride at athwart atop barring before behind below beneath beside besides
+between beyond but by circa despite down during et except for forenenst from given in inside into lest like
+modulo near next notwithstanding of off on onto out over per plus pro qua sans since than through throughout
+thruout till to toward towards under underneath until unto up upon versus vs. v. vs v via vis-à-vis with
+within without or yet so and nor a an the de d' von van c ca""".split())
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:].lower()
+
+
+def citation_label(view) -> str:
+    """The citation-label an item without one gets (CSL 1.0.2 Appendix IV: "may be assigned by
+    the CSL processor based on item metadata"), as citeproc-js makes it (getCitationLabel):
+    from the first name variable (author first): the family name of each of the first names
+    (or the literal), without lower-case particles, a leading article or characters outside
+    the Latin, Greek, Cyrillic, Hebrew, Arabic and Thai scripts, 4 letters of one name, 2 + 2
+    of two, 2 + 1 + 1 of three, 1 of each of the first four; else the first 4 letters of the
+    title without its small words; then the last two digits of the year, "00" without one
+    ("Doe65", "RoNo78", "RoNS78", "Worl00")."""
+    from evidencebib.render.output import plain_text
+
+    label = ""
+    variable = "author" if view.names.get("author") else next(
+        (key for key in sorted(view.names) if view.names[key]), None)
+    if variable is not None:
+        names = view.names[variable]
+        widths = _TRIGRAPH[min(len(names), len(_TRIGRAPH)) - 1]
+        for name, width in zip(names, widths, strict=False):  # the first names only
+            if name.family:
+                text = _LOWER_PARTICLES.sub("", name.family)
+            else:
+                text = name.literal or ""
+            text = _NOT_ROMANESQUE.sub("", _ARTICLE.sub("", text))
+            if not text:
+                break
+            label += _capitalized(text[:width])
+    if not label:
+        title = view.text.get("title")
+        if title is not None:
+            words = (title if isinstance(title, str) else plain_text(title)).split()
+            label = _capitalized("".join(word for word in words if word not in _SKIP_WORDS)[:_TRIGRAPH[0][0]])
     date = view.dates.get("issued")
-    year = f"{date.begin[0] % 100:02d}" if date is not None and date.begin[0] is not None else ""
-    return letters + year + (_letters(year_suffix) if year_suffix else "")
+    year = date.begin[0] if date is not None else None
+    return label + (f"{year % 100:02d}" if isinstance(year, int) else "00")
+
+
+def item_citation_label(view) -> str:
+    """The item's own citation-label, else the generated one."""
+    from evidencebib.render.output import plain_text
+
+    value = view.text.get("citation-label")
+    if value is None:
+        return citation_label(view)
+    return value if isinstance(value, str) else plain_text(value)
+
+
+@override("labels.citation-label", replaces="citeproc.model.Text._variable",
+          rule="CSL 1.0.2 Appendix IV (citation-label: may be assigned by the CSL processor), as citeproc-js "
+               "assigns it (getCitationLabel, trigraph Aaaa00:AaAa00:AaAA00:AAAA00) and sorts by it; a year "
+               "suffix follows the label, the item's own label too",
+          fingerprint="6c60676c7c731cf31e280adf25ce101f04ba8d29de71f36bb8bc3cd6a3520011",
+          tests=("tests/render/test_citation_label.py::test_an_item_without_a_label_gets_the_trigraph_of_its_authors",
+                 "tests/render/test_citation_label.py::test_items_sort_by_their_citation_label"))
+def label_value(view, year_suffix: int | None):
+    """The citation-label node of an item (None without one), and whether a year suffix is in it."""
+    text = item_citation_label(view)
+    if not text:
+        return None, False
+    value = view.text.get("citation-label")
+    node = Lit(text) if value is None or isinstance(value, str) else value
+    if year_suffix:
+        return Span([node, Lit(_letters(year_suffix))]), True
+    return node, False
+
+
+@upstream("labels.citation-label")
+def label_value_upstream(view, year_suffix: int | None):
+    """citeproc-py prints the item's own citation-label, and nothing for an item without one."""
+    value = view.text.get("citation-label")
+    if value is None:
+        return None, False
+    return (Lit(value) if isinstance(value, str) else value), False
 
 
 def _citation_label(el, ctx):
     ctx.called += 1
-    value = ctx.item.text.get("citation-label")
+    node, suffixed = ctx.b.labels_citation_label(ctx.item, ctx.disamb.year_suffix)
+    if node is None:
+        return None
     ctx.found += 1
-    if value is not None:
-        node = Lit(value) if isinstance(value, str) else value
-    else:
-        node = Lit(citation_label(ctx.item, ctx.disamb.year_suffix))
-        if ctx.disamb.year_suffix:
-            ctx.year_suffix_done = True
+    if suffixed:
+        ctx.year_suffix_done = True
     return el.c_finish(node, ctx, ("citation-label",))
 
 

@@ -156,7 +156,14 @@ def page_range_upstream(text: str, ctx) -> str:
 
 # numbers --------------------------------------------------------------------------------------
 
+# citeproc-js writes roman numerals below 6000 (5000 is `mmmmm`); a larger number keeps its
+# digits here (citeproc-js prints nothing up to 2**53 - 1 and the digits beyond: we never drop
+# the number, README "Known limitations").
+ROMAN_LIMIT = 6000
+
+
 def roman(number: int) -> str:
+    """`number` (1 <= number < ROMAN_LIMIT) in lower-case roman numerals."""
     numerals = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90), ("l", 50),
                 ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
     out = []
@@ -210,7 +217,7 @@ def format_number(number: int, form: str, locale, gender: str | None = None) -> 
                 return term.single
         return f"{number}{ordinal_suffix(number, locale, gender)}"
     if form == "roman":
-        return roman(number) if number > 0 else str(number)
+        return roman(number) if 0 < number < ROMAN_LIMIT else str(number)
     return str(number)
 
 

@@ -107,58 +107,109 @@ def holds_upstream(branch, ctx) -> bool:
     return all(results)
 
 
-def _same_locator(a: CiteState | None, locator: str | None, label: str | None) -> bool:
-    return a is not None and a.locator == locator and (a.label or "page") == (label or "page")
+def _streams(clusters: list[tuple[int | None, list[tuple[str, str | None, str | None]]]]) -> list[list[int]]:
+    """The indices of the clusters in text (no note number, or 0) and those in notes: citeproc-js
+    decides positions in each stream on its own, so an in-text citation of a note style follows
+    the in-text one before it, not the footnote between them."""
+    text = [index for index, (note, _) in enumerate(clusters) if not note]
+    notes = [index for index, (note, _) in enumerate(clusters) if note]
+    return [text, notes]
+
+
+def _locator_key(locator: str | None, label: str | None) -> tuple[str, str] | None:
+    """What "the same locator" compares: the locator and its label ("page" when none is given)."""
+    return None if locator is None else (locator, label or "page")
 
 
 @override("positions.cite-positions", replaces="citeproc.model.If._position",
-          rule="CSL 1.0.2 §Position: first, subsequent, ibid / ibid-with-locator (after a cite of the same "
-               "item in the same citation, or a previous citation of that one item; locators compared), "
-               "near-note (within near-note-distance notes); ibid-with-locator implies ibid, ibid and "
-               "near-note imply subsequent",
+          rule="CSL 1.0.2 §Position, as citeproc-js decides it (processCitationCluster): first, subsequent; "
+               "ibid / ibid-with-locator after a cite of the same item in the same citation, or first in a "
+               "citation after a previous note of that single cite (consecutive notes), or after an in-text "
+               "citation ending with it; locators compared (a locator after none: ibid-with-locator; none "
+               "after one: subsequent); near-note within near-note-distance notes (every repeat in text); "
+               "in-text citations and notes counted apart; first-reference-note-number",
           fingerprint="b4ab05d660aaeb8941563a59a4510aa6eb9b4d54efea6c6e73673aafaf96b19d",
-          tests=("tests/render/test_engine_citations.py::test_ibid_and_subsequent_positions",))
+          tests=("tests/render/test_engine_citations.py::test_ibid_and_subsequent_positions",
+                 "tests/render/test_engine_positions.py::test_a_note_after_a_note_of_two_citations_is_not_ibid",
+                 "tests/render/test_engine_positions.py::test_in_text_citations_of_a_note_style_follow_each_other",
+                 "tests/render/test_engine_positions.py::test_notes_that_are_not_consecutive_are_not_ibid"))
 def positions(clusters: Iterable[tuple[int | None, list[tuple[str, str | None, str | None]]]],
               near_note_distance: int = 5) -> list[list[CiteState]]:
-    """For each cluster (note number, [(item key, locator, label)]), each cite's state."""
-    first_note: dict[str, int | None] = {}
-    last_note: dict[str, int | None] = {}
-    seen: set[str] = set()
-    previous_cluster: list[tuple[str, str | None, str | None]] | None = None
-    out = []
-    for note, cites in clusters:
-        states = []
-        for index, (key, locator, label) in enumerate(cites):
-            kinds = set()
-            if key not in seen:
-                kinds.add("first")
-            else:
-                kinds.add("subsequent")
-                before = None
-                if index > 0:
-                    before = cites[index - 1]
-                elif previous_cluster is not None and len(previous_cluster) == 1:
-                    before = previous_cluster[0]
-                if before is not None and before[0] == key:
-                    before_locator, before_label = before[1], before[2]
-                    if before_locator is None:
-                        kinds.add("ibid")
-                        if locator is not None:
-                            kinds.add("ibid-with-locator")
-                    elif locator is not None:
-                        kinds.add("ibid")
-                        if locator != before_locator or (label or "page") != (before_label or "page"):
-                            kinds.add("ibid-with-locator")
-                previous = last_note.get(key)
-                if note is not None and previous is not None and note - previous <= near_note_distance:
+    """For each cluster (note number, [(item key, locator, label)] in the citation's sorted order),
+    each cite's state."""
+    given = [(note, list(cites)) for note, cites in clusters]
+    out: list[list[CiteState]] = [[] for _ in given]
+    for stream in _streams(given):
+        first_ref: dict[str, int] = {}
+        last_ref: dict[str, int] = {}
+        cites_in_note: dict[int, int] = {}
+        for j, index in enumerate(stream):
+            note = given[index][0] or 0
+            cites = given[index][1]
+            previous = given[stream[j - 1]] if j else None
+            previous_note = (previous[0] or 0) if previous is not None else None
+            if previous_note is not None and note and previous_note > note:  # notes renumbered back
+                first_ref, last_ref, cites_in_note = {}, {}, {}
+            cites_in_note[note] = cites_in_note.get(note, 0) + len(cites)
+            states = []
+            for k, (key, locator, label) in enumerate(cites):
+                kinds: set[str] = set()
+                first_note = None
+                if key not in last_ref:
+                    kinds.add("first")
+                    first_ref[key] = last_ref[key] = note
+                else:
+                    before: tuple[str, str | None, str | None] | None = None
+                    if k > 0:
+                        if cites[k - 1][0] == key:
+                            before = cites[k - 1]
+                    elif previous is not None and previous[1]:
+                        if previous_note != note:  # the previous note: one cite of it, notes in a row
+                            if previous[1][0][0] == key and previous_note is not None \
+                                    and previous_note >= note - 1 and cites_in_note.get(previous_note) == 1:
+                                before = previous[1][0]
+                        elif previous[1][-1][0] == key:  # the same note (or text): its last cite
+                            before = previous[1][-1]
+                    kinds.add("subsequent")
+                    if before is not None:
+                        mine, theirs = _locator_key(locator, label), _locator_key(*before[1:])
+                        if theirs is None or mine is not None:
+                            kinds.add("ibid")
+                            if mine is not None and mine != theirs:
+                                kinds.add("ibid-with-locator")
+                    first_ref.setdefault(key, note)
+                    if first_ref[key] != note:
+                        first_note = first_ref[key]
+                if note:
+                    if "first" not in kinds and note - last_ref[key] <= near_note_distance:
+                        kinds.add("near-note")
+                    last_ref[key] = note
+                elif "first" not in kinds:
                     kinds.add("near-note")
-            states.append(CiteState(locator, label, frozenset(kinds), note, first_note.get(key, note)))
-            seen.add(key)
-            first_note.setdefault(key, note)
-            last_note[key] = note
-        previous_cluster = cites
-        out.append(states)
+                states.append(CiteState(locator, label, frozenset(kinds), given[index][0], first_note))
+            out[index] = states
     return out
+
+
+def explicit(state: CiteState, position: str | None, near_note: bool | None) -> CiteState:
+    """A cite's state with the position its caller stated (a word processor that tracks notes
+    itself): "ibid-with-locator" implies "ibid", and both imply "subsequent"."""
+    if position is None and near_note is None:
+        return state
+    kinds = set(state.positions)
+    if position is not None:
+        kinds = set(_IMPLIED[position])
+        if "near-note" in state.positions and position != "first":
+            kinds.add("near-note")
+    if near_note is not None:
+        kinds.discard("near-note")
+        if near_note and "first" not in kinds:
+            kinds.add("near-note")
+    return CiteState(state.locator, state.label, frozenset(kinds), state.note_number, state.first_note_number)
+
+
+_IMPLIED = {"first": ("first",), "subsequent": ("subsequent",), "ibid": ("subsequent", "ibid"),
+            "ibid-with-locator": ("subsequent", "ibid", "ibid-with-locator")}
 
 
 @upstream("positions.cite-positions")
@@ -182,3 +233,87 @@ def positions_upstream(clusters, near_note_distance: int = 5) -> list[list[CiteS
             last = (key, locator)
         out.append(states)
     return out
+
+
+# an initial term -----------------------------------------------------------------------------
+
+_TERMINAL = (":", ".", ";", "!", "?")
+_PREFIX_TAIL = "\"'\u201d\u2019\u00bb\u202f\u00a0 "
+
+
+def sentence_prefix(prefix: str) -> bool:
+    """A cite prefix that is a sentence of its own ("This has been said. "): more than one word,
+    ending in terminal punctuation (before closing quotes). A term after it starts a sentence;
+    after any other prefix ("see ") it does not."""
+    import re
+
+    text = re.sub(r"<[^>]+>", "", prefix).rstrip(_PREFIX_TAIL)
+    return text[-1:] in _TERMINAL and " " in prefix.strip()
+
+
+def _capitalized(text: str) -> str:
+    """citeproc-js's capitalize-first: the first word's first letter, when the word is lower case."""
+    start = 0
+    while start < len(text) and (not text[start].isalnum()):
+        start += 1
+    end = start
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    word = text[start:end]
+    if not word or word != word.lower():
+        return text
+    return text[:start] + word[:1].upper() + word[1:] + text[end:]
+
+
+def _with_initial_term_capitalized(node: Any) -> Any:
+    """`node` with its first printed text capitalized when that text is a term's (a copy along
+    the path changed; shared nodes are never changed). Affixes are not printed text here: in
+    citeproc-js they are decorations, not output that precedes the term."""
+    from evidencebib.render.output import Lit, Span
+
+    def walk(current: Any, in_term: bool) -> tuple[Any, bool]:
+        """(the node, whether its first printed text was found in it)."""
+        if type(current) is Lit:
+            if not current.text:
+                return current, False
+            if in_term:
+                return Lit(_capitalized(current.text), current.nocase), True
+            return current, True
+        term = in_term or (current.tag is not None and current.tag[0] == "term")
+        for index, kid in enumerate(current.kids):
+            new, found = walk(kid, term)
+            if found:
+                if new is kid:
+                    return current, True
+                kids = list(current.kids)
+                kids[index] = new
+                return Span(kids, current.font, current.quotes, current.prefix, current.suffix,
+                            current.display, current.tag, current.link), True
+        return current, False
+
+    return walk(node, False)[0] if node is not None else None
+
+
+@override("positions.initial-term", replaces="citeproc.model.Text._term",
+          rule="citeproc-js (node_text.js, checkIgnorePredecessor): a term printed before anything else of a "
+               "cite or entry starts with a capital (\"Ibid.\"), except in citations of in-text styles; in a "
+               "citation only the first cite's, or a cite's after a prefix that is a sentence of its own",
+          fingerprint="190f687633dfa72fba7734ed01de31737bb93905d3329645b2fd669a564d8237",
+          tests=("tests/render/test_engine_positions.py::test_ibid_first_in_a_note_starts_with_a_capital",
+                 "tests/render/test_engine_positions.py::test_a_term_after_a_word_of_prefix_keeps_its_case"))
+def initial_term(node: Any, mode: str, style_class: str | None, first: bool, prefix: str) -> Any:
+    """The cite's (or entry's) tree, its initial term capitalized where citeproc-js does it."""
+    if mode == "citation":
+        if style_class == "in-text":
+            return node
+        if prefix:
+            if not sentence_prefix(prefix):
+                return node
+        elif not first:
+            return node
+    return _with_initial_term_capitalized(node)
+
+
+@upstream("positions.initial-term")
+def initial_term_upstream(node: Any, mode: str, style_class: str | None, first: bool, prefix: str) -> Any:
+    return node  # citeproc-py prints a term as the locale spells it

@@ -9,6 +9,7 @@ without terms, "and" or "et al." in the keys.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Any, Callable
@@ -144,13 +145,17 @@ def key_values(keys, ctx, views, numbers: list[int] | None = None) -> list[tuple
     rows = []
     for position, view in enumerate(views):
         number = numbers[position] if numbers is not None else position + 1
-        row = []
+        row: list[Any] = []
         for key in keys:
             ctx.start(view, number=number)  # each key is rendered on its own (substitutions too)
             variable = key.c_variable
             if variable is not None:
                 if variable == "citation-number":
                     row.append(f"{number:012d}")
+                    continue
+                if variable == "citation-label":  # the item's own, else the generated one
+                    label, _ = ctx.b.labels_citation_label(view, None)
+                    row.append(compare(plain_text(label)) if label is not None else None)
                     continue
                 if variable in view.names:
                     value = compare(_name_key(view.names[variable], demote))
@@ -186,3 +191,58 @@ def order(keys, rows: list[tuple[Any, ...]]) -> list[int]:
         else:
             indices.sort(key=lambda i: (rows[i][column] is None, rows[i][column] or ""))
     return indices
+
+
+# grouped sort ---------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=64)
+def _updates_by_position(style) -> bool:
+    """Whether citeproc-js renders this style's cites by position (its update_mode POSITION):
+    a cs:if tests a position, or a cs:name's et-al-subsequent-min/-use-first differ from its
+    et-al-min/-use-first."""
+    from evidencebib.render.elements import CS
+
+    root = style.root
+    if any(element.get("position") is not None for element in root.iter(CS + "if", CS + "else-if")):
+        return True
+    for name in root.iter(CS + "name"):
+        options = name.c_options["citation"]
+        for subsequent, plain in (("et-al-subsequent-min", "et-al-min"),
+                                  ("et-al-subsequent-use-first", "et-al-use-first")):
+            if options.get(subsequent) and options.get(subsequent) != options.get(plain):
+                return True
+    return False
+
+
+@override("sorting.grouped-sort", replaces="citeproc.model.Layout.render_citation",
+          rule="citeproc-js grouped sort (processCitationCluster; citation-style-language/schema#40, "
+               "CSL 1.0.2 §Cite Grouping: cites with the same names are moved next to the first of them): "
+               "in an in-text style that collapses, or a style with a cite-group-delimiter whose cites "
+               "are not numbers nor rendered by position, a sorted cluster keeps an author's cites together",
+          fingerprint="f70ee91bd230401ce7a25f5a5cb8cae6f6f4b204eb497d124a1ff9bcbee8fa39",
+          tests=("tests/render/test_engine_sorting.py::test_with_cite_grouping_a_sorted_cluster_keeps_each_authors_cites_together",))
+def grouped_sort(parts: list, style) -> list:
+    """`parts` (a sorted cluster's rendered cites) with the cites of the same names moved next
+    to the first of them, the groups in the order of their first cites."""
+    from evidencebib.render.output import find_tags
+    from evidencebib.render.overrides.collapsing import names_key
+
+    options = style.citation.c_options
+    collapse = (options.get("collapse") or "").strip()
+    group_delimiter = options.get("cite-group-delimiter")
+    if len(parts) < 3:
+        return parts
+    if not (collapse and not style.is_note) and not (
+            group_delimiter and not any(find_tags(part.node, "citation-number") for part in parts)
+            and not _updates_by_position(style)):
+        return parts
+    groups: dict[Any, list] = {}
+    for index, part in enumerate(parts):
+        key = names_key(part.node)
+        groups.setdefault(("cite", index) if key is None else key, []).append(part)
+    return [part for group in groups.values() for part in group]
+
+
+@upstream("sorting.grouped-sort")
+def grouped_sort_upstream(parts: list, style) -> list:
+    return parts  # citeproc-py sorts a cluster by its cs:sort alone

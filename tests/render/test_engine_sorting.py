@@ -1,0 +1,63 @@
+"""Sorting the cites of a cluster and the entries of a bibliography (CSL 1.0.2 §Sorting), as
+citeproc-js sorts them; every expected text is citeproc-js's (processCitationCluster for
+citations, makeBibliography for entries) on the same style and items."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evidencebib.render.engine import Cluster, Engine, EngineOptions
+
+CITATION = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="{style_class}" version="1.0">
+  <info><title>Sorted</title><id>sorted</id><updated>2020-01-01T00:00:00+00:00</updated></info>
+  <citation {attributes}>
+    <sort><key variable="issued"/></sort>
+    <layout prefix="(" suffix=")" delimiter="; ">
+      <group delimiter=" "><names variable="author"><name form="short"/></names>
+        <date variable="issued"><date-part name="year"/></date></group>
+    </layout>
+  </citation>
+</style>
+"""
+
+
+def style(tmp_path: Path, attributes: str, style_class: str = "in-text") -> Engine:
+    path = tmp_path / "sorted.csl"
+    path.write_text(CITATION.format(attributes=attributes, style_class=style_class), encoding="utf-8")
+    return Engine(path, options=EngineOptions(workers=1))
+
+
+def book(key: str, family: str, year: int) -> dict:
+    return {"id": key, "type": "book", "title": f"Book {key}", "author": [{"family": family, "given": "J"}],
+            "issued": {"date-parts": [[year]]}}
+
+
+ITEMS = [book("1", "Smith", 2010), book("2", "Jones", 2005), book("3", "Smith", 2003),
+         book("4", "Adams", 2004), book("5", "Jones", 2001)]
+
+
+def cite_all(engine: Engine) -> str:
+    return engine.citations([Cluster([item["id"] for item in ITEMS])], "text", ITEMS)[0]
+
+
+@pytest.mark.parametrize("attributes,expected", [
+    ('collapse="year"', "(Jones 2001, 2005; Smith 2003, 2010; Adams 2004)"),
+    ('cite-group-delimiter=", "', "(Jones 2001, Jones 2005; Smith 2003, Smith 2010; Adams 2004)"),
+])
+def test_with_cite_grouping_a_sorted_cluster_keeps_each_authors_cites_together(tmp_path, attributes,
+                                                                               expected):
+    """citeproc-js's grouped sort (processCitationCluster; citation-style-language/schema#40): the
+    cites sorted, then each author's moved next to that author's first."""
+    assert cite_all(style(tmp_path, attributes)) == expected
+
+
+def test_without_cite_grouping_the_sort_alone_decides(tmp_path):
+    assert cite_all(style(tmp_path, "")) == "(Jones 2001; Smith 2003; Adams 2004; Jones 2005; Smith 2010)"
+
+
+def test_a_note_style_that_collapses_is_not_grouped_by_author(tmp_path):
+    assert cite_all(style(tmp_path, 'collapse="year"', "note")) == \
+        "(Jones 2001; Smith 2003; Adams 2004; Jones 2005; Smith 2010)"
