@@ -108,3 +108,10 @@ def test_a_name_the_decoder_cannot_read_stays_visible():
 def test_a_bibtex_entry_with_an_empty_key_gets_a_readable_one():
     item = bibtex.read("@article{, author = {Lee, A.}, title = {T}, year = {2020}}", strict=False)[0]
     assert item["id"] == "lee2020"
+
+
+def test_a_control_space_inside_a_name_is_no_problem_to_report():
+    # bibtexparser's name parts end at the space of `L.\ Thiele`; the whole list decodes cleanly
+    item = bibtex.read("@article{t, author = {Christina A. L.\\ Thiele}, title = {T}}")[0]
+    assert item["author"] == [{"family": "Thiele", "given": "Christina A. L."}]
+    assert "_notes" not in item

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from evidencebib.model.names import (
-    format_name, is_others, normalize_name, parse_name, split_known_particle, strip_others,
+    format_name, is_others, normalize_name, parse_name, parse_particles, split_known_particle,
+    strip_others,
 )
 
 
@@ -90,3 +91,41 @@ def test_a_person_called_null_keeps_the_name():
     from evidencebib.model.names import without_placeholders
 
     assert without_placeholders({"family": "Null", "given": "Ann"}) == {"family": "Null", "given": "Ann"}
+
+
+# particles read out of CSL-JSON name parts, as citeproc-js reads them (parse_particles) -------
+
+@pytest.mark.parametrize("name, parsed", [
+    ({"family": "van der Berg", "given": "Jan"},
+     {"family": "Berg", "given": "Jan", "non-dropping-particle": "van der"}),
+    ({"family": "al-One", "given": "Alan"},
+     {"family": "One", "given": "Alan", "non-dropping-particle": "al-"}),
+    ({"family": "d'Aubignac", "given": "François"},
+     {"family": "Aubignac", "given": "François", "non-dropping-particle": "d'"}),
+    ({"family": "Beethoven", "given": "Ludwig van"},
+     {"family": "Beethoven", "given": "Ludwig", "dropping-particle": "van"}),
+    ({"family": "Fontaine", "given": "Jean de la"},
+     {"family": "Fontaine", "given": "Jean", "dropping-particle": "de la"}),
+    ({"family": "Doe", "given": "John, III"}, {"family": "Doe", "given": "John", "suffix": "III"}),
+    ({"family": "Doe", "given": "John,! Jr."},
+     {"family": "Doe", "given": "John", "suffix": "Jr.", "comma-suffix": True}),
+])
+def test_particles_and_suffix_are_read_out_of_family_and_given(name, parsed):
+    assert parse_particles(name) == parsed
+
+
+@pytest.mark.parametrize("name", [
+    {"family": "Hédelin-Smith", "given": "Anne"},         # capitalised: no particle
+    {"family": "van der Berg"},                             # no given name: citeproc-js leaves it
+    {"family": "Berg", "given": "Jan", "non-dropping-particle": "van der"},   # explicit particle
+    {"family": "van der Berg", "given": "Jan", "parse-names": False},
+    {"literal": "van der Berg Foundation"},
+    {"family": "Smith", "given": "J. R. R."},
+])
+def test_names_without_particles_to_parse_are_left_as_given(name):
+    assert parse_particles(name) == name
+
+
+def test_a_family_in_double_quotes_loses_the_quotes_and_is_not_parsed():
+    quoted = {"family": '"van der Berg"', "given": "Jan"}
+    assert parse_particles(quoted) == {"family": "van der Berg", "given": "Jan"}

@@ -21,10 +21,10 @@ What is normalised before comparing (documented, deliberate):
   removed and the fields joined by a space. evidencebib links DOIs and URLs (`<a href>`);
   citeproc-js links nothing, so links are compared by their visible text. Character
   references are compared after decoding (`&#38;` = `&amp;`).
-- Apostrophes: evidencebib keeps a straight apostrophe from the item data ("O'Neil",
-  "patients' outcomes"), citeproc-js prints ’. Entries that differ only there count as
-  identical (deliberate: condition pages are parsed back into references, and the house style
-  prints straight quotes).
+- Apostrophes: the house style prints the item data's straight apostrophes as written
+  ("O'Neil", "patients' outcomes": styles/ig-criteria.csl asks for it, condition pages are
+  parsed back into references), citeproc-js prints ’. Entries that differ only there count as
+  identical. Every other style prints ’ as citeproc-js does (render/overrides/quotes.py).
 - Plain text: compared byte for byte, except that with second-field-align the space after the
   first field (the citation number) is collapsed to one: citeproc-js's text output adds a space
   after a left-margin field that already ends in one (BMJ: "1  Banjar").
@@ -248,8 +248,8 @@ def canonical_html(fragment: str) -> str:
 
 def same_but_apostrophes(mine: str, theirs: str) -> bool:
     """True when the entries differ only where evidencebib printed a straight apostrophe from the
-    item data and citeproc-js the typographic one ("O'Neil" / "O’Neil"). evidencebib keeps the
-    data's apostrophes on purpose: condition pages are parsed back into references."""
+    item data and citeproc-js the typographic one ("O'Neil" / "O’Neil"): the house style keeps
+    the data's apostrophes on purpose (condition pages are parsed back into references)."""
     if len(mine) != len(theirs) or "'" not in mine:
         return False
     return all(a == b or (a == "'" and b == "\u2019") for a, b in zip(mine, theirs, strict=True))

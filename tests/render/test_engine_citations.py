@@ -112,3 +112,20 @@ def test_a_cite_of_an_unknown_item_names_it():
 def test_clusters_accept_csl_json_citation_items():
     cluster = Cluster([{"id": "banjar2023", "locator": "3", "label": "page", "suppress-author": True}])
     assert Engine("apa").citations([cluster], "text", ITEMS) == ["(2023, p. 3)"]
+
+
+def test_markup_in_a_cites_prefix_and_suffix_is_formatting(tmp_path):
+    """As citeproc-js reads a word processor's affixes (item data's markup: `<i>`, `<b>`, `<sc>`);
+    a lone "<" stays text."""
+    path = tmp_path / "affixes.csl"
+    path.write_text("""<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text">
+<info><id>a</id><title>a</title><updated>2020-01-01T00:00:00+00:00</updated></info>
+<citation><layout prefix="(" suffix=")" delimiter="; "><group delimiter=" ">
+<names variable="author"><name form="short"/></names><date variable="issued"><date-part name="year"/></date>
+</group></layout></citation><bibliography><layout><text variable="title"/></layout></bibliography></style>""",
+                    encoding="utf-8")
+    cluster = Cluster([Cite("wang2016", prefix="<i>see</i> ", suffix=", <b>esp.</b> ch. 2"),
+                       Cite("banjar2023", prefix="<sc>cf.</sc> ", suffix=" 3 < 4")])
+    assert Engine(path).citations([cluster], "html", ITEMS) == [
+        '(<i>see</i> Wang 2016, <b>esp.</b> ch. 2; <span style="font-variant:small-caps;">cf.</span> '
+        'Banjar, Kadour, Khoudja 2023 3 &lt; 4)']

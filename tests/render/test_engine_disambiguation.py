@@ -4,6 +4,7 @@ every expected text is what citeproc-js 2.4.63 prints for the same items and sty
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from evidencebib.render import Cluster
@@ -90,3 +91,111 @@ def test_initials_tell_names_apart_even_when_other_names_share_them():
              article("a", [("Lefèvre", "A.")], 2025), article("h", [("Lefèvre", "H.")], 2025)]
     entries = [entry.text for entry in Engine("apa").bibliography(items, "text")]
     assert [text.split(". ", 2)[1] for text in entries if "2025" in text] == ["(2025)", "(2025)"]
+
+
+def test_year_suffixes_go_only_to_cites_that_initials_leave_alike_whatever_the_item_ids():
+    """CSL 1.0.2 §Disambiguation: a year suffix for cites still ambiguous after add-givenname.
+    "E. Dubois, 2013" is told apart from three "J. C. Dubois, 2013" by its initials, so it has
+    no suffix and theirs are a–c. citeproc-js 2.4.63 agrees when E. Dubois's id sorts first and
+    prints "2013a" for it (and b–d for the others) when its id sorts after theirs: its
+    disambiguation scans an ambiguity group in id order (benchmarks/README.md, APA 10,000)."""
+    def dubois(key: str, given: str, title: str) -> dict:
+        return {"id": key, "type": "article-journal", "title": title, "container-title": "Blood",
+                "author": [{"family": "Dubois", "given": given}], "issued": {"date-parts": [[2013]]}}
+
+    def years(lone_id: str) -> list[str]:
+        items = [dubois("a000278", "A.", "Alpha"), dubois("a009874", "Anna", "Beta"),
+                 dubois(lone_id, "E.", "Gamma"), dubois("a005026", "J. C.", "Delta"),
+                 dubois("a005027", "J. C.", "Epsilon"), dubois("a005028", "J. C.", "Zeta")]
+        return [re.search(r"Dubois, ([A-Z. ]+) \((2013[a-z]?)\)", entry.text).groups()  # type: ignore[union-attr]
+                for entry in Engine("apa").bibliography(items, "text")]
+
+    expected = [("A.", "2013a"), ("A.", "2013b"), ("E.", "2013"), ("J. C.", "2013a"), ("J. C.", "2013b"),
+                ("J. C.", "2013c")]
+    assert years("a000001") == expected
+    assert years("a006359") == expected
+
+
+def _lee(key: str, names, year, title: str = "A study", **extra) -> dict:
+    item = article(key, names, year or 0, title)
+    if not year:
+        del item["issued"]
+    item.update(extra)
+    return item
+
+
+AUTHOR_YEAR = ('<layout prefix="(" suffix=")" delimiter="; "><group delimiter=" ">'
+               '<names variable="author"><name form="short" and="symbol" delimiter=", "/></names>'
+               '<date variable="issued"><date-part name="year"/></date></group></layout>')
+
+
+def test_cites_that_read_alike_in_their_subsequent_form_are_told_apart_everywhere(tmp_path):
+    """citeproc-js decides ambiguity on each item's subsequent cite: with et-al-subsequent-*
+    "Lee et al. 2010" twice needs year suffixes, which the first cites print too."""
+    path = style(tmp_path, HEAD + '<citation disambiguate-add-year-suffix="true" et-al-min="3" '
+                 'et-al-use-first="3" et-al-subsequent-min="1" et-al-subsequent-use-first="1">'
+                 + AUTHOR_YEAR + "</citation>" + TAIL)
+    items = [_lee("a", [("Lee", "A"), ("Park", "B"), ("Lee", "C"), ("Kim", "D")], 2010),
+             _lee("b", [("Lee", "A"), ("Cho", "E"), ("Lee", "C")], 2010), _lee("c", [("Doe", "J")], 2010)]
+    assert Engine(path).citations([Cluster(["a", "b", "c"])], "text", items) == \
+        ["(Lee, Park, Lee, et al. 2010a; Lee, Cho, & Lee 2010b; Doe 2010)"]
+
+
+def test_a_name_more_is_kept_when_it_splits_the_cites_into_smaller_groups(tmp_path):
+    """Two pairs of identical author lists: the third name splits the pairs apart, and year
+    suffixes tell apart each pair's two cites."""
+    path = style(tmp_path, HEAD + '<citation disambiguate-add-names="true" '
+                 'disambiguate-add-year-suffix="true" et-al-min="3" et-al-use-first="1">'
+                 + AUTHOR_YEAR + "</citation>" + TAIL)
+    three = [("Lee", "A"), ("Park", "B"), ("Kim", "C")]
+    items = [_lee("a", three, 2010, "A"), _lee("b", three, 2010, "B"),
+             _lee("c", three + [("Cho", "D")], 2010, "C"), _lee("d", three + [("Cho", "D")], 2010, "D")]
+    assert Engine(path).citations([Cluster(["a", "b", "c", "d"])], "text", items) == \
+        ["(Lee, Park, & Kim 2010a; Lee, Park, & Kim 2010b; Lee, Park, Kim, et al. 2010a; "
+         "Lee, Park, Kim, et al. 2010b)"]
+
+
+def test_the_day_a_page_was_accessed_does_not_tell_its_cites_apart(tmp_path):
+    path = style(tmp_path, HEAD + """<citation disambiguate-add-year-suffix="true">
+  <layout prefix="(" suffix=")" delimiter="; "><group delimiter=" ">
+  <names variable="author"><name form="short"/></names>
+  <choose><if variable="issued"><date variable="issued"><date-part name="year"/></date></if>
+    <else><text term="no date" form="short"/></else></choose>
+  <text variable="year-suffix" prefix="-"/>
+  <date variable="accessed" prefix="[" suffix="]">
+    <date-part name="month"/><date-part name="year" prefix=" "/></date>
+  </group></layout></citation>""" + TAIL)
+    dept = [("Health", "Dept")]
+    items = [_lee("w1", dept, None, "Page one", type="webpage", accessed={"date-parts": [[2024, 3]]}),
+             _lee("w2", dept, None, "Page two", type="webpage", accessed={"date-parts": [[2025, 1]]})]
+    assert Engine(path).citations([Cluster(["w1", "w2"])], "text", items) == \
+        ["(Health n.d. -a [March 2024]; Health n.d. -b [January 2025])"]
+
+
+ACCESSED_STYLE = HEAD + """
+<citation disambiguate-add-year-suffix="true"><layout prefix="(" suffix=")" delimiter="; ">
+  <group delimiter=" "><names variable="author"><name form="short"/></names>
+    <choose><if variable="issued"><date variable="issued"><date-part name="year"/></date></if>
+      <else><text term="no date" form="short"/></else></choose></group>
+  <date variable="accessed" prefix=" [" suffix="]"><date-part name="year"/></date>
+</layout></citation>""" + TAIL
+
+
+def web_page(key: str, family: str, accessed: int, year: int | None = None) -> dict:
+    item = {"id": key, "type": "webpage", "title": f"Page {key}",
+            "author": [{"family": family, "given": "J"}], "accessed": {"date-parts": [[accessed, 6, 1]]}}
+    if year is not None:
+        item["issued"] = {"date-parts": [[year]]}
+    return item
+
+
+def test_the_accessed_date_does_not_tell_cites_apart(tmp_path):
+    """citeproc-js leaves the accessed date out of the cites it compares (node_date.js, "just
+    looking"): two pages by one author in one year are told apart by a year suffix although
+    they were accessed in different years; without an issued date, the suffix goes on the
+    first date printed (citeproc-js output)."""
+    items = [web_page("a", "Doe", 1965, 2000), web_page("b", "Doe", 2065, 2000),
+             web_page("c", "Roe", 1965), web_page("d", "Roe", 2065)]
+    clusters = [Cluster(["a", "b", "c", "d"])]
+    assert Engine(style(tmp_path, ACCESSED_STYLE)).citations(clusters, "text", items) == \
+        ["(Doe 2000a [1965]; Doe 2000b [2065]; Roe n.d. [1965a]; Roe n.d. [2065b])"]

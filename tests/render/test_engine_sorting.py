@@ -61,3 +61,26 @@ def test_without_cite_grouping_the_sort_alone_decides(tmp_path):
 def test_a_note_style_that_collapses_is_not_grouped_by_author(tmp_path):
     assert cite_all(style(tmp_path, 'collapse="year"', "note")) == \
         "(Jones 2001; Smith 2003; Adams 2004; Jones 2005; Smith 2010)"
+
+
+BY_VOLUME = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>By volume</title><id>by-volume</id><updated>2020-01-01T00:00:00+00:00</updated></info>
+  <citation><layout><text variable="title"/></layout></citation>
+  <bibliography><sort><key variable="volume"/><key variable="title" sort="descending"/></sort>
+    <layout><text variable="title"/></layout></bibliography>
+</style>
+"""
+
+
+def test_a_number_variable_sorts_by_its_first_number(tmp_path):
+    """citeproc-js (node_key.js, CSL.Util.padding): a number variable's key is the first integer
+    in it ("9a", "9-12" and "9" tie, "Vol. 3" is 3), a value without digits sorts as text after
+    the numbers, and an item without the variable goes last; ties go to the next key."""
+    path = tmp_path / "by-volume.csl"
+    path.write_text(BY_VOLUME, encoding="utf-8")
+    volumes = {"A": "10", "B": "9", "C": "9a", "D": "II", "E": None, "F": "9-12", "G": "Vol. 3"}
+    items = [{"id": title, "type": "book", "title": title, **({"volume": volume} if volume else {})}
+             for title, volume in volumes.items()]
+    entries = Engine(path, options=EngineOptions(workers=1)).bibliography(items, "text")
+    assert [entry.text for entry in entries] == ["G", "F", "C", "B", "A", "D", "E"]

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pathlib import Path
 
 from evidencebib.render import render_bibliography
@@ -54,6 +56,16 @@ def test_gendered_ordinals_follow_the_gender_of_the_variables_term(tmp_path):
               '<number variable="volume" form="ordinal"/></group>')
     item = {"id": "a", "type": "book", "edition": "1", "volume": "1"}
     assert entries([item], style(tmp_path, layout, default_locale="fr-FR")) == ["1ʳᵉ édition 1ᵉʳ"]
+
+
+@pytest.mark.parametrize("locale,expected", [("en-US", "xii\u2013xiv 2\u20133"), ("es-ES", "xii-xiv 2-3"),
+                                             ("fr-FR", "xii\u2011xiv 2\u20113")])
+def test_a_number_range_takes_the_locales_range_delimiter(tmp_path, locale, expected):
+    """A cs:number range is joined by the locale's page-range-delimiter term (an en dash in
+    en-US, a hyphen in es-ES, a non-breaking hyphen in fr-FR), as citeproc-js prints it."""
+    layout = '<group delimiter=" "><number variable="volume" form="roman"/><number variable="issue"/></group>'
+    item = {"id": "a", "type": "book", "volume": "12-14", "issue": "2-3"}
+    assert entries([item], style(tmp_path, layout, default_locale=locale)) == [expected]
 
 
 def test_is_numeric_accepts_a_range(tmp_path):

@@ -77,3 +77,30 @@ def test_the_render_cache_never_hides_a_problem_on_the_next_render(tmp_path: Pat
         entries = render_entries(ITEMS, COSTLY, "text", cache, problems=problems)
         assert [position for position, _ in entries] == [0, 2]
         assert [problem.key for problem in problems] == ["chapter2019"]
+
+
+COSTLY_SORT = COSTLY.with_name("costly-chapter-sort.csl")
+UNSORTED = [book("c2021", "Clark"), chapter("chapter2019", "Brown"), book("a2020", "Adams")]
+
+
+def test_an_item_whose_sort_key_fails_is_a_problem_and_the_others_are_sorted_and_rendered():
+    problems: list[EntryProblem] = []
+    entries = Engine(COSTLY_SORT, options=EngineOptions(workers=1)).bibliography(UNSORTED, "text", problems)
+    assert [entry.text for entry in entries] == ["Ann Adams. Book of Adams.", "Ann Clark. Book of Clark."]
+    assert [(problem.position, problem.key) for problem in problems] == [(1, "chapter2019")]
+    assert problems[0].cause.startswith("BudgetExceeded: style costly-chapter-sort is too complex")
+
+
+def test_a_sort_key_failure_is_reported_through_the_render_cache_too(tmp_path: Path):
+    cache = RenderCache(tmp_path / "cache")
+    for _ in range(2):
+        problems: list[EntryProblem] = []
+        entries = render_entries(UNSORTED, COSTLY_SORT, "text", cache, problems=problems)
+        assert [position for position, _ in entries] == [2, 0]
+        assert [problem.key for problem in problems] == ["chapter2019"]
+
+
+def test_a_cite_whose_sort_key_fails_does_not_stop_the_citation():
+    cluster = [item["id"] for item in UNSORTED]
+    text = Engine(COSTLY_SORT, options=EngineOptions(workers=1)).citations([cluster], "text", UNSORTED)
+    assert text == ["Book of Adams; Book of Clark; Book of Brown"]

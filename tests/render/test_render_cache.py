@@ -226,3 +226,13 @@ def test_prepare_items_passes_prepared_items_through():
 
     prepared = prepare_items(ITEMS)
     assert prepare_items(prepared) is prepared and len(prepared) == len(ITEMS)
+
+
+
+def test_the_model_normalisers_are_part_of_the_code_fingerprint():
+    """The engine reads names and dates through evidencebib.model (render/intake.py): a change
+    there changes what is printed, so texts cached before it must not be served after it."""
+    from evidencebib.render import cache as render_cache
+
+    names = {path.relative_to(path.parents[1]).as_posix() for path in render_cache.fingerprinted_sources()}
+    assert {"model/names.py", "model/dates.py", "render/intake.py"} <= names

@@ -18,7 +18,7 @@ from evidencebib.render.overrides.names import initialize, is_cjk_name
 from evidencebib.render.overrides.pages import format_last_page
 from evidencebib.render.overrides.punctuation import move_into_quotes
 from evidencebib.render.overrides.sorting import collation_key
-from evidencebib.render.overrides.textcase import title_case_hyphens
+from evidencebib.render.overrides.textcase import case_leaves
 
 
 def article(family="Smith", given="J.", year=2020, title="Title", **fields):
@@ -195,10 +195,14 @@ def test_full_stop_after_an_italic_title_ending_in_a_question_mark_is_dropped():
 
 # title case -------------------------------------------------------------------------------------
 
+def title_case(text: str) -> str:
+    return case_leaves("title", [(text, False)])[0]
+
+
 def test_title_case_capitalises_parts_of_hyphenated_words():
-    assert title_case_hyphens("Long-term Meta-analysis") == "Long-Term Meta-Analysis"
-    assert title_case_hyphens("Follow-up: A Trial") == "Follow-up: A Trial"
-    assert title_case_hyphens("Safety Follow-up") == "Safety Follow-Up"
+    assert title_case("Long-term Meta-analysis") == "Long-Term Meta-Analysis"
+    assert title_case("Follow-up: A Trial") == "Follow-up: A Trial"
+    assert title_case("Safety Follow-up") == "Safety Follow-Up"
     entry = render([article(title="Long-term follow-up: a meta-analysis")], "chicago")[0]
     assert "“Long-Term Follow-up: A Meta-Analysis.”" in entry
 

@@ -190,3 +190,22 @@ def test_html_superscripts_outside_citeproc_js_table_are_left_as_characters():
     from evidencebib.render.formats import finish_html
 
     assert finish_html("x\u1d9c") == "x\u1d9c"  # MODIFIER LETTER SMALL C: not in citeproc-js's table
+
+
+def test_html_display_blocks_end_with_their_text_not_a_trailing_space(tmp_path):
+    """citeproc-js moves the space a suffix leaves at the end of an entry out of its last display
+    block, as its output queue moves trailing spaces up to the entry; the left margin keeps
+    its own ("1. ")."""
+    from evidencebib.render.engine import Engine
+
+    style = tmp_path / "aligned.csl"
+    style.write_text("""<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>t</title><id>t</id><updated>2020-01-01T00:00:00+00:00</updated></info>
+  <citation><layout><text variable="title"/></layout></citation>
+  <bibliography second-field-align="flush"><layout><text variable="citation-number" suffix=". "/>
+    <text variable="title" suffix=". "/><text variable="publisher" prefix=" (" suffix=") "/></layout>
+  </bibliography>
+</style>""", encoding="utf-8")
+    item = {"id": "1", "type": "book", "title": "A", "publisher": "P"}
+    [entry] = Engine(style).bibliography([item], "html")
+    assert '<div class="csl-left-margin">1. </div><div class="csl-right-inline">A. (P)</div>' in entry.text

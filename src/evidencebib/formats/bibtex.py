@@ -335,42 +335,66 @@ def _mask_groups(text: str) -> str | None:
 
 def parse_names(text: str) -> tuple[list[dict[str, str]], bool]:
     """BibTeX name list -> CSL names, and whether it ended in `and others`."""
-    names, truncated = _parse_names(text)
+    names, truncated, _ = _parse_names(text)
     return [dict(name) for name in names], truncated
 
 
+def parse_names_report(text: str) -> tuple[list[dict[str, str]], bool, tuple[str, ...]]:
+    """`parse_names`, and what the decoder kept as written in the names' parts (the list is
+    decoded once, part by part, never again whole just to find that)."""
+    names, truncated, problems = _parse_names(text)
+    return [dict(name) for name in names], truncated, problems
+
+
 @functools.lru_cache(maxsize=16384)
-def _parse_names(text: str) -> tuple[tuple[dict[str, str], ...], bool]:
+def _parse_names(text: str) -> tuple[tuple[dict[str, str], ...], bool, tuple[str, ...]]:
     names, truncated = [], False
+    problems: dict[str, None] = {}
     for raw_name in _split_names(text):
         stripped = raw_name.strip()
         if stripped.lower() == "others":
             truncated = True
             continue
-        names.append(_parse_one_name(stripped))
+        name, kept = _parse_one_name(stripped)
+        names.append(name)
+        problems.update(dict.fromkeys(kept))
     names, others = strip_others(names)  # `and {Others}`, `and {et al.}`: no person either
-    return tuple(names), truncated or others
+    return tuple(names), truncated or others, tuple(problems)
+
+
+_CONTROL_SPACE = re.compile(r"(?<!\\)\\ ")
 
 
 @functools.lru_cache(maxsize=65536)
-def _parse_one_name(stripped: str) -> dict[str, str]:
-    """One BibTeX name as CSL name parts (memoised: the same people recur; callers copy)."""
+def _parse_one_name(stripped: str) -> tuple[dict[str, str], tuple[str, ...]]:
+    """One BibTeX name as CSL name parts, and what the decoder kept as written in them
+    (memoised: the same people recur; callers copy)."""
     from bibtexparser.middlewares.names import parse_single_name_into_parts
 
+    # TeX's control space (`L.\ Thiele`) is a space between words; a name split into words
+    # at it would keep the backslash
+    stripped = _CONTROL_SPACE.sub(" ", stripped) if "\\ " in stripped else stripped
     if _is_single_group(stripped):
-        return {"literal": latex.decode(stripped[1:-1])}
+        text, kept = latex.decode_report(stripped[1:-1])
+        return {"literal": text}, kept
     try:
         parts = parse_single_name_into_parts(stripped, strict=False)
     except Exception:
-        return {"literal": latex.decode(stripped)}
+        text, kept = latex.decode_report(stripped)
+        return {"literal": text}, kept
     name: dict[str, str] = {}
+    problems: dict[str, None] = {}
     for key, words in (("family", parts.last), ("given", parts.first),
                        ("non-dropping-particle", parts.von), ("suffix", parts.jr)):
-        text = latex.decode(" ".join(words)) if words else ""
+        text, kept = latex.decode_report(" ".join(words)) if words else ("", ())
+        problems.update(dict.fromkeys(kept))
         if text:
             name[key] = text
+    if name:
+        return without_placeholders(name), tuple(problems)
     # a name the decoder reduces to nothing stays visible
-    return without_placeholders(name) if name else {"literal": latex.decode(stripped) or stripped}
+    text, kept = latex.decode_report(stripped)
+    return {"literal": text or stripped}, tuple(problems | dict.fromkeys(kept))
 
 
 def _is_single_group(text: str) -> bool:
@@ -537,10 +561,9 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
 
     for field, variable in NAME_FIELDS.items():
         if fields.get(field, "").strip():
-            names, truncated = parse_names(fields[field])
-            # what the decoder could not read (only a `\` or a `$` can be that)
-            problems = latex.decode_report(fields[field])[1] \
-                if "\\" in fields[field] or "$" in fields[field] else ()
+            names, truncated, problems = parse_names_report(fields[field])
+            if problems:  # a name part may end inside a command (`L.\ Thiele`): the whole says
+                problems = latex.decode_report(fields[field])[1]
             if problems:
                 parts.noted(field, problems)
             if names:

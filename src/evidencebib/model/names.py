@@ -22,6 +22,14 @@ single `literal` (organisations, names that must not be split). The rules here:
 * **CSL-JSON objects**: `normalize_name` keeps the schema's name parts only, as strings
   (the flags `comma-suffix`, `static-ordering`, `parse-names` as given); a string is read as
   the text form.
+* **Particles inside name parts** (`parse_particles`): what citeproc-js (and so Zotero) reads
+  out of a CSL-JSON name before printing it, and the engine with it: leading words of
+  `family` starting with a lower-case letter, or ending in a hyphen or apostrophe (`van der
+  Berg`, `al-One`, `d'Aubignac`), are the non-dropping particle; trailing lower-case words of
+  `given` the dropping particle (`Ludwig van`); a suffix after a comma in `given` (`John, III`;
+  `John,! Jr.` keeps the comma: `comma-suffix`). A family in double quotes, `parse-names:
+  false` or an explicit non-dropping particle leave the name as given. Stored data is never
+  rewritten with it: it is how a name is read for printing and sorting.
 
 BibTeX's own name syntax (`von Last, Jr, First`) is parsed in formats/bibtex.py, where the
 syntax lives; it produces these parts.
@@ -30,7 +38,8 @@ syntax lives; it produces these parts.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping  # typing's alias makes every isinstance a slow Python call
+from typing import Any
 
 from evidencebib.model.vocabulary import NAME_FLAGS, NAME_PARTS
 
@@ -43,6 +52,107 @@ _OTHERS = frozenset({"others", "et al", "et al.", "et. al."})
 # `et al.` written at the end of the last name's given (or literal, or family) part.
 _TRAILING_ET_AL = re.compile(r"[\s,;]+et\.?\s*al(?:ii|ia)?\.?\s*$", re.IGNORECASE)
 _PLACEHOLDERS = frozenset({"null", "undefined"})
+
+
+# citeproc-js's particle tokens (src/load.js PARTICLE_FAMILY_REGEXP / PARTICLE_GIVEN_REGEXP): a
+# run of non-spaces ended by a hyphen, an apostrophe (' ʻ ’) or a space; the given-name one
+# is matched on the reversed text, so it finds the last word first.
+_FAMILY_TOKEN = re.compile("^([^ ]+(?:-|\u02bb|\u2019| |') *)(.+)$")
+_GIVEN_TOKEN = re.compile("^([^ ]+(?:\u02bb |\u2019 | |' ) *)(.+)$")
+_TOKEN_HEAD = re.compile("^[-'\u02bb\u2019\\s]*(.).*$")
+_SUFFIX_COMMA = re.compile(r"\s*,!*\s*")
+
+
+def _is_particle(token: str) -> bool:
+    """A token is a particle when its first letter (leading hyphens, apostrophes and spaces
+    skipped) changes under upper-casing: it is lower case."""
+    match = _TOKEN_HEAD.match(token)
+    first = match.group(1) if match else token
+    return first.upper() != first
+
+
+def _leading_particles(family: str) -> tuple[str, str]:
+    """('van der ', 'Berg') from 'van der Berg'; ('al-', 'One') from 'al-One'."""
+    taken = 0
+    rest = family
+    while True:
+        match = _FAMILY_TOKEN.match(rest)
+        if match is None or not _is_particle(match.group(1)):
+            break
+        taken += len(match.group(1))
+        rest = match.group(2)
+    return family[:taken], family[taken:]
+
+
+def _trailing_particles(given: str) -> tuple[str, list[str]]:
+    """('Ludwig', ['van']) from 'Ludwig van': particles at the end of a given name."""
+    found: list[str] = []
+    rest = given
+    remaining = given[::-1]
+    while True:
+        match = _GIVEN_TOKEN.match(remaining)
+        if match is None:
+            break
+        token = match.group(1)[::-1]
+        if not _is_particle(token):
+            break
+        found.append(rest[-len(token):])
+        rest = rest[:-len(token)]
+        remaining = match.group(2)
+    found.reverse()
+    for index in range(1, len(found)):
+        if found[index].startswith(" "):
+            found[index - 1] += " "
+    return rest, [token[1:] if token.startswith(" ") else token for token in found]
+
+
+def _trim_particle(text: str) -> str:
+    """Trimmed, but a space after a final apostrophe stays ("d' Artagnan" keeps its gap)."""
+    trimmed = text.strip()
+    if text.endswith(" ") and trimmed[-1:] in ("'", "\u2019"):
+        trimmed += " "
+    return trimmed
+
+
+def parse_particles(name: Mapping[str, Any]) -> dict[str, Any]:
+    """The name as citeproc-js reads it for printing (citeproc-js `CSL.parseParticles` and
+    `NameOutput._parseName`; CSL 1.0.2 §"Name Particles"): particles out of `family` and
+    `given`, a suffix out of `given`. Returns a new dict; `name` is not changed."""
+    out = dict(name)
+    if out.get("literal") or out.get("parse-names") in (False, 0, "false"):
+        return out
+    family = out.get("family")
+    if isinstance(family, str) and len(family) > 1 and family.startswith('"') and family.endswith('"'):
+        out["family"] = family[1:-1]
+        return out
+    given = out.get("given")
+    if out.get("non-dropping-particle") or not isinstance(family, str) or not family \
+            or not isinstance(given, str) or not given or out.get("static-particles"):
+        return out
+    particle, family = _leading_particles(family)
+    particle = _trim_particle(particle)
+    if particle:
+        out["family"] = family
+        out["non-dropping-particle"] = particle
+    if not out.get("suffix"):
+        match = _SUFFIX_COMMA.search(given)
+        if match is not None:
+            suffix = given[match.end():]
+            if suffix.replace(".", "") != "et al":
+                if match.group(0).replace(" ", "") == ",!":
+                    out["comma-suffix"] = True
+                if suffix:
+                    out["suffix"] = suffix
+                given = given[:match.start()]
+    given, dropping = _trailing_particles(given)
+    dropping_text = "".join(dropping).strip()
+    if dropping_text:
+        out["dropping-particle"] = dropping_text
+    if given:
+        out["given"] = given
+    else:
+        out.pop("given", None)
+    return out
 
 
 def _split_particle(family: str) -> tuple[str, str]:
@@ -154,7 +264,7 @@ def strip_others(names: list[Any]) -> tuple[list[Any], bool]:
         last = names[-1]
         for part in ("given", "literal", "family"):
             value = last.get(part)
-            if isinstance(value, str) and _TRAILING_ET_AL.search(value):
+            if isinstance(value, str) and "al" in value.lower() and _TRAILING_ET_AL.search(value):
                 cut = _TRAILING_ET_AL.sub("", value)
                 name = {k: v for k, v in last.items() if k != part}
                 if cut:

@@ -27,7 +27,8 @@ Keys hash content, never names or times: the style by its file bytes, with the l
 override and the engine options that change text (`variant_digest`; the locale files ship with
 citeproc-py, whose installed files are part of the fingerprint), the items by a canonical JSON
 of what the engine reads (`intake.prepare_item`, ids excluded: they are never printed), the
-code by the source of evidencebib.render and the installed citeproc-py files.
+code by the source of evidencebib.render, of the model normalisers it reads items with
+(evidencebib.model) and the installed citeproc-py files.
 
 Storage: `$EVIDENCEBIB_CACHE_DIR/render`, else `$XDG_CACHE_HOME/evidencebib/render`, else
 `~/.cache/evidencebib/render`; one small JSON file per record in 256 sub-folders, written to a
@@ -81,16 +82,25 @@ _style_digests: dict[tuple[str, int, int], tuple[str, bool, bool]] = {}
 _lock = threading.Lock()
 
 
+def fingerprinted_sources() -> list[Path]:
+    """The sources whose text is part of the code fingerprint: evidencebib.render, and
+    evidencebib.model, whose normalisers the engine reads items with (render/intake.py: names,
+    dates, DOIs, vocabulary)."""
+    here = Path(__file__).resolve().parent
+    return sorted(here.rglob("*.py")) + sorted((here.parent / "model").glob("*.py"))
+
+
 def code_fingerprint() -> str:
-    """Hash of the rendering code: evidencebib.render sources and citeproc-py's files."""
+    """Hash of the rendering code: evidencebib.render and evidencebib.model sources and
+    citeproc-py's files."""
     global _fingerprint
     if _fingerprint is None:
         import importlib.util
 
         digest = hashlib.sha256(f"evidencebib-render-cache {VERSION} {sys.version_info[:2]}".encode())
         here = Path(__file__).resolve().parent
-        for path in sorted(here.rglob("*.py")):
-            name = str(path.relative_to(here))
+        for path in fingerprinted_sources():
+            name = str(path.relative_to(here.parent))
             try:
                 digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
             except OSError:

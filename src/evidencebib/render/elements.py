@@ -31,9 +31,10 @@ from typing import TYPE_CHECKING, Any, Iterator
 from citeproc import model
 
 from evidencebib.errors import StyleError
+from evidencebib.render import richtext
 from evidencebib.render.intake import style_variable
-from evidencebib.render.marks import (BASELINE, BOLD, BOLD_NORMAL, ITALIC, NO_DECORATION, ROMAN, SMALLCAPS,
-                                      SMALLCAPS_NORMAL, SUB, SUP, UNDERLINE)
+from evidencebib.render.marks import (BASELINE, BOLD, ITALIC, NO_DECORATION, ROMAN, SMALLCAPS,
+                                      SUB, SUP, UNBOLD, UNDERLINE, UNSMALLCAPS)
 from evidencebib.render.output import Lit, Span, map_text
 
 if TYPE_CHECKING:
@@ -163,12 +164,12 @@ class Formatting:
         if variant == "small-caps":
             font.append(SMALLCAPS)
         elif variant == "normal":
-            font.append(SMALLCAPS_NORMAL)
+            font.append(UNSMALLCAPS)
         weight = get("font-weight")
         if weight == "bold":
             font.append(BOLD)
         elif weight == "normal":
-            font.append(BOLD_NORMAL)
+            font.append(UNBOLD)
         decoration = get("text-decoration")
         if decoration == "underline":
             font.append(UNDERLINE)
@@ -336,6 +337,9 @@ class TextElement(Formatting, model.Text):
         elif get("value") is not None:
             self.c_kind = _VALUE
             self.c_value = get("value")
+            # markup in a literal is formatting, as in item data (CSL 1.0.2 Appendix VI);
+            # its quotes are read as the data's are (quotes.in-data)
+            self.c_value_data = richtext.parse(self.c_value or "")
         else:
             self.c_kind = _NOTHING
 
@@ -352,11 +356,11 @@ class TextElement(Formatting, model.Text):
             text = ctx.locale.text(self.c_term, self.c_form, self.c_plural)
             if not text:
                 return None
-            node = Lit(text)
+            node = ctx.b.quotes_in_data(text, ctx)
         elif kind is _VALUE:
             if not self.c_value:
                 return None
-            node = Lit(self.c_value)
+            node = ctx.b.quotes_in_data(self.c_value_data, ctx)
         else:
             return None
         if node is None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -38,11 +38,13 @@ from evidencebib.render.context import (NO_DISAMBIGUATION, BudgetExceeded, CiteS
                                         RenderContext)
 from evidencebib.render.intake import (ItemView, PreparedItems, normalise_date, normalise_doi,  # noqa: F401
                                        prepare_item, prepare_items)
+from evidencebib.render.marks import strip_private_use
 from evidencebib.render.options import EngineOptions
-from evidencebib.render.output import Span, find_tags, render, without
-from evidencebib.render.overrides.collapsing import CitePart
+from evidencebib.render.output import Lit, Span, find_tags, render, without
 from evidencebib.render.overrides import display
+from evidencebib.render.overrides.collapsing import CitePart
 from evidencebib.render.overrides.positions import explicit
+from evidencebib.render.overrides.quotes import in_affix
 from evidencebib.render.styles import parse_style_bytes, read_style_bytes, resolve_style
 
 warnings.filterwarnings("ignore", message=r"The following arguments for .* are unsupported",
@@ -131,6 +133,8 @@ class BibliographyPlan:
     disamb: dict[int, Disambiguation]  # position -> its disambiguation
     numbered: bool
     ids: tuple[Any, ...] = ()          # position -> the item's id (to name an entry that fails)
+    # position -> why its sort key could not be computed (last in `order`, never rendered)
+    unsorted: dict[int, str] = field(default_factory=dict)
 
     def context(self, position: int) -> dict[str, Any]:
         """What can make an entry differ besides its item (the render cache's entry key)."""
@@ -190,19 +194,23 @@ class Engine:
         if style.bibliography is None:
             raise StyleError(f"style {self.name} has no bibliography section")
         views = prepared.views()
-        order = self._sorted(style.bibliography, views)
+        order, unsorted = self._sorted(style.bibliography, views)
         numbers = {position: index + 1 for index, position in enumerate(order)}
         disamb = self._disambiguate([views[position] for position in order], [numbers[p] for p in order])
         STATS["bibliographies_sorted"] += 1
         return BibliographyPlan(views, order, numbers,
                                 {order[index]: value for index, value in disamb.items()}, style.numbered,
-                                prepared.ids)
+                                prepared.ids, unsorted)
 
-    def _sorted(self, section, views: Sequence[ItemView], numbers: list[int] | None = None) -> list[int]:
+    def _sorted(self, section, views: Sequence[ItemView],
+                numbers: list[int] | None = None) -> tuple[list[int], dict[int, str]]:
+        """(the positions of `views` in `section`'s cs:sort order, {position: why its sort key
+        could not be computed}): an item whose key raises is the entry's problem (issue 15), not
+        the bibliography's: it goes last, the others sorted."""
         from evidencebib.render.overrides import sorting
 
         if section.c_sort is None or not section.c_sort.c_keys or len(views) < 2:
-            return list(range(len(views)))
+            return list(range(len(views))), {}
         keys = section.c_sort.c_keys
         mode = "citation" if section is self.style.citation else "bibliography"
 
@@ -211,8 +219,28 @@ class Engine:
             return sorting.key_values(keys, ctx, [views[position]],
                                       [numbers[position]] if numbers is not None else [position + 1])[0]
 
-        rows = self._map(row, list(range(len(views))), "sort keys")
-        return sorting.order(keys, rows)
+        rows = self._map(lambda position: _guarded(row, position), list(range(len(views))), "sort keys")
+        failed = {position: row.cause for position, row in enumerate(rows) if isinstance(row, _Failed)}
+        if not failed:
+            return sorting.order(keys, rows), {}
+        sortable = [position for position in range(len(views)) if position not in failed]
+        order = [sortable[index] for index in sorting.order(keys, [rows[position] for position in sortable])]
+        return order + sorted(failed), failed
+
+    def _cluster_order(self, views: Sequence[ItemView], numbers: list[int]) -> list[int]:
+        """The cites of a cluster (their items and numbers) in the citation's cs:sort order; a
+        cite whose sort key raises goes last (its own render names it if that fails too)."""
+        from evidencebib.render.overrides import sorting
+
+        keys = self.style.citation.c_sort.c_keys
+        ctx = self.context("citation")
+        def row(index: int):
+            return sorting.key_values(keys, ctx, [views[index]], [numbers[index]])[0]
+
+        rows = [_guarded(row, index) for index in range(len(views))]
+        sortable = [index for index, row in enumerate(rows) if not isinstance(row, _Failed)]
+        return [sortable[index] for index in sorting.order(keys, [rows[index] for index in sortable])] + \
+            [index for index, row in enumerate(rows) if isinstance(row, _Failed)]
 
     def _disambiguate(self, views: Sequence[ItemView], numbers: list[int]) -> dict[int, Disambiguation]:
         """Index in `views` -> disambiguation, over all the items' first cites together
@@ -236,7 +264,8 @@ class Engine:
             if key in memo:
                 return memo[key]
             ctx = self.context("citation")
-            ctx.start(views[index], number=numbers[index], disamb=disamb)
+            view, state = self.b.disambiguation_ambiguous_cite(views[index])
+            ctx.start(view, state, numbers[index], disamb)
             try:
                 node = layout.evaluate(ctx)
             except EvidenceError:
@@ -278,7 +307,8 @@ class Engine:
         texts: list[Any]
         if bibliography.c_subsequent_author_substitute is not None:
             # an entry depends on the ones before it: all trees first, in one process
-            trees = [_guarded(lambda p: self.entry_tree(plan, p), position) for position in wanted]
+            trees = [_Failed(plan.unsorted[position]) if position in plan.unsorted else
+                     _guarded(lambda p: self.entry_tree(plan, p), position) for position in wanted]
             kept = [tree for tree in trees if not isinstance(tree, _Failed)]
             nodes = iter(self.b.display_subsequent_author_substitute(
                 [node for node, _ in kept], bibliography.c_subsequent_author_substitute,
@@ -288,8 +318,15 @@ class Engine:
                                                          else self.finish(node, ctx) or None),
                               next(nodes)) for tree in trees]
         else:
-            texts = self._map(lambda position: _guarded(lambda p: self.entry(plan, p), position),
-                              wanted, "entries")
+            rendered = iter(self._map(lambda position: _guarded(lambda p: self.entry(plan, p), position),
+                                      [position for position in wanted if position not in plan.unsorted],
+                                      "entries"))
+            texts = [_Failed(plan.unsorted[position]) if position in plan.unsorted else next(rendered)
+                     for position in wanted]
+        if any(text is None for text in texts) and display.cites_print_numbers(self.style):
+            # the entry's number stays (citeproc-js), with the text of an entry that prints nothing
+            texts = [self.b.display_no_printed_form(plan.numbers[position]) if text is None else text
+                     for position, text in zip(wanted, texts, strict=True)]
         STATS["entries_formatted"] += len(wanted)
         failed = [EntryProblem(position, _entry_key(plan, position), self.name, text.cause)
                   for position, text in zip(wanted, texts, strict=True) if isinstance(text, _Failed)]
@@ -364,15 +401,12 @@ class Engine:
     def _sorted_cites(self, cites: Sequence[Cite], views: Sequence[ItemView], index_of: dict[str, int],
                       numbers: dict[int, int]) -> Sequence[Cite]:
         """A cluster's cites in the order of the citation's `cs:sort` (as written without one)."""
-        from evidencebib.render.overrides import sorting
-
         sort = self.style.citation.c_sort
         if sort is None or not sort.c_keys or len(cites) < 2:
             return cites
         positions = [index_of[cite.id] for cite in cites]
-        rows = sorting.key_values(sort.c_keys, self.context("citation"), [views[p] for p in positions],
-                                  [numbers[p] for p in positions])
-        return [cites[i] for i in sorting.order(sort.c_keys, rows)]
+        order = self._cluster_order([views[p] for p in positions], [numbers[p] for p in positions])
+        return [cites[i] for i in order]
 
     def _citations(self, clusters: list[Cluster], raw_items: list[dict[str, Any]], index_of: dict[str, int],
                    register: str) -> list[str]:
@@ -394,7 +428,7 @@ class Engine:
         # bibliography order and numbers (the cited items' bibliography)
         if style.bibliography is not None:
             ordered = [registration[i]
-                       for i in self._sorted(style.bibliography, [views[p] for p in registration])]
+                       for i in self._sorted(style.bibliography, [views[p] for p in registration])[0]]
         else:
             ordered = registration
         numbers = {position: index + 1 for index, position in enumerate(ordered)}
@@ -412,7 +446,7 @@ class Engine:
             entries = [(cite, explicit(state, cite.position, cite.near_note), index_of[cite.id])
                        for cite, state in zip(cites, cite_states, strict=True)]
             parts: list[CitePart] = []
-            for cite, state, position in entries:
+            for index, (cite, state, position) in enumerate(entries):
                 ctx = self.context("citation")
                 ctx.start(views[position], state, numbers[position], disamb.get(position, NO_DISAMBIGUATION))
                 try:
@@ -425,11 +459,17 @@ class Engine:
                     raise StyleError(f"style {self.name} cannot render the citation of this entry "
                                      f"({_brief(error)})", entry=cite.id) from None
                 node = _cite_variant(node, cite)
+                if node is None and index == 0 and not (cite.suppress_author or cite.author_only):
+                    text = self.b.display_no_printed_form(None)  # a later cite is left out
+                    node = Lit(text) if text else None
                 if node is None:
                     continue
                 node = self.b.positions_initial_term(node, "citation", self.style_class, not parts,
                                                      cite.prefix or "")
-                parts.append(CitePart(node, cite.prefix or "", cite.suffix or "", cite.locator is not None,
+                # a cite's affixes are the caller's text: never our markers (render/marks.py)
+                prefix = in_affix(strip_private_use(cite.prefix or ""), ctx)
+                suffix = in_affix(strip_private_use(cite.suffix or ""), ctx)
+                parts.append(CitePart(node, prefix, suffix, cite.locator is not None,
                                       ctx.text_variable_called))
             if not parts:
                 out.append("")
@@ -593,7 +633,7 @@ def _marked_cached(engine: Engine, prepared: PreparedItems, store, bib_key: str,
             keys, texts, missing = [], [], []
             for position in plan.order:
                 key = render_cache.entry_key(style_digest, digests[position], plan.context(position))
-                cached = store.get(key)
+                cached = store.get(key) if position not in plan.unsorted else None
                 keys.append(key)
                 if cached is not None and "t" in cached:
                     texts.append(cached["t"])

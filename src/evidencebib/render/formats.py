@@ -30,11 +30,11 @@ import re
 from urllib.parse import quote
 
 from evidencebib.model.pubmed_ids import pmc_url, pubmed_url
-from evidencebib.render.marks import (BASELINE, BLOCK, BOLD, BOLD_NORMAL, DISPLAY_CLASSES,  # noqa: F401
-                                      DISPLAY_CLOSE, DISPLAY_MARKERS, FONT_PAIRS, INDENT, ITALIC, LEFT_MARGIN,
-                                      LINK_CLOSE, LINK_DOI, LINK_MARKERS, LINK_OPENERS, LINK_URL, MARKERS,
-                                      NO_DECORATION, RIGHT_INLINE, ROMAN, SMALLCAPS, SMALLCAPS_NORMAL, SUB,
-                                      SUP, UNDERLINE, strip_private_use)
+from evidencebib.render.marks import (BASELINE, BLOCK, BOLD, DISPLAY_CLASSES, DISPLAY_CLOSE,  # noqa: F401
+                                      DISPLAY_MARKERS, FONT_PAIRS, INDENT, ITALIC, LEFT_MARGIN, LINK_CLOSE,
+                                      LINK_DOI, LINK_MARKERS, LINK_OPENERS, LINK_URL, MARKERS,
+                                      NO_DECORATION, RIGHT_INLINE, ROMAN, SMALLCAPS, SUB, SUP, UNBOLD,
+                                      UNDERLINE, UNSMALLCAPS, strip_private_use)
 
 def _wrapper(marks: tuple[str, str]):
     def wrap(text):
@@ -267,6 +267,9 @@ def finish_markdown(marked: str) -> str:
             if mark in ROMAN:  # upright inside italics: close the emphasis, reopen it after
                 if depth[ITALIC[0]]:
                     out.append("*")
+            elif mark in UNBOLD:  # normal weight inside bold, likewise
+                if depth[BOLD[0]]:
+                    out.append("**")
             elif mark in depth:
                 depth[mark] += 1
                 if depth[mark] == 1:
@@ -306,8 +309,9 @@ def _escape_line_start(match: re.Match[str]) -> str:
 
 def _hoist_spaces(tokens):
     """`* a*` and `*a *` are not emphasis in CommonMark: move edge spaces outside the marks."""
-    opens = {pair[0] for pair in (ITALIC, BOLD)} | {ROMAN[1]}   # (upright text ends and starts emphasis)
-    closes = {pair[1] for pair in (ITALIC, BOLD)} | {ROMAN[0]}
+    # (upright text, normal weight: they end the emphasis and start it again)
+    opens = {pair[0] for pair in (ITALIC, BOLD)} | {ROMAN[1], UNBOLD[1]}
+    closes = {pair[1] for pair in (ITALIC, BOLD)} | {ROMAN[0], UNBOLD[0]}
     result = list(tokens)
     i = 0
     while i < len(result):
@@ -346,8 +350,8 @@ def finish_html(marked: str) -> str:
         # citeproc-js's CSL.Output.Formats.html spans for the rest
         UNDERLINE[0]: '<span style="text-decoration:underline;">', UNDERLINE[1]: "</span>",
         ROMAN[0]: '<span style="font-style:normal;">', ROMAN[1]: "</span>",
-        BOLD_NORMAL[0]: '<span style="font-weight:normal;">', BOLD_NORMAL[1]: "</span>",
-        SMALLCAPS_NORMAL[0]: '<span style="font-variant:normal;">', SMALLCAPS_NORMAL[1]: "</span>",
+        UNBOLD[0]: '<span style="font-weight:normal;">', UNBOLD[1]: "</span>",
+        UNSMALLCAPS[0]: '<span style="font-variant:normal;">', UNSMALLCAPS[1]: "</span>",
         NO_DECORATION[0]: '<span style="text-decoration:none;">', NO_DECORATION[1]: "</span>",
         BASELINE[0]: '<span style="baseline">', BASELINE[1]: "</span>",
     }
@@ -360,7 +364,18 @@ def finish_html(marked: str) -> str:
             out.append(tags[token[1]])
         elif token[0] == "display":
             if token[1] == DISPLAY_CLOSE:
-                out.append("</div>" + (_DISPLAY_AFTER[open_displays.pop()] if open_displays else ""))
+                # a space that ends the entry inside a block goes after the block (citeproc-js
+                # moves an entry's trailing spaces up out of the blobs that end it)
+                trailing = ""
+                if out and index and tokens[index - 1][0] == "text" and \
+                        all(token[0] != "text" for token in tokens[index + 1:]):
+                    text = out.pop()
+                    kept = text.rstrip(" ")
+                    trailing = text[len(kept):]
+                    if kept:
+                        out.append(kept)
+                after = _DISPLAY_AFTER[open_displays.pop()] if open_displays else ""
+                out.append("</div>" + after + trailing)
             else:
                 open_displays.append(token[1])
                 out.append(f'{_DISPLAY_BEFORE[token[1]]}<div class="{DISPLAY_CLASSES[token[1]]}">')
@@ -428,7 +443,7 @@ def finish_rtf(marked: str) -> str:
     groups = {
         ITALIC[0]: "{\\i ", BOLD[0]: "{\\b ", SUP[0]: "{\\super ", SUB[0]: "{\\sub ",
         SMALLCAPS[0]: "{\\scaps ", UNDERLINE[0]: "{\\ul ", ROMAN[0]: "{\\i0 ",
-        BOLD_NORMAL[0]: "{\\b0 ", SMALLCAPS_NORMAL[0]: "{\\scaps0 ", NO_DECORATION[0]: "{\\ulnone ",
+        UNBOLD[0]: "{\\b0 ", UNSMALLCAPS[0]: "{\\scaps0 ", NO_DECORATION[0]: "{\\ulnone ",
         BASELINE[0]: "{\\nosupersub ",
     }
     closes = {pair[1] for pair in FONT_PAIRS}

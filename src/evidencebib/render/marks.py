@@ -22,16 +22,25 @@ UNDERLINE = ("\ue00a", "\ue00b")
 # normalDecorIsOrphan); text-decoration="none" and vertical-align="baseline" always print (its HTML
 # spans)
 ROMAN = ("\ue00c", "\ue00d")
-BOLD_NORMAL = ("\ue024", "\ue025")
-SMALLCAPS_NORMAL = ("\ue026", "\ue027")
-NO_DECORATION = ("\ue028", "\ue029")
-BASELINE = ("\ue02a", "\ue02b")
-FONT_PAIRS = (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE, ROMAN, BOLD_NORMAL, SMALLCAPS_NORMAL,
-              NO_DECORATION, BASELINE)
-# italics from the item's data (rich text `<i>`, CSL 1.0.2 Appendix VI): they flip against the italics
-# around them (ITALIC, or ROMAN inside italics), as citeproc-js's flip-flopper prints them, where the
-# style's own italics nest; resolved by output.render, never written
-DATA_ITALIC = ("\ue02c", "\ue02d")
+# normal weight inside bold, normal variant inside small caps: the style's font-weight="normal" and
+# font-variant="normal" inside bold or small caps, or bold or small-caps markup in the data meeting
+# the same formatting around it (citeproc-js's flip-flop)
+UNBOLD = ("\ue00e", "\ue00f")
+UNSMALLCAPS = ("\ue01a", "\ue01b")
+# the style's text-decoration="none" and vertical-align="baseline" (citeproc-js's HTML spans)
+NO_DECORATION = ("\ue01c", "\ue01d")
+BASELINE = ("\ue01e", "\ue01f")
+FONT_PAIRS = (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE, ROMAN, UNBOLD, UNSMALLCAPS, NO_DECORATION,
+              BASELINE)
+
+# markup in item data (CSL 1.0.2 Appendix VI: <i>, <b>, <sc>, small-caps spans, nodecor spans) as a
+# span's font before rendering: not markers; output.render turns each into the markers above,
+# flip-flopped against the formatting around it
+MARKUP_ITALIC = ("markup", "italic")
+MARKUP_BOLD = ("markup", "bold")
+MARKUP_SMALLCAPS = ("markup", "small-caps")
+MARKUP_NODECOR = ("markup", "nodecor")
+MARKUP_FONTS = (MARKUP_ITALIC, MARKUP_BOLD, MARKUP_SMALLCAPS, MARKUP_NODECOR)
 
 # links: the DOI, URL, PMID or PMCID value between the opener and LINK_CLOSE
 LINK_DOI = "\ue010"
@@ -59,12 +68,17 @@ QUOTE_CLOSE = "\ue021"
 INNER_QUOTE_OPEN = "\ue022"
 INNER_QUOTE_CLOSE = "\ue023"
 
-FONT_MARKERS = "".join(mark for pair in FONT_PAIRS + (DATA_ITALIC,) for mark in pair)
+# after a quote in item data that the same data continues ("'God willing'. Another"): the
+# punctuation there is the data's own, never moved inside the quote (punctuation-in-quote moves
+# only the style's punctuation, as citeproc-js moves only affixes and delimiters)
+QUOTE_END_IN_DATA = "\ue024"
+
+FONT_MARKERS = "".join(mark for pair in FONT_PAIRS for mark in pair)
 LINK_MARKERS = LINK_DOI + LINK_URL + LINK_PMID + LINK_PMCID + LINK_CLOSE
 DISPLAY_MARKERS = BLOCK + LEFT_MARGIN + RIGHT_INLINE + INDENT + DISPLAY_CLOSE
 QUOTE_MARKERS = QUOTE_OPEN + QUOTE_CLOSE + INNER_QUOTE_OPEN + INNER_QUOTE_CLOSE
 # markers that print nothing themselves (formatting, links, display)
-MARKERS = FONT_MARKERS + LINK_MARKERS + DISPLAY_MARKERS
+MARKERS = FONT_MARKERS + LINK_MARKERS + DISPLAY_MARKERS + QUOTE_END_IN_DATA
 ALL_MARKERS = MARKERS + QUOTE_MARKERS
 
 # private-use characters (our markers live there) and lone surrogates, which JSON's "\ud800"

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from typing import Any, final
 
-from evidencebib.render.marks import (BOLD, BOLD_NORMAL, DATA_ITALIC, DISPLAY_CLOSE, DISPLAY_MARKERS,
-                                      DISPLAY_OPENERS, FONT_MARKERS, INNER_QUOTE_CLOSE, INNER_QUOTE_OPEN,
-                                      ITALIC, LINK_CLOSE, LINK_OPENERS, LINK_URL, MARKERS, QUOTE_CLOSE,
-                                      QUOTE_OPEN, ROMAN, SMALLCAPS, SMALLCAPS_NORMAL)
+from evidencebib.render.marks import (BOLD, DISPLAY_CLOSE, DISPLAY_MARKERS, DISPLAY_OPENERS, FONT_MARKERS,
+                                      INNER_QUOTE_CLOSE, INNER_QUOTE_OPEN, ITALIC, LINK_CLOSE, LINK_OPENERS,
+                                      LINK_URL, MARKERS, MARKUP_BOLD, MARKUP_ITALIC, MARKUP_NODECOR,
+                                      MARKUP_SMALLCAPS, QUOTE_CLOSE, QUOTE_OPEN, ROMAN, SMALLCAPS, UNBOLD,
+                                      UNSMALLCAPS)
 
 
 @final  # not subclassed: `type(node) is Lit` then tells mypy the other case is a Span
@@ -46,7 +47,7 @@ class Span:
 
     __slots__ = ("kids", "font", "quotes", "prefix", "suffix", "display", "tag", "link")
 
-    def __init__(self, kids: list[Any], font: tuple[tuple[str, str], ...] = (), quotes: bool = False,
+    def __init__(self, kids: list[Any], font: tuple[tuple[str, str], ...] = (), quotes: bool | str = False,
                  prefix: str = "", suffix: str = "", display: str | None = None, tag: Any = None,
                  link: str | None = None) -> None:
         self.kids = kids
@@ -68,6 +69,10 @@ class Span:
 
 
 Node = Lit | Span
+
+# `Span.quotes` of a quote in item data that is an inner quote even at the top (a value's second
+# quote form, or the locale's inner marks: render/overrides/quotes.py)
+INNER = "inner"
 
 
 def tagged(node: Node | None, tag: Any) -> Span | None:
@@ -280,66 +285,112 @@ def _has_text(marked: str) -> bool:
 
 # rendering ------------------------------------------------------------------------------------
 
-# what the text around a span was set in: (italic now, for the flip-flop of italics in the data;
-# italic, bold, small caps somewhere above, for the "normal" values)
-FontState = tuple[bool, bool, bool, bool]
-PLAIN: FontState = (False, False, False, False)
-# a "normal" value prints only below a span that set its opposite (citeproc-js's normalDecorIsOrphan)
-_UNDOES = {ROMAN: 1, BOLD_NORMAL: 2, SMALLCAPS_NORMAL: 3}
-_SETS = {ITALIC: 1, BOLD: 2, SMALLCAPS: 3}
+_PLAIN = (False, None, None, None, "")
 
 
-def resolve_font(font: tuple[tuple[str, str], ...], state: FontState
-                 ) -> tuple[tuple[tuple[str, str], ...], FontState]:
-    """The font a span prints inside text in `state`, and the state of its content (CSL 1.0.2
-    §"Formatting", as citeproc-js prints it): the style's italics inside italics nest; italics
-    from the data flip to upright inside italics (Appendix VI); font-style, font-weight and
-    font-variant "normal" print only inside text set italic, bold or small caps."""
-    out = []
-    now, *above = state
-    for pair in font:
-        if pair is DATA_ITALIC:
-            out.append(ROMAN if now else ITALIC)
-            now = not now
-            above[0] = above[0] or now
-        elif pair in _UNDOES:
-            if above[_UNDOES[pair] - 1]:
-                out.append(pair)
-            if pair is ROMAN:
-                now = False
+def _recent(order: str, attribute: str) -> str:
+    return attribute + order.replace(attribute, "")
+
+
+def resolve_font(font: tuple[tuple[str, str], ...],
+                 state: tuple) -> tuple[tuple[tuple[str, str], ...], tuple]:
+    """The markers a span's font prints inside the formatting `state` of its ancestors, and the
+    state inside it (CSL 1.0.2 §"Formatting", Appendix VI; citeproc-js's flip-flop):
+
+    - the style's formatting nests as written (italics in italics print `<i><i>`, as citeproc-js
+      prints them); font-style, font-weight and font-variant "normal" print only inside
+      italics, bold and small caps;
+    - markup in the data flips against the nearest formatting of its kind around it: `<i>` in
+      italics prints upright, `<b>` in bold normal weight, `<sc>` in small caps normal variant,
+      and back again one level further in; a nodecor span turns every font style, weight and
+      variant around it back to normal.
+
+    `state` is (italic now, then the nearest font-style, font-weight and font-variant around:
+    None, "on" or "off", and the order in which they were set, most recent first); font pairs
+    are innermost first, as `render` wraps them."""
+    italic, style, weight, variant, order = state
+    out: list[tuple[str, str]] = []  # outermost first
+    for pair in reversed(font):
+        if pair is ITALIC:
+            out.append(ITALIC)
+            italic, style, order = True, "on", _recent(order, "s")
+        elif pair is ROMAN:
+            if italic:
+                out.append(ROMAN)
+                italic = False
+        elif pair is BOLD:
+            out.append(BOLD)
+            weight, order = "on", _recent(order, "w")
+        elif pair is SMALLCAPS:
+            out.append(SMALLCAPS)
+            variant, order = "on", _recent(order, "v")
+        elif pair is UNBOLD:  # the style's font-weight="normal": only inside bold (normalDecorIsOrphan)
+            if weight == "on":
+                out.append(UNBOLD)
+                weight, order = "off", _recent(order, "w")
+        elif pair is UNSMALLCAPS:  # font-variant="normal": only inside small caps
+            if variant == "on":
+                out.append(UNSMALLCAPS)
+                variant, order = "off", _recent(order, "v")
+        elif pair is MARKUP_ITALIC:
+            if style == "on":
+                out.append(ROMAN)
+                italic, style = False, "off"
+            else:
+                out.append(ITALIC)
+                italic, style = True, "on"
+            order = _recent(order, "s")
+        elif pair is MARKUP_BOLD:
+            out.append(UNBOLD if weight == "on" else BOLD)
+            weight, order = ("off" if weight == "on" else "on"), _recent(order, "w")
+        elif pair is MARKUP_SMALLCAPS:
+            out.append(UNSMALLCAPS if variant == "on" else SMALLCAPS)
+            variant, order = ("off" if variant == "on" else "on"), _recent(order, "v")
+        elif pair is MARKUP_NODECOR:
+            for attribute in order:
+                if attribute == "s":
+                    out.append(ROMAN)
+                    italic, style = False, "off"
+                elif attribute == "w":
+                    out.append(UNBOLD)
+                    weight = "off"
+                else:
+                    out.append(UNSMALLCAPS)
+                    variant = "off"
         else:
             out.append(pair)
-            if pair in _SETS:
-                above[_SETS[pair] - 1] = True
-                if pair is ITALIC:
-                    now = True
-    return tuple(out), (now, above[0], above[1], above[2])
+    out.reverse()
+    return tuple(out), (italic, style, weight, variant, order)
 
 
-def render(node: Node | None, depth: int = 0, seam: Any = None, state: FontState = PLAIN) -> str:
-    """The marked string of a tree (quotes as quote markers, outer and inner by nesting; fonts
-    resolved against the fonts around them, `resolve_font`); `seam` joins two pieces (`merge`
-    unless given)."""
+def render(node: Node | None, depth: int = 0, seam: Any = None, fonts: tuple = _PLAIN) -> str:
+    """The marked string of a tree (quotes as quote markers, outer and inner by nesting;
+    markup in the data flip-flopped: `resolve_font`); `seam` joins two pieces (`merge` unless
+    given)."""
     if node is None:
         return ""
     if type(node) is Lit:
         return node.text
     join = seam or merge
-    inner_depth = depth + 1 if node.quotes else depth
+    if node.quotes:
+        depth = 1 if node.quotes == INNER and not depth else depth
+        inner_depth = depth + 1
+    else:
+        inner_depth = depth
     font = node.font
     if font:
-        font, state = resolve_font(font, state)
+        font, fonts = resolve_font(font, fonts)
     pieces: list[str] = []
     if join is merge:
         for kid in node.kids:
-            text = kid.text if type(kid) is Lit else render(kid, inner_depth, join, state)
+            text = kid.text if type(kid) is Lit else render(kid, inner_depth, join, fonts)
             if text:
                 append(pieces, text)
         content = "".join(pieces)
     else:
         content = ""
         for kid in node.kids:
-            text = kid.text if type(kid) is Lit else render(kid, inner_depth, join, state)
+            text = kid.text if type(kid) is Lit else render(kid, inner_depth, join, fonts)
             if text:
                 content = join(content, text) if content else text
     if not _has_text(content):

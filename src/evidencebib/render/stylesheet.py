@@ -16,6 +16,7 @@ one `EngineStyle` at once.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from evidencebib.errors import StyleError, UsageError
@@ -96,6 +97,11 @@ class EngineStyle:
         # whether a cs:if/cs:else-if tests disambiguate="true" (CSL 1.0.2 §Choose)
         self.uses_disambiguate_condition = any(element.get("disambiguate") is not None
                                                for element in root.iter(CS + "if", CS + "else-if"))
+        # how item data prints its quotes and apostrophes (render/overrides/quotes.py)
+        self.data_as_written = data_typography(root) == "as-written"
+        from evidencebib.render.overrides.quotes import quote_marks
+
+        self.quote_marks = quote_marks(self.locale)
         self.numbered = any(element.get("variable") == "citation-number"
                             for element in root.iter(CS + "text", CS + "key", CS + "number"))
 
@@ -105,6 +111,22 @@ class EngineStyle:
     def option(self, section: str, name: str) -> str | None:
         element = self.citation if section == "citation" else self.bibliography
         return None if element is None else element.get(name)
+
+
+_PSEUDO_ATTRIBUTE = re.compile(r'([\w-]+)\s*=\s*"([^"]*)"')
+
+
+def data_typography(root) -> str:
+    """The style's `<?evidencebib data-typography="…"?>` (before its root element; XML's way to
+    address one application, so the style stays valid CSL for every other processor):
+    "as-written" prints the quotes and apostrophes of item data as they are written, anything
+    else (the default, "typographic") as citeproc-js does (render/overrides/quotes.py)."""
+    for node in root.itersiblings(preceding=True):
+        if getattr(node, "target", None) == "evidencebib":
+            for name, value in _PSEUDO_ATTRIBUTE.findall(node.text or ""):
+                if name == "data-typography":
+                    return value
+    return "typographic"
 
 
 def _check_macro_cycles(compiler: Compiler) -> None:

@@ -53,6 +53,14 @@ class CitePart:
     text_variable: bool = False  # its evaluation met a cs:text of a text variable (labels.py)
 
     def affixed(self) -> Any:
+        if "<" in self.prefix or "<" in self.suffix:  # markup in them (render/richtext.py)
+            from evidencebib.render import richtext
+
+            kids = [richtext.node(self.prefix)] if self.prefix else []
+            kids.append(self.node)
+            if self.suffix:
+                kids.append(richtext.node(self.suffix))
+            return Span(kids)
         if self.prefix or self.suffix:
             return Span([self.node], prefix=self.prefix, suffix=self.suffix)
         return self.node

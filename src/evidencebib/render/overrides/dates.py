@@ -180,7 +180,7 @@ def _sort_text(specs: list[PartSpec], triple) -> str:
           rule="CSL 1.0.2 §Date (localized formats with the locale's delimiter and the style's date-part "
                "overrides, date-parts attribute, literal dates, seasons), §Date Ranges (range-delimiter, "
                "parts shared by both ends printed once), §Disambiguation (implicit year suffix after the "
-               "first year)",
+               "first year rendered through cs:date, of any date variable, as citeproc-js places it)",
           fingerprint="849c1bbdb25e1ba1eeaaf47abaac2042a5f3f3abf3eca133ecf4a0e346e0ba5a",
           tests=("tests/render/test_render_fixes.py::test_localized_date_keeps_locale_delimiter",))
 def date(el, ctx):
@@ -209,8 +209,7 @@ def date(el, ctx):
             text += "-" + _sort_text(specs, end)
         return Lit(text) if text else None
     suffix_part = None
-    if (ctx.disamb.year_suffix and not ctx.year_suffix_done and el.c_year_suffix_implicit
-            and variable == "issued"):
+    if ctx.disamb.year_suffix and not ctx.year_suffix_done and el.c_year_suffix_implicit:
         suffix_part = "year"
     if end is None or end == begin:
         nodes = []

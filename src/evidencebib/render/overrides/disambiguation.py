@@ -1,10 +1,14 @@
 """Disambiguation: telling apart cites that would read the same (CSL 1.0.2 §"Disambiguation").
 
-Disambiguation is decided once per render, over the first cites of every registered item (all
-clusters and the bibliography together: the engine renders each item's first cite), and gives
-each item a `context.Disambiguation`, which evaluation reads. `disambiguate` runs the steps in
-the specification's order, each an override: `disambiguation.names` (disambiguate-add-names:
-names added one at a time while that tells cites apart; disambiguate-add-givenname: initials or
+Disambiguation is decided once per render, over one cite of every registered item (all clusters
+and the bibliography together), and gives each item a `context.Disambiguation`, which
+evaluation reads. The cite compared is the one citeproc-js's getAmbiguousCite renders
+(`disambiguation.ambiguous-cite`): the item's subsequent cite near its first, without its
+accessed date, so that a short form used in later cites (et-al-subsequent-*, a position="subsequent"
+branch) never reads like another item's. `disambiguate` runs the steps in the specification's
+order, each an override: `disambiguation.names` (disambiguate-add-names: names added one at a
+time while that splits the cites into smaller groups, each group going on alone;
+disambiguate-add-givenname: initials or
 full given names, everywhere for the all-names and primary-name rules, in ambiguous cites for
 by-cite), `disambiguation.year-suffix` (a, b … in bibliography order for cites still alike),
 `disambiguation.condition` (disambiguate="true" for cites still alike after that). Names and
@@ -20,11 +24,52 @@ from typing import TYPE_CHECKING, Any
 
 from dataclasses import replace
 
-from evidencebib.render.context import NO_DISAMBIGUATION, Disambiguation
+from evidencebib.render.context import FIRST, NO_DISAMBIGUATION, CiteState, Disambiguation
 from evidencebib.render.overrides import override, upstream
 
 if TYPE_CHECKING:
     from evidencebib.render.intake import NameValue
+
+
+class _LookingView:
+    """An item as disambiguation renders its cite: citeproc-js's getAmbiguousCite ("just
+    looking") prints no `accessed` date, so two cites that differ only by the day a page was
+    read are ambiguous; a condition on the variable still sees it."""
+
+    __slots__ = ("_view", "dates")
+
+    def __init__(self, view) -> None:
+        self._view = view
+        self.dates = {key: value for key, value in view.dates.items() if key != "accessed"}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._view, name)
+
+    def has(self, variable: str) -> bool:
+        return self._view.has(variable)
+
+
+# the position of every cite disambiguation renders: a subsequent one, near its first
+AMBIGUOUS_CITE = CiteState(positions=frozenset({"subsequent", "near-note"}))
+
+
+@override("disambiguation.ambiguous-cite", replaces="citeproc.model.Citation",
+          rule="citeproc-js getAmbiguousCite (CSL 1.0.2 §Disambiguation leaves the form open): ambiguity is "
+               "decided on each item's subsequent cite near its first (a short form, et-al-subsequent-*), "
+               "without its accessed date",
+          fingerprint="60c2016e4ab821bc71fc65cde354918cab5d3ecf84195783bef0c1f2b13cfdb7",
+          tests=("tests/render/test_engine_disambiguation.py::"
+                 "test_cites_that_read_alike_in_their_subsequent_form_are_told_apart_everywhere",
+                 "tests/render/test_engine_disambiguation.py::"
+                 "test_the_day_a_page_was_accessed_does_not_tell_its_cites_apart"))
+def ambiguous_cite(view) -> tuple[Any, CiteState]:
+    """(the item as disambiguation renders it, the cite's state there)."""
+    return (_LookingView(view) if "accessed" in view.dates else view), AMBIGUOUS_CITE
+
+
+@upstream("disambiguation.ambiguous-cite")
+def ambiguous_cite_upstream(view) -> tuple[Any, CiteState]:
+    return view, FIRST  # the item's first cite, as it is printed
 
 
 def given_initials(given: str) -> tuple[str, ...]:
@@ -46,6 +91,24 @@ def year_suffix(index: int) -> str:
     return letters[index // 26 - 1] + letters[index % 26]
 
 
+def _family(name) -> str:
+    """A name's family as its short form prints it: with its non-dropping particle ("dos Smith"
+    and "Smith" are different names)."""
+    if name.non_dropping and name.family:
+        return f"{name.non_dropping} {name.family}"
+    return name.family or ""
+
+
+def _registered_family(name, demote: str | None) -> str:
+    """The family under which citeproc-js's name registry tells given names apart
+    (disambig_names.js set_keys): the family alone, with the non-dropping particle only when the
+    style never demotes it ("dos Smith" and "Smith" clash unless demote-non-dropping-particle is
+    "never")."""
+    if demote == "never":
+        return _family(name)
+    return name.family or ""
+
+
 def _names_key(view, variables, all_names: bool, with_given: bool, shown: int | None,
                primary_only: bool = False, initials: bool = False):
     """What disambiguation by names could still tell apart: the whole list of family names
@@ -56,7 +119,7 @@ def _names_key(view, variables, all_names: bool, with_given: bool, shown: int | 
         names = view.names.get(variable)
         if names:
             given_of = names[:1] if primary_only else (names if all_names or shown is None else names[:shown])
-            families = tuple(name.literal or name.family or "" for name in names) if all_names else ()
+            families = tuple(name.literal or _family(name) for name in names) if all_names else ()
             givens = tuple(given_initials(name.given or "") if initials else name.given or ""
                            for name in given_of) if with_given else ()
             return families, givens
@@ -68,7 +131,7 @@ def _rule_key(names, rule: str | None, count: int):
     names compared by add-names, as jgm/citeproc's isDisambiguated)."""
     out = []
     for index, name in enumerate(names[:count]):
-        family = name.literal or name.family or ""
+        family = name.literal or _family(name)
         if rule in ("all-names", "by-cite") or (rule == "primary-name" and index == 0):
             given: Any = name.given or ""
         elif rule == "all-names-with-initials" or (rule == "primary-name-with-initials" and index == 0):
@@ -95,10 +158,11 @@ def _ambiguities(texts: dict[int, str | None]) -> list[list[int]]:
     return [members for members in groups.values() if len(members) > 1]
 
 
-def _hint(name, others, with_initials_only: bool) -> str | None:
+def _hint(name, others, with_initials_only: bool, demote: str | None = None) -> str | None:
     """"initials" or "full" for a name whose family another name shares (jgm addNameHint)."""
+    family = _registered_family(name, demote)
     rivals = [other for other in others
-              if other.key != name.key and (other.family or "") == (name.family or "") and name.family]
+              if other.key != name.key and _registered_family(other, demote) == family and name.family]
     if not rivals:
         return None
     mine = given_initials(name.given or "")
@@ -109,7 +173,7 @@ def _hint(name, others, with_initials_only: bool) -> str | None:
     return "initials"
 
 
-def _global_names(views, rule: str) -> dict[Any, str]:
+def _global_names(views, rule: str, demote: str | None = None) -> dict[Any, str]:
     """all-names / primary-name rules: names are told apart wherever they appear, not only in
     ambiguous cites (CSL 1.0.2 §Disambiguation, givenname-disambiguation-rule)."""
     primary = rule.startswith("primary-name")
@@ -122,7 +186,7 @@ def _global_names(views, rule: str) -> dict[Any, str]:
     everyone = list(relevant.values())
     out = {}
     for name in everyone:
-        hint = _hint(name, everyone, rule.endswith("-with-initials"))
+        hint = _hint(name, everyone, rule.endswith("-with-initials"), demote)
         if hint is not None:
             out[name.key] = hint
     return out
@@ -135,6 +199,8 @@ def _global_names(views, rule: str) -> dict[Any, str]:
                "everywhere; by-cite: in ambiguous cites), in citations only",
           fingerprint="60c2016e4ab821bc71fc65cde354918cab5d3ecf84195783bef0c1f2b13cfdb7",
           tests=("tests/render/test_engine_disambiguation.py::test_add_names_shows_the_names_that_tell_cites_apart",
+                 "tests/render/test_engine_disambiguation.py::"
+                 "test_a_name_more_is_kept_when_it_splits_the_cites_into_smaller_groups",
                  "tests/render/test_engine_disambiguation.py::test_add_givenname_by_cite_expands_the_clashing_name"))
 def disambiguate_names(options: dict[str, Any], views, render, current: dict[int, Disambiguation]) -> None:
     """Adds names and given names to the Disambiguation of ambiguous items (in place)."""
@@ -142,7 +208,7 @@ def disambiguate_names(options: dict[str, Any], views, render, current: dict[int
     add_given = (options.get("disambiguate-add-givenname") or "").lower() == "true"
     rule = (options.get("givenname-disambiguation-rule") or "by-cite").lower() if add_given else None
     if rule is not None and rule != "by-cite":
-        hints = _global_names(views, rule)
+        hints = _global_names(views, rule, options.get("demote-non-dropping-particle"))
         if hints:
             for index, view in enumerate(views):
                 own = {name.key for name in _first_names(view)}
@@ -166,7 +232,7 @@ def disambiguate_names(options: dict[str, Any], views, render, current: dict[int
                 names = names_of[index]
                 if len(names) <= position or names[position].literal is not None:
                     continue
-                hint = _hint(names[position], column, False)
+                hint = _hint(names[position], column, False, options.get("demote-non-dropping-particle"))
                 if hint is not None:
                     old = current.get(index, NO_DISAMBIGUATION)
                     current[index] = replace(old, given_names={**old.given_names, names[position].key: hint})
@@ -181,18 +247,26 @@ def disambiguate_names(options: dict[str, Any], views, render, current: dict[int
             if rule == "by-cite":
                 by_cite(group)
             names_of = {index: _first_names(views[index]) for index in group}
-            left = list(group)
             most = max((len(names) for names in names_of.values()), default=0)
-            for count in range(1, most + 1):
-                keys = {index: _rule_key(names_of[index], rule, count) for index in left}
-                told = [index for index in left
-                        if all(other == index or keys[other] != keys[index] for other in left)]
-                if told:
+            # a name more is kept when it splits the group (citeproc-js keeps a step that
+            # lowers the clashes, then goes on with each part): the cites still alike in a
+            # part go on from there ("Smith, Jones & Brown" twice, "Smith, Jones, Brown,
+            # et al." twice: year suffixes tell each pair apart)
+            pending: list[tuple[list[int], int]] = [(list(group), 1)]
+            while pending:
+                left, start = pending.pop()
+                for count in range(start, most + 1):
+                    # what a cite of `count` names shows: those names, and "et al." after them
+                    keys = {index: (_rule_key(names_of[index], rule, count), len(names_of[index]) > count)
+                            for index in left}
+                    parts: dict[Any, list[int]] = {}
                     for index in left:
-                        current[index] = replace(current.get(index, NO_DISAMBIGUATION), et_al_names=count)
-                    left = [index for index in left if index not in told]
-                if len(left) < 2:
-                    break
+                        parts.setdefault(keys[index], []).append(index)
+                    if len(parts) > 1:
+                        for index in left:
+                            current[index] = replace(current.get(index, NO_DISAMBIGUATION), et_al_names=count)
+                        pending.extend((part, count + 1) for part in parts.values() if len(part) > 1)
+                        break
         ambiguous = _ambiguities(texts_of([index for group in ambiguous for index in group]))
     if rule == "by-cite" and ambiguous:
         for group in ambiguous:
@@ -228,7 +302,7 @@ def disambiguate(style, views, render, b) -> dict[int, Disambiguation]:
     citation = style.citation
     if citation is None:
         return {}
-    options = citation.c_options
+    options = {**citation.c_options, "demote-non-dropping-particle": style.compiler.demote_particle}
     current: dict[int, Disambiguation] = {}
     b.disambiguation_names(options, views, render, current)
 

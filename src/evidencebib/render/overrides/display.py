@@ -9,6 +9,7 @@ suffix closes the right one. Plain text, Markdown and RTF print the two parts se
 
 from __future__ import annotations
 
+import functools
 import re
 
 from citeproc import model
@@ -189,3 +190,48 @@ def substitute_authors(trees: list, text: str, rule: str) -> list:
 @upstream("display.subsequent-author-substitute")
 def substitute_authors_upstream(trees: list, text: str, rule: str) -> list:
     return list(trees)  # citeproc-py 0.11.1 reads the option and never acts on it
+
+
+# an item with no printed form ------------------------------------------------------------------
+
+NO_PRINTED_FORM = "[CSL STYLE ERROR: reference with no printed form.]"
+
+
+@functools.lru_cache(maxsize=64)
+def cites_print_numbers(style) -> bool:
+    """Whether the style's citations print citation-number (cs:text in cs:citation or in a macro
+    it calls): citeproc-js's numeric update mode."""
+    from evidencebib.render.elements import CS
+
+    if style.citation is None:
+        return False
+    seen: set[str] = set()
+    pending = [style.citation]
+    while pending:
+        element = pending.pop()
+        for text in element.iter(CS + "text"):
+            if text.get("variable") == "citation-number":
+                return True
+            name = text.get("macro")
+            if name and name not in seen and name in style.macros:
+                seen.add(name)
+                pending.append(style.macros[name])
+    return False
+
+
+@override("display.no-printed-form", replaces="citeproc.model.Layout.render_bibliography",
+          rule="citeproc-js (makeCitationCluster / makeBibliography; CSL 1.0.2 is silent): the first "
+               "cite of a cluster that prints nothing prints \"[CSL STYLE ERROR: reference with no printed "
+               "form.]\", and so does an entry that prints nothing in a style whose citations print "
+               "numbers, after its number",
+          fingerprint="332a2c723174cf883539ff27139cd99d0fcd48587e9e2792f0678259d4d2e08c",
+          tests=("tests/render/test_no_printed_form.py::test_the_first_cite_that_prints_nothing_prints_the_no_printed_form_text",
+                 "tests/render/test_no_printed_form.py::test_a_numbered_bibliography_keeps_the_number_of_an_entry_that_prints_nothing"))
+def no_printed_form(number: int | None) -> str | None:
+    """The text of a cite (`number` None) or numbered entry that prints nothing."""
+    return NO_PRINTED_FORM if number is None else f"{number}. {NO_PRINTED_FORM}"
+
+
+@upstream("display.no-printed-form")
+def no_printed_form_upstream(number: int | None) -> str | None:
+    return None  # citeproc-py prints nothing for it

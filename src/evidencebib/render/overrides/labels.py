@@ -64,7 +64,7 @@ def text_variable(el, ctx):
         value = ctx.text(variable)
         if value is None:
             return None
-    node = Lit(value) if isinstance(value, str) else value
+    node = ctx.b.quotes_in_data(value, ctx)
     return el.c_finish(node, ctx, ("title",) if variable == "title" else None)
 
 
@@ -120,7 +120,7 @@ def _locator(el, ctx):
     else:
         from evidencebib.render.overrides.pages import plain_range
 
-        node = Lit(plain_range(locator))
+        node = ctx.b.quotes_in_data(plain_range(locator), ctx)
     return el.c_finish(node, ctx, ("locator",))
 
 
@@ -279,16 +279,29 @@ _SPECIAL = {"page": _page_variable, "page-first": _page_first, "locator": _locat
 
 # labels -------------------------------------------------------------------------------------
 
-def is_plural(value: Any) -> bool:
+def is_plural(value: Any, and_term: str | None = None) -> bool:
     """Content is plural when it holds several numbers, arabic or roman, in a range or a list
-    ("1-3", "2, 4", "i-ix", "e1-e12"); "2.0", "3-B" and "Michaelson-Morely" are one."""
+    ("1-3", "2, 4", "i-ix", "e1-e12"); "2.0", "3-B" and "Michaelson-Morely" are one. Numbers
+    joined by the locale's "and" term ("213 et 235" in French) are several too, as citeproc-js
+    splits them (processNumber: the term joins numbers in a locale other than English)."""
     text = value if isinstance(value, str) else _plain(value)
-    return _MULTIPLE_NUMBERS.search(text) is not None
+    if _MULTIPLE_NUMBERS.search(text) is not None:
+        return True
+    if and_term and and_term != "and":
+        joined = rf"(?<!\w){_NUMBER},?\s+{re.escape(and_term)}\s+{_NUMBER}(?!\w)"
+        return re.search(joined, text) is not None
+    return False
+
+
+def _and_term(ctx) -> str | None:
+    """The locale's "and" where it joins numbers (not in English locales)."""
+    return None if ctx.locale.is_english else (ctx.locale.text("and") or None)
 
 
 @override("labels.label", replaces="citeproc.model.Label.process",
           rule="CSL 1.0.2 §Label (term of the variable, plural=\"contextual|always|never\", locator labels; "
-               "number-of-* plural when above 1), §Name (label of a name variable: plural for several "
+               "number-of-* plural when above 1; numbers joined by the locale's \"and\" are several, as "
+               "citeproc-js splits them), §Name (label of a name variable: plural for several "
                "names); a label whose variable is empty prints nothing",
           fingerprint="f9b9c83fc2d02f00f26a2f2cddcb58ce7caa55de5f3c0774b50e6d351e3cdcba",
           tests=("tests/render/test_engine_text.py::test_label_of_an_empty_variable_prints_nothing",))
@@ -298,7 +311,7 @@ def label(el, ctx, variable: str, names: int | None):
         if locator is None:
             return None
         term = _LOCATOR_TERMS.get(ctx.cite.label or "page", ctx.cite.label or "page")
-        plural = is_plural(locator)
+        plural = is_plural(locator, _and_term(ctx))
     elif names is not None:
         term = variable
         plural = names > 1
@@ -313,9 +326,9 @@ def label(el, ctx, variable: str, names: int | None):
             try:
                 plural = int(str(value).strip()) > 1
             except ValueError:
-                plural = is_plural(value)
+                plural = is_plural(value, _and_term(ctx))
         else:
-            plural = is_plural(value)
+            plural = is_plural(value, _and_term(ctx))
     mode = el.c_plural
     if mode == "always":
         plural = True
@@ -324,7 +337,7 @@ def label(el, ctx, variable: str, names: int | None):
     text = ctx.locale.text(term, el.c_form, plural)
     if not text:
         return None
-    return el.c_finish(Lit(text), ctx, ("label", variable))
+    return el.c_finish(ctx.b.quotes_in_data(text, ctx), ctx, ("label", variable))
 
 
 @upstream("labels.label")

@@ -18,6 +18,7 @@ from typing import Any
 
 from citeproc import model
 
+from evidencebib.render import richtext
 from evidencebib.render.elements import delimited, evaluate_children, NAME_OPTIONS
 from evidencebib.render.output import Lit, Node, Span
 from evidencebib.render.overrides import override, upstream
@@ -41,7 +42,9 @@ def _int(value: Any, default: int = 0) -> int:
           rule="CSL 1.0.2 §Names (several variables, names-delimiter, editor+translator as "
                "editortranslator, label placement), §Substitute (first non-empty substitute, inheriting "
                "the cs:name/cs:et-al/cs:label of the original; the variables it printed suppressed for "
-               "the rest of the entry), §Name (form=\"count\"); a default cs:name without touching the tree",
+               "the rest of the entry; a term ends it, even an empty one, as in citeproc-js), "
+               "§Name (form=\"count\"; et-al-use-first=\"0\" shows no name); "
+               "a default cs:name without touching the tree",
           fingerprint="f59024eb4814ae454186bbdd93b1e14eff869a6efc78cc48a1ad35e02de5fb0f",
           tests=("tests/render/test_render_fixes.py::test_rendering_again_does_not_grow_the_style_tree[vancouver-False]",
                  "tests/render/test_engine_text.py::test_substituted_editor_is_not_printed_twice"))
@@ -64,7 +67,7 @@ def names(el, ctx):
         values = ctx.item.names.get(variable)
         if values:
             ctx.found += 1
-            found.append((variable, values))
+            found.append((variable, ctx.b.names_parse(values)))
     if not found:
         if el.c_substitute is not None and not ctx.in_substitute:
             return _substitute(el, ctx)
@@ -108,11 +111,19 @@ def _substitute(el, ctx):
             if outputs:
                 result = outputs[0] if len(outputs) == 1 else Span(outputs)
                 break
+            if _is_term(kid):
+                break  # citeproc-js: a term ends the substitution, even an empty one
     finally:
         ctx.in_substitute, ctx.substitute_names = saved
     if result is None:
         return None
     return el.c_finish(result, ctx, ("names", ("substitute",)))
+
+
+def _is_term(element) -> bool:
+    from evidencebib.render import elements
+
+    return type(element) is elements.TextElement and element.c_kind == elements._TERM
 
 
 @upstream("names.names")
@@ -144,25 +155,27 @@ def _options(name_el, names_el, ctx) -> dict[str, Any]:
     return options
 
 
-def _limits(options: dict[str, Any], ctx) -> tuple[int, int, bool]:
-    """(et-al-min, et-al-use-first, et-al-use-last) for this cite."""
+def _limits(options: dict[str, Any], ctx) -> tuple[int, int | None, bool]:
+    """(et-al-min, et-al-use-first or None when the style sets none, et-al-use-last) for this
+    cite."""
     minimum = options.get("et-al-min")
     first = options.get("et-al-use-first")
     if ctx.mode == "citation" and "subsequent" in ctx.cite.positions:
         minimum = options.get("et-al-subsequent-min") or minimum
         first = options.get("et-al-subsequent-use-first") or first
     use_last = str(options.get("et-al-use-last") or "false").lower() == "true"
-    return _int(minimum), _int(first), use_last
+    return _int(minimum), (None if first in (None, "") else _int(first)), use_last
 
 
 def _truncation(variable: str, values, options, ctx) -> tuple[int | None, bool]:
-    """(how many names to show, or None for all; whether the list ends with the last name)."""
+    """(how many names to show, or None for all; whether the list ends with the last name).
+    et-al-use-first="0" shows none: the cs:names prints nothing (citeproc-js)."""
     minimum, first, use_last = _limits(options, ctx)
     count = len(values)
     if variable in ctx.item.truncated or (variable == "editortranslator" and "editor" in ctx.item.truncated):
-        minimum, first, use_last, count = ctx.b.names_et_al_from_source(count, minimum, first, use_last)
+        minimum, first, use_last, count = ctx.b.names_et_al_from_source(count, minimum, first or 0, use_last)
     shown = None
-    if minimum and count >= minimum and first and first < count:
+    if minimum and count >= minimum and first is not None and first < count:
         shown = first
     disamb = ctx.disamb.et_al_names if ctx.mode == "citation" else None  # names are added to cites only
     if shown is not None and disamb:
@@ -215,18 +228,18 @@ def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, va
                 if precedes == "always" or (precedes == "contextual" and count >= 2) or \
                         (precedes == "after-inverted-name" and inverted(count - 1)):
                     parts.extend([Lit(delimiter), et_al])
-                else:
+                elif _romanesque(_plain(et_al)):
                     parts.extend([Lit(" "), et_al])
+                else:
+                    parts.append(et_al)  # "Zither等" (citeproc-js: no space before a CJK term)
     else:
         and_term = _and_term(options, ctx)
         for index, node in enumerate(rendered[1:], start=1):
             if index == count - 1 and and_term:
-                precedes = options.get("delimiter-precedes-last") or "contextual"
-                if precedes == "always" or (precedes == "contextual" and count > 2) or \
-                        (precedes == "after-inverted-name" and inverted(index - 1)):
-                    parts.extend([Lit(delimiter), Lit(and_term + " "), node])
-                else:
-                    parts.extend([Lit(" " + and_term + " "), node])
+                institution = listed[index].literal is not None
+                prefix, suffix = _before_last(options, ctx, and_term, delimiter, count, inverted(index - 1),
+                                              institution)
+                parts.extend([Lit(prefix + and_term + suffix), node])
             else:
                 parts.extend([Lit(delimiter), node])
     node = Span(parts, tag=("name-list", variable, tuple(name.key for name in listed)))
@@ -235,6 +248,58 @@ def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, va
         if label is not None:
             node = Span([label, node] if label_first else [node, label])
     return node
+
+
+# citeproc-js's STARTSWITH_ROMANESQUE_REGEXP (src/load.js): a term starting with one of these
+# letters is a word of its own, spaced from the names; any other ("ו" in Hebrew, "と", "等") is
+# written against them. The Hebrew range leaves out vav (U+05D5), the prefix "and".
+_ROMANESQUE_START = re.compile("^[&a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0370-\u03ff\u0400-\u052f"
+                               "\u0590-\u05d4\u05d6-\u05ff\u1f00-\u1fff\u0600-\u06ff\u200c\u200d"
+                               "\u200e\u0218\u0219\u021a\u021b\u202a-\u202e]")
+
+
+def _romanesque(term: str) -> bool:
+    return _ROMANESQUE_START.match(term) is not None
+
+
+def _plain(node) -> str:
+    from evidencebib.render.output import plain_text
+
+    return plain_text(node)
+
+
+def _before_last(options, ctx, and_term: str, delimiter: str, count: int, after_inverted: bool,
+                 institution: bool) -> tuple[str, str]:
+    """(what comes before the "and" term, what after it) joining the last name (CSL 1.0.2
+    §Name delimiter-precedes-last), as citeproc-js builds them (node_name.js and, for a last
+    name that is an organisation, node_institution.js):
+
+    - a term in a Latin, Greek, Cyrillic, Hebrew or Arabic script is spaced (" and "), any other
+      is written against the names;
+    - "contextual": the delimiter before it with three names or more; "always": with two as
+      well; "never": never; "after-inverted-name": with two names, or after an inverted name;
+    - before an organisation the cs:name's own delimiter-precedes-last does not count (only the
+      one cs:style, cs:citation or cs:bibliography set), except "after-inverted-name" after an
+      inverted name."""
+    spaced = _romanesque(and_term)
+    single, multiple, after = (" ", delimiter, " ") if spaced else ("", "", "")
+    precedes = options.get("delimiter-precedes-last") or "contextual"
+    if institution:
+        inherited = ctx.style.compiler.inherited_name_options(ctx.mode).get("delimiter-precedes-last")
+        rule = inherited if inherited in ("always", "never") else "contextual"
+    else:
+        rule = precedes
+    if rule == "always":
+        single = delimiter
+    elif rule == "never":
+        multiple = " " if multiple else multiple
+    elif rule == "after-inverted-name":
+        single = delimiter if single else single
+        multiple = " " if multiple else multiple
+    prefix = single if count == 2 else multiple
+    if precedes == "after-inverted-name" and after_inverted:
+        prefix = delimiter
+    return prefix, after
 
 
 def _and_term(options, ctx) -> str | None:
@@ -257,6 +322,25 @@ def _et_al(et_al_el, ctx):
 
 # one name -------------------------------------------------------------------------------------
 
+@override("names.parse", replaces="citeproc.source.json.CiteProcJSON.parse_names",
+          rule="CSL 1.0.2 §Name Particles, as citeproc-js reads CSL-JSON names (CSL.parseParticles): "
+               "particles in the family field (\"van der Berg\", \"al-One\", \"d'Aubignac\") are the "
+               "non-dropping particle, trailing lower-case given names the dropping particle, \"John, III\" "
+               "and \"John,! Jr.\" a suffix; a family in double quotes or parse-names=false is kept whole",
+          fingerprint="80401d3904924ccfa76c64c04980f86e530c8f87a109ee8b7ec9898b9c166855",
+          tests=("tests/render/test_render_names.py::test_particle_in_the_family_field_is_demoted_like_an_explicit_one",
+                 "tests/render/test_render_names.py::test_suffix_after_a_comma_in_the_given_name"))
+def parse(values):
+    """The names as printed: `NameValue` already holds the parsed parts (render/intake.py)."""
+    return values
+
+
+@upstream("names.parse")
+def parse_upstream(values):
+    """citeproc-py reads each name's parts as given."""
+    return tuple(value.as_given for value in values)
+
+
 def is_cjk_name(given: str | None, family: str | None) -> bool:
     return bool(_CJK.search((family or "") + (given or "")))
 
@@ -276,17 +360,30 @@ def cjk_upstream(name) -> bool:
     return False
 
 
+def _last_char(node) -> str:
+    """The last character `node` prints (its suffix included)."""
+    while node is not None:
+        if type(node) is Lit:
+            return node.text[-1:]
+        if node.suffix:
+            return node.suffix[-1:]
+        node = node.kids[-1] if node.kids else None
+    return ""
+
+
 def _join(left, right):
-    """`left <+> right`: a space between, unless `left` ends with an apostrophe or hyphen
-    ("d’" + "Alembert")."""
+    """`left <+> right`: a space between, unless `left` ends with an apostrophe, a hyphen or a
+    space ("d’" + "Alembert", "al-" + "One"; citeproc-js `hasJoiningPunctuation`)."""
     if left is None:
         return right
     if right is None:
         return left
-    text = left.text if type(left) is Lit else ""
-    if text and text[-1] in "’'-\u2013\u00a0":
+    if _last_char(left) in _JOINING:
         return Span([left, right])
     return Span([left, Lit(" "), right])
+
+
+_JOINING = frozenset("’'-\u2013\u00a0 \u02bb\u02bc")
 
 
 def _sep(left, right, separator: str):
@@ -297,10 +394,15 @@ def _sep(left, right, separator: str):
     return Span([left, Lit(separator), right])
 
 
-def _part(text: str | None, part_el, ctx):
+def _part(text: str | Node | None, part_el, ctx):
     if not text:
         return None
-    node: Node = Lit(text)
+    # (markup in a name part is formatting, CSL 1.0.2 Appendix VI: render/richtext.py)
+    if isinstance(text, str):
+        value: str | Span = richtext.parse(text) if "<" in text else text
+    else:
+        value = text.text if type(text) is Lit else text
+    node: Node = ctx.b.quotes_in_data(value, ctx)
     if part_el is None:
         return node
     if part_el.c_case is not None:
@@ -344,15 +446,19 @@ def _display(name_el, name, index: int, options: dict[str, Any], ctx):
         given = _affixed(_part(name.given, given_el, ctx), given_el)
         node = family if given is None else (given if family is None else Span([family, given]))
         return _finish_name(name_el, node, name, ctx)
-    given_text = name.given
-    if given_text and initialize_with is not None and name.family:
+    given_text: str | Node | None = name.given
+    if name.given and initialize_with is not None and name.family:
         hyphen = name_el.c_hyphen if name_el is not None else ctx.style.compiler.initialize_with_hyphen
-        given_text = ctx.b.names_initialize(given_text, initialize_with, initialize, hyphen, name_el, ctx)
+        marked = "<" in name.given
+        plain = richtext.text_of(name.given) if marked else name.given
+        initials = ctx.b.names_initialize(plain, initialize_with, initialize, hyphen, name_el, ctx)
+        # (the markup of a given name kept on its initials)
+        given_text = richtext.restyled(initials, name.given) if marked else initials
     ndp = _part(name.non_dropping, family_el, ctx)
     dp = _part(name.dropping, given_el, ctx)
     family = _part(name.family, family_el, ctx)
     given = _part(given_text, given_el, ctx)
-    suffix = Lit(name.suffix) if name.suffix else None
+    suffix = _part(name.suffix, None, ctx)  # data: its apostrophes read as the other parts'
     demote = name_el.c_demote if name_el is not None else ctx.style.compiler.demote_particle
     if form == "short":
         node = _affixed(_join(ndp, family), family_el)
@@ -370,11 +476,11 @@ def _display(name_el, name, index: int, options: dict[str, Any], ctx):
             tail = _affixed(_join(_join(given, dp), ndp), given_el)
         node = _sep(_sep(head, tail, separator), suffix, separator)
     elif name.comma_suffix:
-        node = _join(_affixed(given, given_el), _affixed(_sep(_join(_join(dp, ndp), family), suffix, ", "),
+        node = _join(_affixed(given, given_el), _affixed(_sep(_join(dp, _join(ndp, family)), suffix, ", "),
                                                          family_el))
     else:
         node = _join(_affixed(given, given_el),
-                     _affixed(_join(_join(_join(dp, ndp), family), suffix), family_el))
+                     _affixed(_join(_join(dp, _join(ndp, family)), suffix), family_el))
     return _finish_name(name_el, node, name, ctx)
 
 

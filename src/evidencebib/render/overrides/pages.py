@@ -223,7 +223,8 @@ def format_number(number: int, form: str, locale, gender: str | None = None) -> 
 
 @override("pages.number", replaces="citeproc.model.Number.process",
           rule="CSL 1.0.2 §Number (numeric, ordinal, long-ordinal, roman; each number of \"2-3\", \"2, 4\" "
-               "formatted, ranges with an en dash), §Ordinal Suffixes, §Gender-specific Ordinals, "
+               "formatted, ranges with the locale's page-range-delimiter), §Ordinal Suffixes, "
+               "§Gender-specific Ordinals, "
                "§Long Ordinals (above 10: ordinal)",
           fingerprint="e56bc4fc4470c0bae0d39f04c448f2f6ef80c74d7d5fea7c80ebfa32b75a4309",
           tests=("tests/render/test_engine_text.py::test_gendered_ordinals_follow_the_gender_of_the_variables_term",))
@@ -256,9 +257,10 @@ def number(el, ctx):
             return format_number(int(piece), form, ctx.locale, gender)
         return piece
 
+    dash = ctx.locale.text("page-range-delimiter") or EN_DASH  # as citeproc-js joins a number range
     out = []
     for comma_item in text.split(","):
-        out.append(" & ".join(EN_DASH.join(one(part) for part in item.replace(EN_DASH, "-").split("-"))
+        out.append(" & ".join(dash.join(one(part) for part in item.replace(EN_DASH, "-").split("-"))
                               if item.count("-") + item.count(EN_DASH) == 1 else one(item)
                               for item in comma_item.split("&")))
     return el.c_finish(Lit(", ".join(out)), ctx)

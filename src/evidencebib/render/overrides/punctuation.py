@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from evidencebib.render import output
 from evidencebib.render.marks import (INNER_QUOTE_CLOSE, INNER_QUOTE_OPEN, MARKERS, QUOTE_CLOSE,
-                                      QUOTE_MARKERS, QUOTE_OPEN)
+                                      QUOTE_END_IN_DATA, QUOTE_MARKERS, QUOTE_OPEN)
 from evidencebib.render.overrides import override, upstream
 
 _QUOTE_CLOSERS = (QUOTE_CLOSE, INNER_QUOTE_CLOSE)
@@ -50,7 +50,8 @@ def move_into_quotes(marked: str) -> str:
             return out
         start = min(positions)
         end = start
-        while end < len(out) and (out[end] in _QUOTE_CLOSERS or out[end] in MARKERS):
+        while end < len(out) and (out[end] in _QUOTE_CLOSERS or out[end] in MARKERS) \
+                and out[end] != QUOTE_END_IN_DATA:
             end += 1
         if end < len(out) and out[end] in ".,":
             mark = out[end]

@@ -116,6 +116,35 @@ def no_terms_upstream(el, ctx) -> bool:
     return False
 
 
+# the number variables citeproc-js sorts by number (CSL.NUMERIC_VARIABLES, src/load.js)
+NUMBER_VARIABLES = frozenset({
+    "call-number", "chapter-number", "collection-number", "division", "edition", "page", "issue",
+    "locator-extra", "number", "number-of-pages", "number-of-volumes", "part-number", "printing-number",
+    "section", "supplement-number", "version", "volume", "supplement"})
+_FIRST_INTEGER = re.compile(r"-?[0-9]+")
+
+
+@override("sorting.number-variables", replaces="citeproc.model.Key.sort_keys",
+          rule="CSL 1.0.2 §Sorting (number variables sort as numbers), as citeproc-js keys them "
+               "(node_key.js, CSL.Util.padding): by the first integer in the value (\"9a\", \"9-12\" and "
+               "\"9\" tie, \"Vol. 3\" is 3); a value without digits as text, after the numbers",
+          fingerprint="9f78cc7329e61fefc8dbb83c43cb1b69d972798a0fb57d14269245319dfb9733",
+          tests=("tests/render/test_engine_sorting.py::test_a_number_variable_sorts_by_its_first_number",))
+def number_key(text: str, compare: Callable[[str], Any]) -> Any:
+    found = _FIRST_INTEGER.search(text)
+    if found is None:
+        return compare(text)
+    number = int(found.group(0))
+    if number < 0:  # citeproc-js: 99999999999999999999 + number
+        number += 99999999999999999999
+    return f"{number:020d}"
+
+
+@upstream("sorting.number-variables")
+def number_key_upstream(text: str, compare: Callable[[str], Any]) -> Any:
+    return compare(text)  # citeproc-py compares the value as text (as a number when it is all digits)
+
+
 # sort keys ------------------------------------------------------------------------------------
 
 def _name_key(names, demote: str) -> str:
@@ -158,13 +187,18 @@ def key_values(keys, ctx, views, numbers: list[int] | None = None) -> list[tuple
                     row.append(compare(plain_text(label)) if label is not None else None)
                     continue
                 if variable in view.names:
-                    value = compare(_name_key(view.names[variable], demote))
+                    value = compare(_name_key(ctx.b.names_parse(view.names[variable]), demote))
                 elif variable in view.dates:
                     value = view.dates[variable].sort_key() or None
                 else:
                     raw = view.text.get(variable)
-                    value = (compare(raw if isinstance(raw, str) else plain_text(raw))
-                             if raw is not None else None)
+                    text = None if raw is None else raw if isinstance(raw, str) else plain_text(raw)
+                    if text is None:
+                        value = None
+                    elif variable in NUMBER_VARIABLES:
+                        value = ctx.b.sorting_number_variables(text, compare)
+                    else:
+                        value = compare(text)
                 row.append(value)
                 continue
             ctx.sorting = True

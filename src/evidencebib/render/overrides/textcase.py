@@ -4,8 +4,15 @@ CSL 1.0.2 §"Text-case" (lowercase, uppercase, capitalize-first, capitalize-all,
 title; title case only for English items, or items without a language in an English style),
 §"Strip-periods", Appendix VI (text in a `nocase` span keeps its case).
 
-The tree's text is transformed as one string (so words are found across formatting), and the
-result is written back leaf by leaf; `nocase` leaves are never changed.
+How words are found follows citeproc-js (its `CSL.Output.Formatters`, which the CSL test suite
+was written against): the text is cut at punctuation — hyphens, en and em dashes, slashes,
+quotes, brackets, `.,;:?!` — and at markup, and each piece is cut into words at spaces. So
+"self-esteem", "cat/mouse", "scientist–practitioner" and "“new career”" have two words each.
+A leaf of the output tree is such a piece (markup in data, a span of the style, ends one);
+`nocase` leaves — a nocase span, and text inside small caps, superscript or subscript markup in
+the data (citeproc-js's implicit nocase) — are never changed but still count as words. Letters
+are cased by the item's language where it differs from the default (Turkish and Azeri dotted
+and dotless i, as JavaScript's toLocaleUpperCase does).
 """
 
 from __future__ import annotations
@@ -18,76 +25,257 @@ from citeproc import model
 from evidencebib.render.output import Lit, Span, plain_text
 from evidencebib.render.overrides import override, upstream
 
-# citeproc-py's title-case stop words (model.TextCased._stop_words)
-STOP_WORDS = frozenset(["a", "an", "and", "as", "at", "but", "by", "down", "for", "from", "in", "into",
-                        "nor", "of", "on", "onto", "or", "over", "so", "the", "till", "to", "up", "via",
-                        "with", "yet"])
-# citeproc-js's, for the parts of hyphenated words
-HYPHEN_STOP_WORDS = frozenset(
-    "a according across against along amid among an and anti around as at before behind beyond but by "
-    "down during for from in into like near nor of off on onto or out over past per plus so than the "
-    "till to toward towards up upon v versus via vs with within without yet".split())
-_HYPHEN_PART = re.compile(r"(?<=[^\W\d_])-([^\W\d_][^\s\-]*)")
-_WORD = re.compile(r"\S+")
+# citeproc-js's title-case stop words (CSL.SKIP_WORDS): the spec's list ("a", "an", "and", "as",
+# "at", "but", "by", "down", "for", "from", "in", "into", "nor", "of", "on", "onto", "or", "over",
+# "so", "the", "till", "to", "up", "via", "with", "yet") plus prepositions and name particles
+SKIP_WORDS = (
+    "about above across afore after against al along alongside amid amidst among amongst anenst apropos "
+    "apud around as aside astride at athwart atop barring before behind below beneath beside besides "
+    "between beyond but by circa despite down during et except for forenenst from given in inside into "
+    "lest like modulo near next notwithstanding of off on onto out over per plus pro qua sans since than "
+    "through thru throughout thruout till to toward towards under underneath until unto up upon versus "
+    "vs. v. vs v via vis-à-vis with within without or yet so and nor a an the de d' von van c ca").split()
+# (as citeproc-js builds it: the list joined unescaped, so "v." also matches "vo")
+_SKIP = re.compile("(?:(?:[?!:]*\\s+|-|^)(?:" + "|".join(SKIP_WORDS) + ")(?=[!?:]*\\s+|-|$))")
+# citeproc-js's case "tags": where a piece of text ends
+_PUNCTUATION = re.compile("(\u2018|\u2019|\u201c|\u201d| \"| '|\"|'|[-\u2013\u2014/.,;?!:]|\\[|\\]|\\(|\\))")
+_SPACES = re.compile("([\u00a0 \u2000-\u200b\u205f\u3000]+)")
+_AFTER_PUNCTUATION = re.compile(r"[!?:]$")
+_QUOTE_TAG = re.compile("(^(?:\u2018|\u2019|\u201c|\u201d|\"|')|(?: \"| ')$)")
+_QUOTE_OPENERS = {" \"": (" '", "\""), " '": (" \"", "'"), "\u2018": ("\u2018", "\u2019"),
+                  "\u201c": ("\u201c", "\u201d")}  # opener -> (the opener nested in it, its closer)
+_LONE_GREEK = re.compile("^[\u0370-\u03ff]$")
 
 
-def _capitalize_first(word: str) -> str:
-    return word[:1].upper() + word[1:] if word else word
+# letters --------------------------------------------------------------------------------------
+
+def _special_language(language: str | None) -> str | None:
+    return language if language in ("tr", "az") else None
 
 
-def _map_words(text: str, function: Callable[[int, str, str], str]) -> str:
-    """`function(index, word, previous word)` for each word, the spaces between kept."""
+def upper(text: str, language: str | None = None) -> str:
+    if language in ("tr", "az"):
+        text = text.replace("i", "\u0130")
+    return text.upper()
+
+
+def lower(text: str, language: str | None = None) -> str:
+    if language in ("tr", "az"):
+        text = text.replace("I", "\u0131").replace("\u0130", "i")
+    return text.lower()
+
+
+def _length(word: str) -> int:
+    """A word's length as JavaScript counts it (UTF-16 code units)."""
+    return len(word) if word.isascii() else len(word.encode("utf-16-le")) // 2
+
+
+def capitalise(word: str, language: str | None = None) -> str:
+    """The first letter upper case (after leading spaces); a lone Greek letter stays as it is
+    (a symbol in a scientific title: "β-blockers"), as citeproc-js has it."""
+    stripped = word.lstrip()
+    if not stripped:
+        return word
+    lead = word[:len(word) - len(stripped)]
+    if _LONE_GREEK.match(stripped):
+        return word
+    return lead + upper(stripped[0], language) + stripped[1:]
+
+
+# the case engine ------------------------------------------------------------------------------
+
+class _Pieces:
+    """The texts of a tree's leaves cut into strings and punctuation (citeproc-js's doppel):
+    `strings[(leaf, k)]` is the k-th string of a leaf, with its original text kept."""
+
+    def __init__(self, leaves: list[tuple[str, bool]]) -> None:
+        self.parts: list[list[str] | None] = []   # per leaf: [s0, t0, s1, …] or None (protected)
+        self.original: dict[tuple[int, int], str] = {}
+        for index, (text, protected) in enumerate(leaves):
+            if protected:
+                self.parts.append(None)
+                continue
+            parts = _PUNCTUATION.split(text)
+            self.parts.append(parts)
+            for k in range(0, len(parts), 2):
+                self.original[(index, k)] = parts[k]
+
+    def restore_first(self, position: tuple[int, int]) -> None:
+        """The string at `position` gets back its original first character (a quote that
+        matched nothing was an apostrophe: "o'neil" keeps its lower-case n)."""
+        leaf, k = position
+        parts = self.parts[leaf]
+        if parts is None:
+            return
+        original = self.original[position]
+        if parts[k] and original:
+            parts[k] = original[0] + parts[k][1:]
+
+    def texts(self, leaves: list[tuple[str, bool]]) -> list[str]:
+        return [text if parts is None else "".join(parts)
+                for (text, _), parts in zip(leaves, self.parts, strict=True)]
+
+
+class _Quotes:
+    """citeproc-js's quote state while casing: a quote that opens or closes nothing is an
+    apostrophe, and the letter after it keeps its case."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[str, str, tuple[int, int] | None]] = []  # (next opener, closer, position)
+
+    def tag(self, tag: str, position: tuple[int, int]) -> tuple[int, int] | None:
+        """The position whose first character must be restored, if any."""
+        match = _QUOTE_TAG.search(tag)
+        if match is None:
+            return None
+        quote = match.group(1)
+        if quote in _QUOTE_OPENERS:
+            nested, closer = _QUOTE_OPENERS[quote]
+            if not self.stack or quote == self.stack[-1][0]:
+                self.stack.append((nested, closer, position))
+                return None
+            previous = self.stack.pop()[2]
+            self.stack.append((nested, closer, None))
+            return previous
+        if self.stack and quote == self.stack[-1][1]:
+            self.stack.pop()
+            return None
+        return position
+
+    def unclosed(self) -> list[tuple[int, int]]:
+        return [position for _, _, position in self.stack if position is not None]
+
+
+class _Engine:
+    """One text-case transformation over the leaves of a tree (citeproc-js _textcaseEngine)."""
+
+    def __init__(self, case: str, language: str | None) -> None:
+        self.case = case
+        self.language = language
+        self.first = True
+        self.after_punctuation = False
+        self.last_word: tuple[int, int, int] | None = None
+
+    def words(self, text: str, position: tuple[int, int], following: str | None) -> str:
+        case, language = self.case, self.language
+        if case == "lowercase":
+            return lower(text, language)
+        if case == "uppercase":
+            return upper(text, language)
+        if not text.strip():
+            return text
+        words = _SPACES.split(text)
+        count = (len(words) + 1) // 2
+        for j in range(count):
+            word = words[2 * j]
+            if not word:
+                continue
+            lowered = lower(word, language)
+            if case == "title":
+                capital = (_length(word) > 1 and not _SKIP.search(lowered)) \
+                    or (j == count - 1 and following == "-") or self.first or self.after_punctuation
+                if capital and word == lowered:
+                    words[2 * j] = capitalise(word, language)
+                self.after_punctuation = self.first = False
+                self.last_word = (position[0], position[1], j)
+            elif case == "capitalize-all":
+                if word == lowered:
+                    words[2 * j] = capitalise(word, language)
+            elif case == "capitalize-first":
+                if self.first:
+                    if word == lowered:
+                        words[2 * j] = capitalise(word, language)
+                    self.first = False
+                    break
+        return "".join(words)
+
+    def run(self, leaves: list[tuple[str, bool]]) -> list[str]:
+        pieces = _Pieces(leaves)
+        quotes = _Quotes() if self.case in ("title", "capitalize-first", "capitalize-all") else None
+        very_first = True
+        for index, parts in enumerate(pieces.parts):
+            if parts is None:  # protected: unchanged, but it is text
+                if leaves[index][0].strip():
+                    self.first = self.after_punctuation = False
+                    self.last_word = None
+                very_first = False
+                continue
+            for k in range(0, len(parts), 2):
+                if k and _AFTER_PUNCTUATION.search(parts[k - 1]):
+                    self.after_punctuation = True
+                text = parts[k]
+                # (citeproc-js passes the following punctuation to the first string only)
+                following = parts[k + 1] if very_first and k + 1 < len(parts) else None
+                parts[k] = self.words(text, (index, k), following)
+                if quotes is not None and k:
+                    restore = quotes.tag(parts[k - 1], (index, k))
+                    if restore is not None:
+                        pieces.restore_first(restore)
+                        self.last_word = None
+                if text.strip():
+                    self.first = self.after_punctuation = False
+                very_first = False
+        if quotes is not None:
+            for position in quotes.unclosed():
+                pieces.restore_first(position)
+        if self.case == "title" and self.last_word is not None:
+            # the last word is capitalised even when it is a stop word ("Follow-Up")
+            leaf, k, j = self.last_word
+            parts = pieces.parts[leaf]
+            if parts is not None:
+                words = _SPACES.split(parts[k])
+                word = words[2 * j]
+                if _length(word) > 1 and _SKIP.search(lower(word, self.language)):
+                    words[2 * j] = capitalise(word, self.language)
+                    parts[k] = "".join(words)
+        return pieces.texts(leaves)
+
+
+def sentence_case(text: str) -> str:
+    upper_case = text.isupper()
     out = []
     position = 0
-    previous = ""
-    for index, match in enumerate(_WORD.finditer(text)):
+    for index, match in enumerate(re.finditer(r"\S+", text)):
+        word = match.group(0)
+        if not upper_case and not word.isupper():
+            word = word.lower()
         out.append(text[position:match.start()])
-        word = function(index, match.group(0), previous)
-        out.append(word)
-        previous = word
+        out.append(word[:1].upper() + word[1:] if index == 0 else word)
         position = match.end()
     out.append(text[position:])
     return "".join(out)
 
 
-def title_case_words(text: str) -> str:
-    """citeproc-py's title case: each lower-case word capitalised, stop words kept lower case
-    unless first or after a colon or full stop; words in mixed or upper case left alone."""
-    def word_case(index: int, word: str, previous: str) -> str:
-        if word.islower() and (word not in STOP_WORDS or index == 0 or previous[-1:] in (":", ".")):
-            return _capitalize_first(word)
-        return word
-
-    return _map_words(text, word_case)
-
-
-def title_case_hyphens(text: str) -> str:
-    """Title case capitalises each part of a hyphenated word, as citeproc-js does
-    ("Long-term" -> "Long-Term", "Meta-analysis" -> "Meta-Analysis"); a stop word stays lower
-    case ("Follow-up: A Trial") unless it ends the title ("Safety Follow-Up")."""
-    end = len(text.rstrip(".?!"))
-
-    def upper(match):
-        part = match.group(1)
-        core = part.rstrip(".,;:?!")
-        last = match.start(1) + len(core) >= end
-        if not core.islower() or (core in HYPHEN_STOP_WORDS and not last):
-            return match.group(0)
-        return "-" + part[0].upper() + part[1:]
-
-    return _HYPHEN_PART.sub(upper, text)
+def case_leaves(case: str, leaves: list[tuple[str, bool]], english: bool = True,
+                language: str | None = None) -> list[str]:
+    """The texts of `leaves` ((text, protected) in document order) in `case`."""
+    if case == "title" and not english:
+        return [text for text, _ in leaves]
+    language = _special_language(language)
+    if case == "sentence":
+        return _sentence_leaves(leaves)
+    if case not in ("lowercase", "uppercase", "capitalize-first", "capitalize-all", "title"):
+        return [text for text, _ in leaves]
+    return _Engine(case, language).run(leaves)
 
 
-def sentence_case(text: str) -> str:
-    upper = text.isupper()
+def _sentence_leaves(leaves: list[tuple[str, bool]]) -> list[str]:
+    """Sentence case over the whole text (its words judged together); protected leaves keep
+    their text (written with placeholders of the same length, then put back)."""
+    whole = "".join(text for text, _ in leaves)
+    masked = "".join("\u0378" * len(text) if protected else text for text, protected in leaves)
+    result = sentence_case(masked)
+    if len(result) != len(whole):
+        return [text if protected else sentence_case(text) for text, protected in leaves]
+    out = []
+    position = 0
+    for text, protected in leaves:
+        out.append(text if protected else result[position:position + len(text)])
+        position += len(text)
+    return out
 
-    def word_case(index: int, word: str, previous: str) -> str:
-        if not upper and not word.isupper():
-            word = word.lower()
-        return _capitalize_first(word) if index == 0 else word
 
-    return _map_words(text, word_case)
-
+# the tree -------------------------------------------------------------------------------------
 
 def _leaves(node: Any, out: list[Lit]) -> None:
     if type(node) is Lit:
@@ -105,70 +293,16 @@ def _rebuild(node: Any, replacement: dict[int, str]) -> Any:
                 node.suffix, node.display, node.tag, node.link)
 
 
-def apply_to_tree(node: Any, function: Callable[[str], str]) -> Any:
-    """`function` applied to the text of a tree as one string, written back to its leaves;
-    `nocase` leaves keep their text. A transformation that changes the length of the text
-    (uncommon: "ß".upper()) is written back word by word."""
-    if type(node) is Lit:
-        if node.nocase:
-            return node
-        text = function(node.text)
-        return node if text == node.text else Lit(text)
+def apply_to_tree(node: Any, function: Callable[[list[tuple[str, bool]]], list[str]]) -> Any:
+    """`function` applied to the leaves of a tree ((text, nocase) in order), its answers
+    written back; `nocase` leaves keep their text."""
     leaves: list[Lit] = []
     _leaves(node, leaves)
     if not leaves:
         return node
-    whole = "".join(leaf.text for leaf in leaves)
-    if not any(leaf.nocase for leaf in leaves) and len(leaves) == 1:
-        return _rebuild(node, {id(leaves[0]): function(whole)})
-    # protect nocase text: transform with placeholders of the same length that the case
-    # functions leave alone, then put the protected text back
-    masked = []
-    for leaf in leaves:
-        masked.append("\u0378" * len(leaf.text) if leaf.nocase else leaf.text)
-    result = function("".join(masked))
-    if len(result) != len(whole):
-        result = _length_preserving(masked, function)
-    replacement = {}
-    position = 0
-    for leaf in leaves:
-        size = len(leaf.text)
-        if not leaf.nocase:
-            replacement[id(leaf)] = result[position:position + size]
-        position += size
+    texts = function([(leaf.text, leaf.nocase) for leaf in leaves])
+    replacement = {id(leaf): text for leaf, text in zip(leaves, texts, strict=True) if not leaf.nocase}
     return _rebuild(node, replacement)
-
-
-def _length_preserving(masked: list[str], function: Callable[[str], str]) -> str:
-    whole = "".join(masked)
-    out = list(whole)
-    for match in _WORD.finditer(whole):
-        word = match.group(0)
-        changed = function(word)
-        if len(changed) == len(word):
-            out[match.start():match.end()] = list(changed)
-    return "".join(out)
-
-
-def _plain_case(case: str, text: str, english: bool, hyphens: Callable[[str], str]) -> str:
-    if case == "lowercase":
-        return text.lower()
-    if case == "uppercase":
-        return text.upper()
-    if case == "capitalize-first":
-        index = next((i for i, char in enumerate(text) if not char.isspace()), None)
-        if index is None:
-            return text
-        return text[:index] + text[index].upper() + text[index + 1:]
-    if case == "capitalize-all":
-        return re.sub(r"(^|(?<=\s))(\S)", lambda m: m.group(1) + m.group(2).upper(), text)
-    if case == "sentence":
-        return sentence_case(text)
-    if case == "title":
-        if not english:
-            return text
-        return hyphens(title_case_words(text))
-    return text
 
 
 def english(ctx) -> bool:
@@ -176,17 +310,32 @@ def english(ctx) -> bool:
     return ctx.locale.is_english if item_english is None else item_english
 
 
+def item_language(ctx) -> str | None:
+    """The item's language code ("tr" of "tr-TR"), as citeproc-js reads it (leading letters)."""
+    language = ctx.item.language if ctx.item is not None else None
+    if not language:
+        return None
+    match = re.match(r"[A-Za-z]+", language)
+    return match.group(0).lower() if match else None
+
+
 @override("textcase.transform", replaces="citeproc.model.TextCased.case",
           rule="CSL 1.0.2 §Text-case (on any element's output, plain strings included; title case for "
                "English items only, terms and labels in the style's locale), Appendix VI (nocase spans "
-               "keep their case)",
+               "keep their case); words found as citeproc-js finds them (cut at punctuation and markup; "
+               "small caps, superscript and subscript markup are implicitly nocase; capitalize-first and "
+               "capitalize-all leave words with capitals alone)",
           fingerprint="ff17f96b956992d26a1ab29cfd02d9cc525dfdb5fd542ee62bdf4fc4227c75a5",
-          tests=("tests/render/test_render_fixes_agreement.py::test_title_case_on_labels",))
+          tests=("tests/render/test_render_fixes_agreement.py::test_title_case_on_labels",
+                 "tests/render/test_render_textcase.py::test_capitalize_all_capitalises_each_part_of_a_hyphenated_word"))
 def transform(el, node, ctx):
     case = el.c_case
     is_english = english(ctx)
-    hyphens = ctx.b.textcase_title_hyphens
-    return apply_to_tree(node, lambda text: _plain_case(case, text, is_english, hyphens))
+    language = item_language(ctx)
+    if case == "title":
+        title = ctx.b.textcase_title
+        return apply_to_tree(node, lambda leaves: title(leaves, is_english, language))
+    return apply_to_tree(node, lambda leaves: case_leaves(case, leaves, is_english, language))
 
 
 @upstream("textcase.transform")
@@ -203,16 +352,41 @@ def transform_upstream(el, node, ctx):
     return Lit(str(model.TextCased.case(el, String(plain_text(node)), language)))
 
 
-@override("textcase.title-hyphens", replaces="citeproc.model.TextCased.case",
-          rule="citeproc-js title case: each part of a hyphenated word is capitalised (\"Long-Term\", "
-               "\"Meta-Analysis\"), stop words inside kept lower case (\"Follow-up: A\")",
+@override("textcase.title", replaces="citeproc.model.TextCased.case",
+          rule="CSL 1.0.2 §Text-case \"title\" as citeproc-js does it: each lower-case word capitalised "
+               "unless a stop word (citeproc-js's list) that is neither first, last nor after : ? !; words "
+               "end at hyphens, dashes, slashes and quotes (\"Self-Esteem\", \"Scientist–Practitioner\", "
+               "\"Cat/Mouse\", \"“New Career”\"); one-letter words and lone Greek letters stay",
           fingerprint="ff17f96b956992d26a1ab29cfd02d9cc525dfdb5fd542ee62bdf4fc4227c75a5",
-          tests=("tests/render/test_render_fixes_agreement.py::test_title_case_capitalises_parts_of_hyphenated_words",))
-def title_hyphens(text: str) -> str:
-    return title_case_hyphens(text)
+          tests=("tests/render/test_render_fixes_agreement.py::test_title_case_capitalises_parts_of_hyphenated_words",
+                 "tests/render/test_render_textcase.py::test_title_case_words_end_at_dashes_slashes_and_quotes"))
+def title(leaves: list[tuple[str, bool]], is_english: bool, language: str | None) -> list[str]:
+    return case_leaves("title", leaves, is_english, language)
 
 
-@upstream("textcase.title-hyphens")
-def title_hyphens_upstream(text: str) -> str:
-    return text
+_CITEPROC_PY_STOP_WORDS = frozenset(model.TextCased._stop_words)
+
+
+@upstream("textcase.title")
+def title_upstream(leaves: list[tuple[str, bool]], is_english: bool, language: str | None) -> list[str]:
+    """citeproc-py's title case: words at spaces, lower-case words capitalised unless a stop
+    word that does not follow a colon or full stop."""
+    if not is_english:
+        return [text for text, _ in leaves]
+    out = []
+    previous = ":"
+    for text, protected in leaves:
+        if protected:
+            out.append(text)
+            continue
+        words = re.split(r"(\s+)", text)
+        for index in range(0, len(words), 2):
+            word = words[index]
+            if not word:
+                continue
+            if word.islower() and (word not in _CITEPROC_PY_STOP_WORDS or previous in (":", ".")):
+                words[index] = word[:1].upper() + word[1:]
+            previous = word[-1]
+        out.append("".join(words))
+    return out
 
