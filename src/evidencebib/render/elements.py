@@ -33,7 +33,8 @@ from citeproc import model
 from evidencebib.errors import StyleError
 from evidencebib.render import richtext
 from evidencebib.render.intake import style_variable
-from evidencebib.render.marks import BOLD, ITALIC, ROMAN, SMALLCAPS, SUB, SUP, UNDERLINE
+from evidencebib.render.marks import (BASELINE, BOLD, ITALIC, NO_DECORATION, ROMAN, SMALLCAPS,
+                                      SUB, SUP, UNBOLD, UNDERLINE, UNSMALLCAPS)
 from evidencebib.render.output import Lit, Span, map_text
 
 if TYPE_CHECKING:
@@ -159,17 +160,28 @@ class Formatting:
             font.append(ITALIC)
         elif style == "normal":
             font.append(ROMAN)  # upright only where the text around is italic (output.render)
-        if get("font-variant") == "small-caps":
+        variant = get("font-variant")
+        if variant == "small-caps":
             font.append(SMALLCAPS)
-        if get("font-weight") == "bold":
+        elif variant == "normal":
+            font.append(UNSMALLCAPS)
+        weight = get("font-weight")
+        if weight == "bold":
             font.append(BOLD)
-        if get("text-decoration") == "underline":
+        elif weight == "normal":
+            font.append(UNBOLD)
+        decoration = get("text-decoration")
+        if decoration == "underline":
             font.append(UNDERLINE)
+        elif decoration == "none":
+            font.append(NO_DECORATION)
         align = get("vertical-align")
         if align == "sup":
             font.append(SUP)
         elif align == "sub":
             font.append(SUB)
+        elif align == "baseline":
+            font.append(BASELINE)
         self.c_font = tuple(font)
         self.c_prefix = get("prefix") or ""
         self.c_suffix = get("suffix") or ""

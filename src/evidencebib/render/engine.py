@@ -179,7 +179,8 @@ class Engine:
         b = self.b
         marked = render(node, 0, b.punctuation_seams)
         marked = b.punctuation_in_quote(marked, ctx.locale.option("punctuation-in-quote"))
-        return b.punctuation_nested_quotes(marked, ctx.locale)
+        marked = b.punctuation_nested_quotes(marked, ctx.locale)
+        return display.trailing_space_out(marked) if ctx.mode == "bibliography" else marked
 
     def _map(self, function, items: Sequence[Any], what: str) -> list[Any]:
         if not self.options.optimised or self.options.workers == 1:

@@ -30,10 +30,11 @@ import re
 from urllib.parse import quote
 
 from evidencebib.model.pubmed_ids import pmc_url, pubmed_url
-from evidencebib.render.marks import (BLOCK, BOLD, DISPLAY_CLASSES, DISPLAY_CLOSE, DISPLAY_MARKERS,  # noqa: F401
-                                      INDENT, ITALIC, LEFT_MARGIN, LINK_CLOSE, LINK_DOI, LINK_MARKERS,
-                                      LINK_OPENERS, LINK_URL, MARKERS, RIGHT_INLINE, ROMAN, SMALLCAPS, SUB,
-                                      SUP, UNBOLD, UNDERLINE, UNSMALLCAPS, strip_private_use)
+from evidencebib.render.marks import (BASELINE, BLOCK, BOLD, DISPLAY_CLASSES, DISPLAY_CLOSE,  # noqa: F401
+                                      DISPLAY_MARKERS, FONT_PAIRS, INDENT, ITALIC, LEFT_MARGIN, LINK_CLOSE,
+                                      LINK_DOI, LINK_MARKERS, LINK_OPENERS, LINK_URL, MARKERS,
+                                      NO_DECORATION, RIGHT_INLINE, ROMAN, SMALLCAPS, SUB, SUP, UNBOLD,
+                                      UNDERLINE, UNSMALLCAPS, strip_private_use)
 
 def _wrapper(marks: tuple[str, str]):
     def wrap(text):
@@ -93,9 +94,16 @@ def _base_character(char: str) -> str:
     return _UNDECOMPOSED.get(char, char)
 
 
+# (line breaks excepted: citeproc-js escapes each piece apart, so a delimiter's "\n" and a
+# "\n" that starts the next piece stay two line breaks)
+_DOUBLE_SPACE = re.compile(r"[^\S\n\r]{2}")
+
+
 def _html_text(text: str) -> str:
-    """Text escaped for HTML, superscript characters as <sup> elements."""
-    escaped = html.escape(text, quote=False)
+    """Text as citeproc-js's HTML `text_escape` writes it: `&`, `<`, `>` escaped, two white-space
+    characters (not line breaks) as a no-break space and a space (so a browser keeps both),
+    superscript characters as <sup> elements."""
+    escaped = _DOUBLE_SPACE.sub("\u00a0 ", html.escape(text, quote=False))
     if _SUPERSCRIPT.search(escaped) is None:
         return escaped
     return _SUPERSCRIPT.sub(lambda match: f"<sup>{html.escape(_base_character(match.group(0)))}</sup>",
@@ -143,8 +151,7 @@ _LINK_OPEN = "".join(LINK_OPENERS.values())
 
 _TOKEN = re.compile(
     "(?P<link>[" + _LINK_OPEN + "][^" + LINK_CLOSE + "]*" + LINK_CLOSE + "?)"
-    "|(?P<mark>[" + re.escape("".join(ITALIC + BOLD + SUP + SUB + SMALLCAPS + UNDERLINE + ROMAN + UNBOLD
-                                        + UNSMALLCAPS)) + "])"
+    "|(?P<mark>[" + re.escape("".join(mark for pair in FONT_PAIRS for mark in pair)) + "])"
     "|(?P<display>[" + DISPLAY_MARKERS + "])"
     "|(?P<text>[^" + MARKERS + "]+)"
     "|(?P<stray>[" + LINK_CLOSE + "])"
@@ -191,13 +198,10 @@ def _last_text(tokens) -> str:
     return ""
 
 
-_FONT_PAIRS = (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE, ROMAN, UNBOLD, UNSMALLCAPS)
-
-
 def _merge_adjacent_marks(tokens):
     """Drop empty spans (open immediately closed) and close+reopen of the same mark."""
-    closes = {pair[1]: pair[0] for pair in _FONT_PAIRS}
-    opens = {pair[0]: pair[1] for pair in _FONT_PAIRS}
+    closes = {pair[1]: pair[0] for pair in FONT_PAIRS}
+    opens = {pair[0]: pair[1] for pair in FONT_PAIRS}
     changed = True
     while changed:
         changed = False
@@ -343,10 +347,13 @@ def finish_html(marked: str) -> str:
         ITALIC[0]: "<i>", ITALIC[1]: "</i>", BOLD[0]: "<b>", BOLD[1]: "</b>",
         SUP[0]: "<sup>", SUP[1]: "</sup>", SUB[0]: "<sub>", SUB[1]: "</sub>",
         SMALLCAPS[0]: '<span style="font-variant:small-caps;">', SMALLCAPS[1]: "</span>",
-        UNDERLINE[0]: "<u>", UNDERLINE[1]: "</u>",
+        # citeproc-js's CSL.Output.Formats.html spans for the rest
+        UNDERLINE[0]: '<span style="text-decoration:underline;">', UNDERLINE[1]: "</span>",
         ROMAN[0]: '<span style="font-style:normal;">', ROMAN[1]: "</span>",
         UNBOLD[0]: '<span style="font-weight:normal;">', UNBOLD[1]: "</span>",
         UNSMALLCAPS[0]: '<span style="font-variant:normal;">', UNSMALLCAPS[1]: "</span>",
+        NO_DECORATION[0]: '<span style="text-decoration:none;">', NO_DECORATION[1]: "</span>",
+        BASELINE[0]: '<span style="baseline">', BASELINE[1]: "</span>",
     }
     out: list[str] = []
     open_displays: list[str] = []
@@ -435,10 +442,11 @@ def finish_rtf(marked: str) -> str:
     """An RTF fragment (one paragraph's content); `rtf_document` wraps entries for Word."""
     groups = {
         ITALIC[0]: "{\\i ", BOLD[0]: "{\\b ", SUP[0]: "{\\super ", SUB[0]: "{\\sub ",
-        SMALLCAPS[0]: "{\\scaps ", UNDERLINE[0]: "{\\ul ", ROMAN[0]: "{\\i0 ", UNBOLD[0]: "{\\b0 ",
-        UNSMALLCAPS[0]: "{\\scaps0 ",
+        SMALLCAPS[0]: "{\\scaps ", UNDERLINE[0]: "{\\ul ", ROMAN[0]: "{\\i0 ",
+        UNBOLD[0]: "{\\b0 ", UNSMALLCAPS[0]: "{\\scaps0 ", NO_DECORATION[0]: "{\\ulnone ",
+        BASELINE[0]: "{\\nosupersub ",
     }
-    closes = {pair[1] for pair in _FONT_PAIRS}
+    closes = {pair[1] for pair in FONT_PAIRS}
     tokens = _tokens(marked)
     out: list[str] = []
     depth = 0

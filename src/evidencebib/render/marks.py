@@ -17,14 +17,21 @@ SUP = ("\ue004", "\ue005")
 SUB = ("\ue006", "\ue007")
 SMALLCAPS = ("\ue008", "\ue009")
 UNDERLINE = ("\ue00a", "\ue00b")
-# upright text inside italics (CSL 1.0.2 §"Formatting": font-style="normal"; italics inside italics
-# flip to upright, as citeproc-js prints them)
+# CSL 1.0.2 §"Formatting" values that undo another: font-style="normal" (upright), font-weight="normal",
+# font-variant="normal" print only inside text the style set italic, bold or small caps (citeproc-js's
+# normalDecorIsOrphan); text-decoration="none" and vertical-align="baseline" always print (its HTML
+# spans)
 ROMAN = ("\ue00c", "\ue00d")
-# normal weight inside bold, normal variant inside small caps: where bold or small-caps markup in
-# the data meets the same formatting around it (citeproc-js's flip-flop)
+# normal weight inside bold, normal variant inside small caps: the style's font-weight="normal" and
+# font-variant="normal" inside bold or small caps, or bold or small-caps markup in the data meeting
+# the same formatting around it (citeproc-js's flip-flop)
 UNBOLD = ("\ue00e", "\ue00f")
 UNSMALLCAPS = ("\ue01a", "\ue01b")
-FONT_PAIRS = (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE, ROMAN, UNBOLD, UNSMALLCAPS)
+# the style's text-decoration="none" and vertical-align="baseline" (citeproc-js's HTML spans)
+NO_DECORATION = ("\ue01c", "\ue01d")
+BASELINE = ("\ue01e", "\ue01f")
+FONT_PAIRS = (ITALIC, BOLD, SUP, SUB, SMALLCAPS, UNDERLINE, ROMAN, UNBOLD, UNSMALLCAPS, NO_DECORATION,
+              BASELINE)
 
 # markup in item data (CSL 1.0.2 Appendix VI: <i>, <b>, <sc>, small-caps spans, nodecor spans) as a
 # span's font before rendering: not markers; output.render turns each into the markers above,

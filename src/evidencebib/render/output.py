@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from typing import Any, final
 
-from evidencebib.render.marks import (BOLD, DISPLAY_CLOSE, DISPLAY_OPENERS, INNER_QUOTE_CLOSE,
-                                      INNER_QUOTE_OPEN, ITALIC, LINK_CLOSE, LINK_OPENERS, LINK_URL, MARKERS,
-                                      MARKUP_BOLD, MARKUP_ITALIC, MARKUP_NODECOR, MARKUP_SMALLCAPS,
-                                      QUOTE_CLOSE, QUOTE_OPEN, ROMAN, SMALLCAPS, UNBOLD, UNSMALLCAPS)
+from evidencebib.render.marks import (BOLD, DISPLAY_CLOSE, DISPLAY_MARKERS, DISPLAY_OPENERS, FONT_MARKERS,
+                                      INNER_QUOTE_CLOSE, INNER_QUOTE_OPEN, ITALIC, LINK_CLOSE, LINK_OPENERS,
+                                      LINK_URL, MARKERS, MARKUP_BOLD, MARKUP_ITALIC, MARKUP_NODECOR,
+                                      MARKUP_SMALLCAPS, QUOTE_CLOSE, QUOTE_OPEN, ROMAN, SMALLCAPS, UNBOLD,
+                                      UNSMALLCAPS)
 
 
 @final  # not subclassed: `type(node) is Lit` then tells mypy the other case is a Span
@@ -201,11 +202,15 @@ def merge(left: str, right: str) -> str:
 
 
 def _last_visible(pieces: list[str]) -> tuple[int, int]:
-    """(piece, index) of the last character that is not a marker, or (-1, -1)."""
+    """(piece, index) of the last character that is not a marker, or (-1, -1) when there is
+    none or a display div ends in between (a div is a wall for seams, as in citeproc-js, whose
+    seam rules never reach into a display part: "1] " and " Banjar" both keep their space)."""
     for p in range(len(pieces) - 1, -1, -1):
         piece = pieces[p]
         i = len(piece) - 1
         while i >= 0 and piece[i] in MARKERS:
+            if piece[i] in DISPLAY_MARKERS:
+                return -1, -1
             i -= 1
         if i >= 0:
             return p, i
@@ -222,6 +227,9 @@ def append(pieces: list[str], right: str) -> None:
     if first in MARKERS:
         length = len(right)
         while j < length and right[j] in MARKERS:
+            if right[j] in DISPLAY_MARKERS:  # a display div starts: no seam (see _last_visible)
+                pieces.append(right)
+                return
             j += 1
         if j == length:
             pieces.append(right)
@@ -246,6 +254,12 @@ def append(pieces: list[str], right: str) -> None:
         pieces.append(right)
         return
     action = _SEAMS.get((last, first))
+    if first == " " and (any(mark in FONT_MARKERS for mark in left[i + 1:]) or
+                         any(mark in FONT_MARKERS for piece in pieces[p + 1:] for mark in piece) or
+                         any(mark in FONT_MARKERS for mark in right[:j])):
+        # a space in italics (or bold …) and one outside both print: citeproc-js merges doubled
+        # spaces only between pieces without font formatting
+        action = None
     if action is None:
         pieces.append(right)
     elif action == _KEEP_FIRST:
@@ -284,7 +298,8 @@ def resolve_font(font: tuple[tuple[str, str], ...],
     state inside it (CSL 1.0.2 §"Formatting", Appendix VI; citeproc-js's flip-flop):
 
     - the style's formatting nests as written (italics in italics print `<i><i>`, as citeproc-js
-      prints them); font-style="normal" prints only inside italics;
+      prints them); font-style, font-weight and font-variant "normal" print only inside
+      italics, bold and small caps;
     - markup in the data flips against the nearest formatting of its kind around it: `<i>` in
       italics prints upright, `<b>` in bold normal weight, `<sc>` in small caps normal variant,
       and back again one level further in; a nodecor span turns every font style, weight and
@@ -309,6 +324,14 @@ def resolve_font(font: tuple[tuple[str, str], ...],
         elif pair is SMALLCAPS:
             out.append(SMALLCAPS)
             variant, order = "on", _recent(order, "v")
+        elif pair is UNBOLD:  # the style's font-weight="normal": only inside bold (normalDecorIsOrphan)
+            if weight == "on":
+                out.append(UNBOLD)
+                weight, order = "off", _recent(order, "w")
+        elif pair is UNSMALLCAPS:  # font-variant="normal": only inside small caps
+            if variant == "on":
+                out.append(UNSMALLCAPS)
+                variant, order = "off", _recent(order, "v")
         elif pair is MARKUP_ITALIC:
             if style == "on":
                 out.append(ROMAN)

@@ -10,11 +10,12 @@ suffix closes the right one. Plain text, Markdown and RTF print the two parts se
 from __future__ import annotations
 
 import functools
+import re
 
 from citeproc import model
 
 from evidencebib.render.elements import evaluate_children
-from evidencebib.render.marks import visible
+from evidencebib.render.marks import DISPLAY_CLOSE, visible
 from evidencebib.render.output import Lit, Span, find_tags, render
 from evidencebib.render.overrides import override, upstream
 
@@ -32,11 +33,24 @@ def layout(el, ctx):
     if ctx.mode == "citation":
         return nodes[0] if len(nodes) == 1 else Span(nodes)
     bibliography = ctx.style.bibliography
-    if bibliography.c_second_field_align and len(nodes) > 1 and not ctx.sorting:
-        # as citeproc-js: the layout's prefix opens the left margin, its suffix closes the rest
+    if bibliography.c_second_field_align and not ctx.sorting:
+        # as citeproc-js: the layout's prefix opens the left margin, its suffix closes the rest;
+        # an entry of one field is all left margin
+        if len(nodes) == 1:
+            return Span([Span(nodes, el.c_font, prefix=el.c_prefix, suffix=el.c_suffix)],
+                        display="left-margin")
         first = Span([Span([nodes[0]], el.c_font, prefix=el.c_prefix)], display="left-margin")
         rest = Span([Span(nodes[1:], el.c_font, suffix=el.c_suffix)], display="right-inline")
         return Span([first, rest])
+    if el.c_suffix and el.c_kids and getattr(el.c_kids[0], "c_display", None):
+        # citeproc-js (node_layout.js, with `using_display`): a layout that starts with a display
+        # element puts its suffix in place of the last part's own suffix, inside that part's div
+        last = nodes[-1]
+        if type(last) is not Span:
+            last = Span([last])
+        nodes[-1] = Span(last.kids, last.font, last.quotes, last.prefix, el.c_suffix, last.display, last.tag,
+                         last.link)
+        return Span([Span(nodes, el.c_font, prefix=el.c_prefix)])
     return el.c_finish(nodes[0] if len(nodes) == 1 else Span(nodes), ctx)
 
 
@@ -51,7 +65,20 @@ def layout_upstream(el, ctx):
     return el.c_finish(nodes[0] if len(nodes) == 1 else Span(nodes), ctx)
 
 
-__all__ = ["layout", "model"]
+__all__ = ["layout", "model", "trailing_space_out"]
+
+
+_TRAILING_SPACE = re.compile("( +)([" + DISPLAY_CLOSE + "]+)$")
+
+
+def trailing_space_out(marked: str) -> str:
+    """An entry's trailing spaces moved out of the display divs that end it ("Smith; " in the
+    right-inline part prints "Smith;" there), as citeproc-js's output queue migrates a last
+    child's trailing space up to its parent as far as no font formatting holds it; a space
+    inside italics at the end stays where it is."""
+    if not marked.endswith(DISPLAY_CLOSE):
+        return marked
+    return _TRAILING_SPACE.sub(r"\2\1", marked)
 
 
 # subsequent-author-substitute ------------------------------------------------------------------

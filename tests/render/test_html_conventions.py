@@ -1,0 +1,167 @@
+"""HTML output in citeproc-js's conventions (issue 14 item 3), for what a style's formatting
+attributes print: each expected string is what citeproc-js 2.4.63 prints for the same style
+and item inside its csl-entry div (its `CSL.Output.Formats.html` and `normalDecorIsOrphan`), checked by
+running it.
+
+CSL 1.0.2 §"Formatting" names the attributes; it does not say how HTML writes them, nor what
+italics inside italics look like: where the specification is silent, citeproc-js decides."""
+
+from __future__ import annotations
+
+from evidencebib.render import Cite, Cluster, Engine, EngineOptions
+
+_STYLE = """<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text">
+<info><id>t</id><title>t</title><updated>2020-01-01T00:00:00+00:00</updated></info>
+<citation><layout>{citation}</layout></citation>
+<bibliography{options}><layout{layout_attributes}>{layout}</layout></bibliography></style>"""
+
+BOOK = {"id": "a", "type": "book", "title": "Title", "container-title": "Journal", "publisher": "Press"}
+
+
+def style_file(tmp_path, layout, citation='<text variable="title"/>', options="", layout_attributes=""):
+    path = tmp_path / "style.csl"
+    path.write_text(_STYLE.format(layout=layout, citation=citation, options=options,
+                                  layout_attributes=layout_attributes), encoding="utf-8")
+    return path
+
+
+def entry(tmp_path, layout, item=BOOK, **kwargs) -> str:
+    engine = Engine(style_file(tmp_path, layout, **kwargs), options=EngineOptions(links=False))
+    [one] = engine.bibliography([item], "html")
+    return one.text
+
+
+def citation(tmp_path, layout, item=BOOK) -> str:
+    engine = Engine(style_file(tmp_path, '<text variable="title"/>', citation=layout),
+                    options=EngineOptions(links=False))
+    return engine.citations([Cluster([Cite(item["id"])])], "html", items=[item])[0]
+
+
+# formatting attributes -------------------------------------------------------------------------
+
+def test_vertical_align_baseline_prints_citeproc_js_baseline_span(tmp_path):
+    assert entry(tmp_path, '<text variable="title" vertical-align="baseline"/>') == \
+        '<span style="baseline">Title</span>'
+
+
+def test_underline_prints_a_text_decoration_span(tmp_path):
+    assert entry(tmp_path, '<text variable="title" text-decoration="underline"/>') == \
+        '<span style="text-decoration:underline;">Title</span>'
+
+
+def test_text_decoration_none_prints_its_span_even_outside_underline(tmp_path):
+    assert entry(tmp_path, '<text variable="title" text-decoration="none"/>') == \
+        '<span style="text-decoration:none;">Title</span>'
+
+
+def test_font_weight_normal_prints_only_inside_bold(tmp_path):
+    layout = ('<group font-weight="bold"><text variable="title" font-weight="normal" suffix=". "/></group>'
+              '<text variable="publisher" font-weight="normal"/>')
+    assert entry(tmp_path, layout) == \
+        '<b><span style="font-weight:normal;">Title</span>. </b>Press'
+
+
+def test_font_variant_normal_prints_only_inside_small_caps(tmp_path):
+    layout = ('<group font-variant="small-caps"><text variable="title" font-variant="normal" suffix=" "/>'
+              '</group><text variable="publisher" font-variant="normal"/>')
+    assert entry(tmp_path, layout) == ('<span style="font-variant:small-caps;">'
+                                       '<span style="font-variant:normal;">Title</span> </span>Press')
+
+
+def test_italics_of_the_style_inside_italics_of_the_style_nest(tmp_path):
+    """citeproc-js flips only italics in the data (its flip-flopper); a style's italic element
+    inside another italic one prints italic: <i><i>…</i></i>."""
+    layout = '<group font-style="italic"><text variable="container-title" font-style="italic"/></group>'
+    assert entry(tmp_path, layout) == '<i><i>Journal</i></i>'
+    assert citation(tmp_path, layout) == '<i><i>Journal</i></i>'
+
+
+def test_italics_in_the_data_still_flip_inside_nested_italics(tmp_path):
+    item = dict(BOOK, title="Studies of <i>E. coli</i> growth")
+    layout = '<group font-style="italic"><text variable="title" font-style="italic"/></group>'
+    assert entry(tmp_path, layout, item) == \
+        '<i><i>Studies of <span style="font-style:normal;">E. coli</span> growth</i></i>'
+
+
+# display divs ----------------------------------------------------------------------------------
+
+NUMBERED = {"id": "a", "type": "book", "title": "Title"}
+
+
+def test_no_seam_joins_the_two_parts_of_a_second_field_aligned_entry(tmp_path):
+    """citeproc-js prints "1] " in the left margin and " Title" in the right part: a display div
+    is a wall for the seam rule that prints a doubled space once."""
+    layout = '<text variable="citation-number" suffix="] "/><text variable="title" prefix=" "/>'
+    text = entry(tmp_path, layout, NUMBERED, options=' second-field-align="flush"')
+    assert '<div class="csl-left-margin">1] </div><div class="csl-right-inline"> Title</div>' in text
+
+
+def test_a_trailing_space_at_the_end_of_the_entry_leaves_the_last_display_div(tmp_path):
+    """citeproc-js migrates an entry's trailing space up and out of the last display div (its
+    output queue's upward pass), as far as no font formatting holds it."""
+    layout = ('<text variable="citation-number" suffix=". "/>'
+              '<group suffix=". "><text variable="title" suffix="; "/></group>')
+    text = entry(tmp_path, layout, NUMBERED, options=' second-field-align="flush"')
+    assert '<div class="csl-right-inline">Title; .</div>' in text
+    blocks = '<group display="block"><text variable="title" suffix=" "/></group>' * 2
+    text = entry(tmp_path, blocks, NUMBERED)
+    assert '<div class="csl-block">Title </div>' in text and '<div class="csl-block">Title</div>' in text
+
+
+def test_a_trailing_space_inside_italics_stays_in_the_display_div(tmp_path):
+    layout = ('<text variable="citation-number" suffix=". "/>'
+              '<group font-style="italic"><text variable="title" suffix=" "/></group>')
+    text = entry(tmp_path, layout, NUMBERED, options=' second-field-align="flush"')
+    assert '<div class="csl-right-inline"><i>Title </i></div>' in text
+
+
+# text ------------------------------------------------------------------------------------------
+
+def test_superscript_characters_print_as_sup_in_html(tmp_path):
+    """citeproc-js's HTML text escaping writes Unicode superscript letters and digits (a
+    French locale's "nᵒ" and "2ᵉ", a title's "m²") as <sup> elements."""
+    item = dict(BOOK, title="Doses per m² in the 2ᵉ trial, nᵒ 3")
+    assert entry(tmp_path, '<text variable="title"/>', item) == \
+        "Doses per m<sup>2</sup> in the 2<sup>e</sup> trial, n<sup>o</sup> 3"
+
+
+def test_two_spaces_print_as_a_no_break_space_and_a_space_in_html(tmp_path):
+    assert entry(tmp_path, '<text variable="title" suffix="  "/><text variable="publisher"/>') == \
+        "Title\u00a0 Press"
+
+
+def test_plain_text_keeps_superscript_characters(tmp_path):
+    item = dict(BOOK, title="Doses per m²")
+    engine = Engine(style_file(tmp_path, '<text variable="title"/>'), options=EngineOptions(links=False))
+    assert engine.bibliography([item], "text")[0].text == "Doses per m²"
+
+
+def test_with_display_on_the_first_part_the_layout_suffix_ends_the_last_part(tmp_path):
+    """citeproc-js (node_layout.js): when the layout starts with a display element, its suffix
+    takes the place of the last part's own suffix, inside that part's div."""
+    parts = ('<group display="left-margin"><text variable="title" suffix=" "/></group>'
+             '<group display="right-inline"><text variable="title" suffix=" "/></group>')
+    text = entry(tmp_path, parts, NUMBERED, layout_attributes=' suffix="."')
+    assert text.endswith('<div class="csl-right-inline">Title .</div>\n  ')
+    last_plain = ('<group display="left-margin"><text variable="title" suffix=" "/></group>'
+                  '<text variable="title" suffix=" "/>')
+    assert entry(tmp_path, last_plain, NUMBERED, layout_attributes=' suffix="."').endswith("</div>Title.")
+
+
+def test_second_field_align_with_one_field_puts_it_in_the_left_margin(tmp_path):
+    layout = ('<group delimiter=". " suffix=".">'
+              '<text variable="citation-number"/><text variable="title"/></group>')
+    text = entry(tmp_path, layout, NUMBERED, options=' second-field-align="flush"')
+    assert text.strip() == '<div class="csl-left-margin">1. Title.</div>'
+
+
+def test_a_space_inside_italics_and_a_space_after_them_both_print(tmp_path):
+    """citeproc-js prints a doubled space once only between pieces without font formatting: a
+    space that ends italic text stays inside them, and the next piece keeps its own."""
+    layout = ('<group font-style="italic"><text variable="title" suffix=" "/></group>'
+              '<text variable="publisher" prefix=" "/>')
+    assert entry(tmp_path, layout) == "<i>Title </i> Press"
+    layout = ('<text variable="title" suffix=" "/>'
+              '<group font-style="italic"><text variable="publisher" prefix=" "/></group>')
+    assert entry(tmp_path, layout) == "Title <i> Press</i>"
+
