@@ -184,8 +184,9 @@ def main(argv: list[str] | None = None) -> int:
     lines += summary_lines(results, "all")
     if key_results and sample_results:
         lines += summary_lines(key_results, "key styles") + summary_lines(sample_results, "sampled styles")
-    lines += ["", "**Key styles**", "",
-              "| style | entries identical | citations identical | bibliography order |", "|---|---|---|---|"]
+    if key_results:
+        lines += ["", "**Key styles**", "",
+                  "| style | entries identical | citations identical | bibliography order |", "|---|---|---|---|"]
     for label, name in everyday.KEY_STYLES.items():
         result = next((r for r in results if r.style == name), None)
         if result is None:
