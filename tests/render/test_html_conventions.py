@@ -115,6 +115,24 @@ def test_a_trailing_space_inside_italics_stays_in_the_display_div(tmp_path):
     assert '<div class="csl-right-inline"><i>Title </i></div>' in text
 
 
+LEADING_SPACE = ('<group display="left-margin">{title}</group>'
+                 '<group display="right-inline"><text variable="publisher" prefix=" "/></group>')
+
+
+def test_a_space_that_begins_an_entry_is_printed_before_its_first_display_div(tmp_path):
+    """citeproc-js's output queue migrates a first child's leading space up to its parent as far
+    as no font formatting holds it (@display is not font formatting), out of the div."""
+    text = entry(tmp_path, LEADING_SPACE.format(title='<text variable="title" prefix=" "/>'))
+    assert text == (' \n    <div class="csl-left-margin">Title</div>'
+                    '<div class="csl-right-inline"> Press</div>\n  ')
+
+
+def test_a_space_inside_italics_at_the_start_of_an_entry_stays_in_the_display_div(tmp_path):
+    title = '<group font-style="italic"><text variable="title" prefix=" "/></group>'
+    text = entry(tmp_path, LEADING_SPACE.format(title=title))
+    assert text.startswith('\n    <div class="csl-left-margin"><i> Title</i></div>')
+
+
 # text ------------------------------------------------------------------------------------------
 
 def test_superscript_characters_print_as_sup_in_html(tmp_path):

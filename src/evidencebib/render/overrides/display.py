@@ -15,7 +15,7 @@ import re
 from citeproc import model
 
 from evidencebib.render.elements import evaluate_children
-from evidencebib.render.marks import DISPLAY_CLOSE, visible
+from evidencebib.render.marks import BLOCK, DISPLAY_CLOSE, INDENT, LEFT_MARGIN, RIGHT_INLINE, visible
 from evidencebib.render.output import Lit, Span, find_tags, render
 from evidencebib.render.overrides import override, upstream
 
@@ -79,6 +79,28 @@ def trailing_space_out(marked: str) -> str:
     if not marked.endswith(DISPLAY_CLOSE):
         return marked
     return _TRAILING_SPACE.sub(r"\2\1", marked)
+
+
+_DISPLAY_OPENERS = BLOCK + LEFT_MARGIN + RIGHT_INLINE + INDENT
+_LEADING_SPACE = re.compile("^([" + _DISPLAY_OPENERS + "]+)( +)")
+
+
+@override("display.leading-space-out", replaces="citeproc.model.Layout.render_bibliography",
+          rule="citeproc-js CSL.Output.Queue.upward (\"migrate leading punctuation or space on a "
+               "first-position prefix upward\", through groups without font formatting, which @display "
+               "is not): a space that begins an entry is printed before the display divs it begins "
+               "(\" <div class=csl-left-margin>N.d.\" is \"<div class=csl-left-margin>N.d.\" after a space)",
+          fingerprint="332a2c723174cf883539ff27139cd99d0fcd48587e9e2792f0678259d4d2e08c",
+          tests=("tests/render/test_html_conventions.py::test_a_space_that_begins_an_entry_is_printed_before_its_first_display_div",))
+def leading_space_out(marked: str) -> str:
+    """An entry's leading spaces moved out of the display divs that begin it; a space inside
+    italics (or any font formatting) at the start stays where it is."""
+    return _LEADING_SPACE.sub(r"\2\1", marked)
+
+
+@upstream("display.leading-space-out")
+def leading_space_out_upstream(marked: str) -> str:
+    return marked  # citeproc-py prints no display divs
 
 
 # subsequent-author-substitute ------------------------------------------------------------------
