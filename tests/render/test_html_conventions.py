@@ -148,6 +148,16 @@ def test_with_display_on_the_first_part_the_layout_suffix_ends_the_last_part(tmp
     assert entry(tmp_path, last_plain, NUMBERED, layout_attributes=' suffix="."').endswith("</div>Title.")
 
 
+def test_the_layout_font_formatting_wraps_both_divs_of_a_second_field_aligned_entry(tmp_path):
+    """citeproc-js (makeBibliography) puts cs:layout's decorations on the entry itself: they wrap
+    the display divs, once, and the layout's affixes stay inside the two parts."""
+    layout = '<text variable="citation-number" suffix=". "/><text variable="title"/>'
+    text = entry(tmp_path, layout, NUMBERED, options=' second-field-align="flush"',
+                 layout_attributes=' font-style="italic" prefix="[" suffix="]"')
+    assert text == ('<i>\n    <div class="csl-left-margin">[1. </div>'
+                    '<div class="csl-right-inline">Title]</div>\n  </i>')
+
+
 def test_second_field_align_with_one_field_puts_it_in_the_left_margin(tmp_path):
     layout = ('<group delimiter=". " suffix=".">'
               '<text variable="citation-number"/><text variable="title"/></group>')
