@@ -81,6 +81,13 @@ def test_a_normal_weight_inside_a_normal_weight_inside_bold_prints_both_spans(tm
         '<i><span style="font-style:normal;"><span style="font-style:normal;">Title</span></span></i>'
 
 
+def test_two_bold_elements_side_by_side_print_as_two_in_html(tmp_path):
+    """citeproc-js's HTML output wraps each element's text in its own tags: "</b><b>" stays."""
+    layout = ('<group font-weight="bold"><text variable="title" suffix=", "/></group>'
+              '<text variable="publisher" font-weight="bold"/>')
+    assert entry(tmp_path, layout) == "<b>Title, </b><b>Press</b>"
+
+
 def test_italics_of_the_style_inside_italics_of_the_style_nest(tmp_path):
     """citeproc-js flips only italics in the data (its flip-flopper); a style's italic element
     inside another italic one prints italic: <i><i>…</i></i>."""
