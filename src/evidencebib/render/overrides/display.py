@@ -23,9 +23,12 @@ from evidencebib.render.overrides import override, upstream
 @override("display.second-field-align", replaces="citeproc.model.Layout.render_bibliography",
           rule="CSL 1.0.2 §Whitespace (second-field-align: the first field apart from the rest, "
                "\"1. Banjar\", was \"1.Banjar\") and §Display (citeproc-js's "
-               "csl-left-margin/csl-right-inline)",
+               "csl-left-margin/csl-right-inline); cs:layout's font formatting wraps both divs "
+               "(citeproc-js makeBibliography: the layout decorations are the bib_entry's)",
           fingerprint="332a2c723174cf883539ff27139cd99d0fcd48587e9e2792f0678259d4d2e08c",
-          tests=("tests/render/test_render_fixes.py::test_second_field_align_separates_number_from_entry",))
+          tests=("tests/render/test_render_fixes.py::test_second_field_align_separates_number_from_entry",
+                 "tests/render/test_html_conventions.py::"
+                 "test_the_layout_font_formatting_wraps_both_divs_of_a_second_field_aligned_entry"))
 def layout(el, ctx):
     nodes = evaluate_children(el.c_kids, ctx)
     if not nodes:
@@ -35,13 +38,15 @@ def layout(el, ctx):
     bibliography = ctx.style.bibliography
     if bibliography.c_second_field_align and not ctx.sorting:
         # as citeproc-js: the layout's prefix opens the left margin, its suffix closes the rest;
-        # an entry of one field is all left margin
+        # an entry of one field is all left margin. The layout's font formatting wraps the whole
+        # entry, divs and all: citeproc-js (makeBibliography) puts cs:layout's decorations on the
+        # bib_entry token, outside the output of every child, display divs included
         if len(nodes) == 1:
-            return Span([Span(nodes, el.c_font, prefix=el.c_prefix, suffix=el.c_suffix)],
-                        display="left-margin")
-        first = Span([Span([nodes[0]], el.c_font, prefix=el.c_prefix)], display="left-margin")
-        rest = Span([Span(nodes[1:], el.c_font, suffix=el.c_suffix)], display="right-inline")
-        return Span([first, rest])
+            return Span([Span([Span(nodes, prefix=el.c_prefix, suffix=el.c_suffix)], display="left-margin")],
+                        el.c_font)
+        first = Span([Span([nodes[0]], prefix=el.c_prefix)], display="left-margin")
+        rest = Span([Span(nodes[1:], suffix=el.c_suffix)], display="right-inline")
+        return Span([first, rest], el.c_font)
     if el.c_suffix and el.c_kids and getattr(el.c_kids[0], "c_display", None):
         # citeproc-js (node_layout.js, with `using_display`): a layout that starts with a display
         # element puts its suffix in place of the last part's own suffix, inside that part's div

@@ -216,12 +216,14 @@ def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, va
                 and (sort_order == "all" or (sort_order == "first" and index == 0)))
 
     parts: list[Any] = [rendered[0]]
+    et_al_joined = False
     if shown is not None:
         for node in rendered[1:]:
             parts.extend([Lit(delimiter), node])
         if use_last:
             parts.extend([Lit(delimiter if count > 1 else " "), Lit(ELLIPSIS + " "), last])
         elif not options.get("c_no_et_al"):
+            et_al_joined = True
             et_al = _et_al(et_al_el, ctx)
             if et_al is not None:
                 precedes = options.get("delimiter-precedes-et-al") or "contextual"
@@ -243,11 +245,35 @@ def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, va
             else:
                 parts.extend([Lit(delimiter), node])
     node = Span(parts, tag=("name-list", variable, tuple(name.key for name in listed)))
+    if et_al_joined:
+        node = ctx.b.names_et_al_list_formatting(name_el, node)
     if label_el is not None:
         label = ctx.b.labels_label(label_el, ctx, variable, len(values))
         if label is not None:
             node = Span([label, node] if label_first else [node, label])
     return node
+
+
+@override("names.et-al-list-formatting", replaces="citeproc.model.Names.process",
+          rule="citeproc-js (NameOutput._joinEtAl, src/util_names_join.js): a name list cut short by "
+               "et-al is joined inside a level opened with the cs:name token, so the cs:name's formatting "
+               "and affixes wrap the listed names and the et-al term once more (each name keeps its own); "
+               "a list not cut short (or ended with et-al-use-last's ellipsis) is not wrapped. CSL 1.0.2 "
+               "leaves it open",
+          fingerprint="f59024eb4814ae454186bbdd93b1e14eff869a6efc78cc48a1ad35e02de5fb0f",
+          tests=("tests/render/test_html_conventions.py::"
+                 "test_the_name_formatting_wraps_a_list_cut_short_by_et_al_and_each_name",
+                 "tests/render/test_html_conventions.py::"
+                 "test_et_al_with_normal_font_variant_prints_its_span_inside_small_caps_names"))
+def et_al_list_formatting(name_el, node):
+    if name_el is None or name_el.c_plain:
+        return node
+    return Span([node], name_el.c_font, name_el.c_quotes, name_el.c_prefix, name_el.c_suffix)
+
+
+@upstream("names.et-al-list-formatting")
+def et_al_list_formatting_upstream(name_el, node):
+    return node  # citeproc-py formats each name only
 
 
 # citeproc-js's STARTSWITH_ROMANESQUE_REGEXP (src/load.js): a term starting with one of these
