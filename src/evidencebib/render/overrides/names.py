@@ -177,7 +177,11 @@ def _truncation(variable: str, values, options, ctx) -> tuple[int | None, bool]:
     shown = None
     if minimum and count >= minimum and first is not None and first < count:
         shown = first
-    disamb = ctx.disamb.et_al_names if ctx.mode == "citation" else None  # names are added to cites only
+    disamb = ctx.disamb.et_al_names
+    citation = ctx.style.citation
+    if ctx.mode != "citation" and not (citation is not None
+                                       and ctx.b.names_bibliography_added_names(citation.c_options)):
+        disamb = None
     if shown is not None and disamb:
         shown = None if disamb >= len(values) else max(shown, disamb)
     if shown is not None and use_last and shown <= minimum - 2 and shown < len(values) - 1:
@@ -190,6 +194,27 @@ def _shown_count(variable: str, values, options, ctx) -> int:
     if shown is None:
         return len(values)
     return shown + (1 if use_last else 0)
+
+
+@override("names.bibliography-added-names", replaces="citeproc.model.Name.process",
+          rule="citeproc-js src/cmd_cite.js citeStart with src/node_name.js _imposeNameConstraints: when "
+               "the cs:citation sets both disambiguate-add-names and disambiguate-add-givenname, a "
+               "bibliography entry shows the names its cites show beyond the entry's et-al-use-first "
+               "(citeStart hands the item's disambiguation to the entry only on the add-givenname path); "
+               "CSL 1.0.2 §Disambiguation speaks of cites only, but Zotero prints these entries so, and "
+               "the entry then reads as the cite does",
+          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea",
+          tests=("tests/render/test_engine_disambiguation.py::"
+                 "test_names_added_to_tell_cites_apart_show_in_the_bibliography_with_add_givenname",))
+def bibliography_added_names(citation_options: dict[str, Any]) -> bool:
+    """Whether bibliography entries show the names added to their cites."""
+    return all((citation_options.get(option) or "").lower() == "true"
+               for option in ("disambiguate-add-names", "disambiguate-add-givenname"))
+
+
+@upstream("names.bibliography-added-names")
+def bibliography_added_names_upstream(citation_options: dict[str, Any]) -> bool:
+    return False
 
 
 # the name list --------------------------------------------------------------------------------
