@@ -66,3 +66,8 @@ def test_cite_and_render_print_dois_as_text_with_no_links(references):
                    references=references)
     assert rendered.returncode == 0 and "<a " not in rendered.stdout
     assert "https://doi.org/10.1111/aji.13737" in rendered.stdout
+
+
+def test_in_markdown_each_citation_is_a_paragraph_of_its_own(references):
+    out = cite(references, "[@banjar2023]", "[@wang2016]", "--style", "apa", "--format", "markdown")
+    assert out == "(Banjar et al., 2023)\n\n(Wang et al., 2016)\n"

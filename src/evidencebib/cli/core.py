@@ -193,7 +193,8 @@ def cite_command(condition: str, citations: tuple[str, ...], style: str | None, 
     CITATIONS are citation keys, each with an optional locator (banjar2023:p.33,
     banjar2023:chap.3, banjar2023:33): one citation. Or citations in pandoc's syntax, each
     its own citation (a note in a note style), printed one per line in document order, so
-    that ibid and subsequent forms follow: '[see @banjar2023, p. 33; -@wang2016]' '[@banjar2023]'.
+    that ibid and subsequent forms follow: '[see @banjar2023, p. 33; -@wang2016]' '[@banjar2023]'
+    (in markdown a blank line apart).
     """
     from evidencebib import api
     from evidencebib.render.citation_syntax import parse_arguments
@@ -209,7 +210,8 @@ def cite_command(condition: str, citations: tuple[str, ...], style: str | None, 
                                suppress_author=suppress_author, author_only=author_only)
     texts = api.citations(refs, condition, clusters, style=chosen, fmt=fmt, locale=locale,
                           links=links, problems=problems)
-    output.say("\n".join(texts))
+    # one per line; in Markdown a blank line apart, so that each stays a paragraph of its own
+    output.say(("\n\n" if fmt == "markdown" else "\n").join(texts))
     _finish(problems, strict)
 
 
