@@ -80,3 +80,8 @@ def test_every_bracketed_argument_is_a_cluster_of_its_own():
 def test_keys_and_bracketed_citations_are_not_mixed():
     with pytest.raises(UsageError, match="not both"):
         parse_arguments(["[@banjar2023]", "wang2016"], KEYS)
+
+
+def test_pandocs_in_text_form_without_brackets_is_refused_saying_what_to_write():
+    with pytest.raises(UsageError, match=r"'\[@banjar2023\]'"):
+        parse_key("@banjar2023", KEYS)
