@@ -14,7 +14,7 @@ import datetime as _dt
 import html
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from evidencebib import gcpause
 from evidencebib.errors import (EvidenceError, StyleError, UsageError, decode_utf8, doing,
@@ -76,23 +76,24 @@ def load_items(condition: ConditionFile) -> list[Item]:
 
 
 def rendered_entries(condition: ConditionFile, style: str | Path, fmt: str, *,
-                     locale: str | None = None,
+                     locale: str | None = None, links: bool = True,
                      problems: list[EvidenceError] | None = None) -> list[tuple[int, str]]:
     """(position in `condition.bib.items()`, formatted entry) in the style's order.
 
     Without `problems` a block that does not parse, or an entry the style cannot render,
     stops with its error. With a list, each is added to it as an error naming file, line and
     key (a ParseError, or a StyleError naming the style and the condition) and left out, and
-    the other entries render: one bad entry never stops a whole command (issue 15)."""
+    the other entries render: one bad entry never stops a whole command (issue 15).
+    `links=False` prints DOIs and URLs as text instead of links (HTML, Markdown, RTF)."""
     from evidencebib.model import LINE
     from evidencebib.render import render_entries
 
     if problems is None:
-        return render_entries(load_items(condition), style, fmt, locale=locale)
+        return render_entries(load_items(condition), style, fmt, locale=locale, links=links)
     problems.extend(unparsed(condition))
     items = condition.bib.items()
     failed: list = []  # render.engine.EntryProblem
-    entries = render_entries(items, style, fmt, locale=locale, problems=failed)
+    entries = render_entries(items, style, fmt, locale=locale, problems=failed, links=links)
     for problem in failed:
         problems.append(StyleError(f"style {problem.style} cannot render this entry of condition "
                                    f"'{condition.meta.slug}' ({problem.cause})",
@@ -102,19 +103,19 @@ def rendered_entries(condition: ConditionFile, style: str | Path, fmt: str, *,
 
 
 def bibliography(refs: References, slug: str, *, style: str | Path = HOUSE_STYLE,
-                 fmt: str = "markdown", locale: str | None = None,
+                 fmt: str = "markdown", locale: str | None = None, links: bool = True,
                  problems: list[EvidenceError] | None = None) -> list[str]:
     """One condition's formatted entries in the style's order (`locale` replaces the style's;
-    `problems`: see `rendered_entries`)."""
+    `links`, `problems`: see `rendered_entries`)."""
     return [text for _, text in rendered_entries(refs.load(slug), style, fmt, locale=locale,
-                                                 problems=problems)]
+                                                 links=links, problems=problems)]
 
 
 def render(refs: References, slugs: Sequence[str] = (), *, style: str | Path = HOUSE_STYLE,
-           fmt: str = "markdown", locale: str | None = None,
+           fmt: str = "markdown", locale: str | None = None, links: bool = True,
            problems: list[EvidenceError] | None = None) -> str:
     """The bibliographies of the named conditions (all when none is named), as one document
-    (`problems`: see `rendered_entries`)."""
+    (`links`, `problems`: see `rendered_entries`)."""
     from evidencebib.render import resolve_style
 
     resolve_style(style)  # an unknown style fails before any output
@@ -124,7 +125,7 @@ def render(refs: References, slugs: Sequence[str] = (), *, style: str | Path = H
         with doing(f"rendering condition '{slug}'"):
             condition = refs.load(slug)
             entries = [text for _, text in rendered_entries(condition, style, fmt, locale=locale,
-                                                            problems=problems)]
+                                                            links=links, problems=problems)]
             sections.append(_section(condition.meta.title, slug, entries, fmt))
     if fmt == "html":
         return "\n".join(sections) + "\n"
@@ -150,22 +151,51 @@ def _section(title: str, slug: str, entries: list[str], fmt: str) -> str:
 
 
 def cite(refs: References, slug: str, keys: Sequence[str], *, style: str | Path = HOUSE_STYLE,
-         fmt: str = "text", locale: str | None = None,
+         fmt: str = "text", locale: str | None = None, links: bool = True,
          problems: list[EvidenceError] | None = None) -> str:
     """The in-text citation of entries of a condition, numbered as its printed bibliography.
-    With `problems`, the blocks that do not parse are added to it and left out (unless one
-    of them is cited: its ParseError is raised)."""
-    from evidencebib.render.cite import cite as render_cite
+    `keys` are citation keys, `key:LOCATOR` (`banjar2023:p.33`) or `Cite`s. With `problems`,
+    the blocks that do not parse are added to it and left out (unless one of them is cited:
+    its ParseError is raised)."""
+    return citations(refs, slug, [keys], style=style, fmt=fmt, locale=locale, links=links,
+                     problems=problems)[0]
+
+
+def citations(refs: References, slug: str, clusters: Sequence[Any], *,
+              style: str | Path = HOUSE_STYLE, fmt: str = "text", locale: str | None = None,
+              links: bool = True, problems: list[EvidenceError] | None = None) -> list[str]:
+    """Each citation of a document, in order, numbered as the condition's printed
+    bibliography: a cluster is a `Cluster`, a citation in pandoc's syntax
+    (`"[see @banjar2023, p. 33; -@wang2016]"`), or a list of keys, `key:LOCATOR` and `Cite`s.
+    Positions (ibid, subsequent) follow the clusters' order; in a note style they are notes
+    1, 2 … (`problems`: see `cite`)."""
+    from evidencebib.render.cite import citations as render_citations
+    from evidencebib.render.citation_syntax import parse_key, parse_pandoc
+    from evidencebib.render.citations import Cluster, as_cite
 
     condition = refs.load(slug)
+    items = condition.bib.items()
+    known = [str(item.get("id")) for item in items] + [
+        block.location.entry for block in unparsed(condition) if block.location.entry]
+    wanted: list[Cluster] = []
+    for cluster in clusters:
+        if isinstance(cluster, Cluster):
+            wanted.append(cluster)
+        elif isinstance(cluster, str):
+            wanted.append(parse_pandoc(cluster, locale))
+        else:
+            wanted.append(Cluster([parse_key(cite, known, locale) if isinstance(cite, str) else as_cite(cite)
+                                   for cite in cluster]))
+    cited = {cite.id for cluster in wanted for cite in cluster.cites}
     if problems is None:
-        return render_cite(load_items(condition), keys, style, fmt, locale=locale)
-    blocks = unparsed(condition)
-    for block in blocks:
-        if block.location.entry and block.location.entry in keys:
-            raise block
-    problems.extend(blocks)
-    return render_cite(condition.bib.items(), keys, style, fmt, locale=locale)
+        items = load_items(condition)
+    else:
+        blocks = unparsed(condition)
+        for block in blocks:
+            if block.location.entry and block.location.entry in cited:
+                raise block
+        problems.extend(blocks)
+    return render_citations(items, wanted, style, fmt, locale=locale, links=links)
 
 
 def page(refs: References, slug: str, *, generated_on: _dt.date | None = None,

@@ -158,10 +158,35 @@ def proposals(client: Any, items: Iterable[Item],
     from evidencebib.errors import NetworkError
     from evidencebib.verify import compare
 
-    items = [item for item in items
-             if item.get("DOI") and doi_names.is_valid(doi_names.normalize(str(item["DOI"])))]
+    # every entry with a DOI is asked for or named: a shortDOI (10/fqd6hj) through the DOI
+    # doi.org says it stands for, as verify does; text that is no DOI is named, not skipped
+    names: dict[str, str] = {}
+    checked = []
+    for item in items:
+        if not item.get("DOI"):
+            continue
+        name = doi_names.normalize(str(item["DOI"]))
+        if doi_names.is_short(name):
+            try:
+                target = client.short_doi_target(name)
+            except NetworkError as error:
+                notice(f"@{item['id']}: unreachable: not checked (shortDOI {name}: {error})")
+                if unreachable is not None:
+                    unreachable.append(item["id"])
+                continue
+            if target is None:
+                notice(f"@{item['id']}: not checked (shortDOI {name} is not registered at doi.org)")
+                continue
+            name = target
+        elif not doi_names.is_valid(name):
+            notice(f"@{item['id']}: not checked (not DOI syntax: {str(item['DOI'])!r}; "
+                   "run `evidencebib verify`)")
+            continue
+        names[str(item["id"])] = name
+        checked.append(item)
+    items = checked
     try:
-        client.prefetch_works([str(item["DOI"]) for item in items])
+        client.prefetch_works(list(names.values()))
     except NetworkError:
         pass                                   # each entry is asked for singly below
     found: dict[str, list[Change]] = {}
@@ -170,7 +195,7 @@ def proposals(client: Any, items: Iterable[Item],
             def tell(message: str, key: object = item["id"]) -> None:
                 notice(f"@{key}: {message}")
 
-            remote, _source = lookup.resolve(client, doi_names.normalize(str(item["DOI"])), tell)
+            remote, _source = lookup.resolve(client, names[str(item["id"])], tell)
         except doi_names.InvalidDOI as error:
             notice(f"@{item['id']}: not checked ({error})")
             continue

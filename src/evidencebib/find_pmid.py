@@ -57,8 +57,26 @@ def decisions(client: Any, items: Iterable[Item], notice: Callable[[str], None] 
             unreachable.append(item["id"])
         out[item["id"]] = Decision(item["id"], None, f"unreachable ({error})")
 
-    with_doi = {item["id"]: doi_names.normalize(str(item["DOI"])) for item in items
-                if item.get("DOI") and doi_names.is_valid(doi_names.normalize(str(item["DOI"])))}
+    with_doi: dict[str, str] = {}
+    unusable: dict[str, str] = {}                    # key -> why its DOI was not searched
+    for item in items:
+        if not item.get("DOI"):
+            continue
+        name = doi_names.normalize(str(item["DOI"]))
+        if doi_names.is_short(name):                 # a shortDOI: the DOI doi.org says it stands for
+            try:
+                target = client.short_doi_target(name)
+            except NetworkError as error:
+                unusable[item["id"]] = f"shortDOI {name} not expanded ({error})"
+                continue
+            if target is None:
+                unusable[item["id"]] = f"shortDOI {name} is not registered at doi.org"
+                continue
+            name = target
+        elif not doi_names.is_valid(name):
+            unusable[item["id"]] = f"not DOI syntax: {str(item['DOI'])!r}"
+            continue
+        with_doi[item["id"]] = name
     try:
         converted = pubmed.convert(list(with_doi.values())) if with_doi else {}
     except NetworkError as error:
@@ -106,9 +124,10 @@ def decisions(client: Any, items: Iterable[Item], notice: Callable[[str], None] 
         if key in out:
             continue
         if key not in found or records is None:
+            without = f"its DOI was not searched ({unusable[key]})" if key in unusable else "no DOI"
             out[key] = Decision(key, None, "PubMed has no unambiguous match" if key in
                                 with_doi or key in citations else
-                                "no DOI, and too little for a citation match (journal, "
+                                f"{without}, and too little for a citation match (journal, "
                                 "year, volume, first page)")
             continue
         pmid, how = found[key]

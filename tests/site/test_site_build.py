@@ -449,6 +449,24 @@ def test_site_command_rejects_unknown_style_before_writing(tmp_path: Path) -> No
     assert not out.exists()
 
 
+def test_site_command_takes_a_locale_instead_of_each_styles(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli(), ["site", "-o", str(out), "--references",
+                                        str(REPO / "references"), "--styles", "harvard",
+                                        "--locale", "de-DE"])
+    assert result.exit_code == 0, result.output
+    text = (out / SLUG / "harvard.html").read_text(encoding="utf-8")
+    assert "Empson, M.B. <i>u.\u00a0a.</i> (2005)" in text and "Verfügbar unter" in text
+
+
+def test_site_command_rejects_an_unknown_locale_before_writing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli(), ["site", "-o", str(out), "--references",
+                                        str(REPO / "references"), "--styles", "apa", "--locale", "xx-XX"])
+    assert result.exit_code == 2 and "unknown locale 'xx-XX'" in result.output
+    assert not out.exists()
+
+
 def test_rebuild_replaces_the_site_but_never_a_foreign_directory(references: Path,
                                                                  tmp_path: Path) -> None:
     out = tmp_path / "out"

@@ -50,3 +50,41 @@ def test_conflicts_are_shown_not_applied():
 def test_nothing_to_do():
     assert propose(dict(JCP), JCP) == []
     assert render("k", []) == ""
+
+
+# Issue 15, items 7 and 8: no entry with a DOI is left out of enrich without a word.
+
+def _emulated_jcp():
+    from crossref_emulator import CrossrefEmulator, sample_messages
+
+    emulator = CrossrefEmulator(rate=100, interval=0.5, concurrency=8)
+    emulator.add_works(sample_messages())
+    return emulator
+
+
+def test_enrich_expands_a_short_doi_through_doi_org_and_proposes_what_crossref_adds():
+    from crossref_emulator import fast_client
+
+    from evidencebib.enrich import proposals
+
+    local = {"id": "xu2021", "type": "article-journal", "author": [{"family": "Xu", "given": "J."}],
+             "_et_al": ["author"], "title": JCP["title"], "issued": {"date-parts": [[2021]]},
+             "container-title": "J Clin Pathol", "DOI": "10/fqd6hj"}
+    with _emulated_jcp() as emu:
+        emu.add_short_doi("10/fqd6hj", JCP["DOI"])
+        found = proposals(fast_client(emu), [local])
+    assert {change.field for change in found["xu2021"]} >= {"author", "issue", "page"}
+
+
+def test_enrich_names_an_entry_whose_doi_it_cannot_ask_for():
+    from crossref_emulator import fast_client
+
+    from evidencebib.enrich import proposals
+
+    told: list[str] = []
+    items = [{"id": "gone", "title": "T", "DOI": "10/zzzzzz"},
+             {"id": "junk", "title": "T", "DOI": "not a doi"}]
+    with _emulated_jcp() as emu:
+        assert proposals(fast_client(emu), items, told.append) == {}
+    assert any(m.startswith("@gone: not checked (shortDOI 10/zzzzzz is not registered") for m in told), told
+    assert any(m.startswith("@junk: not checked (not DOI syntax") for m in told), told

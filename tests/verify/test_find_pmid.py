@@ -120,3 +120,15 @@ def test_enrich_with_pubmed_proposes_pmid_and_missing_fields(services, reference
     assert "+ volume: '41' (PubMed)" in shown.stdout
     run(services, references, "enrich", CONDITION, "--pubmed", "--apply")
     assert "volume = {41}" in bib.read_text()
+
+
+def test_a_short_doi_is_expanded_through_doi_org_and_searched_as_its_doi(services):
+    services[0].add_short_doi("10/abcd1", "10.5555/in-pmc")
+    found = decide(services, item("s", DOI="10/abcd1"))
+    assert (found["s"].pmid, found["s"].pmcid) == ("99600001", "PMC9600001")
+
+
+def test_a_doi_that_cannot_be_searched_is_named_not_called_missing(services):
+    found = decide(services, item("t", DOI="not a doi"))
+    assert found["t"].pmid is None
+    assert found["t"].reason.startswith("its DOI was not searched (not DOI syntax: 'not a doi')")

@@ -137,6 +137,12 @@ def _finish(problems: list, strict: bool) -> None:
     if output.left_out(problems, "not rendered") and strict:
         sys.exit(1)
 
+
+_links_option = click.option(
+    "--links/--no-links", default=True, show_default=True,
+    help="DOIs and URLs as links in html, markdown and rtf (--no-links: as text).")
+
+
 def _cell_width(text: str) -> int:
     return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
                for ch in text)
@@ -148,11 +154,12 @@ def _cell_width(text: str) -> int:
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="markdown",
               show_default=True)
 @click.option("--locale", "-l", metavar="LANG", help="A locale (de-DE, en-GB …) instead of the style's own.")
+@_links_option
 @_strict_option
 @references_option
 @reports_errors
 def render_command(conditions: tuple[str, ...], style: str | None, fmt: str, locale: str | None,
-                   strict: bool, references_dir: Path) -> None:
+                   links: bool, strict: bool, references_dir: Path) -> None:
     """Print the formatted bibliography of each condition (all when none is named)."""
     from evidencebib import api
 
@@ -160,29 +167,51 @@ def render_command(conditions: tuple[str, ...], style: str | None, fmt: str, loc
     locale = setting(references_dir, "locale", locale)
     problems: list = []
     output.say(api.render(open_references(references_dir), conditions, style=chosen, fmt=fmt, locale=locale,
-                          problems=problems), nl=False)
+                          links=links, problems=problems), nl=False)
     _finish(problems, strict)
 
 
 @click.command("cite")
 @click.argument("condition", shell_complete=complete_condition)
-@click.argument("keys", nargs=-1, required=True, shell_complete=complete_key)
+@click.argument("citations", nargs=-1, required=True, shell_complete=complete_key)
 @style_option
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--locale", "-l", metavar="LANG", help="A locale (de-DE, en-GB …) instead of the style's own.")
+@click.option("--prefix", metavar="TEXT", help="Text before the first cite, inside the citation (see).")
+@click.option("--suffix", metavar="TEXT", help="Text after the last cite, inside the citation.")
+@click.option("--suppress-author", is_flag=True, help="Leave the author out of each cite: (2023).")
+@click.option("--author-only", is_flag=True, help="Print only the author of each cite.")
+@_links_option
 @_strict_option
 @references_option
 @reports_errors
-def cite_command(condition: str, keys: tuple[str, ...], style: str | None, fmt: str,
-                 locale: str | None, strict: bool, references_dir: Path) -> None:
-    """Print the in-text citation for entries of CONDITION, e.g. (Banjar et al 2023) or (1,2)."""
+def cite_command(condition: str, citations: tuple[str, ...], style: str | None, fmt: str,
+                 locale: str | None, prefix: str | None, suffix: str | None, suppress_author: bool,
+                 author_only: bool, links: bool, strict: bool, references_dir: Path) -> None:
+    """Print the in-text citation for entries of CONDITION, e.g. (Banjar et al 2023) or (1,2).
+
+    CITATIONS are citation keys, each with an optional locator (banjar2023:p.33,
+    banjar2023:chap.3, banjar2023:33): one citation. Or citations in pandoc's syntax, each
+    its own citation (a note in a note style), printed one per line in document order, so
+    that ibid and subsequent forms follow: '[see @banjar2023, p. 33; -@wang2016]' '[@banjar2023]'
+    (in markdown a blank line apart).
+    """
     from evidencebib import api
+    from evidencebib.render.citation_syntax import parse_arguments
 
     chosen = style_setting(references_dir, style)
     locale = setting(references_dir, "locale", locale)
     problems: list = []
-    output.say(api.cite(open_references(references_dir), condition, keys, style=chosen, fmt=fmt,
-                        locale=locale, problems=problems))
+    refs = open_references(references_dir)
+    loaded = refs.load(condition)
+    known = [str(item.get("id")) for item in loaded.bib.items()] + [
+        block.location.entry for block in api.unparsed(loaded) if block.location.entry]
+    clusters = parse_arguments(citations, known, locale=locale, prefix=prefix, suffix=suffix,
+                               suppress_author=suppress_author, author_only=author_only)
+    texts = api.citations(refs, condition, clusters, style=chosen, fmt=fmt, locale=locale,
+                          links=links, problems=problems)
+    # one per line; in Markdown a blank line apart, so that each stays a paragraph of its own
+    output.say(("\n\n" if fmt == "markdown" else "\n").join(texts))
     _finish(problems, strict)
 
 

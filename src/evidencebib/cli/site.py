@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from evidencebib.cli import output
-from evidencebib.cli.common import open_references, references_option, reports_errors
+from evidencebib.cli.common import open_references, references_option, reports_errors, setting
 from evidencebib.cli.shell import SafeGroup
 
 DEFAULT_SITE_DIR = "site"
@@ -34,6 +34,10 @@ def _styles_option(func):
 
 def _site_options(func):
     func = click.option(
+        "--locale", "-l", metavar="LANG", default=None,
+        help="A locale (de-DE, en-GB …) for every style's pages instead of the style's own "
+             "(default: the locale setting).")(func)
+    func = click.option(
         "--base-url", default=None, metavar="URL",
         help="The address the site will be published at (e.g. https://example.org/criteria/): "
              "gives every page its canonical link and the site a sitemap.xml.")(func)
@@ -45,11 +49,12 @@ def _site_options(func):
 
 def _build(references_dir: Path, site_dir: Path, verify_report: Path | None,
            styles: str | None, quiet: bool = False, title: str | None = None,
-           base_url: str | None = None):
+           base_url: str | None = None, locale: str | None = None):
     from evidencebib.site import build_site
 
     result = build_site(open_references(references_dir), site_dir, verify_report=verify_report,
-                        styles=styles, title=title, base_url=base_url)
+                        styles=styles, title=title, base_url=base_url,
+                        locale=setting(references_dir, "locale", locale))
     for note in result.notes:
         output.message(f"evidencebib: note: {note}")
     if not quiet:
@@ -74,7 +79,7 @@ def _build(references_dir: Path, site_dir: Path, verify_report: Path | None,
 @reports_errors
 def site_command(site_dir: Path, references_dir: Path, verify_report: Path | None,
                  styles: str | None, title: str | None, base_url: str | None,
-                 strict: bool) -> None:
+                 locale: str | None, strict: bool) -> None:
     """Build a static website of the conditions: an index and one page per condition.
 
     Open OUTPUT/index.html from disk or serve the directory with any web server (see
@@ -82,7 +87,8 @@ def site_command(site_dir: Path, references_dir: Path, verify_report: Path | Non
     for reference managers, each reference as RIS, BibTeX and CSL-JSON, and the whole
     bibliography in RIS, BibTeX, BibLaTeX, CSL-JSON and EndNote XML.
     """
-    result = _build(references_dir, site_dir, verify_report, styles, title=title, base_url=base_url)
+    result = _build(references_dir, site_dir, verify_report, styles, title=title, base_url=base_url,
+                    locale=locale)
     if strict and result.left_out:
         output.message(f"evidencebib: {result.left_out} entr{'y' if result.left_out == 1 else 'ies'} "
                        "left out of a page (--strict: exit 1)")
@@ -104,13 +110,14 @@ def site_command(site_dir: Path, references_dir: Path, verify_report: Path | Non
 @reports_errors
 def serve_command(directory: Path, port: int, build_first: bool, references_dir: Path,
                   verify_report: Path | None, styles: str | None, title: str | None,
-                  base_url: str | None, quiet: bool) -> None:
+                  base_url: str | None, locale: str | None, quiet: bool) -> None:
     """Serve the built site on http://127.0.0.1:PORT/ for previewing (Ctrl-C stops)."""
     from evidencebib.errors import UsageError
     from evidencebib.site import server
 
     if build_first:
-        _build(references_dir, directory, verify_report, styles, title=title, base_url=base_url)
+        _build(references_dir, directory, verify_report, styles, title=title, base_url=base_url,
+               locale=locale)
     if not (directory / "index.html").is_file():
         raise UsageError("no site here (index.html missing); build it with `evidencebib site "
                          f"-o {directory}` or add --build", file=directory)

@@ -56,11 +56,14 @@ def render_bibliography(items: Iterable[dict[str, Any]], style: str | os.PathLik
 
 def render_entries(items: Iterable[dict[str, Any]], style: str | os.PathLike[str] = HOUSE_STYLE,
                    fmt: str = "markdown", cache: Any = None, *, locale: str | None = None,
-                   problems: list[Any] | None = None) -> list[tuple[int, str]]:
-    """Like render_bibliography, each entry with the position of its item in `items`."""
+                   problems: list[Any] | None = None, links: bool = True) -> list[tuple[int, str]]:
+    """Like render_bibliography, each entry with the position of its item in `items`
+    (`links=False`: DOIs and URLs as text, not links, in HTML, Markdown and RTF)."""
+    from evidencebib.render import options
     from evidencebib.render.engine import render_entries as _render
 
-    return _render(items, style, fmt, cache, locale=locale, problems=problems)
+    return _render(items, style, fmt, cache, locale=locale, problems=problems,
+                   options=None if links else options.from_environment(links=False))
 
 
 def prepare_items(items: Iterable[dict[str, Any]]) -> Any:

@@ -15,22 +15,39 @@ from evidencebib.render.citations import Cite, Cluster, as_cite
 
 
 def cite(items: Iterable[dict[str, Any]], keys: Sequence[str | Cite | dict[str, Any]],
-         style: Any = "ig-criteria", fmt: str = "text", *, locale: str | None = None) -> str:
+         style: Any = "ig-criteria", fmt: str = "text", *, locale: str | None = None,
+         links: bool = True) -> str:
     """The in-text citation of the entries `keys` (citation keys of `items`, or `Cite`s with
     locators, prefixes …)."""
+    cites = [as_cite(key) for key in keys]
+    if not cites:
+        raise UsageError("name at least one citation key")
+    return citations(items, [Cluster(cites)], style, fmt, locale=locale, links=links)[0]
+
+
+def citations(items: Iterable[dict[str, Any]], clusters: Sequence[Cluster], style: Any = "ig-criteria",
+              fmt: str = "text", *, locale: str | None = None, links: bool = True) -> list[str]:
+    """Each cluster's citation, in document order (positions such as ibid and subsequent follow
+    from that order). In a note style the clusters are notes 1, 2 … unless they carry their
+    own note numbers; in an in-text style they are in the text."""
+    from dataclasses import replace
+
     from evidencebib.render import options
     from evidencebib.render.engine import Engine
 
     if fmt not in formats.FORMATS:
         raise UsageError(f"unknown output format '{fmt}' (choose from {', '.join(formats.FORMATS)})")
     items = list(items)
-    cites = [as_cite(key) for key in keys]
     known = {str(item.get("id")) for item in items}
-    missing = [cite.id for cite in cites if cite.id not in known]
+    missing = list(dict.fromkeys(cite.id for cluster in clusters for cite in cluster.cites
+                                 if cite.id not in known))
     if missing:
         listing = ", ".join(str(item.get("id")) for item in items) or "none"
         raise UsageError(f"no entry with key {', '.join(repr(k) for k in missing)} (known: {listing})")
-    if not cites:
+    if not clusters or not any(cluster.cites for cluster in clusters):
         raise UsageError("name at least one citation key")
-    engine = Engine(style, locale, options=options.from_environment())
-    return engine.citations([Cluster(cites)], fmt, items, register="items")[0]
+    engine = Engine(style, locale, options=options.from_environment(links=links))
+    if engine.style_class == "note":
+        clusters = [cluster if cluster.note_number is not None else replace(cluster, note_number=number)
+                    for number, cluster in enumerate(clusters, start=1)]
+    return engine.citations(clusters, fmt, items, register="items")

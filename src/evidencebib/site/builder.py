@@ -303,9 +303,10 @@ def _sitemap(base_url: str, slugs: list[str], pages: list[cp.StylePage]) -> str:
 def build_site(refs, output: str | Path, *, verify_report: str | Path | rep.VerifyReport | None = None,
                styles: str | Sequence[str] | None = None,
                generated_on: _dt.date | None = None, title: str | None = None,
-               base_url: str | None = None) -> BuildResult:
+               base_url: str | None = None, locale: str | None = None) -> BuildResult:
     """Write the site of every condition in `refs` into `output` (replacing an earlier build).
 
+    `locale` ("de-DE") replaces every style's default locale on the style pages.
     `title` names the site (header, index heading, page titles); `base_url`, the address it
     will be published at, gives every page its canonical link and the site a sitemap.xml.
     A condition whose .bib has blocks that do not parse is built from the entries that do;
@@ -323,6 +324,13 @@ def build_site(refs, output: str | Path, *, verify_report: str | Path | rep.Veri
     style_names = parse_styles(styles)
     for name in style_names:
         resolve_style(name)  # an unknown style fails before anything is written
+    if locale is not None:
+        from evidencebib.errors import UsageError
+        from evidencebib.render import locale as csl_locale
+
+        if not csl_locale.known_locale(locale):  # nor does an unknown locale
+            raise UsageError(f"unknown locale '{locale}' (citeproc-py ships: "
+                             f"{', '.join(csl_locale.shipped_locales())})")
     pages = style_pages(style_names)
     report = (verify_report if isinstance(verify_report, rep.VerifyReport) or verify_report is None
               else rep.load_report(verify_report))
@@ -365,7 +373,7 @@ def build_site(refs, output: str | Path, *, verify_report: str | Path | rep.Veri
             prepared = prepare_items(items)  # once for all the styles
             for page in pages:
                 failed: list = []  # render.engine.EntryProblem
-                rendered = render_entries(prepared, page.style, "html", problems=failed)
+                rendered = render_entries(prepared, page.style, "html", problems=failed, locale=locale)
                 for problem in failed:
                     line = items[problem.position].get(LINE)
                     notes.append(f"{Location(condition.bib.path, line, problem.key)}: style "
