@@ -30,7 +30,8 @@ issued <-> dates/{year, pub-dates/date} (the date element holds ISO/EDTF when ye
 not the whole date), publisher-place <-> pub-location, publisher, ISBN/ISSN <-> isbn (one per
 line), PMID/archive_location <-> accession-num (digits = PMID), call-number <-> call-num,
 id <-> label (the citation key), genre <-> work-type, available-date <-> edition of
-periodicals (EndNote's "Epub Date", `2023/08/01`; an edition that is no date stays edition), DOI <-> electronic-resource-num, abstract,
+periodicals (EndNote's "Epub Date", `2023/08/01`; an edition that is no date stays edition),
+DOI <-> electronic-resource-num, abstract,
 note <-> notes, language, URL <-> urls/related-urls/url (web-urls also read), accessed <->
 access-date, PMCID <-> custom2 (periodicals), event-title <-> custom1 and event-place <->
 custom4 (conference types), archive <-> remote-database-name, source <->
@@ -661,7 +662,7 @@ def _epub_date(date: Mapping[str, Any]) -> str:
     parts = date["date-parts"]
     if len(parts) == 1 and not date.get("circa") and not date.get("season"):
         return "/".join(f"{int(p):02d}" if i else str(p) for i, p in enumerate(parts[0]))
-    return format_edtf(date)
+    return format_edtf(date) or ""
 
 
 def _indent(element: etree._Element, level: int = 0) -> None:
