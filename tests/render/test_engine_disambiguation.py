@@ -72,15 +72,28 @@ def test_chicago_author_date_keeps_the_cites_in_the_order_written():
         ["(S. W. Wang 2016a; T. Wang 2016; S. W. Wang 2016b)"]
 
 
+SMITHS_AND_OTHERS = [article("a", [("Smith", "John"), ("Jones", "Ann")], 2000),
+                     article("b", [("Smith", "John"), ("Brown", "Bea")], 2000)]
+ET_AL_BIBLIOGRAPHY = ('<bibliography et-al-min="2" et-al-use-first="1">'
+                      '<layout><names variable="author"/></layout></bibliography>')
+
+
 def test_names_are_added_in_citations_only_not_in_the_bibliography(tmp_path):
-    items = [article("a", [("Smith", "John"), ("Jones", "Ann")], 2000),
-             article("b", [("Smith", "John"), ("Brown", "Bea")], 2000)]
-    path = style(tmp_path, NAMES_STYLE.replace(
-        '<bibliography><layout><text variable="title"/></layout></bibliography>',
-        '<bibliography et-al-min="2" et-al-use-first="1">'
-        '<layout><names variable="author"/></layout></bibliography>'))
-    assert [entry.text for entry in Engine(path).bibliography(items, "text")] == \
+    """With disambiguate-add-names alone, the entries keep their own et-al abbreviation."""
+    path = style(tmp_path, NAMES_STYLE.replace(' disambiguate-add-givenname="true"', "").replace(
+        '<bibliography><layout><text variable="title"/></layout></bibliography>', ET_AL_BIBLIOGRAPHY))
+    assert [entry.text for entry in Engine(path).bibliography(SMITHS_AND_OTHERS, "text")] == \
         ["John Smith et al.", "John Smith et al."]
+
+
+def test_names_added_to_tell_cites_apart_show_in_the_bibliography_with_add_givenname(tmp_path):
+    """citeproc-js (cmd_cite.js citeStart): with disambiguate-add-givenname as well, an entry
+    shows the names its cites show (harvard-cite-them-right: "Guyatt, G.H., Oxman, A.D., Vist,
+    G.E., et al. (2008)")."""
+    path = style(tmp_path, NAMES_STYLE.replace(
+        '<bibliography><layout><text variable="title"/></layout></bibliography>', ET_AL_BIBLIOGRAPHY))
+    assert [entry.text for entry in Engine(path).bibliography(SMITHS_AND_OTHERS, "text")] == \
+        ["John Smith, Ann Jones", "John Smith, Bea Brown"]
 
 
 def test_initials_tell_names_apart_even_when_other_names_share_them():

@@ -84,3 +84,49 @@ def test_a_number_variable_sorts_by_its_first_number(tmp_path):
              for title, volume in volumes.items()]
     entries = Engine(path, options=EngineOptions(workers=1)).bibliography(items, "text")
     assert [entry.text for entry in entries] == ["G", "F", "C", "B", "A", "D", "E"]
+
+
+SORT_MACRO = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>Sort macro</title><id>sort-macro</id><updated>2020-01-01T00:00:00+00:00</updated></info>
+  <macro name="anon">
+    <choose><if variable="author" match="none"><text term="anonymous" form="short"/></if></choose>
+  </macro>
+  <macro name="contributors">
+    <names variable="author"><name/></names>
+    <text macro="anon"/>
+  </macro>
+  <macro name="year">
+    <choose>
+      <if variable="issued"><date variable="issued"><date-part name="year"/></date></if>
+      <else><text term="no date" form="short"/></else>
+    </choose>
+  </macro>
+  <citation><layout><text variable="title"/></layout></citation>
+  <bibliography><sort><key macro="{key}" sort="{direction}"/></sort>
+    <layout><text variable="title"/></layout></bibliography>
+</style>
+"""
+
+
+def sorted_titles(tmp_path: Path, key: str, direction: str, items: list[dict]) -> list[str]:
+    path = tmp_path / "sort-macro.csl"
+    path.write_text(SORT_MACRO.format(key=key, direction=direction), encoding="utf-8")
+    engine = Engine(path, options=EngineOptions(workers=1))
+    return [entry.text for entry in engine.bibliography(items, "text")]
+
+
+def test_a_term_in_a_sort_macro_without_a_date_is_part_of_the_key(tmp_path):
+    """citeproc-js (CSL.expandMacro, CSL.Output.Queue.append): only a macro that holds a cs:date
+    drops its terms from a sort key; here "anon." sorts before "Zeller"."""
+    items = [{"id": "Z", "type": "book", "title": "Z", "author": [{"family": "Zeller", "given": "A"}]},
+             {"id": "N", "type": "book", "title": "N"}]
+    assert sorted_titles(tmp_path, "contributors", "ascending", items) == ["N", "Z"]
+
+
+def test_a_term_in_a_sort_macro_holding_a_date_is_not_part_of_the_key(tmp_path):
+    """citeproc-js: in a sort key, a macro that holds a cs:date gives its dates only: the
+    undated item's "n.d." is an empty key, last even in descending order."""
+    items = [{"id": "N", "type": "book", "title": "N"},
+             {"id": "D", "type": "book", "title": "D", "issued": {"date-parts": [[2001]]}}]
+    assert sorted_titles(tmp_path, "year", "descending", items) == ["D", "N"]

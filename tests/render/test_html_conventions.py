@@ -68,6 +68,26 @@ def test_font_variant_normal_prints_only_inside_small_caps(tmp_path):
                                        '<span style="font-variant:normal;">Title</span> </span>Press')
 
 
+def test_a_normal_weight_inside_a_normal_weight_inside_bold_prints_both_spans(tmp_path):
+    """citeproc-js (normalDecorIsOrphan, util_processor.js) prints a "normal" when any formatting
+    around it, however far out, is bold (italic, small caps), not only the nearest."""
+    layout = ('<group font-weight="bold"><group font-weight="normal">'
+              '<text variable="title" font-weight="normal"/></group></group>')
+    assert entry(tmp_path, layout) == \
+        '<b><span style="font-weight:normal;"><span style="font-weight:normal;">Title</span></span></b>'
+    layout = ('<group font-style="italic"><group font-style="normal">'
+              '<text variable="title" font-style="normal"/></group></group>')
+    assert entry(tmp_path, layout) == \
+        '<i><span style="font-style:normal;"><span style="font-style:normal;">Title</span></span></i>'
+
+
+def test_two_bold_elements_side_by_side_print_as_two_in_html(tmp_path):
+    """citeproc-js's HTML output wraps each element's text in its own tags: "</b><b>" stays."""
+    layout = ('<group font-weight="bold"><text variable="title" suffix=", "/></group>'
+              '<text variable="publisher" font-weight="bold"/>')
+    assert entry(tmp_path, layout) == "<b>Title, </b><b>Press</b>"
+
+
 def test_italics_of_the_style_inside_italics_of_the_style_nest(tmp_path):
     """citeproc-js flips only italics in the data (its flip-flopper); a style's italic element
     inside another italic one prints italic: <i><i>…</i></i>."""
@@ -81,6 +101,36 @@ def test_italics_in_the_data_still_flip_inside_nested_italics(tmp_path):
     layout = '<group font-style="italic"><text variable="title" font-style="italic"/></group>'
     assert entry(tmp_path, layout, item) == \
         '<i><i>Studies of <span style="font-style:normal;">E. coli</span> growth</i></i>'
+
+
+# names -----------------------------------------------------------------------------------------
+
+THREE_AUTHORS = dict(BOOK, author=[{"family": "Aa", "given": "B"}, {"family": "Cc", "given": "D"},
+                                   {"family": "Ee", "given": "F"}])
+
+
+def test_the_name_formatting_wraps_a_list_cut_short_by_et_al_and_each_name(tmp_path):
+    """citeproc-js (NameOutput._joinEtAl, util_names_join.js) joins a list cut short by et-al in
+    a level of the cs:name token: its formatting and affixes wrap each name and the whole list."""
+    names = ('<names variable="author"><name font-weight="bold" prefix="(" suffix=")" et-al-min="3" '
+             'et-al-use-first="1"/><et-al font-style="italic"/></names>')
+    assert entry(tmp_path, names, THREE_AUTHORS) == "(<b>(<b>B Aa</b>) <i>et al.</i></b>)"
+
+
+def test_a_name_list_not_cut_short_is_not_wrapped_again(tmp_path):
+    names = '<names variable="author"><name font-weight="bold" and="text"/></names>'
+    assert entry(tmp_path, names, THREE_AUTHORS) == "<b>B Aa</b>, <b>D Cc</b>, and <b>F Ee</b>"
+    last = ('<names variable="author"><name font-weight="bold" et-al-min="3" et-al-use-first="1" '
+            'et-al-use-last="true"/></names>')
+    assert entry(tmp_path, last, THREE_AUTHORS) == "<b>B Aa</b> … <b>F Ee</b>"
+
+
+def test_et_al_with_normal_font_variant_prints_its_span_inside_small_caps_names(tmp_path):
+    names = ('<names variable="author"><name font-variant="small-caps" et-al-min="3" et-al-use-first="1"/>'
+             '<et-al font-variant="normal"/></names>')
+    assert entry(tmp_path, names, THREE_AUTHORS) == (
+        '<span style="font-variant:small-caps;"><span style="font-variant:small-caps;">B Aa</span> '
+        '<span style="font-variant:normal;">et al.</span></span>')
 
 
 # display divs ----------------------------------------------------------------------------------
@@ -115,6 +165,24 @@ def test_a_trailing_space_inside_italics_stays_in_the_display_div(tmp_path):
     assert '<div class="csl-right-inline"><i>Title </i></div>' in text
 
 
+LEADING_SPACE = ('<group display="left-margin">{title}</group>'
+                 '<group display="right-inline"><text variable="publisher" prefix=" "/></group>')
+
+
+def test_a_space_that_begins_an_entry_is_printed_before_its_first_display_div(tmp_path):
+    """citeproc-js's output queue migrates a first child's leading space up to its parent as far
+    as no font formatting holds it (@display is not font formatting), out of the div."""
+    text = entry(tmp_path, LEADING_SPACE.format(title='<text variable="title" prefix=" "/>'))
+    assert text == (' \n    <div class="csl-left-margin">Title</div>'
+                    '<div class="csl-right-inline"> Press</div>\n  ')
+
+
+def test_a_space_inside_italics_at_the_start_of_an_entry_stays_in_the_display_div(tmp_path):
+    title = '<group font-style="italic"><text variable="title" prefix=" "/></group>'
+    text = entry(tmp_path, LEADING_SPACE.format(title=title))
+    assert text.startswith('\n    <div class="csl-left-margin"><i> Title</i></div>')
+
+
 # text ------------------------------------------------------------------------------------------
 
 def test_superscript_characters_print_as_sup_in_html(tmp_path):
@@ -146,6 +214,16 @@ def test_with_display_on_the_first_part_the_layout_suffix_ends_the_last_part(tmp
     last_plain = ('<group display="left-margin"><text variable="title" suffix=" "/></group>'
                   '<text variable="title" suffix=" "/>')
     assert entry(tmp_path, last_plain, NUMBERED, layout_attributes=' suffix="."').endswith("</div>Title.")
+
+
+def test_the_layout_font_formatting_wraps_both_divs_of_a_second_field_aligned_entry(tmp_path):
+    """citeproc-js (makeBibliography) puts cs:layout's decorations on the entry itself: they wrap
+    the display divs, once, and the layout's affixes stay inside the two parts."""
+    layout = '<text variable="citation-number" suffix=". "/><text variable="title"/>'
+    text = entry(tmp_path, layout, NUMBERED, options=' second-field-align="flush"',
+                 layout_attributes=' font-style="italic" prefix="[" suffix="]"')
+    assert text == ('<i>\n    <div class="csl-left-margin">[1. </div>'
+                    '<div class="csl-right-inline">Title]</div>\n  </i>')
 
 
 def test_second_field_align_with_one_field_puts_it_in_the_left_margin(tmp_path):

@@ -322,3 +322,45 @@ def test_variables_at_the_start_of_the_note_are_read_as_variables(tmp_path):
     item = book("a", {"family": "Wolf", "given": "K."}, genre="Review",
                 note="reviewed-author: Hall || W.C.\noriginal-date: 1950\ngenre: Peer commentary")
     assert entries([item], style(tmp_path, layout)) == ["W.C. Hall; 1950; Review; genre: Peer commentary"]
+
+
+# particles and initials joined by a no-break space (names.particle-nbsp, names.initialize) -------
+
+PARTICLES = [book("a", {"family": "Doorn", "non-dropping-particle": "van der", "given": "Pieter A."},
+                  {"family": "Berg", "given": "Jan", "dropping-particle": "von",
+                   "non-dropping-particle": "de"})]
+
+
+def test_particle_is_joined_to_the_family_by_a_no_break_space_in_french(tmp_path):
+    """citeproc-js (node_name.js): in a French, Russian or Czech style the particles are joined
+    to the family name by a no-break space, the words of "van der" keep theirs; a particle
+    demoted after the given name keeps a plain space."""
+    layout = ('<group delimiter=" | "><names variable="author"/>'
+              '<names variable="author"><name name-as-sort-order="all" initialize-with=". "/></names>'
+              '<names variable="author"><name form="short"/></names></group>')
+    assert entries(PARTICLES, style(tmp_path, layout, default_locale="fr-FR")) == [
+        "Pieter A. van der\u00a0Doorn, Jan von\u00a0de\u00a0Berg | Doorn, P. A. van der, Berg, J. von de"
+        " | van der\u00a0Doorn, de\u00a0Berg"]
+    never = style(tmp_path, '<names variable="author"><name name-as-sort-order="all"/></names>',
+                  default_locale="fr-FR", demote_non_dropping_particle="never")
+    assert entries(PARTICLES, never) == ["van der\u00a0Doorn, Pieter A., de\u00a0Berg, Jan von"]
+    assert entries(PARTICLES, style(tmp_path, '<names variable="author"/>')) == [
+        "Pieter A. van der Doorn, Jan von de Berg"]
+
+
+def test_initials_with_a_no_break_space_join_the_family_in_french(tmp_path):
+    """citeproc-js: initials made with an initialize-with holding a no-break space are joined
+    to the family name by one too, in French (and Russian, Czech)."""
+    layout = '<names variable="author"><name initialize-with=".&#160;"/></names>'
+    assert entries(PARTICLES, style(tmp_path, layout, default_locale="fr-FR")) == [
+        "P.\u00a0A.\u00a0van der\u00a0Doorn, J.\u00a0von\u00a0de\u00a0Berg"]
+    assert entries(PARTICLES, style(tmp_path, layout)) == ["P.\u00a0A. van der Doorn, J. von de Berg"]
+
+
+def test_initialize_with_ending_in_a_no_break_space_leaves_none_after_the_last_initial(tmp_path):
+    """citeproc-js doInitialize: trailing spaces, no-break spaces and zero-width no-break
+    spaces are trimmed from the initials ("J.~P./" with ".~", not "J.~P.~/")."""
+    layout = ('<names variable="author">'
+              '<name delimiter="/" initialize-with=".&#160;" name-as-sort-order="all"/></names>')
+    items = [book("a", {"family": "Higgins", "given": "Julian P. T."}, {"family": "Page", "given": "M."})]
+    assert entries(items, style(tmp_path, layout)) == ["Higgins, J.\u00a0P.\u00a0T./Page, M."]

@@ -65,6 +65,12 @@ def test_punctuation_of_the_data_after_a_quote_stays_outside():
     assert entry(item, "vancouver") == "1. Smith J. Meaning “God willing”. Another word. J. 2020."
 
 
+def test_punctuation_in_quote_moves_the_styles_full_stop_inside_nested_quotes_that_end_the_data():
+    """citeproc-js: the data ends with both closing quotes, so the style's full stop goes inside
+    both of them (not between the inner and the outer one)."""
+    assert entry(article('\'"Shared care"\''), "vancouver") == "1. Smith J. “‘Shared care.’” J. 2020."
+
+
 def test_punctuation_in_quote_moves_the_styles_comma_into_a_data_quote_in_citations():
     engine = Engine("chicago-notes-bibliography")
     item = article('"Friend"', id="a")

@@ -20,7 +20,9 @@ filtering:
   are written its way (`supplement-number` -> `supplement`) and the ones it lacks
   (`license`, `editor-translator`) under `custom`, which `read` takes them back from; each
   name in `tags` is appended to the comma-separated `keyword` variable (the condition slug
-  of an exported page).
+  of an exported page). Reader extras (BibTeX fields, RIS and MEDLINE tags, EndNote
+  elements no variable holds: `_bibtex`, `_ris` …) are carried under `custom` as
+  `"evidencebib-bibtex": [[field, value], …]` and restored by `read` (formats/extras.py).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import re
 from typing import Any, Iterable, Mapping
 
 from evidencebib.errors import ParseError
+from evidencebib.formats import extras
 from evidencebib.model import ET_AL, LINE, Item, citation_key
 from evidencebib.model import normalize as model_normalize
 from evidencebib.model.dates import normalize_date
@@ -72,6 +75,7 @@ def normalize_item(raw: Mapping[str, Any], *, source: str = "<string>",
                     item.setdefault(ET_AL, []).append(variable)
         if not custom:
             del item["custom"]
+    extras.from_custom(item)
     if line is not None:
         item[LINE] = line
     return item
@@ -209,6 +213,8 @@ def to_csl(item: Mapping[str, Any], *, tags: Iterable[str] | None = None) -> dic
         # CSL-JSON has no "et al." for a name list; `custom` is the schema's harmless place,
         # which `read` takes the fact back from
         outside[TRUNCATED] = truncated
+    # reader extras (BibTeX fields, RIS/MEDLINE tags, EndNote elements no variable holds)
+    outside.update(extras.to_custom(item, EXTRAS_HELD))
     if outside:
         out["custom"] = {**dict(out.get("custom") or {}), **outside}
     out["id"] = str(item.get("id") or citation_key(dict(item)))
@@ -227,6 +233,10 @@ def write(items: Iterable[Mapping[str, Any]], *, tags: Iterable[str] | None = No
     tags = list(tags or ())
     data = [to_csl(item, tags=tags) for item in items]
     return json.dumps(data, ensure_ascii=False, indent=indent) + "\n"
+
+
+# The reader extras this writer carries (under `custom`, formats/extras.py).
+EXTRAS_HELD = frozenset(extras.KINDS)
 
 
 def carried_fields(item: Mapping[str, Any]) -> set[str]:

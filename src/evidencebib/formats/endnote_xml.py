@@ -42,6 +42,7 @@ from typing import Any, Iterable, Mapping, cast
 from lxml import etree
 
 from evidencebib.errors import ParseError
+from evidencebib.formats import extras
 from evidencebib.model import ET_AL, LINE, Item, doi
 from evidencebib.model.dates import format_edtf, normalize_date, parse_date_text
 from evidencebib.model.keys import with_ids
@@ -146,18 +147,6 @@ def _wrap(text: str, face: str) -> str:
     return lead + text + trail
 
 
-def _text(record: etree._Element, path: str, multiline: bool = False) -> str | None:
-    element = record.find(path)
-    if element is None:
-        return None
-    value = _rich(element, multiline)
-    return value or None
-
-
-def _texts(record: etree._Element, path: str) -> list[str]:
-    return [v for v in (_rich(e, False) for e in record.findall(path)) if v]
-
-
 def _record_type(record: etree._Element) -> str:
     ref_type = record.find("ref-type")
     if ref_type is None:
@@ -176,19 +165,105 @@ def _line(element: etree._Element) -> int | None:
     return cast("int | None", element.sourceline)
 
 
-def _record_item(record: etree._Element) -> Item:
-    csl_type = _record_type(record)
-    ref_type = record.find("ref-type")
+class _Record:
+    """One `<record>` as the reader takes values from it: every leaf element a value is taken
+    from is marked used, so that the ones left over are kept as `_endnote` extras (issue 15:
+    every field a reader meets is mapped or reported, never dropped without a word)."""
+
+    def __init__(self, element: etree._Element) -> None:
+        self.element = element
+        # lxml returns the same proxy for a node while one is alive: this set keeps them
+        self.used: set[etree._Element] = set()
+
+    def text(self, path: str, multiline: bool = False, *, use: bool = True) -> str | None:
+        element = self.element.find(path)
+        if element is None:
+            return None
+        value = _rich(element, multiline) or None
+        if value and use:
+            self.used.add(element)
+        return value
+
+    def texts(self, path: str, *, use: bool = True) -> list[str]:
+        return [value for _, value in self.elements(path, use=use)]
+
+    def elements(self, path: str, *, use: bool = False) -> list[tuple[etree._Element, str]]:
+        found = [(e, v) for e in self.element.findall(path) if (v := _rich(e, False))]
+        if use:
+            self.used.update(e for e, _ in found)
+        return found
+
+    def use(self, path: str) -> None:
+        element = self.element.find(path)
+        if element is not None:
+            self.used.add(element)
+
+
+# Elements that identify the record in the EndNote library it came from, not the work (the
+# library file, the program, the record's number there): not reference data, never reported.
+BOOKKEEPING = frozenset({"database", "source-app", "rec-number", "foreign-keys/key"})
+# Extras kept under this private key as [path below <record>, text] pairs; the EndNote writer
+# writes them back, the other formats report them ("EndNote auth-address ×2",
+# formats/inventory.py) or carry them (CSL-JSON, formats/extras.py).
+EXTRA = "_endnote"
+# Elements that hold a title or its abbreviation, several of which often repeat one
+TITLE_TAGS = frozenset({"title", "secondary-title", "tertiary-title", "alt-title", "short-title",
+                        "translated-title", "full-title", "abbr-1", "abbr-2", "abbr-3"})
+
+
+def _path(element: etree._Element, record: etree._Element) -> str:
+    tags = [element.tag]
+    for ancestor in element.iterancestors():
+        if ancestor is record:
+            break
+        tags.append(ancestor.tag)
+    return "/".join(reversed([str(t) for t in tags]))
+
+
+def _leftovers(reader: _Record) -> list[list[str]]:
+    """[path, text] of every leaf element with text the reader took no value from; a title
+    repeating one taken from another element (the journal in `periodical/full-title`,
+    `alt-periodical/full-title` and `titles/secondary-title`) is held already and left out,
+    as are BOOKKEEPING elements."""
+    record = reader.element
+    used_texts = {_rich(e, False) for e in reader.used if e.tag in TITLE_TAGS}
+    out: list[list[str]] = []
+    # entity references have a function as their tag (lxml-stubs say str)
+    for element in record.iter():
+        tag = element.tag
+        if not isinstance(tag, str) or element is record:  # type: ignore[redundant-expr]
+            continue
+        if tag == "style" or element in reader.used:
+            continue
+        if any(isinstance(c.tag, str) and c.tag != "style"  # type: ignore[redundant-expr]
+               for c in element):
+            continue  # a container (titles, dates …): its leaves are looked at
+        if any(a in reader.used for a in element.iterancestors()):
+            continue
+        path = _path(element, record)
+        value = _rich(element, element.tag in MULTILINE)
+        if not value or path in BOOKKEEPING or (element.tag in TITLE_TAGS
+                                                  and value in used_texts):
+            continue
+        out.append([path, value])
+    return out
+
+
+def _record_item(element: etree._Element) -> Item:
+    record = _Record(element)
+    csl_type = _record_type(element)
+    record.use("ref-type")
+    ref_type = element.find("ref-type")
     edited_book = ref_type is not None and (
         (ref_type.get("name") or "").strip().lower() == "edited book"
         or (not ref_type.get("name") and (ref_type.text or "").strip() == "28"))
     item: Item = {"type": csl_type}
     names = {
-        "author": _texts(record, "contributors/authors/author"),
-        "editor": _texts(record, "contributors/secondary-authors/author"),
-        "collection-editor": _texts(record, "contributors/tertiary-authors/author"),
-        "translator": _texts(record, "contributors/translated-authors/author")
-        or _texts(record, "contributors/subsidiary-authors/author"),
+        "author": record.texts("contributors/authors/author"),
+        "editor": record.texts("contributors/secondary-authors/author"),
+        "collection-editor": record.texts("contributors/tertiary-authors/author"),
+        "translator": record.texts("contributors/translated-authors/author")
+        or record.texts("contributors/subsidiary-authors/author"),
     }
     if edited_book and not names["editor"]:
         names["editor"], names["author"] = names["author"], []
@@ -198,21 +273,21 @@ def _record_item(record: etree._Element) -> Item:
             item[variable] = parsed
         if truncated:
             item.setdefault(ET_AL, []).append(variable)
-    title = _text(record, "titles/title") or _text(record, "title")
+    title = record.text("titles/title") or record.text("title")
     if title:
         item["title"] = title
-    container = (_text(record, "titles/secondary-title") or _text(record, "secondary-title")
-                 or _text(record, "periodical/full-title"))
+    container = (record.text("titles/secondary-title") or record.text("secondary-title")
+                 or record.text("periodical/full-title"))
     if container:
         item["container-title"] = container
-    short = (_text(record, "periodical/abbr-1") or _text(record, "titles/alt-title")
-             or _text(record, "alt-periodical/abbr-1"))
+    short = (record.text("periodical/abbr-1") or record.text("titles/alt-title")
+             or record.text("alt-periodical/abbr-1"))
     if short:
         item["container-title-short"] = short
-    series = _text(record, "titles/tertiary-title") or _text(record, "tertiary-title")
+    series = record.text("titles/tertiary-title") or record.text("tertiary-title")
     if series:
         item["collection-title"] = series
-    short_title = _text(record, "titles/short-title")
+    short_title = record.text("titles/short-title")
     if short_title:
         item["title-short"] = short_title
     simple = {"pages": "page", "volume": "volume", "edition": "edition", "section": "section",
@@ -221,71 +296,93 @@ def _record_item(record: etree._Element) -> Item:
               "work-type": "genre", "language": "language",
               "remote-database-name": "archive", "remote-database-provider": "source"}
     for tag, variable in simple.items():
-        value = _text(record, tag)
+        value = record.text(tag)
         if value:
             item[variable] = value
     if csl_type in PERIODICAL:
-        issue = _text(record, "number") or _text(record, "issue")
-        number = _text(record, "custom7")
-        pmcid = _text(record, "custom2")
+        issue = record.text("number") or record.text("issue")
+        number = record.text("custom7")
+        pmcid = record.text("custom2", use=False)
         if pmcid and re.fullmatch(r"PMC\d+", pmcid, re.IGNORECASE):
             item["PMCID"] = pmcid.upper()
+            record.use("custom2")
     else:
-        issue = _text(record, "issue")
-        number = _text(record, "number")
+        issue = record.text("issue")
+        number = record.text("number")
     if issue:
         item["issue"] = issue
     if number:
         item["number"] = number
     if csl_type in CONFERENCE:
         for tag, variable in (("custom1", "event-title"), ("custom4", "event-place")):
-            value = _text(record, tag)
+            value = record.text(tag)
             if value:
                 item[variable] = value
     # dates
-    year = _text(record, "dates/year")
-    date_text = _text(record, "dates/pub-dates/date")
+    year = record.text("dates/year", use=False)
+    date_text = record.text("dates/pub-dates/date", use=False)
     issued = None
     if date_text:
         issued = parse_date_text(date_text, year=year)
         if issued and "date-parts" not in issued and year:
             issued = None
+        if issued:
+            record.use("dates/pub-dates/date")
     if issued is None and year:
         issued = parse_date_text(year)
     if issued:
         item["issued"] = issued
-    month = _text(record, "dates/month")  # JabRef writes <month>12</month>
+        if year:
+            record.use("dates/year")
+    month = record.text("dates/month", use=False)  # JabRef writes <month>12</month>
     if month and month.isdigit() and item.get("issued", {}).get("date-parts") \
             and len(item["issued"]["date-parts"][0]) == 1 and 1 <= int(month) <= 12:
         item["issued"]["date-parts"][0].append(int(month))
-    accessed = _text(record, "access-date")
+        record.use("dates/month")
+    accessed = record.text("access-date")
     if accessed:
         item["accessed"] = parse_date_text(accessed)
     # identifiers
-    for value in _texts(record, "isbn"):
+    for value in record.texts("isbn"):
         add_serials(item, value, periodical=csl_type in PERIODICAL)
-    for value in _texts(record, "accession-num"):
+    for node, value in record.elements("accession-num"):
         if value.isdigit() and "PMID" not in item:
             item["PMID"] = value
-        elif "archive_location" not in item:
+        elif not value.isdigit() and "archive_location" not in item:
             item["archive_location"] = value
-    doi_text = _text(record, "electronic-resource-num")
+        else:
+            continue
+        record.used.add(node)
+    doi_text = record.text("electronic-resource-num")
     if doi_text:
         item["DOI"] = doi.normalize(doi_text)
-    urls = (_texts(record, "urls/related-urls/url") + _texts(record, "urls/web-urls/url"))
-    if urls:
-        urls = [u for u in urls if not doi.is_doi_url(u, item.get("DOI"))]
-        if urls:
-            item["URL"] = urls[0]
-    abstract = _text(record, "abstract", multiline=True)
+    urls = (record.elements("urls/related-urls/url") + record.elements("urls/web-urls/url"))
+    for node, url in urls:
+        if doi.is_doi_url(url, item.get("DOI")):
+            record.used.add(node)  # only repeats the DOI, which every style links
+        elif "URL" not in item:
+            item["URL"] = url
+            record.used.add(node)
+    abstract = record.text("abstract", multiline=True)
     if abstract:
         item["abstract"] = abstract
-    notes = _text(record, "notes", multiline=True)
+    notes = record.text("notes", multiline=True)
     if notes:
         item["note"] = notes
-    keywords = _texts(record, "keywords/keyword")
+    keywords = record.texts("keywords/keyword")
     if keywords:
         item["keyword"] = join_keywords(keywords)
+    research = record.text("research-notes", multiline=True)
+    if research:  # our carried lines (formats/extras.py); the rest is the user's note
+        carried, cut, rest = extras.from_lines(research)
+        for key, pairs in carried.items():
+            item.setdefault(key, []).extend(pairs)
+        extras.restore_truncated(item, cut)
+        if rest:
+            item.setdefault(EXTRA, []).append(["research-notes", rest])
+    leftover = _leftovers(record)
+    if leftover:
+        item.setdefault(EXTRA, []).extend(leftover)
     return item
 
 
@@ -492,7 +589,32 @@ def _record(item: Mapping[str, Any], number: int, tags: list[str]) -> etree._Ele
         _add(record, "custom4", item.get("event-place"))
     if csl_type in PERIODICAL:
         _add(record, "custom7", item.get("number"))
+    _write_extras(record, item)
     return record
+
+
+# An element path of `_endnote` the writer can create (XML names; no style run)
+_PATH = re.compile(r"(?!style(?:/|$))[A-Za-z_][\w.-]*(?:/(?!style(?:/|$))[A-Za-z_][\w.-]*)*")
+
+
+def _write_extras(record: etree._Element, item: Mapping[str, Any]) -> None:
+    """The item's `_endnote` elements where they were read from, and as Research Notes lines
+    the other readers' extras and its truncated name lists (formats/extras.py)."""
+    research = []
+    for path, value in extras.pairs(item, EXTRA):
+        if path == "research-notes":
+            research.append(value)
+            continue
+        if not _PATH.fullmatch(path) or path in BOOKKEEPING:
+            continue
+        *parents, leaf = path.split("/")
+        parent = record
+        for tag in parents:
+            found = parent.find(tag)
+            parent = found if found is not None else etree.SubElement(parent, tag)
+        _add(parent, leaf, value, multiline=leaf in MULTILINE)
+    research += extras.to_lines(item, EXTRAS_HELD - {EXTRA})
+    _add(record, "research-notes", "\n".join(research), multiline=True)
 
 
 def _indent(element: etree._Element, level: int = 0) -> None:
@@ -519,6 +641,10 @@ def write(items: Iterable[Mapping[str, Any]], *, tags: Iterable[str] | None = No
     _indent(root)
     body = etree.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+# The reader extras this writer carries: its own elements, the others in Research Notes.
+EXTRAS_HELD = frozenset(extras.KINDS)
 
 
 def carried_fields(item: Mapping[str, Any]) -> set[str]:

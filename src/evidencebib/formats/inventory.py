@@ -4,7 +4,9 @@ Every writer module says what it writes where its own reader finds it again:
 `carried_fields(item)`, the CSL variables of that item, and `EXTRAS_HELD`, the private keys of
 reader extras it writes back (`_bibtex`: BibTeX fields no variable holds, JabRef's `groups`,
 `owner`, `file` …; `_ris`: RIS tags without a variable, `AD`, `L1` …; `_medline`: MEDLINE
-tags). Everything else an item holds is not written; `not_held` counts it by name so that
+tags; `_endnote`: EndNote XML elements without a variable, `auth-address`,
+`urls/pdf-urls/url` …; CSL-JSON and EndNote XML carry the other readers' extras too,
+formats/extras.py). Everything else an item holds is not written; `not_held` counts it by name so that
 an export, or an import into a condition (stored as BibTeX), says so instead of dropping it.
 
 A URL that only repeats the DOI (`https://doi.org/<DOI>`) is not counted: RIS and EndNote XML
@@ -16,13 +18,14 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Iterable, Mapping
 
-from evidencebib.formats import bibtex, medline, ris
+from evidencebib.formats import bibtex, endnote_xml, medline, ris
 from evidencebib.formats.registry import get
 
 # Keys, not data: every format keys its records its own way.
 KEYS = frozenset({"id", "citation-key"})
 # Reader extras: private key -> how a name of that kind is shown in a report.
-EXTRA_KINDS = {bibtex.EXTRA: "{}", ris.EXTRA: "RIS {}", medline.EXTRA: "MEDLINE {}"}
+EXTRA_KINDS = {bibtex.EXTRA: "{}", ris.EXTRA: "RIS {}", medline.EXTRA: "MEDLINE {}",
+               endnote_xml.EXTRA: "EndNote {}"}
 
 
 def _extra_names(item: Mapping[str, Any], key: str) -> list[str]:

@@ -64,8 +64,8 @@ class BudgetExceeded(StyleError):
 
 
 class RenderContext:
-    __slots__ = ("style", "locale", "b", "mode", "sorting", "sort_names", "item", "cite", "number",
-                 "disamb", "suppressed", "in_substitute", "substitute_names", "called", "found",
+    __slots__ = ("style", "locale", "b", "mode", "sorting", "sort_names", "sort_date_macro", "item", "cite",
+                 "number", "disamb", "suppressed", "in_substitute", "substitute_names", "called", "found",
                  "year_suffix_done", "budget", "limit", "style_name", "optimised", "names_seen",
                  "text_variable_called")
 
@@ -76,6 +76,7 @@ class RenderContext:
         self.mode = mode
         self.sorting = False
         self.sort_names: dict[str, Any] | None = None
+        self.sort_date_macro = False  # in a sort key, inside a macro holding a cs:date
         self.item: Any = None
         self.cite: CiteState = FIRST
         self.number: int | None = None

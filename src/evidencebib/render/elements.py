@@ -249,6 +249,9 @@ class MacroElement(ParentMixin, model.Macro):
         self.c_read_children(c)
         self.c_name = self.get("name")
         self.c_is_choose = False
+        # a cs:date among its own descendants (citeproc-js flagDateMacros: macros it calls do
+        # not count); in a sort key such a macro gives its dates only (sorting.no-terms)
+        self.c_has_date = next(self.iter(CS + "date"), None) is not None
         # set once the style is compiled (overrides/speed.py absence_plan)
         self.c_absent: tuple[str, ...] | None = None
 
@@ -390,7 +393,16 @@ def evaluate_suppressible(element, ctx) -> list[Any] | None:
 def evaluate_macro(macro, ctx):
     """A macro's output. Called from `cs:text macro=…`, a macro acts as a group (citeproc-js
     wraps every macro in one): suppressed as a group is (`evaluate_suppressible`)."""
-    nodes = evaluate_suppressible(macro, ctx)
+    if ctx.sorting and macro.c_has_date:
+        # citeproc-js CSL.expandMacro: "doing-macro-with-date" is set on entering such a macro
+        # in a sort key and cleared (not restored) on leaving it
+        ctx.sort_date_macro = True
+        try:
+            nodes = evaluate_suppressible(macro, ctx)
+        finally:
+            ctx.sort_date_macro = False
+    else:
+        nodes = evaluate_suppressible(macro, ctx)
     if nodes is None:
         return None
     return nodes[0] if len(nodes) == 1 else Span(nodes)

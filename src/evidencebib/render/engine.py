@@ -180,7 +180,9 @@ class Engine:
         marked = render(node, 0, b.punctuation_seams)
         marked = b.punctuation_in_quote(marked, ctx.locale.option("punctuation-in-quote"))
         marked = b.punctuation_nested_quotes(marked, ctx.locale)
-        return display.trailing_space_out(marked) if ctx.mode == "bibliography" else marked
+        if ctx.mode != "bibliography":
+            return marked
+        return b.display_leading_space_out(display.trailing_space_out(marked))
 
     def _map(self, function, items: Sequence[Any], what: str) -> list[Any]:
         if not self.options.optimised or self.options.workers == 1:

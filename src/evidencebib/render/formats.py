@@ -158,10 +158,11 @@ _TOKEN = re.compile(
 )
 
 
-def _tokens(marked: str, spaced_display: bool = True):
+def _tokens(marked: str, spaced_display: bool = True, reopen: bool = False):
     """('text', s) / ('mark', m) / ('link', kind, value) / ('display', m) tokens of a marked
     string; with `spaced_display`, display markers become a space between two parts that
-    would otherwise touch ("1." + "Banjar" -> "1. Banjar")."""
+    would otherwise touch ("1." + "Banjar" -> "1. Banjar"); with `reopen`, a mark closed and
+    opened again at once stays (two elements of the same font side by side)."""
     tokens: list[tuple[str, ...]] = []  # (kind, text) or ("link", kind, value)
     pending_space = False
     for match in _TOKEN.finditer(marked):
@@ -186,7 +187,7 @@ def _tokens(marked: str, spaced_display: bool = True):
             tokens.append(("mark", match.group("mark")))
         elif match.group("text"):
             tokens.append(("text", match.group("text")))
-    return _merge_adjacent_marks(tokens)
+    return _merge_adjacent_marks(tokens, reopen)
 
 
 def _last_text(tokens) -> str:
@@ -198,8 +199,9 @@ def _last_text(tokens) -> str:
     return ""
 
 
-def _merge_adjacent_marks(tokens):
-    """Drop empty spans (open immediately closed) and close+reopen of the same mark."""
+def _merge_adjacent_marks(tokens, reopen: bool = False):
+    """Drop empty spans (open immediately closed) and, unless `reopen`, close+reopen of the
+    same mark."""
     closes = {pair[1]: pair[0] for pair in FONT_PAIRS}
     opens = {pair[0]: pair[1] for pair in FONT_PAIRS}
     changed = True
@@ -208,7 +210,8 @@ def _merge_adjacent_marks(tokens):
         for i in range(len(tokens) - 1):
             a, b = tokens[i], tokens[i + 1]
             if a[0] == "mark" and b[0] == "mark":
-                if (a[1] in opens and opens[a[1]] == b[1]) or (a[1] in closes and closes[a[1]] == b[1]):
+                if (a[1] in opens and opens[a[1]] == b[1]) or \
+                        (not reopen and a[1] in closes and closes[a[1]] == b[1]):
                     del tokens[i:i + 2]
                     changed = True
                     break
@@ -342,7 +345,10 @@ _DISPLAY_AFTER = {BLOCK: "\n", LEFT_MARGIN: "", RIGHT_INLINE: "\n  ", INDENT: "\
 
 
 def finish_html(marked: str) -> str:
-    tokens = _tokens(marked, spaced_display=False)
+    # two elements of the same font side by side print as two: citeproc-js's HTML output
+    # (CSL.Output.Formats.html, src/formats.js) wraps each blob's decorations around its own
+    # text and never joins "</b><b>"
+    tokens = _tokens(marked, spaced_display=False, reopen=True)
     tags = {
         ITALIC[0]: "<i>", ITALIC[1]: "</i>", BOLD[0]: "<b>", BOLD[1]: "</b>",
         SUP[0]: "<sup>", SUP[1]: "</sup>", SUB[0]: "<sub>", SUB[1]: "</sub>",

@@ -285,7 +285,7 @@ def _has_text(marked: str) -> bool:
 
 # rendering ------------------------------------------------------------------------------------
 
-_PLAIN = (False, None, None, None, "")
+_PLAIN = (False, None, None, None, "", "")
 
 
 def _recent(order: str, attribute: str) -> str:
@@ -299,37 +299,41 @@ def resolve_font(font: tuple[tuple[str, str], ...],
 
     - the style's formatting nests as written (italics in italics print `<i><i>`, as citeproc-js
       prints them); font-style, font-weight and font-variant "normal" print only inside
-      italics, bold and small caps;
+      italics, bold and small caps: inside any the style set around them, however far out, so
+      a "normal" inside a "normal" inside bold prints as well (citeproc-js's
+      normalDecorIsOrphan, src/util_processor.js, looks for a non-normal one among all the
+      decorations of the ancestors, not the nearest only);
     - markup in the data flips against the nearest formatting of its kind around it: `<i>` in
       italics prints upright, `<b>` in bold normal weight, `<sc>` in small caps normal variant,
       and back again one level further in; a nodecor span turns every font style, weight and
       variant around it back to normal.
 
     `state` is (italic now, then the nearest font-style, font-weight and font-variant around:
-    None, "on" or "off", and the order in which they were set, most recent first); font pairs
-    are innermost first, as `render` wraps them."""
-    italic, style, weight, variant, order = state
+    None, "on" or "off", the order in which they were set, most recent first, and the
+    attributes the style set to italic, bold or small caps anywhere around); font pairs are
+    innermost first, as `render` wraps them."""
+    italic, style, weight, variant, order, styled = state
     out: list[tuple[str, str]] = []  # outermost first
     for pair in reversed(font):
         if pair is ITALIC:
             out.append(ITALIC)
-            italic, style, order = True, "on", _recent(order, "s")
+            italic, style, order, styled = True, "on", _recent(order, "s"), styled + "s"
         elif pair is ROMAN:
-            if italic:
+            if italic or "s" in styled:
                 out.append(ROMAN)
                 italic = False
         elif pair is BOLD:
             out.append(BOLD)
-            weight, order = "on", _recent(order, "w")
+            weight, order, styled = "on", _recent(order, "w"), styled + "w"
         elif pair is SMALLCAPS:
             out.append(SMALLCAPS)
-            variant, order = "on", _recent(order, "v")
+            variant, order, styled = "on", _recent(order, "v"), styled + "v"
         elif pair is UNBOLD:  # the style's font-weight="normal": only inside bold (normalDecorIsOrphan)
-            if weight == "on":
+            if weight == "on" or "w" in styled:
                 out.append(UNBOLD)
                 weight, order = "off", _recent(order, "w")
         elif pair is UNSMALLCAPS:  # font-variant="normal": only inside small caps
-            if variant == "on":
+            if variant == "on" or "v" in styled:
                 out.append(UNSMALLCAPS)
                 variant, order = "off", _recent(order, "v")
         elif pair is MARKUP_ITALIC:
@@ -360,7 +364,7 @@ def resolve_font(font: tuple[tuple[str, str], ...],
         else:
             out.append(pair)
     out.reverse()
-    return tuple(out), (italic, style, weight, variant, order)
+    return tuple(out), (italic, style, weight, variant, order, styled)
 
 
 def render(node: Node | None, depth: int = 0, seam: Any = None, fonts: tuple = _PLAIN) -> str:

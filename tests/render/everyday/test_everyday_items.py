@@ -97,6 +97,30 @@ def test_the_style_sample_is_seeded_independent_and_apart_from_the_key_styles() 
     assert set(sample) <= set(everyday.independent_styles())
 
 
+def test_the_held_back_sample_is_seeded_independent_apart_from_the_default_sample_and_key_styles() -> None:
+    held_back = everyday.held_back_styles()
+    assert held_back == everyday.held_back_styles()
+    assert len(held_back) == len(set(held_back)) == everyday.SAMPLE_SIZE
+    assert not set(held_back) & (set(everyday.KEY_STYLES.values()) | set(everyday.sampled_styles()))
+    assert set(held_back) <= set(everyday.independent_styles())
+
+
+def test_the_default_sample_is_the_one_drawn_with_the_default_seed_whatever_the_held_back_sample() -> None:
+    assert everyday.HELD_BACK_SEED != everyday.SAMPLE_SEED
+    assert everyday.sampled_styles() == everyday.sampled_styles(everyday.SAMPLE_SIZE, 20261201)
+
+
+@pytest.mark.parametrize("choice", [["--held-back"], ["--sample-seed", "7"]])
+def test_the_benchmark_refuses_to_write_the_expected_list_from_another_sample(choice, capsys) -> None:
+    import runpy
+
+    benchmark = runpy.run_path(str(everyday.HERE.parents[2] / "benchmarks" / "everyday.py"))
+    with pytest.raises(SystemExit) as refused:
+        benchmark["main"]([*choice, "--write-expected"])
+    assert refused.value.code == 2
+    assert "default sample only" in capsys.readouterr().err
+
+
 def test_expected_differences_name_measured_styles_only() -> None:
     measured_styles = set(everyday.KEY_STYLES.values()) | set(everyday.sampled_styles())
     assert set(expected_differences()) <= measured_styles

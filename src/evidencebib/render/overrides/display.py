@@ -15,7 +15,7 @@ import re
 from citeproc import model
 
 from evidencebib.render.elements import evaluate_children
-from evidencebib.render.marks import DISPLAY_CLOSE, visible
+from evidencebib.render.marks import BLOCK, DISPLAY_CLOSE, INDENT, LEFT_MARGIN, RIGHT_INLINE, visible
 from evidencebib.render.output import Lit, Span, find_tags, render
 from evidencebib.render.overrides import override, upstream
 
@@ -23,9 +23,12 @@ from evidencebib.render.overrides import override, upstream
 @override("display.second-field-align", replaces="citeproc.model.Layout.render_bibliography",
           rule="CSL 1.0.2 §Whitespace (second-field-align: the first field apart from the rest, "
                "\"1. Banjar\", was \"1.Banjar\") and §Display (citeproc-js's "
-               "csl-left-margin/csl-right-inline)",
+               "csl-left-margin/csl-right-inline); cs:layout's font formatting wraps both divs "
+               "(citeproc-js makeBibliography: the layout decorations are the bib_entry's)",
           fingerprint="332a2c723174cf883539ff27139cd99d0fcd48587e9e2792f0678259d4d2e08c",
-          tests=("tests/render/test_render_fixes.py::test_second_field_align_separates_number_from_entry",))
+          tests=("tests/render/test_render_fixes.py::test_second_field_align_separates_number_from_entry",
+                 "tests/render/test_html_conventions.py::"
+                 "test_the_layout_font_formatting_wraps_both_divs_of_a_second_field_aligned_entry"))
 def layout(el, ctx):
     nodes = evaluate_children(el.c_kids, ctx)
     if not nodes:
@@ -35,13 +38,15 @@ def layout(el, ctx):
     bibliography = ctx.style.bibliography
     if bibliography.c_second_field_align and not ctx.sorting:
         # as citeproc-js: the layout's prefix opens the left margin, its suffix closes the rest;
-        # an entry of one field is all left margin
+        # an entry of one field is all left margin. The layout's font formatting wraps the whole
+        # entry, divs and all: citeproc-js (makeBibliography) puts cs:layout's decorations on the
+        # bib_entry token, outside the output of every child, display divs included
         if len(nodes) == 1:
-            return Span([Span(nodes, el.c_font, prefix=el.c_prefix, suffix=el.c_suffix)],
-                        display="left-margin")
-        first = Span([Span([nodes[0]], el.c_font, prefix=el.c_prefix)], display="left-margin")
-        rest = Span([Span(nodes[1:], el.c_font, suffix=el.c_suffix)], display="right-inline")
-        return Span([first, rest])
+            return Span([Span([Span(nodes, prefix=el.c_prefix, suffix=el.c_suffix)], display="left-margin")],
+                        el.c_font)
+        first = Span([Span([nodes[0]], prefix=el.c_prefix)], display="left-margin")
+        rest = Span([Span(nodes[1:], suffix=el.c_suffix)], display="right-inline")
+        return Span([first, rest], el.c_font)
     if el.c_suffix and el.c_kids and getattr(el.c_kids[0], "c_display", None):
         # citeproc-js (node_layout.js, with `using_display`): a layout that starts with a display
         # element puts its suffix in place of the last part's own suffix, inside that part's div
@@ -79,6 +84,28 @@ def trailing_space_out(marked: str) -> str:
     if not marked.endswith(DISPLAY_CLOSE):
         return marked
     return _TRAILING_SPACE.sub(r"\2\1", marked)
+
+
+_DISPLAY_OPENERS = BLOCK + LEFT_MARGIN + RIGHT_INLINE + INDENT
+_LEADING_SPACE = re.compile("^([" + _DISPLAY_OPENERS + "]+)( +)")
+
+
+@override("display.leading-space-out", replaces="citeproc.model.Layout.render_bibliography",
+          rule="citeproc-js CSL.Output.Queue.upward (\"migrate leading punctuation or space on a "
+               "first-position prefix upward\", through groups without font formatting, which @display "
+               "is not): a space that begins an entry is printed before the display divs it begins "
+               "(\" <div class=csl-left-margin>N.d.\" is \"<div class=csl-left-margin>N.d.\" after a space)",
+          fingerprint="332a2c723174cf883539ff27139cd99d0fcd48587e9e2792f0678259d4d2e08c",
+          tests=("tests/render/test_html_conventions.py::test_a_space_that_begins_an_entry_is_printed_before_its_first_display_div",))
+def leading_space_out(marked: str) -> str:
+    """An entry's leading spaces moved out of the display divs that begin it; a space inside
+    italics (or any font formatting) at the start stays where it is."""
+    return _LEADING_SPACE.sub(r"\2\1", marked)
+
+
+@upstream("display.leading-space-out")
+def leading_space_out_upstream(marked: str) -> str:
+    return marked  # citeproc-py prints no display divs
 
 
 # subsequent-author-substitute ------------------------------------------------------------------

@@ -177,7 +177,11 @@ def _truncation(variable: str, values, options, ctx) -> tuple[int | None, bool]:
     shown = None
     if minimum and count >= minimum and first is not None and first < count:
         shown = first
-    disamb = ctx.disamb.et_al_names if ctx.mode == "citation" else None  # names are added to cites only
+    disamb = ctx.disamb.et_al_names
+    citation = ctx.style.citation
+    if ctx.mode != "citation" and not (citation is not None
+                                       and ctx.b.names_bibliography_added_names(citation.c_options)):
+        disamb = None
     if shown is not None and disamb:
         shown = None if disamb >= len(values) else max(shown, disamb)
     if shown is not None and use_last and shown <= minimum - 2 and shown < len(values) - 1:
@@ -190,6 +194,27 @@ def _shown_count(variable: str, values, options, ctx) -> int:
     if shown is None:
         return len(values)
     return shown + (1 if use_last else 0)
+
+
+@override("names.bibliography-added-names", replaces="citeproc.model.Name.process",
+          rule="citeproc-js src/cmd_cite.js citeStart with src/node_name.js _imposeNameConstraints: when "
+               "the cs:citation sets both disambiguate-add-names and disambiguate-add-givenname, a "
+               "bibliography entry shows the names its cites show beyond the entry's et-al-use-first "
+               "(citeStart hands the item's disambiguation to the entry only on the add-givenname path); "
+               "CSL 1.0.2 §Disambiguation speaks of cites only, but Zotero prints these entries so, and "
+               "the entry then reads as the cite does",
+          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea",
+          tests=("tests/render/test_engine_disambiguation.py::"
+                 "test_names_added_to_tell_cites_apart_show_in_the_bibliography_with_add_givenname",))
+def bibliography_added_names(citation_options: dict[str, Any]) -> bool:
+    """Whether bibliography entries show the names added to their cites."""
+    return all((citation_options.get(option) or "").lower() == "true"
+               for option in ("disambiguate-add-names", "disambiguate-add-givenname"))
+
+
+@upstream("names.bibliography-added-names")
+def bibliography_added_names_upstream(citation_options: dict[str, Any]) -> bool:
+    return False
 
 
 # the name list --------------------------------------------------------------------------------
@@ -216,12 +241,14 @@ def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, va
                 and (sort_order == "all" or (sort_order == "first" and index == 0)))
 
     parts: list[Any] = [rendered[0]]
+    et_al_joined = False
     if shown is not None:
         for node in rendered[1:]:
             parts.extend([Lit(delimiter), node])
         if use_last:
             parts.extend([Lit(delimiter if count > 1 else " "), Lit(ELLIPSIS + " "), last])
         elif not options.get("c_no_et_al"):
+            et_al_joined = True
             et_al = _et_al(et_al_el, ctx)
             if et_al is not None:
                 precedes = options.get("delimiter-precedes-et-al") or "contextual"
@@ -243,11 +270,35 @@ def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, va
             else:
                 parts.extend([Lit(delimiter), node])
     node = Span(parts, tag=("name-list", variable, tuple(name.key for name in listed)))
+    if et_al_joined:
+        node = ctx.b.names_et_al_list_formatting(name_el, node)
     if label_el is not None:
         label = ctx.b.labels_label(label_el, ctx, variable, len(values))
         if label is not None:
             node = Span([label, node] if label_first else [node, label])
     return node
+
+
+@override("names.et-al-list-formatting", replaces="citeproc.model.Names.process",
+          rule="citeproc-js (NameOutput._joinEtAl, src/util_names_join.js): a name list cut short by "
+               "et-al is joined inside a level opened with the cs:name token, so the cs:name's formatting "
+               "and affixes wrap the listed names and the et-al term once more (each name keeps its own); "
+               "a list not cut short (or ended with et-al-use-last's ellipsis) is not wrapped. CSL 1.0.2 "
+               "leaves it open",
+          fingerprint="f59024eb4814ae454186bbdd93b1e14eff869a6efc78cc48a1ad35e02de5fb0f",
+          tests=("tests/render/test_html_conventions.py::"
+                 "test_the_name_formatting_wraps_a_list_cut_short_by_et_al_and_each_name",
+                 "tests/render/test_html_conventions.py::"
+                 "test_et_al_with_normal_font_variant_prints_its_span_inside_small_caps_names"))
+def et_al_list_formatting(name_el, node):
+    if name_el is None or name_el.c_plain:
+        return node
+    return Span([node], name_el.c_font, name_el.c_quotes, name_el.c_prefix, name_el.c_suffix)
+
+
+@upstream("names.et-al-list-formatting")
+def et_al_list_formatting_upstream(name_el, node):
+    return node  # citeproc-py formats each name only
 
 
 # citeproc-js's STARTSWITH_ROMANESQUE_REGEXP (src/load.js): a term starting with one of these
@@ -360,6 +411,30 @@ def cjk_upstream(name) -> bool:
     return False
 
 
+_NBSP_LANGUAGES = ("fr", "ru", "cs")
+
+
+@override("names.particle-nbsp", replaces="citeproc.model.Name.process",
+          rule="citeproc-js src/node_name.js _renderOnePersonalName (CSL 1.0.2 §Name Particles leaves the "
+               "spacing open): with a style in French, Russian or Czech (default-locale \"fr\", \"ru\", "
+               "\"cs\") the particles are joined to the family name by a no-break space (\"van der~Meché\", "
+               "not inside \"van der\"), and an initialized given name to the family name when "
+               "initialize-with holds a no-break space; a particle demoted after the given name keeps a "
+               "plain space",
+          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea",
+          tests=("tests/render/test_render_names.py::test_particle_is_joined_to_the_family_by_a_no_break_space_in_french",
+                 "tests/render/test_render_names.py::test_initials_with_a_no_break_space_join_the_family_in_french"))
+def particle_nbsp(language: str) -> str:
+    """The space between particles and the family name (and, with initialize-with holding a
+    no-break space, between initials and the family name) in `language`."""
+    return "\u00a0" if language[:2].lower() in _NBSP_LANGUAGES else " "
+
+
+@upstream("names.particle-nbsp")
+def particle_nbsp_upstream(language: str) -> str:
+    return " "
+
+
 def _last_char(node) -> str:
     """The last character `node` prints (its suffix included)."""
     while node is not None:
@@ -371,8 +446,8 @@ def _last_char(node) -> str:
     return ""
 
 
-def _join(left, right):
-    """`left <+> right`: a space between, unless `left` ends with an apostrophe, a hyphen or a
+def _join(left, right, space: str = " "):
+    """`left <+> right`: `space` between, unless `left` ends with an apostrophe, a hyphen or a
     space ("d’" + "Alembert", "al-" + "One"; citeproc-js `hasJoiningPunctuation`)."""
     if left is None:
         return right
@@ -380,7 +455,7 @@ def _join(left, right):
         return left
     if _last_char(left) in _JOINING:
         return Span([left, right])
-    return Span([left, Lit(" "), right])
+    return Span([left, Lit(space), right])
 
 
 _JOINING = frozenset("’'-\u2013\u00a0 \u02bb\u02bc")
@@ -447,7 +522,9 @@ def _display(name_el, name, index: int, options: dict[str, Any], ctx):
         node = family if given is None else (given if family is None else Span([family, given]))
         return _finish_name(name_el, node, name, ctx)
     given_text: str | Node | None = name.given
+    initialized = False  # citeproc-js's initializationLevel 1
     if name.given and initialize_with is not None and name.family:
+        initialized = expansion != "full"
         hyphen = name_el.c_hyphen if name_el is not None else ctx.style.compiler.initialize_with_hyphen
         marked = "<" in name.given
         plain = richtext.text_of(name.given) if marked else name.given
@@ -460,27 +537,31 @@ def _display(name_el, name, index: int, options: dict[str, Any], ctx):
     given = _part(given_text, given_el, ctx)
     suffix = _part(name.suffix, None, ctx)  # data: its apostrophes read as the other parts'
     demote = name_el.c_demote if name_el is not None else ctx.style.compiler.demote_particle
+    nbsp = ctx.b.names_particle_nbsp(ctx.locale.language)
     if form == "short":
-        node = _affixed(_join(ndp, family), family_el)
+        node = _affixed(_join(ndp, family, nbsp), family_el)
         return _finish_name(name_el, node, name, ctx)
     if form == "count":
         return None
+    # initials joined to the family name as initialize-with joins them (citeproc-js node_name.js)
+    space = nbsp if initialized and initialize_with is not None \
+        and ("\u00a0" in initialize_with or "\ufeff" in initialize_with) else " "
     if inverted:
         demoted = demote == "display-and-sort" or (demote == "sort-only" and ctx.sorting
                                                    and ctx.b.sorting_sort_only_particle())
         if not demoted:
-            head = _affixed(_join(ndp, family), family_el)
+            head = _affixed(_join(ndp, family, nbsp), family_el)
             tail = _affixed(_join(given, dp), given_el)
         else:
             head = _affixed(family, family_el)
             tail = _affixed(_join(_join(given, dp), ndp), given_el)
         node = _sep(_sep(head, tail, separator), suffix, separator)
     elif name.comma_suffix:
-        node = _join(_affixed(given, given_el), _affixed(_sep(_join(dp, _join(ndp, family)), suffix, ", "),
-                                                         family_el))
+        family_part = _sep(_join(dp, _join(ndp, family, nbsp), nbsp), suffix, ", ")
+        node = _join(_affixed(given, given_el), _affixed(family_part, family_el), space)
     else:
         node = _join(_affixed(given, given_el),
-                     _affixed(_join(_join(dp, _join(ndp, family)), suffix), family_el))
+                     _affixed(_join(_join(dp, _join(ndp, family, nbsp), nbsp), suffix), family_el), space)
     return _finish_name(name_el, node, name, ctx)
 
 
@@ -553,14 +634,23 @@ def initialize(given: str, initialize_with: str, make_initials: bool = True, hyp
         else:
             out.append(word + " ")
     text = "".join(out).replace(" -", "-")
-    return text.strip(" ")
+    # citeproc-js doInitialize/doNormalize (src/util_names_initialize.js): trailing spaces,
+    # no-break spaces and zero-width no-break spaces of initialize-with go ("J.~P." with ".~",
+    # ~ a no-break space, not "J.~P.~")
+    return text.lstrip(" ").rstrip(_TRAILING)
+
+
+_TRAILING = " \t\n\v\f\r\ufeff\u00a0"
 
 
 @override("names.initialize", replaces="citeproc.model.Name.initialize",
           rule="CSL 1.0.2 §Name (initialize, initialize-with, initialize-with-hyphen): initialize=\"false\" "
-               "keeps full given names (\"Pieter\", was \"P.\"), initials already given are respaced",
+               "keeps full given names (\"Pieter\", was \"P.\"), initials already given are respaced; "
+               "trailing spaces and no-break spaces of initialize-with trimmed (citeproc-js doInitialize)",
           fingerprint="4b835f6ad1a9292e97c5f11bdbb199f16b79646d438e8fea87b1994bb6dc5762",
-          tests=("tests/render/test_render_fixes_agreement.py::test_initialize_false_keeps_full_given_names",))
+          tests=("tests/render/test_render_fixes_agreement.py::test_initialize_false_keeps_full_given_names",
+                 "tests/render/test_render_names.py::"
+                 "test_initialize_with_ending_in_a_no_break_space_leaves_none_after_the_last_initial"))
 def initialize_override(given: str, initialize_with: str, make_initials: bool, hyphen: bool, name_el,
                         ctx) -> str:
     return initialize(given, initialize_with, make_initials, hyphen)

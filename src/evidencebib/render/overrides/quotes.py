@@ -178,6 +178,13 @@ def _pair(tokens: list[Any], top: bool) -> None:
         token.state = "apostrophe" if token.kind == "'" and token.spaced and top else "literal"
 
 
+def _closers_only(tokens: list[Any]) -> bool:
+    """Whether the data ends here: nothing follows but the closing quotes of pairs around this
+    one ('"Title"' ends with both), so a style's punctuation after the text moves inside all of
+    them under punctuation-in-quote (citeproc-js: "2015.’”")."""
+    return all(type(token) is _Mark and token.state == "pair" and not token.opener for token in tokens)
+
+
 def _build(tokens: list[Any], marks: QuoteMarks, found: list[Span]) -> list[Any]:
     root: list[Any] = []
     levels = [root]
@@ -191,8 +198,8 @@ def _build(tokens: list[Any], marks: QuoteMarks, found: list[Span]) -> list[Any]
                     found.append(span)
                 else:
                     levels.pop()
-                    if index + 1 < len(tokens):  # the data goes on: its punctuation stays its own
-                        levels[-1].append(Lit(QUOTE_END_IN_DATA, token.nocase))
+                    if not _closers_only(tokens[index + 1:]):  # the data goes on: its punctuation
+                        levels[-1].append(Lit(QUOTE_END_IN_DATA, token.nocase))  # stays its own
             else:
                 char = _APOSTROPHE if token.state == "apostrophe" else token.char
                 levels[-1].append(Lit(char, token.nocase))
@@ -268,11 +275,15 @@ def _needs_parse(value: Any) -> bool:
 @override("quotes.in-data", replaces="citeproc.model.Text._variable",
           rule="citeproc-js FlipFlopper / CSL-JSON markup: straight and locale quote pairs in item data "
                "print as the locale's quotes, nested outer/inner (CSL 1.0.2 §Quotes); an unpaired ' is an "
-               "apostrophe (’); a space before : ; ? ! » or after « is a narrow no-break space",
+               "apostrophe (’); a space before : ; ? ! » or after « is a narrow no-break space; the data's "
+               "punctuation after a quote stays outside it, a style's after data that ends with quotes goes "
+               "inside all of them under punctuation-in-quote (\"2015.’”\")",
           fingerprint="6c60676c7c731cf31e280adf25ce101f04ba8d29de71f36bb8bc3cd6a3520011",
           tests=("tests/render/test_render_quotes.py::test_straight_quotes_in_a_title_print_as_the_locale_quotes",
                  "tests/render/test_render_quotes.py::test_apostrophe_in_a_title_is_typographic",
-                 "tests/render/test_render_quotes.py::test_quotes_in_a_quoted_title_are_inner_quotes"))
+                 "tests/render/test_render_quotes.py::test_quotes_in_a_quoted_title_are_inner_quotes",
+                 "tests/render/test_render_quotes.py::"
+                 "test_punctuation_in_quote_moves_the_styles_full_stop_inside_nested_quotes_that_end_the_data"))
 def in_data(value: str | Span, ctx) -> Lit | Span:
     """The node of a value of item data (a variable, a `cs:text value`, a name part)."""
     style = ctx.style

@@ -1,0 +1,122 @@
+"""Reader extras carried through formats that have a harmless place for them (issue 15).
+
+A reader keeps what no CSL variable holds under a private key of the item, as `[name, value]`
+pairs: `_bibtex` (BibTeX fields: JabRef's `groups`, `owner`, `timestamp`, `file` …), `_ris`
+(RIS tags: `AD`, `L1` …), `_medline` (MEDLINE tags) and `_endnote` (EndNote XML elements:
+`auth-address`, `urls/pdf-urls/url` …). The format a pair came from writes it back where it
+was. Two other formats carry them so that our own import restores them:
+
+* CSL-JSON, under `custom` (the data schema's object for "additional information that does
+  not have a designated CSL JSON field", which it prefers to `note` for key/value pairs
+  because styles print `note`): `"evidencebib-bibtex": [["groups", "IVIg"], …]`, one key per
+  reader (`to_custom`, `from_custom`).
+* EndNote XML, as lines of the record's Research Notes (`research-notes`, which EndNote,
+  Zotero and JabRef keep as a note and no style prints): `evidencebib BibTeX groups: IVIg`,
+  and the truncated name lists (BibTeX `and others`) as `evidencebib et al.: author`
+  (`to_lines`, `from_lines`). A value that whitespace collapsing would change (a line break,
+  a run of spaces, a control character) or that starts with `"` is written as an ASCII JSON string.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Mapping, MutableMapping
+
+from evidencebib.model import ET_AL
+
+# private key -> the reader's name, as reports and carried lines show it
+KINDS = {"_bibtex": "BibTeX", "_ris": "RIS", "_medline": "MEDLINE", "_endnote": "EndNote"}
+_BY_NAME = {name: key for key, name in KINDS.items()}
+# `custom` key of each kind in CSL-JSON
+CUSTOM = {key: f"evidencebib-{name.lower()}" for key, name in KINDS.items()}
+_BY_CUSTOM = {custom: key for key, custom in CUSTOM.items()}
+
+PREFIX = "evidencebib"
+_LINE = re.compile(rf"{PREFIX} ({'|'.join(KINDS.values())}) (\S+): (.*)")
+_ET_AL_LINE = re.compile(rf"{PREFIX} et al\.: (.+)")
+
+
+def pairs(item: Mapping[str, Any], key: str) -> list[tuple[str, str]]:
+    """The well-formed `[name, value]` pairs of one kind of extras (empty values left out)."""
+    return [(str(pair[0]), str(pair[1])) for pair in item.get(key) or ()
+            if isinstance(pair, (list, tuple)) and len(pair) == 2 and str(pair[0]).strip()
+            and str(pair[1]).strip()]
+
+
+def to_custom(item: Mapping[str, Any], kinds: frozenset[str] = frozenset(KINDS)) -> dict[str, Any]:
+    """CSL-JSON `custom` entries carrying the item's extras of `kinds`."""
+    return {CUSTOM[key]: [list(pair) for pair in pairs(item, key)]
+            for key in KINDS if key in kinds and pairs(item, key)}
+
+
+def from_custom(item: MutableMapping[str, Any]) -> None:
+    """Take the extras `to_custom` wrote out of the item's `custom` back to their keys."""
+    custom = item.get("custom")
+    if not isinstance(custom, dict):
+        return
+    for name in [n for n in custom if n in _BY_CUSTOM]:
+        value = custom.pop(name)
+        if isinstance(value, list):
+            found = pairs({"x": value}, "x")
+            if found:
+                item[_BY_CUSTOM[name]] = [list(pair) for pair in found]
+    if not custom:
+        del item["custom"]
+
+
+def _value(text: str) -> str:
+    if text != " ".join(text.split()) or text.startswith('"') or not text.isprintable():
+        # ASCII JSON, a space after a space escaped: nothing a reader's whitespace
+        # collapsing changes (a no-break space is whitespace to str.split)
+        return re.sub(r"(?<= ) ", r"\\u0020", json.dumps(text))
+    return text
+
+
+def _unvalue(text: str) -> str:
+    if text.startswith('"'):
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return text
+        if isinstance(value, str):
+            return value
+    return text
+
+
+def to_lines(item: Mapping[str, Any], kinds: frozenset[str]) -> list[str]:
+    """Research-notes lines carrying the item's extras of `kinds` and its truncated name
+    lists."""
+    lines = [f"{PREFIX} {KINDS[key]} {name}: {_value(value)}"
+             for key in KINDS if key in kinds for name, value in pairs(item, key)
+             if not any(c.isspace() for c in name)]
+    truncated = [str(v) for v in item.get(ET_AL) or () if item.get(v)]
+    if truncated:
+        lines.append(f"{PREFIX} et al.: {' '.join(truncated)}")
+    return lines
+
+
+def from_lines(text: str) -> tuple[dict[str, list[list[str]]], list[str], str]:
+    """(extras by private key, truncated name variables, the other lines) of a research note
+    that `to_lines` wrote lines into."""
+    found: dict[str, list[list[str]]] = {}
+    truncated: list[str] = []
+    rest: list[str] = []
+    for line in text.split("\n"):
+        match = _LINE.fullmatch(line.strip())
+        et_al = _ET_AL_LINE.fullmatch(line.strip())
+        if match:
+            found.setdefault(_BY_NAME[match.group(1)], []).append(
+                [match.group(2), _unvalue(match.group(3))])
+        elif et_al:
+            truncated += [v for v in et_al.group(1).split() if v not in truncated]
+        else:
+            rest.append(line)
+    return found, truncated, "\n".join(rest).strip("\n")
+
+
+def restore_truncated(item: MutableMapping[str, Any], variables: list[str]) -> None:
+    """Mark the name lists `variables` of the item truncated again (those it has)."""
+    for variable in variables:
+        if item.get(variable) and variable not in item.get(ET_AL, ()):
+            item.setdefault(ET_AL, []).append(variable)
