@@ -448,7 +448,8 @@ def export(refs: References, slugs: Sequence[str] = (), *, to: str,
     Each item carries its condition's slug as a keyword/tag; a reference cited by several
     conditions (same DOI) is written once with all their slugs. What the format cannot hold
     is appended to `warnings` (see `export_warnings`). A block of a .bib that does not parse
-    stops the export, unless `problems` is given: it is then added there and left out.
+    stops the export, unless `problems` is given: it is then added there and left out, and so
+    is a condition whose files cannot be read when no condition is named.
     """
     from evidencebib.doi import key as doi_key
     from evidencebib.formats import registry
@@ -458,7 +459,9 @@ def export(refs: References, slugs: Sequence[str] = (), *, to: str,
     merged: list[Item] = []
     by_doi: dict[str, Item] = {}
     for slug in list(slugs) or refs.slugs():
-        condition = refs.load(slug)
+        condition = _load_or_report(refs, slug, None if slugs else problems)
+        if condition is None:  # all conditions, and this one's files cannot be read: named
+            continue
         if problems is not None:
             problems.extend(unparsed(condition))
         for item in condition.bib.items() if problems is not None else load_items(condition):

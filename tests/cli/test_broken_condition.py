@@ -47,3 +47,10 @@ def test_rendering_the_unreadable_condition_by_name_is_an_error(with_broken):
     result = run("render", "broken", references=with_broken)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1 and "broken.toml, line 1" in result.stderr
+
+
+def test_export_of_every_condition_exports_the_others_and_names_the_unreadable_one(with_broken, tmp_path):
+    result = run("export", "--to", "ris", "-o", str(tmp_path / "all.ris"), references=with_broken)
+    assert result.returncode == 0, result.stderr
+    assert "broken.toml, line 1: not valid TOML" in result.stderr and "(not exported)" in result.stderr
+    assert "ID  - banjar2023" in (tmp_path / "all.ris").read_text(encoding="utf-8")
