@@ -54,3 +54,16 @@ def test_export_of_every_condition_exports_the_others_and_names_the_unreadable_o
     assert result.returncode == 0, result.stderr
     assert "broken.toml, line 1: not valid TOML" in result.stderr and "(not exported)" in result.stderr
     assert "ID  - banjar2023" in (tmp_path / "all.ris").read_text(encoding="utf-8")
+
+
+def test_verify_of_every_condition_verifies_the_others_and_names_the_unreadable_one(with_broken, tmp_path):
+    import os
+
+    env = dict(os.environ, EVIDENCEBIB_CACHE_DIR=str(tmp_path / "cache"))
+    command = [sys.executable, "-m", "evidencebib", "verify", "--offline", "--strict",
+               "--references", str(with_broken)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "banjar2023" in result.stdout
+    assert "broken.toml, line 1: not valid TOML" in result.stderr
+    assert "1 condition could not be read and was not verified (--strict: exit 1)" in result.stderr
