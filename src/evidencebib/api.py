@@ -46,18 +46,35 @@ class ConditionSummary:
     unparsed: int = 0        # blocks that do not parse + entries kept verbatim by import-page
 
 
-def conditions(refs: References) -> list[ConditionSummary]:
+def conditions(refs: References, *, problems: list[EvidenceError] | None = None) -> list[ConditionSummary]:
+    """One summary per condition. With `problems`, a condition whose files cannot be read (a
+    `.toml` that is not TOML …) is added to it and left out instead of stopping the listing."""
     from evidencebib.formats.ig_page import UNPARSED_KEYWORD
 
     out = []
     for slug in refs.slugs():
-        condition = refs.load(slug)
+        condition = _load_or_report(refs, slug, problems)
+        if condition is None:
+            continue
         verbatim = sum(1 for record in condition.bib.entries.values()
                        if UNPARSED_KEYWORD in record.fields.get("keywords", ""))
         out.append(ConditionSummary(slug, condition.meta.title,
                                     len(condition.bib.entries) - verbatim, condition.meta.level(),
                                     len(condition.bib.problems) + verbatim))
     return out
+
+
+def _load_or_report(refs: References, slug: str,
+                    problems: list[EvidenceError] | None) -> ConditionFile | None:
+    """The condition, or None when it cannot be read and `problems` takes the error (one
+    broken condition never stops a command over all of them)."""
+    if problems is None:
+        return refs.load(slug)
+    try:
+        return refs.load(slug)
+    except EvidenceError as error:
+        problems.append(error)
+        return None
 
 
 def unparsed(condition: ConditionFile) -> list:
@@ -115,7 +132,8 @@ def render(refs: References, slugs: Sequence[str] = (), *, style: str | Path = H
            fmt: str = "markdown", locale: str | None = None, links: bool = True,
            problems: list[EvidenceError] | None = None) -> str:
     """The bibliographies of the named conditions (all when none is named), as one document
-    (`links`, `problems`: see `rendered_entries`)."""
+    (`links`, `problems`: see `rendered_entries`; with `problems` and no condition named, a
+    condition whose files cannot be read is added to it and left out)."""
     from evidencebib.render import resolve_style
 
     resolve_style(style)  # an unknown style fails before any output
@@ -123,7 +141,9 @@ def render(refs: References, slugs: Sequence[str] = (), *, style: str | Path = H
     sections = []
     for slug in chosen:
         with doing(f"rendering condition '{slug}'"):
-            condition = refs.load(slug)
+            condition = _load_or_report(refs, slug, None if slugs else problems)
+            if condition is None:
+                continue
             entries = [text for _, text in rendered_entries(condition, style, fmt, locale=locale,
                                                             links=links, problems=problems)]
             sections.append(_section(condition.meta.title, slug, entries, fmt))
@@ -428,7 +448,8 @@ def export(refs: References, slugs: Sequence[str] = (), *, to: str,
     Each item carries its condition's slug as a keyword/tag; a reference cited by several
     conditions (same DOI) is written once with all their slugs. What the format cannot hold
     is appended to `warnings` (see `export_warnings`). A block of a .bib that does not parse
-    stops the export, unless `problems` is given: it is then added there and left out.
+    stops the export, unless `problems` is given: it is then added there and left out, and so
+    is a condition whose files cannot be read when no condition is named.
     """
     from evidencebib.doi import key as doi_key
     from evidencebib.formats import registry
@@ -438,7 +459,9 @@ def export(refs: References, slugs: Sequence[str] = (), *, to: str,
     merged: list[Item] = []
     by_doi: dict[str, Item] = {}
     for slug in list(slugs) or refs.slugs():
-        condition = refs.load(slug)
+        condition = _load_or_report(refs, slug, None if slugs else problems)
+        if condition is None:  # all conditions, and this one's files cannot be read: named
+            continue
         if problems is not None:
             problems.extend(unparsed(condition))
         for item in condition.bib.items() if problems is not None else load_items(condition):

@@ -85,3 +85,8 @@ def test_keys_and_bracketed_citations_are_not_mixed():
 def test_pandocs_in_text_form_without_brackets_is_refused_saying_what_to_write():
     with pytest.raises(UsageError, match=r"'\[@banjar2023\]'"):
         parse_key("@banjar2023", KEYS)
+
+
+def test_a_comma_with_nothing_after_it_is_no_suffix():
+    (cite,) = parse_pandoc("[@banjar2023, ]").cites
+    assert (cite.locator, cite.suffix) == (None, None)

@@ -459,6 +459,18 @@ def test_site_command_takes_a_locale_instead_of_each_styles(tmp_path: Path) -> N
     assert "Empson, M.B. <i>u.\u00a0a.</i> (2005)" in text and "Verfügbar unter" in text
 
 
+def test_a_condition_whose_page_text_cannot_be_read_is_named_and_the_rest_built(references: Path,
+                                                                               tmp_path: Path) -> None:
+    (references / "broken.toml").write_text('title = "Unclosed\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli(), ["site", "-o", str(out), "--references", str(references),
+                                        "--styles", "apa", "--strict"])
+    assert result.exit_code == 1, result.output
+    assert "broken.toml, line 1: not valid TOML" in result.output
+    assert (out / SLUG / "apa.html").is_file() and not (out / "broken").exists()
+    assert "broken" not in (out / "index.html").read_text(encoding="utf-8")
+
+
 def test_site_command_rejects_an_unknown_locale_before_writing(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(cli(), ["site", "-o", str(out), "--references",

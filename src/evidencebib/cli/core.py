@@ -34,13 +34,23 @@ def _parse_day(value: str | None) -> _dt.date | None:
               default="table", show_default=True,
               help="table: fits the terminal (80 columns in a pipe), titles cut with '…'; "
                    "json and csv: every field whole.")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 when a condition is left out (its files cannot be read); each is named "
+                   "on stderr either way.")
 @references_option
 @reports_errors
-def conditions_command(fmt: str, references_dir: Path) -> None:
+def conditions_command(fmt: str, strict: bool, references_dir: Path) -> None:
     """List the conditions: slug, title, references, unparsed blocks, level of evidence."""
     from evidencebib import api
 
-    rows = api.conditions(open_references(references_dir))
+    problems: list = []
+    rows = api.conditions(open_references(references_dir), problems=problems)
+    _print_conditions(rows, fmt, references_dir)
+    if output.left_out(problems, "not listed") and strict:
+        sys.exit(1)
+
+
+def _print_conditions(rows: list, fmt: str, references_dir: Path) -> None:
     if fmt == "json":
         import dataclasses
         import json

@@ -20,6 +20,7 @@ import click
 from evidencebib.cli import output as out
 from evidencebib.cli.common import open_references, references_option, reports_errors
 from evidencebib.cli.complete import complete_condition
+from evidencebib.errors import EvidenceError
 from evidencebib.display import one_line
 
 DEFAULT_TIMEOUT = "30"        # the transport's defaults, spelled for --help …
@@ -218,9 +219,16 @@ def verify_command(conditions, fmt, output, strict, pubmed_by_doi, network, refe
     refs = open_references(references_dir)
     slugs = list(conditions) or refs.slugs()
     entries = []
-    unreadable = 0
+    unreadable = skipped = 0
     for slug in slugs:
-        cond = refs.load(slug)
+        try:
+            cond = refs.load(slug)
+        except EvidenceError as error:  # a .toml that is not TOML …: named, the others verified
+            if conditions:
+                raise
+            out.message(f"evidencebib: {error} (condition not verified)")
+            skipped += 1
+            continue
         unreadable += _report_unparsed(cond, "not verified")
         for item in cond.bib.items():
             entries.append(Entry(slug, item))
@@ -251,8 +259,14 @@ def verify_command(conditions, fmt, output, strict, pubmed_by_doi, network, refe
                     (" …" if len(offline_misses) > 20 else ""))
     if unreadable:
         out.message(f"evidencebib: {unreadable} entr{'y' if unreadable == 1 else 'ies'} could not "
-                    "be read and were not verified" + (" (--strict: exit 1)" if strict else ""))
-    sys.exit(1 if any(r.is_problem(strict) for r in results) or (strict and unreadable) else 0)
+                    f"be read and {'was' if unreadable == 1 else 'were'} not verified"
+                    + (" (--strict: exit 1)" if strict else ""))
+    if skipped:
+        out.message(f"evidencebib: {skipped} condition{'' if skipped == 1 else 's'} could not be read "
+                    "and {} not verified".format("was" if skipped == 1 else "were")
+                    + (" (--strict: exit 1)" if strict else ""))
+    sys.exit(1 if any(r.is_problem(strict) for r in results) or (strict and (unreadable or skipped))
+             else 0)
 
 
 def _report_unparsed(condition, consequence: str) -> int:

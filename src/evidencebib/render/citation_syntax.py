@@ -103,7 +103,7 @@ def parse_locator(text: str, locale: str | None = None) -> tuple[str | None, str
 
 def _suffix(rest: str) -> str | None:
     """A cite's suffix as pandoc keeps it: what follows the key or locator, spaced from it."""
-    if not rest.strip():
+    if rest.strip() in ("", ","):  # `[@key, ]`: a comma with nothing after it is no suffix
         return None
     rest = rest.rstrip()
     if rest[0].isspace() or rest[0] in ",.;:)":

@@ -325,7 +325,6 @@ def build_site(refs, output: str | Path, *, verify_report: str | Path | rep.Veri
     for name in style_names:
         resolve_style(name)  # an unknown style fails before anything is written
     if locale is not None:
-        from evidencebib.errors import UsageError
         from evidencebib.render import locale as csl_locale
 
         if not csl_locale.known_locale(locale):  # nor does an unknown locale
@@ -351,8 +350,14 @@ def build_site(refs, output: str | Path, *, verify_report: str | Path | rep.Veri
                                       "replaced on every build\n", encoding="utf-8")
         rows: list[ConditionRow] = []
         missing_exports: dict[str, str] = {}
-        for slug in slugs:
-            condition = refs.load(slug)
+        for slug in list(slugs):
+            try:
+                condition = refs.load(slug)
+            except EvidenceError as error:  # a .toml that is not TOML …: named, the rest built
+                notes.append(f"{error} (condition not on the site)")
+                left_out += 1
+                slugs.remove(slug)
+                continue
             meta = condition.meta
             items = condition.bib.items()
             unreadable = len(condition.bib.problems)
