@@ -330,7 +330,7 @@ def item_language(ctx) -> str | None:
                  "tests/render/test_render_textcase.py::test_capitalize_all_capitalises_each_part_of_a_hyphenated_word"))
 def transform(el, node, ctx):
     case = el.c_case
-    is_english = english(ctx)
+    is_english = ctx.b.textcase_title_language(el, ctx) if case == "title" else english(ctx)
     language = item_language(ctx)
     if case == "title":
         title = ctx.b.textcase_title
@@ -350,6 +350,52 @@ def transform_upstream(el, node, ctx):
             (ctx.style.root.get("default-locale") or "en")
         language = language[:2]
     return Lit(str(model.TextCased.case(el, String(plain_text(node)), language)))
+
+
+@override("textcase.macro-call", replaces="citeproc.model.TextCased.case",
+          rule="citeproc-js (CSL.expandMacro; CSL.Output.Queue.append and .string apply a token's text-case "
+               "only to a string it appends): text-case on a cs:text macro= call is not applied; CSL 1.0.2 "
+               "allows it, but the styles of the CSL repository are written and previewed against "
+               "citeproc-js, where it has no effect",
+          fingerprint="ff17f96b956992d26a1ab29cfd02d9cc525dfdb5fd542ee62bdf4fc4227c75a5",
+          tests=("tests/render/test_render_textcase.py::test_text_case_on_a_macro_call_is_not_applied",))
+def macro_call(el, node, ctx):
+    """The output of a `cs:text macro=` call with the call's formatting, but not its text-case."""
+    return el.c_finish(node, ctx, case=False)
+
+
+@upstream("textcase.macro-call")
+def macro_call_upstream(el, node, ctx):
+    """citeproc-py (and CSL 1.0.2): the call's text-case applies to the macro's whole output."""
+    return el.c_finish(node, ctx)
+
+
+def _prints_locale_text(el) -> bool:
+    """A cs:label, or a cs:text printing a term or a value: text of the style, not of the item."""
+    from evidencebib.render.elements import _TERM, _VALUE
+
+    if isinstance(el, model.Label):
+        return True
+    return isinstance(el, model.Text) and getattr(el, "c_kind", None) in (_TERM, _VALUE)
+
+
+@override("textcase.title-language", replaces="citeproc.model.TextCased.case",
+          rule="citeproc-js (CSL.Output.Formatters.title, CSL.Transform getOutputFunction): title case is "
+               "withheld from non-English title variables only; a term, a label or a cs:text value is "
+               "title-cased in any locale (\"éd.\" -> \"Éd.\" in a French style), as citeproc-js applies "
+               "the formatter to every string a token with text-case=\"title\" appends",
+          fingerprint="ff17f96b956992d26a1ab29cfd02d9cc525dfdb5fd542ee62bdf4fc4227c75a5",
+          tests=("tests/render/test_render_textcase.py::test_title_case_on_a_label_applies_in_any_locale",
+                 "tests/render/test_render_textcase.py::test_title_case_on_a_term_applies_in_any_locale"))
+def title_language(el, ctx) -> bool:
+    """Whether title case applies to `el`'s output (CSL 1.0.2: for English items only)."""
+    return True if _prints_locale_text(el) else english(ctx)
+
+
+@upstream("textcase.title-language")
+def title_language_upstream(el, ctx) -> bool:
+    """citeproc-py passes a language to title case for cs:text only (labels get none: no title case)."""
+    return isinstance(el, model.Text) and english(ctx)
 
 
 @override("textcase.title", replaces="citeproc.model.TextCased.case",
