@@ -133,3 +133,32 @@ def test_text_case_on_a_macro_call_is_not_applied(tmp_path):
             "container-title": "Cochrane database of systematic reviews"}
     assert render_bibliography([item], path, "html", cache=False) == [
         "(<i>Cochrane database of systematic reviews</i> A CHAPTER)"]
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("A Study of NASA Missions", "A study of nasa missions"),
+    ("Cochrane Database of Systematic Reviews", "Cochrane database of systematic reviews"),
+])
+def test_sentence_case_lowercases_words_written_in_capitals(tmp_path, title, expected):
+    """citeproc-js (CSL.Output.Formatters.sentence): every word after the first is lower case."""
+    assert cased(tmp_path, "sentence", title) == expected
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("mRNA Vaccines: A Review", "MRNA vaccines: a review"),
+    ("THE EFFECT OF IVIG ON RECURRENT MISCARRIAGE", "THE effect of ivig on recurrent miscarriage"),
+])
+def test_sentence_case_keeps_the_rest_of_the_first_word_as_written(tmp_path, title, expected):
+    """citeproc-js capitalises the first letter of the first word and lower-cases the other
+    words; a title written all in capitals is not treated apart."""
+    assert cased(tmp_path, "sentence", title) == expected
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("O'Neil's Trial of the WHO", "O’neil’s trial of the who"),
+    ("l'Anthropologie", "L’anthropologie"),
+])
+def test_sentence_case_lowercases_the_letter_after_an_apostrophe(tmp_path, title, expected):
+    """citeproc-js joins an apostrophe to the text after it (CSL.Doppeler), so sentence case
+    lower-cases that text like any other word."""
+    assert cased(tmp_path, "sentence", title) == expected
