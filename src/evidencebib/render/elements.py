@@ -194,16 +194,16 @@ class Formatting:
                             or self.c_case or self.c_display)
         self.c_is_choose = False
 
-    def c_finish(self, node, ctx, tag: Any = None, link: str | None = None):
-        """`node` with this element's formatting: strip-periods and text-case on its content,
-        then font, quotes, affixes and display (in that order, inside out)."""
+    def c_finish(self, node, ctx, tag: Any = None, link: str | None = None, case: bool = True):
+        """`node` with this element's formatting: strip-periods and text-case (unless `case` is
+        false) on its content, then font, quotes, affixes and display (in that order, inside out)."""
         if self.c_plain:
             if tag is None and link is None:
                 return node
             return Span([node], tag=tag, link=link)
         if self.c_strip:
             node = strip_periods(self, node, ctx)
-        if self.c_case is not None:
+        if case and self.c_case is not None:
             node = ctx.b.textcase_transform(self, node, ctx)
             if node is None:
                 return None
@@ -355,7 +355,8 @@ class TextElement(Formatting, model.Text):
             return ctx.b.labels_text_variable(self, ctx)
         if kind is _MACRO:
             node = evaluate_macro(self.c_macro, ctx)
-        elif kind is _TERM:
+            return None if node is None else ctx.b.textcase_macro_call(self, node, ctx)
+        if kind is _TERM:
             text = ctx.locale.text(self.c_term, self.c_form, self.c_plural)
             if not text:
                 return None
