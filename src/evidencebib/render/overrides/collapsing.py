@@ -304,7 +304,6 @@ def _splice(grouping: _Grouping, part: CitePart, same: bool, collapsed_before: b
                  "tests/render/test_engine_collapsing.py::test_an_explicit_cite_group_delimiter_joins_collapsed_year_suffixes",
                  "tests/render/test_engine_collapsing.py::test_cites_without_names_stay_in_the_group_before_them",
                  "tests/render/test_engine_collapsing.py::test_a_suppress_author_cite_is_grouped_by_the_names_it_leaves_out",
-                 "tests/render/test_collapsing_with_cite_affixes.py::test_a_cite_with_a_suffix_is_not_collapsed_into_a_number_range",
                  "tests/render/test_collapsing_with_cite_affixes.py::test_a_cite_with_a_prefix_starts_a_new_number_range"))
 def cluster(parts: Sequence[CitePart], options: dict[str, Any], delimiter: str,
             in_text: bool = True) -> list[Any]:
