@@ -44,8 +44,9 @@ def test_a_style_asking_for_event_reads_event_title(tmp_path):
     """csl-variables.rnc (CSL 1.0.2): "event" is an "Alias for 'event-title'. Deprecated." A
     CSL 1.0 style's `variable="event"` (in text and in conditions) finds the event however the
     data spells it: items store `event-title` (model/vocabulary.py reads a legacy `event` as it).
-    citeproc-js 2.4.63 and jgm/citeproc keep the two names apart (their output for the second
-    item is "no event"); the CSL 1.0.2 schema makes them one variable."""
+    This is what Zotero users see: Zotero rewrites such a style's `event` to `event-title` before
+    citeproc-js gets it (xpcom/style.js `_eventToEventTitle`); citeproc-js 2.4.63 alone and
+    jgm/citeproc keep the two names apart (their output for the second item is "no event")."""
     items = [{"id": "a", "type": "paper-conference", "event": "Big Event"},
              {"id": "b", "type": "paper-conference", "event-title": "Other Event"},
              {"id": "c", "type": "paper-conference", "title": "None"}]
@@ -56,5 +57,17 @@ def test_a_style_asking_for_event_reads_event_title(tmp_path):
 def test_a_sort_key_on_event_sorts_by_event_title(tmp_path):
     items = [{"id": "a", "type": "speech", "event-title": "Zeta meeting"},
              {"id": "b", "type": "speech", "event-title": "Alpha meeting"}]
-    path = style(tmp_path, '<text variable="event-title"/>', sort='<sort><key variable="event"/></sort>')
+    path = style(tmp_path, '<text variable="event"/>', sort='<sort><key variable="event"/></sort>')
     assert entries(items, path) == ["Alpha meeting", "Zeta meeting"]
+
+
+def test_a_style_naming_event_title_keeps_event_the_separate_variable(tmp_path):
+    """Zotero's rewrite of `event` to `event-title` (xpcom/style.js `_eventToEventTitle`) skips a
+    style that names `event-title` in any `variable` attribute: there `variable="event"` is the
+    CSL 1.0.1 variable, which an item exported as CSL 1.0.2 (`event-title`) does not have, as in
+    citeproc-js (which never maps the two)."""
+    layout = ('<choose><if variable="event"><text value="event: "/><text variable="event"/></if>'
+              '<else-if variable="event-title"><text value="event-title: "/>'
+              '<text variable="event-title"/></else-if></choose>')
+    items = [{"id": "b", "type": "paper-conference", "event-title": "Other Event"}]
+    assert entries(items, style(tmp_path, layout)) == ["event-title: Other Event"]
