@@ -127,6 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="do not write benchmarks/results/everyday.md")
     parser.add_argument("--quiet", action="store_true", help="no progress lines (one per style)")
     parser.add_argument("--json", metavar="PATH", help="also write every difference (both texts, causes) to PATH")
+    parser.add_argument("--as-zotero", action="store_true",
+                        help="compare with citeproc-js given each style as Zotero gives it (a style's "
+                             "event read as event-title: tests/support/engine_adapter.py zotero_style_xml); "
+                             "nothing written but --json")
     args = parser.parse_args(argv)
     reason = citeproc_js_runner.status()
     if reason:
@@ -140,7 +144,9 @@ def main(argv: list[str] | None = None) -> int:
         styles = key + sample[:everyday.DEFAULT_SAMPLE]
     else:
         styles = key + sample
-    js = engine_adapter.CiteprocJs()
+    js = engine_adapter.CiteprocJsAsZotero() if args.as_zotero else engine_adapter.CiteprocJs()
+    if args.as_zotero:
+        args.no_write, args.write_expected = True, False  # the lists and results are plain citeproc-js's
     started = time.perf_counter()
     try:
         results = everyday.run(styles, engine_adapter.ours(), js,
