@@ -259,6 +259,22 @@ class CiteprocJs:
         return answer
 
 
+    def citations(self, style: Path, items: Sequence[dict[str, Any]], clusters: Sequence[ClusterSpec],
+                  fmt: str = "html", document: bool = False) -> list[str]:
+        if document:
+            jsclusters = [{"citationID": cluster.id or f"CLUSTER-{index}",
+                           "citationItems": [one.to_json() for one in cluster.cites],
+                           "properties": {"noteIndex": cluster.note_number or 0}}
+                          for index, cluster in enumerate(clusters)]
+            answer = self._ask({"kind": "document", "CSL": self._style(style), "INPUT": list(items),
+                                "clusters": jsclusters, "format": fmt})
+            return [answer["citations"].get(c["citationID"], "") for c in jsclusters]
+        fixture = {"NAME": style.stem, "MODE": "citation", "CSL": self._style(style), "INPUT": list(items),
+                   "CITATION-ITEMS": [[one.to_json() for one in cluster.cites] for cluster in clusters]}
+        return list(self._ask({"kind": "fixture", "fixture": fixture, "format": fmt})["citations"])
+
+
+
 def zotero_style_xml(xml: str) -> str:
     """A style as Zotero hands it to citeproc-js: Zotero.Style.prototype._eventToEventTitle
     (zotero/zotero chrome/content/zotero/xpcom/style.js, "Temporarily substitute `event-title`
@@ -291,20 +307,6 @@ class CiteprocJsAsZotero(CiteprocJs):
     @staticmethod
     def _style(style: Path) -> str:
         return zotero_style_xml(style.read_text(encoding="utf-8"))
-
-    def citations(self, style: Path, items: Sequence[dict[str, Any]], clusters: Sequence[ClusterSpec],
-                  fmt: str = "html", document: bool = False) -> list[str]:
-        if document:
-            jsclusters = [{"citationID": cluster.id or f"CLUSTER-{index}",
-                           "citationItems": [one.to_json() for one in cluster.cites],
-                           "properties": {"noteIndex": cluster.note_number or 0}}
-                          for index, cluster in enumerate(clusters)]
-            answer = self._ask({"kind": "document", "CSL": self._style(style), "INPUT": list(items),
-                                "clusters": jsclusters, "format": fmt})
-            return [answer["citations"].get(c["citationID"], "") for c in jsclusters]
-        fixture = {"NAME": style.stem, "MODE": "citation", "CSL": self._style(style), "INPUT": list(items),
-                   "CITATION-ITEMS": [[one.to_json() for one in cluster.cites] for cluster in clusters]}
-        return list(self._ask({"kind": "fixture", "fixture": fixture, "format": fmt})["citations"])
 
 
 # The engine the instruments measure.
