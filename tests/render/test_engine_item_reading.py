@@ -71,3 +71,31 @@ def test_a_style_naming_event_title_keeps_event_the_separate_variable(tmp_path):
               '<text variable="event-title"/></else-if></choose>')
     items = [{"id": "b", "type": "paper-conference", "event-title": "Other Event"}]
     assert entries(items, style(tmp_path, layout)) == ["event-title: Other Event"]
+
+
+def test_an_escaped_character_reference_in_a_style_is_the_character(tmp_path):
+    """citeproc-js reads a style with its own parser (CSL.parseXml), which decodes `&amp;` and
+    then character references in one pass: `prefix="&amp;#91;"` is "[" there (22 shipped styles
+    write `&amp;#160;`, `&amp;#10;` … so), not the five characters `&#91;`."""
+    layout = '<text variable="title" prefix="&amp;#91;" suffix="&amp;#x5D;"/>'
+    items = [{"id": "a", "type": "book", "title": "Title"}]
+    assert entries(items, style(tmp_path, layout)) == ["[Title]"]
+
+
+def test_the_types_of_one_condition_are_alternatives_under_match_all(tmp_path):
+    """citeproc-js composes the words of a `type` attribute as one "any" test (src/attributes.js
+    CSL.Attributes["@type"]), whatever `match` says: `<if type="article report">` (match "all")
+    holds for a report, as style authors mean it."""
+    layout = ('<choose><if type="article report"><text value="article or report"/></if>'
+              '<else><text value="other"/></else></choose>')
+    items = [{"id": "a", "type": "report", "title": "R"}]
+    assert entries(items, style(tmp_path, layout)) == ["article or report"]
+
+
+def test_a_type_list_is_one_test_among_the_others_of_match_all(tmp_path):
+    """The type list is one test: with match "all" a variable test beside it must hold too."""
+    layout = ('<choose><if type="article report" variable="publisher"><text value="yes"/></if>'
+              '<else><text value="no"/></else></choose>')
+    items = [{"id": "a", "type": "report", "title": "R"},
+             {"id": "b", "type": "report", "title": "S", "publisher": "P"}]
+    assert entries(items, style(tmp_path, layout)) == ["no", "yes"]
