@@ -364,3 +364,29 @@ def test_initialize_with_ending_in_a_no_break_space_leaves_none_after_the_last_i
               '<name delimiter="/" initialize-with=".&#160;" name-as-sort-order="all"/></names>')
     items = [book("a", {"family": "Higgins", "given": "Julian P. T."}, {"family": "Page", "given": "M."})]
     assert entries(items, style(tmp_path, layout)) == ["Higgins, J.\u00a0P.\u00a0T./Page, M."]
+
+
+def test_a_short_name_in_a_sort_key_sorts_by_its_family_not_its_particle(tmp_path):
+    """citeproc-js: a sort key's name is family then particles whatever the cs:name's form, so
+    an author-short sort macro files "van Doorn" under D (before "van der Meché"); with
+    demote-non-dropping-particle="never" the particle leads."""
+    short = '<names variable="author"><name form="short"/></names>'
+    items = [book("m", {"family": "van der Meché", "given": "F."}),
+             book("d", {"family": "Doorn", "non-dropping-particle": "van", "given": "P."}),
+             book("c", {"family": "Cook", "given": "P."})]
+    sort = '<sort><key macro="short"/></sort>'
+
+    def sorted_style(**attributes: str) -> Path:
+        path = tmp_path / "sorted.csl"
+        extra = "".join(f' {key.replace("_", "-")}="{value}"' for key, value in attributes.items())
+        path.write_text(HEAD.format(attributes=extra) + f'<macro name="short">{short}</macro>'
+                        + CITATION.format(options="", layout=f'{sort}<text macro="short"/>').replace(
+                            f'<layout delimiter="; ">{sort}', f'{sort}<layout delimiter="; ">')
+                        + BIBLIOGRAPHY.format(options="", sort=sort, layout='<text macro="short"/>'),
+                        encoding="utf-8")
+        return path
+
+    assert cite(items, sorted_style(), "m", "d", "c") == "Cook; van Doorn; van der Meché"
+    assert entries(items, sorted_style()) == ["Cook", "van Doorn", "van der Meché"]
+    never = sorted_style(demote_non_dropping_particle="never")
+    assert cite(items, never, "m", "d", "c") == "Cook; van der Meché; van Doorn"

@@ -196,6 +196,23 @@ def _shown_count(variable: str, values, options, ctx) -> int:
     return shown + (1 if use_last else 0)
 
 
+@override("names.short-sort-particle", replaces="citeproc.model.Name.process",
+          rule="citeproc-js src/node_name.js _renderOnePersonalName (sort_key_flag): a name in a sort key "
+               "is family, then the particles, unless demote-non-dropping-particle is \"never\", whatever "
+               "the cs:name's form: a short name (author-short sort macros) sorts \"van Doorn\" under D "
+               "as the long one does (CSL 1.0.2 §Name Particles: demoting is for sorting)",
+          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea",
+          tests=("tests/render/test_render_names.py::test_a_short_name_in_a_sort_key_sorts_by_its_family_not_its_particle",))
+def short_sort_particle(demote: str) -> bool:
+    """Whether a short name's non-dropping particle goes after the family in sort keys."""
+    return demote != "never"
+
+
+@upstream("names.short-sort-particle")
+def short_sort_particle_upstream(demote: str) -> bool:
+    return False
+
+
 @override("names.bibliography-added-names", replaces="citeproc.model.Name.process",
           rule="citeproc-js src/cmd_cite.js citeStart with src/node_name.js _imposeNameConstraints: when "
                "the cs:citation sets both disambiguate-add-names and disambiguate-add-givenname, a "
@@ -513,7 +530,10 @@ def _display(name_el, name, index: int, options: dict[str, Any], ctx):
     demote = name_el.c_demote if name_el is not None else ctx.style.compiler.demote_particle
     nbsp = ctx.b.names_particle_nbsp(ctx.locale.language)
     if form == "short":
-        node = _affixed(_join(ndp, family, nbsp), family_el)
+        if ctx.sorting and ndp is not None and ctx.b.names_short_sort_particle(demote):
+            node = _sep(_affixed(family, family_el), ndp, separator)  # "Doorn, van" sorts under D
+        else:
+            node = _affixed(_join(ndp, family, nbsp), family_el)
         return _finish_name(name_el, node, name, ctx)
     if form == "count":
         return None
