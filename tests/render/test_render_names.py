@@ -390,3 +390,24 @@ def test_a_short_name_in_a_sort_key_sorts_by_its_family_not_its_particle(tmp_pat
     assert entries(items, sorted_style()) == ["Cook", "van Doorn", "van der Meché"]
     never = sorted_style(demote_non_dropping_particle="never")
     assert cite(items, never, "m", "d", "c") == "Cook; van der Meché; van Doorn"
+
+
+def test_a_substitute_inside_a_substitute_runs(tmp_path):
+    """citeproc-js: an empty cs:names reached through a macro inside a cs:substitute runs its
+    own cs:substitute (university-of-south-australia-harvard-2013's noauthor_editor), and the
+    editor it printed is not printed again later in the entry."""
+    path = tmp_path / "nested.csl"
+    path.write_text(HEAD.format(attributes="") + """
+<macro name="noauthor-editor"><names variable="author"><name/><substitute>
+  <names variable="editor"><name name-as-sort-order="all"/>
+    <label form="short" prefix=" (" suffix=")"/></names>
+</substitute></names></macro>
+<citation><layout><text variable="title"/></layout></citation>
+<bibliography><layout><group delimiter=", ">
+  <names variable="author">
+    <substitute><text macro="noauthor-editor"/><text variable="title"/></substitute></names>
+  <text variable="title"/><names variable="editor"/>
+</group></layout></bibliography></style>""", encoding="utf-8")
+    item = {"id": "a", "type": "book", "title": "Antibody Therapy",
+            "editor": [{"family": "Imbach", "given": "Paul"}]}
+    assert entries([item], path) == ["Imbach, Paul (ed.), Antibody Therapy"]

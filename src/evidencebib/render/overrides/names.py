@@ -69,7 +69,7 @@ def names(el, ctx):
             ctx.found += 1
             found.append((variable, ctx.b.names_parse(values)))
     if not found:
-        if el.c_substitute is not None and not ctx.in_substitute:
+        if el.c_substitute is not None and ctx.b.names_nested_substitute(ctx.in_substitute):
             return _substitute(el, ctx)
         return None
     if ctx.in_substitute:
@@ -118,6 +118,24 @@ def _substitute(el, ctx):
     if result is None:
         return None
     return el.c_finish(result, ctx, ("names", ("substitute",)))
+
+
+@override("names.nested-substitute", replaces="citeproc.model.Names.substitute",
+          rule="citeproc-js src/node_names.js, src/node_substitute.js: a cs:names reached inside a "
+               "cs:substitute (through a macro) that prints nothing runs its own cs:substitute "
+               "(university-of-south-australia-harvard-2013's noauthor_editor: author, else editor); CSL "
+               "1.0.2 §Substitute sets no limit on depth",
+          fingerprint="38c1301615ed61707b9f4aaaf72aec6684a031d20892d2662f5f6b6a50cc2044",
+          tests=("tests/render/test_render_names.py::test_a_substitute_inside_a_substitute_runs",))
+def nested_substitute(in_substitute: bool) -> bool:
+    """Whether an empty cs:names runs its cs:substitute (`in_substitute`: inside another's)."""
+    return True
+
+
+@upstream("names.nested-substitute")
+def nested_substitute_upstream(in_substitute: bool) -> bool:
+    """As this engine did before: only the outermost cs:substitute runs."""
+    return not in_substitute
 
 
 def _is_term(element) -> bool:
