@@ -73,13 +73,34 @@ def test(kind: str, word: str, ctx) -> bool:
           fingerprint="127a05cb693c07a30714fc45d3f706c2aa537e6f17452c533763bf7381f1a50b",
           tests=("tests/render/test_engine_text.py::test_is_numeric_accepts_a_range",))
 def holds(branch, ctx) -> bool:
-    results = (test(kind, word, ctx) for kind, word in branch.c_tests)
+    tests = branch.c_tests
+    results: Any = (test(kind, word, ctx) for kind, word in tests)
+    types = [word for kind, word in tests if kind == "type"]
+    if len(types) > 1 and ctx.b.positions_types_any():
+        results = [ctx.item.type in types] + [test(kind, word, ctx) for kind, word in tests if kind != "type"]
     match = branch.c_match
     if match == "any":
         return any(results)
     if match == "none":
         return not any(results)
     return all(results)
+
+
+@override("positions.types-any", replaces="citeproc.model.If._type",
+          rule="citeproc-js src/attributes.js @type (\"ALWAYS composed as an 'any' match\"): the types of "
+               "one type attribute are one test that holds when the item has any of them, combined with the "
+               "other tests by match; CSL 1.0.2 §Choose would make type=\"webpage song\" with match=\"all\" "
+               "hold for no item, which no style means (university-of-aberdeen-school-of-education-harvard "
+               "dates a web page by its access year so)",
+          fingerprint="57287dd777115109e9fc7d8e19becbaa59a817ae184dba54786ab79c3b87e072",
+          tests=("tests/render/test_engine_text.py::test_several_types_in_one_condition_hold_for_any_of_them",))
+def types_any() -> bool:
+    return True
+
+
+@upstream("positions.types-any")
+def types_any_upstream() -> bool:
+    return False
 
 
 @upstream("positions.conditions")
