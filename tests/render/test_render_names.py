@@ -411,3 +411,18 @@ def test_a_substitute_inside_a_substitute_runs(tmp_path):
     item = {"id": "a", "type": "book", "title": "Antibody Therapy",
             "editor": [{"family": "Imbach", "given": "Paul"}]}
     assert entries([item], path) == ["Imbach, Paul (ed.), Antibody Therapy"]
+
+
+def test_a_short_name_in_sort_order_puts_a_demoted_particle_after_the_family(tmp_path):
+    """citeproc-js: form="short" with name-as-sort-order prints "Doorn, van" (the particle after
+    the sort-separator) where the particle is demoted (display-and-sort, the default), and
+    "van Doorn" where it is demoted for sorting only."""
+    layout = ('<group delimiter=" | ">'
+              '<names variable="author"><name form="short" name-as-sort-order="all" delimiter="/"/></names>'
+              '<names variable="author"><name form="short" name-as-sort-order="first" sort-separator=" "'
+              ' delimiter="/"/></names></group>')
+    items = [book("m", {"family": "van der Meché", "given": "F."},
+                  {"family": "Doorn", "non-dropping-particle": "van", "given": "P."})]
+    assert entries(items, style(tmp_path, layout)) == ["Meché, van der/Doorn, van | Meché van der/van Doorn"]
+    sort_only = style(tmp_path, layout, demote_non_dropping_particle="sort-only")
+    assert entries(items, sort_only) == ["van der Meché/van Doorn | van der Meché/van Doorn"]

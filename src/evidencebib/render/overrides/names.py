@@ -231,6 +231,26 @@ def short_sort_particle_upstream(demote: str) -> bool:
     return False
 
 
+@override("names.short-inverted-particle", replaces="citeproc.model.Name.process",
+          rule="citeproc-js src/node_name.js _renderOnePersonalName: a short name under "
+               "name-as-sort-order goes through the inverted branch, so with demote-non-dropping-particle "
+               "\"display-and-sort\" (the default) or \"always\" its particle follows the family "
+               "after the sort-separator (neue-juristische-wochenschrift \"Doorn, van\", the German order). "
+               "CSL 1.0.2 §Name reads form=\"short\" as particle and family; we follow citeproc-js: the style "
+               "asks for inverted names and Zotero prints them so",
+          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea",
+          tests=("tests/render/test_render_names.py::"
+                 "test_a_short_name_in_sort_order_puts_a_demoted_particle_after_the_family",))
+def short_inverted_particle(demote: str) -> bool:
+    """Whether an inverted short name prints its non-dropping particle after the family."""
+    return demote in ("display-and-sort", "always")
+
+
+@upstream("names.short-inverted-particle")
+def short_inverted_particle_upstream(demote: str) -> bool:
+    return False
+
+
 @override("names.bibliography-added-names", replaces="citeproc.model.Name.process",
           rule="citeproc-js src/cmd_cite.js citeStart with src/node_name.js _imposeNameConstraints: when "
                "the cs:citation sets both disambiguate-add-names and disambiguate-add-givenname, a "
@@ -550,6 +570,8 @@ def _display(name_el, name, index: int, options: dict[str, Any], ctx):
     if form == "short":
         if ctx.sorting and ndp is not None and ctx.b.names_short_sort_particle(demote):
             node = _sep(_affixed(family, family_el), ndp, separator)  # "Doorn, van" sorts under D
+        elif inverted and ndp is not None and ctx.b.names_short_inverted_particle(demote):
+            node = _sep(_affixed(family, family_el), ndp, separator)  # "Doorn, van" (citeproc-js)
         else:
             node = _affixed(_join(ndp, family, nbsp), family_el)
         return _finish_name(name_el, node, name, ctx)
