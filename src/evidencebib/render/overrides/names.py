@@ -236,8 +236,8 @@ def short_sort_particle_upstream(demote: str) -> bool:
                "name-as-sort-order goes through the inverted branch, so with demote-non-dropping-particle "
                "\"display-and-sort\" (the default) or \"always\" its particle follows the family "
                "after the sort-separator (neue-juristische-wochenschrift \"Doorn, van\", the German order). "
-               "CSL 1.0.2 §Name reads form=\"short\" as particle and family; we follow citeproc-js: the style "
-               "asks for inverted names and Zotero prints them so",
+               "CSL 1.0.2 §Name reads form=\"short\" as particle and family; we follow citeproc-js: the "
+               "style asks for inverted names and Zotero prints them so",
           fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea",
           tests=("tests/render/test_render_names.py::"
                  "test_a_short_name_in_sort_order_puts_a_demoted_particle_after_the_family",))
