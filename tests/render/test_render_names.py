@@ -426,3 +426,20 @@ def test_a_short_name_in_sort_order_puts_a_demoted_particle_after_the_family(tmp
     assert entries(items, style(tmp_path, layout)) == ["Meché, van der/Doorn, van | Meché van der/van Doorn"]
     sort_only = style(tmp_path, layout, demote_non_dropping_particle="sort-only")
     assert entries(items, sort_only) == ["van der Meché/van Doorn | van der Meché/van Doorn"]
+
+
+def test_a_list_cut_by_et_al_is_wrapped_in_the_name_formatting_and_affixes(tmp_path):
+    """citeproc-js (_joinEtAl): the names and their et-al term take the cs:name's affixes and
+    formatting once more around them, each name keeping its own; a list not cut short does
+    not (the-open-university-m801's suffix="," gives "Higgins, J.P.T., et al., 2019")."""
+    layout = ('<group delimiter=" "><names variable="author">'
+              '<name and="text" delimiter=", " prefix="[" suffix="]"/></names><text value="Y"/></group>')
+    people = [{"family": family, "given": "X"} for family in "ABC"]
+    items = [book("two", *people[:2]), book("three", *people)]
+    path = style(tmp_path, layout, bibliography_options=' et-al-min="3" et-al-use-first="1"')
+    assert entries(items, path) == ["[X A] and [X B] Y", "[[X A] et al.] Y"]
+    italic = ('<names variable="author"><name delimiter=", " font-style="italic"/>'
+              '<et-al font-style="normal"/></names>')
+    path = style(tmp_path, italic, bibliography_options=' et-al-min="3" et-al-use-first="2"')
+    assert entries(items[1:], path, "html") == [
+        '<i><i>X A</i>, <i>X B</i>, <span style="font-style:normal;">et al.</span></i>']
