@@ -368,8 +368,8 @@ def test_initialize_with_ending_in_a_no_break_space_leaves_none_after_the_last_i
 
 def test_a_short_name_in_a_sort_key_sorts_by_its_family_not_its_particle(tmp_path):
     """citeproc-js: a sort key's name is family then particles whatever the cs:name's form, so
-    an author-short sort macro files "van Doorn" under D (before "van der Meché"); with
-    demote-non-dropping-particle="never" the particle leads."""
+    an author-short sort macro files "van Doorn" under D (before "van der Meché"), with
+    demote-non-dropping-particle="sort-only" too; with "never" the particle leads."""
     short = '<names variable="author"><name form="short"/></names>'
     items = [book("m", {"family": "van der Meché", "given": "F."}),
              book("d", {"family": "Doorn", "non-dropping-particle": "van", "given": "P."}),
@@ -388,6 +388,8 @@ def test_a_short_name_in_a_sort_key_sorts_by_its_family_not_its_particle(tmp_pat
 
     assert cite(items, sorted_style(), "m", "d", "c") == "Cook; van Doorn; van der Meché"
     assert entries(items, sorted_style()) == ["Cook", "van Doorn", "van der Meché"]
+    sort_only = sorted_style(demote_non_dropping_particle="sort-only")
+    assert cite(items, sort_only, "m", "d", "c") == "Cook; van Doorn; van der Meché"
     never = sorted_style(demote_non_dropping_particle="never")
     assert cite(items, never, "m", "d", "c") == "Cook; van der Meché; van Doorn"
 
