@@ -69,7 +69,7 @@ def names(el, ctx):
             ctx.found += 1
             found.append((variable, ctx.b.names_parse(values)))
     if not found:
-        if el.c_substitute is not None and not ctx.in_substitute:
+        if el.c_substitute is not None and ctx.b.names_nested_substitute(ctx.in_substitute):
             return _substitute(el, ctx)
         return None
     if ctx.in_substitute:
@@ -118,6 +118,24 @@ def _substitute(el, ctx):
     if result is None:
         return None
     return el.c_finish(result, ctx, ("names", ("substitute",)))
+
+
+@override("names.nested-substitute", replaces="citeproc.model.Names.substitute",
+          rule="citeproc-js src/node_names.js, src/node_substitute.js: a cs:names reached inside a "
+               "cs:substitute (through a macro) that prints nothing runs its own cs:substitute "
+               "(university-of-south-australia-harvard-2013's noauthor_editor: author, else editor); CSL "
+               "1.0.2 §Substitute sets no limit on depth",
+          fingerprint="38c1301615ed61707b9f4aaaf72aec6684a031d20892d2662f5f6b6a50cc2044",
+          tests=("tests/render/test_render_names.py::test_a_substitute_inside_a_substitute_runs",))
+def nested_substitute(in_substitute: bool) -> bool:
+    """Whether an empty cs:names runs its cs:substitute (`in_substitute`: inside another's)."""
+    return True
+
+
+@upstream("names.nested-substitute")
+def nested_substitute_upstream(in_substitute: bool) -> bool:
+    """As this engine did before: only the outermost cs:substitute runs."""
+    return not in_substitute
 
 
 def _is_term(element) -> bool:
@@ -196,6 +214,61 @@ def _shown_count(variable: str, values, options, ctx) -> int:
     return shown + (1 if use_last else 0)
 
 
+@override("names.short-sort-particle", replaces="citeproc.model.Name.process",
+          rule="citeproc-js src/node_name.js _renderOnePersonalName (sort_key_flag): a name in a sort key "
+               "is family, then the particles, unless demote-non-dropping-particle is \"never\", whatever "
+               "the cs:name's form: a short name (author-short sort macros) sorts \"van Doorn\" under D "
+               "as the long one does (CSL 1.0.2 §Name Particles: demoting is for sorting)",
+          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea",
+          tests=("tests/render/test_render_names.py::test_a_short_name_in_a_sort_key_sorts_by_its_family_not_its_particle",))
+def short_sort_particle(demote: str) -> bool:
+    """Whether a short name's non-dropping particle goes after the family in sort keys."""
+    return demote != "never"
+
+
+@upstream("names.short-sort-particle")
+def short_sort_particle_upstream(demote: str) -> bool:
+    return False
+
+
+@override("names.short-inverted-particle", replaces="citeproc.model.Name.process",
+          rule="citeproc-js src/node_name.js _renderOnePersonalName: a short name under "
+               "name-as-sort-order goes through the inverted branch, so with demote-non-dropping-particle "
+               "\"display-and-sort\" (the default) or \"always\" its particle follows the family "
+               "after the sort-separator (neue-juristische-wochenschrift \"Doorn, van\", the German order). "
+               "CSL 1.0.2 §Name reads form=\"short\" as particle and family; we follow citeproc-js: the "
+               "style asks for inverted names and Zotero prints them so",
+          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea",
+          tests=("tests/render/test_render_names.py::"
+                 "test_a_short_name_in_sort_order_puts_a_demoted_particle_after_the_family",))
+def short_inverted_particle(demote: str) -> bool:
+    """Whether an inverted short name prints its non-dropping particle after the family."""
+    return demote in ("display-and-sort", "always")
+
+
+@upstream("names.short-inverted-particle")
+def short_inverted_particle_upstream(demote: str) -> bool:
+    return False
+
+
+@override("names.et-al-wrapped", replaces="citeproc.model.Name.render",
+          rule="citeproc-js src/util_names_join.js NameOutput._joinEtAl: a name list cut short by et-al is "
+               "wrapped, with its et-al term, in the cs:name's formatting and affixes once more (each name "
+               "keeps its own): \"[[X A] et al.]\" for prefix=\"[\" suffix=\"]\", \"Higgins, J.P.T., et "
+               "al., 2019\" for suffix=\",\" (the-open-university-m801); CSL 1.0.2 §Name leaves the affixes "
+               "of a truncated list open",
+          fingerprint="9bbf192bebe1d5ba767bb48728ad6835fcf435dffae2ca81b0fc97be3259d38d",
+          tests=("tests/render/test_render_names.py::"
+                 "test_a_list_cut_by_et_al_is_wrapped_in_the_name_formatting_and_affixes",))
+def et_al_wrapped() -> bool:
+    return True
+
+
+@upstream("names.et-al-wrapped")
+def et_al_wrapped_upstream() -> bool:
+    return False
+
+
 @override("names.bibliography-added-names", replaces="citeproc.model.Name.process",
           rule="citeproc-js src/cmd_cite.js citeStart with src/node_name.js _imposeNameConstraints: when "
                "the cs:citation sets both disambiguate-add-names and disambiguate-add-givenname, a "
@@ -259,6 +332,8 @@ def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, va
                     parts.extend([Lit(" "), et_al])
                 else:
                     parts.append(et_al)  # "Zither等" (citeproc-js: no space before a CJK term)
+            if name_el is not None and not name_el.c_plain and ctx.b.names_et_al_wrapped():
+                parts = [Span(parts, name_el.c_font, name_el.c_quotes, name_el.c_prefix, name_el.c_suffix)]
     else:
         and_term = _and_term(options, ctx)
         for index, node in enumerate(rendered[1:], start=1):
@@ -539,7 +614,12 @@ def _display(name_el, name, index: int, options: dict[str, Any], ctx):
     demote = name_el.c_demote if name_el is not None else ctx.style.compiler.demote_particle
     nbsp = ctx.b.names_particle_nbsp(ctx.locale.language)
     if form == "short":
-        node = _affixed(_join(ndp, family, nbsp), family_el)
+        if ctx.sorting and ndp is not None and ctx.b.names_short_sort_particle(demote):
+            node = _sep(_affixed(family, family_el), ndp, separator)  # "Doorn, van" sorts under D
+        elif inverted and ndp is not None and ctx.b.names_short_inverted_particle(demote):
+            node = _sep(_affixed(family, family_el), ndp, separator)  # "Doorn, van" (citeproc-js)
+        else:
+            node = _affixed(_join(ndp, family, nbsp), family_el)
         return _finish_name(name_el, node, name, ctx)
     if form == "count":
         return None
