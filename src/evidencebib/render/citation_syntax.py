@@ -78,9 +78,8 @@ def parse_locator(text: str, locale: str | None = None) -> tuple[str | None, str
     """(label, locator, rest) of the text after a cite's comma: `p. 33 and passim` gives
     ("page", "33", " and passim"); text that starts with no locator gives (None, None, text)."""
     stripped = text.lstrip()
-    lowered = stripped.lower()
     for spelling, kind in locator_terms(locale):
-        if not lowered.startswith(spelling):
+        if stripped[:len(spelling)].lower() != spelling:
             continue
         after = stripped[len(spelling):]
         # a term is a whole word: `p.33`, `p. 33`, `§ 3`, `page 3`, never `pages` read as `page`+`s`
@@ -94,9 +93,8 @@ def parse_locator(text: str, locale: str | None = None) -> tuple[str | None, str
         match = _VALUE.match(value_text)
         if match and value_text:
             return kind, match.group(0), value_text[match.end():]
-    if stripped[:1].isdigit():
-        match = _VALUE.match(stripped)
-        assert match is not None
+    match = _VALUE.match(stripped) if stripped[:1].isdigit() else None
+    if match:
         return "page", match.group(0), stripped[match.end():]
     return None, None, text
 
