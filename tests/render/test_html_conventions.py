@@ -133,6 +133,16 @@ def test_et_al_with_normal_font_variant_prints_its_span_inside_small_caps_names(
         '<span style="font-variant:normal;">et al.</span></span>')
 
 
+def test_an_organisation_prints_with_the_name_formatting_merged_with_the_family_formatting(tmp_path):
+    """citeproc-js prints an organisation with one institution-part token: the cs:name's font
+    attributes and text-case, each overridden by the family name-part's; no affixes of either."""
+    item = dict(BOOK, author=[{"family": "Aa", "given": "B"}, {"literal": "Group Org"}])
+    names = ('<names variable="author"><name font-style="italic" prefix="(" suffix=")">'
+             '<name-part name="family" font-weight="bold" text-case="uppercase" prefix="[" suffix="]"/>'
+             '</name></names>')
+    assert entry(tmp_path, names, item) == "(<i>B [<b>AA</b>]</i>), <b><i>GROUP ORG</i></b>"
+
+
 # display divs ----------------------------------------------------------------------------------
 
 NUMBERED = {"id": "a", "type": "book", "title": "Title"}

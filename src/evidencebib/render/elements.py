@@ -145,6 +145,40 @@ class Compiler:
         return value
 
 
+def font_of(get) -> tuple:
+    """The font pairs (innermost first) of an element's font-style, font-variant, font-weight,
+    text-decoration and vertical-align attributes, read with `get`."""
+    font: list = []
+    style = get("font-style")
+    if style in ("italic", "oblique"):
+        font.append(ITALIC)
+    elif style == "normal":
+        font.append(ROMAN)  # upright only where the text around is italic (output.render)
+    variant = get("font-variant")
+    if variant == "small-caps":
+        font.append(SMALLCAPS)
+    elif variant == "normal":
+        font.append(UNSMALLCAPS)
+    weight = get("font-weight")
+    if weight == "bold":
+        font.append(BOLD)
+    elif weight == "normal":
+        font.append(UNBOLD)
+    decoration = get("text-decoration")
+    if decoration == "underline":
+        font.append(UNDERLINE)
+    elif decoration == "none":
+        font.append(NO_DECORATION)
+    align = get("vertical-align")
+    if align == "sup":
+        font.append(SUP)
+    elif align == "sub":
+        font.append(SUB)
+    elif align == "baseline":
+        font.append(BASELINE)
+    return tuple(font)
+
+
 class Formatting:
     """Formatting attributes (CSL 1.0.2 §"Formatting", §"Affixes", §"Display", §"Quotes",
     §"Strip-periods", §"Text-case"), read once."""
@@ -154,34 +188,7 @@ class Formatting:
 
     def c_read_formatting(self) -> None:
         get = self.get
-        font = []
-        style = get("font-style")
-        if style in ("italic", "oblique"):
-            font.append(ITALIC)
-        elif style == "normal":
-            font.append(ROMAN)  # upright only where the text around is italic (output.render)
-        variant = get("font-variant")
-        if variant == "small-caps":
-            font.append(SMALLCAPS)
-        elif variant == "normal":
-            font.append(UNSMALLCAPS)
-        weight = get("font-weight")
-        if weight == "bold":
-            font.append(BOLD)
-        elif weight == "normal":
-            font.append(UNBOLD)
-        decoration = get("text-decoration")
-        if decoration == "underline":
-            font.append(UNDERLINE)
-        elif decoration == "none":
-            font.append(NO_DECORATION)
-        align = get("vertical-align")
-        if align == "sup":
-            font.append(SUP)
-        elif align == "sub":
-            font.append(SUB)
-        elif align == "baseline":
-            font.append(BASELINE)
+        font = list(font_of(get))
         self.c_font = tuple(font)
         self.c_prefix = get("prefix") or ""
         self.c_suffix = get("suffix") or ""

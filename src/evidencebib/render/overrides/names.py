@@ -19,7 +19,7 @@ from typing import Any
 from citeproc import model
 
 from evidencebib.render import richtext
-from evidencebib.render.elements import delimited, evaluate_children, NAME_OPTIONS
+from evidencebib.render.elements import delimited, evaluate_children, font_of, NAME_OPTIONS
 from evidencebib.render.output import Lit, Node, Span
 from evidencebib.render.overrides import override, upstream
 from evidencebib.render.overrides import adapter as up
@@ -449,8 +449,7 @@ def _display(name_el, name, index: int, options: dict[str, Any], ctx):
     parts = name_el.c_parts if name_el is not None else {}
     family_el, given_el = parts.get("family"), parts.get("given")
     if name.literal is not None:
-        node = _affixed(_part(name.literal, family_el, ctx), family_el)
-        return _finish_name(name_el, node, name, ctx)
+        return ctx.b.names_institution(name_el, family_el, name, ctx)
     form = options.get("form") or "long"
     initialize_with = options.get("initialize-with")
     initialize = str(options.get("initialize") or "true").lower() != "false"
@@ -507,6 +506,52 @@ def _display(name_el, name, index: int, options: dict[str, Any], ctx):
     else:
         node = _join(_affixed(given, given_el),
                      _affixed(_join(_join(dp, _join(ndp, family)), suffix), family_el))
+    return _finish_name(name_el, node, name, ctx)
+
+
+# the keys citeproc-js copies from cs:name, then from its family cs:name-part, onto the
+# institution-part that prints an organisation (CSL.INSTITUTION_KEYS, src/load.js)
+_INSTITUTION_KEYS = ("font-style", "font-variant", "font-weight", "text-decoration", "text-case")
+
+
+class _InstitutionCase:
+    """What textcase_transform reads of an element: its text-case."""
+
+    def __init__(self, case: str) -> None:
+        self.c_case = case
+
+
+@override("names.institution", replaces="citeproc.model.Name.process",
+          rule="citeproc-js (XmlDOM.addInstitutionNodes, src/xmldom.js; NameOutput._renderInstitutionName, "
+               "src/util_names_render.js): an organisation (a literal name) prints with one institution-part "
+               "token whose font-style, font-variant, font-weight, text-decoration and text-case are the "
+               "cs:name's, each overridden by the family cs:name-part's; neither's affixes nor "
+               "vertical-align apply. CSL 1.0.2 does not say how a literal name is formatted",
+          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea",
+          tests=("tests/render/test_html_conventions.py::"
+                 "test_an_organisation_prints_with_the_name_formatting_merged_with_the_family_formatting",))
+def institution(name_el, family_el, name, ctx):
+    attributes: dict[str, str] = {}
+    for element in (name_el, family_el):
+        if element is None:
+            continue
+        for key in _INSTITUTION_KEYS:
+            value = element.get(key)
+            if value:
+                attributes[key] = value
+    node = _part(name.literal, None, ctx)
+    if node is None:
+        return None
+    case = attributes.get("text-case")
+    if case:
+        node = ctx.b.textcase_transform(_InstitutionCase(case), node, ctx)
+    font = font_of(attributes.get)
+    return Span([node], font, tag=("name", name.key)) if font else Span([node], tag=("name", name.key))
+
+
+@upstream("names.institution")
+def institution_upstream(name_el, family_el, name, ctx):
+    node = _affixed(_part(name.literal, family_el, ctx), family_el)
     return _finish_name(name_el, node, name, ctx)
 
 
