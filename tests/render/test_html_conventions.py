@@ -133,6 +133,14 @@ def test_et_al_with_normal_font_variant_prints_its_span_inside_small_caps_names(
         '<span style="font-variant:normal;">et al.</span></span>')
 
 
+def test_the_delimiter_between_names_joins_the_name_suffix_without_a_seam_rule(tmp_path):
+    """citeproc-js (NameOutput._join) adds the delimiter to the name's own suffix: "," + ", "
+    stays ",, " (one string, no seam rule), as it prints the-open-university-m801."""
+    names = ('<names variable="author"><name initialize-with="." name-as-sort-order="all" and="text" '
+             'delimiter=", " suffix=","/></names>')
+    assert entry(tmp_path, names, THREE_AUTHORS) == "Aa, B.,, Cc, D., and Ee, F.,"
+
+
 def test_an_organisation_prints_with_the_name_formatting_merged_with_the_family_formatting(tmp_path):
     """citeproc-js prints an organisation with one institution-part token: the cs:name's font
     attributes and text-case, each overridden by the family name-part's; no affixes of either."""

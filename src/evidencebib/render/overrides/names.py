@@ -219,7 +219,8 @@ def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, va
     et_al_joined = False
     if shown is not None:
         for node in rendered[1:]:
-            parts.extend([Lit(delimiter), node])
+            ctx.b.names_delimiter_after_name(parts, delimiter)
+            parts.append(node)
         if use_last:
             parts.extend([Lit(delimiter if count > 1 else " "), Lit(ELLIPSIS + " "), last])
         elif not options.get("c_no_et_al"):
@@ -243,7 +244,8 @@ def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, va
                                               institution)
                 parts.extend([Lit(prefix + and_term + suffix), node])
             else:
-                parts.extend([Lit(delimiter), node])
+                ctx.b.names_delimiter_after_name(parts, delimiter)
+                parts.append(node)
     node = Span(parts, tag=("name-list", variable, tuple(name.key for name in listed)))
     if et_al_joined:
         node = ctx.b.names_et_al_list_formatting(name_el, node)
@@ -252,6 +254,28 @@ def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, va
         if label is not None:
             node = Span([label, node] if label_first else [node, label])
     return node
+
+
+@override("names.delimiter-after-name", replaces="citeproc.model.Name.process",
+          rule="citeproc-js (NameOutput._join, src/util_names_join.js): the delimiter between two names is "
+               "added to the first name's suffix (strings.suffix += delimiter), one string, so no seam rule "
+               "runs between a cs:name suffix and the delimiter: suffix=\",\" and delimiter=\", \" print "
+               "\"Yamada, H.,, Deguchi\"; the delimiter before the \"and\" term or et-al is its own blob",
+          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea",
+          tests=("tests/render/test_html_conventions.py::"
+                 "test_the_delimiter_between_names_joins_the_name_suffix_without_a_seam_rule",))
+def delimiter_after_name(parts: list, delimiter: str) -> None:
+    last = parts[-1] if parts else None
+    if type(last) is Span and last.suffix:
+        parts[-1] = Span(last.kids, last.font, last.quotes, last.prefix, last.suffix + delimiter,
+                         last.display, last.tag, last.link)
+    else:
+        parts.append(Lit(delimiter))
+
+
+@upstream("names.delimiter-after-name")
+def delimiter_after_name_upstream(parts: list, delimiter: str) -> None:
+    parts.append(Lit(delimiter))
 
 
 @override("names.et-al-list-formatting", replaces="citeproc.model.Names.process",
