@@ -103,6 +103,27 @@ def test_italics_in_the_data_still_flip_inside_nested_italics(tmp_path):
         '<i><i>Studies of <span style="font-style:normal;">E. coli</span> growth</i></i>'
 
 
+# seams -----------------------------------------------------------------------------------------
+
+def test_prefix_punctuation_after_a_formatted_sibling_is_not_merged(tmp_path):
+    """citeproc-js (CSL.Output.Queue.adjust, queue.js) merges a sibling's leading prefix
+    punctuation only when neither blob has decorations: after a bold element ending in a full
+    stop, the next element's ". " prints whole."""
+    layout = ('<group font-weight="bold"><text variable="title" suffix="."/></group>'
+              '<text variable="publisher" prefix=". "/>')
+    assert entry(tmp_path, layout) == "<b>Title.</b>. Press"
+    layout = '<text variable="title" suffix="." font-weight="bold"/><text variable="publisher" prefix=". "/>'
+    assert entry(tmp_path, layout) == "<b>Title</b>.. Press"
+
+
+def test_prefix_punctuation_after_a_group_around_a_formatted_element_is_merged(tmp_path):
+    """A group (or macro call) is a blob of its own in citeproc-js, without decorations: the
+    punctuation after it merges as between plain pieces."""
+    layout = ('<group><text variable="title" font-weight="bold" suffix="."/></group>'
+              '<text variable="publisher" prefix=". "/>')
+    assert entry(tmp_path, layout) == "<b>Title</b>. Press"
+
+
 # names -----------------------------------------------------------------------------------------
 
 THREE_AUTHORS = dict(BOOK, author=[{"family": "Aa", "given": "B"}, {"family": "Cc", "given": "D"},

@@ -35,7 +35,7 @@ from evidencebib.render import richtext
 from evidencebib.render.intake import style_variable
 from evidencebib.render.marks import (BASELINE, BOLD, ITALIC, NO_DECORATION, ROMAN, SMALLCAPS,
                                       SUB, SUP, UNBOLD, UNDERLINE, UNSMALLCAPS)
-from evidencebib.render.output import Lit, Span, map_text
+from evidencebib.render.output import blob, Lit, Span, map_text
 
 if TYPE_CHECKING:
     from evidencebib.render.overrides.dates import PartSpec
@@ -400,7 +400,7 @@ def evaluate_macro(macro, ctx):
     nodes = evaluate_suppressible(macro, ctx)
     if nodes is None:
         return None
-    return nodes[0] if len(nodes) == 1 else Span(nodes)
+    return blob(nodes)
 
 
 class NumberElement(Formatting, model.Number):
