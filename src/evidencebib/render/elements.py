@@ -35,7 +35,7 @@ from evidencebib.render import richtext
 from evidencebib.render.intake import style_aliases_apply, style_variable
 from evidencebib.render.marks import (BASELINE, BOLD, ITALIC, NO_DECORATION, ROMAN, SMALLCAPS,
                                       SUB, SUP, UNBOLD, UNDERLINE, UNSMALLCAPS)
-from evidencebib.render.output import Lit, Span, map_text
+from evidencebib.render.output import blob, Lit, Span, map_text
 
 if TYPE_CHECKING:
     from evidencebib.render.overrides.dates import PartSpec
@@ -149,6 +149,40 @@ class Compiler:
         return value
 
 
+def font_of(get) -> tuple:
+    """The font pairs (innermost first) of an element's font-style, font-variant, font-weight,
+    text-decoration and vertical-align attributes, read with `get`."""
+    font: list = []
+    style = get("font-style")
+    if style in ("italic", "oblique"):
+        font.append(ITALIC)
+    elif style == "normal":
+        font.append(ROMAN)  # upright only where the text around is italic (output.render)
+    variant = get("font-variant")
+    if variant == "small-caps":
+        font.append(SMALLCAPS)
+    elif variant == "normal":
+        font.append(UNSMALLCAPS)
+    weight = get("font-weight")
+    if weight == "bold":
+        font.append(BOLD)
+    elif weight == "normal":
+        font.append(UNBOLD)
+    decoration = get("text-decoration")
+    if decoration == "underline":
+        font.append(UNDERLINE)
+    elif decoration == "none":
+        font.append(NO_DECORATION)
+    align = get("vertical-align")
+    if align == "sup":
+        font.append(SUP)
+    elif align == "sub":
+        font.append(SUB)
+    elif align == "baseline":
+        font.append(BASELINE)
+    return tuple(font)
+
+
 class Formatting:
     """Formatting attributes (CSL 1.0.2 §"Formatting", §"Affixes", §"Display", §"Quotes",
     §"Strip-periods", §"Text-case"), read once."""
@@ -158,34 +192,7 @@ class Formatting:
 
     def c_read_formatting(self) -> None:
         get = self.get
-        font = []
-        style = get("font-style")
-        if style in ("italic", "oblique"):
-            font.append(ITALIC)
-        elif style == "normal":
-            font.append(ROMAN)  # upright only where the text around is italic (output.render)
-        variant = get("font-variant")
-        if variant == "small-caps":
-            font.append(SMALLCAPS)
-        elif variant == "normal":
-            font.append(UNSMALLCAPS)
-        weight = get("font-weight")
-        if weight == "bold":
-            font.append(BOLD)
-        elif weight == "normal":
-            font.append(UNBOLD)
-        decoration = get("text-decoration")
-        if decoration == "underline":
-            font.append(UNDERLINE)
-        elif decoration == "none":
-            font.append(NO_DECORATION)
-        align = get("vertical-align")
-        if align == "sup":
-            font.append(SUP)
-        elif align == "sub":
-            font.append(SUB)
-        elif align == "baseline":
-            font.append(BASELINE)
+        font = list(font_of(get))
         self.c_font = tuple(font)
         self.c_prefix = get("prefix") or ""
         self.c_suffix = get("suffix") or ""
@@ -410,7 +417,7 @@ def evaluate_macro(macro, ctx):
         nodes = evaluate_suppressible(macro, ctx)
     if nodes is None:
         return None
-    return nodes[0] if len(nodes) == 1 else Span(nodes)
+    return blob(nodes)
 
 
 class NumberElement(Formatting, model.Number):

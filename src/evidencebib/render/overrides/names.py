@@ -19,7 +19,7 @@ from typing import Any
 from citeproc import model
 
 from evidencebib.render import richtext
-from evidencebib.render.elements import delimited, evaluate_children, NAME_OPTIONS
+from evidencebib.render.elements import delimited, evaluate_children, font_of, NAME_OPTIONS
 from evidencebib.render.output import Lit, Node, Span
 from evidencebib.render.overrides import override, upstream
 from evidencebib.render.overrides import adapter as up
@@ -317,7 +317,8 @@ def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, va
     et_al_joined = False
     if shown is not None:
         for node in rendered[1:]:
-            parts.extend([Lit(delimiter), node])
+            ctx.b.names_delimiter_after_name(parts, delimiter)
+            parts.append(node)
         if use_last:
             parts.extend([Lit(delimiter if count > 1 else " "), Lit(ELLIPSIS + " "), last])
         elif not options.get("c_no_et_al"):
@@ -343,7 +344,8 @@ def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, va
                                               institution)
                 parts.extend([Lit(prefix + and_term + suffix), node])
             else:
-                parts.extend([Lit(delimiter), node])
+                ctx.b.names_delimiter_after_name(parts, delimiter)
+                parts.append(node)
     node = Span(parts, tag=("name-list", variable, tuple(name.key for name in listed)))
     if et_al_joined:
         node = ctx.b.names_et_al_list_formatting(name_el, node)
@@ -352,6 +354,28 @@ def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, va
         if label is not None:
             node = Span([label, node] if label_first else [node, label])
     return node
+
+
+@override("names.delimiter-after-name", replaces="citeproc.model.Name.process",
+          rule="citeproc-js (NameOutput._join, src/util_names_join.js): the delimiter between two names is "
+               "added to the first name's suffix (strings.suffix += delimiter), one string, so no seam rule "
+               "runs between a cs:name suffix and the delimiter: suffix=\",\" and delimiter=\", \" print "
+               "\"Yamada, H.,, Deguchi\"; the delimiter before the \"and\" term or et-al is its own blob",
+          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea",
+          tests=("tests/render/test_html_conventions.py::"
+                 "test_the_delimiter_between_names_joins_the_name_suffix_without_a_seam_rule",))
+def delimiter_after_name(parts: list, delimiter: str) -> None:
+    last = parts[-1] if parts else None
+    if type(last) is Span and last.suffix:
+        parts[-1] = Span(last.kids, last.font, last.quotes, last.prefix, last.suffix + delimiter,
+                         last.display, last.tag, last.link)
+    else:
+        parts.append(Lit(delimiter))
+
+
+@upstream("names.delimiter-after-name")
+def delimiter_after_name_upstream(parts: list, delimiter: str) -> None:
+    parts.append(Lit(delimiter))
 
 
 @override("names.et-al-list-formatting", replaces="citeproc.model.Names.process",
@@ -573,8 +597,7 @@ def _display(name_el, name, index: int, options: dict[str, Any], ctx):
     parts = name_el.c_parts if name_el is not None else {}
     family_el, given_el = parts.get("family"), parts.get("given")
     if name.literal is not None:
-        node = _affixed(_part(name.literal, family_el, ctx), family_el)
-        return _finish_name(name_el, node, name, ctx)
+        return ctx.b.names_institution(name_el, family_el, name, ctx)
     form = options.get("form") or "long"
     initialize_with = options.get("initialize-with")
     initialize = str(options.get("initialize") or "true").lower() != "false"
@@ -642,6 +665,52 @@ def _display(name_el, name, index: int, options: dict[str, Any], ctx):
     else:
         node = _join(_affixed(given, given_el),
                      _affixed(_join(_join(dp, _join(ndp, family, nbsp), nbsp), suffix), family_el), space)
+    return _finish_name(name_el, node, name, ctx)
+
+
+# the keys citeproc-js copies from cs:name, then from its family cs:name-part, onto the
+# institution-part that prints an organisation (CSL.INSTITUTION_KEYS, src/load.js)
+_INSTITUTION_KEYS = ("font-style", "font-variant", "font-weight", "text-decoration", "text-case")
+
+
+class _InstitutionCase:
+    """What textcase_transform reads of an element: its text-case."""
+
+    def __init__(self, case: str) -> None:
+        self.c_case = case
+
+
+@override("names.institution", replaces="citeproc.model.Name.process",
+          rule="citeproc-js (XmlDOM.addInstitutionNodes, src/xmldom.js; NameOutput._renderInstitutionName, "
+               "src/util_names_render.js): an organisation (a literal name) prints with one institution-part "
+               "token whose font-style, font-variant, font-weight, text-decoration and text-case are the "
+               "cs:name's, each overridden by the family cs:name-part's; neither's affixes nor "
+               "vertical-align apply. CSL 1.0.2 does not say how a literal name is formatted",
+          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea",
+          tests=("tests/render/test_html_conventions.py::"
+                 "test_an_organisation_prints_with_the_name_formatting_merged_with_the_family_formatting",))
+def institution(name_el, family_el, name, ctx):
+    attributes: dict[str, str] = {}
+    for element in (name_el, family_el):
+        if element is None:
+            continue
+        for key in _INSTITUTION_KEYS:
+            value = element.get(key)
+            if value:
+                attributes[key] = value
+    node = _part(name.literal, None, ctx)
+    if node is None:
+        return None
+    case = attributes.get("text-case")
+    if case:
+        node = ctx.b.textcase_transform(_InstitutionCase(case), node, ctx)
+    font = font_of(attributes.get)
+    return Span([node], font, tag=("name", name.key)) if font else Span([node], tag=("name", name.key))
+
+
+@upstream("names.institution")
+def institution_upstream(name_el, family_el, name, ctx):
+    node = _affixed(_part(name.literal, family_el, ctx), family_el)
     return _finish_name(name_el, node, name, ctx)
 
 
