@@ -185,13 +185,17 @@ class Formatting:
         self.c_font = tuple(font)
         self.c_prefix = get("prefix") or ""
         self.c_suffix = get("suffix") or ""
-        self.c_quotes = (get("quotes") or "").lower() == "true"
+        quotes = (get("quotes") or "").lower()
+        self.c_quotes = quotes == "true"
+        self.c_quotes_set = quotes in ("true", "false")  # for quotes in the data (quotes.data-level)
         self.c_strip = (get("strip-periods") or "").lower() == "true"
         self.c_case = get("text-case")
         self.c_display = get("display")
         self.c_delimiter = get("delimiter") or ""
         self.c_plain = not (font or self.c_prefix or self.c_suffix or self.c_quotes or self.c_strip
                             or self.c_case or self.c_display)
+        self.c_quotes_only_set = self.c_plain and self.c_quotes_set  # quotes="false" and nothing else
+        self.c_plain = self.c_plain and not self.c_quotes_set
         self.c_is_choose = False
 
     def c_finish(self, node, ctx, tag: Any = None, link: str | None = None, case: bool = True):
@@ -201,6 +205,10 @@ class Formatting:
             if tag is None and link is None:
                 return node
             return Span([node], tag=tag, link=link)
+        if self.c_quotes_set:
+            node = ctx.b.quotes_data_level(node, self.c_quotes)
+            if self.c_quotes_only_set:
+                return node if tag is None and link is None else Span([node], tag=tag, link=link)
         if self.c_strip:
             node = strip_periods(self, node, ctx)
         if case and self.c_case is not None:
