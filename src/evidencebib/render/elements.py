@@ -374,7 +374,7 @@ class TextElement(Formatting, model.Text):
             return None
         if node is None:
             return None
-        return self.c_finish(node, ctx, ("term", self.c_term) if kind is _TERM else None)
+        return self.c_finish(node, ctx, ("term", self.c_term, ctx.blank_names) if kind is _TERM else None)
 
 
 def evaluate_suppressible(element, ctx) -> list[Any] | None:
@@ -387,9 +387,10 @@ def evaluate_suppressible(element, ctx) -> list[Any] | None:
     if ctx.b.speed_absent_groups(element, ctx):
         ctx.called += 1  # it would have looked variables up and found none
         return None
-    called, found = ctx.called, ctx.found
+    called, found, blank_names = ctx.called, ctx.found, ctx.blank_names
     nodes = evaluate_children(element.c_kids, ctx)
     if not nodes or (ctx.called > called and ctx.found == found):
+        ctx.blank_names = blank_names  # a suppressed group leaves no trace (citeproc-js restores it)
         return None
     ctx.called += 1
     ctx.found += 1
@@ -539,7 +540,10 @@ class NamesElement(Formatting, model.Names):
 
     def evaluate(self, ctx):
         spend(ctx)
-        return ctx.b.names_names(self, ctx)
+        node = ctx.b.names_names(self, ctx)
+        if node is None and not ctx.in_substitute:
+            ctx.blank_names = True  # (see positions.initial-term)
+        return node
 
 
 class NameElement(Formatting, model.Name):
