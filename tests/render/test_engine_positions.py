@@ -140,3 +140,17 @@ def test_the_capital_of_an_initial_term_goes_to_its_first_word_cut_at_full_stops
                               '<term name="anonymous" form="short">o.V.</term>')
     item = {"id": "doe", "type": "book", "title": "His Book"}
     assert render_bibliography([item], path, "text", cache=False) == ["O.V."]
+
+
+def test_a_term_after_a_cs_names_that_printed_nothing_keeps_its_case(tmp_path):
+    """citeproc-js: an evaluated cs:names counts as printed before a term even when it prints
+    nothing ("[1] n.d."), unless a group around it is suppressed ("N.d.")."""
+    from evidencebib.render import render_bibliography
+
+    term = '<text term="no date" form="short"/>'
+    item = {"id": "doe", "type": "book", "title": "His Book"}
+    after_names = bibliography_style(tmp_path, f'<names variable="author"><name/></names>{term}')
+    assert render_bibliography([item], after_names, "text", cache=False) == ["n.d."]
+    after_group = bibliography_style(tmp_path, '<group><names variable="author"><name/></names>'
+                                               f'<text variable="note"/></group>{term}')
+    assert render_bibliography([item], after_group, "text", cache=False) == ["N.d."]

@@ -185,3 +185,18 @@ def test_quotes_and_apostrophes_in_titles_agree_with_citeproc_js(tmp_path):
                    for (case, mine), answer in zip(ours, answers, strict=True)
                    if mine != answer["bibliography"]["entries"][0]]
     assert not differences
+
+
+def test_a_data_quote_under_quotes_false_around_quotes_true_is_an_outer_quote(tmp_path):
+    """citeproc-js (FlipFlopper TagReg): the outermost element that sets quotes decides the level
+    of a quote in the data; quotes="false" around the quoted title makes it an outer quote."""
+    style = tmp_path / "q.csl"
+    style.write_text(
+        '<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text" default-locale="en-US">'
+        '<info><id>q</id><title>q</title><updated>2020-01-01T00:00:00+00:00</updated></info>'
+        '<macro name="title"><text variable="title" quotes="true"/></macro>'
+        '<citation><layout><text variable="title"/></layout></citation>'
+        '<bibliography><layout><text macro="title" quotes="false"/></layout></bibliography></style>',
+        encoding="utf-8")
+    item = {"id": "a", "type": "article-journal", "title": 'What is "quality of evidence"'}
+    assert render_bibliography([item], style, "text", cache=False) == ["“What is “quality of evidence””"]

@@ -67,7 +67,7 @@ class RenderContext:
     __slots__ = ("style", "locale", "b", "mode", "sorting", "sort_names", "sort_date_macro", "item", "cite",
                  "number", "disamb", "suppressed", "in_substitute", "substitute_names", "called", "found",
                  "year_suffix_done", "budget", "limit", "style_name", "optimised", "names_seen",
-                 "text_variable_called")
+                 "text_variable_called", "blank_names")
 
     def __init__(self, style: Any, behaviours: Any, mode: str, limit: int, optimised: bool = True) -> None:
         self.style = style
@@ -93,6 +93,9 @@ class RenderContext:
         self.optimised = optimised
         self.names_seen: list[Any] = []
         self.text_variable_called = False
+        # a cs:names printed nothing so far in this entry or cite (outside suppressed groups):
+        # a term after it is not the first thing printed (positions.initial-term)
+        self.blank_names = False
 
     def start(self, item: Any, cite: CiteState = FIRST, number: int | None = None,
               disamb: Disambiguation = NO_DISAMBIGUATION) -> None:
@@ -111,6 +114,7 @@ class RenderContext:
         self.budget = self.limit
         if self.names_seen:
             self.names_seen = []
+        self.blank_names = False
         self.text_variable_called = False
 
     def exhausted(self) -> None:

@@ -196,13 +196,17 @@ class Formatting:
         self.c_font = tuple(font)
         self.c_prefix = get("prefix") or ""
         self.c_suffix = get("suffix") or ""
-        self.c_quotes = (get("quotes") or "").lower() == "true"
+        quotes = (get("quotes") or "").lower()
+        self.c_quotes = quotes == "true"
+        self.c_quotes_set = quotes in ("true", "false")  # for quotes in the data (quotes.data-level)
         self.c_strip = (get("strip-periods") or "").lower() == "true"
         self.c_case = get("text-case")
         self.c_display = get("display")
         self.c_delimiter = get("delimiter") or ""
         self.c_plain = not (font or self.c_prefix or self.c_suffix or self.c_quotes or self.c_strip
                             or self.c_case or self.c_display)
+        self.c_quotes_only_set = self.c_plain and self.c_quotes_set  # quotes="false" and nothing else
+        self.c_plain = self.c_plain and not self.c_quotes_set
         self.c_is_choose = False
 
     def c_finish(self, node, ctx, tag: Any = None, link: str | None = None, case: bool = True):
@@ -212,6 +216,10 @@ class Formatting:
             if tag is None and link is None:
                 return node
             return Span([node], tag=tag, link=link)
+        if self.c_quotes_set:
+            node = ctx.b.quotes_data_level(node, self.c_quotes)
+            if self.c_quotes_only_set:
+                return node if tag is None and link is None else Span([node], tag=tag, link=link)
         if self.c_strip:
             node = strip_periods(self, node, ctx)
         if case and self.c_case is not None:
@@ -380,7 +388,7 @@ class TextElement(Formatting, model.Text):
             return None
         if node is None:
             return None
-        return self.c_finish(node, ctx, ("term", self.c_term) if kind is _TERM else None)
+        return self.c_finish(node, ctx, ("term", self.c_term, ctx.blank_names) if kind is _TERM else None)
 
 
 def evaluate_suppressible(element, ctx) -> list[Any] | None:
@@ -393,9 +401,10 @@ def evaluate_suppressible(element, ctx) -> list[Any] | None:
     if ctx.b.speed_absent_groups(element, ctx):
         ctx.called += 1  # it would have looked variables up and found none
         return None
-    called, found = ctx.called, ctx.found
+    called, found, blank_names = ctx.called, ctx.found, ctx.blank_names
     nodes = evaluate_children(element.c_kids, ctx)
     if not nodes or (ctx.called > called and ctx.found == found):
+        ctx.blank_names = blank_names  # a suppressed group leaves no trace (citeproc-js restores it)
         return None
     ctx.called += 1
     ctx.found += 1
@@ -561,7 +570,10 @@ class NamesElement(Formatting, model.Names):
         spend(ctx)
         if ctx.sort_date_macro and ctx.b.sorting_date_macro(self, ctx):
             return None
-        return ctx.b.names_names(self, ctx)
+        node = ctx.b.names_names(self, ctx)
+        if node is None and not ctx.in_substitute:
+            ctx.blank_names = True  # (see positions.initial-term)
+        return node
 
 
 class NameElement(Formatting, model.Name):

@@ -73,6 +73,10 @@ Node = Lit | Span
 # `Span.quotes` of a quote in item data that is an inner quote even at the top (a value's second
 # quote form, or the locale's inner marks: render/overrides/quotes.py)
 INNER = "inner"
+# `Span.quotes` of a quote in item data whose level its surroundings decide (quotes.data-level):
+# outer or inner wherever it is nested
+DATA_OUTER = "data-outer"
+DATA_INNER = "data-inner"
 
 
 def tagged(node: Node | None, tag: Any) -> Span | None:
@@ -406,7 +410,11 @@ def render(node: Node | None, depth: int = 0, seam: Any = None, fonts: tuple = _
         return node.text
     join = seam or merge
     if node.quotes:
-        depth = 1 if node.quotes == INNER and not depth else depth
+        quotes = node.quotes
+        if quotes == DATA_OUTER or quotes == DATA_INNER:
+            depth = 0 if quotes == DATA_OUTER else 1
+        else:
+            depth = 1 if quotes == INNER and not depth else depth
         inner_depth = depth + 1
     else:
         inner_depth = depth

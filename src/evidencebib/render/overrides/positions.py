@@ -297,7 +297,10 @@ def _with_initial_term_capitalized(node: Any) -> Any:
             # citeproc-js appends the citation number as a NumericBlob, which does not set
             # state.tmp.term_predecessor: a term after it is still the first thing printed
             return current, False
-        term = in_term or (current.tag is not None and current.tag[0] == "term")
+        tag = current.tag
+        if tag is not None and tag[0] == "term" and len(tag) > 2 and tag[2]:
+            return current, True  # after a cs:names that printed nothing: not the first thing printed
+        term = in_term or (tag is not None and tag[0] == "term")
         for index, kid in enumerate(current.kids):
             new, found = walk(kid, term)
             if found:
@@ -317,7 +320,8 @@ def _with_initial_term_capitalized(node: Any) -> Any:
                "cite or entry starts with a capital (\"Ibid.\"), except in citations of in-text styles; in a "
                "citation only the first cite's, or a cite's after a prefix that is a sentence of its own; "
                "the citation number does not count as printed before it (queue.js: a NumericBlob leaves "
-               "term_predecessor unset); capitalize-first as CSL.Output.Formatters does it "
+               "term_predecessor unset), a cs:names that printed nothing does (outside a suppressed group); "
+               "capitalize-first as CSL.Output.Formatters does it "
                "(\"o.V.\" -> \"O.V.\")",
           fingerprint="190f687633dfa72fba7734ed01de31737bb93905d3329645b2fd669a564d8237",
           tests=("tests/render/test_engine_positions.py::test_ibid_first_in_a_note_starts_with_a_capital",
@@ -325,7 +329,8 @@ def _with_initial_term_capitalized(node: Any) -> Any:
                  "tests/render/test_engine_positions.py::"
                  "test_a_term_after_the_citation_number_of_an_entry_starts_with_a_capital",
                  "tests/render/test_engine_positions.py::"
-                 "test_the_capital_of_an_initial_term_goes_to_its_first_word_cut_at_full_stops"))
+                 "test_the_capital_of_an_initial_term_goes_to_its_first_word_cut_at_full_stops",
+                 "tests/render/test_engine_positions.py::test_a_term_after_a_cs_names_that_printed_nothing_keeps_its_case"))
 def initial_term(node: Any, mode: str, style_class: str | None, first: bool, prefix: str) -> Any:
     """The cite's (or entry's) tree, its initial term capitalized where citeproc-js does it."""
     if mode == "citation":

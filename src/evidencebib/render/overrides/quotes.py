@@ -10,7 +10,9 @@ the same), and so do pandoc and Zotero:
   `open-inner-quote`/`close-inner-quote`, when they are not straight) open and close too. A
   pair becomes a quoted span printed with the locale's quote terms, nested quotes alternating
   outer and inner as CSL 1.0.2 §"Quotes" prints `quotes="true"` inside `quotes="true"`;
-  inside a style's `quotes="true"` a data quote is an inner one;
+  a data quote takes its level from the outermost element around it that sets `quotes`:
+  inner under `quotes="true"`, outer under `quotes="false"` (quotes.data-level, citeproc-js
+  TagReg);
 - the first straight form used in a value (`"…"` or `'…'`) is its outer form, the other its
   inner one; a locale inner mark (‘…’) at the top stays inner;
 - a `'` that is not part of a pair is an apostrophe and prints as ’ ("Plato's", "d'", "'09");
@@ -34,10 +36,11 @@ import re
 from typing import Any
 
 from evidencebib.render.marks import QUOTE_END_IN_DATA
-from evidencebib.render.output import INNER, Lit, Span, render
+from evidencebib.render.output import DATA_INNER, DATA_OUTER, INNER, Lit, Span, render
 from evidencebib.render.overrides import override, upstream
 
 _APOSTROPHE = "\u2019"
+_DATA_QUOTE = ("data-quote",)  # the tag of a quoted span of item data
 _NARROW = "\u202f"
 # citeproc-js CSL.Output.Queue.append: " :" " ;" " ?" " !" " »" and "« " take a narrow no-break space
 _FRENCH = re.compile(r" ([:;?!\u00bb])|(\u00ab) ")
@@ -192,7 +195,7 @@ def _build(tokens: list[Any], marks: QuoteMarks, found: list[Span]) -> list[Any]
         if type(token) is _Mark:
             if token.state == "pair":
                 if token.opener:
-                    span = Span([], quotes=token.kind)  # the kind, replaced by `_forms`
+                    span = Span([], quotes=token.kind, tag=_DATA_QUOTE)  # the kind, replaced by `_forms`
                     levels[-1].append(span)
                     levels.append(span.kids)
                     found.append(span)
@@ -298,6 +301,43 @@ def in_data(value: str | Span, ctx) -> Lit | Span:
 @upstream("quotes.in-data")
 def in_data_upstream(value: str | Span, ctx) -> Lit | Span:
     return Lit(value) if isinstance(value, str) else value  # citeproc-py prints the data as written
+
+
+@override("quotes.data-level", replaces="citeproc.model.Quoted.quote",
+          rule="citeproc-js FlipFlopper (TagReg.set): a quote in item data takes its level from the "
+               "outermost element around it that sets quotes: quotes=\"true\" makes it an inner quote, "
+               "quotes=\"false\" an outer one (<text macro=\"title\" quotes=\"false\"/> around a quoted "
+               "title: “What Is “Quality”…”), however many quotes lie between; quotes nested in it "
+               "alternate from there",
+          fingerprint="659f45847dbf7c2a1aaf64128f5c9108862786858b009dc487065865bb498044",
+          tests=("tests/render/test_render_quotes.py::"
+                 "test_a_data_quote_under_quotes_false_around_quotes_true_is_an_outer_quote",))
+def data_level(node: Any, quotes: bool) -> Any:
+    """`node` with its data quotes (those not inside another data quote) at the level an element
+    with `quotes` set (true or false) gives them; applied by every such element from the inside
+    out, so the outermost one decides."""
+    level = DATA_INNER if quotes else DATA_OUTER
+
+    def walk(current: Any) -> Any:
+        if type(current) is Lit:
+            return current
+        if current.tag == _DATA_QUOTE:
+            if current.quotes == level:
+                return current
+            return Span(current.kids, current.font, level, current.prefix, current.suffix, current.display,
+                        current.tag, current.link)
+        kids = [walk(kid) for kid in current.kids]
+        if all(new is old for new, old in zip(kids, current.kids, strict=True)):
+            return current
+        return Span(kids, current.font, current.quotes, current.prefix, current.suffix, current.display,
+                    current.tag, current.link)
+
+    return walk(node)
+
+
+@upstream("quotes.data-level")
+def data_level_upstream(node: Any, quotes: bool) -> Any:
+    return node  # nested as CSL 1.0.2 nests quotes: by how many quotes are around it
 
 
 def in_affix(text: str, ctx) -> str:
