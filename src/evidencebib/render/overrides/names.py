@@ -251,24 +251,6 @@ def short_inverted_particle_upstream(demote: str) -> bool:
     return False
 
 
-@override("names.et-al-wrapped", replaces="citeproc.model.Name.render",
-          rule="citeproc-js src/util_names_join.js NameOutput._joinEtAl: a name list cut short by et-al is "
-               "wrapped, with its et-al term, in the cs:name's formatting and affixes once more (each name "
-               "keeps its own): \"[[X A] et al.]\" for prefix=\"[\" suffix=\"]\", \"Higgins, J.P.T., et "
-               "al., 2019\" for suffix=\",\" (the-open-university-m801); CSL 1.0.2 §Name leaves the affixes "
-               "of a truncated list open",
-          fingerprint="9bbf192bebe1d5ba767bb48728ad6835fcf435dffae2ca81b0fc97be3259d38d",
-          tests=("tests/render/test_render_names.py::"
-                 "test_a_list_cut_by_et_al_is_wrapped_in_the_name_formatting_and_affixes",))
-def et_al_wrapped() -> bool:
-    return True
-
-
-@upstream("names.et-al-wrapped")
-def et_al_wrapped_upstream() -> bool:
-    return False
-
-
 @override("names.bibliography-added-names", replaces="citeproc.model.Name.process",
           rule="citeproc-js src/cmd_cite.js citeStart with src/node_name.js _imposeNameConstraints: when "
                "the cs:citation sets both disambiguate-add-names and disambiguate-add-givenname, a "
@@ -333,8 +315,6 @@ def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, va
                     parts.extend([Lit(" "), et_al])
                 else:
                     parts.append(et_al)  # "Zither等" (citeproc-js: no space before a CJK term)
-            if name_el is not None and not name_el.c_plain and ctx.b.names_et_al_wrapped():
-                parts = [Span(parts, name_el.c_font, name_el.c_quotes, name_el.c_prefix, name_el.c_suffix)]
     else:
         and_term = _and_term(options, ctx)
         for index, node in enumerate(rendered[1:], start=1):
@@ -385,7 +365,9 @@ def delimiter_after_name_upstream(parts: list, delimiter: str) -> None:
                "a list not cut short (or ended with et-al-use-last's ellipsis) is not wrapped. CSL 1.0.2 "
                "leaves it open",
           fingerprint="f59024eb4814ae454186bbdd93b1e14eff869a6efc78cc48a1ad35e02de5fb0f",
-          tests=("tests/render/test_html_conventions.py::"
+          tests=("tests/render/test_render_names.py::"
+                 "test_a_list_cut_by_et_al_is_wrapped_in_the_name_formatting_and_affixes",
+                 "tests/render/test_html_conventions.py::"
                  "test_the_name_formatting_wraps_a_list_cut_short_by_et_al_and_each_name",
                  "tests/render/test_html_conventions.py::"
                  "test_et_al_with_normal_font_variant_prints_its_span_inside_small_caps_names"))
