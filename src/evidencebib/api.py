@@ -479,9 +479,14 @@ def export(refs: References, slugs: Sequence[str] = (), *, to: str,
     return fmt.write(merged, **options)
 
 
-# Formats with no way to say that a name list is truncated (BibTeX writes `and others`,
-# CSL-JSON carries it under `custom`, EndNote XML in Research Notes: formats/extras.py).
-_NO_ET_AL = {"ris": "RIS", "medline": "MEDLINE"}
+# Formats with no way to tell other programs that a name list is truncated (BibTeX and
+# BibLaTeX write `and others`). Those that carry the fact for our own import (CSL-JSON under
+# `custom`, RIS and EndNote XML in Research Notes: formats/extras.py) still warn: a reference
+# manager or citeproc reading the file prints the list as complete (issue 15: warn, and carry
+# where the format has a harmless place).
+_NO_ET_AL = {"ris": "RIS", "endnote-xml": "EndNote XML", "medline": "MEDLINE",
+             "csl-json": "CSL-JSON"}
+_CARRIES_ET_AL = frozenset({"ris", "endnote-xml", "csl-json"})
 _FORMAT_NAMES = {"ris": "RIS", "endnote-xml": "EndNote XML", "medline": "MEDLINE",
                  "csl-json": "CSL-JSON", "biblatex": "BibLaTeX", "bibtex": "BibTeX"}
 
@@ -500,9 +505,11 @@ def export_warnings(items: Sequence[Item], fmt: str) -> list[str]:
         truncated = [str(item.get("id")) for item in items if item.get(ET_AL)]
         if truncated:
             shown = ", ".join(truncated[:10]) + (" …" if len(truncated) > 10 else "")
+            kept = ("; evidencebib's own import restores it" if fmt in _CARRIES_ET_AL else "")
             out.append(f"{len(truncated)} entr{'y has' if len(truncated) == 1 else 'ies have'} "
                        f"a truncated author list (et al.) that {name} cannot mark, so it "
-                       f"looks complete: {shown}; `evidencebib enrich` can fill in the names")
+                       f"looks complete{' to other programs' if kept else ''}: {shown}{kept}; "
+                       "`evidencebib enrich` can fill in the names")
     lost = inventory.report(inventory.not_held(items, fmt), f"the {name} format")
     if lost:
         out.append(lost)

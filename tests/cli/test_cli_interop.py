@@ -147,3 +147,54 @@ def test_importing_ris_tags_a_condition_cannot_store_names_them(references, tmp_
     assert result.exit_code == 0, result.output
     assert "2 fields the BibTeX format cannot hold: RIS AD ×1, RIS L1 ×1" in result.output
     assert "not stored" in result.output
+
+
+ENDNOTE_RECORD = ("<xml><records><record><ref-type name=\"Journal Article\">17</ref-type>"
+                  "<contributors><authors><author>Smith, J</author></authors></contributors>"
+                  "<auth-address>Dept of X</auth-address><titles><title>A title</title></titles>"
+                  "<dates><year>2020</year></dates><urls><pdf-urls><url>internal-pdf://a.pdf</url>"
+                  "</pdf-urls></urls></record></records></xml>\n")
+
+
+def test_importing_endnote_elements_a_condition_cannot_store_names_them(references, tmp_path):
+    source = tmp_path / "x.xml"
+    source.write_text(ENDNOTE_RECORD, encoding="utf-8")
+    result = invoke("import", str(source), "--into", "recurrent-miscarriage",
+                    "--references", str(references))
+    assert result.exit_code == 0, result.output
+    assert ("2 fields the BibTeX format cannot hold: EndNote auth-address ×1, "
+            "EndNote urls/pdf-urls/url ×1 (not stored)") in result.output
+
+
+@pytest.mark.parametrize("fmt", ["csl-json", "endnote-xml"])
+def test_a_truncated_author_list_and_jabref_fields_survive_an_export_and_import(
+        fmt, references, tmp_path):
+    new_condition(references, "jabref")
+    source = tmp_path / "jabref.bib"
+    source.write_text("@article{born2019,\n  author = {Born, L. and others},\n  title = {Title},\n"
+                      "  year = {2019},\n  groups = {IVIg},\n  owner = {editor}\n}\n",
+                      encoding="utf-8")
+    assert invoke("import", str(source), "--into", "jabref", "--keep-keys",
+                  "--references", str(references)).exit_code == 0
+    out = tmp_path / f"export.{fmt}"
+    result = invoke("export", "jabref", "--to", fmt, "-o", str(out), "--references", str(references))
+    assert result.exit_code == 0 and "cannot hold" not in result.output, result.output
+    assert "evidencebib's own import restores it" in result.output  # still: others see it whole
+    new_condition(references, "back")
+    result = invoke("import", str(out), "--into", "back", "--keep-keys",
+                    "--references", str(references))
+    assert result.exit_code == 0 and "warning" not in result.output, result.output
+    [item] = References(references).load("back").bib.items()
+    assert item["_et_al"] == ["author"]
+    assert ["groups", "IVIg"] in item["_bibtex"] and ["owner", "editor"] in item["_bibtex"]
+
+
+def test_an_export_to_ris_warns_of_a_truncated_author_list_and_suggests_enrich(references,
+                                                                               tmp_path):
+    new_condition(references, "jabref")
+    source = tmp_path / "jabref.bib"
+    source.write_text("@article{born2019,\n  author = {Born, L. and others},\n  title = {Title},\n"
+                      "  year = {2019}\n}\n", encoding="utf-8")
+    invoke("import", str(source), "--into", "jabref", "--references", str(references))
+    result = invoke("export", "jabref", "--to", "ris", "--references", str(references))
+    assert "truncated author list" in result.output and "enrich" in result.output

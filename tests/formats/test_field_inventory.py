@@ -21,16 +21,25 @@ def test_jabref_fields_without_a_variable_are_kept_and_written_back():
 
 
 def test_an_export_names_the_fields_the_format_cannot_hold():
-    warnings = api.export_warnings(bibtex.read(JABREF), "ris")
-    assert "4 fields the RIS format cannot hold: groups ×1, owner ×1, timestamp ×1, file ×1" \
+    warnings = api.export_warnings(bibtex.read(JABREF), "medline")
+    assert "4 fields the MEDLINE format cannot hold: groups ×1, owner ×1, timestamp ×1, file ×1" \
         in warnings
 
 
 def test_an_export_that_cannot_mark_a_truncated_list_warns_and_suggests_enrich():
-    warnings = api.export_warnings(bibtex.read(JABREF), "ris")
-    assert any("truncated author list" in w and "born2019" in w and "enrich" in w
-               for w in warnings)
-    assert not any("truncated" in w for w in api.export_warnings(bibtex.read(JABREF), "csl-json"))
+    for fmt in ("ris", "endnote-xml", "csl-json", "medline"):
+        warnings = api.export_warnings(bibtex.read(JABREF), fmt)
+        assert any("truncated author list" in w and "born2019" in w and "enrich" in w
+                   for w in warnings), fmt
+    for fmt in ("bibtex", "biblatex"):  # `and others`
+        assert not any("truncated" in w for w in api.export_warnings(bibtex.read(JABREF), fmt))
+
+
+def test_the_truncation_warning_says_when_our_own_import_restores_it():
+    for fmt, restored in (("ris", True), ("endnote-xml", True), ("csl-json", True),
+                          ("medline", False)):
+        [warning] = [w for w in api.export_warnings(bibtex.read(JABREF), fmt) if "truncated" in w]
+        assert ("evidencebib's own import restores it" in warning) is restored, fmt
 
 
 def test_csl_json_carries_the_truncation_in_custom_and_reads_it_back():
@@ -43,6 +52,13 @@ def test_csl_json_carries_the_truncation_in_custom_and_reads_it_back():
 def test_a_medium_that_is_a_url_reads_back_as_the_url():
     item = bibtex.read("@misc{w, title = {Site}, howpublished = {\\url{https://a.org/x}}}")[0]
     assert item["URL"] == "https://a.org/x" and "medium" not in item
+
+
+def test_a_web_page_comes_back_from_bibtex_with_its_url_and_no_medium():
+    page = {"id": "w", "type": "webpage", "title": "Site", "URL": "https://a.org/x",
+            "issued": {"date-parts": [[2020]]}}
+    back = bibtex.read(bibtex.write([page]))[0]
+    assert back["URL"] == "https://a.org/x" and "medium" not in back
 
 
 def test_biblatex_subtitle_and_titleaddon_join_the_title():
@@ -140,7 +156,7 @@ def test_csl_json_carries_bibtex_fields_without_a_variable_in_custom_and_reads_t
     text = csl_json.write([item])
     assert '"evidencebib-bibtex"' in text
     assert csl_json.read(text)[0]["_bibtex"] == item["_bibtex"]
-    assert api.export_warnings([item], "csl-json") == []
+    assert not any("cannot hold" in w for w in api.export_warnings([item], "csl-json"))
 
 
 def test_csl_json_carries_ris_tags_without_a_variable_and_reads_them_back():
@@ -160,7 +176,7 @@ def test_endnote_xml_carries_bibtex_fields_in_research_notes_and_reads_them_back
     back = endnote_xml.read(text)[0]
     assert back["_bibtex"] == item["_bibtex"] and "note" not in back
     assert "groups = {IVIg}" in bibtex.write([back])
-    assert api.export_warnings([item], "endnote-xml") == []
+    assert not any("cannot hold" in w for w in api.export_warnings([item], "endnote-xml"))
 
 
 def test_endnote_xml_carries_ris_tags_and_keeps_the_users_research_notes():
@@ -184,7 +200,28 @@ def test_endnote_xml_carries_a_truncated_author_list_and_reads_it_back():
     text = endnote_xml.write([item])
     assert "evidencebib et al.: author" in text
     assert endnote_xml.read(text)[0]["_et_al"] == ["author"]
-    assert not any("truncated" in w for w in api.export_warnings([item], "endnote-xml"))
+
+
+def test_ris_carries_bibtex_fields_and_a_truncated_list_in_research_notes():
+    from evidencebib.formats import ris
+
+    item = bibtex.read(JABREF)[0]
+    text = ris.write([item])
+    assert "RN  - evidencebib BibTeX groups: IVIg\r\n" in text
+    assert "RN  - evidencebib et al.: author\r\n" in text
+    back = ris.read(text)[0]
+    assert back["_bibtex"] == item["_bibtex"] and back["_et_al"] == ["author"]
+    assert "_ris" not in back
+    assert not any("cannot hold" in w for w in api.export_warnings([item], "ris"))
+
+
+def test_ris_carries_endnote_elements_and_keeps_a_users_research_note():
+    from evidencebib.formats import ris
+
+    item = endnote_xml.read(ENDNOTE)[0]
+    back = ris.read(ris.write([item]) .replace("ER  - ", "RN  - Check arm B\r\nER  - "))[0]
+    assert back["_endnote"] == item["_endnote"]
+    assert back["_ris"] == [["RN", "Check arm B"]]
 
 
 # -- the EndNote XML reader inventories the elements it does not map -------------------------
@@ -219,8 +256,8 @@ def test_endnote_xml_elements_without_a_variable_are_kept_and_written_back():
 
 def test_an_export_names_the_endnote_elements_the_format_cannot_hold():
     item = endnote_xml.read(ENDNOTE)[0]
-    assert api.export_warnings([item], "ris") == [
-        "3 fields the RIS format cannot hold: EndNote auth-address ×1, EndNote custom3 ×1, "
+    assert api.export_warnings([item], "bibtex") == [
+        "3 fields the BibTeX format cannot hold: EndNote auth-address ×1, EndNote custom3 ×1, "
         "EndNote urls/pdf-urls/url ×1"]
 
 

@@ -128,3 +128,30 @@ def test_arbitrary_text_raises_only_parse_error(text):
         endnote_xml.read(text)
     except ParseError:
         pass
+
+
+PUBMED_IMPORT = ("<xml><records><record><ref-type name=\"Journal Article\">17</ref-type>"
+                 "<titles><title>IVIg</title><secondary-title>Am J Reprod Immunol</secondary-title>"
+                 "</titles><periodical><full-title>American Journal of Reproductive Immunology"
+                 "</full-title></periodical><volume>90</volume><edition>2023/08/01</edition>"
+                 "<dates><year>2023</year></dates></record></records></xml>")
+
+
+def test_the_edition_of_a_journal_article_is_endnotes_epub_date():
+    item = endnote_xml.read(PUBMED_IMPORT)[0]
+    assert item["available-date"] == {"date-parts": [[2023, 8, 1]]} and "edition" not in item
+    written = endnote_xml.write([item])
+    assert "<edition>2023/08/01</edition>" in written
+    assert endnote_xml.read(written)[0]["available-date"] == item["available-date"]
+
+
+def test_an_edition_that_is_no_date_stays_the_edition():
+    item = endnote_xml.read(PUBMED_IMPORT.replace("2023/08/01", "Online first"))[0]
+    assert item["edition"] == "Online first" and "available-date" not in item
+
+
+def test_a_journals_full_name_beside_its_abbreviation_is_the_container_title():
+    item = endnote_xml.read(PUBMED_IMPORT)[0]
+    assert item["container-title"] == "American Journal of Reproductive Immunology"
+    assert item["container-title-short"] == "Am J Reprod Immunol"
+    assert "_endnote" not in item

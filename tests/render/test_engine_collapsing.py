@@ -155,6 +155,16 @@ def test_cites_without_names_stay_in_the_group_before_them(tmp_path):
         ["(2003, 2004; Jones 2001)"]
 
 
+def test_a_suppress_author_cite_is_grouped_by_the_names_it_leaves_out(tmp_path):
+    """citeproc-js keys cite groups on the names before suppress-author removes them: a
+    suppressed Jones after Smith starts a new group (layout delimiter), and a Jones after it
+    joins its group and loses its names."""
+    path = style(tmp_path, 'collapse="year"', AUTHOR_DATE)
+    cluster = Cluster(["c", Cite("j", suppress_author=True), "j2"])
+    items = SMITHS + [article("j2", "Jones", 2005)]
+    assert Engine(path).citations([cluster], "text", items) == ["(Smith 2001; 2001, 2005)"]
+
+
 def test_the_after_collapse_delimiter_follows_a_cite_with_a_locator_even_unprinted(tmp_path):
     path = style(tmp_path, 'collapse="year" after-collapse-delimiter=" | "', AUTHOR_DATE)
     cluster = Cluster([Cite("a", locator="3"), "c", "j"])

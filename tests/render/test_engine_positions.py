@@ -110,3 +110,33 @@ def test_a_term_after_a_word_of_prefix_keeps_its_case(tmp_path):
 def test_in_text_styles_keep_the_case_of_an_initial_term(tmp_path):
     clusters = [Cluster(["doe"]), Cluster(["doe"])]
     assert render(style(tmp_path, "in-text"), clusters) == ["John Doe, His Book", "ibid."]
+
+
+def bibliography_style(tmp_path: Path, layout: str, terms: str = "") -> Path:
+    path = tmp_path / "bib.csl"
+    path.write_text(f"""<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text">
+<info><id>b</id><title>b</title><updated>2020-01-01T00:00:00+00:00</updated></info>
+<locale><terms>{terms}</terms></locale>
+<citation><layout><text variable="title"/></layout></citation>
+<bibliography><layout>{layout}</layout></bibliography></style>""", encoding="utf-8")
+    return path
+
+
+def test_a_term_after_the_citation_number_of_an_entry_starts_with_a_capital(tmp_path):
+    """citeproc-js: the citation number does not count as printed before a term ("[1] (N.d.)")."""
+    from evidencebib.render import render_bibliography
+
+    path = bibliography_style(tmp_path, '<text variable="citation-number" prefix="[" suffix="] "/>'
+                                        '<text term="no date" form="short" prefix="(" suffix=")"/>')
+    item = {"id": "doe", "type": "book", "title": "His Book"}
+    assert render_bibliography([item], path, "text", cache=False) == ["[1] (N.d.)"]
+
+
+def test_the_capital_of_an_initial_term_goes_to_its_first_word_cut_at_full_stops(tmp_path):
+    """capitalize-first as citeproc-js cuts words (at punctuation): "o.V." becomes "O.V."."""
+    from evidencebib.render import render_bibliography
+
+    path = bibliography_style(tmp_path, '<text term="anonymous" form="short"/>',
+                              '<term name="anonymous" form="short">o.V.</term>')
+    item = {"id": "doe", "type": "book", "title": "His Book"}
+    assert render_bibliography([item], path, "text", cache=False) == ["O.V."]

@@ -102,6 +102,12 @@ SORT_MACRO = """<?xml version="1.0" encoding="utf-8"?>
       <else><text term="no date" form="short"/></else>
     </choose>
   </macro>
+  <macro name="year-or-status">
+    <choose>
+      <if variable="issued"><date variable="issued"><date-part name="year"/></date></if>
+      <else><text variable="status"/></else>
+    </choose>
+  </macro>
   <citation><layout><text variable="title"/></layout></citation>
   <bibliography><sort><key macro="{key}" sort="{direction}"/></sort>
     <layout><text variable="title"/></layout></bibliography>
@@ -130,3 +136,11 @@ def test_a_term_in_a_sort_macro_holding_a_date_is_not_part_of_the_key(tmp_path):
     items = [{"id": "N", "type": "book", "title": "N"},
              {"id": "D", "type": "book", "title": "D", "issued": {"date-parts": [[2001]]}}]
     assert sorted_titles(tmp_path, "year", "descending", items) == ["D", "N"]
+
+
+def test_text_in_a_sort_macro_holding_a_date_is_not_part_of_the_key(tmp_path):
+    """citeproc-js: the macro's text variables are dropped from the key as its terms are; an
+    item "in press" has an empty key, last in descending order."""
+    items = [{"id": "P", "type": "book", "title": "P", "status": "in press"},
+             {"id": "D", "type": "book", "title": "D", "issued": {"date-parts": [[2001]]}}]
+    assert sorted_titles(tmp_path, "year-or-status", "descending", items) == ["D", "P"]

@@ -68,6 +68,23 @@ def test_a_number_range_takes_the_locales_range_delimiter(tmp_path, locale, expe
     assert entries([item], style(tmp_path, layout, default_locale=locale)) == [expected]
 
 
+@pytest.mark.parametrize("edition,volume,expected", [
+    ("7, p. 3-8", "4, pp 3", "7th, pp. 3\u20138 | iv, pp 3"),
+    ("2, p. 5", "4, ch. 2, 4", "2nd, p. 5 | iv, chaps. 2, 4"),
+    ("3, fig. 2 & 4", "12, vol. 3", "3rd, figs. 2 & 4 | xii, iii"),
+])
+def test_a_label_inside_a_number_prints_as_its_term_and_its_numbers_plain(tmp_path, edition, volume,
+                                                                           expected):
+    """citeproc-js processNumber: a label after a comma in a number variable prints as its term's
+    short form, plural before several numbers ("pp.", "chaps."); the numbers it labels keep no
+    ordinal or roman form; one it does not know prints as written; the variable's own ("vol."
+    in a volume) is not printed. Each expected text is citeproc-js's."""
+    layout = ('<group delimiter=" | "><number variable="edition" form="ordinal"/>'
+              '<number variable="volume" form="roman"/></group>')
+    item = {"id": "a", "type": "book", "edition": edition, "volume": volume}
+    assert entries([item], style(tmp_path, layout)) == [expected]
+
+
 def test_is_numeric_accepts_a_range(tmp_path):
     """CSL 1.0.2 §Choose is-numeric: "2-4" and "2, 3" are numeric, "2nd edition" is not."""
     layout = ('<choose><if is-numeric="issue"><text value="numeric "/></if><else><text value="text "/></else>'

@@ -89,3 +89,75 @@ def test_uppercase_follows_the_items_language(tmp_path):
 def test_title_case_is_for_english_items_only(tmp_path):
     assert cased(tmp_path, "title", "la vie en rose", language="fr") == "la vie en rose"
 
+
+
+def locale_text_style(tmp_path, layout: str):
+    path = tmp_path / "fr.csl"
+    path.write_text(
+        '<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text" default-locale="fr-FR">'
+        '<info><id>c</id><title>c</title><updated>2020-01-01T00:00:00+00:00</updated></info>'
+        '<citation><layout><text variable="title"/></layout></citation>'
+        f'<bibliography><layout>{layout}</layout></bibliography></style>', encoding="utf-8")
+    return path
+
+
+def test_title_case_on_a_label_applies_in_any_locale(tmp_path):
+    """citeproc-js title-cases a label in a French style ("(Éd.)"); only title variables of
+    non-English items are spared."""
+    label = '<label form="short" prefix=" (" suffix=")" text-case="title"/>'
+    path = locale_text_style(tmp_path, f'<names variable="editor"><name/>{label}</names>')
+    item = {"id": "a", "type": "book", "editor": [{"family": "Roe", "given": "Jane"}]}
+    assert render_bibliography([item], path, "text", cache=False) == ["Jane Roe (Éd.)"]
+
+
+def test_title_case_on_a_term_applies_in_any_locale(tmp_path):
+    path = locale_text_style(tmp_path, '<text variable="title" suffix=" "/>'
+                                       '<text term="editor" form="short" text-case="title"/>')
+    item = {"id": "a", "type": "book", "title": "x"}
+    assert render_bibliography([item], path, "text", cache=False) == ["x Éd."]
+
+
+def test_text_case_on_a_macro_call_is_not_applied(tmp_path):
+    """citeproc-js applies a text-case only to the strings an element appends itself: on a
+    cs:text macro= call it does nothing (the macro's own text-case attributes still apply)."""
+    path = tmp_path / "macro.csl"
+    path.write_text(
+        '<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text">'
+        '<info><id>c</id><title>c</title><updated>2020-01-01T00:00:00+00:00</updated></info>'
+        '<macro name="container"><text variable="container-title" font-style="italic"/>'
+        '<text variable="title" text-case="uppercase" prefix=" "/></macro>'
+        '<citation><layout><text variable="title"/></layout></citation>'
+        '<bibliography><layout><text macro="container" text-case="title" prefix="(" suffix=")"/>'
+        '</layout></bibliography></style>', encoding="utf-8")
+    item = {"id": "a", "type": "chapter", "title": "a chapter",
+            "container-title": "Cochrane database of systematic reviews"}
+    assert render_bibliography([item], path, "html", cache=False) == [
+        "(<i>Cochrane database of systematic reviews</i> A CHAPTER)"]
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("A Study of NASA Missions", "A study of nasa missions"),
+])
+def test_sentence_case_lowercases_words_written_in_capitals(tmp_path, title, expected):
+    """citeproc-js (CSL.Output.Formatters.sentence): every word after the first is lower case."""
+    assert cased(tmp_path, "sentence", title) == expected
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("mRNA Vaccines: A Review", "MRNA vaccines: a review"),
+    ("THE EFFECT OF IVIG ON RECURRENT MISCARRIAGE", "THE effect of ivig on recurrent miscarriage"),
+])
+def test_sentence_case_keeps_the_rest_of_the_first_word_as_written(tmp_path, title, expected):
+    """citeproc-js capitalises the first letter of the first word and lower-cases the other
+    words; a title written all in capitals is not treated apart."""
+    assert cased(tmp_path, "sentence", title) == expected
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("O'Neil's Trial of the WHO", "O’neil’s trial of the who"),
+    ("l'Anthropologie", "L’anthropologie"),
+])
+def test_sentence_case_lowercases_the_letter_after_an_apostrophe(tmp_path, title, expected):
+    """citeproc-js joins an apostrophe to the text after it (CSL.Doppeler), so sentence case
+    lower-cases that text like any other word."""
+    assert cased(tmp_path, "sentence", title) == expected

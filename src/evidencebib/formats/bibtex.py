@@ -561,7 +561,14 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
 
     for field, variable in NAME_FIELDS.items():
         if fields.get(field, "").strip():
-            names, truncated, problems = parse_names_report(fields[field])
+            text = fields[field]
+            if "and" in text.lower() and _STRAY_AND.search(text):
+                # `author = {and}`, `{Smith, J. and}`: an empty name, not a person named "and"
+                text = _STRAY_AND.sub("", text)
+                parts.notes.append(f"{field}: a stray 'and' (a name left empty) is left out")
+                if not text.strip():
+                    continue
+            names, truncated, problems = parse_names_report(text)
             if problems:  # a name part may end inside a command (`L.\ Thiele`): the whole says
                 problems = latex.decode_report(fields[field])[1]
             if problems:
@@ -664,6 +671,7 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
             date = read_date_field(fields[field])
             if date:
                 item[variable] = date
+                _note_literal_date(parts, field, date)
     generic = generic_fields()
     for field, value in fields.items():
         generic_variable = generic.get(field) or OLD_SPELLINGS.get(field)
@@ -690,6 +698,7 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
         issued = _year_month_day(parts)
         if issued:
             item["issued"] = issued
+            _note_literal_date(parts, "year", issued)
     extra = parts.verbatim + [[field, value] for field, value in fields.items()
                               if field not in _consumed_fields() and field not in generic
                               and field not in OLD_SPELLINGS and value.strip()]
@@ -698,6 +707,20 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
     if parts.notes:
         item[NOTES] = parts.notes
     return item
+
+
+# `and` opening or closing a whole name list: a separator with no name on one side
+_STRAY_AND = re.compile(r"^\s*(?:and\s+)*and\s*$|^\s*and\s+|\s+and\s*$", re.IGNORECASE)
+
+
+def _note_literal_date(parts: _Fields, field: str, date: Mapping[str, Any]) -> None:
+    """A date field that reads as no date (`2019-13-45`, an access date `yesterday`) is kept
+    as written, a CSL literal date that every style prints as it is: the reader says so. A
+    literal of words (`n.d.`, `in press`) is one on purpose and no note."""
+    literal = str(date.get("literal") or "")
+    if set(date) == {"literal"} and (field == "urldate" or any(c.isdigit() for c in literal)):
+        parts.notes.append(f"{field}: {date['literal']!r} is no date we can read; kept as "
+                           "written (styles print it as it is)")
 
 
 def _year_month_day(parts: _Fields) -> dict[str, Any] | None:
@@ -1056,12 +1079,35 @@ def read(text: str, *, source: str = "<string>", strict: bool = True) -> list[It
                                               for f in block.fields})
     items = []
     for key, (block, fields) in raw_entries.items():
+        notes = [renamed[key]] if key in renamed else []
+        notes += _undefined_macros(block, strings)
+        parent = fields.get("crossref") or fields.get("xref")
+        if parent and latex.decode(parent).strip() not in raw_entries:
+            field = "crossref" if fields.get("crossref") else "xref"
+            notes.append(f"{field}: no entry '{latex.decode(parent).strip()}' in this file; "
+                         "nothing is inherited from it")
         fields = inherit_crossref(fields, raw_entries)
         item = entry_to_item(block.entry_type, key, fields, line=(block.start_line or 0) + 1)
-        if key in renamed:
-            item.setdefault(NOTES, []).insert(0, renamed[key])
+        if notes:
+            item[NOTES] = notes + list(item.get(NOTES) or ())
         items.append(item)
     return with_ids(items)  # an entry with an empty key (`@article{,`) gets a readable one
+
+
+def _undefined_macros(block: Any, strings: Mapping[str, str]) -> list[str]:
+    """Notes on the @string macros an entry uses but the file does not define (BibTeX warns
+    and reads nothing; we keep the macro's name as the text, visibly, and say so). A month
+    that is none is noted where the month is read."""
+    notes = []
+    for field in block.fields:
+        raw = str(field.value)
+        if raw[:1] in ("{", '"') and "#" not in raw or field.key.lower() == "month":
+            continue
+        for kind, text in _value_parts(raw):
+            if kind == "macro" and text.lower() not in strings and text.lower() not in MONTHS:
+                notes.append(f"{field.key.lower()}: @string '{text}' is not defined in this "
+                             f"file; read as the text '{text}'")
+    return notes
 
 
 def inherit_crossref(fields: dict[str, str], entries: Mapping[str, Any]) -> dict[str, str]:

@@ -21,13 +21,17 @@ editors are in `authors`), editor <-> secondary-authors, collection-editor <->
 tertiary-authors, translator <-> translated-authors (subsidiary-authors also read),
 title/container-title/collection-title/title-short <-> titles/{title, secondary-title,
 tertiary-title, short-title}, container-title (+ short) also as periodical/{full-title,
-abbr-1} for periodicals, container-title-short <-> alt-title, pages, volume, issue <->
+abbr-1} for periodicals (a `full-title` longer than `secondary-title` is the container title
+and the other its short form: EndNote's journal term list beside a PubMed import's
+abbreviation), container-title-short <-> alt-title, pages, volume, issue <->
 `number` for periodicals (`issue` elsewhere), number <-> custom7 ("Article Number") for
 periodicals and `number` elsewhere, edition, section, number-of-volumes <-> num-vols,
 issued <-> dates/{year, pub-dates/date} (the date element holds ISO/EDTF when year alone is
 not the whole date), publisher-place <-> pub-location, publisher, ISBN/ISSN <-> isbn (one per
 line), PMID/archive_location <-> accession-num (digits = PMID), call-number <-> call-num,
-id <-> label (the citation key), genre <-> work-type, DOI <-> electronic-resource-num, abstract,
+id <-> label (the citation key), genre <-> work-type, available-date <-> edition of
+periodicals (EndNote's "Epub Date", `2023/08/01`; an edition that is no date stays edition),
+DOI <-> electronic-resource-num, abstract,
 note <-> notes, language, URL <-> urls/related-urls/url (web-urls also read), accessed <->
 access-date, PMCID <-> custom2 (periodicals), event-title <-> custom1 and event-place <->
 custom4 (conference types), archive <-> remote-database-name, source <->
@@ -276,12 +280,19 @@ def _record_item(element: etree._Element) -> Item:
     title = record.text("titles/title") or record.text("title")
     if title:
         item["title"] = title
-    container = (record.text("titles/secondary-title") or record.text("secondary-title")
-                 or record.text("periodical/full-title"))
-    if container:
-        item["container-title"] = container
+    secondary = record.text("titles/secondary-title") or record.text("secondary-title")
+    full = record.text("periodical/full-title", use=False)
+    if csl_type in PERIODICAL and secondary and full and len(full) > len(secondary):
+        # EndNote's journal term list: `full-title` is the journal's full name, the record's
+        # Journal field (`secondary-title`, what PubMed imports fill) its abbreviation
+        item["container-title"] = full
+        record.use("periodical/full-title")
+    elif secondary or full:
+        item["container-title"] = secondary or record.text("periodical/full-title")
     short = (record.text("periodical/abbr-1") or record.text("titles/alt-title")
              or record.text("alt-periodical/abbr-1"))
+    if not short and item.get("container-title") == full and secondary and secondary != full:
+        short = secondary
     if short:
         item["container-title-short"] = short
     series = record.text("titles/tertiary-title") or record.text("tertiary-title")
@@ -290,14 +301,22 @@ def _record_item(element: etree._Element) -> Item:
     short_title = record.text("titles/short-title")
     if short_title:
         item["title-short"] = short_title
+    edition = record.text("edition", use=False)
+    if edition and csl_type in PERIODICAL:
+        # EndNote's Journal Article keeps its "Epub Date" in Edition (`2023/08/01`): the date
+        # the article was made available, CSL available-date
+        epub = _read_epub_date(edition)
+        if epub:
+            item["available-date"] = epub
+            record.use("edition")
     simple = {"pages": "page", "volume": "volume", "edition": "edition", "section": "section",
               "num-vols": "number-of-volumes", "pub-location": "publisher-place",
               "publisher": "publisher", "call-num": "call-number", "label": "id",
               "work-type": "genre", "language": "language",
               "remote-database-name": "archive", "remote-database-provider": "source"}
     for tag, variable in simple.items():
-        value = record.text(tag)
-        if value:
+        value = record.text(tag) if variable not in item else None
+        if value and not (variable == "edition" and "available-date" in item):
             item[variable] = value
     if csl_type in PERIODICAL:
         issue = record.text("number") or record.text("issue")
@@ -533,7 +552,11 @@ def _record(item: Mapping[str, Any], number: int, tags: list[str]) -> etree._Ele
     else:
         _add(record, "number", item.get("number"))
         _add(record, "issue", item.get("issue"))
-    _add(record, "edition", item.get("edition"))
+    available = normalize_date(item.get("available-date")) if item.get("available-date") else None
+    if csl_type in PERIODICAL and available and available.get("date-parts"):
+        _add(record, "edition", _epub_date(available))  # EndNote's Epub Date
+    else:
+        _add(record, "edition", item.get("edition"))
     _add(record, "section", item.get("section"))
     _add(record, "num-vols", item.get("number-of-volumes"))
     words = add_tags(item, tags)
@@ -617,6 +640,31 @@ def _write_extras(record: etree._Element, item: Mapping[str, Any]) -> None:
     _add(record, "research-notes", "\n".join(research), multiline=True)
 
 
+_EPUB = re.compile(r"(\d{4})/(\d{1,2})(?:/(\d{1,2}))?")
+
+
+def _read_epub_date(text: str) -> dict[str, Any] | None:
+    """An Epub Date as EndNote writes it (`2023/08/01`, `2023/08`) or any single date."""
+    match = _EPUB.fullmatch(text.strip())
+    if match:
+        parts = [int(p) for p in match.groups() if p]
+        if 1 <= parts[1] <= 12 and (len(parts) < 3 or 1 <= parts[2] <= 31):
+            return {"date-parts": [parts]}
+        return None
+    date = parse_date_text(text)
+    if date and len(date.get("date-parts") or ()) == 1:
+        return date
+    return None
+
+
+def _epub_date(date: Mapping[str, Any]) -> str:
+    """A date as EndNote writes an Epub Date (`2023/08/01`), EDTF when it is more than one day."""
+    parts = date["date-parts"]
+    if len(parts) == 1 and not date.get("circa") and not date.get("season"):
+        return "/".join(f"{int(p):02d}" if i else str(p) for i, p in enumerate(parts[0]))
+    return format_edtf(date) or ""
+
+
 def _indent(element: etree._Element, level: int = 0) -> None:
     """Pretty-print layout that never touches mixed content (`<style>` runs stay tight)."""
     # comments and processing instructions have a function as their tag (lxml-stubs say str)
@@ -653,6 +701,10 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
     csl_type = item.get("type")
     if csl_type not in PERIODICAL:
         fields.discard("PMCID")
+    else:
+        fields.add("available-date")  # in Edition, EndNote's Epub Date
+        if item.get("available-date") and item.get("edition"):
+            fields.discard("edition")
     if csl_type not in CONFERENCE:
         fields -= {"event-title", "event-place"}
     if item.get("archive_location") and str(item["archive_location"]).isdigit():

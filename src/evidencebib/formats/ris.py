@@ -45,6 +45,7 @@ import re
 from typing import Any, Iterable, Mapping
 
 from evidencebib.errors import ParseError
+from evidencebib.formats import extras
 from evidencebib.model import ET_AL, LINE, Item, doi
 from evidencebib.model.dates import format_edtf, normalize_date, parse_date_text, parse_edtf
 from evidencebib.model.keys import with_ids
@@ -387,6 +388,13 @@ def _item(fields: list[tuple[str, list[str], int]], line: int, source: str) -> I
     keywords = take("KW")
     if keywords:
         item["keyword"] = join_keywords(keywords)
+    for index, value in enumerate(values.get("RN", ())):  # our carried lines (formats/extras.py)
+        carried, cut, rest = extras.from_lines(value)
+        if (carried or cut) and not rest:
+            for key, pairs in carried.items():
+                item.setdefault(key, []).extend(pairs)
+            extras.restore_truncated(item, cut)
+            consumed.add(("RN", index))
     for tag, tag_values in values.items():
         for index, value in enumerate(tag_values):
             if (tag, index) not in consumed and value:
@@ -512,6 +520,8 @@ def record_lines(item: Mapping[str, Any], *, tags: Iterable[str] | None = None) 
     put_lines("N1", item.get("note"))
     for tag, value in extra_tags(item):
         put(tag, value)
+    for line in extras.to_lines(item, EXTRAS_HELD - {EXTRA}):
+        put("RN", line)
     lines = [f"{tag}  - {value}" for tag, value in out]
     lines.append("ER  - ")
     return lines
@@ -527,8 +537,8 @@ def extra_tags(item: Mapping[str, Any]) -> list[tuple[str, str]]:
             and str(pair[1]).strip()]
 
 
-# The reader extras this writer writes back.
-EXTRAS_HELD = frozenset({EXTRA})
+# The reader extras this writer carries: its own tags, the others' as Research Notes lines.
+EXTRAS_HELD = frozenset(extras.KINDS)
 
 
 def write(items: Iterable[Mapping[str, Any]], *, bom: bool = False,

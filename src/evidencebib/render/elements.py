@@ -194,16 +194,16 @@ class Formatting:
                             or self.c_case or self.c_display)
         self.c_is_choose = False
 
-    def c_finish(self, node, ctx, tag: Any = None, link: str | None = None):
-        """`node` with this element's formatting: strip-periods and text-case on its content,
-        then font, quotes, affixes and display (in that order, inside out)."""
+    def c_finish(self, node, ctx, tag: Any = None, link: str | None = None, case: bool = True):
+        """`node` with this element's formatting: strip-periods and text-case (unless `case` is
+        false) on its content, then font, quotes, affixes and display (in that order, inside out)."""
         if self.c_plain:
             if tag is None and link is None:
                 return node
             return Span([node], tag=tag, link=link)
         if self.c_strip:
             node = strip_periods(self, node, ctx)
-        if self.c_case is not None:
+        if case and self.c_case is not None:
             node = ctx.b.textcase_transform(self, node, ctx)
             if node is None:
                 return None
@@ -250,7 +250,7 @@ class MacroElement(ParentMixin, model.Macro):
         self.c_name = self.get("name")
         self.c_is_choose = False
         # a cs:date among its own descendants (citeproc-js flagDateMacros: macros it calls do
-        # not count); in a sort key such a macro gives its dates only (sorting.no-terms)
+        # not count); in a sort key such a macro gives its dates only (sorting.date-macro)
         self.c_has_date = next(self.iter(CS + "date"), None) is not None
         # set once the style is compiled (overrides/speed.py absence_plan)
         self.c_absent: tuple[str, ...] | None = None
@@ -349,13 +349,14 @@ class TextElement(Formatting, model.Text):
     def evaluate(self, ctx):
         spend(ctx)
         kind = self.c_kind
+        if ctx.sort_date_macro and kind is not _MACRO and ctx.b.sorting_date_macro(self, ctx):
+            return None
         if kind is _VARIABLE:
             return ctx.b.labels_text_variable(self, ctx)
         if kind is _MACRO:
             node = evaluate_macro(self.c_macro, ctx)
-        elif kind is _TERM:
-            if ctx.sorting and ctx.b.sorting_no_terms(self, ctx):
-                return None
+            return None if node is None else ctx.b.textcase_macro_call(self, node, ctx)
+        if kind is _TERM:
             text = ctx.locale.text(self.c_term, self.c_form, self.c_plural)
             if not text:
                 return None
@@ -416,6 +417,8 @@ class NumberElement(Formatting, model.Number):
 
     def evaluate(self, ctx):
         spend(ctx)
+        if ctx.sort_date_macro and ctx.b.sorting_date_macro(self, ctx):
+            return None
         return ctx.b.pages_number(self, ctx)
 
 
@@ -428,6 +431,8 @@ class LabelElement(Formatting, model.Label):
 
     def evaluate(self, ctx):
         spend(ctx)
+        if ctx.sort_date_macro and ctx.b.sorting_date_macro(self, ctx):
+            return None
         return ctx.b.labels_label(self, ctx, self.c_variable, None)
 
 
@@ -542,6 +547,8 @@ class NamesElement(Formatting, model.Names):
 
     def evaluate(self, ctx):
         spend(ctx)
+        if ctx.sort_date_macro and ctx.b.sorting_date_macro(self, ctx):
+            return None
         return ctx.b.names_names(self, ctx)
 
 

@@ -42,7 +42,7 @@ from evidencebib.render.marks import strip_private_use
 from evidencebib.render.options import EngineOptions
 from evidencebib.render.output import Lit, Span, find_tags, render, without
 from evidencebib.render.overrides import display
-from evidencebib.render.overrides.collapsing import CitePart
+from evidencebib.render.overrides.collapsing import CitePart, names_key
 from evidencebib.render.overrides.positions import explicit
 from evidencebib.render.overrides.quotes import in_affix
 from evidencebib.render.styles import parse_style_bytes, read_style_bytes, resolve_style
@@ -460,6 +460,7 @@ class Engine:
                 except Exception as error:  # named: the user asked for this entry
                     raise StyleError(f"style {self.name} cannot render the citation of this entry "
                                      f"({_brief(error)})", entry=cite.id) from None
+                suppressed = names_key(node) if cite.suppress_author and node is not None else None
                 node = _cite_variant(node, cite)
                 if node is None and index == 0 and not (cite.suppress_author or cite.author_only):
                     text = self.b.display_no_printed_form(None)  # a later cite is left out
@@ -472,7 +473,7 @@ class Engine:
                 prefix = in_affix(strip_private_use(cite.prefix or ""), ctx)
                 suffix = in_affix(strip_private_use(cite.suffix or ""), ctx)
                 parts.append(CitePart(node, prefix, suffix, cite.locator is not None,
-                                      ctx.text_variable_called))
+                                      ctx.text_variable_called, suppressed))
             if not parts:
                 out.append("")
                 continue

@@ -51,6 +51,10 @@ class CitePart:
     suffix: str = ""
     has_locator: bool = False  # the cite has a locator (printed or not)
     text_variable: bool = False  # its evaluation met a cs:text of a text variable (labels.py)
+    # the names a suppress-author cite would have printed: it is grouped by them (citeproc-js
+    # keys cite groups on the names rendered before suppression), so "[@a; -@b]" keeps the
+    # layout delimiter between two authors and "[-@b; @c]" of one author collapses
+    suppressed_names: Any = None
 
     def affixed(self) -> Any:
         if "<" in self.prefix or "<" in self.suffix:  # markup in them (render/richtext.py)
@@ -219,7 +223,7 @@ def _collapse_cites(parts: Sequence[CitePart], grouping: _Grouping) -> list[Any]
 
     for part in parts:
         node = part.node
-        key = names_key(node)
+        key = part.suppressed_names if part.suppressed_names is not None else names_key(node)
         broken = previous is not None and (bool(previous.suffix) or bool(part.prefix))
         # a cite whose layout evaluates a cs:text of a text variable (a title …, printed or
         # not) is not collapsed (citeproc-js node_text.js), though its repeated names are
@@ -294,7 +298,8 @@ def _splice(grouping: _Grouping, part: CitePart, same: bool, collapsed_before: b
                  "tests/render/test_engine_collapsing.py::test_same_author_and_year_print_only_the_year_suffix",
                  "tests/render/test_engine_collapsing.py::test_a_collapsed_group_of_a_note_style_keeps_the_layout_delimiter",
                  "tests/render/test_engine_collapsing.py::test_an_explicit_cite_group_delimiter_joins_collapsed_year_suffixes",
-                 "tests/render/test_engine_collapsing.py::test_cites_without_names_stay_in_the_group_before_them"))
+                 "tests/render/test_engine_collapsing.py::test_cites_without_names_stay_in_the_group_before_them",
+                 "tests/render/test_engine_collapsing.py::test_a_suppress_author_cite_is_grouped_by_the_names_it_leaves_out"))
 def cluster(parts: Sequence[CitePart], options: dict[str, Any], delimiter: str,
             in_text: bool = True) -> list[Any]:
     """The children of a cluster: its cites (sorted) grouped and collapsed as `options`

@@ -258,12 +258,84 @@ def number(el, ctx):
         return piece
 
     dash = ctx.locale.text("page-range-delimiter") or EN_DASH  # as citeproc-js joins a number range
+
+    def joined(comma_item: str, format_one) -> str:
+        return " & ".join(dash.join(format_one(part) for part in item.replace(EN_DASH, "-").split("-"))
+                          if item.count("-") + item.count(EN_DASH) == 1 else format_one(item)
+                          for item in comma_item.split("&"))
+
+    def plain(piece: str) -> str:
+        return piece.strip()
+
     out = []
-    for comma_item in text.split(","):
-        out.append(" & ".join(dash.join(one(part) for part in item.replace(EN_DASH, "-").split("-"))
-                              if item.count("-") + item.count(EN_DASH) == 1 else one(item)
-                              for item in comma_item.split("&")))
+    comma_items = text.split(",")
+    labelled = False  # numbers after an embedded label print without the number's form
+    for index, comma_item in enumerate(comma_items):
+        found = (ctx.b.pages_embedded_label(comma_item, comma_items[index + 1:], variable, ctx)
+                 if index else None)
+        if found is not None:
+            label, comma_item = found
+            labelled = bool(label)
+            out.append(label + joined(comma_item, plain if labelled else one))
+            continue
+        out.append(joined(comma_item, plain if labelled else one))
     return el.c_finish(Lit(", ".join(out)), ctx)
+
+
+# citeproc-js CSL.STATUTE_SUBDIV_STRINGS: the labels it reads inside number variables, and their terms
+EMBEDDED_LABELS = {
+    "vrs.": "verse", "sv.": "sub-verbo", "subpara.": "subparagraph", "op.": "opus", "subch.": "subchapter",
+    "add.": "addendum", "amend.": "amendment", "annot.": "annotation", "app.": "appendix", "art.": "article",
+    "bibliog.": "bibliography", "bk.": "book", "ch.": "chapter", "cl.": "clause", "col.": "column",
+    "cmt.": "comment", "dec.": "decision", "dept.": "department", "ex.": "example", "fig.": "figure",
+    "fld.": "field", "fol.": "folio", "n.": "note", "hypo.": "hypothetical", "illus.": "illustration",
+    "intro.": "introduction", "l.": "line", "no.": "issue", "p.": "page", "pp.": "page", "para.": "paragraph",
+    "pt.": "part", "pmbl.": "preamble", "princ.": "principle", "pub.": "publication", "r.": "rule",
+    "rn.": "randnummer", "sched.": "schedule", "sec.": "section", "ser.": "series,", "subdiv.": "subdivision",
+    "subsec.": "subsection", "supp.": "supplement", "tbl.": "table", "tit.": "title", "vol.": "volume"}
+# a label word (up to four lower-case letters, or one of the longer labels) then "." or a space,
+# before the numbers it labels (citeproc-js processNumber's parseString)
+_EMBEDDED_LABEL = re.compile(r"^((?:[a-z]{1,4}|subpara|subch|amend|bibliog|annot|illus|princ|intro|sched"
+                             r"|subdiv|subsec)(?:\.| ))( *)([0-9]+(?:\s*[-\u2013&]\s*[0-9]+)*)$")
+_PLAIN_NUMBERS = re.compile(r"^\s*[0-9]+(?:\s*[-\u2013&]\s*[0-9]+)*\s*$")
+
+
+@override("pages.embedded-label", replaces="citeproc.model.Number.process",
+          rule="citeproc-js processNumber (CSL 1.0.2 §Number is silent on labels in a value): a label after "
+               "a comma inside a number variable (\"7, p. 3-8\") prints as its term's short form, plural "
+               "when it labels several numbers (\"pp.\"), and the numbers it labels keep no ordinal/roman "
+               "form, which only the value's first numbers get (setStyling: the formatter of the first "
+               "label); the variable's own label (\"vol.\" in a volume) is not printed and changes nothing",
+          fingerprint="e56bc4fc4470c0bae0d39f04c448f2f6ef80c74d7d5fea7c80ebfa32b75a4309",
+          tests=("tests/render/test_engine_text.py::test_a_label_inside_a_number_prints_as_its_term_and_its_numbers_plain",))
+def embedded_label(comma_item: str, following: list[str], variable: str, ctx) -> tuple[str, str] | None:
+    """(the label as printed, with the space after it; the numbers it labels) for a comma-separated
+    part of a number variable that starts with a label, else None. The label of the variable
+    itself is its default label (citeproc-js STATUTE_SUBDIV_STRINGS_REVERSE): it prints as ""."""
+    match = _EMBEDDED_LABEL.match(comma_item.strip())
+    if match is None:
+        return None
+    word, space, numbers = match.groups()
+    written = word.strip()  # "p." ("p. 3"), "pp" ("pp 3")
+    suffix = word[len(written):] + space  # the space after the label, as the value has it
+    # the numbers it labels: its own and those of the parts after it, up to the next label
+    group = [numbers]
+    for item in following:
+        if _EMBEDDED_LABEL.match(item.strip()) or not _PLAIN_NUMBERS.match(item):
+            break
+        group.append(item)
+    count = sum(len(re.split(r"\s*[-\u2013&]\s*", item.strip())) for item in group)
+    term_name = EMBEDDED_LABELS.get(written)
+    if term_name == variable:
+        return "", numbers
+    label = ctx.locale.text(term_name, "short", count > 1) if term_name else ""
+    return (label or written) + suffix, numbers  # a label without a term prints as written
+
+
+@upstream("pages.embedded-label")
+def embedded_label_upstream(comma_item: str, following: list[str], variable: str,
+                            ctx) -> tuple[str, str] | None:
+    return None  # citeproc-py formats each number of the value alike, a label as written
 
 
 @upstream("pages.number")

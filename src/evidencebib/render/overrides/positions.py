@@ -252,17 +252,12 @@ def sentence_prefix(prefix: str) -> bool:
 
 
 def _capitalized(text: str) -> str:
-    """citeproc-js's capitalize-first: the first word's first letter, when the word is lower case."""
-    start = 0
-    while start < len(text) and (not text[start].isalnum()):
-        start += 1
-    end = start
-    while end < len(text) and not text[end].isspace():
-        end += 1
-    word = text[start:end]
-    if not word or word != word.lower():
-        return text
-    return text[:start] + word[:1].upper() + word[1:] + text[end:]
+    """citeproc-js's capitalize-first (CSL.Output.Formatters["capitalize-first"]): the first
+    word's first letter when the word is lower case, words cut at punctuation as its case engine
+    cuts them ("o.V." -> "O.V.": "o" is a word of its own)."""
+    from evidencebib.render.overrides.textcase import case_leaves
+
+    return case_leaves("capitalize-first", [(text, False)])[0]
 
 
 def _with_initial_term_capitalized(node: Any) -> Any:
@@ -279,6 +274,10 @@ def _with_initial_term_capitalized(node: Any) -> Any:
             if in_term:
                 return Lit(_capitalized(current.text), current.nocase), True
             return current, True
+        if current.tag is not None and current.tag[0] == "citation-number":
+            # citeproc-js appends the citation number as a NumericBlob, which does not set
+            # state.tmp.term_predecessor: a term after it is still the first thing printed
+            return current, False
         term = in_term or (current.tag is not None and current.tag[0] == "term")
         for index, kid in enumerate(current.kids):
             new, found = walk(kid, term)
@@ -297,10 +296,17 @@ def _with_initial_term_capitalized(node: Any) -> Any:
 @override("positions.initial-term", replaces="citeproc.model.Text._term",
           rule="citeproc-js (node_text.js, checkIgnorePredecessor): a term printed before anything else of a "
                "cite or entry starts with a capital (\"Ibid.\"), except in citations of in-text styles; in a "
-               "citation only the first cite's, or a cite's after a prefix that is a sentence of its own",
+               "citation only the first cite's, or a cite's after a prefix that is a sentence of its own; "
+               "the citation number does not count as printed before it (queue.js: a NumericBlob leaves "
+               "term_predecessor unset); capitalize-first as CSL.Output.Formatters does it "
+               "(\"o.V.\" -> \"O.V.\")",
           fingerprint="190f687633dfa72fba7734ed01de31737bb93905d3329645b2fd669a564d8237",
           tests=("tests/render/test_engine_positions.py::test_ibid_first_in_a_note_starts_with_a_capital",
-                 "tests/render/test_engine_positions.py::test_a_term_after_a_word_of_prefix_keeps_its_case"))
+                 "tests/render/test_engine_positions.py::test_a_term_after_a_word_of_prefix_keeps_its_case",
+                 "tests/render/test_engine_positions.py::"
+                 "test_a_term_after_the_citation_number_of_an_entry_starts_with_a_capital",
+                 "tests/render/test_engine_positions.py::"
+                 "test_the_capital_of_an_initial_term_goes_to_its_first_word_cut_at_full_stops"))
 def initial_term(node: Any, mode: str, style_class: str | None, first: bool, prefix: str) -> Any:
     """The cite's (or entry's) tree, its initial term capitalized where citeproc-js does it."""
     if mode == "citation":

@@ -102,21 +102,24 @@ def sort_only_particle_upstream() -> bool:
     return False
 
 
-@override("sorting.no-terms", replaces="citeproc.model.Text._term",
+@override("sorting.date-macro", replaces="citeproc.model.Text._term",
           rule="citeproc-js (citeproc_commonjs.js CSL.expandMacro, CSL.Output.Queue.append): in a sort key, "
-               "a macro holding a cs:date (flagDateMacros: macro-has-date) gives its dates' sort keys only, "
-               "so its terms are not part of the key (an undated item's \"n.d.\" gives an empty key, which "
-               "sorts last); terms elsewhere in a sort macro are (\"Anon.\" sorts under A)",
+               "a macro holding a cs:date (flagDateMacros: macro-has-date) gives its dates' sort keys only: "
+               "its terms, text, numbers, labels and names are not part of the key (an undated item's "
+               "\"n.d.\" gives an empty key, which sorts last); terms elsewhere in a sort macro are "
+               "(\"Anon.\" sorts under A)",
           fingerprint="190f687633dfa72fba7734ed01de31737bb93905d3329645b2fd669a564d8237",
           tests=("tests/render/test_render_fixes_agreement.py::test_no_date_sorts_after_dated_items_in_a_descending_date_key",
-                 "tests/render/test_engine_sorting.py::test_a_term_in_a_sort_macro_holding_a_date_is_not_part_of_the_key"))
-def no_terms(el, ctx) -> bool:
+                 "tests/render/test_engine_sorting.py::test_a_term_in_a_sort_macro_holding_a_date_is_not_part_of_the_key",
+                 "tests/render/test_engine_sorting.py::test_text_in_a_sort_macro_holding_a_date_is_not_part_of_the_key"))
+def dates_only(el, ctx) -> bool:
+    """Whether `el` (a cs:text, cs:number, cs:label or cs:names) prints nothing in this sort key."""
     return ctx.sort_date_macro
 
 
-@upstream("sorting.no-terms")
-def no_terms_upstream(el, ctx) -> bool:
-    return False
+@upstream("sorting.date-macro")
+def dates_only_upstream(el, ctx) -> bool:
+    return False  # citeproc-py renders a macro key whole, terms included
 
 
 # the number variables citeproc-js sorts by number (CSL.NUMERIC_VARIABLES, src/load.js)

@@ -164,6 +164,8 @@ class _Engine:
             return upper(text, language)
         if not text.strip():
             return text
+        if case == "sentence":
+            return self.sentence_words(text)
         words = _SPACES.split(text)
         count = (len(words) + 1) // 2
         for j in range(count):
@@ -189,9 +191,32 @@ class _Engine:
                     break
         return "".join(words)
 
+    def sentence_words(self, text: str) -> str:
+        """citeproc-js's sentence case (CSL.Output.Formatters.sentence): words at plain spaces;
+        the first word of the text gets a capital first letter (the rest of it as written),
+        every other word is lower case — words written in capitals too ("NASA" -> "nasa")."""
+        words = text.split(" ")
+        for j, word in enumerate(words):
+            if not word:
+                continue
+            if self.first:
+                words[j] = capitalise(word, self.language)
+                self.first = False
+            else:
+                words[j] = lower(word, self.language)
+        return " ".join(words)
+
+    def in_word_apostrophe(self, tag: str, pieces: _Pieces, position: tuple[int, int]) -> bool:
+        """Sentence case: an apostrophe with text after it belongs to that text (citeproc-js's
+        CSL.Doppeler joins a straight ' to the string after it, so the quote state never sees it
+        and "O'Neil" becomes "O'neil"). Our text holds the ’ that quotes.in-data made of the
+        data's straight apostrophe, so ’ is read as the ' it was written as."""
+        return self.case == "sentence" and tag in ("'", "\u2019") and bool(pieces.original[position])
+
     def run(self, leaves: list[tuple[str, bool]]) -> list[str]:
         pieces = _Pieces(leaves)
-        quotes = _Quotes() if self.case in ("title", "capitalize-first", "capitalize-all") else None
+        quotes = _Quotes() if self.case in ("title", "capitalize-first", "capitalize-all", "sentence") \
+            else None
         very_first = True
         for index, parts in enumerate(pieces.parts):
             if parts is None:  # protected: unchanged, but it is text
@@ -207,7 +232,7 @@ class _Engine:
                 # (citeproc-js passes the following punctuation to the first string only)
                 following = parts[k + 1] if very_first and k + 1 < len(parts) else None
                 parts[k] = self.words(text, (index, k), following)
-                if quotes is not None and k:
+                if quotes is not None and k and not self.in_word_apostrophe(parts[k - 1], pieces, (index, k)):
                     restore = quotes.tag(parts[k - 1], (index, k))
                     if restore is not None:
                         pieces.restore_first(restore)
@@ -253,10 +278,31 @@ def case_leaves(case: str, leaves: list[tuple[str, bool]], english: bool = True,
         return [text for text, _ in leaves]
     language = _special_language(language)
     if case == "sentence":
-        return _sentence_leaves(leaves)
+        return sentence_leaves(leaves, language)
     if case not in ("lowercase", "uppercase", "capitalize-first", "capitalize-all", "title"):
         return [text for text, _ in leaves]
     return _Engine(case, language).run(leaves)
+
+
+@override("textcase.sentence", replaces="citeproc.model.TextCased.case",
+          rule="CSL 1.0.2 §Text-case \"sentence\" as citeproc-js does it (src/util_case.js, "
+               "CSL.Output.Formatters.sentence): the first word's first letter upper case, every other "
+               "word lower case, words written in capitals included (\"NASA\" -> \"nasa\", \"THE EFFECT\" "
+               "-> \"THE effect\": the first word as written); nocase text kept; an apostrophe joins the "
+               "text after it (CSL.Doppeler): \"O'Neil\" -> \"O'neil\"",
+          fingerprint="ff17f96b956992d26a1ab29cfd02d9cc525dfdb5fd542ee62bdf4fc4227c75a5",
+          tests=("tests/render/test_render_textcase.py::test_sentence_case_lowercases_words_written_in_capitals",
+                 "tests/render/test_render_textcase.py::"
+                 "test_sentence_case_keeps_the_rest_of_the_first_word_as_written"))
+def sentence_leaves(leaves: list[tuple[str, bool]], language: str | None = None) -> list[str]:
+    return _Engine("sentence", language).run(leaves)
+
+
+@upstream("textcase.sentence")
+def sentence_leaves_upstream(leaves: list[tuple[str, bool]], language: str | None = None) -> list[str]:
+    """citeproc-py's sentence case: the first letter upper case, other words lower case unless
+    written in capitals, and a text all in capitals left as it is."""
+    return _sentence_leaves(leaves)
 
 
 def _sentence_leaves(leaves: list[tuple[str, bool]]) -> list[str]:
@@ -330,11 +376,15 @@ def item_language(ctx) -> str | None:
                  "tests/render/test_render_textcase.py::test_capitalize_all_capitalises_each_part_of_a_hyphenated_word"))
 def transform(el, node, ctx):
     case = el.c_case
-    is_english = english(ctx)
+    is_english = ctx.b.textcase_title_language(el, ctx) if case == "title" else english(ctx)
     language = item_language(ctx)
     if case == "title":
         title = ctx.b.textcase_title
         return apply_to_tree(node, lambda leaves: title(leaves, is_english, language))
+    if case == "sentence":
+        sentence = ctx.b.textcase_sentence
+        special = _special_language(language)
+        return apply_to_tree(node, lambda leaves: sentence(leaves, special))
     return apply_to_tree(node, lambda leaves: case_leaves(case, leaves, is_english, language))
 
 
@@ -350,6 +400,52 @@ def transform_upstream(el, node, ctx):
             (ctx.style.root.get("default-locale") or "en")
         language = language[:2]
     return Lit(str(model.TextCased.case(el, String(plain_text(node)), language)))
+
+
+@override("textcase.macro-call", replaces="citeproc.model.TextCased.case",
+          rule="citeproc-js (CSL.expandMacro; CSL.Output.Queue.append and .string apply a token's text-case "
+               "only to a string it appends): text-case on a cs:text macro= call is not applied; CSL 1.0.2 "
+               "allows it, but the styles of the CSL repository are written and previewed against "
+               "citeproc-js, where it has no effect",
+          fingerprint="ff17f96b956992d26a1ab29cfd02d9cc525dfdb5fd542ee62bdf4fc4227c75a5",
+          tests=("tests/render/test_render_textcase.py::test_text_case_on_a_macro_call_is_not_applied",))
+def macro_call(el, node, ctx):
+    """The output of a `cs:text macro=` call with the call's formatting, but not its text-case."""
+    return el.c_finish(node, ctx, case=False)
+
+
+@upstream("textcase.macro-call")
+def macro_call_upstream(el, node, ctx):
+    """citeproc-py (and CSL 1.0.2): the call's text-case applies to the macro's whole output."""
+    return el.c_finish(node, ctx)
+
+
+def _prints_locale_text(el) -> bool:
+    """A cs:label, or a cs:text printing a term or a value: text of the style, not of the item."""
+    from evidencebib.render.elements import _TERM, _VALUE
+
+    if isinstance(el, model.Label):
+        return True
+    return isinstance(el, model.Text) and getattr(el, "c_kind", None) in (_TERM, _VALUE)
+
+
+@override("textcase.title-language", replaces="citeproc.model.TextCased.case",
+          rule="citeproc-js (CSL.Output.Formatters.title, CSL.Transform getOutputFunction): title case is "
+               "withheld from non-English title variables only; a term, a label or a cs:text value is "
+               "title-cased in any locale (\"éd.\" -> \"Éd.\" in a French style), as citeproc-js applies "
+               "the formatter to every string a token with text-case=\"title\" appends",
+          fingerprint="ff17f96b956992d26a1ab29cfd02d9cc525dfdb5fd542ee62bdf4fc4227c75a5",
+          tests=("tests/render/test_render_textcase.py::test_title_case_on_a_label_applies_in_any_locale",
+                 "tests/render/test_render_textcase.py::test_title_case_on_a_term_applies_in_any_locale"))
+def title_language(el, ctx) -> bool:
+    """Whether title case applies to `el`'s output (CSL 1.0.2: for English items only)."""
+    return True if _prints_locale_text(el) else english(ctx)
+
+
+@upstream("textcase.title-language")
+def title_language_upstream(el, ctx) -> bool:
+    """citeproc-py passes a language to title case for cs:text only (labels get none: no title case)."""
+    return isinstance(el, model.Text) and english(ctx)
 
 
 @override("textcase.title", replaces="citeproc.model.TextCased.case",

@@ -1,0 +1,70 @@
+"""What the BibTeX reader keeps as written is said, with the entry (issue 15: nothing read
+wrongly without a word; `import` prints these notes with file, line and key)."""
+
+from __future__ import annotations
+
+import pytest
+
+from evidencebib import api
+from evidencebib.formats import bibtex
+
+
+def notes(entry: str) -> list[str]:
+    return bibtex.read(entry)[0].get("_notes") or []
+
+
+def test_an_undefined_string_macro_is_kept_as_its_name_and_noted():
+    item = bibtex.read("@article{m, author={Macro, M}, title={Macro}, journal = jnl, year = 2020}")[0]
+    assert item["container-title"] == "jnl"
+    assert item["_notes"] == ["journal: @string 'jnl' is not defined in this file; read as the "
+                              "text 'jnl'"]
+
+
+def test_a_defined_macro_and_a_month_macro_are_no_note():
+    assert notes("@string{jnl = {J Test}}\n"
+                 "@article{m, title={T}, journal = jnl # { Suppl}, year = 2020, month = jan}") == []
+
+
+def test_a_missing_crossref_parent_is_noted():
+    assert notes("@incollection{x, author={Child, C}, title={Chapter}, crossref={missingparent}}") \
+        == ["crossref: no entry 'missingparent' in this file; nothing is inherited from it"]
+
+
+def test_a_crossref_parent_in_the_file_is_no_note():
+    assert notes("@incollection{x, title={Chapter}, crossref={p}}\n"
+                 "@book{p, title={Book}, year={2000}}") == []
+
+
+@pytest.mark.parametrize("field, text", [("date", "2019-13-45"), ("urldate", "yesterday"),
+                                         ("year", "2019a-b")])
+def test_a_date_that_is_no_date_is_kept_as_written_and_noted(field, text):
+    item = bibtex.read(f"@article{{d, title={{T}}, {field} = {{{text}}}}}")[0]
+    variable = "accessed" if field == "urldate" else "issued"
+    assert item[variable] == {"literal": text}
+    assert item["_notes"] == [f"{field}: {text!r} is no date we can read; kept as written "
+                              "(styles print it as it is)"]
+
+
+def test_a_literal_date_of_words_is_no_note():
+    item = bibtex.read("@misc{n, title={T}, year = {n.d.}}")[0]
+    assert item["issued"] == {"literal": "n.d."} and "_notes" not in item
+
+
+@pytest.mark.parametrize("names, families", [("and", []), ("Smith, J. and", ["Smith"]),
+                                             ("and Smith, J.", ["Smith"])])
+def test_a_stray_and_is_no_person(names, families):
+    item = bibtex.read(f"@article{{a, author = {{{names}}}, title = {{T}}, year = 2020}}")[0]
+    assert [n["family"] for n in item.get("author", [])] == families
+    assert item["_notes"] == ["author: a stray 'and' (a name left empty) is left out"]
+
+
+def test_names_with_and_inside_a_word_are_no_stray_and():
+    item = bibtex.read("@article{a, author = {Anderson, A. and Sand, Q.}, title={T}, year=2020}")[0]
+    assert [n["family"] for n in item["author"]] == ["Anderson", "Sand"] and "_notes" not in item
+
+
+def test_import_prints_the_notes_with_file_line_and_key():
+    items = bibtex.read("@article{m, title={Macro}, journal = jnl, year = 2020}")
+    assert api.import_notes(items, "bad.bib") == [
+        "bad.bib, line 1, entry 'm': journal: @string 'jnl' is not defined in this file; read "
+        "as the text 'jnl'"]
