@@ -142,6 +142,10 @@ def main(argv: list[str] | None = None) -> int:
     sample_choice.add_argument("--held-back", action="store_true",
                                help=f"only the held-back sample: {everyday.SAMPLE_SIZE} styles drawn with seed "
                                     f"{everyday.HELD_BACK_SEED} from those neither key nor in the default sample")
+    parser.add_argument("--as-zotero", action="store_true",
+                        help="compare with citeproc-js given each style as Zotero gives it (a style's "
+                             "event read as event-title: tests/support/engine_adapter.py zotero_style_xml); "
+                             "nothing written but --json")
     args = parser.parse_args(argv)
     default_sample = not args.held_back and args.sample_seed == everyday.SAMPLE_SEED
     if args.write_expected and not default_sample:
@@ -161,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
         styles = key + sample[:everyday.DEFAULT_SAMPLE]
     else:
         styles = key + sample
-    js = engine_adapter.CiteprocJs()
+    js = engine_adapter.CiteprocJsAsZotero() if args.as_zotero else engine_adapter.CiteprocJs()
+    if args.as_zotero:
+        args.no_write, args.write_expected = True, False  # the lists and results are plain citeproc-js's
     started = time.perf_counter()
     try:
         results = everyday.run(styles, engine_adapter.ours(), js,

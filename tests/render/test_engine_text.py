@@ -95,6 +95,18 @@ def test_is_numeric_accepts_a_range(tmp_path):
                                                       "numeric D2"]
 
 
+def test_several_types_in_one_condition_hold_for_any_of_them(tmp_path):
+    """citeproc-js: type="webpage song" holds for a web page even with match="all" (the default),
+    the other tests still all counted; with match="none" it holds for neither type."""
+    layout = ('<choose><if type="webpage song" variable="URL"><text value="web or song"/></if>'
+              '<else-if type="book report" match="none"><text value="other"/></else-if>'
+              '<else><text value="book or report"/></else></choose>')
+    items = [{"id": "w", "type": "webpage", "URL": "https://example.org", "title": "w"},
+             {"id": "s", "type": "song", "title": "s"},
+             {"id": "b", "type": "book", "title": "b"}]
+    assert entries(items, style(tmp_path, layout)) == ["web or song", "other", "book or report"]
+
+
 def test_long_ordinal_above_ten_is_an_ordinal(tmp_path):
     layout = '<number variable="edition" form="long-ordinal"/>'
     items = [{"id": "a", "type": "book", "edition": "2"}, {"id": "b", "type": "book", "edition": "12"}]

@@ -103,6 +103,27 @@ def test_italics_in_the_data_still_flip_inside_nested_italics(tmp_path):
         '<i><i>Studies of <span style="font-style:normal;">E. coli</span> growth</i></i>'
 
 
+# seams -----------------------------------------------------------------------------------------
+
+def test_prefix_punctuation_after_a_formatted_sibling_is_not_merged(tmp_path):
+    """citeproc-js (CSL.Output.Queue.adjust, queue.js) merges a sibling's leading prefix
+    punctuation only when neither blob has decorations: after a bold element ending in a full
+    stop, the next element's ". " prints whole."""
+    layout = ('<group font-weight="bold"><text variable="title" suffix="."/></group>'
+              '<text variable="publisher" prefix=". "/>')
+    assert entry(tmp_path, layout) == "<b>Title.</b>. Press"
+    layout = '<text variable="title" suffix="." font-weight="bold"/><text variable="publisher" prefix=". "/>'
+    assert entry(tmp_path, layout) == "<b>Title</b>.. Press"
+
+
+def test_prefix_punctuation_after_a_group_around_a_formatted_element_is_merged(tmp_path):
+    """A group (or macro call) is a blob of its own in citeproc-js, without decorations: the
+    punctuation after it merges as between plain pieces."""
+    layout = ('<group><text variable="title" font-weight="bold" suffix="."/></group>'
+              '<text variable="publisher" prefix=". "/>')
+    assert entry(tmp_path, layout) == "<b>Title</b>. Press"
+
+
 # names -----------------------------------------------------------------------------------------
 
 THREE_AUTHORS = dict(BOOK, author=[{"family": "Aa", "given": "B"}, {"family": "Cc", "given": "D"},
@@ -131,6 +152,24 @@ def test_et_al_with_normal_font_variant_prints_its_span_inside_small_caps_names(
     assert entry(tmp_path, names, THREE_AUTHORS) == (
         '<span style="font-variant:small-caps;"><span style="font-variant:small-caps;">B Aa</span> '
         '<span style="font-variant:normal;">et al.</span></span>')
+
+
+def test_the_delimiter_between_names_joins_the_name_suffix_without_a_seam_rule(tmp_path):
+    """citeproc-js (NameOutput._join) adds the delimiter to the name's own suffix: "," + ", "
+    stays ",, " (one string, no seam rule), as it prints the-open-university-m801."""
+    names = ('<names variable="author"><name initialize-with="." name-as-sort-order="all" and="text" '
+             'delimiter=", " suffix=","/></names>')
+    assert entry(tmp_path, names, THREE_AUTHORS) == "Aa, B.,, Cc, D., and Ee, F.,"
+
+
+def test_an_organisation_prints_with_the_name_formatting_merged_with_the_family_formatting(tmp_path):
+    """citeproc-js prints an organisation with one institution-part token: the cs:name's font
+    attributes and text-case, each overridden by the family name-part's; no affixes of either."""
+    item = dict(BOOK, author=[{"family": "Aa", "given": "B"}, {"literal": "Group Org"}])
+    names = ('<names variable="author"><name font-style="italic" prefix="(" suffix=")">'
+             '<name-part name="family" font-weight="bold" text-case="uppercase" prefix="[" suffix="]"/>'
+             '</name></names>')
+    assert entry(tmp_path, names, item) == "(<i>B [<b>AA</b>]</i>), <b><i>GROUP ORG</i></b>"
 
 
 # display divs ----------------------------------------------------------------------------------

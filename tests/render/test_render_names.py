@@ -364,3 +364,84 @@ def test_initialize_with_ending_in_a_no_break_space_leaves_none_after_the_last_i
               '<name delimiter="/" initialize-with=".&#160;" name-as-sort-order="all"/></names>')
     items = [book("a", {"family": "Higgins", "given": "Julian P. T."}, {"family": "Page", "given": "M."})]
     assert entries(items, style(tmp_path, layout)) == ["Higgins, J.\u00a0P.\u00a0T./Page, M."]
+
+
+def test_a_short_name_in_a_sort_key_sorts_by_its_family_not_its_particle(tmp_path):
+    """citeproc-js: a sort key's name is family then particles whatever the cs:name's form, so
+    an author-short sort macro files "van Doorn" under D (before "van der Meché"), with
+    demote-non-dropping-particle="sort-only" too; with "never" the particle leads."""
+    short = '<names variable="author"><name form="short"/></names>'
+    items = [book("m", {"family": "van der Meché", "given": "F."}),
+             book("d", {"family": "Doorn", "non-dropping-particle": "van", "given": "P."}),
+             book("c", {"family": "Cook", "given": "P."})]
+    sort = '<sort><key macro="short"/></sort>'
+
+    def sorted_style(**attributes: str) -> Path:
+        path = tmp_path / "sorted.csl"
+        extra = "".join(f' {key.replace("_", "-")}="{value}"' for key, value in attributes.items())
+        path.write_text(HEAD.format(attributes=extra) + f'<macro name="short">{short}</macro>'
+                        + CITATION.format(options="", layout=f'{sort}<text macro="short"/>').replace(
+                            f'<layout delimiter="; ">{sort}', f'{sort}<layout delimiter="; ">')
+                        + BIBLIOGRAPHY.format(options="", sort=sort, layout='<text macro="short"/>'),
+                        encoding="utf-8")
+        return path
+
+    assert cite(items, sorted_style(), "m", "d", "c") == "Cook; van Doorn; van der Meché"
+    assert entries(items, sorted_style()) == ["Cook", "van Doorn", "van der Meché"]
+    sort_only = sorted_style(demote_non_dropping_particle="sort-only")
+    assert cite(items, sort_only, "m", "d", "c") == "Cook; van Doorn; van der Meché"
+    never = sorted_style(demote_non_dropping_particle="never")
+    assert cite(items, never, "m", "d", "c") == "Cook; van der Meché; van Doorn"
+
+
+def test_a_substitute_inside_a_substitute_runs(tmp_path):
+    """citeproc-js: an empty cs:names reached through a macro inside a cs:substitute runs its
+    own cs:substitute (university-of-south-australia-harvard-2013's noauthor_editor), and the
+    editor it printed is not printed again later in the entry."""
+    path = tmp_path / "nested.csl"
+    path.write_text(HEAD.format(attributes="") + """
+<macro name="noauthor-editor"><names variable="author"><name/><substitute>
+  <names variable="editor"><name name-as-sort-order="all"/>
+    <label form="short" prefix=" (" suffix=")"/></names>
+</substitute></names></macro>
+<citation><layout><text variable="title"/></layout></citation>
+<bibliography><layout><group delimiter=", ">
+  <names variable="author">
+    <substitute><text macro="noauthor-editor"/><text variable="title"/></substitute></names>
+  <text variable="title"/><names variable="editor"/>
+</group></layout></bibliography></style>""", encoding="utf-8")
+    item = {"id": "a", "type": "book", "title": "Antibody Therapy",
+            "editor": [{"family": "Imbach", "given": "Paul"}]}
+    assert entries([item], path) == ["Imbach, Paul (ed.), Antibody Therapy"]
+
+
+def test_a_short_name_in_sort_order_puts_a_demoted_particle_after_the_family(tmp_path):
+    """citeproc-js: form="short" with name-as-sort-order prints "Doorn, van" (the particle after
+    the sort-separator) where the particle is demoted (display-and-sort, the default), and
+    "van Doorn" where it is demoted for sorting only."""
+    layout = ('<group delimiter=" | ">'
+              '<names variable="author"><name form="short" name-as-sort-order="all" delimiter="/"/></names>'
+              '<names variable="author"><name form="short" name-as-sort-order="first" sort-separator=" "'
+              ' delimiter="/"/></names></group>')
+    items = [book("m", {"family": "van der Meché", "given": "F."},
+                  {"family": "Doorn", "non-dropping-particle": "van", "given": "P."})]
+    assert entries(items, style(tmp_path, layout)) == ["Meché, van der/Doorn, van | Meché van der/van Doorn"]
+    sort_only = style(tmp_path, layout, demote_non_dropping_particle="sort-only")
+    assert entries(items, sort_only) == ["van der Meché/van Doorn | van der Meché/van Doorn"]
+
+
+def test_a_list_cut_by_et_al_is_wrapped_in_the_name_formatting_and_affixes(tmp_path):
+    """citeproc-js (_joinEtAl): the names and their et-al term take the cs:name's affixes and
+    formatting once more around them, each name keeping its own; a list not cut short does
+    not (the-open-university-m801's suffix="," gives "Higgins, J.P.T., et al., 2019")."""
+    layout = ('<group delimiter=" "><names variable="author">'
+              '<name and="text" delimiter=", " prefix="[" suffix="]"/></names><text value="Y"/></group>')
+    people = [{"family": family, "given": "X"} for family in "ABC"]
+    items = [book("two", *people[:2]), book("three", *people)]
+    path = style(tmp_path, layout, bibliography_options=' et-al-min="3" et-al-use-first="1"')
+    assert entries(items, path) == ["[X A] and [X B] Y", "[[X A] et al.] Y"]
+    italic = ('<names variable="author"><name delimiter=", " font-style="italic"/>'
+              '<et-al font-style="normal"/></names>')
+    path = style(tmp_path, italic, bibliography_options=' et-al-min="3" et-al-use-first="2"')
+    assert entries(items[1:], path, "html") == [
+        '<i><i>X A</i>, <i>X B</i>, <span style="font-style:normal;">et al.</span></i>']

@@ -110,3 +110,16 @@ def test_a_different_list_after_a_literal_and_a_family_name_is_printed_in_full(t
     items = [book("1", "One", author=[("Beijing Zoo",)]),
              book("2", "Two", author=[("literal", "Beijing Zoo"), DOE])]
     assert texts(engine(tmp_path, "partial-each"), items) == ["Beijing Zoo. One.", "--- and John Doe. Two."]
+
+
+def test_a_character_reference_in_the_substitute_prints_as_its_character(tmp_path):
+    """citeproc-js puts the substitute text into its HTML unescaped: "&amp;#8212;" in the style
+    (smithsonian-institution-scholarly-press-author-date) shows as an em dash, not as "&#8212;"
+    (and its ";" does not swallow the period that follows)."""
+    path = tmp_path / "substitute-reference.csl"
+    path.write_text(STYLE.format(rule="complete-all", initialize="").replace(
+        'subsequent-author-substitute="---"', 'subsequent-author-substitute="&amp;#8212;&amp;#x2014;"'),
+        encoding="utf-8")
+    items = [book("1", "One", author=[DOE]), book("2", "Two", author=[DOE])]
+    assert texts(Engine(path), items) == ["Doe, John. One.", "\u2014\u2014. Two."]
+    assert [entry.text for entry in Engine(path).bibliography(items, "html")][1] == "\u2014\u2014. Two."

@@ -258,6 +258,7 @@ class CiteprocJs:
 
         return answer
 
+
     def citations(self, style: Path, items: Sequence[dict[str, Any]], clusters: Sequence[ClusterSpec],
                   fmt: str = "html", document: bool = False) -> list[str]:
         if document:
@@ -271,6 +272,41 @@ class CiteprocJs:
         fixture = {"NAME": style.stem, "MODE": "citation", "CSL": self._style(style), "INPUT": list(items),
                    "CITATION-ITEMS": [[one.to_json() for one in cluster.cites] for cluster in clusters]}
         return list(self._ask({"kind": "fixture", "fixture": fixture, "format": fmt})["citations"])
+
+
+
+def zotero_style_xml(xml: str) -> str:
+    """A style as Zotero hands it to citeproc-js: Zotero.Style.prototype._eventToEventTitle
+    (zotero/zotero chrome/content/zotero/xpcom/style.js, "Temporarily substitute `event-title`
+    for `event`", since August 2022): unless some `variable` attribute already names
+    `event-title`, the first word `event` of every `variable` attribute becomes `event-title`."""
+    import re
+
+    from lxml import etree
+
+    root = etree.fromstring(xml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+    with_variable = [element for element in root.iter() if isinstance(element.tag, str)
+                     and element.get("variable") is not None]
+    if any("event-title" in element.get("variable") for element in with_variable):
+        return xml
+    changed = False
+    for element in with_variable:
+        value = element.get("variable")
+        if re.search(r"event( |$)", value):
+            element.set("variable", re.sub(r"event(?= |$)", "event-title", value, count=1))
+            changed = True
+    return etree.tostring(root, encoding="unicode") if changed else xml
+
+
+class CiteprocJsAsZotero(CiteprocJs):
+    """citeproc-js given each style as Zotero gives it (`zotero_style_xml`): what a Zotero user
+    sees, the reference benchmarks/everyday.py --as-zotero compares with."""
+
+    name = "citeproc-js (as Zotero runs it)"
+
+    @staticmethod
+    def _style(style: Path) -> str:
+        return zotero_style_xml(style.read_text(encoding="utf-8"))
 
 
 # The engine the instruments measure.

@@ -27,6 +27,8 @@ Items inside the program use the specification's names (what styles look up), pl
 
 from __future__ import annotations
 
+from typing import Iterable
+
 # --------------------------------------------------------------------------------------
 # CSL 1.0.2, Appendix III: item types
 
@@ -132,14 +134,30 @@ def canonical_key(key: str) -> str:
 
 
 # a style's deprecated spellings of a variable (csl-variables.rnc of CSL 1.0.2: "event" is an
-# "Alias for 'event-title'. Deprecated. Will be removed in CSL 1.1."); items store the new name
+# "Alias for 'event-title'. Deprecated. Will be removed in CSL 1.1."); items store the new name.
+# When a style's `event` means `event-title` is Zotero's rule (chrome/content/zotero/xpcom/
+# style.js, Zotero.Style.prototype._eventToEventTitle, since Zotero 6.0.13, August 2022): a style
+# that names `event-title` in no `variable` attribute has each `variable="… event …"` read as
+# `event-title`; a style that names `event-title` anywhere is left as written, its `event` the
+# separate CSL 1.0.1 variable (which no item stores: a legacy `event` in the data is read as
+# `event-title`, ALIASES). citeproc-js itself (2.4.63 and today's) maps nothing, so without
+# Zotero's rewrite a conference paper exported by Zotero (`event-title`, zotero-schema since
+# July 2022) prints no conference in the 1,255 shipped styles that still say `event`; Zotero
+# users see it there, and so do ours.
 STYLE_ALIASES = {"event": "event-title"}
 
 
-def style_variable(name: str) -> str:
+def style_aliases_apply(variable_attributes: Iterable[str]) -> bool:
+    """Whether a style's deprecated spellings are read as their new names (`event` as
+    `event-title`): not when any of the style's `variable` attributes already names
+    `event-title` (Zotero's `_eventToEventTitle`: `[variable*="event-title"]`)."""
+    return not any("event-title" in value for value in variable_attributes)
+
+
+def style_variable(name: str, aliased: bool = True) -> str:
     """The variable an item stores for a variable name as a style spells it (`event` ->
-    `event-title`); other names unchanged."""
-    return STYLE_ALIASES.get(name, name)
+    `event-title` when `aliased`, see `style_aliases_apply`); other names unchanged."""
+    return STYLE_ALIASES.get(name, name) if aliased else name
 
 
 def kind(variable: str) -> str | None:

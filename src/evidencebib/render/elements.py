@@ -32,10 +32,10 @@ from citeproc import model
 
 from evidencebib.errors import StyleError
 from evidencebib.render import richtext
-from evidencebib.render.intake import style_variable
+from evidencebib.render.intake import style_aliases_apply, style_variable
 from evidencebib.render.marks import (BASELINE, BOLD, ITALIC, NO_DECORATION, ROMAN, SMALLCAPS,
                                       SUB, SUP, UNBOLD, UNDERLINE, UNSMALLCAPS)
-from evidencebib.render.output import Lit, Span, map_text
+from evidencebib.render.output import blob, Lit, Span, map_text
 
 if TYPE_CHECKING:
     from evidencebib.render.overrides.dates import PartSpec
@@ -117,6 +117,10 @@ class Compiler:
         self.demote_particle = (root.get("demote-non-dropping-particle") or "display-and-sort").lower()
         self.initialize_with_hyphen = (root.get("initialize-with-hyphen") or "true").lower() == "true"
         self.page_range_format = root.get("page-range-format")
+        # whether the style's `event` reads `event-title` (model/vocabulary.py STYLE_ALIASES:
+        # Zotero's rule, not in a style that names `event-title` itself)
+        self.aliased = style_aliases_apply(element.get("variable") for element in root.iter()
+                                           if isinstance(element.tag, str) and element.get("variable"))
 
     def macro(self, name: str | None, element) -> Any:
         macro = self.macros.get(name) if name is not None else None  # (callers pass a name)
@@ -145,6 +149,40 @@ class Compiler:
         return value
 
 
+def font_of(get) -> tuple:
+    """The font pairs (innermost first) of an element's font-style, font-variant, font-weight,
+    text-decoration and vertical-align attributes, read with `get`."""
+    font: list = []
+    style = get("font-style")
+    if style in ("italic", "oblique"):
+        font.append(ITALIC)
+    elif style == "normal":
+        font.append(ROMAN)  # upright only where the text around is italic (output.render)
+    variant = get("font-variant")
+    if variant == "small-caps":
+        font.append(SMALLCAPS)
+    elif variant == "normal":
+        font.append(UNSMALLCAPS)
+    weight = get("font-weight")
+    if weight == "bold":
+        font.append(BOLD)
+    elif weight == "normal":
+        font.append(UNBOLD)
+    decoration = get("text-decoration")
+    if decoration == "underline":
+        font.append(UNDERLINE)
+    elif decoration == "none":
+        font.append(NO_DECORATION)
+    align = get("vertical-align")
+    if align == "sup":
+        font.append(SUP)
+    elif align == "sub":
+        font.append(SUB)
+    elif align == "baseline":
+        font.append(BASELINE)
+    return tuple(font)
+
+
 class Formatting:
     """Formatting attributes (CSL 1.0.2 §"Formatting", §"Affixes", §"Display", §"Quotes",
     §"Strip-periods", §"Text-case"), read once."""
@@ -154,34 +192,7 @@ class Formatting:
 
     def c_read_formatting(self) -> None:
         get = self.get
-        font = []
-        style = get("font-style")
-        if style in ("italic", "oblique"):
-            font.append(ITALIC)
-        elif style == "normal":
-            font.append(ROMAN)  # upright only where the text around is italic (output.render)
-        variant = get("font-variant")
-        if variant == "small-caps":
-            font.append(SMALLCAPS)
-        elif variant == "normal":
-            font.append(UNSMALLCAPS)
-        weight = get("font-weight")
-        if weight == "bold":
-            font.append(BOLD)
-        elif weight == "normal":
-            font.append(UNBOLD)
-        decoration = get("text-decoration")
-        if decoration == "underline":
-            font.append(UNDERLINE)
-        elif decoration == "none":
-            font.append(NO_DECORATION)
-        align = get("vertical-align")
-        if align == "sup":
-            font.append(SUP)
-        elif align == "sub":
-            font.append(SUB)
-        elif align == "baseline":
-            font.append(BASELINE)
+        font = list(font_of(get))
         self.c_font = tuple(font)
         self.c_prefix = get("prefix") or ""
         self.c_suffix = get("suffix") or ""
@@ -305,7 +316,7 @@ class KeyElement(model.Key):
     def compile(self, c: Compiler) -> None:
         get = self.get
         self.c_descending = (get("sort") or "ascending").lower() == "descending"
-        self.c_variable = style_variable(get("variable")) if get("variable") else None
+        self.c_variable = style_variable(get("variable"), c.aliased) if get("variable") else None
         self.c_macro = c.macro(get("macro"), self) if get("macro") else None
         overrides = {}
         for attribute, option in (("names-min", "et-al-min"), ("names-use-first", "et-al-use-first"),
@@ -328,7 +339,7 @@ class TextElement(Formatting, model.Text):
         variable = get("variable")
         if variable is not None:
             self.c_kind = _VARIABLE
-            self.c_variable = style_variable(variable.strip())
+            self.c_variable = style_variable(variable.strip(), c.aliased)
             self.c_short = self.c_variable + "-short" if self.c_form == "short" else None
         elif get("macro") is not None:
             self.c_kind = _MACRO
@@ -406,7 +417,7 @@ def evaluate_macro(macro, ctx):
         nodes = evaluate_suppressible(macro, ctx)
     if nodes is None:
         return None
-    return nodes[0] if len(nodes) == 1 else Span(nodes)
+    return blob(nodes)
 
 
 class NumberElement(Formatting, model.Number):
@@ -505,7 +516,8 @@ class IfElement(ParentMixin, model.If):
             if value is None:
                 continue
             for word in value.split():
-                tests.append((kind, style_variable(word) if kind in ("variable", "is-numeric") else word))
+                tests.append((kind, style_variable(word, c.aliased) if kind in ("variable", "is-numeric")
+                              else word))
         self.c_tests = tuple(tests)
         self.c_match = (get("match") or "all").lower()
 

@@ -89,14 +89,14 @@ class _Failed:
 # style loading ---------------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=64)
-def _load_style(path_text: str, mtime_ns: int, size: int, locale: str | None):
+def _load_style(path_text: str, mtime_ns: int, size: int, locale: str | None, decode: Any = None):
     from evidencebib.render.stylesheet import EngineStyle
 
     path = Path(path_text)
     data = read_style_bytes(path)
     parse_style_bytes(data, path.name)  # refuses DOCTYPEs, non-CSL documents
     try:
-        style = EngineStyle(data, path.stem, locale)
+        style = EngineStyle(data, path.stem, locale, decode)
     except EvidenceError:
         raise
     except Exception as error:  # a broken structure lxml accepted
@@ -106,13 +106,15 @@ def _load_style(path_text: str, mtime_ns: int, size: int, locale: str | None):
     return style
 
 
-def load_style(path: Path, locale: str | None = None):
-    """The compiled style (cached per file version and locale; safe to share between threads)."""
+def load_style(path: Path, locale: str | None = None, decode: Any = None):
+    """The compiled style (cached per file version, locale and how its text is decoded: an
+    engine's `b.styles_escaped_character_references`, by default ours; safe to share between
+    threads)."""
     try:
         stat = path.stat()
     except OSError as error:
         raise StyleError(f"cannot read style file '{path}': {error.strerror or error}") from None
-    return _load_style(str(path), stat.st_mtime_ns, stat.st_size, locale)
+    return _load_style(str(path), stat.st_mtime_ns, stat.st_size, locale, decode)
 
 
 def _brief(error: BaseException) -> str:
@@ -158,8 +160,6 @@ class Engine:
         self.path = resolve_style(style)
         self.name = self.path.stem
         self.locale = locale
-        self.style = load_style(self.path, locale)
-        self.style_class = self.style.root.get("class")
         disabled = self.options.disabled
         if not self.options.optimised:  # the unoptimised path: no speed override
             from evidencebib.render.overrides import load
@@ -169,6 +169,8 @@ class Engine:
             self.b = behaviours(frozenset(disabled))
         except ValueError as error:
             raise UsageError(str(error)) from None
+        self.style = load_style(self.path, locale, self.b.styles_escaped_character_references)
+        self.style_class = self.style.root.get("class")
 
     # contexts ---------------------------------------------------------------------------
     def context(self, mode: str) -> RenderContext:
@@ -313,7 +315,8 @@ class Engine:
                      _guarded(lambda p: self.entry_tree(plan, p), position) for position in wanted]
             kept = [tree for tree in trees if not isinstance(tree, _Failed)]
             nodes = iter(self.b.display_subsequent_author_substitute(
-                [node for node, _ in kept], bibliography.c_subsequent_author_substitute,
+                [node for node, _ in kept],
+                self.b.display_substitute_character_references(bibliography.c_subsequent_author_substitute),
                 bibliography.c_subsequent_author_substitute_rule))
             texts = [tree if isinstance(tree, _Failed) else
                      _guarded(lambda node, ctx=tree[1]: (None if node is None

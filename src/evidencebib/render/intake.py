@@ -19,8 +19,9 @@ Two steps, both once per item:
 tree of their markup: `<i>`, `<b>`, `<sc>`, `<sup>`, `<sub>`, small-caps, nocase and nodecor
 spans, CSL 1.0.2 Appendix VI, render/richtext.py), names as `NameValue`, dates as `DateValue`.
 
-`style_variable(name)` is the other side of the same vocabulary: the variable an item stores
-for a name as a style spells it (a CSL 1.0 style's `event` reads `event-title`).
+`style_variable(name, aliased)` is the other side of the same vocabulary: the variable an item
+stores for a name as a style spells it (a CSL 1.0 style's `event` reads `event-title`, unless the
+style names `event-title` itself: `style_aliases_apply`, Zotero's rule).
 
 The normalisers are the item model's (model/: vocabulary, DOIs, dates, names); this module is
 the one place the engine depends on them.
@@ -36,7 +37,8 @@ from evidencebib.model.dates import normalize_date
 from evidencebib.model.doi import normalize as normalize_doi
 from evidencebib.model.names import parse_particles, strip_others
 from evidencebib.model.vocabulary import (DATE_VARIABLES, NAME_VARIABLES, NUMBER_VARIABLES, TEXT_KEYS,
-                                          canonical_key, style_variable as style_variable)
+                                          canonical_key, style_aliases_apply as style_aliases_apply,
+                                          style_variable as style_variable)
 from evidencebib.render import richtext
 from evidencebib.render.marks import strip_private_use
 

@@ -367,6 +367,35 @@ def resolve_font(font: tuple[tuple[str, str], ...],
     return tuple(out), (italic, style, weight, variant, order, styled)
 
 
+_PUNCTUATION = frozenset(".,;:!?")
+
+
+def blob(nodes: list) -> Node:
+    """The output of a cs:group or a macro call: its one node, or a span of several. A single
+    node with font formatting of its own keeps a plain span around it, the group's or macro's
+    own blob in citeproc-js's output queue, which has no decorations: what follows it is joined
+    to that blob, not to the formatted node (see `render`)."""
+    if len(nodes) != 1:
+        return Span(nodes)
+    node = nodes[0]
+    if type(node) is Span and node.font and not node.display:
+        return Span([node])
+    return node
+
+
+def _prefix_punctuation(node: Node) -> bool:
+    """Whether `node` starts with punctuation from a prefix: its own, or that of its first
+    descendants through spans with no formatting (citeproc-js's upward pass moves a first
+    child's leading prefix punctuation up to a parent without decorations or prefix)."""
+    while type(node) is Span:
+        if node.prefix:
+            return node.prefix[0] in _PUNCTUATION
+        if node.font or node.quotes or node.display or not node.kids:
+            return False
+        node = node.kids[0]
+    return False
+
+
 def render(node: Node | None, depth: int = 0, seam: Any = None, fonts: tuple = _PLAIN) -> str:
     """The marked string of a tree (quotes as quote markers, outer and inner by nesting;
     markup in the data flip-flopped: `resolve_font`); `seam` joins two pieces (`merge` unless
@@ -386,10 +415,19 @@ def render(node: Node | None, depth: int = 0, seam: Any = None, fonts: tuple = _
         font, fonts = resolve_font(font, fonts)
     pieces: list[str] = []
     if join is merge:
+        decorated = False  # the previous sibling that printed has font formatting of its own
         for kid in node.kids:
             text = kid.text if type(kid) is Lit else render(kid, inner_depth, join, fonts)
             if text:
-                append(pieces, text)
+                if decorated and _prefix_punctuation(kid):
+                    # citeproc-js (CSL.Output.Queue.adjust, src/queue.js: leftward and downward)
+                    # merges a sibling's leading prefix punctuation with what comes before only
+                    # when neither blob has decorations: after a formatted sibling both print
+                    # ("<b>3rd edition.</b>" + ". Wiley" -> "<b>3rd edition.</b>. Wiley")
+                    pieces.append(text)
+                else:
+                    append(pieces, text)
+                decorated = type(kid) is Span and bool(kid.font)
         content = "".join(pieces)
     else:
         content = ""

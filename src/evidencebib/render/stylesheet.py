@@ -43,7 +43,7 @@ def _parser():
 class EngineStyle:
     """A style compiled for the engine."""
 
-    def __init__(self, data: bytes, name: str, locale: str | None = None) -> None:
+    def __init__(self, data: bytes, name: str, locale: str | None = None, decode: Any = None) -> None:
         from lxml import etree
 
         self.name = name
@@ -55,6 +55,9 @@ class EngineStyle:
         root: Any = tree.getroot()  # citeproc-py's Style element (untyped), by the parser's lookup
         if root.tag != CS + "style":
             raise StyleError(f"'{name}' is not a CSL style (root element {root.tag!r})")
+        if decode is None:  # how citeproc-js reads the style's text (render/overrides/styles.py)
+            from evidencebib.render.overrides.styles import decode_style as decode
+        decode(root)
         self.root = root
         wanted = locale or root.get("default-locale") or "en-US"
         if locale is not None and not csl_locale.known_locale(locale):

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 AREAS = ("names", "dates", "disambiguation", "sorting", "textcase", "punctuation", "groups", "display",
-         "pages", "labels", "positions", "collapsing", "speed", "quotes")
+         "pages", "labels", "positions", "collapsing", "speed", "quotes", "styles")
 
 
 @dataclass

@@ -98,11 +98,15 @@ def _number_of(node: Any) -> int | None:
 
 
 def _collapse_numbers(parts: Sequence[CitePart], delimiter: str, after: str) -> list[Any]:
+    """Runs of following citation numbers, three or more printed as a range. As citeproc-js
+    builds them, a cite with a prefix starts a new run ("3,y 4–6") and a cite with a suffix is
+    never part of one ("see 3, and elsewhere,4,5"; "3,4,5 z")."""
     runs: list[list[CitePart]] = []
     previous: int | None = None
     for part in parts:
-        number = _number_of(part.affixed())
-        if runs and previous is not None and number is not None and number == previous + 1:
+        number = None if part.suffix else _number_of(part.node)
+        if runs and previous is not None and number is not None and number == previous + 1 \
+                and not part.prefix:
             runs[-1].append(part)
         else:
             runs.append([part])
@@ -299,7 +303,8 @@ def _splice(grouping: _Grouping, part: CitePart, same: bool, collapsed_before: b
                  "tests/render/test_engine_collapsing.py::test_a_collapsed_group_of_a_note_style_keeps_the_layout_delimiter",
                  "tests/render/test_engine_collapsing.py::test_an_explicit_cite_group_delimiter_joins_collapsed_year_suffixes",
                  "tests/render/test_engine_collapsing.py::test_cites_without_names_stay_in_the_group_before_them",
-                 "tests/render/test_engine_collapsing.py::test_a_suppress_author_cite_is_grouped_by_the_names_it_leaves_out"))
+                 "tests/render/test_engine_collapsing.py::test_a_suppress_author_cite_is_grouped_by_the_names_it_leaves_out",
+                 "tests/render/test_collapsing_with_cite_affixes.py::test_a_cite_with_a_prefix_starts_a_new_number_range"))
 def cluster(parts: Sequence[CitePart], options: dict[str, Any], delimiter: str,
             in_text: bool = True) -> list[Any]:
     """The children of a cluster: its cites (sorted) grouped and collapsed as `options`

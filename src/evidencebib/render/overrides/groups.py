@@ -42,6 +42,6 @@ def group_upstream(el, ctx):
 
 
 def _span(nodes):
-    from evidencebib.render.output import Span
+    from evidencebib.render.output import blob
 
-    return nodes[0] if len(nodes) == 1 else Span(nodes)
+    return blob(nodes)

@@ -19,7 +19,7 @@ from typing import Any
 from citeproc import model
 
 from evidencebib.render import richtext
-from evidencebib.render.elements import delimited, evaluate_children, NAME_OPTIONS
+from evidencebib.render.elements import delimited, evaluate_children, font_of, NAME_OPTIONS
 from evidencebib.render.output import Lit, Node, Span
 from evidencebib.render.overrides import override, upstream
 from evidencebib.render.overrides import adapter as up
@@ -69,7 +69,7 @@ def names(el, ctx):
             ctx.found += 1
             found.append((variable, ctx.b.names_parse(values)))
     if not found:
-        if el.c_substitute is not None and not ctx.in_substitute:
+        if el.c_substitute is not None and ctx.b.names_nested_substitute(ctx.in_substitute):
             return _substitute(el, ctx)
         return None
     if ctx.in_substitute:
@@ -118,6 +118,24 @@ def _substitute(el, ctx):
     if result is None:
         return None
     return el.c_finish(result, ctx, ("names", ("substitute",)))
+
+
+@override("names.nested-substitute", replaces="citeproc.model.Names.substitute",
+          rule="citeproc-js src/node_names.js, src/node_substitute.js: a cs:names reached inside a "
+               "cs:substitute (through a macro) that prints nothing runs its own cs:substitute "
+               "(university-of-south-australia-harvard-2013's noauthor_editor: author, else editor); CSL "
+               "1.0.2 §Substitute sets no limit on depth",
+          fingerprint="38c1301615ed61707b9f4aaaf72aec6684a031d20892d2662f5f6b6a50cc2044",
+          tests=("tests/render/test_render_names.py::test_a_substitute_inside_a_substitute_runs",))
+def nested_substitute(in_substitute: bool) -> bool:
+    """Whether an empty cs:names runs its cs:substitute (`in_substitute`: inside another's)."""
+    return True
+
+
+@upstream("names.nested-substitute")
+def nested_substitute_upstream(in_substitute: bool) -> bool:
+    """As this engine did before: only the outermost cs:substitute runs."""
+    return not in_substitute
 
 
 def _is_term(element) -> bool:
@@ -196,6 +214,61 @@ def _shown_count(variable: str, values, options, ctx) -> int:
     return shown + (1 if use_last else 0)
 
 
+@override("names.short-sort-particle", replaces="citeproc.model.Name.process",
+          rule="citeproc-js src/node_name.js _renderOnePersonalName (sort_key_flag): a name in a sort key "
+               "is family, then the particles, unless demote-non-dropping-particle is \"never\", whatever "
+               "the cs:name's form: a short name (author-short sort macros) sorts \"van Doorn\" under D "
+               "as the long one does (CSL 1.0.2 §Name Particles: demoting is for sorting)",
+          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea",
+          tests=("tests/render/test_render_names.py::test_a_short_name_in_a_sort_key_sorts_by_its_family_not_its_particle",))
+def short_sort_particle(demote: str) -> bool:
+    """Whether a short name's non-dropping particle goes after the family in sort keys."""
+    return demote != "never"
+
+
+@upstream("names.short-sort-particle")
+def short_sort_particle_upstream(demote: str) -> bool:
+    return False
+
+
+@override("names.short-inverted-particle", replaces="citeproc.model.Name.process",
+          rule="citeproc-js src/node_name.js _renderOnePersonalName: a short name under "
+               "name-as-sort-order goes through the inverted branch, so with demote-non-dropping-particle "
+               "\"display-and-sort\" (the default) or \"always\" its particle follows the family "
+               "after the sort-separator (neue-juristische-wochenschrift \"Doorn, van\", the German order). "
+               "CSL 1.0.2 §Name reads form=\"short\" as particle and family; we follow citeproc-js: the "
+               "style asks for inverted names and Zotero prints them so",
+          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea",
+          tests=("tests/render/test_render_names.py::"
+                 "test_a_short_name_in_sort_order_puts_a_demoted_particle_after_the_family",))
+def short_inverted_particle(demote: str) -> bool:
+    """Whether an inverted short name prints its non-dropping particle after the family."""
+    return demote in ("display-and-sort", "always")
+
+
+@upstream("names.short-inverted-particle")
+def short_inverted_particle_upstream(demote: str) -> bool:
+    return False
+
+
+@override("names.et-al-wrapped", replaces="citeproc.model.Name.render",
+          rule="citeproc-js src/util_names_join.js NameOutput._joinEtAl: a name list cut short by et-al is "
+               "wrapped, with its et-al term, in the cs:name's formatting and affixes once more (each name "
+               "keeps its own): \"[[X A] et al.]\" for prefix=\"[\" suffix=\"]\", \"Higgins, J.P.T., et "
+               "al., 2019\" for suffix=\",\" (the-open-university-m801); CSL 1.0.2 §Name leaves the affixes "
+               "of a truncated list open",
+          fingerprint="9bbf192bebe1d5ba767bb48728ad6835fcf435dffae2ca81b0fc97be3259d38d",
+          tests=("tests/render/test_render_names.py::"
+                 "test_a_list_cut_by_et_al_is_wrapped_in_the_name_formatting_and_affixes",))
+def et_al_wrapped() -> bool:
+    return True
+
+
+@upstream("names.et-al-wrapped")
+def et_al_wrapped_upstream() -> bool:
+    return False
+
+
 @override("names.bibliography-added-names", replaces="citeproc.model.Name.process",
           rule="citeproc-js src/cmd_cite.js citeStart with src/node_name.js _imposeNameConstraints: when "
                "the cs:citation sets both disambiguate-add-names and disambiguate-add-givenname, a "
@@ -244,7 +317,8 @@ def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, va
     et_al_joined = False
     if shown is not None:
         for node in rendered[1:]:
-            parts.extend([Lit(delimiter), node])
+            ctx.b.names_delimiter_after_name(parts, delimiter)
+            parts.append(node)
         if use_last:
             parts.extend([Lit(delimiter if count > 1 else " "), Lit(ELLIPSIS + " "), last])
         elif not options.get("c_no_et_al"):
@@ -259,6 +333,8 @@ def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, va
                     parts.extend([Lit(" "), et_al])
                 else:
                     parts.append(et_al)  # "Zither等" (citeproc-js: no space before a CJK term)
+            if name_el is not None and not name_el.c_plain and ctx.b.names_et_al_wrapped():
+                parts = [Span(parts, name_el.c_font, name_el.c_quotes, name_el.c_prefix, name_el.c_suffix)]
     else:
         and_term = _and_term(options, ctx)
         for index, node in enumerate(rendered[1:], start=1):
@@ -268,7 +344,8 @@ def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, va
                                               institution)
                 parts.extend([Lit(prefix + and_term + suffix), node])
             else:
-                parts.extend([Lit(delimiter), node])
+                ctx.b.names_delimiter_after_name(parts, delimiter)
+                parts.append(node)
     node = Span(parts, tag=("name-list", variable, tuple(name.key for name in listed)))
     if et_al_joined:
         node = ctx.b.names_et_al_list_formatting(name_el, node)
@@ -277,6 +354,28 @@ def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, va
         if label is not None:
             node = Span([label, node] if label_first else [node, label])
     return node
+
+
+@override("names.delimiter-after-name", replaces="citeproc.model.Name.process",
+          rule="citeproc-js (NameOutput._join, src/util_names_join.js): the delimiter between two names is "
+               "added to the first name's suffix (strings.suffix += delimiter), one string, so no seam rule "
+               "runs between a cs:name suffix and the delimiter: suffix=\",\" and delimiter=\", \" print "
+               "\"Yamada, H.,, Deguchi\"; the delimiter before the \"and\" term or et-al is its own blob",
+          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea",
+          tests=("tests/render/test_html_conventions.py::"
+                 "test_the_delimiter_between_names_joins_the_name_suffix_without_a_seam_rule",))
+def delimiter_after_name(parts: list, delimiter: str) -> None:
+    last = parts[-1] if parts else None
+    if type(last) is Span and last.suffix:
+        parts[-1] = Span(last.kids, last.font, last.quotes, last.prefix, last.suffix + delimiter,
+                         last.display, last.tag, last.link)
+    else:
+        parts.append(Lit(delimiter))
+
+
+@upstream("names.delimiter-after-name")
+def delimiter_after_name_upstream(parts: list, delimiter: str) -> None:
+    parts.append(Lit(delimiter))
 
 
 @override("names.et-al-list-formatting", replaces="citeproc.model.Names.process",
@@ -498,8 +597,7 @@ def _display(name_el, name, index: int, options: dict[str, Any], ctx):
     parts = name_el.c_parts if name_el is not None else {}
     family_el, given_el = parts.get("family"), parts.get("given")
     if name.literal is not None:
-        node = _affixed(_part(name.literal, family_el, ctx), family_el)
-        return _finish_name(name_el, node, name, ctx)
+        return ctx.b.names_institution(name_el, family_el, name, ctx)
     form = options.get("form") or "long"
     initialize_with = options.get("initialize-with")
     initialize = str(options.get("initialize") or "true").lower() != "false"
@@ -539,7 +637,12 @@ def _display(name_el, name, index: int, options: dict[str, Any], ctx):
     demote = name_el.c_demote if name_el is not None else ctx.style.compiler.demote_particle
     nbsp = ctx.b.names_particle_nbsp(ctx.locale.language)
     if form == "short":
-        node = _affixed(_join(ndp, family, nbsp), family_el)
+        if ctx.sorting and ndp is not None and ctx.b.names_short_sort_particle(demote):
+            node = _sep(_affixed(family, family_el), ndp, separator)  # "Doorn, van" sorts under D
+        elif inverted and ndp is not None and ctx.b.names_short_inverted_particle(demote):
+            node = _sep(_affixed(family, family_el), ndp, separator)  # "Doorn, van" (citeproc-js)
+        else:
+            node = _affixed(_join(ndp, family, nbsp), family_el)
         return _finish_name(name_el, node, name, ctx)
     if form == "count":
         return None
@@ -562,6 +665,52 @@ def _display(name_el, name, index: int, options: dict[str, Any], ctx):
     else:
         node = _join(_affixed(given, given_el),
                      _affixed(_join(_join(dp, _join(ndp, family, nbsp), nbsp), suffix), family_el), space)
+    return _finish_name(name_el, node, name, ctx)
+
+
+# the keys citeproc-js copies from cs:name, then from its family cs:name-part, onto the
+# institution-part that prints an organisation (CSL.INSTITUTION_KEYS, src/load.js)
+_INSTITUTION_KEYS = ("font-style", "font-variant", "font-weight", "text-decoration", "text-case")
+
+
+class _InstitutionCase:
+    """What textcase_transform reads of an element: its text-case."""
+
+    def __init__(self, case: str) -> None:
+        self.c_case = case
+
+
+@override("names.institution", replaces="citeproc.model.Name.process",
+          rule="citeproc-js (XmlDOM.addInstitutionNodes, src/xmldom.js; NameOutput._renderInstitutionName, "
+               "src/util_names_render.js): an organisation (a literal name) prints with one institution-part "
+               "token whose font-style, font-variant, font-weight, text-decoration and text-case are the "
+               "cs:name's, each overridden by the family cs:name-part's; neither's affixes nor "
+               "vertical-align apply. CSL 1.0.2 does not say how a literal name is formatted",
+          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea",
+          tests=("tests/render/test_html_conventions.py::"
+                 "test_an_organisation_prints_with_the_name_formatting_merged_with_the_family_formatting",))
+def institution(name_el, family_el, name, ctx):
+    attributes: dict[str, str] = {}
+    for element in (name_el, family_el):
+        if element is None:
+            continue
+        for key in _INSTITUTION_KEYS:
+            value = element.get(key)
+            if value:
+                attributes[key] = value
+    node = _part(name.literal, None, ctx)
+    if node is None:
+        return None
+    case = attributes.get("text-case")
+    if case:
+        node = ctx.b.textcase_transform(_InstitutionCase(case), node, ctx)
+    font = font_of(attributes.get)
+    return Span([node], font, tag=("name", name.key)) if font else Span([node], tag=("name", name.key))
+
+
+@upstream("names.institution")
+def institution_upstream(name_el, family_el, name, ctx):
+    node = _affixed(_part(name.literal, family_el, ctx), family_el)
     return _finish_name(name_el, node, name, ctx)
 
 

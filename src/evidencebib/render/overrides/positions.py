@@ -7,7 +7,7 @@ subsequent, ibid, ibid-with-locator, near-note, over all clusters in document or
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from citeproc import model
 
@@ -69,17 +69,36 @@ def test(kind: str, word: str, ctx) -> bool:
 @override("positions.conditions", replaces="citeproc.model.If.render",
           rule="CSL 1.0.2 §Choose: every test of a cs:if/cs:else-if (type, variable, is-numeric with "
                "ranges and affixed numbers, is-uncertain-date, locator, position, disambiguate) combined by "
-               "match=\"all|any|none\"",
+               "match=\"all|any|none\"; the types of one type attribute are one test, any of them "
+               "(citeproc-js CSL.Attributes[\"@type\"]: \"ALWAYS composed as an 'any' match\")",
           fingerprint="127a05cb693c07a30714fc45d3f706c2aa537e6f17452c533763bf7381f1a50b",
-          tests=("tests/render/test_engine_text.py::test_is_numeric_accepts_a_range",))
+          tests=("tests/render/test_engine_text.py::test_is_numeric_accepts_a_range",
+                 "tests/render/test_engine_item_reading.py::"
+                 "test_the_types_of_one_condition_are_alternatives_under_match_all"))
 def holds(branch, ctx) -> bool:
-    results = (test(kind, word, ctx) for kind, word in branch.c_tests)
+    results = _results(branch, ctx)
     match = branch.c_match
     if match == "any":
         return any(results)
     if match == "none":
         return not any(results)
     return all(results)
+
+
+def _results(branch, ctx) -> Iterator[bool]:
+    """Each test's result, the `type` attribute's words one test: an item has one type, and
+    citeproc-js (src/attributes.js, CSL.Attributes["@type"]: "This is ALWAYS composed as an
+    'any' match") reads `type="article report"` as "article or report" under every `match`,
+    where CSL 1.0.2's `match="all"` (the default) would ask the item to be both, a test no item
+    passes. Styles write the list meaning "any of these" (revue-francaise-de-sociologie's
+    `<if type="article report">`), and Zotero users see them so."""
+    typed = False
+    for kind, word in branch.c_tests:
+        if kind != "type":
+            yield test(kind, word, ctx)
+        elif not typed:
+            typed = True
+            yield any(test(kind, one, ctx) for kind, one in branch.c_tests if kind == "type")
 
 
 @upstream("positions.conditions")

@@ -23,10 +23,14 @@ _QUOTE_CLOSERS = (QUOTE_CLOSE, INNER_QUOTE_CLOSE)
 merge = override("punctuation.seams", replaces="citeproc.string.normalize_seam",
                  rule="citeproc-js CSL.Output.Queue.adjust (via jgm/citeproc fixPunct): duplicated "
                       "punctuation and spaces printed once, \"?\"/\"!\" + \".\" keep the first, \";\" + "
-                      "\".\" keeps \";\", judged through markup (\"*et al.*.\" -> \"*et al.*\")",
+                      "\".\" keeps \";\", judged through markup (\"*et al.*.\" -> \"*et al.*\"); a "
+                      "sibling's prefix punctuation is not merged after a sibling with font formatting of "
+                      "its own (queue.js leftward/downward: no merge when a blob has decorations)",
                  fingerprint="f8e87b822f57b0c11772f6fea30481b1f443a5bfe6de6229be48a911883fd94b",
                  tests=("tests/render/test_engine_output.py::test_full_stop_after_italic_et_al_is_printed_once",
-                        "tests/render/test_render_fixes_agreement.py::test_no_full_stop_after_a_question_mark"),
+                        "tests/render/test_render_fixes_agreement.py::test_no_full_stop_after_a_question_mark",
+                        "tests/render/test_html_conventions.py::"
+                        "test_prefix_punctuation_after_a_formatted_sibling_is_not_merged"),
                  )(output.merge)
 
 
