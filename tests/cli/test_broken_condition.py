@@ -67,3 +67,15 @@ def test_verify_of_every_condition_verifies_the_others_and_names_the_unreadable_
     assert "banjar2023" in result.stdout
     assert "broken.toml, line 1: not valid TOML" in result.stderr
     assert "1 condition could not be read and was not verified (--strict: exit 1)" in result.stderr
+
+
+def test_check_reports_the_unreadable_condition_as_unparsed_and_checks_the_others(with_broken):
+    result = run("check", "--format", "json", references=with_broken)
+    assert result.returncode == 1, result.stderr  # unparsed fails by default
+    import json
+
+    report = json.loads(result.stdout)
+    unparsed = [finding for finding in report["findings"] if finding["kind"] == "unparsed"]
+    assert [(f["condition"], f["line"]) for f in unparsed] == [("broken", 1)]
+    assert unparsed[0]["file"].endswith("broken.toml") and "not valid TOML" in unparsed[0]["problem"]
+    assert any(f["kind"] == "truncated-authors" for f in report["findings"])  # the others checked

@@ -22,6 +22,7 @@ CITATIONS = [
     "[@banjar2023, para. 4]",
     "[@banjar2023, vol. 2, p. 3]",
     "[-@wang2016, p. 7]",
+    "[@empson2005; -@wang2016, p. 7]",
     "[cf. @empson2005, sec. 3; @wong2014, 12–13, table 2]",
 ]
 

@@ -3,7 +3,7 @@ cites or a one-line UsageError, never another exception (property-based)."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from evidencebib.errors import UsageError
@@ -16,6 +16,7 @@ KEYS = ["banjar2023", "wang2016"]
 
 
 @settings(max_examples=400, deadline=None, database=None)
+@example(text="@\n")  # a newline inside the text of a message (fixed)
 @given(text=TEXT)
 def test_any_text_reads_as_cites_or_a_usage_error(text):
     for read in (parse_pandoc, lambda t: parse_key(t, KEYS), lambda t: parse_arguments([t], KEYS)):

@@ -457,6 +457,7 @@ def test_site_command_takes_a_locale_instead_of_each_styles(tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     text = (out / SLUG / "harvard.html").read_text(encoding="utf-8")
     assert "Empson, M.B. <i>u.\u00a0a.</i> (2005)" in text and "Verfügbar unter" in text
+    assert doc(out / SLUG / "harvard.html").xpath('//div[@id="bibliography"]/@lang') == ["de-DE"]
 
 
 def test_a_condition_whose_page_text_cannot_be_read_is_named_and_the_rest_built(references: Path,

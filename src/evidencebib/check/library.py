@@ -42,11 +42,21 @@ class Library:
 
     @classmethod
     def load(cls, refs: References, slugs: Sequence[str] | None = None) -> "Library":
-        """Every condition of `refs` (or the named ones); unparsed blocks are kept as problems."""
-        conditions = {slug: refs.load(slug) for slug in (slugs or refs.slugs())}
+        """Every condition of `refs` (or the named ones); unparsed blocks are kept as problems,
+        and so, when no condition is named, is a condition whose page text cannot be read (a
+        `.toml` that is not TOML: reported like an unparsed block, the others checked)."""
+        conditions: dict[str, ConditionFile] = {}
+        unreadable: list[tuple[str, ParseError]] = []
+        for slug in slugs or refs.slugs():
+            try:
+                conditions[slug] = refs.load(slug)
+            except ParseError as error:
+                if slugs:
+                    raise
+                unreadable.append((slug, error))
         library = cls.from_items(
             {slug: cond.bib.items() for slug, cond in conditions.items()},
-            problems=[(slug, p) for slug, cond in conditions.items() for p in cond.bib.problems])
+            problems=unreadable + [(slug, p) for slug, cond in conditions.items() for p in cond.bib.problems])
         library.conditions = conditions
         for slug in conditions:
             path = refs.meta_path(slug)

@@ -161,9 +161,9 @@ def parse_key(text: str, known: Iterable[str], locale: str | None = None) -> Cit
     if text in keys:
         return Cite(text)
     if text.startswith(("@", "-@")):
-        bare = text.lstrip("-@")
+        bare, bracketed = text.lstrip("-@"), f"[{text}]"
         raise UsageError(f"{text!r}: pandoc's in-text form (@key without brackets) is not read; write "
-                         f"'[{text}]' for a citation, or {bare} with --author-only for the names alone")
+                         f"{bracketed!r} for a citation, or {bare!r} with --author-only for the names alone")
     colons = [index for index, char in enumerate(text) if char == ":"]
     for index in reversed(colons):
         key, locator_text = text[:index], text[index + 1:]

@@ -386,7 +386,7 @@ def build_site(refs, output: str | Path, *, verify_report: str | Path | rep.Veri
                                  f"({problem.cause}); its page says so")
                 left_out += len(failed)
                 entries = cp.entries_html(items, names, rendered, checks, in_report, failed)
-                (folder / page.filename).write_text(cp.page_html(shared, pages, page, entries),
+                (folder / page.filename).write_text(cp.page_html(shared, pages, page, entries, locale),
                                                     encoding="utf-8")
                 files += 1
             rows.append(ConditionRow(slug, meta.title, meta.level_of_evidence,

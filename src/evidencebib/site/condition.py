@@ -227,13 +227,17 @@ def style_nav_html(pages: list[StylePage], current: StylePage) -> str:
             "</form>\n</nav>")
 
 
-def page_html(shared: Shared, pages: list[StylePage], current: StylePage, entries_block: str) -> str:
+def page_html(shared: Shared, pages: list[StylePage], current: StylePage, entries_block: str,
+              lang: str | None = None) -> str:
+    """A style's page of a condition; `lang`: the locale its references were rendered in, when
+    not the style's own (WCAG 3.1.2: the language of a part that differs from the page's)."""
     shown = (f'<p class="shown-style">Shown in the <strong>{t.esc(current.label)}</strong> style.</p>')
+    language = f' lang="{t.attr(lang)}" xml:lang="{t.attr(lang)}"' if lang else ""
     bibliography = (
         '<section class="bibliography" aria-labelledby="references-heading">\n'
         '<h2 id="references-heading">References</h2>\n'
         f"{style_nav_html(pages, current)}\n{shown}\n"
-        f'<div class="bib" data-style="{t.attr(current.style)}" id="bibliography">\n'
+        f'<div class="bib" data-style="{t.attr(current.style)}" id="bibliography"{language}>\n'
         f"{entries_block}\n</div>\n"
         '<p id="copy-status" class="visually-hidden" role="status" aria-live="polite"></p>\n'
         "</section>")
