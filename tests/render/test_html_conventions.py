@@ -154,6 +154,14 @@ def test_et_al_with_normal_font_variant_prints_its_span_inside_small_caps_names(
         '<span style="font-variant:normal;">et al.</span></span>')
 
 
+def test_a_title_substituted_for_the_author_prints_without_the_names_formatting(tmp_path):
+    """citeproc-js appends the cs:names token (formatting, affixes) to the names it printed
+    only; a cs:substitute text runs outside it."""
+    names = ('<names variable="author" font-weight="bold" prefix="[" suffix="]"><name/>'
+             '<substitute><text variable="title"/></substitute></names>')
+    assert entry(tmp_path, names) == "Title"
+
+
 def test_the_delimiter_between_names_joins_the_name_suffix_without_a_seam_rule(tmp_path):
     """citeproc-js (NameOutput._join) adds the delimiter to the name's own suffix: "," + ", "
     stays ",, " (one string, no seam rule), as it prints the-open-university-m801."""
