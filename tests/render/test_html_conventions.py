@@ -88,6 +88,17 @@ def test_two_bold_elements_side_by_side_print_as_two_in_html(tmp_path):
     assert entry(tmp_path, layout) == "<b>Title, </b><b>Press</b>"
 
 
+def test_a_normal_font_style_prints_when_the_last_child_is_italic(tmp_path):
+    """citeproc-js checks a parent's "normal" against its last child's decorations
+    (normalDecorIsOrphan(blobjr, …) in renderBlobs): italic last, the normal span prints."""
+    last = ('<group font-style="normal"><text variable="title"/>'
+            '<text variable="publisher" prefix=" " font-style="italic"/></group>')
+    assert entry(tmp_path, last) == '<span style="font-style:normal;">Title <i>Press</i></span>'
+    first = ('<group font-style="normal"><text variable="title" font-style="italic"/>'
+             '<text variable="publisher" prefix=" "/></group>')
+    assert entry(tmp_path, first) == "<i>Title</i> Press"
+
+
 def test_italics_of_the_style_inside_italics_of_the_style_nest(tmp_path):
     """citeproc-js flips only italics in the data (its flip-flopper); a style's italic element
     inside another italic one prints italic: <i><i>…</i></i>."""
