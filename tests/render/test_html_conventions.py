@@ -88,17 +88,6 @@ def test_two_bold_elements_side_by_side_print_as_two_in_html(tmp_path):
     assert entry(tmp_path, layout) == "<b>Title, </b><b>Press</b>"
 
 
-def test_a_normal_font_style_prints_when_the_last_child_is_italic(tmp_path):
-    """citeproc-js checks a parent's "normal" against its last child's decorations
-    (normalDecorIsOrphan(blobjr, …) in renderBlobs): italic last, the normal span prints."""
-    last = ('<group font-style="normal"><text variable="title"/>'
-            '<text variable="publisher" prefix=" " font-style="italic"/></group>')
-    assert entry(tmp_path, last) == '<span style="font-style:normal;">Title <i>Press</i></span>'
-    first = ('<group font-style="normal"><text variable="title" font-style="italic"/>'
-             '<text variable="publisher" prefix=" "/></group>')
-    assert entry(tmp_path, first) == "<i>Title</i> Press"
-
-
 def test_italics_of_the_style_inside_italics_of_the_style_nest(tmp_path):
     """citeproc-js flips only italics in the data (its flip-flopper); a style's italic element
     inside another italic one prints italic: <i><i>…</i></i>."""
@@ -147,6 +136,16 @@ def test_the_name_formatting_wraps_a_list_cut_short_by_et_al_and_each_name(tmp_p
     names = ('<names variable="author"><name font-weight="bold" prefix="(" suffix=")" et-al-min="3" '
              'et-al-use-first="1"/><et-al font-style="italic"/></names>')
     assert entry(tmp_path, names, THREE_AUTHORS) == "(<b>(<b>B Aa</b>) <i>et al.</i></b>)"
+
+
+def test_a_normal_name_font_prints_around_a_list_ending_in_an_italic_et_al(tmp_path):
+    """citeproc-js tests the "normal" of _joinEtAl's level against its last child, the et-al
+    term (normalDecorIsOrphan(blobjr, …) in renderBlobs): italic et-al, the normal span prints;
+    each name's own normal stays orphaned."""
+    names = ('<names variable="author"><name font-style="normal" et-al-min="3" et-al-use-first="1"/>'
+             '<et-al font-style="italic"/></names>')
+    assert entry(tmp_path, names, THREE_AUTHORS) == \
+        '<span style="font-style:normal;">B Aa <i>et al.</i></span>'
 
 
 def test_a_name_list_not_cut_short_is_not_wrapped_again(tmp_path):

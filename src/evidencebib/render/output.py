@@ -377,13 +377,10 @@ _STYLED = {ITALIC: "s", BOLD: "w", SMALLCAPS: "v"}
 
 
 def _last_child_styled(node: Span) -> str:
-    """The attributes ("s", "w", "v") the last child of `node` sets italic, bold or small caps
-    (through spans without font formatting of their own, which citeproc-js has no blob for)."""
+    """The attributes ("s", "w", "v") the last child of `node` sets italic, bold or small caps."""
     kid = node.kids[-1] if node.kids else None
-    while type(kid) is Span:
-        if kid.font:
-            return "".join(_STYLED.get(pair, "") for pair in kid.font)
-        kid = kid.kids[-1] if kid.kids else None
+    if type(kid) is Span and kid.font:
+        return "".join(_STYLED.get(pair, "") for pair in kid.font)
     return ""
 
 
@@ -429,7 +426,10 @@ def render(node: Node | None, depth: int = 0, seam: Any = None, fonts: tuple = _
         inner_depth = depth
     font = node.font
     if font:
-        last = _last_child_styled(node) if _NORMALS.intersection(font) else ""
+        # (only where our tree has citeproc-js's blobs: the level _joinEtAl opens, a name list
+        # cut short by et-al with the cs:name formatting, its names and the et-al term as children)
+        last = _last_child_styled(node) if node.tag is not None and node.tag[0] == "name-list" \
+            and _NORMALS.intersection(font) else ""
         font, fonts = resolve_font(font, fonts, last)
     pieces: list[str] = []
     if join is merge:

@@ -316,7 +316,9 @@ def delimiter_after_name_upstream(parts: list, delimiter: str) -> None:
 def et_al_list_formatting(name_el, node):
     if name_el is None or name_el.c_plain:
         return node
-    return Span([node], name_el.c_font, name_el.c_quotes, name_el.c_prefix, name_el.c_suffix)
+    # one blob holding the names and the et-al term as its children, as _joinEtAl's level
+    return Span(node.kids, name_el.c_font, name_el.c_quotes, name_el.c_prefix, name_el.c_suffix, None,
+                node.tag)
 
 
 @upstream("names.et-al-list-formatting")
