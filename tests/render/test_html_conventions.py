@@ -138,6 +138,16 @@ def test_the_name_formatting_wraps_a_list_cut_short_by_et_al_and_each_name(tmp_p
     assert entry(tmp_path, names, THREE_AUTHORS) == "(<b>(<b>B Aa</b>) <i>et al.</i></b>)"
 
 
+def test_a_normal_name_font_prints_around_a_list_ending_in_an_italic_et_al(tmp_path):
+    """citeproc-js tests the "normal" of _joinEtAl's level against its last child, the et-al
+    term (normalDecorIsOrphan(blobjr, …) in renderBlobs): italic et-al, the normal span prints;
+    each name's own normal stays orphaned."""
+    names = ('<names variable="author"><name font-style="normal" et-al-min="3" et-al-use-first="1"/>'
+             '<et-al font-style="italic"/></names>')
+    assert entry(tmp_path, names, THREE_AUTHORS) == \
+        '<span style="font-style:normal;">B Aa <i>et al.</i></span>'
+
+
 def test_a_name_list_not_cut_short_is_not_wrapped_again(tmp_path):
     names = '<names variable="author"><name font-weight="bold" and="text"/></names>'
     assert entry(tmp_path, names, THREE_AUTHORS) == "<b>B Aa</b>, <b>D Cc</b>, and <b>F Ee</b>"
@@ -152,6 +162,14 @@ def test_et_al_with_normal_font_variant_prints_its_span_inside_small_caps_names(
     assert entry(tmp_path, names, THREE_AUTHORS) == (
         '<span style="font-variant:small-caps;"><span style="font-variant:small-caps;">B Aa</span> '
         '<span style="font-variant:normal;">et al.</span></span>')
+
+
+def test_a_title_substituted_for_the_author_prints_without_the_names_formatting(tmp_path):
+    """citeproc-js appends the cs:names token (formatting, affixes) to the names it printed
+    only; a cs:substitute text runs outside it."""
+    names = ('<names variable="author" font-weight="bold" prefix="[" suffix="]"><name/>'
+             '<substitute><text variable="title"/></substitute></names>')
+    assert entry(tmp_path, names) == "Title"
 
 
 def test_the_delimiter_between_names_joins_the_name_suffix_without_a_seam_rule(tmp_path):

@@ -297,7 +297,7 @@ def _recent(order: str, attribute: str) -> str:
 
 
 def resolve_font(font: tuple[tuple[str, str], ...],
-                 state: tuple) -> tuple[tuple[tuple[str, str], ...], tuple]:
+                 state: tuple, last_child: str = "") -> tuple[tuple[tuple[str, str], ...], tuple]:
     """The markers a span's font prints inside the formatting `state` of its ancestors, and the
     state inside it (CSL 1.0.2 §"Formatting", Appendix VI; citeproc-js's flip-flop):
 
@@ -317,13 +317,17 @@ def resolve_font(font: tuple[tuple[str, str], ...],
     attributes the style set to italic, bold or small caps anywhere around); font pairs are
     innermost first, as `render` wraps them."""
     italic, style, weight, variant, order, styled = state
+    # citeproc-js tests a parent blob's "normal" against the decorations of its last child
+    # (normalDecorIsOrphan(blobjr, …) in renderBlobs, src/queue.js): italic et-al as the last
+    # child of a cs:name font-style="normal" list prints the list's normal span
+    styled_here = styled + last_child
     out: list[tuple[str, str]] = []  # outermost first
     for pair in reversed(font):
         if pair is ITALIC:
             out.append(ITALIC)
             italic, style, order, styled = True, "on", _recent(order, "s"), styled + "s"
         elif pair is ROMAN:
-            if italic or "s" in styled:
+            if italic or "s" in styled_here:
                 out.append(ROMAN)
                 italic = False
         elif pair is BOLD:
@@ -333,11 +337,11 @@ def resolve_font(font: tuple[tuple[str, str], ...],
             out.append(SMALLCAPS)
             variant, order, styled = "on", _recent(order, "v"), styled + "v"
         elif pair is UNBOLD:  # the style's font-weight="normal": only inside bold (normalDecorIsOrphan)
-            if weight == "on" or "w" in styled:
+            if weight == "on" or "w" in styled_here:
                 out.append(UNBOLD)
                 weight, order = "off", _recent(order, "w")
         elif pair is UNSMALLCAPS:  # font-variant="normal": only inside small caps
-            if variant == "on" or "v" in styled:
+            if variant == "on" or "v" in styled_here:
                 out.append(UNSMALLCAPS)
                 variant, order = "off", _recent(order, "v")
         elif pair is MARKUP_ITALIC:
@@ -372,6 +376,16 @@ def resolve_font(font: tuple[tuple[str, str], ...],
 
 
 _PUNCTUATION = frozenset(".,;:!?")
+_NORMALS = frozenset((ROMAN, UNBOLD, UNSMALLCAPS))
+_STYLED = {ITALIC: "s", BOLD: "w", SMALLCAPS: "v"}
+
+
+def _last_child_styled(node: Span) -> str:
+    """The attributes ("s", "w", "v") the last child of `node` sets italic, bold or small caps."""
+    kid = node.kids[-1] if node.kids else None
+    if type(kid) is Span and kid.font:
+        return "".join(_STYLED.get(pair, "") for pair in kid.font)
+    return ""
 
 
 def blob(nodes: list) -> Node:
@@ -420,7 +434,11 @@ def render(node: Node | None, depth: int = 0, seam: Any = None, fonts: tuple = _
         inner_depth = depth
     font = node.font
     if font:
-        font, fonts = resolve_font(font, fonts)
+        # (only where our tree has citeproc-js's blobs: the level _joinEtAl opens, a name list
+        # cut short by et-al with the cs:name formatting, its names and the et-al term as children)
+        last = _last_child_styled(node) if node.tag is not None and node.tag[0] == "name-list" \
+            and _NORMALS.intersection(font) else ""
+        font, fonts = resolve_font(font, fonts, last)
     pieces: list[str] = []
     if join is merge:
         decorated = False  # the previous sibling that printed has font formatting of its own

@@ -19,7 +19,7 @@ from typing import Any
 from citeproc import model
 
 from evidencebib.render import richtext
-from evidencebib.render.elements import delimited, evaluate_children, font_of, NAME_OPTIONS
+from evidencebib.render.elements import delimited, evaluate_children, font_of, NAME_OPTIONS, NamesElement
 from evidencebib.render.output import Lit, Node, Span
 from evidencebib.render.overrides import override, upstream
 from evidencebib.render.overrides import adapter as up
@@ -104,12 +104,15 @@ def _substitute(el, ctx):
     ctx.in_substitute = True
     ctx.substitute_names = el
     result = None
+    role = "other"
     try:
         for kid in el.c_substitute.c_kids:
             outputs = kid.evaluate_branch(ctx) if kid.c_is_choose else [kid.evaluate(ctx)]
             outputs = [node for node in outputs if node is not None]
             if outputs:
                 result = outputs[0] if len(outputs) == 1 else Span(outputs)
+                if isinstance(kid, NamesElement):
+                    role = "names"
                 break
             if _is_term(kid):
                 break  # citeproc-js: a term ends the substitution, even an empty one
@@ -117,7 +120,28 @@ def _substitute(el, ctx):
         ctx.in_substitute, ctx.substitute_names = saved
     if result is None:
         return None
-    return el.c_finish(result, ctx, ("names", ("substitute",)))
+    return ctx.b.names_substitute_formatting(el, result, ctx, ("names", ("substitute",)), role)
+
+
+@override("names.substitute-formatting", replaces="citeproc.model.Names.process",
+          rule="citeproc-js (NameOutput.outputNames, src/util_names_output.js, appends the names it printed "
+               "with the cs:names token; cs:substitute, src/node_substitute.js, runs as a conditional "
+               "outside it): a text, group, macro or term substituted prints without the original "
+               "cs:names' formatting and affixes; a cs:names substituted keeps them. CSL 1.0.2 "
+               "§Substitute is silent on formatting",
+          fingerprint="f59024eb4814ae454186bbdd93b1e14eff869a6efc78cc48a1ad35e02de5fb0f",
+          tests=("tests/render/test_html_conventions.py::"
+                 "test_a_title_substituted_for_the_author_prints_without_the_names_formatting",))
+def substitute_formatting(el, node, ctx, tag, role: str):
+    """`role`: "names" (the output of a cs:names child of cs:substitute) or "other"."""
+    if role == "names":
+        return el.c_finish(node, ctx, tag)
+    return Span([node], tag=tag)
+
+
+@upstream("names.substitute-formatting")
+def substitute_formatting_upstream(el, node, ctx, tag, role: str):
+    return el.c_finish(node, ctx, tag)
 
 
 @override("names.nested-substitute", replaces="citeproc.model.Names.substitute",
@@ -374,7 +398,9 @@ def delimiter_after_name_upstream(parts: list, delimiter: str) -> None:
 def et_al_list_formatting(name_el, node):
     if name_el is None or name_el.c_plain:
         return node
-    return Span([node], name_el.c_font, name_el.c_quotes, name_el.c_prefix, name_el.c_suffix)
+    # one blob holding the names and the et-al term as its children, as _joinEtAl's level
+    return Span(node.kids, name_el.c_font, name_el.c_quotes, name_el.c_prefix, name_el.c_suffix, None,
+                node.tag)
 
 
 @upstream("names.et-al-list-formatting")
