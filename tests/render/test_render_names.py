@@ -445,3 +445,14 @@ def test_a_list_cut_by_et_al_is_wrapped_in_the_name_formatting_and_affixes(tmp_p
     path = style(tmp_path, italic, bibliography_options=' et-al-min="3" et-al-use-first="2"')
     assert entries(items[1:], path, "html") == [
         '<i><i>X A</i>, <i>X B</i>, <span style="font-style:normal;">et al.</span></i>']
+
+
+def test_et_al_use_last_shows_at_most_et_al_min_minus_two_names_before_the_ellipsis(tmp_path):
+    """citeproc-js (_imposeNameConstraints): et-al-min="7" et-al-use-first="6" with
+    et-al-use-last shows five names, the ellipsis and the last name
+    (harvard-north-west-university)."""
+    layout = ('<names variable="author"><name et-al-min="7" et-al-use-first="6" et-al-use-last="true"'
+              ' initialize-with="." name-as-sort-order="all"/></names>')
+    people = [{"family": family, "given": "X"} for family in "ABCDEFGH"]
+    assert entries([book("a", *people)], style(tmp_path, layout)) == [
+        "A, X., B, X., C, X., D, X., E, X., … H, X."]

@@ -202,6 +202,8 @@ def _truncation(variable: str, values, options, ctx) -> tuple[int | None, bool]:
         disamb = None
     if shown is not None and disamb:
         shown = None if disamb >= len(values) else max(shown, disamb)
+    if shown is not None and use_last and shown > minimum - 2 >= 1 and ctx.b.names_use_last_clamp():
+        shown = minimum - 2
     if shown is not None and use_last and shown <= minimum - 2 and shown < len(values) - 1:
         return shown, True
     return shown, False
@@ -266,6 +268,23 @@ def et_al_wrapped() -> bool:
 
 @upstream("names.et-al-wrapped")
 def et_al_wrapped_upstream() -> bool:
+    return False
+
+
+@override("names.use-last-clamp", replaces="citeproc.model.Name.render",
+          rule="citeproc-js src/util_names_constraints.js _imposeNameConstraints: with et-al-use-last, "
+               "at most et-al-min minus 2 names come before the ellipsis and the last name, whatever "
+               "et-al-use-first says (et-al-min=\"7\" et-al-use-first=\"6\": five names, \"…\", the last; "
+               "harvard-north-west-university); CSL 1.0.2 §Name only asks for two names more than shown",
+          fingerprint="9bbf192bebe1d5ba767bb48728ad6835fcf435dffae2ca81b0fc97be3259d38d",
+          tests=("tests/render/test_render_names.py::"
+                 "test_et_al_use_last_shows_at_most_et_al_min_minus_two_names_before_the_ellipsis",))
+def use_last_clamp() -> bool:
+    return True
+
+
+@upstream("names.use-last-clamp")
+def use_last_clamp_upstream() -> bool:
     return False
 
 
