@@ -456,3 +456,13 @@ def test_et_al_use_last_shows_at_most_et_al_min_minus_two_names_before_the_ellip
     people = [{"family": family, "given": "X"} for family in "ABCDEFGH"]
     assert entries([book("a", *people)], style(tmp_path, layout)) == [
         "A, X., B, X., C, X., D, X., E, X., … H, X."]
+
+
+def test_an_organisation_takes_the_name_formatting_but_not_its_affixes(tmp_path):
+    """citeproc-js (_renderInstitutionName): a literal name is printed in the cs:name's font
+    but without its prefix and suffix, which the persons of the list keep."""
+    layout = '<names variable="author"><name delimiter="; " prefix="[" suffix="]" font-weight="bold"/></names>'
+    items = [book("a", {"family": "Doe", "given": "J."}, {"literal": "Study Group"}),
+             book("b", {"literal": "National Institute"})]
+    assert entries(items, style(tmp_path, layout), "html") == [
+        "[<b>J. Doe</b>]; <b>Study Group</b>", "<b>National Institute</b>"]

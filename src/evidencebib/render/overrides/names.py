@@ -217,7 +217,8 @@ def _shown_count(variable: str, values, options, ctx) -> int:
 
 
 @override("names.short-sort-particle", replaces="citeproc.model.Name.process",
-          rule="citeproc-js src/node_name.js _renderOnePersonalName (sort_key_flag): a name in a sort key "
+          rule="citeproc-js src/util_names_render.js _renderOnePersonalName (sort_key_flag): a name in a "
+               "sort key "
                "is family, then the particles, unless demote-non-dropping-particle is \"never\", whatever "
                "the cs:name's form: a short name (author-short sort macros) sorts \"van Doorn\" under D "
                "as the long one does (CSL 1.0.2 §Name Particles: demoting is for sorting)",
@@ -234,7 +235,7 @@ def short_sort_particle_upstream(demote: str) -> bool:
 
 
 @override("names.short-inverted-particle", replaces="citeproc.model.Name.process",
-          rule="citeproc-js src/node_name.js _renderOnePersonalName: a short name under "
+          rule="citeproc-js src/util_names_render.js _renderOnePersonalName: a short name under "
                "name-as-sort-order goes through the inverted branch, so with demote-non-dropping-particle "
                "\"display-and-sort\" (the default) or \"always\" its particle follows the family "
                "after the sort-separator (neue-juristische-wochenschrift \"Doorn, van\", the German order). "
@@ -289,7 +290,8 @@ def use_last_clamp_upstream() -> bool:
 
 
 @override("names.bibliography-added-names", replaces="citeproc.model.Name.process",
-          rule="citeproc-js src/cmd_cite.js citeStart with src/node_name.js _imposeNameConstraints: when "
+          rule="citeproc-js src/api_cite.js citeStart with src/util_names_constraints.js "
+               "_imposeNameConstraints: when "
                "the cs:citation sets both disambiguate-add-names and disambiguate-add-givenname, a "
                "bibliography entry shows the names its cites show beyond the entry's et-al-use-first "
                "(citeStart hands the item's disambiguation to the entry only on the add-givenname path); "
@@ -483,7 +485,8 @@ _NBSP_LANGUAGES = ("fr", "ru", "cs")
 
 
 @override("names.particle-nbsp", replaces="citeproc.model.Name.process",
-          rule="citeproc-js src/node_name.js _renderOnePersonalName (CSL 1.0.2 §Name Particles leaves the "
+          rule="citeproc-js src/util_names_render.js _renderOnePersonalName (CSL 1.0.2 §Name Particles "
+               "leaves the "
                "spacing open): with a style in French, Russian or Czech (default-locale \"fr\", \"ru\", "
                "\"cs\") the particles are joined to the family name by a no-break space (\"van der~Meché\", "
                "not inside \"van der\"), and an initialized given name to the family name when "
@@ -616,7 +619,7 @@ def _display(name_el, name, index: int, options: dict[str, Any], ctx):
         return _finish_name(name_el, node, name, ctx)
     if form == "count":
         return None
-    # initials joined to the family name as initialize-with joins them (citeproc-js node_name.js)
+    # initials joined to the family name as initialize-with joins them (citeproc-js util_names_render.js)
     space = nbsp if initialized and initialize_with is not None \
         and ("\u00a0" in initialize_with or "\ufeff" in initialize_with) else " "
     if inverted:
@@ -642,9 +645,29 @@ def _finish_name(name_el, node, name, ctx):
     if node is None:
         return None
     if name_el is not None and not name_el.c_plain:
-        return Span([node], name_el.c_font, name_el.c_quotes, name_el.c_prefix, name_el.c_suffix, None,
-                    ("name", name.key))
+        prefix, suffix = name_el.c_prefix, name_el.c_suffix
+        if name.literal is not None and not ctx.b.names_institution_affixes():
+            prefix = suffix = ""
+        return Span([node], name_el.c_font, name_el.c_quotes, prefix, suffix, None, ("name", name.key))
     return Span([node], tag=("name", name.key))
+
+
+@override("names.institution-affixes", replaces="citeproc.model.Name.render",
+          rule="citeproc-js src/util_names_render.js _renderInstitutionName: an organisation (a literal "
+               "name) takes the cs:name's formatting but not its prefix and suffix (\"Dutch Guillain-Barré "
+               "Study Group 1992\" where persons print \"Doe, J.,\" with suffix=\",\"; "
+               "the-open-university-m801)",
+          fingerprint="9bbf192bebe1d5ba767bb48728ad6835fcf435dffae2ca81b0fc97be3259d38d",
+          tests=("tests/render/test_render_names.py::"
+                 "test_an_organisation_takes_the_name_formatting_but_not_its_affixes",))
+def institution_affixes() -> bool:
+    """Whether a literal name takes the cs:name's prefix and suffix."""
+    return False
+
+
+@upstream("names.institution-affixes")
+def institution_affixes_upstream() -> bool:
+    return True
 
 
 # initials -------------------------------------------------------------------------------------
@@ -707,7 +730,7 @@ def initialize(given: str, initialize_with: str, make_initials: bool = True, hyp
         else:
             out.append(word + " ")
     text = "".join(out).replace(" -", "-")
-    # citeproc-js doInitialize/doNormalize (src/util_names_initialize.js): trailing spaces,
+    # citeproc-js doInitialize/doNormalize (src/util_names.js): trailing spaces,
     # no-break spaces and zero-width no-break spaces of initialize-with go ("J.~P." with ".~",
     # ~ a no-break space, not "J.~P.~")
     return text.lstrip(" ").rstrip(_TRAILING)
