@@ -461,8 +461,22 @@ def test_et_al_use_last_shows_at_most_et_al_min_minus_two_names_before_the_ellip
 def test_an_organisation_takes_the_name_formatting_but_not_its_affixes(tmp_path):
     """citeproc-js (_renderInstitutionName): a literal name is printed in the cs:name's font
     but without its prefix and suffix, which the persons of the list keep."""
-    layout = '<names variable="author"><name delimiter="; " prefix="[" suffix="]" font-weight="bold"/></names>'
+    layout = ('<names variable="author">'
+              '<name delimiter="; " prefix="[" suffix="]" font-weight="bold"/></names>')
     items = [book("a", {"family": "Doe", "given": "J."}, {"literal": "Study Group"}),
              book("b", {"literal": "National Institute"})]
     assert entries(items, style(tmp_path, layout), "html") == [
         "[<b>J. Doe</b>]; <b>Study Group</b>", "<b>National Institute</b>"]
+
+
+def test_a_first_cite_shows_the_names_its_subsequent_form_keeps_below_et_al_subsequent_min(tmp_path):
+    """citeproc-js (_imposeNameConstraints): with et-al-min="3" et-al-use-first="1" and
+    et-al-subsequent-min="6", a first cite of a list shorter than six names shows up to three
+    (traces: "Empson, Lassere, Craig et Scott"); six names or more show one."""
+    names = '<names variable="author"><name form="short"/></names>'
+    people = [{"family": family, "given": "X"} for family in "ABCDEFG"]
+    items = [book(str(n), *people[:n]) for n in (2, 3, 4, 6)]
+    path = style(tmp_path, names, names, citation_options=' et-al-min="3" et-al-use-first="1"'
+                 ' et-al-subsequent-min="6" et-al-subsequent-use-first="1"')
+    assert [cite(items, path, key) for key in ("2", "3", "4", "6")] == [
+        "A, B", "A, B, C", "A, B, C, et al.", "A et al."]

@@ -200,6 +200,10 @@ def _truncation(variable: str, values, options, ctx) -> tuple[int | None, bool]:
     if ctx.mode != "citation" and not (citation is not None
                                        and ctx.b.names_bibliography_added_names(citation.c_options)):
         disamb = None
+    if ctx.mode == "citation" and not ctx.sorting and "subsequent" not in ctx.cite.positions:
+        base = ctx.b.names_position_base_names(options, count)
+        if base:
+            disamb = max(disamb or 0, base)
     if shown is not None and disamb:
         shown = None if disamb >= len(values) else max(shown, disamb)
     if shown is not None and use_last and shown > minimum - 2 >= 1 and ctx.b.names_use_last_clamp():
@@ -287,6 +291,32 @@ def use_last_clamp() -> bool:
 @upstream("names.use-last-clamp")
 def use_last_clamp_upstream() -> bool:
     return False
+
+
+@override("names.position-base-names", replaces="citeproc.model.Name.render",
+          rule="citeproc-js src/util_names_constraints.js _imposeNameConstraints with src/api_cite.js: in a "
+               "style whose et-al-subsequent-min or -use-first differs from et-al-min/-use-first, an item's "
+               "base name count is taken from its cite rendered as subsequent, where a list shorter than "
+               "et-al-subsequent-min keeps up to et-al-min names; a first cite shows that many when it is "
+               "more than et-al-use-first (traces, centaurus: et-al-min 4, subsequent-min 6: \"Empson, "
+               "Lassere, Craig et Scott\"). Zotero prints first cites so; CSL 1.0.2 would print \"Empson "
+               "et al.\"",
+          fingerprint="9bbf192bebe1d5ba767bb48728ad6835fcf435dffae2ca81b0fc97be3259d38d",
+          tests=("tests/render/test_render_names.py::"
+                 "test_a_first_cite_shows_the_names_its_subsequent_form_keeps_below_et_al_subsequent_min",))
+def position_base_names(options: dict[str, Any], count: int) -> int | None:
+    """The names a first cite of `count` names shows at least, or None."""
+    minimum, first = _int(options.get("et-al-min")), _int(options.get("et-al-use-first"))
+    later_min = _int(options.get("et-al-subsequent-min")) or minimum
+    later_first = _int(options.get("et-al-subsequent-use-first")) or first
+    if not minimum or (later_min, later_first) == (minimum, first):
+        return None
+    return later_first if count >= later_min else min(count, minimum)
+
+
+@upstream("names.position-base-names")
+def position_base_names_upstream(options: dict[str, Any], count: int) -> int | None:
+    return None
 
 
 @override("names.bibliography-added-names", replaces="citeproc.model.Name.process",
