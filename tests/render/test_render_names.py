@@ -480,3 +480,13 @@ def test_a_first_cite_shows_the_names_its_subsequent_form_keeps_below_et_al_subs
                  ' et-al-subsequent-min="6" et-al-subsequent-use-first="1"')
     assert [cite(items, path, key) for key in ("2", "3", "4", "6")] == [
         "A, B", "A, B, C", "A, B, C, et al.", "A et al."]
+
+
+def test_the_delimiter_after_a_name_with_a_suffix_joins_that_suffix(tmp_path):
+    """citeproc-js (_join): the delimiter is added to the suffix of the name before it, so
+    suffix="," and delimiter=", " print ",, " between names; before the "and" they still meet
+    at a seam (", and")."""
+    layout = '<names variable="author"><name and="text" delimiter=", " suffix=","/></names>'
+    items = [book("a", {"family": "Doe", "given": "J."}, {"family": "Roe", "given": "A."},
+                  {"family": "Poe", "given": "E."})]
+    assert entries(items, style(tmp_path, layout)) == ["J. Doe,, A. Roe, and E. Poe,"]

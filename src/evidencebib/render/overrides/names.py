@@ -367,7 +367,7 @@ def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, va
     parts: list[Any] = [rendered[0]]
     if shown is not None:
         for node in rendered[1:]:
-            parts.extend([Lit(delimiter), node])
+            _delimit(parts, delimiter, node, ctx)
         if use_last:
             parts.extend([Lit(delimiter if count > 1 else " "), Lit(ELLIPSIS + " "), last])
         elif not options.get("c_no_et_al"):
@@ -392,13 +392,43 @@ def _name_list(name_el, et_al_el, label_el, label_first: bool, variable: str, va
                                               institution)
                 parts.extend([Lit(prefix + and_term + suffix), node])
             else:
-                parts.extend([Lit(delimiter), node])
+                _delimit(parts, delimiter, node, ctx)
     node = Span(parts, tag=("name-list", variable, tuple(name.key for name in listed)))
     if label_el is not None:
         label = ctx.b.labels_label(label_el, ctx, variable, len(values))
         if label is not None:
             node = Span([label, node] if label_first else [node, label])
     return node
+
+
+def _delimit(parts: list[Any], delimiter: str, node, ctx) -> None:
+    """`parts` + the delimiter + `node`; after a name with a suffix of its own the delimiter
+    joins that suffix (names.suffix-delimiter)."""
+    last = parts[-1]
+    if type(last) is Span and last.suffix and last.tag is not None and last.tag[0] == "name" \
+            and ctx.b.names_suffix_delimiter():
+        parts[-1] = Span(last.kids, last.font, last.quotes, last.prefix, last.suffix + delimiter,
+                         last.display, last.tag, last.link)
+        parts.append(node)
+    else:
+        parts.extend([Lit(delimiter), node])
+
+
+@override("names.suffix-delimiter", replaces="citeproc.model.Name.render",
+          rule="citeproc-js src/util_names_join.js NameOutput._join: the delimiter between names is added to "
+               "the suffix of the name before it, so no punctuation rule applies between the two "
+               "(suffix=\",\" delimiter=\", \": \"Yamada, H.,, Deguchi, M.\"; the-open-university-m801); the "
+               "\"and\" and et-al joins stay seams",
+          fingerprint="9bbf192bebe1d5ba767bb48728ad6835fcf435dffae2ca81b0fc97be3259d38d",
+          tests=("tests/render/test_render_names.py::"
+                 "test_the_delimiter_after_a_name_with_a_suffix_joins_that_suffix",))
+def suffix_delimiter() -> bool:
+    return True
+
+
+@upstream("names.suffix-delimiter")
+def suffix_delimiter_upstream() -> bool:
+    return False
 
 
 # citeproc-js's STARTSWITH_ROMANESQUE_REGEXP (src/load.js): a term starting with one of these
