@@ -445,3 +445,48 @@ def test_a_list_cut_by_et_al_is_wrapped_in_the_name_formatting_and_affixes(tmp_p
     path = style(tmp_path, italic, bibliography_options=' et-al-min="3" et-al-use-first="2"')
     assert entries(items[1:], path, "html") == [
         '<i><i>X A</i>, <i>X B</i>, <span style="font-style:normal;">et al.</span></i>']
+
+
+def test_et_al_use_last_shows_at_most_et_al_min_minus_two_names_before_the_ellipsis(tmp_path):
+    """citeproc-js (_imposeNameConstraints): et-al-min="7" et-al-use-first="6" with
+    et-al-use-last shows five names, the ellipsis and the last name
+    (harvard-north-west-university)."""
+    layout = ('<names variable="author"><name et-al-min="7" et-al-use-first="6" et-al-use-last="true"'
+              ' initialize-with="." name-as-sort-order="all"/></names>')
+    people = [{"family": family, "given": "X"} for family in "ABCDEFGH"]
+    assert entries([book("a", *people)], style(tmp_path, layout)) == [
+        "A, X., B, X., C, X., D, X., E, X., … H, X."]
+
+
+def test_an_organisation_takes_the_name_formatting_but_not_its_affixes(tmp_path):
+    """citeproc-js (_renderInstitutionName): a literal name is printed in the cs:name's font
+    but without its prefix and suffix, which the persons of the list keep."""
+    layout = ('<names variable="author">'
+              '<name delimiter="; " prefix="[" suffix="]" font-weight="bold"/></names>')
+    items = [book("a", {"family": "Doe", "given": "J."}, {"literal": "Study Group"}),
+             book("b", {"literal": "National Institute"})]
+    assert entries(items, style(tmp_path, layout), "html") == [
+        "[<b>J. Doe</b>]; <b>Study Group</b>", "<b>National Institute</b>"]
+
+
+def test_a_first_cite_shows_the_names_its_subsequent_form_keeps_below_et_al_subsequent_min(tmp_path):
+    """citeproc-js (_imposeNameConstraints): with et-al-min="3" et-al-use-first="1" and
+    et-al-subsequent-min="6", a first cite of a list shorter than six names shows up to three
+    (traces: "Empson, Lassere, Craig et Scott"); six names or more show one."""
+    names = '<names variable="author"><name form="short"/></names>'
+    people = [{"family": family, "given": "X"} for family in "ABCDEFG"]
+    items = [book(str(n), *people[:n]) for n in (2, 3, 4, 6)]
+    path = style(tmp_path, names, names, citation_options=' et-al-min="3" et-al-use-first="1"'
+                 ' et-al-subsequent-min="6" et-al-subsequent-use-first="1"')
+    assert [cite(items, path, key) for key in ("2", "3", "4", "6")] == [
+        "A, B", "A, B, C", "A, B, C, et al.", "A et al."]
+
+
+def test_the_delimiter_after_a_name_with_a_suffix_joins_that_suffix(tmp_path):
+    """citeproc-js (_join): the delimiter is added to the suffix of the name before it, so
+    suffix="," and delimiter=", " print ",, " between names; before the "and" they still meet
+    at a seam (", and")."""
+    layout = '<names variable="author"><name and="text" delimiter=", " suffix=","/></names>'
+    items = [book("a", {"family": "Doe", "given": "J."}, {"family": "Roe", "given": "A."},
+                  {"family": "Poe", "given": "E."})]
+    assert entries(items, style(tmp_path, layout)) == ["J. Doe,, A. Roe, and E. Poe,"]

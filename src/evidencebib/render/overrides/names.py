@@ -224,8 +224,14 @@ def _truncation(variable: str, values, options, ctx) -> tuple[int | None, bool]:
     if ctx.mode != "citation" and not (citation is not None
                                        and ctx.b.names_bibliography_added_names(citation.c_options)):
         disamb = None
+    if ctx.mode == "citation" and not ctx.sorting and "subsequent" not in ctx.cite.positions:
+        base = ctx.b.names_position_base_names(options, count)
+        if base:
+            disamb = max(disamb or 0, base)
     if shown is not None and disamb:
         shown = None if disamb >= len(values) else max(shown, disamb)
+    if shown is not None and use_last and shown > minimum - 2 >= 1 and ctx.b.names_use_last_clamp():
+        shown = minimum - 2
     if shown is not None and use_last and shown <= minimum - 2 and shown < len(values) - 1:
         return shown, True
     return shown, False
@@ -239,7 +245,8 @@ def _shown_count(variable: str, values, options, ctx) -> int:
 
 
 @override("names.short-sort-particle", replaces="citeproc.model.Name.process",
-          rule="citeproc-js src/node_name.js _renderOnePersonalName (sort_key_flag): a name in a sort key "
+          rule="citeproc-js src/util_names_render.js _renderOnePersonalName (sort_key_flag): a name in a "
+               "sort key "
                "is family, then the particles, unless demote-non-dropping-particle is \"never\", whatever "
                "the cs:name's form: a short name (author-short sort macros) sorts \"van Doorn\" under D "
                "as the long one does (CSL 1.0.2 §Name Particles: demoting is for sorting)",
@@ -256,7 +263,7 @@ def short_sort_particle_upstream(demote: str) -> bool:
 
 
 @override("names.short-inverted-particle", replaces="citeproc.model.Name.process",
-          rule="citeproc-js src/node_name.js _renderOnePersonalName: a short name under "
+          rule="citeproc-js src/util_names_render.js _renderOnePersonalName: a short name under "
                "name-as-sort-order goes through the inverted branch, so with demote-non-dropping-particle "
                "\"display-and-sort\" (the default) or \"always\" its particle follows the family "
                "after the sort-separator (neue-juristische-wochenschrift \"Doorn, van\", the German order). "
@@ -275,8 +282,52 @@ def short_inverted_particle_upstream(demote: str) -> bool:
     return False
 
 
+@override("names.use-last-clamp", replaces="citeproc.model.Name.render",
+          rule="citeproc-js src/util_names_constraints.js _imposeNameConstraints: with et-al-use-last, "
+               "at most et-al-min minus 2 names come before the ellipsis and the last name, whatever "
+               "et-al-use-first says (et-al-min=\"7\" et-al-use-first=\"6\": five names, \"…\", the last; "
+               "harvard-north-west-university); CSL 1.0.2 §Name only asks for two names more than shown",
+          fingerprint="9bbf192bebe1d5ba767bb48728ad6835fcf435dffae2ca81b0fc97be3259d38d",
+          tests=("tests/render/test_render_names.py::"
+                 "test_et_al_use_last_shows_at_most_et_al_min_minus_two_names_before_the_ellipsis",))
+def use_last_clamp() -> bool:
+    return True
+
+
+@upstream("names.use-last-clamp")
+def use_last_clamp_upstream() -> bool:
+    return False
+
+
+@override("names.position-base-names", replaces="citeproc.model.Name.render",
+          rule="citeproc-js src/util_names_constraints.js _imposeNameConstraints with src/api_cite.js: in a "
+               "style whose et-al-subsequent-min or -use-first differs from et-al-min/-use-first, an item's "
+               "base name count is taken from its cite rendered as subsequent, where a list shorter than "
+               "et-al-subsequent-min keeps up to et-al-min names; a first cite shows that many when it is "
+               "more than et-al-use-first (traces, centaurus: et-al-min 4, subsequent-min 6: \"Empson, "
+               "Lassere, Craig et Scott\"). Zotero prints first cites so; CSL 1.0.2 would print \"Empson "
+               "et al.\"",
+          fingerprint="9bbf192bebe1d5ba767bb48728ad6835fcf435dffae2ca81b0fc97be3259d38d",
+          tests=("tests/render/test_render_names.py::"
+                 "test_a_first_cite_shows_the_names_its_subsequent_form_keeps_below_et_al_subsequent_min",))
+def position_base_names(options: dict[str, Any], count: int) -> int | None:
+    """The names a first cite of `count` names shows at least, or None."""
+    minimum, first = _int(options.get("et-al-min")), _int(options.get("et-al-use-first"))
+    later_min = _int(options.get("et-al-subsequent-min")) or minimum
+    later_first = _int(options.get("et-al-subsequent-use-first")) or first
+    if not minimum or (later_min, later_first) == (minimum, first):
+        return None
+    return later_first if count >= later_min else min(count, minimum)
+
+
+@upstream("names.position-base-names")
+def position_base_names_upstream(options: dict[str, Any], count: int) -> int | None:
+    return None
+
+
 @override("names.bibliography-added-names", replaces="citeproc.model.Name.process",
-          rule="citeproc-js src/cmd_cite.js citeStart with src/node_name.js _imposeNameConstraints: when "
+          rule="citeproc-js src/api_cite.js citeStart with src/util_names_constraints.js "
+               "_imposeNameConstraints: when "
                "the cs:citation sets both disambiguate-add-names and disambiguate-add-givenname, a "
                "bibliography entry shows the names its cites show beyond the entry's et-al-use-first "
                "(citeStart hands the item's disambiguation to the entry only on the add-givenname path); "
@@ -522,7 +573,8 @@ _NBSP_LANGUAGES = ("fr", "ru", "cs")
 
 
 @override("names.particle-nbsp", replaces="citeproc.model.Name.process",
-          rule="citeproc-js src/node_name.js _renderOnePersonalName (CSL 1.0.2 §Name Particles leaves the "
+          rule="citeproc-js src/util_names_render.js _renderOnePersonalName (CSL 1.0.2 §Name Particles "
+               "leaves the "
                "spacing open): with a style in French, Russian or Czech (default-locale \"fr\", \"ru\", "
                "\"cs\") the particles are joined to the family name by a no-break space (\"van der~Meché\", "
                "not inside \"van der\"), and an initialized given name to the family name when "
@@ -654,7 +706,7 @@ def _display(name_el, name, index: int, options: dict[str, Any], ctx):
         return _finish_name(name_el, node, name, ctx)
     if form == "count":
         return None
-    # initials joined to the family name as initialize-with joins them (citeproc-js node_name.js)
+    # initials joined to the family name as initialize-with joins them (citeproc-js util_names_render.js)
     space = nbsp if initialized and initialize_with is not None \
         and ("\u00a0" in initialize_with or "\ufeff" in initialize_with) else " "
     if inverted:
@@ -726,9 +778,29 @@ def _finish_name(name_el, node, name, ctx):
     if node is None:
         return None
     if name_el is not None and not name_el.c_plain:
-        return Span([node], name_el.c_font, name_el.c_quotes, name_el.c_prefix, name_el.c_suffix, None,
-                    ("name", name.key))
+        prefix, suffix = name_el.c_prefix, name_el.c_suffix
+        if name.literal is not None and not ctx.b.names_institution_affixes():
+            prefix = suffix = ""
+        return Span([node], name_el.c_font, name_el.c_quotes, prefix, suffix, None, ("name", name.key))
     return Span([node], tag=("name", name.key))
+
+
+@override("names.institution-affixes", replaces="citeproc.model.Name.render",
+          rule="citeproc-js src/util_names_render.js _renderInstitutionName: an organisation (a literal "
+               "name) takes the cs:name's formatting but not its prefix and suffix (\"Dutch Guillain-Barré "
+               "Study Group 1992\" where persons print \"Doe, J.,\" with suffix=\",\"; "
+               "the-open-university-m801)",
+          fingerprint="9bbf192bebe1d5ba767bb48728ad6835fcf435dffae2ca81b0fc97be3259d38d",
+          tests=("tests/render/test_render_names.py::"
+                 "test_an_organisation_takes_the_name_formatting_but_not_its_affixes",))
+def institution_affixes() -> bool:
+    """Whether a literal name takes the cs:name's prefix and suffix."""
+    return False
+
+
+@upstream("names.institution-affixes")
+def institution_affixes_upstream() -> bool:
+    return True
 
 
 # initials -------------------------------------------------------------------------------------
@@ -791,7 +863,7 @@ def initialize(given: str, initialize_with: str, make_initials: bool = True, hyp
         else:
             out.append(word + " ")
     text = "".join(out).replace(" -", "-")
-    # citeproc-js doInitialize/doNormalize (src/util_names_initialize.js): trailing spaces,
+    # citeproc-js doInitialize/doNormalize (src/util_names.js): trailing spaces,
     # no-break spaces and zero-width no-break spaces of initialize-with go ("J.~P." with ".~",
     # ~ a no-break space, not "J.~P.~")
     return text.lstrip(" ").rstrip(_TRAILING)
