@@ -388,13 +388,17 @@ def _item(fields: list[tuple[str, list[str], int]], line: int, source: str) -> I
     keywords = take("KW")
     if keywords:
         item["keyword"] = join_keywords(keywords)
-    for index, value in enumerate(values.get("RN", ())):  # our carried lines (formats/extras.py)
+    research = []  # RN, Research Notes: our carried lines (formats/extras.py), else annote
+    for index, value in enumerate(values.get("RN", ())):
         carried, cut, rest = extras.from_lines(value)
-        if (carried or cut) and not rest:
-            for key, pairs in carried.items():
-                item.setdefault(key, []).extend(pairs)
-            extras.restore_truncated(item, cut)
-            consumed.add(("RN", index))
+        for key, pairs in carried.items():
+            item.setdefault(key, []).extend(pairs)
+        extras.restore_truncated(item, cut)
+        if rest.strip():
+            research.append(rest)
+        consumed.add(("RN", index))
+    if research:
+        item["annote"] = "\n".join(research)
     for tag, tag_values in values.items():
         for index, value in enumerate(tag_values):
             if (tag, index) not in consumed and value:
@@ -520,6 +524,7 @@ def record_lines(item: Mapping[str, Any], *, tags: Iterable[str] | None = None) 
     put_lines("N1", item.get("note"))
     for tag, value in extra_tags(item):
         put(tag, value)
+    put_lines("RN", item.get("annote"))
     for line in extras.to_lines(item, EXTRAS_HELD - {EXTRA}):
         put("RN", line)
     lines = [f"{tag}  - {value}" for tag, value in out]
@@ -557,7 +562,7 @@ id type author editor collection-editor translator container-author title title-
 container-title container-title-short collection-title event-title event-place issued accessed
 volume issue page number-of-pages edition number-of-volumes section number genre publisher
 publisher-place ISSN ISBN DOI URL PMID PMCID archive_location call-number archive source
-language abstract keyword note
+language abstract keyword note annote
 """.split())
 
 
