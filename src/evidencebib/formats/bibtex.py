@@ -691,6 +691,11 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
             text = parts.text(field)
             if text:
                 item[generic_variable] = text
+    if item.get("ISBN") and _ISSN_ONLY.fullmatch(str(item["ISBN"])):
+        # Mendeley writes a journal's ISSN to `isbn`: an ISSN's form (1234-567X) is no ISBN's
+        # (10 or 13 digits), the ISO 3297 / ISO 2108 forms model/serials.py classifies by
+        issn = item.pop("ISBN")
+        item["ISSN"] = f"{item['ISSN']}, {issn}" if item.get("ISSN") else issn
     pubstate = parts.text("pubstate").lower()
     if "issued" not in item and not fields.get("year", "").strip() and pubstate in _PUBSTATE_DATES:
         item["issued"] = {"literal": _PUBSTATE_DATES[pubstate]}
@@ -709,6 +714,8 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
     return item
 
 
+# one or more ISSNs (ISO 3297: 1234-567X), comma or semicolon separated
+_ISSN_ONLY = re.compile(r"\d{4}-\d{3}[\dXx](?:\s*[,;]\s*\d{4}-\d{3}[\dXx])*")
 # `and` opening or closing a whole name list: a separator with no name on one side
 _STRAY_AND = re.compile(r"^\s*(?:and\s+)*and\s*$|^\s*and\s+|\s+and\s*$", re.IGNORECASE)
 

@@ -189,11 +189,12 @@ class _Record:
             self.used.add(element)
         return value
 
-    def texts(self, path: str, *, use: bool = True) -> list[str]:
-        return [value for _, value in self.elements(path, use=use)]
+    def texts(self, path: str, *, use: bool = True, multiline: bool = False) -> list[str]:
+        return [value for _, value in self.elements(path, use=use, multiline=multiline)]
 
-    def elements(self, path: str, *, use: bool = False) -> list[tuple[etree._Element, str]]:
-        found = [(e, v) for e in self.element.findall(path) if (v := _rich(e, False))]
+    def elements(self, path: str, *, use: bool = False,
+                 multiline: bool = False) -> list[tuple[etree._Element, str]]:
+        found = [(e, v) for e in self.element.findall(path) if (v := _rich(e, multiline))]
         if use:
             self.used.update(e for e, _ in found)
         return found
@@ -363,7 +364,7 @@ def _record_item(element: etree._Element) -> Item:
     if accessed:
         item["accessed"] = parse_date_text(accessed)
     # identifiers
-    for value in record.texts("isbn"):
+    for value in record.texts("isbn", multiline=True):  # an ISBN and an ISSN: one a line
         add_serials(item, value, periodical=csl_type in PERIODICAL)
     for node, value in record.elements("accession-num"):
         if value.isdigit() and "PMID" not in item:
