@@ -69,12 +69,3 @@ def test_import_prints_the_notes_with_file_line_and_key():
         "bad.bib, line 1, entry 'm': journal: @string 'jnl' is not defined in this file; read "
         "as the text 'jnl'"]
 
-
-def test_an_issn_written_to_isbn_is_the_issn():
-    item = bibtex.read("@article{c, title={T}, journal={J}, isbn={1532-2882}, year=2011}")[0]
-    assert item["ISSN"] == "1532-2882" and "ISBN" not in item
-
-
-def test_an_isbn_stays_the_isbn():
-    item = bibtex.read("@book{c, title={T}, isbn={978-1-4577-0774-2}, year=2011}")[0]
-    assert item["ISBN"] == "978-1-4577-0774-2" and "ISSN" not in item

@@ -146,3 +146,20 @@ def test_encoded_text_decodes_back_to_itself(text):
 def test_biblatex_leaves_out_a_no_date_marker_it_cannot_hold():
     text = biblatex.write(VARIED[2:3])
     assert text.startswith("@online{") and "year" not in text and "date" not in text
+
+
+def test_an_issn_written_to_isbn_is_the_issn():
+    item = bibtex.read("@article{c, title={T}, journal={J}, isbn={1532-2882}, year=2011}")[0]
+    assert item["ISSN"] == "1532-2882" and "ISBN" not in item
+
+
+def test_an_isbn_stays_the_isbn():
+    item = bibtex.read("@book{c, title={T}, isbn={978-1-4577-0774-2}, year=2011}")[0]
+    assert item["ISBN"] == "978-1-4577-0774-2" and "ISSN" not in item
+
+
+def test_a_family_name_with_a_lower_case_word_comes_back_whole():
+    name = {"family": "Matos da Silva", "given": "Patrik"}
+    written = bibtex.write([{"id": "z", "type": "book", "title": "T", "author": [name]}])
+    assert "{Matos da Silva}, Patrik" in written
+    assert bibtex.read(written)[0]["author"] == [name]

@@ -422,8 +422,10 @@ def format_names(names: list[dict[str, Any]], truncated: bool = False) -> str:
             out.append("{" + latex.encode(str(literal)) + "}")
             continue
         family = latex.encode(str(name["family"]))
-        if "," in family or family.lower() == "others" or (family[:1].islower() and
-                                                           not name.get("non-dropping-particle")):
+        if "," in family or family.lower() == "others" or (
+                not name.get("non-dropping-particle")
+                and any(word[:1].islower() for word in family.split())):
+            # a lower-case word would read back as a particle (`{Matos da Silva}`, not `da`)
             family = "{" + family + "}"
         particle = name.get("non-dropping-particle") or name.get("dropping-particle")
         last = f"{latex.encode(particle)} {family}" if particle else family
