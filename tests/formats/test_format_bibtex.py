@@ -163,3 +163,12 @@ def test_a_family_name_with_a_lower_case_word_comes_back_whole():
     written = bibtex.write([{"id": "z", "type": "book", "title": "T", "author": [name]}])
     assert "{Matos da Silva}, Patrik" in written
     assert bibtex.read(written)[0]["author"] == [name]
+
+
+@pytest.mark.parametrize("eprinttype, variable", [("pubmed", "PMID"), ("pmid", "PMID"),
+                                                   ("pmcid", "PMCID")])
+def test_an_eprint_of_a_pubmed_type_is_its_identifier(eprinttype, variable):
+    value = "PMC123" if variable == "PMCID" else "30975781"
+    item = bibtex.read(f"@article{{s, title={{T}}, eprint = {{{value}}}, "
+                       f"eprinttype = {{{eprinttype}}}}}")[0]
+    assert item[variable] == value

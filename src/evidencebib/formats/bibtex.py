@@ -606,9 +606,10 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
         if text:
             item.setdefault("custom", {})[field] = text
 
-    if fields.get("eprinttype", "").strip().lower() == "pubmed" and fields.get("eprint", "").strip() \
-            and "PMID" not in item:
-        item["PMID"] = fields["eprint"].strip()
+    # biblatex's `eprinttype = {pubmed}`; Better BibTeX writes `pmid` (and `pmcid`)
+    eprint_variable = _EPRINT_TYPES.get(fields.get("eprinttype", "").strip().lower())
+    if eprint_variable and fields.get("eprint", "").strip() and eprint_variable not in item:
+        item[eprint_variable] = fields["eprint"].strip()
     if website and fields.get("titleaddon", "").strip() and "booktitle" not in fields:
         fields["booktitle"] = fields["titleaddon"]
     if "booktitle" in fields:
@@ -716,6 +717,7 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
     return item
 
 
+_EPRINT_TYPES = {"pubmed": "PMID", "pmid": "PMID", "pmc": "PMCID", "pmcid": "PMCID"}
 # one or more ISSNs (ISO 3297: 1234-567X), comma or semicolon separated
 _ISSN_ONLY = re.compile(r"\d{4}-\d{3}[\dXx](?:\s*[,;]\s*\d{4}-\d{3}[\dXx])*")
 # `and` opening or closing a whole name list: a separator with no name on one side
