@@ -172,3 +172,18 @@ def test_an_eprint_of_a_pubmed_type_is_its_identifier(eprinttype, variable):
     item = bibtex.read(f"@article{{s, title={{T}}, eprint = {{{value}}}, "
                        f"eprinttype = {{{eprinttype}}}}}")[0]
     assert item[variable] == value
+
+
+def test_biblatex_extended_name_format_is_read_as_name_parts():
+    item = bibtex.read("@article{s, title={T}, author = {Smith, John and family=Berg, "
+                       "given=Anna, prefix=van der, useprefix=true}}")[0]
+    assert item["author"] == [{"family": "Smith", "given": "John"},
+                              {"family": "Berg", "given": "Anna",
+                               "non-dropping-particle": "van der"}]
+
+
+def test_an_extended_name_without_useprefix_has_a_dropping_particle():
+    item = bibtex.read("@article{s, title={T}, author = {family={Beethoven}, given=Ludwig, "
+                       "prefix=van}}")[0]
+    assert item["author"] == [{"family": "Beethoven", "given": "Ludwig",
+                               "dropping-particle": "van"}]

@@ -377,6 +377,10 @@ def _parse_one_name(stripped: str) -> tuple[dict[str, str], tuple[str, ...]]:
     if _is_single_group(stripped):
         text, kept = latex.decode_report(stripped[1:-1])
         return {"literal": text}, kept
+    if "=" in stripped and _EXTENDED_NAME.match(stripped):
+        extended = _extended_name(stripped)
+        if extended is not None:
+            return extended
     try:
         parts = parse_single_name_into_parts(stripped, strict=False)
     except Exception:
@@ -395,6 +399,52 @@ def _parse_one_name(stripped: str) -> tuple[dict[str, str], tuple[str, ...]]:
     # a name the decoder reduces to nothing stays visible
     text, kept = latex.decode_report(stripped)
     return {"literal": text or stripped}, tuple(problems | dict.fromkeys(kept))
+
+
+# biber's extended name format (biblatex manual, 3.4 "Name lists"; Better BibTeX writes it for
+# every name with a particle): `family=Berg, given=Anna, prefix=van der, useprefix=true`
+_EXTENDED_NAME = re.compile(r"\s*(?:family|given|prefix|suffix)\s*=", re.IGNORECASE)
+_EXTENDED_PARTS = {"family": "family", "given": "given", "suffix": "suffix"}
+
+
+def _extended_name(text: str) -> tuple[dict[str, str], tuple[str, ...]] | None:
+    """A name in the extended format as CSL parts: `prefix` is the non-dropping particle with
+    `useprefix=true` (cited and sorted with it, "van der Berg"), else the dropping one."""
+    pairs: dict[str, str] = {}
+    for piece in _split_top_level_commas(text):
+        key, sep, value = piece.partition("=")
+        if not sep:
+            return None
+        value = value.strip()
+        if value.startswith("{") and value.endswith("}") and _is_single_group(value):
+            value = value[1:-1]
+        pairs[key.strip().lower()] = value
+    name: dict[str, str] = {}
+    problems: dict[str, None] = {}
+    for key, variable in _EXTENDED_PARTS.items():
+        if pairs.get(key):
+            decoded, kept = latex.decode_report(pairs[key])
+            problems.update(dict.fromkeys(kept))
+            name[variable] = decoded
+    if pairs.get("prefix"):
+        decoded, kept = latex.decode_report(pairs["prefix"])
+        problems.update(dict.fromkeys(kept))
+        use = pairs.get("useprefix", "false").strip().lower() in ("true", "1", "yes")
+        name["non-dropping-particle" if use else "dropping-particle"] = decoded
+    if not name.get("family"):
+        return None
+    return without_placeholders(name), tuple(problems)
+
+
+def _split_top_level_commas(text: str) -> list[str]:
+    pieces, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            pieces.append(text[start:i])
+            start = i + 1
+    pieces.append(text[start:])
+    return [p for p in pieces if p.strip()]
 
 
 def _is_single_group(text: str) -> bool:
