@@ -68,3 +68,4 @@ def test_import_prints_the_notes_with_file_line_and_key():
     assert api.import_notes(items, "bad.bib") == [
         "bad.bib, line 1, entry 'm': journal: @string 'jnl' is not defined in this file; read "
         "as the text 'jnl'"]
+

@@ -80,7 +80,15 @@ def source_letters(raw: str, names: bool = False) -> int:
     if names:
         text = _SEPARATOR.sub(" ", text)
         text = re.sub(r"(?i)(?<![A-Za-z])(null|undefined)(?![A-Za-z])", " ", text)
+        if _EXTENDED_PART.search(text):
+            # biber's extended name format (biblatex manual 3.4): the keys of the name parts
+            # (`family=`) and per-name options with their values (`useprefix=true`) are syntax
+            text = _EXTENDED_PART.sub(" ", _EXTENDED_OPTION.sub(" ", text))
     return letters(text)
+
+
+_EXTENDED_PART = re.compile(r"(?i)\b(?:family|given|prefix|suffix)\s*=")
+_EXTENDED_OPTION = re.compile(r"(?i)\b(?!(?:family|given|prefix|suffix)\s*=)[a-z]+\s*=\s*[^,]*")
 
 
 def problems_of(text: str) -> list[str]:

@@ -183,10 +183,10 @@ def test_endnote_xml_carries_ris_tags_and_keeps_the_users_research_notes():
     from evidencebib.formats import ris
 
     item = ris.read(RIS_RECORD)[0]
-    item["_endnote"] = [["research-notes", "Ask the author\nabout arm B"]]
+    item["annote"] = "Ask the author\nabout arm B"
     back = endnote_xml.read(endnote_xml.write([item]))[0]
     assert back["_ris"] == item["_ris"]
-    assert back["_endnote"] == [["research-notes", "Ask the author\nabout arm B"]]
+    assert back["annote"] == "Ask the author\nabout arm B" and "_endnote" not in back
 
 
 def test_a_carried_value_that_whitespace_collapsing_would_change_survives_exactly():
@@ -215,13 +215,13 @@ def test_ris_carries_bibtex_fields_and_a_truncated_list_in_research_notes():
     assert not any("cannot hold" in w for w in api.export_warnings([item], "ris"))
 
 
-def test_ris_carries_endnote_elements_and_keeps_a_users_research_note():
+def test_ris_carries_endnote_elements_and_reads_a_users_research_note_as_annote():
     from evidencebib.formats import ris
 
     item = endnote_xml.read(ENDNOTE)[0]
     back = ris.read(ris.write([item]) .replace("ER  - ", "RN  - Check arm B\r\nER  - "))[0]
     assert back["_endnote"] == item["_endnote"]
-    assert back["_ris"] == [["RN", "Check arm B"]]
+    assert back["annote"] == "Check arm B" and "_ris" not in back
 
 
 # -- the EndNote XML reader inventories the elements it does not map -------------------------
@@ -242,6 +242,13 @@ ENDNOTE = """<?xml version="1.0" encoding="UTF-8"?>
   <urls><pdf-urls><url>internal-pdf://a.pdf</url></pdf-urls></urls>
 </record></records></xml>
 """
+
+
+def test_endnote_research_notes_are_the_items_annotation():
+    item = endnote_xml.read(ENDNOTE.replace("<custom3>", "<research-notes>Arm B unclear"
+                                            "</research-notes><custom3>"))[0]
+    assert item["annote"] == "Arm B unclear"
+    assert "annote = {Arm B unclear}" in bibtex.write([item])
 
 
 def test_endnote_xml_elements_without_a_variable_are_kept_and_written_back():

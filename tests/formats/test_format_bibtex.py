@@ -146,3 +146,44 @@ def test_encoded_text_decodes_back_to_itself(text):
 def test_biblatex_leaves_out_a_no_date_marker_it_cannot_hold():
     text = biblatex.write(VARIED[2:3])
     assert text.startswith("@online{") and "year" not in text and "date" not in text
+
+
+def test_an_issn_written_to_isbn_is_the_issn():
+    item = bibtex.read("@article{c, title={T}, journal={J}, isbn={1532-2882}, year=2011}")[0]
+    assert item["ISSN"] == "1532-2882" and "ISBN" not in item
+
+
+def test_an_isbn_stays_the_isbn():
+    item = bibtex.read("@book{c, title={T}, isbn={978-1-4577-0774-2}, year=2011}")[0]
+    assert item["ISBN"] == "978-1-4577-0774-2" and "ISSN" not in item
+
+
+def test_a_family_name_with_a_lower_case_word_comes_back_whole():
+    name = {"family": "Matos da Silva", "given": "Patrik"}
+    written = bibtex.write([{"id": "z", "type": "book", "title": "T", "author": [name]}])
+    assert "{Matos da Silva}, Patrik" in written
+    assert bibtex.read(written)[0]["author"] == [name]
+
+
+@pytest.mark.parametrize("eprinttype, variable", [("pubmed", "PMID"), ("pmid", "PMID"),
+                                                   ("pmcid", "PMCID")])
+def test_an_eprint_of_a_pubmed_type_is_its_identifier(eprinttype, variable):
+    value = "PMC123" if variable == "PMCID" else "30975781"
+    item = bibtex.read(f"@article{{s, title={{T}}, eprint = {{{value}}}, "
+                       f"eprinttype = {{{eprinttype}}}}}")[0]
+    assert item[variable] == value
+
+
+def test_biblatex_extended_name_format_is_read_as_name_parts():
+    item = bibtex.read("@article{s, title={T}, author = {Smith, John and family=Berg, "
+                       "given=Anna, prefix=van der, useprefix=true}}")[0]
+    assert item["author"] == [{"family": "Smith", "given": "John"},
+                              {"family": "Berg", "given": "Anna",
+                               "non-dropping-particle": "van der"}]
+
+
+def test_an_extended_name_without_useprefix_has_a_dropping_particle():
+    item = bibtex.read("@article{s, title={T}, author = {family={Beethoven}, given=Ludwig, "
+                       "prefix=van}}")[0]
+    assert item["author"] == [{"family": "Beethoven", "given": "Ludwig",
+                               "dropping-particle": "van"}]

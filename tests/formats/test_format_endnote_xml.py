@@ -155,3 +155,17 @@ def test_a_journals_full_name_beside_its_abbreviation_is_the_container_title():
     assert item["container-title"] == "American Journal of Reproductive Immunology"
     assert item["container-title-short"] == "Am J Reprod Immunol"
     assert "_endnote" not in item
+
+
+def test_an_isbn_and_an_issn_in_one_isbn_element_are_both_read_back():
+    item = {"id": "p", "type": "paper-conference", "title": "T", "ISBN": "978-1-4577-0774-2",
+            "ISSN": "1550-4816"}
+    back = endnote_xml.read(endnote_xml.write([item]))[0]
+    assert (back["ISBN"], back["ISSN"]) == ("978-1-4577-0774-2", "1550-4816")
+
+
+def test_pubmeds_issn_labels_are_no_part_of_the_issn():
+    record = ("<xml><records><record><ref-type name=\"Journal Article\">17</ref-type>"
+              "<titles><title>T</title></titles><isbn>1532-1827 (Electronic)\r0007-0920 (Linking)"
+              "</isbn></record></records></xml>")
+    assert endnote_xml.read(record)[0]["ISSN"] == "1532-1827, 0007-0920"

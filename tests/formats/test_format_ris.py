@@ -208,3 +208,23 @@ def test_structured_noise_raises_only_parse_error(lines):
         ris.read("\n".join(lines))
     except ParseError:
         pass
+
+
+MENDELEY_M3 = ("TY  - JOUR\r\nT1  - Mendeley title\r\nA1  - Smith, J.\r\nY1  - 2019/05/03\r\n"
+               "JF  - Journal of Things\r\nM3  - doi: 10.1000/mend\r\n{do}ER  - \r\n")
+
+
+def test_a_doi_in_m3_is_no_genre_and_repeats_the_doi():
+    item = ris.read(MENDELEY_M3.format(do="DO  - 10.1000/mend\r\n"))[0]
+    assert item["DOI"] == "10.1000/mend" and "genre" not in item and "_ris" not in item
+
+
+def test_a_doi_in_m3_alone_is_the_doi():
+    item = ris.read(MENDELEY_M3.format(do=""))[0]
+    assert item["DOI"] == "10.1000/mend" and "genre" not in item
+
+
+def test_m3_that_is_no_doi_is_the_genre():
+    item = ris.read(MENDELEY_M3.replace("doi: 10.1000/mend", "Randomized controlled trial")
+                    .format(do=""))[0]
+    assert item["genre"] == "Randomized controlled trial"

@@ -128,3 +128,9 @@ def test_et_al_inside_a_bibtex_name_is_a_truncated_list():
 def test_a_mendeley_null_given_name_is_dropped():
     item = read_one(r"author = {van den Hoven, null and Smith, Ann}, title = {T}")
     assert item["author"][0] == {"family": "Hoven", "non-dropping-particle": "van den"}
+
+
+def test_markup_around_only_a_space_leaves_no_empty_tags():
+    text = latex.decode(r"{\textbf{Sketching }}{{{\textbf{User Experiences}}}}{\textbf{ }}",
+                        rich=True)
+    assert "<b></b>" not in text and latex.strip_markup(text) == "Sketching User Experiences"

@@ -117,12 +117,15 @@ def _unwarned(target: str, item: dict, back: dict, held: PairStats, warnings: li
     held_extras = getattr(MODULES[target], "EXTRAS_HELD", frozenset())
     for key, kind in extras.KINDS.items():
         pairs = [list(pair) for pair in extras.pairs(item, key)]
+        if key == bibtex.EXTRA:  # the raw text of decoded fields is no extra field
+            pairs = [pair for pair in pairs if pair[0] in bibtex.unmapped_fields(item)]
         if not pairs:
             continue
         if key in held_extras:
-            # carried (written back, or in CSL-JSON's `custom` / EndNote's Research Notes):
-            # they come back; a format orders values within a name, not names
-            came_back = [list(pair) for pair in extras.pairs(back, key)]
+            # carried (written back, or in CSL-JSON's `custom` / RIS and EndNote's Research
+            # Notes): they come back; a format orders values within a name, not names
+            came_back = [list(pair) for pair in extras.pairs(back, key)
+                         if key != bibtex.EXTRA or pair[0] in bibtex.unmapped_fields(back)]
             if sorted(pairs, key=_name) != sorted(came_back, key=_name):
                 missing.append(f"{kind} extras {pairs!r} -> {came_back!r}")
         else:

@@ -377,6 +377,10 @@ def _parse_one_name(stripped: str) -> tuple[dict[str, str], tuple[str, ...]]:
     if _is_single_group(stripped):
         text, kept = latex.decode_report(stripped[1:-1])
         return {"literal": text}, kept
+    if "=" in stripped and _EXTENDED_NAME.match(stripped):
+        extended = _extended_name(stripped)
+        if extended is not None:
+            return extended
     try:
         parts = parse_single_name_into_parts(stripped, strict=False)
     except Exception:
@@ -395,6 +399,52 @@ def _parse_one_name(stripped: str) -> tuple[dict[str, str], tuple[str, ...]]:
     # a name the decoder reduces to nothing stays visible
     text, kept = latex.decode_report(stripped)
     return {"literal": text or stripped}, tuple(problems | dict.fromkeys(kept))
+
+
+# biber's extended name format (biblatex manual, 3.4 "Name lists"; Better BibTeX writes it for
+# every name with a particle): `family=Berg, given=Anna, prefix=van der, useprefix=true`
+_EXTENDED_NAME = re.compile(r"\s*(?:family|given|prefix|suffix)\s*=", re.IGNORECASE)
+_EXTENDED_PARTS = {"family": "family", "given": "given", "suffix": "suffix"}
+
+
+def _extended_name(text: str) -> tuple[dict[str, str], tuple[str, ...]] | None:
+    """A name in the extended format as CSL parts: `prefix` is the non-dropping particle with
+    `useprefix=true` (cited and sorted with it, "van der Berg"), else the dropping one."""
+    pairs: dict[str, str] = {}
+    for piece in _split_top_level_commas(text):
+        key, sep, value = piece.partition("=")
+        if not sep:
+            return None
+        value = value.strip()
+        if value.startswith("{") and value.endswith("}") and _is_single_group(value):
+            value = value[1:-1]
+        pairs[key.strip().lower()] = value
+    name: dict[str, str] = {}
+    problems: dict[str, None] = {}
+    for key, variable in _EXTENDED_PARTS.items():
+        if pairs.get(key):
+            decoded, kept = latex.decode_report(pairs[key])
+            problems.update(dict.fromkeys(kept))
+            name[variable] = decoded
+    if pairs.get("prefix"):
+        decoded, kept = latex.decode_report(pairs["prefix"])
+        problems.update(dict.fromkeys(kept))
+        use = pairs.get("useprefix", "false").strip().lower() in ("true", "1", "yes")
+        name["non-dropping-particle" if use else "dropping-particle"] = decoded
+    if not name.get("family"):
+        return None
+    return without_placeholders(name), tuple(problems)
+
+
+def _split_top_level_commas(text: str) -> list[str]:
+    pieces, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            pieces.append(text[start:i])
+            start = i + 1
+    pieces.append(text[start:])
+    return [p for p in pieces if p.strip()]
 
 
 def _is_single_group(text: str) -> bool:
@@ -422,8 +472,10 @@ def format_names(names: list[dict[str, Any]], truncated: bool = False) -> str:
             out.append("{" + latex.encode(str(literal)) + "}")
             continue
         family = latex.encode(str(name["family"]))
-        if "," in family or family.lower() == "others" or (family[:1].islower() and
-                                                           not name.get("non-dropping-particle")):
+        if "," in family or family.lower() == "others" or (
+                not name.get("non-dropping-particle")
+                and any(word[:1].islower() for word in family.split())):
+            # a lower-case word would read back as a particle (`{Matos da Silva}`, not `da`)
             family = "{" + family + "}"
         particle = name.get("non-dropping-particle") or name.get("dropping-particle")
         last = f"{latex.encode(particle)} {family}" if particle else family
@@ -604,9 +656,10 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
         if text:
             item.setdefault("custom", {})[field] = text
 
-    if fields.get("eprinttype", "").strip().lower() == "pubmed" and fields.get("eprint", "").strip() \
-            and "PMID" not in item:
-        item["PMID"] = fields["eprint"].strip()
+    # biblatex's `eprinttype = {pubmed}`; Better BibTeX writes `pmid` (and `pmcid`)
+    eprint_variable = _EPRINT_TYPES.get(fields.get("eprinttype", "").strip().lower())
+    if eprint_variable and fields.get("eprint", "").strip() and eprint_variable not in item:
+        item[eprint_variable] = fields["eprint"].strip()
     if website and fields.get("titleaddon", "").strip() and "booktitle" not in fields:
         fields["booktitle"] = fields["titleaddon"]
     if "booktitle" in fields:
@@ -691,6 +744,11 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
             text = parts.text(field)
             if text:
                 item[generic_variable] = text
+    if item.get("ISBN") and _ISSN_ONLY.fullmatch(str(item["ISBN"])):
+        # Mendeley writes a journal's ISSN to `isbn`: an ISSN's form (1234-567X) is no ISBN's
+        # (10 or 13 digits), the ISO 3297 / ISO 2108 forms model/serials.py classifies by
+        issn = item.pop("ISBN")
+        item["ISSN"] = f"{item['ISSN']}, {issn}" if item.get("ISSN") else issn
     pubstate = parts.text("pubstate").lower()
     if "issued" not in item and not fields.get("year", "").strip() and pubstate in _PUBSTATE_DATES:
         item["issued"] = {"literal": _PUBSTATE_DATES[pubstate]}
@@ -709,6 +767,9 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
     return item
 
 
+_EPRINT_TYPES = {"pubmed": "PMID", "pmid": "PMID", "pmc": "PMCID", "pmcid": "PMCID"}
+# one or more ISSNs (ISO 3297: 1234-567X), comma or semicolon separated
+_ISSN_ONLY = re.compile(r"\d{4}-\d{3}[\dXx](?:\s*[,;]\s*\d{4}-\d{3}[\dXx])*")
 # `and` opening or closing a whole name list: a separator with no name on one side
 _STRAY_AND = re.compile(r"^\s*(?:and\s+)*and\s*$|^\s*and\s+|\s+and\s*$", re.IGNORECASE)
 

@@ -33,7 +33,8 @@ id <-> label (the citation key), genre <-> work-type, available-date <-> edition
 periodicals (EndNote's "Epub Date", `2023/08/01`; an edition that is no date stays edition),
 DOI <-> electronic-resource-num, abstract,
 note <-> notes, language, URL <-> urls/related-urls/url (web-urls also read), accessed <->
-access-date, PMCID <-> custom2 (periodicals), event-title <-> custom1 and event-place <->
+access-date, annote <-> research-notes (with the lines other formats' extras are carried in,
+formats/extras.py), PMCID <-> custom2 (periodicals), event-title <-> custom1 and event-place <->
 custom4 (conference types), archive <-> remote-database-name, source <->
 remote-database-provider, keyword <-> keywords/keyword. Option `tags=[…]` adds keywords.
 """
@@ -188,11 +189,12 @@ class _Record:
             self.used.add(element)
         return value
 
-    def texts(self, path: str, *, use: bool = True) -> list[str]:
-        return [value for _, value in self.elements(path, use=use)]
+    def texts(self, path: str, *, use: bool = True, multiline: bool = False) -> list[str]:
+        return [value for _, value in self.elements(path, use=use, multiline=multiline)]
 
-    def elements(self, path: str, *, use: bool = False) -> list[tuple[etree._Element, str]]:
-        found = [(e, v) for e in self.element.findall(path) if (v := _rich(e, False))]
+    def elements(self, path: str, *, use: bool = False,
+                 multiline: bool = False) -> list[tuple[etree._Element, str]]:
+        found = [(e, v) for e in self.element.findall(path) if (v := _rich(e, multiline))]
         if use:
             self.used.update(e for e, _ in found)
         return found
@@ -362,7 +364,7 @@ def _record_item(element: etree._Element) -> Item:
     if accessed:
         item["accessed"] = parse_date_text(accessed)
     # identifiers
-    for value in record.texts("isbn"):
+    for value in record.texts("isbn", multiline=True):  # an ISBN and an ISSN: one a line
         add_serials(item, value, periodical=csl_type in PERIODICAL)
     for node, value in record.elements("accession-num"):
         if value.isdigit() and "PMID" not in item:
@@ -397,8 +399,8 @@ def _record_item(element: etree._Element) -> Item:
         for key, pairs in carried.items():
             item.setdefault(key, []).extend(pairs)
         extras.restore_truncated(item, cut)
-        if rest:
-            item.setdefault(EXTRA, []).append(["research-notes", rest])
+        if rest:  # EndNote's Research Notes: the user's annotation of the item, CSL annote
+            item["annote"] = rest
     leftover = _leftovers(record)
     if leftover:
         item.setdefault(EXTRA, []).extend(leftover)
@@ -623,7 +625,7 @@ _PATH = re.compile(r"(?!style(?:/|$))[A-Za-z_][\w.-]*(?:/(?!style(?:/|$))[A-Za-z
 def _write_extras(record: etree._Element, item: Mapping[str, Any]) -> None:
     """The item's `_endnote` elements where they were read from, and as Research Notes lines
     the other readers' extras and its truncated name lists (formats/extras.py)."""
-    research = []
+    research = [str(item["annote"])] if item.get("annote") else []
     for path, value in extras.pairs(item, EXTRA):
         if path == "research-notes":
             research.append(value)
@@ -717,4 +719,5 @@ id type author editor collection-editor translator title title-short container-t
 container-title-short collection-title event-title event-place issued accessed volume issue
 page number edition number-of-volumes section genre publisher publisher-place ISSN ISBN DOI
 URL PMID PMCID archive_location call-number archive source language abstract keyword note
+annote
 """.split())

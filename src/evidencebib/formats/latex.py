@@ -577,7 +577,13 @@ def _finish(text: str, multiline: bool) -> str:
         text = _SPACE_BEFORE_CLOSE.sub(r"\1 ", text)
         text = _SPACE_AFTER_OPEN.sub(r" \1", text)
         text = _EDGE_SPACE.sub(lambda m: m.group(1) or m.group(2), text)
+    if "></" in text:  # markup around nothing (`\textbf{ }`, its space moved out) says nothing
+        while _EMPTY_MARKUP.search(text):
+            text = _EMPTY_MARKUP.sub("", text)
     return text
+
+
+_EMPTY_MARKUP = re.compile(r"<(i|b|sup|sub)></\1>|<span [^>]*></span>")
 
 
 def _collapse(text: str) -> str:

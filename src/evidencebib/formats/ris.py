@@ -95,6 +95,7 @@ _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*)|)$")
 _LOOSE_TAG = re.compile(r"^([A-Z][A-Z0-9]) {1,2}- ?(.*)$")
 _RECORD_NUMBER = re.compile(r"^\s*\d+\.\s*$")
 _PMCID = re.compile(r"^PMC\d+$", re.IGNORECASE)
+_DOI_LIKE = re.compile(r"(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+", re.IGNORECASE)
 _EXTRA_ID = re.compile(r"(PMID|PMCID):\s*(\S+)", re.IGNORECASE)
 
 # fields whose repeated lines / continuation lines are joined with a newline
@@ -316,12 +317,21 @@ def _item(fields: list[tuple[str, list[str], int]], line: int, source: str) -> I
         item["accessed"] = _ris_date(accessed)
     # numbers
     simple = {"VL": "volume", "IS": "issue", "ET": "edition", "NV": "number-of-volumes",
-              "SE": "section", "M3": "genre", "PB": "publisher", "CY": "publisher-place",
+              "SE": "section", "PB": "publisher", "CY": "publisher-place",
               "LA": "language", "CN": "call-number", "DB": "source", "ID": "id"}
     for tag, variable in simple.items():
         given = first(tag)
         if given:
             item[variable] = given
+    # M3 is the type of work (genre); Mendeley writes the DOI there again (`M3  - doi: 10.…`),
+    # which Zotero's RIS translator reads as the DOI: a DOI is never a genre
+    m3_dois = []
+    for index, value in enumerate(values.get("M3", ())):
+        if value and _DOI_LIKE.fullmatch(value.strip()):
+            m3_dois.append((index, doi.normalize(value)))
+        elif value and "genre" not in item:
+            item["genre"] = value
+            consumed.add(("M3", index))
     # DB is the database the record came from (Medline, Embase, Scopus), DP its provider
     # (Ovid): CSL `source` is "a library catalog or database". Neither is an archive, which
     # styles print as where the work is held (APA printed "Medline.").
@@ -350,6 +360,11 @@ def _item(fields: list[tuple[str, list[str], int]], line: int, source: str) -> I
     doi_text = first("DO")
     if doi_text:
         item["DOI"] = doi.normalize(doi_text)
+    for index, found in m3_dois:
+        if "DOI" not in item:
+            item["DOI"] = found
+        if doi.same(item["DOI"], found):
+            consumed.add(("M3", index))  # else kept as a tag, written back
     urls = [u for u in take("UR") if not doi.is_doi_url(u, item.get("DOI"))]
     if urls:
         item["URL"] = urls[0]
@@ -388,13 +403,17 @@ def _item(fields: list[tuple[str, list[str], int]], line: int, source: str) -> I
     keywords = take("KW")
     if keywords:
         item["keyword"] = join_keywords(keywords)
-    for index, value in enumerate(values.get("RN", ())):  # our carried lines (formats/extras.py)
+    research = []  # RN, Research Notes: our carried lines (formats/extras.py), else annote
+    for index, value in enumerate(values.get("RN", ())):
         carried, cut, rest = extras.from_lines(value)
-        if (carried or cut) and not rest:
-            for key, pairs in carried.items():
-                item.setdefault(key, []).extend(pairs)
-            extras.restore_truncated(item, cut)
-            consumed.add(("RN", index))
+        for key, pairs in carried.items():
+            item.setdefault(key, []).extend(pairs)
+        extras.restore_truncated(item, cut)
+        if rest.strip():
+            research.append(rest)
+        consumed.add(("RN", index))
+    if research:
+        item["annote"] = "\n".join(research)
     for tag, tag_values in values.items():
         for index, value in enumerate(tag_values):
             if (tag, index) not in consumed and value:
@@ -520,6 +539,7 @@ def record_lines(item: Mapping[str, Any], *, tags: Iterable[str] | None = None) 
     put_lines("N1", item.get("note"))
     for tag, value in extra_tags(item):
         put(tag, value)
+    put_lines("RN", item.get("annote"))
     for line in extras.to_lines(item, EXTRAS_HELD - {EXTRA}):
         put("RN", line)
     lines = [f"{tag}  - {value}" for tag, value in out]
@@ -557,7 +577,7 @@ id type author editor collection-editor translator container-author title title-
 container-title container-title-short collection-title event-title event-place issued accessed
 volume issue page number-of-pages edition number-of-volumes section number genre publisher
 publisher-place ISSN ISBN DOI URL PMID PMCID archive_location call-number archive source
-language abstract keyword note
+language abstract keyword note annote
 """.split())
 
 

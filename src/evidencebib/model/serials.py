@@ -4,7 +4,8 @@ A value is an ISSN by its form (`1234-567X`), an ISBN by its form (10 characters
 be X, or 13 digits beginning 978/979, with optional hyphens or spaces; ISO 2108), and
 otherwise what the record's type suggests (ISSN for periodicals). Several values in one field
 (one per line, `;`-separated, or separated by runs of spaces) are each classified, and
-values of one kind are joined with `, `.
+values of one kind are joined with `, `. PubMed's label after an ISSN (`(Electronic)`,
+`(Linking)`) is left out.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from typing import Any
 _ISSN = re.compile(r"^\d{4}-?\d{3}[\dXx]$")
 _ISBN = re.compile(r"^(?:97[89][- ]?)?(?:\d[- ]?){9}[\dXx]$")
 _SEPARATOR = re.compile(r"[\n;]|\s{2,}")
+# PubMed's medium label after an ISSN (`1532-1827 (Electronic)`), as EndNote and RIS exports of
+# PubMed records keep it: which edition the number is of, not part of the number
+_LABEL = re.compile(r"\s*\((?:Print|Electronic|Linking|Undetermined)\)\s*$", re.IGNORECASE)
 
 
 def classify(value: str, *, periodical: bool) -> str:
@@ -30,7 +34,7 @@ def classify(value: str, *, periodical: bool) -> str:
 def add_serials(item: dict[str, Any], value: str, *, periodical: bool) -> None:
     """Set the item's `ISBN`/`ISSN` from one field's value (several numbers allowed)."""
     for part in _SEPARATOR.split(value.replace("\r", "\n")):
-        part = part.strip()
+        part = _LABEL.sub("", part).strip()
         if part:
             kind = classify(part, periodical=periodical)
             item[kind] = f"{item[kind]}, {part}" if kind in item else part
