@@ -316,7 +316,7 @@ class Engine:
             kept = [tree for tree in trees if not isinstance(tree, _Failed)]
             nodes = iter(self.b.display_subsequent_author_substitute(
                 [node for node, _ in kept],
-                self.b.display_substitute_character_references(bibliography.c_subsequent_author_substitute),
+                bibliography.c_subsequent_author_substitute,
                 bibliography.c_subsequent_author_substitute_rule))
             texts = [tree if isinstance(tree, _Failed) else
                      _guarded(lambda node, ctx=tree[1]: (None if node is None

@@ -10,7 +10,6 @@ suffix closes the right one. Plain text, Markdown and RTF print the two parts se
 from __future__ import annotations
 
 import functools
-import html
 import re
 
 from citeproc import model
@@ -218,24 +217,6 @@ def substitute_authors(trees: list, text: str, rule: str) -> list:
 @upstream("display.subsequent-author-substitute")
 def substitute_authors_upstream(trees: list, text: str, rule: str) -> list:
     return list(trees)  # citeproc-py 0.11.1 reads the option and never acts on it
-
-
-@override("display.substitute-character-references", replaces="citeproc.model.Bibliography",
-          rule="citeproc-js src/util_substitute.js: the subsequent-author-substitute text goes into the "
-               "output as it stands (a CSL.Blob, never escaped), so HTML output shows a character reference "
-               "the style wrote in it as its character (\"&amp;#8212;\" prints an em dash); we read the "
-               "references as that output displays them, then escape the text as any other (no raw markup "
-               "from a style reaches the output)",
-          fingerprint="dfda27e46963787645a3db37f7f3dc2ccd1fce1f7d1654476d809d1ae45b4ee8",
-          tests=("tests/render/test_subsequent_author_substitute.py::"
-                 "test_a_character_reference_in_the_substitute_prints_as_its_character",))
-def substitute_text(text: str) -> str:
-    return html.unescape(text)
-
-
-@upstream("display.substitute-character-references")
-def substitute_text_upstream(text: str) -> str:
-    return text
 
 
 # an item with no printed form ------------------------------------------------------------------

@@ -46,8 +46,7 @@ def _int(value: Any, default: int = 0) -> int:
                "§Name (form=\"count\"; et-al-use-first=\"0\" shows no name); "
                "a default cs:name without touching the tree",
           fingerprint="f59024eb4814ae454186bbdd93b1e14eff869a6efc78cc48a1ad35e02de5fb0f",
-          tests=("tests/render/test_render_fixes.py::test_rendering_again_does_not_grow_the_style_tree[vancouver-False]",
-                 "tests/render/test_engine_text.py::test_substituted_editor_is_not_printed_twice"))
+          tests=("tests/render/test_engine_text.py::test_substituted_editor_is_not_printed_twice",))
 def names(el, ctx):
     name_el, et_al_el, label_el, label_first = el.c_name, el.c_et_al, el.c_label, el.c_label_first
     outer = ctx.substitute_names
@@ -778,29 +777,12 @@ def _finish_name(name_el, node, name, ctx):
     if node is None:
         return None
     if name_el is not None and not name_el.c_plain:
-        prefix, suffix = name_el.c_prefix, name_el.c_suffix
-        if name.literal is not None and not ctx.b.names_institution_affixes():
-            prefix = suffix = ""
-        return Span([node], name_el.c_font, name_el.c_quotes, prefix, suffix, None, ("name", name.key))
+        # an organisation reaches here only with names.institution off (it prints without affixes)
+        return Span([node], name_el.c_font, name_el.c_quotes, name_el.c_prefix, name_el.c_suffix, None,
+                    ("name", name.key))
     return Span([node], tag=("name", name.key))
 
 
-@override("names.institution-affixes", replaces="citeproc.model.Name.render",
-          rule="citeproc-js src/util_names_render.js _renderInstitutionName: an organisation (a literal "
-               "name) takes the cs:name's formatting but not its prefix and suffix (\"Dutch Guillain-Barré "
-               "Study Group 1992\" where persons print \"Doe, J.,\" with suffix=\",\"; "
-               "the-open-university-m801)",
-          fingerprint="9bbf192bebe1d5ba767bb48728ad6835fcf435dffae2ca81b0fc97be3259d38d",
-          tests=("tests/render/test_render_names.py::"
-                 "test_an_organisation_takes_the_name_formatting_but_not_its_affixes",))
-def institution_affixes() -> bool:
-    """Whether a literal name takes the cs:name's prefix and suffix."""
-    return False
-
-
-@upstream("names.institution-affixes")
-def institution_affixes_upstream() -> bool:
-    return True
 
 
 # initials -------------------------------------------------------------------------------------
