@@ -125,9 +125,41 @@ def test_a_hostile_toml_is_a_one_line_error_naming_the_file(tmp_path, body, mess
         References(tmp_path).load("rm")
 
 
+ALL_CONDITIONS = [["conditions"], ["render"], ["export", "--to", "ris"], ["site", "-o", "SITE"]]
+
+
+def _invoke_on_a_toml_that_is_not_utf8(tmp_path, command, *extra):
+    from click.testing import CliRunner
+
+    from evidencebib.cli import main
+
+    references = tmp_path / "references"
+    references.mkdir()
+    (references / "rm.toml").write_bytes(b'title = "Caf\xe9"\n')
+    arguments = [{"SITE": str(tmp_path / "site")}.get(word, word) for word in command]
+    return CliRunner().invoke(main, [*arguments, *extra, "--references", str(references)])
+
+
+@pytest.mark.parametrize("command", ALL_CONDITIONS, ids=lambda command: " ".join(w for w in command if w.isalpha()))
+def test_a_command_over_all_conditions_names_a_toml_that_is_not_utf8_and_goes_on(tmp_path, command):
+    """One unreadable condition never stops a command over all of them (tests/cli/test_broken_condition.py):
+    it is named with file and line, the rest is done, and the exit status is 0."""
+    result = _invoke_on_a_toml_that_is_not_utf8(tmp_path, command)
+    assert result.exit_code == 0, result.output
+    assert "rm.toml, line 1: not UTF-8" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", ALL_CONDITIONS, ids=lambda command: " ".join(w for w in command if w.isalpha()))
+def test_strict_fails_a_command_over_all_conditions_on_a_toml_that_is_not_utf8(tmp_path, command):
+    result = _invoke_on_a_toml_that_is_not_utf8(tmp_path, command, "--strict")
+    assert result.exit_code == 1, result.output
+    assert "rm.toml, line 1: not UTF-8" in result.output
+    assert "Traceback" not in result.output
+
+
 @pytest.mark.parametrize("command", [
-    ["conditions"], ["render"], ["render", "rm"], ["page", "rm"], ["cite", "rm", "x"],
-    ["export", "--to", "ris"], ["site", "-o", "SITE"],
+    ["render", "rm"], ["page", "rm"], ["cite", "rm", "x"],
     ["import", "ITEMS", "--into", "rm", "--from", "csl-json"],
 ], ids=lambda command: " ".join(word for word in command if word.isalpha()))
 def test_every_command_reports_a_toml_that_is_not_utf8_without_a_traceback(tmp_path, command):
