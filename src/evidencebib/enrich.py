@@ -165,22 +165,17 @@ def proposals(client: Any, items: Iterable[Item],
     for item in items:
         if not item.get("DOI"):
             continue
-        name = doi_names.normalize(str(item["DOI"]))
-        if doi_names.is_short(name):
-            try:
-                target = client.short_doi_target(name)
-            except NetworkError as error:
-                notice(f"@{item['id']}: unreachable: not checked (shortDOI {name}: {error})")
-                if unreachable is not None:
-                    unreachable.append(item["id"])
-                continue
-            if target is None:
-                notice(f"@{item['id']}: not checked (shortDOI {name} is not registered at doi.org)")
-                continue
-            name = target
-        elif not doi_names.is_valid(name):
-            notice(f"@{item['id']}: not checked (not DOI syntax: {str(item['DOI'])!r}; "
-                   "run `evidencebib verify`)")
+        try:
+            name, why = lookup.doi_to_ask(client, str(item["DOI"]))
+        except NetworkError as error:
+            short = doi_names.normalize(str(item["DOI"]))
+            notice(f"@{item['id']}: unreachable: not checked (shortDOI {short}: {error})")
+            if unreachable is not None:
+                unreachable.append(item["id"])
+            continue
+        if name is None:
+            hint = "; run `evidencebib verify`" if why and why.startswith("not DOI syntax") else ""
+            notice(f"@{item['id']}: not checked ({why}{hint})")
             continue
         names[str(item["id"])] = name
         checked.append(item)

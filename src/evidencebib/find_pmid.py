@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from evidencebib import doi as doi_names
+from evidencebib import lookup
 from evidencebib.errors import NetworkError
 from evidencebib.model import Item, issued_year
 from evidencebib.verify import _first_name_of, compare
@@ -62,19 +63,14 @@ def decisions(client: Any, items: Iterable[Item], notice: Callable[[str], None] 
     for item in items:
         if not item.get("DOI"):
             continue
-        name = doi_names.normalize(str(item["DOI"]))
-        if doi_names.is_short(name):                 # a shortDOI: the DOI doi.org says it stands for
-            try:
-                target = client.short_doi_target(name)
-            except NetworkError as error:
-                unusable[item["id"]] = f"shortDOI {name} not expanded ({error})"
-                continue
-            if target is None:
-                unusable[item["id"]] = f"shortDOI {name} is not registered at doi.org"
-                continue
-            name = target
-        elif not doi_names.is_valid(name):
-            unusable[item["id"]] = f"not DOI syntax: {str(item['DOI'])!r}"
+        try:
+            name, why = lookup.doi_to_ask(client, str(item["DOI"]))
+        except NetworkError as error:
+            short = doi_names.normalize(str(item["DOI"]))
+            unusable[item["id"]] = f"shortDOI {short} not expanded ({error})"
+            continue
+        if name is None:
+            unusable[item["id"]] = str(why)
             continue
         with_doi[item["id"]] = name
     try:

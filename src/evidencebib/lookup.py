@@ -14,6 +14,22 @@ from evidencebib.errors import NetworkError, ParseError, UsageError, decode_utf8
 from evidencebib.model import Item
 
 
+def doi_to_ask(client, raw: str) -> tuple[str | None, str | None]:
+    """(DOI, None) for the DOI a service should be asked about, or (None, why not): a shortDOI
+    (`10/fqd6hj`) is expanded through doi.org as `verify` does, and text that is no DOI is
+    named. A doi.org failure while expanding raises NetworkError (the caller reports the entry
+    unreachable)."""
+    name = doi_names.normalize(raw)
+    if doi_names.is_short(name):
+        target = client.short_doi_target(name)
+        if target is None:
+            return None, f"shortDOI {name} is not registered at doi.org"
+        return target, None
+    if not doi_names.is_valid(name):
+        return None, f"not DOI syntax: {raw!r}"
+    return name, None
+
+
 def resolve(client, doi: str,
             notice: Callable[[str], None] | None = None) -> tuple[Item | None, str]:
     """(item, source) for a DOI; item is None when no agency knows it (source says why).
