@@ -69,3 +69,41 @@ def test_import_prints_the_notes_with_file_line_and_key():
         "bad.bib, line 1, entry 'm': journal: @string 'jnl' is not defined in this file; read "
         "as the text 'jnl'"]
 
+
+
+# Hand-written author lists that BibTeX's name grammar does not read as meant (redteam5 F6, F23).
+
+@pytest.mark.parametrize("authors", ["Born, L. and et al.", "Born, L., et al.", "Born, L. and et. al.",
+                                     "Born, L. and al., et"])
+def test_et_al_written_as_a_name_truncates_the_list_without_a_person_named_al(authors):
+    item = bibtex.read(f"@article{{n, author={{{authors}}}, title={{T}}, year=2020}}")[0]
+    assert item["author"] == [{"family": "Born", "given": "L."}]
+    assert item["_et_al"] == ["author"]
+
+
+def test_names_separated_by_semicolons_are_noted():
+    assert notes("@article{n, author={Smith, J.; Doe, J.}, title={T}, year=2020}") == [
+        "author: 'Smith, J.; Doe, J.': names separated by ';' (BibTeX separates names with 'and')"]
+
+
+def test_names_separated_by_commas_are_noted():
+    assert notes("@article{n, author={Born L, Smith J, et al.}, title={T}, year=2020}") == [
+        "author: 'Born L, Smith J, et al.': 'Smith J' read as the suffix (Jr.) of one name: names "
+        "separated by commas? (BibTeX separates names with 'and')"]
+
+
+def test_a_semicolon_after_each_name_of_an_and_list_is_left_out_and_noted():
+    item = bibtex.read("@article{n, author={Baibich, M.N.; and Broto, J.M.;}, title={T}, year=2020}")[0]
+    assert item["author"] == [{"family": "Baibich", "given": "M.N."}, {"family": "Broto", "given": "J.M."}]
+    assert item["_notes"] == ["author: the ';' after 2 names is left out"]
+
+
+def test_a_name_of_punctuation_only_is_left_out_and_noted():
+    item = bibtex.read("@article{n, author={, }, title={T}, year=2020}")[0]
+    assert "author" not in item
+    assert item["_notes"] == ["author: ',': an empty name (left out)"]
+
+
+def test_a_generational_suffix_is_no_note():
+    assert notes("@article{n, author={King, Jr., Martin Luther and Doe, III, John}, title={T}, "
+                 "year=2020}") == []

@@ -129,3 +129,51 @@ def test_names_without_particles_to_parse_are_left_as_given(name):
 def test_a_family_in_double_quotes_loses_the_quotes_and_is_not_parsed():
     quoted = {"family": '"van der Berg"', "given": "Jan"}
     assert parse_particles(quoted) == {"family": "van der Berg", "given": "Jan"}
+
+
+@pytest.mark.parametrize("split", [
+    {"family": "al.", "given": "et"},                      # `and et al.` as BibTeX splits it
+    {"family": "al.", "non-dropping-particle": "et"},
+    {"family": "al", "given": "et"},                       # `and et al`
+    {"family": "Al.", "given": "Et"},                      # `and Et Al.`
+])
+def test_et_al_split_into_name_parts_after_another_name_truncates_the_list(split):
+    assert strip_others([{"family": "Born", "given": "L."}, split]) == \
+        ([{"family": "Born", "given": "L."}], True)
+
+
+def test_et_al_split_into_parts_as_the_only_name_is_a_person():
+    assert strip_others([{"family": "al.", "given": "et"}]) == ([{"family": "al.", "given": "et"}], False)
+
+
+def test_et_al_read_as_the_given_name_of_last_jr_first_makes_the_jr_part_the_given_name():
+    # `Born, L., et al.`: BibTeX's `Last, Jr, First` gives suffix `L.` and given `et al.`
+    assert strip_others([{"family": "Born", "given": "et al.", "suffix": "L."}]) == \
+        ([{"family": "Born", "given": "L."}], True)
+
+
+@pytest.mark.parametrize("name, problem", [
+    ({"literal": ","}, "an empty name"),
+    ({"family": "Smith", "given": "J.", "suffix": "J.; Doe"}, "names separated by ';'"),
+    ({"family": "Born L", "given": "et al.", "suffix": "Smith J"}, "names separated by commas?"),
+])
+def test_a_name_that_is_no_single_person_says_why(name, problem):
+    from evidencebib.model.names import list_problem
+    assert problem in (list_problem(name) or "")
+
+
+@pytest.mark.parametrize("name", [
+    {"family": "King", "given": "Martin Luther", "suffix": "Jr."},
+    {"family": "Doe", "given": "John", "suffix": "III"},
+    {"family": "Smith", "given": "Ann"},
+    {"literal": "World Health Organization"},
+])
+def test_a_person_with_a_generational_suffix_or_an_organisation_has_no_problem(name):
+    from evidencebib.model.names import list_problem
+    assert list_problem(name) is None
+
+
+def test_et_al_read_as_the_suffix_of_the_last_name_truncates_the_list():
+    # RIS `AU  - Doe, J, et al.` (Family, Given, Suffix)
+    assert strip_others([{"family": "Smith", "given": "J"}, parse_name("Doe, J, et al.")]) == \
+        ([{"family": "Smith", "given": "J"}, {"family": "Doe", "given": "J"}], True)

@@ -23,7 +23,7 @@ from evidencebib.model import ET_AL, LINE, NOTES, Item, citation_key, doi
 from evidencebib.model.dates import format_edtf, parse_date, parse_date_text, parse_edtf
 from evidencebib.model.keys import is_valid_key, unique_keys, with_ids  # noqa: F401 - this API
 from evidencebib.model.keywords import with_tags
-from evidencebib.model.names import strip_others, without_placeholders
+from evidencebib.model.names import list_problem, strip_others, without_placeholders
 from evidencebib.model.vocabulary import (
     ALIASES, DATE_VARIABLES, ITEM_KEYS, ITEM_TYPES, NAME_VARIABLES, SCHEMA_SPELLINGS,
 )
@@ -335,31 +335,47 @@ def _mask_groups(text: str) -> str | None:
 
 def parse_names(text: str) -> tuple[list[dict[str, str]], bool]:
     """BibTeX name list -> CSL names, and whether it ended in `and others`."""
-    names, truncated, _ = _parse_names(text)
+    names, truncated, _, _ = _parse_names(text)
     return [dict(name) for name in names], truncated
 
 
-def parse_names_report(text: str) -> tuple[list[dict[str, str]], bool, tuple[str, ...]]:
-    """`parse_names`, and what the decoder kept as written in the names' parts (the list is
-    decoded once, part by part, never again whole just to find that)."""
-    names, truncated, problems = _parse_names(text)
-    return [dict(name) for name in names], truncated, problems
+def parse_names_report(text: str) -> tuple[list[dict[str, str]], bool, tuple[str, ...],
+                                           tuple[str, ...]]:
+    """`parse_names`, what the decoder kept as written in the names' parts (the list is
+    decoded once, part by part, never again whole just to find that), and the names that
+    look like no single person (`names.list_problem`: "name: why"); empty names are left out."""
+    names, truncated, problems, odd = _parse_names(text)
+    return [dict(name) for name in names], truncated, problems, odd
 
 
 @functools.lru_cache(maxsize=16384)
-def _parse_names(text: str) -> tuple[tuple[dict[str, str], ...], bool, tuple[str, ...]]:
+def _parse_names(text: str) -> tuple[tuple[dict[str, str], ...], bool, tuple[str, ...],
+                                     tuple[str, ...]]:
     names, truncated = [], False
     problems: dict[str, None] = {}
+    odd: list[str] = []
+    trailing = 0
     for raw_name in _split_names(text):
         stripped = raw_name.strip()
+        if stripped.endswith(";") and not stripped.endswith("\\;"):
+            # `Baibich, M.N.; and Broto, J.M.;`: a list separator written as well as `and`
+            stripped = stripped.rstrip("; ")
+            trailing += 1
         if stripped.lower() == "others":
             truncated = True
             continue
         name, kept = _parse_one_name(stripped)
+        why = list_problem(name)
+        if why:
+            odd.append(f"'{' '.join(stripped.split())}': {why}")
+            if why.startswith("an empty name"):
+                continue
         names.append(name)
         problems.update(dict.fromkeys(kept))
+    if trailing:
+        odd.append(f"the ';' after {trailing} name{'s' if trailing > 1 else ''} is left out")
     names, others = strip_others(names)  # `and {Others}`, `and {et al.}`: no person either
-    return tuple(names), truncated or others, tuple(problems)
+    return tuple(names), truncated or others, tuple(problems), tuple(odd)
 
 
 _CONTROL_SPACE = re.compile(r"(?<!\\)\\ ")
@@ -620,7 +636,9 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
                 parts.notes.append(f"{field}: a stray 'and' (a name left empty) is left out")
                 if not text.strip():
                     continue
-            names, truncated, problems = parse_names_report(text)
+            names, truncated, problems, odd = parse_names_report(text)
+            for what in odd:
+                parts.notes.append(f"{field}: {what}")
             if problems:  # a name part may end inside a command (`L.\ Thiele`): the whole says
                 problems = latex.decode_report(fields[field])[1]
             if problems:
@@ -1107,10 +1125,12 @@ def parse_library(text: str):
     return bibtexparser.parse_string(text, parse_stack=[])
 
 
-def read(text: str, *, source: str = "<string>", strict: bool = True) -> list[Item]:
+def read(text: str, *, source: str = "<string>", strict: bool = True,
+         problems: list[ParseError] | None = None) -> list[Item]:
     """All entries of a BibTeX/BibLaTeX file as items (crossref parents resolved).
 
-    With `strict`, a block that does not parse raises ParseError naming its line.
+    With `problems`, every block that does not parse is appended to it (a ParseError naming
+    its line and key) and the others are read; else, with `strict`, the first raises.
     """
     from bibtexparser.model import Entry
 
@@ -1118,7 +1138,9 @@ def read(text: str, *, source: str = "<string>", strict: bool = True) -> list[It
     # a key used twice is no reason to lose the second entry: it is read under a fresh key
     # and the item says so (`_notes`), for the command to report
     failed = [b for b in library.failed_blocks if type(b).__name__ != "DuplicateBlockKeyBlock"]
-    if strict and failed:
+    if problems is not None:
+        problems.extend(failed_block_error(block, source) for block in failed)
+    elif strict and failed:
         raise failed_block_error(failed[0], source)
     strings = string_definitions(library.blocks)
     raw_entries: dict[str, tuple[Entry, dict[str, str]]] = {}  # key -> (entry, fields resolved)

@@ -251,17 +251,42 @@ def is_others(name: Mapping[str, Any]) -> bool:
     return text in _OTHERS and not name.get("given")
 
 
+def _is_split_others(name: Mapping[str, Any]) -> bool:
+    """`et al.` as BibTeX's grammar splits it: `and et al.` is given or particle `et` and
+    family `al.` (lower-case words are particles), `and al., et` family `al.`, given `et`.
+    (Only after another name: a list of one is a person.)"""
+    if name.get("suffix") or name.get("literal"):
+        return False
+    words = " ".join(str(name.get(part) or "") for part in
+                     ("given", "dropping-particle", "non-dropping-particle", "family")).split()
+    # written as the phrase: a lower-case `et` or the abbreviation's full stop (a person
+    # called Et Al, `Al, Et`, keeps the name)
+    return (" ".join(words).lower() in _OTHERS
+            and (words[0] in ("et", "et.") or words[-1].endswith(".")))
+
+
 def strip_others(names: list[Any]) -> tuple[list[Any], bool]:
     """(the names without trailing "others", whether any were there: the list is truncated).
 
     An `et al.` at the end of the last name (`Born, L. et al.`) is cut from that name."""
     end = len(names)
-    while end and isinstance(names[end - 1], Mapping) and is_others(names[end - 1]):
+    while end and isinstance(names[end - 1], Mapping) and (
+            is_others(names[end - 1]) or (end > 1 and _is_split_others(names[end - 1]))):
         end -= 1
     if end < len(names):
         return names[:end], True
     if names and isinstance(names[-1], Mapping):
         last = names[-1]
+        given = " ".join(str(last.get("given") or "").split()).lower()
+        if given in _OTHERS and last.get("suffix") and last.get("family"):
+            # `Born, L., et al.`: BibTeX's `Last, Jr, First` reading makes `L.` the suffix and
+            # `et al.` the given name; the writer meant the given name, then "and others"
+            name = {k: v for k, v in last.items() if k not in ("given", "suffix")}
+            name["given"] = last["suffix"]
+            return names[:-1] + [name], True
+        suffix = " ".join(str(last.get("suffix") or "").split()).lower()
+        if suffix in _OTHERS:  # RIS `AU  - Doe, J, et al.`: the third part is the suffix
+            return names[:-1] + [{k: v for k, v in last.items() if k != "suffix"}], True
         for part in ("given", "literal", "family"):
             value = last.get(part)
             if isinstance(value, str) and "al" in value.lower() and _TRAILING_ET_AL.search(value):
@@ -273,6 +298,28 @@ def strip_others(names: list[Any]) -> tuple[list[Any], bool]:
                                                    if k in NAME_PARTS and k not in NAME_FLAGS)
                         else names[:-1]), True
     return names, False
+
+
+_GENERATIONAL = re.compile(r"(?:jr|sr|jnr|snr|junior|senior|[ivx]+|\d+(?:st|nd|rd|th))\.?", re.IGNORECASE)
+
+
+def list_problem(name: Mapping[str, Any]) -> str | None:
+    """Why a name read from a BibTeX list looks like something other than one person, or None.
+
+    BibTeX separates names with `and`; a list pasted with commas (`Born L, Smith J`) or
+    semicolons (`Smith, J.; Doe, J.`) is read as one name whose "Jr" part holds the other
+    names (BibTeX itself says "Too many commas in name"); a name of punctuation only
+    (`author = {, }`) is empty."""
+    parts = [str(name.get(part) or "") for part in NAME_PARTS if part not in NAME_FLAGS]
+    if not any(ch.isalnum() for text in parts for ch in text):
+        return "an empty name (left out)"
+    if any(";" in text for text in parts):
+        return "names separated by ';' (BibTeX separates names with 'and')"
+    suffix = str(name.get("suffix") or "").strip()
+    if suffix and " " in suffix and not _GENERATIONAL.fullmatch(suffix):
+        return (f"'{suffix}' read as the suffix (Jr.) of one name: names separated by commas? "
+                "(BibTeX separates names with 'and')")
+    return None
 
 
 def without_placeholders(name: dict[str, Any]) -> dict[str, Any]:
