@@ -12,7 +12,9 @@ doi-clash              error     one DOI on works whose titles cannot be one wor
                                  pasted onto the wrong entry, chapters with their book's DOI)
 unparsed               error     a block of a .bib that does not parse (file, line)
 missing-field          warning   a field the type needs (BibTeX's required fields) is missing
-no-doi                 warning   a journal article without a DOI (try `find-doi`)
+no-doi                 warning   a journal article without a DOI (try `find-doi`; a URL that is a
+                                 DOI link is named)
+bad-doi                warning   a DOI field that is not DOI syntax (nor a shortDOI): no link resolves
 truncated-authors      warning   an author list that ends in "et al" (try `enrich`)
 shared                 info      one work cited by several conditions (how it was matched)
 =====================  ========  ==============================================================
@@ -36,14 +38,14 @@ from evidencebib import gcpause
 from evidencebib.check.dedupe import DEFAULT_REQUIRED, REQUIRED, Match
 from evidencebib.check.library import Library
 from evidencebib.check.works import Copy, doi_key
-from evidencebib.model import ET_AL, Item, issued_year
+from evidencebib.model import ET_AL, Item, doi, issued_year
 from evidencebib.model.pages import comparable_page
 
 SEVERITY = {
     "duplicate": "error", "disagreement": "error", "key-clash": "error", "doi-clash": "error",
     "unparsed": "error",
-    "missing-field": "warning", "no-doi": "warning", "truncated-authors": "warning",
-    "shared": "info",
+    "missing-field": "warning", "no-doi": "warning", "bad-doi": "warning",
+    "truncated-authors": "warning", "shared": "info",
 }
 KINDS = tuple(SEVERITY)
 DOI_EXPECTED = frozenset({"article-journal", "review"})
@@ -241,9 +243,17 @@ def _doi_clashes(library: Library) -> list[Finding]:
 def _gaps(copy: Copy) -> list[Finding]:
     item, out = copy.item, []
     kind = str(item.get("type", ""))
-    if kind in DOI_EXPECTED and not item.get("DOI"):
-        out.append(Finding("no-doi", f"{copy.where}: a journal article without a DOI "
-                                     f"(try `evidencebib find-doi {copy.condition}`)", [copy]))
+    stored = str(item.get("DOI") or "")
+    if stored and not (doi.is_valid(stored) or doi.is_short(stored)):
+        out.append(Finding("bad-doi", f"{copy.where}: DOI {stored!r} is not DOI syntax "
+                                      "(10.<registrant>/<suffix>), so its link resolves nowhere",
+                           [copy], {"DOI": stored}))
+    if kind in DOI_EXPECTED and not stored:
+        linked = doi.of_url(str(item.get("URL") or ""))
+        hint = (f"its URL is the DOI link of {linked}: store that as its doi" if linked
+                else f"try `evidencebib find-doi {copy.condition}`")
+        out.append(Finding("no-doi", f"{copy.where}: a journal article without a DOI ({hint})",
+                           [copy], {"DOI": linked} if linked else {}))
     missing = [name for name in _required(kind) if not _has(item, name)]
     if missing:
         out.append(Finding("missing-field", f"{copy.where}: {kind} without "

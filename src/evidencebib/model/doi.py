@@ -167,3 +167,13 @@ def is_doi_url(url: str, doi: str | None) -> bool:
     if not doi or not _DOI_ORG_URL.match(str(url).strip()):
         return False
     return same(normalize(str(url)), doi)
+
+
+def of_url(url: str) -> str | None:
+    """The DOI a doi.org (dx.doi.org) link names, or None: `https://doi.org/10.1/x` -> `10.1/x`
+    (a URL field holding the DOI's link, as Google Scholar and some publishers export it)."""
+    url = str(url or "").strip()
+    if not _DOI_ORG_URL.match(url):
+        return None
+    found = normalize(url)
+    return found if is_valid(found) else None
