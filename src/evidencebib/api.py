@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from evidencebib import gcpause
-from evidencebib.errors import (EvidenceError, StyleError, UsageError, decode_utf8, doing,
+from evidencebib.errors import (EvidenceError, ParseError, StyleError, UsageError, decode_utf8, doing,
                                 read_user_file)
 
 from evidencebib.model import Item
@@ -516,11 +516,17 @@ def export_warnings(items: Sequence[Item], fmt: str) -> list[str]:
     return out
 
 
-def read_file(path: str | Path, *, fmt: str | None = None) -> list[Item]:
+def read_file(path: str | Path, *, fmt: str | None = None,
+              problems: list[ParseError] | None = None) -> list[Item]:
     """Items from a reference-manager file; the format is detected when not given.
 
-    Raises ParseError naming the file, line and record when it cannot be read whole.
+    Raises ParseError naming the file, line and record when it cannot be read whole. With
+    `problems`, a reader that reads record by record (BibTeX, CSL-JSON) appends each record
+    it cannot read there and returns the others, as JabRef's and Zotero's importers do; a
+    file that is not of the format at all still raises.
     """
+    import inspect
+
     from evidencebib.formats import detect, registry
 
     path = Path(path)
@@ -528,7 +534,10 @@ def read_file(path: str | Path, *, fmt: str | None = None) -> list[Item]:
     with doing(f"reading {path}"), gcpause.paused(promote=True):
         text = detect.decode_bytes(read_user_file(path), str(path))
         name = registry.get(fmt).name if fmt else detect.detect(text, source=str(path))
-        return registry.get(name).read(text, source=str(path))
+        reader = registry.get(name).read
+        if problems is not None and "problems" in inspect.signature(reader).parameters:
+            return reader(text, source=str(path), problems=problems)
+        return reader(text, source=str(path))
 
 
 def import_notes(items: Sequence[Item], source: str) -> list[str]:

@@ -89,12 +89,47 @@ def test_a_csl_json_file_that_is_not_a_list_is_refused(references, tmp_path):
     assert (references / "x.bib").read_bytes() == b""
 
 
-def test_unbalanced_braces_in_an_imported_bibtex_file_are_refused(references, tmp_path):
+def test_an_entry_of_an_imported_bibtex_file_that_does_not_parse_is_named_and_the_rest_imported(
+        references, tmp_path):
     bad = tmp_path / "bad.bib"
     bad.write_text("@article{a, title = {ok}}\n\n@article{b,\n  title = {open\n", encoding="utf-8")
     new_condition(references, "x")
     result = CliRunner().invoke(main, ["import", str(bad), "--into", "x", "--references", str(references)])
-    assert result.exit_code == 2 and "line 3" in result.output and "'b'" in result.output
+    assert result.exit_code == 0 and "line 3" in result.output and "'b'" in result.output
+    assert "(not imported)" in result.output and "1 added" in result.output
+    assert [item["title"] for item in References(references).load("x").bib.items()] == ["ok"]
+
+
+def test_every_unreadable_record_of_a_file_is_named_in_one_run(references, tmp_path):
+    bad = tmp_path / "five.bib"
+    bad.write_text("@article{g1, title = {Good}, year = 2020}\n"
+                   "@article{g2 title = {No comma after the key}, year = 2020}\n"
+                   "@article{g3, title = {Twice}, title = {Again}, year = 2020}\n"
+                   "@article{g4, title = {Good too}, year = 2021}\n", encoding="utf-8")
+    new_condition(references, "x")
+    result = CliRunner().invoke(main, ["import", str(bad), "--into", "x", "--references", str(references)])
+    assert "line 2, entry 'g2'" in result.output and "line 3, entry 'g3'" in result.output
+    assert "2 entries not imported" in result.output and "2 added" in result.output
+
+
+def test_csl_json_items_of_the_wrong_shape_are_named_and_the_others_imported(references, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"id": "j1", "type": "book", "title": "Fine"},\n'
+                   ' {"id": "j2", "type": "book", "title": ["a list"]},\n'
+                   ' {"id": "j3", "type": "book", "title": "Fine too"}]', encoding="utf-8")
+    new_condition(references, "x")
+    result = CliRunner().invoke(main, ["import", str(bad), "--into", "x", "--references", str(references)])
+    assert result.exit_code == 0 and "line 2, entry 'j2'" in result.output
+    assert sorted(i["title"] for i in References(references).load("x").bib.items()) == ["Fine", "Fine too"]
+
+
+def test_import_strict_writes_nothing_and_exits_1_when_a_record_cannot_be_read(references, tmp_path):
+    bad = tmp_path / "bad.bib"
+    bad.write_text("@article{a, title = {ok}}\n\n@article{b,\n  title = {open\n", encoding="utf-8")
+    new_condition(references, "x")
+    result = CliRunner().invoke(main, ["import", str(bad), "--into", "x", "--strict",
+                                       "--references", str(references)])
+    assert result.exit_code == 1 and "'b'" in result.output and "nothing imported" in result.output
     assert (references / "x.bib").read_bytes() == b""
 
 

@@ -65,15 +65,20 @@ def export_command(conditions: tuple[str, ...], to: str, output_file: Path | Non
               help="Keep the file's citation keys when they are usable and unused.")
 @click.option("--dry-run", "-n", is_flag=True,
               help="Print what would change (a unified diff); write nothing.")
+@click.option("--strict", is_flag=True,
+              help="Import nothing, and exit 1, when a record of FILE cannot be read (all such "
+                   "records are named either way).")
 @network_options
 @references_option
 @reports_errors
 def import_command(file: Path, into: str, from_: str | None, keep_keys: bool, dry_run: bool,
-                   network, references_dir: Path) -> None:
+                   strict: bool, network, references_dir: Path) -> None:
     """Add the references of FILE to a condition; DOIs already there are reported, not duplicated.
 
-    FILE `-` is standard input. Nothing is written when FILE cannot be read whole; the error
-    names the record and line.
+    FILE `-` is standard input. A record that cannot be read (a BibTeX entry that does not
+    parse, a CSL-JSON item of the wrong shape) is named with its line and left out, and the
+    others are imported; with --strict nothing is written then. A file that is not of the
+    format at all is refused whole.
     """
     from evidencebib import api
 
@@ -87,7 +92,11 @@ def import_command(file: Path, into: str, from_: str | None, keep_keys: bool, dr
 
         items = import_doi_list(file, network)
     else:
-        items = api.read_file(file, fmt=from_)
+        unread: list = []
+        items = api.read_file(file, fmt=from_, problems=unread)
+        if output.left_out(unread, "not imported") and strict:
+            output.message(f"evidencebib: --strict: nothing imported from {file}")
+            sys.exit(1)
         for note in api.import_notes(items, str(file)):
             output.message(one_line(f"evidencebib: warning: {note}"))
         # a condition is stored as BibTeX; the MEDLINE reader names its own tags (per record)

@@ -154,8 +154,13 @@ class _NotJSON(ValueError):
     """A number json.loads accepts but JSON does not define (NaN, Infinity, 1e400)."""
 
 
-def read(text: str, *, source: str = "<string>") -> list[Item]:
-    """Items of a CSL-JSON file (a JSON array of objects)."""
+def read(text: str, *, source: str = "<string>",
+         problems: list[ParseError] | None = None) -> list[Item]:
+    """Items of a CSL-JSON file (a JSON array of objects).
+
+    With `problems`, an item of the wrong shape is appended to it (a ParseError naming its
+    line and id) and the others are read; else the first raises. A file that is no JSON
+    array of objects always raises."""
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
@@ -180,7 +185,12 @@ def read(text: str, *, source: str = "<string>") -> list[Item]:
         if not isinstance(raw, dict):
             raise ParseError(f"item {index + 1} is a {type(raw).__name__}, not an object",
                              file=source, line=line)
-        items.append(normalize_item(raw, source=source, index=index + 1, line=line))
+        try:
+            items.append(normalize_item(raw, source=source, index=index + 1, line=line))
+        except ParseError as error:
+            if problems is None:
+                raise
+            problems.append(error)
     return with_ids(items)
 
 
