@@ -15,6 +15,8 @@ missing-field          warning   a field the type needs (BibTeX's required field
 no-doi                 warning   a journal article without a DOI (try `find-doi`; a URL that is a
                                  DOI link is named)
 bad-doi                warning   a DOI field that is not DOI syntax (nor a shortDOI): no link resolves
+read-note              warning   what the reader could not read exactly, as `import` says it (LaTeX
+                                 kept as written, a date that is none, names pasted with commas …)
 truncated-authors      warning   an author list that ends in "et al" (try `enrich`)
 shared                 info      one work cited by several conditions (how it was matched)
 =====================  ========  ==============================================================
@@ -38,14 +40,14 @@ from evidencebib import gcpause
 from evidencebib.check.dedupe import DEFAULT_REQUIRED, REQUIRED, Match
 from evidencebib.check.library import Library
 from evidencebib.check.works import Copy, doi_key
-from evidencebib.model import ET_AL, Item, doi, issued_year
+from evidencebib.model import ET_AL, NOTES, Item, doi, issued_year
 from evidencebib.model.pages import comparable_page
 
 SEVERITY = {
     "duplicate": "error", "disagreement": "error", "key-clash": "error", "doi-clash": "error",
     "unparsed": "error",
     "missing-field": "warning", "no-doi": "warning", "bad-doi": "warning",
-    "truncated-authors": "warning", "shared": "info",
+    "read-note": "warning", "truncated-authors": "warning", "shared": "info",
 }
 KINDS = tuple(SEVERITY)
 DOI_EXPECTED = frozenset({"article-journal", "review"})
@@ -243,6 +245,9 @@ def _doi_clashes(library: Library) -> list[Finding]:
 def _gaps(copy: Copy) -> list[Finding]:
     item, out = copy.item, []
     kind = str(item.get("type", ""))
+    for note in item.get(NOTES) or ():  # a hand-edited .bib never went through `import`
+        out.append(Finding("read-note", f"{copy.where} (line {copy.line}): {note}", [copy],
+                           {"note": note}))
     stored = str(item.get("DOI") or "")
     if stored and not (doi.is_valid(stored) or doi.is_short(stored)):
         out.append(Finding("bad-doi", f"{copy.where}: DOI {stored!r} is not DOI syntax "

@@ -11,7 +11,7 @@ from evidencebib.cli import output
 from evidencebib.cli.common import open_references, references_option, reports_errors
 
 KINDS = ("duplicate", "disagreement", "key-clash", "doi-clash", "unparsed", "missing-field", "no-doi",
-         "bad-doi", "truncated-authors", "shared")   # evidencebib.check.findings.KINDS, without its import
+         "bad-doi", "read-note", "truncated-authors", "shared")   # evidencebib.check.findings.KINDS, without its import
 
 
 def _kinds(value: str | None) -> frozenset[str] | None:
