@@ -26,7 +26,8 @@ from typing import Any, Mapping, MutableMapping
 from evidencebib.model import ET_AL
 
 # private key -> the reader's name, as reports and carried lines show it
-KINDS = {"_bibtex": "BibTeX", "_ris": "RIS", "_medline": "MEDLINE", "_endnote": "EndNote"}
+KINDS = {"_bibtex": "BibTeX", "_ris": "RIS", "_medline": "MEDLINE", "_endnote": "EndNote",
+         "_refer": "Refer"}
 _BY_NAME = {name: key for key, name in KINDS.items()}
 # `custom` key of each kind in CSL-JSON
 CUSTOM = {key: f"evidencebib-{name.lower()}" for key, name in KINDS.items()}
