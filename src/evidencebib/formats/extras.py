@@ -2,8 +2,9 @@
 
 A reader keeps what no CSL variable holds under a private key of the item, as `[name, value]`
 pairs: `_bibtex` (BibTeX fields: JabRef's `groups`, `owner`, `timestamp`, `file` …), `_ris`
-(RIS tags: `AD`, `L1` …), `_medline` (MEDLINE tags) and `_endnote` (EndNote XML elements:
-`auth-address`, `urls/pdf-urls/url` …). The format a pair came from writes it back where it
+(RIS tags: `AD`, `L1` …), `_medline` (MEDLINE tags), `_endnote` (EndNote XML elements:
+`auth-address`, `urls/pdf-urls/url` …) and `_refer` (EndNote tagged / Refer tags: `%+`, `%H` …;
+read only, so only the other formats carry them). The format a pair came from writes it back where it
 was. Two other formats carry them so that our own import restores them:
 
 * CSL-JSON, under `custom` (the data schema's object for "additional information that does

@@ -33,6 +33,11 @@ The tags are read as EndNote's "tagged import format" defines them and as Zotero
   Archive Location, which styles print as where the work is held).
 * text: `%X` abstract, `%K` keywords (one a line or one a tag), `%Z` and `%O` notes -> `note`,
   `%<` research notes -> `annote` (with the lines formats/extras.py writes read back).
+* a journal (magazine, newspaper) article, as EndNote's own "EndNote Import" filter for the
+  Journal Article type reads it: `%O` alternate journal -> `container-title-short`, `%7` Epub
+  date -> `available-date` (as the EndNote XML reader reads Edition), `%2` PMCID.
+* a conference paper without `%E`: `%Y` are the proceedings' editors and `%S` (with no `%B`)
+  their title, as bibutils writes them (the ACL Anthology's "Endnote" export).
 
 Every other tag (`%+` author address, `%H` translated author, `%>` file link, `%1`–`%4` custom
 fields, `%*` …) is kept on the item under `_refer` as `["%+", value]` pairs: CSL-JSON, RIS and
@@ -239,7 +244,8 @@ def _item(fields: list[tuple[str, str, int]], line: int) -> Item:
         if not ({"B", "J"} & set(values)) and "S" in values:
             values["B"] = values.pop("S")
     if periodical:
-        # EndNote's Journal Article: %O Alternate Journal, %7 Epub Date, %2 PMCID
+        # EndNote's Journal Article (its "EndNote Import" filter, X8.2): %O Alternate
+        # Journal, %7 Epub Date, %2 PMCID
         alternate = values.pop("O", [])
         if alternate:
             item["container-title-short"] = alternate[0]
@@ -251,7 +257,12 @@ def _item(fields: list[tuple[str, str, int]], line: int) -> Item:
                 item["PMCID"] = found
             else:
                 extra.append(["%2", value])
-        extra.extend(["%7", value] for value in values.pop("7", []))
+        for value in values.pop("7", []):
+            epub = parse_date_text(value)
+            if epub and epub.get("date-parts") and "available-date" not in item:
+                item["available-date"] = epub  # as the EndNote XML reader reads Edition
+            else:
+                extra.append(["%7", value])
     for variable, tags in (("author", "AQ"), ("editor", "E"), ("translator", "Y?")):
         names = [_name(v) if tag != "Q" else {"literal": v}
                  for tag in tags for v in take(tag)]
@@ -283,9 +294,9 @@ def _item(fields: list[tuple[str, str, int]], line: int) -> Item:
         item["issued"] = issued
     accessed = first("[")
     if accessed:
-        found = parse_date_text(accessed)
-        if found and found.get("date-parts"):
-            item["accessed"] = found
+        date = parse_date_text(accessed)
+        if date and date.get("date-parts"):
+            item["accessed"] = date
         else:
             extra.append(["%[", accessed])
     simple = {"V": "volume", "N": "number" if csl_type == "report" else "issue",
