@@ -265,3 +265,40 @@ def test_records_are_csl_json_the_schema_accepts(publishers):
     written = json.loads(csl_json.write(publishers))
     assert [entry["type"] for entry in written] == ["paper-conference", "article-journal",
                                                     "paper-conference", "article-journal"]
+
+
+def _tag_lines() -> list[tuple[str, str, int]]:
+    """(fixture, record text, index of one tagged line) for every tagged line of the fixtures."""
+    cases = []
+    for path in sorted(FIXTURES.glob("*.enw")):
+        text = path.read_text(encoding="utf-8")
+        body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
+        for record in (chunk.strip("\n") for chunk in body.split("\n\n")):
+            lines = record.splitlines()
+            cases += [(path.name, record, index) for index, line in enumerate(lines)
+                      if line.startswith("%")]
+    return cases
+
+
+TAG_LINES = _tag_lines()
+
+
+@pytest.mark.parametrize("name,record,index", TAG_LINES,
+                         ids=[f"{c[0]}:{c[1].splitlines()[c[2]][:2]}:{n}"
+                              for n, c in enumerate(TAG_LINES)])
+def test_no_tag_line_is_dropped_silently(name, record, index):
+    """Taking any one tagged line out changes the item read (each is mapped or kept), except
+    what another line of the record already says: a URL that only repeats the DOI (left out
+    by design), `%0 Book` (a record without `%0` is a book, as in Zotero) and a `%D` year that
+    the `%8` date holds."""
+    lines = record.splitlines()
+    full, = refer.read(record)
+    without = refer.read("\n".join(lines[:index] + lines[index + 1:]) or "%T x")
+    tag, _, value = lines[index].partition(" ")
+    if tag == "%U" and "doi.org/" in value and full.get("DOI", "").lower() in value.lower():
+        return
+    if tag == "%0" and value == "Book" or tag == "%D" and any(
+            line.startswith("%8 ") and value in line for line in lines):
+        assert without == [full]
+        return
+    assert without != [full], f"{name}: {lines[index]!r} made no difference"
