@@ -1,5 +1,6 @@
 """Round trips on real data: every record of the shared corpus (RIS, CSL-JSON, EndNote XML)
-and of our sample fixtures (samples.json, the real .enw files of fixtures/formats/refer), imported, exported to each of our formats and imported again,
+and of our sample fixtures (samples.json, the real .enw files of fixtures/formats/refer),
+imported, exported to each of our formats and imported again,
 keeps every field both formats can hold.
 
 The fields a format cannot hold are listed explicitly in tests/tools/fieldcompare.py
