@@ -320,7 +320,7 @@ def _item(fields: list[tuple[str, str, int]], line: int) -> Item:
             item["number"] = value
         else:
             extra.append(["%R", value])
-            notes.append(f"%R {value!r} is no DOI: kept as %R")
+            notes.append(f"%R {value!r} is no DOI: not read as the DOI (kept as a %R tag)")
     urls = [u for u in take("U") if not doi.is_doi_url(u, item.get("DOI"))]
     if urls:
         item["URL"] = urls[0]
