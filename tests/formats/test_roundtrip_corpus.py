@@ -1,5 +1,6 @@
 """Round trips on real data: every record of the shared corpus (RIS, CSL-JSON, EndNote XML)
-and of our sample fixtures, imported, exported to each of our formats and imported again,
+and of our sample fixtures (samples.json, the real .enw files of fixtures/formats/refer),
+imported, exported to each of our formats and imported again,
 keeps every field both formats can hold.
 
 The fields a format cannot hold are listed explicitly in tests/tools/fieldcompare.py
@@ -35,11 +36,12 @@ from fieldcompare import CANNOT_HOLD, MODULES, PairStats, compare  # noqa: E402
 
 import holdout  # noqa: E402
 from evidencebib import api  # noqa: E402
-from evidencebib.formats import bibtex, csl_json, endnote_xml, extras, ris  # noqa: E402
+from evidencebib.formats import bibtex, csl_json, endnote_xml, extras, registry, ris  # noqa: E402
 
 TESTS = Path(__file__).resolve().parents[1]
 CORPUS = TESTS.parent.parent / "shared" / "corpus"
 SAMPLES = TESTS / "fixtures" / "formats" / "samples.json"
+REFER = TESTS / "fixtures" / "formats" / "refer"  # real .enw files (README there)
 NOT_RIS = {"asreview-pubmed.ris", "rispy-wos.ris"}
 TARGETS = ["ris", "csl-json", "endnote-xml", "bibtex", "biblatex"]
 TAGS = ("recurrent-miscarriage",)
@@ -47,6 +49,7 @@ TAGS = ("recurrent-miscarriage",)
 
 def _sources() -> list[tuple[str, str, Path | None]]:
     sources: list[tuple[str, str, Path | None]] = [("csl-json", "samples.json", SAMPLES)]
+    sources += [("enw", path.name, path) for path in sorted(REFER.glob("*.enw"))]
     if CORPUS.is_dir():
         for path in sorted((CORPUS / "ris").glob("*.ris")):
             if path.name not in NOT_RIS:
@@ -95,13 +98,14 @@ def roundtrip_summary(request):
 
 
 def _read_source(fmt: str, path: Path) -> list[dict]:
-    return MODULES[fmt].read(path.read_text(encoding="utf-8-sig"), source=str(path))
+    read = MODULES[fmt].read if fmt in MODULES else registry.get(fmt).read  # enw: read only
+    return read(path.read_text(encoding="utf-8-sig"), source=str(path))
 
 
 def test_corpus_is_present():
     if not CORPUS.is_dir():
         pytest.skip(f"the shared corpus ({CORPUS}) is not present; CI always has it")
-    assert len(SOURCES) == 1 + 13 + 13 + 4
+    assert len(SOURCES) == 1 + 3 + 13 + 13 + 4
 
 
 def _name(pair: list[str]) -> str:

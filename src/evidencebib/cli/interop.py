@@ -12,8 +12,11 @@ from evidencebib.cli.common import open_references, references_option, reports_e
 from evidencebib.cli.complete import complete_condition
 from evidencebib.cli.network import network_options
 from evidencebib.display import one_line
+from evidencebib.formats import detect
 
 FORMATS = ["ris", "csl-json", "bibtex", "biblatex", "endnote-xml", "medline"]
+# import reads more than export writes: EndNote tagged (.enw) is read only
+FROM_CHOICES = list(detect.FROM_CHOICES)
 
 
 @click.command("export")
@@ -59,8 +62,9 @@ def export_command(conditions: tuple[str, ...], to: str, output_file: Path | Non
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("--into", "into", required=True, metavar="CONDITION", shell_complete=complete_condition,
               help="Condition to add to (`evidencebib new` creates one).")
-@click.option("--from", "from_", type=click.Choice(FORMATS + ["doi-list"]),
-              help="Format of FILE (default: detected from its content).")
+@click.option("--from", "from_", type=click.Choice(FROM_CHOICES),
+              help="Format of FILE (default: detected from its content; `enw` = EndNote "
+                   "tagged / Refer, read only).")
 @click.option("--keep-keys", is_flag=True,
               help="Keep the file's citation keys when they are usable and unused.")
 @click.option("--dry-run", "-n", is_flag=True,

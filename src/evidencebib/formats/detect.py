@@ -3,7 +3,8 @@
 `detect(text)` returns one of "ris", "csl-json", "endnote-xml", "bibtex" (BibTeX and
 BibLaTeX look alike; the caller chooses), "medline" (PubMed's .nbib: it starts with `PMID- `,
 or has no `TY  - ` line but a tag only MEDLINE uses, such as `FAU - `), "pubmed-xml" (a saved
-EFetch `PubmedArticleSet`; read only) or raises ParseError naming what the text
+EFetch `PubmedArticleSet`; read only), "enw" (EndNote tagged / Refer: two `%X value` lines,
+the first `%0 `, `%A `, `%T ` …; read only) or raises ParseError naming what the text
 looks like instead: Web of Science plain text is recognised and rejected with a hint, as are
 empty files and unknown content.
 
@@ -29,7 +30,17 @@ from evidencebib.errors import ParseError
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("ris", "csl-json", "endnote-xml", "bibtex", "medline", "pubmed-xml")
+FORMATS = ("ris", "csl-json", "endnote-xml", "bibtex", "medline", "pubmed-xml", "enw")
+# What `import --from` accepts, as error messages name it (cli/interop.py builds its choices
+# from this list)
+FROM_CHOICES = ("ris", "csl-json", "endnote-xml", "bibtex", "biblatex", "medline", "enw",
+                "refer", "doi-list")
+READ_NAMES = ("RIS, CSL-JSON, EndNote XML, BibTeX/BibLaTeX, MEDLINE (.nbib), PubMed XML, "
+              "EndNote tagged/Refer (.enw), a list of DOIs")
+
+# EndNote tagged / Refer: `%` + one character + a space (`%0 Journal Article`, `%A Family, Given`)
+_REFER_TAG = re.compile(r"^%[^\s%] ")
+_REFER_START = re.compile(r"^%[0ATBJDE] ")
 
 # MEDLINE tags of three or four letters (two-letter ones such as `AU  - ` look like RIS)
 _MEDLINE_ONLY = re.compile(r"^(PMID|FAU |OWN |STAT|DCOM|PMC |LID |AID |SO  )- ")
@@ -72,7 +83,13 @@ def detect(text: str, *, source: str = "<string>") -> str:
         if re.search(r"<(xml|records|record)\b", head) or re.search(r"<\?xml", head) and \
                 re.search(r"<records?\b", stripped[:20000]):
             return "endnote-xml"
-        raise ParseError("XML that is not EndNote XML (no <xml><records>)", file=source)
+        if re.search(r"<rdf:RDF\b", head):
+            raise ParseError("Zotero RDF (or other RDF/XML) is not a format evidencebib reads: "
+                             "export the collection from Zotero as 'CSL JSON' or 'RIS' instead "
+                             f"(formats read: {READ_NAMES})", file=source)
+        raise ParseError("XML that is not EndNote XML (no <xml><records>) or PubMed XML "
+                         f"(formats read: {READ_NAMES}); name the format with --from "
+                         f"{'|'.join(FROM_CHOICES)}", file=source)
     for line in lines:
         if re.match(r"^TY {1,2}- ", line):
             return "ris"
@@ -81,6 +98,8 @@ def detect(text: str, *, source: str = "<string>") -> str:
         break
     if re.search(r"^\s*@\s*[A-Za-z_]+\s*[{(]", text, re.MULTILINE):
         return "bibtex"
+    if _looks_like_refer(lines):
+        return "enw"
     if any(_RIS_TAG.match(line) for line in lines):
         raise ParseError("tagged text without 'TY  - ' record starts: not RIS (for MEDLINE "
                          "without PMID/FAU lines, name the format: '--from medline')",
@@ -88,7 +107,29 @@ def detect(text: str, *, source: str = "<string>") -> str:
     if lines and all(_DOI_LINE.match(line) for line in lines if line.strip()):
         raise ParseError("a list of DOIs, not a reference file: import it with "
                          "'--from doi-list' (the metadata is fetched from Crossref)", file=source)
-    raise ParseError("unknown format (not RIS, CSL-JSON, EndNote XML, BibTeX or MEDLINE)", file=source)
+    raise ParseError(f"unknown format: none of those evidencebib reads ({READ_NAMES})"
+                     f"{_name_hint(source)}; name the format with --from "
+                     f"{'|'.join(FROM_CHOICES)}", file=source)
+
+
+def _name_hint(source: str) -> str:
+    """`; the file name suggests enw: try --from enw` when the extension names a format."""
+    from evidencebib.formats import registry
+
+    fmt = registry.for_path(source)
+    if fmt is None:
+        return ""
+    return f"; the file name suggests {fmt.name}: try --from {fmt.name}"
+
+
+def _looks_like_refer(lines: list[str]) -> bool:
+    """EndNote tagged / Refer: two tagged lines, the first a type, author or title (`%0 `, `%A `
+    …), no other text before them but `#` comment lines (Zotero's rule: two tagged lines)."""
+    tagged = [line.lstrip() for line in lines if _REFER_TAG.match(line.lstrip())]
+    if len(tagged) < 2 or not _REFER_START.match(tagged[0]):
+        return False
+    before = lines[:lines.index(next(line for line in lines if line.lstrip() == tagged[0]))]
+    return all(line.lstrip().startswith("#") for line in before)
 
 
 # One DOI a line, as people paste them (`10.x/y`, `doi:10.x/y`, `https://doi.org/10.x/y`).

@@ -2,8 +2,9 @@
 
 A reader keeps what no CSL variable holds under a private key of the item, as `[name, value]`
 pairs: `_bibtex` (BibTeX fields: JabRef's `groups`, `owner`, `timestamp`, `file` …), `_ris`
-(RIS tags: `AD`, `L1` …), `_medline` (MEDLINE tags) and `_endnote` (EndNote XML elements:
-`auth-address`, `urls/pdf-urls/url` …). The format a pair came from writes it back where it
+(RIS tags: `AD`, `L1` …), `_medline` (MEDLINE tags), `_endnote` (EndNote XML elements:
+`auth-address`, `urls/pdf-urls/url` …) and `_refer` (EndNote tagged / Refer tags: `%+`, `%H` …;
+read only, so only the other formats carry them). The format a pair came from writes it back where it
 was. Two other formats carry them so that our own import restores them:
 
 * CSL-JSON, under `custom` (the data schema's object for "additional information that does
@@ -26,7 +27,8 @@ from typing import Any, Mapping, MutableMapping
 from evidencebib.model import ET_AL
 
 # private key -> the reader's name, as reports and carried lines show it
-KINDS = {"_bibtex": "BibTeX", "_ris": "RIS", "_medline": "MEDLINE", "_endnote": "EndNote"}
+KINDS = {"_bibtex": "BibTeX", "_ris": "RIS", "_medline": "MEDLINE", "_endnote": "EndNote",
+         "_refer": "Refer"}
 _BY_NAME = {name: key for key, name in KINDS.items()}
 # `custom` key of each kind in CSL-JSON
 CUSTOM = {key: f"evidencebib-{name.lower()}" for key, name in KINDS.items()}

@@ -18,14 +18,14 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Iterable, Mapping
 
-from evidencebib.formats import bibtex, endnote_xml, medline, ris
+from evidencebib.formats import bibtex, endnote_xml, medline, refer, ris
 from evidencebib.formats.registry import get
 
 # Keys, not data: every format keys its records its own way.
 KEYS = frozenset({"id", "citation-key"})
 # Reader extras: private key -> how a name of that kind is shown in a report.
 EXTRA_KINDS = {bibtex.EXTRA: "{}", ris.EXTRA: "RIS {}", medline.EXTRA: "MEDLINE {}",
-               endnote_xml.EXTRA: "EndNote {}"}
+               endnote_xml.EXTRA: "EndNote {}", refer.EXTRA: "Refer {}"}
 
 
 def _extra_names(item: Mapping[str, Any], key: str) -> list[str]:

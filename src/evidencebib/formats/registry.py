@@ -4,7 +4,7 @@ Every format module exposes `read(text, *, source) -> list[item]` and
 `write(items, **options) -> str`; modules are imported lazily, so a format whose module is
 missing (BibLaTeX before it is written) only fails when used, with a UsageError.
 
-    fmt = registry.get("ris")        # also by alias or extension: "csljson", ".json", "enw.xml"
+    fmt = registry.get("ris")        # also by alias or extension: "csljson", ".json", "refer"
     items = fmt.read(text, source=path)
     text = fmt.write(items, tags=["recurrent-miscarriage"])
 """
@@ -67,6 +67,9 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            "options: tags"),
     Format("pubmed-xml", "evidencebib.formats.pubmed", (), ("pubmedxml", "efetch"),
            "PubMed XML (a saved EFetch PubmedArticleSet); read only"),
+    Format("enw", "evidencebib.formats.refer", (".enw", ".refer"), ("refer", "endnote-tagged", "bibix"),
+           "EndNote tagged / Refer (.enw: EndNote's 'Refer/BibIX' export, Google Scholar, "
+           "publishers' 'download citation'); read only"),
 )}
 
 
