@@ -315,8 +315,12 @@ class AddResult:
 def add_items(refs: References, slug: str, items: Sequence[Item], *,
               create: bool = True, dry_run: bool = False) -> AddResult:
     """Append items to a condition under its lock; an item whose DOI is already there is
-    reported, not duplicated. Keys are readable and unique; nothing is written if no item
-    is new. Two processes adding at once both keep their entries (they take turns)."""
+    reported, not duplicated, and so is an item without a DOI that `check` would call the
+    same work as one there with every compared field equal (score 1.0: the same file imported
+    twice). Keys are readable and unique; nothing is written if no item is new. Two processes
+    adding at once both keep their entries (they take turns)."""
+    from evidencebib.check.dedupe import compare
+    from evidencebib.check.works import fingerprint
     from evidencebib.doi import key as doi_key
 
     if not create and not refs.exists(slug):
@@ -326,6 +330,12 @@ def add_items(refs: References, slug: str, items: Sequence[Item], *,
         condition = refs.load_or_create(slug)
         added, duplicates = [], []
         seen_dois: dict[str, str] = {}
+        by_title: dict[str, list[tuple[str, Any]]] = {}  # entries without a DOI, by folded title
+        if any(not item.get("DOI") for item in items):
+            for there in condition.bib.items():
+                if not there.get("DOI"):
+                    mark = fingerprint(there)
+                    by_title.setdefault(mark.title, []).append((str(there["id"]), mark))
         for item in items:
             doi = item.get("DOI")
             if doi:
@@ -333,9 +343,18 @@ def add_items(refs: References, slug: str, items: Sequence[Item], *,
                 if existing:
                     duplicates.append((doi, existing))
                     continue
+            else:
+                mark = fingerprint(item)
+                same = next((k for k, there in by_title.get(mark.title, ()) if mark.title
+                             and (compare(mark, there) or (0.0,))[0] == 1.0), None)
+                if same:
+                    duplicates.append((f"'{item.get('title')}'", same))
+                    continue
             key = condition.bib.add_item(item, key=item.get("id"))
             if doi:
                 seen_dois[doi_key(doi)] = key
+            else:
+                by_title.setdefault(mark.title, []).append((key, mark))
             added.append(key)
         changes = condition.changes() if added or created else []
         if (added or created) and not dry_run:

@@ -233,3 +233,28 @@ def test_an_export_to_ris_warns_of_a_truncated_author_list_and_suggests_enrich(r
     invoke("import", str(source), "--into", "jabref", "--references", str(references))
     result = invoke("export", "jabref", "--to", "ris", "--references", str(references))
     assert "truncated author list" in result.output and "enrich" in result.output
+
+
+def test_importing_the_same_file_twice_reports_entries_without_doi_as_already_present(references,
+                                                                                      tmp_path):
+    source = tmp_path / "nodoi.bib"
+    source.write_text("@article{g1, author = {Ann, A.}, title = {Good one}, journal = {J}, year = 2020}\n"
+                      "@book{g2, author = {Bob, B.}, title = {A book}, publisher = {P}, year = 2019}\n",
+                      encoding="utf-8")
+    new_condition(references, "x")
+    args = ["import", str(source), "--into", "x", "--references", str(references)]
+    assert "2 added" in invoke(*args).output
+    again = invoke(*args)
+    assert "0 added, 2 already present" in again.output and "'Good one'" in again.output
+    assert len(References(references).load("x").bib.items()) == 2
+
+
+def test_a_different_work_with_the_same_title_is_imported(references, tmp_path):
+    new_condition(references, "x")
+    first, second = tmp_path / "a.bib", tmp_path / "b.bib"
+    first.write_text("@article{g1, author = {Ann, A.}, title = {Editorial}, journal = {J}, year = 2020}\n",
+                     encoding="utf-8")
+    second.write_text("@article{g1, author = {Cox, C.}, title = {Editorial}, journal = {K}, year = 2012}\n",
+                      encoding="utf-8")
+    invoke("import", str(first), "--into", "x", "--references", str(references))
+    assert "1 added" in invoke("import", str(second), "--into", "x", "--references", str(references)).output

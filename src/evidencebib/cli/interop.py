@@ -77,7 +77,7 @@ def export_command(conditions: tuple[str, ...], to: str, output_file: Path | Non
 @reports_errors
 def import_command(file: Path, into: str, from_: str | None, keep_keys: bool, dry_run: bool,
                    strict: bool, network, references_dir: Path) -> None:
-    """Add the references of FILE to a condition; DOIs already there are reported, not duplicated.
+    """Add the references of FILE to a condition; works already there are reported, not duplicated.
 
     FILE `-` is standard input. A record that cannot be read (a BibTeX entry that does not
     parse, a CSL-JSON item of the wrong shape) is named with its line and left out, and the
