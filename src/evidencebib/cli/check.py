@@ -10,8 +10,9 @@ import click
 from evidencebib.cli import output
 from evidencebib.cli.common import open_references, references_option, reports_errors
 
+# evidencebib.check.findings.KINDS, without its import
 KINDS = ("duplicate", "disagreement", "key-clash", "doi-clash", "unparsed", "missing-field", "no-doi",
-         "bad-doi", "read-note", "truncated-authors", "shared")   # evidencebib.check.findings.KINDS, without its import
+         "bad-doi", "read-note", "truncated-authors", "shared")
 
 
 def _kinds(value: str | None) -> frozenset[str] | None:
