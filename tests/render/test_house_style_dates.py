@@ -1,6 +1,8 @@
-"""Issue 15, item 4, the house style (ig-criteria): a date range takes its year suffix once,
-after the range, as the year it disambiguates ends there ("Smith J (2014–2015a)"; APA and
-citeproc-js do the same), and a season range within one year still prints that year.
+"""Issue 15, item 4, the house style (ig-criteria): the start of a date range never carries a
+year suffix (40d2d8e printed "Smith J (2014a–2015a)"; main prints "(2014–2015a)"; citeproc-js
+2.4.63 prints no suffix on such a range with this style, APA's explicit `year-suffix` gives
+"(2014–2015a)" in both), and a season range within one year still prints that year (citeproc-js:
+"Ox E (2019)").
 
 Driven through `render` in a subprocess, so the tests run unchanged on older trees
 (tests/tools/run_on_tree.sh).
@@ -27,12 +29,13 @@ def render(tmp_path: Path, bib: str, style: str = "ig-criteria") -> str:
     return result.stdout
 
 
-def test_a_year_suffix_on_a_date_range_is_printed_once_after_the_range(tmp_path):
+def test_the_start_of_a_date_range_never_carries_the_year_suffix(tmp_path):
     out = render(tmp_path,
                  "@article{one, author = {Smith, Jane}, title = {One}, journal = {J}, date = {2014/2015}}\n"
                  "@article{two, author = {Smith, Jane}, title = {Two}, journal = {J}, date = {2014/2015}}\n")
-    assert "Smith J (2014–2015a) 'One'" in out
-    assert "Smith J (2014–2015b) 'Two'" in out
+    entries = [line for line in out.splitlines() if line.startswith("Smith J (2014")]
+    assert len(entries) == 2, out
+    assert all(entry.startswith("Smith J (2014–2015") for entry in entries), out
 
 
 def test_a_season_range_within_one_year_prints_the_year(tmp_path):
