@@ -19,8 +19,6 @@ NOTES = [Cluster([Cite("a", locator="3", label="page")], note_number=1), Cluster
          Cluster([Cite("a", locator="4", label="page")], note_number=4)]
 
 
-@pytest.mark.xfail(strict=True, reason="overrides/labels.py prints no label for "
-                                        "first-reference-note-number (citeproc-js: 'Banjar (n 1) 4.')")
 def test_a_label_of_the_first_reference_note_number_prints_the_styles_term():
     assert Engine("oscola").citations(NOTES, "text", ITEMS)[2] == "Banjar (n 1) 4."
 

@@ -302,9 +302,13 @@ def _and_term(ctx) -> str | None:
           rule="CSL 1.0.2 §Label (term of the variable, plural=\"contextual|always|never\", locator labels; "
                "number-of-* plural when above 1; numbers joined by the locale's \"and\" are several, as "
                "citeproc-js splits them), §Name (label of a name variable: plural for several "
-               "names); a label whose variable is empty prints nothing",
+               "names); a label whose variable is empty prints nothing; the label of "
+               "first-reference-note-number (Appendix IV, a variable of the cite) prints the term, "
+               "singular, when the cite has a first note (citeproc-js node_label.js / CSL.evaluateLabel)",
           fingerprint="f9b9c83fc2d02f00f26a2f2cddcb58ce7caa55de5f3c0774b50e6d351e3cdcba",
-          tests=("tests/render/test_engine_text.py::test_label_of_an_empty_variable_prints_nothing",))
+          tests=("tests/render/test_engine_text.py::test_label_of_an_empty_variable_prints_nothing",
+                 "tests/render/test_note_style_terms.py::"
+                 "test_a_label_of_the_first_reference_note_number_prints_the_styles_term"))
 def label(el, ctx, variable: str, names: int | None):
     if variable == "locator":
         locator = ctx.cite.locator
@@ -315,6 +319,13 @@ def label(el, ctx, variable: str, names: int | None):
     elif names is not None:
         term = variable
         plural = names > 1
+    elif variable == "first-reference-note-number":
+        # a variable of the cite, not the item (citeproc-js CSL.evaluateLabel looks the plural up on
+        # the item, which lacks it: the term is singular unless plural="always")
+        if ctx.cite.first_note_number is None or ctx.mode != "citation":
+            return None
+        term = variable
+        plural = False
     else:
         if variable in ctx.suppressed:
             return None
