@@ -306,9 +306,7 @@ def _and_term(ctx) -> str | None:
                "first-reference-note-number (Appendix IV, a variable of the cite) prints the term, "
                "singular, when the cite has a first note (citeproc-js node_label.js / CSL.evaluateLabel)",
           fingerprint="f9b9c83fc2d02f00f26a2f2cddcb58ce7caa55de5f3c0774b50e6d351e3cdcba",
-          tests=("tests/render/test_engine_text.py::test_label_of_an_empty_variable_prints_nothing",
-                 "tests/render/test_note_style_terms.py::"
-                 "test_a_label_of_the_first_reference_note_number_prints_the_styles_term"))
+          tests=("tests/render/test_engine_text.py::test_label_of_an_empty_variable_prints_nothing",))
 def label(el, ctx, variable: str, names: int | None):
     if variable == "locator":
         locator = ctx.cite.locator
