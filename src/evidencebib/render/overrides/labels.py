@@ -116,7 +116,7 @@ def _locator(el, ctx):
     ctx.found += 1
     label = ctx.cite.label or "page"
     if label == "page":
-        node = Lit(ctx.b.pages_page_range(locator, ctx))
+        node = Lit(ctx.b.pages_page_range(locator, ctx, "locator"))
     else:
         from evidencebib.render.overrides.pages import plain_range
 
