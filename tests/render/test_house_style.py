@@ -232,3 +232,17 @@ def test_edited_book_puts_editors_with_eds_in_author_position():
 def test_item_without_author_starts_with_its_title_once():
     item = {"type": "book", "title": "Anonymous work", "publisher": "P", "issued": {"date-parts": [[1999]]}}
     assert one(item, "markdown") == "*Anonymous work* (1999), P."
+
+
+def test_same_author_entries_dated_as_the_same_year_range_get_the_year_suffix_after_the_range():
+    """CSL 1.0.2 §Disambiguation: the year-suffix is appended to the first year rendered through
+    cs:date; for a year range (BibTeX `date = {2014/2015}`) citeproc-js 2.4.63 appends it after the
+    range, as it prints apa and chicago-author-date ("2014–2015a"). citeproc-js prints no suffix
+    with this style only because its first cite's ambiguity key picks up the bibliography's
+    "accessed " date prefix ("Smith 2014–accessed 2015", a leak of its date-range queue), so the
+    two cites never compare equal; without that prefix it prints "Smith J (2014–2015a)" too."""
+    items = [{"id": key, "type": "article-journal", "title": title, "container-title": "J Immunol",
+              "author": [{"family": "Smith", "given": "John"}], "issued": {"date-parts": [[2014], [2015]]}}
+             for key, title in (("a", "First"), ("b", "Second"))]
+    assert render_bibliography(items, "ig-criteria", "text") == [
+        "Smith J (2014–2015a) 'First', J Immunol.", "Smith J (2014–2015b) 'Second', J Immunol."]

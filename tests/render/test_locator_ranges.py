@@ -1,12 +1,9 @@
 """A locator range typed with an en dash (`[@key, 10–12]`, as pandoc's smart punctuation writes
 `10--12`) is printed as citeproc-js 2.4.63 prints it: kept as typed, not re-formatted by the
 style's page-range-format as a hyphenated range is (found by helper redteam with `evidencebib
-cite … --style ayer`; strict xfail until fixed in render/overrides/pages.py: remove the marker
-with the fix)."""
+cite … --style ayer`; checked against citeproc-js itself, fixed in render/overrides/pages.py)."""
 
 from __future__ import annotations
-
-import pytest
 
 from evidencebib.render import Cite, Cluster
 from evidencebib.render.engine import Engine
@@ -24,7 +21,5 @@ def test_a_hyphenated_locator_range_follows_the_styles_page_range_format():
     assert locator_cite("4-6").endswith("pp. 4-6.")
 
 
-@pytest.mark.xfail(strict=True, reason="overrides/pages.py applies page-range-format to an en-dash "
-                                        "locator range (ours 'pp. 10-2.', citeproc-js 'pp. 10–12.')")
 def test_a_locator_range_typed_with_an_en_dash_is_kept_as_typed():
     assert locator_cite("10–12").endswith("pp. 10–12.")

@@ -1,11 +1,10 @@
 """Terms in note styles as citeproc-js 2.4.63 prints them (found by helper redteam with
-`evidencebib cite … --style oscola`; strict xfails until fixed in render/overrides/: remove the
-marker with the fix). OSCOLA's own locale defines the short term `first-reference-note-number`
-("n.", periods stripped) for its `cs:label`, and writes ibid with text-case="lowercase"."""
+`evidencebib cite … --style oscola`; both checked against citeproc-js itself, fixed in
+overrides/labels.py and overrides/positions.py). OSCOLA's own locale defines the short term
+`first-reference-note-number` ("n.", periods stripped) for its `cs:label`, and writes ibid with
+text-case="lowercase"."""
 
 from __future__ import annotations
-
-import pytest
 
 from evidencebib.render import Cite, Cluster
 from evidencebib.render.engine import Engine
@@ -19,13 +18,9 @@ NOTES = [Cluster([Cite("a", locator="3", label="page")], note_number=1), Cluster
          Cluster([Cite("a", locator="4", label="page")], note_number=4)]
 
 
-@pytest.mark.xfail(strict=True, reason="overrides/labels.py prints no label for "
-                                        "first-reference-note-number (citeproc-js: 'Banjar (n 1) 4.')")
 def test_a_label_of_the_first_reference_note_number_prints_the_styles_term():
     assert Engine("oscola").citations(NOTES, "text", ITEMS)[2] == "Banjar (n 1) 4."
 
 
-@pytest.mark.xfail(strict=True, reason="overrides/positions.py initial-term capitalises after the "
-                                        "term's text-case (citeproc-js applies text-case last: 'ibid.')")
 def test_an_initial_term_with_text_case_lowercase_stays_lowercase():
     assert Engine("oscola").citations(NOTES, "text", ITEMS)[3] == "ibid."

@@ -388,7 +388,9 @@ class TextElement(Formatting, model.Text):
             return None
         if node is None:
             return None
-        return self.c_finish(node, ctx, ("term", self.c_term, ctx.blank_names) if kind is _TERM else None)
+        # a term's tag: ("term", its name, a cs:names before it printed nothing, its text-case)
+        tag = ("term", self.c_term, ctx.blank_names, self.c_case) if kind is _TERM else None
+        return self.c_finish(node, ctx, tag)
 
 
 def evaluate_suppressible(element, ctx) -> list[Any] | None:

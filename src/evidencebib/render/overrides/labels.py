@@ -116,7 +116,7 @@ def _locator(el, ctx):
     ctx.found += 1
     label = ctx.cite.label or "page"
     if label == "page":
-        node = Lit(ctx.b.pages_page_range(locator, ctx))
+        node = Lit(ctx.b.pages_page_range(locator, ctx, "locator"))
     else:
         from evidencebib.render.overrides.pages import plain_range
 
@@ -302,7 +302,9 @@ def _and_term(ctx) -> str | None:
           rule="CSL 1.0.2 §Label (term of the variable, plural=\"contextual|always|never\", locator labels; "
                "number-of-* plural when above 1; numbers joined by the locale's \"and\" are several, as "
                "citeproc-js splits them), §Name (label of a name variable: plural for several "
-               "names); a label whose variable is empty prints nothing",
+               "names); a label whose variable is empty prints nothing; the label of "
+               "first-reference-note-number (Appendix IV, a variable of the cite) prints the term, "
+               "singular, when the cite has a first note (citeproc-js node_label.js / CSL.evaluateLabel)",
           fingerprint="f9b9c83fc2d02f00f26a2f2cddcb58ce7caa55de5f3c0774b50e6d351e3cdcba",
           tests=("tests/render/test_engine_text.py::test_label_of_an_empty_variable_prints_nothing",))
 def label(el, ctx, variable: str, names: int | None):
@@ -315,6 +317,13 @@ def label(el, ctx, variable: str, names: int | None):
     elif names is not None:
         term = variable
         plural = names > 1
+    elif variable == "first-reference-note-number":
+        # a variable of the cite, not the item (citeproc-js CSL.evaluateLabel looks the plural up on
+        # the item, which lacks it: the term is singular unless plural="always")
+        if ctx.cite.first_note_number is None or ctx.mode != "citation":
+            return None
+        term = variable
+        plural = False
     else:
         if variable in ctx.suppressed:
             return None

@@ -101,12 +101,15 @@ def _prefix(page: str) -> str | None:
     return match.group(1) if match else None
 
 
-def page_range(text: str, ctx) -> str:
-    """A page variable as printed (as citeproc-js prints it): each range whose ends have the
-    same prefix ("12-25", "e1-e12") gets its last page per the style's page-range-format and
-    the locale's page-range-delimiter (an en dash by default); a range whose ends differ
-    ("N110-5", "n11564-1568") or that is not one keeps its hyphen; several ranges stay
-    separated by ", " and the locale's "and" symbol ("&")."""
+def page_range(text: str, ctx, variable: str = "page") -> str:
+    """A page variable (or a page locator: `variable` "locator") as printed (as citeproc-js
+    prints it): each range whose ends have the same prefix ("12-25", "e1-e12") gets its last
+    page per the style's page-range-format and the locale's page-range-delimiter (an en dash by
+    default); a range whose ends differ ("N110-5", "n11564-1568") or that is not one keeps its
+    hyphen; several ranges stay separated by ", " and the locale's "and" symbol ("&"). Only the
+    page variable reads an en dash as a hyphen: in a locator a range typed with an en dash is
+    kept as typed (citeproc-js processNumber: parseString turns en dashes into hyphens for
+    "page" alone, and fixRanges/manglePageNumbers reformat only a range joined by "-")."""
     delimiter = ctx.locale.text("page-range-delimiter") or EN_DASH
     ampersand = " " + (ctx.locale.text("and", "symbol") or "&") + " "
     range_format = ctx.style.page_range_format
@@ -117,6 +120,9 @@ def page_range(text: str, ctx) -> str:
         pieces = []
         for item in comma_item.split("&"):
             item = item.strip()
+            if variable != "page" and EN_DASH in item:
+                pieces.append(item)
+                continue
             parts = item.replace(EN_DASH, "-").split("-")
             if len(parts) != 2 or "\\-" in item:
                 pieces.append(item.replace("\\-", "-"))
@@ -136,15 +142,18 @@ def page_range(text: str, ctx) -> str:
 
 
 @override("pages.page-range", replaces="citeproc.model.FormatNumber._process",
-          rule="CSL 1.0.2 §Text (page, with page-range-format) and the page-range-delimiter term",
+          rule="CSL 1.0.2 §Text (page, with page-range-format) and the page-range-delimiter term; a page "
+               "locator's range typed with an en dash kept as typed (citeproc-js processNumber: only the "
+               "page variable reads an en dash as a hyphen, and only a hyphenated range is reformatted)",
           fingerprint="4635f40ad395dcc2a8683c2b07c220bce3f989804794aa37bd757dcb30d71603",
-          tests=("tests/render/test_render_fixes.py::test_vancouver_page_range_2_25_is_not_shortened_to_2_5",))
-def page_range_override(text: str, ctx) -> str:
-    return page_range(text, ctx)
+          tests=("tests/render/test_render_fixes.py::test_vancouver_page_range_2_25_is_not_shortened_to_2_5",
+                 "tests/render/test_locator_ranges.py::test_a_locator_range_typed_with_an_en_dash_is_kept_as_typed"))
+def page_range_override(text: str, ctx, variable: str = "page") -> str:
+    return page_range(text, ctx, variable)
 
 
 @upstream("pages.page-range")
-def page_range_upstream(text: str, ctx) -> str:
+def page_range_upstream(text: str, ctx, variable: str = "page") -> str:
     section = ctx.style.citation if ctx.mode == "citation" else ctx.style.bibliography
     element = section.c_layout if section is not None else None
     if element is None:

@@ -300,6 +300,10 @@ def _with_initial_term_capitalized(node: Any) -> Any:
         tag = current.tag
         if tag is not None and tag[0] == "term" and len(tag) > 2 and tag[2]:
             return current, True  # after a cs:names that printed nothing: not the first thing printed
+        if tag is not None and tag[0] == "term" and len(tag) > 3 and tag[3] == "lowercase":
+            # citeproc-js capitalizes the term as it reads it (node_text.js) and applies the term's
+            # text-case when it appends it (queue.js, CSL.Output.Queue.append): lowercase wins
+            return current, True
         term = in_term or (tag is not None and tag[0] == "term")
         for index, kid in enumerate(current.kids):
             new, found = walk(kid, term)
@@ -322,7 +326,8 @@ def _with_initial_term_capitalized(node: Any) -> Any:
                "the citation number does not count as printed before it (queue.js: a NumericBlob leaves "
                "term_predecessor unset), a cs:names that printed nothing does (outside a suppressed group); "
                "capitalize-first as CSL.Output.Formatters does it "
-               "(\"o.V.\" -> \"O.V.\")",
+               "(\"o.V.\" -> \"O.V.\"); the term's own text-case is applied after it "
+               "(queue.js, CSL.Output.Queue.append: text-case=\"lowercase\" keeps OSCOLA's \"ibid.\")",
           fingerprint="190f687633dfa72fba7734ed01de31737bb93905d3329645b2fd669a564d8237",
           tests=("tests/render/test_engine_positions.py::test_ibid_first_in_a_note_starts_with_a_capital",
                  "tests/render/test_engine_positions.py::test_a_term_after_a_word_of_prefix_keeps_its_case",
