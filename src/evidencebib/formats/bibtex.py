@@ -19,7 +19,7 @@ from typing import Any, Iterable, Mapping
 
 from evidencebib.errors import ParseError
 from evidencebib.formats import latex
-from evidencebib.model import ET_AL, LINE, NOTES, Item, citation_key, doi
+from evidencebib.model import ET_AL, LINE, NOTES, Item, citation_key, doi, eprints
 from evidencebib.model.dates import format_edtf, parse_date, parse_date_text, parse_edtf
 from evidencebib.model.keys import is_valid_key, unique_keys, with_ids  # noqa: F401 - this API
 from evidencebib.model.keywords import with_tags
@@ -762,6 +762,10 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
             text = parts.text(field)
             if text:
                 item[generic_variable] = text
+    # arXiv, Handle, JSTOR, Google Books, DOI eprints: said with the CSL variables styles
+    # print (model/eprints.py); the eprint fields stay below as written, for BibTeX writers
+    for variable, value in eprints.variables(_eprint_fields(fields), item["type"]).items():
+        item.setdefault(variable, value)
     if item.get("ISBN") and _ISSN_ONLY.fullmatch(str(item["ISBN"])):
         # Mendeley writes a journal's ISSN to `isbn`: an ISSN's form (1234-567X) is no ISBN's
         # (10 or 13 digits), the ISO 3297 / ISO 2108 forms model/serials.py classifies by
@@ -775,9 +779,12 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
         if issued:
             item["issued"] = issued
             _note_literal_date(parts, "year", issued)
+    # a PubMed eprint is the item's PMID/PMCID (read above); any other is kept as written
+    pubmed = {"eprint", "eprinttype"} if eprint_variable else set()
     extra = parts.verbatim + [[field, value] for field, value in fields.items()
                               if field not in _consumed_fields() and field not in generic
-                              and field not in OLD_SPELLINGS and value.strip()]
+                              and field not in OLD_SPELLINGS and field not in pubmed
+                              and value.strip()]
     if extra:
         item[EXTRA] = extra
     if parts.notes:
@@ -786,6 +793,14 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
 
 
 _EPRINT_TYPES = {"pubmed": "PMID", "pmid": "PMID", "pmc": "PMCID", "pmcid": "PMCID"}
+_EPRINT_FIELDS = ("eprint", "eprinttype", "eprintclass", *eprints.ALIASES)
+
+
+def _eprint_fields(fields: Mapping[str, Any]) -> dict[str, str]:
+    """An entry's eprint fields (`eprint`, `eprinttype`, `eprintclass` and their BibTeX
+    aliases `archiveprefix`, `primaryclass`), verbatim."""
+    return {field: _verbatim(field, str(fields[field])) for field in _EPRINT_FIELDS
+            if isinstance(fields.get(field), str)}
 # one or more ISSNs (ISO 3297: 1234-567X), comma or semicolon separated
 _ISSN_ONLY = re.compile(r"\d{4}-\d{3}[\dXx](?:\s*[,;]\s*\d{4}-\d{3}[\dXx])*")
 # `and` opening or closing a whole name list: a separator with no name on one side
@@ -843,8 +858,8 @@ def _consumed_fields() -> frozenset[str]:
     """Fields entry_to_item reads into variables (an entry's other fields go to `_bibtex`)."""
     return frozenset(set(TEXT_FIELDS) | set(NAME_FIELDS) | set(DATE_FIELDS) | set(CUSTOM_FIELDS)
                      | {"year", "month", "day", "booktitle", "number", "issue", "pages", "eid",
-                        "institution", "school", "organization", "entrysubtype", "eprinttype",
-                        "eprint", "crossref", "xref", "subtitle", "titleaddon", "booksubtitle",
+                        "institution", "school", "organization", "entrysubtype",
+                        "crossref", "xref", "subtitle", "titleaddon", "booksubtitle",
                         "booktitleaddon", "journalsubtitle"})
 
 
@@ -935,6 +950,13 @@ def _verbatim(field: str, value: str) -> str:
 
 def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]:
     """The BibTeX entry type and (field, raw value) pairs that store a CSL item."""
+    extra = dict(item.get(EXTRA) or ())
+    if extra.get("eprint"):
+        # the variables the reader derives from the eprint fields (written back below, as
+        # they were) are left out: reading the entry derives them again
+        derived = eprints.derived(item, _eprint_fields(extra))
+        if derived:
+            item = {name: value for name, value in item.items() if name not in derived}
     csl_type = item.get("type") or "document"
     entry_type = CSL_TYPES.get(csl_type, "misc")
     if csl_type == "thesis" and "master" in str(item.get("genre", "")).lower():
