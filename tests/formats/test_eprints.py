@@ -253,3 +253,14 @@ def test_every_known_eprint_of_the_development_corpus_is_said_by_a_csl_variable(
                 checked += 1
                 assert item.get("URL"), (path.name, item["id"])
     assert checked > 100
+
+
+def test_biblatex_keeps_the_arxiv_eprint_of_an_item_with_a_pmid_and_names_the_pmid():
+    # one `eprint` per entry (biblatex manual §3.14.7): the PMID had overwritten nothing but
+    # was written as a second `eprint` field, an entry no BibTeX parser reads
+    item = read("@article{b, title = {T}, journal = {Sci. Rep.}, year = {2012}, pmid = {22432053},"
+                " archivePrefix = {arXiv}, eprint = {1203.6171}, eprinttype = {arxiv}}")
+    text = registry.get("biblatex").write([item])
+    back = registry.get("biblatex").read(text)[0]
+    assert back["URL"] == "https://arxiv.org/abs/1203.6171"
+    assert "PMID" in " ".join(api.export_warnings([item], "biblatex"))

@@ -55,7 +55,7 @@ def biblatex_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]
         if name == "booktitle" and entry_type in ("online", "dataset"):
             name = "titleaddon"
         if name in ("pmid", "pmcid"):
-            if name == "pmid":
+            if name == "pmid" and not _own_eprint(item):
                 out += [("eprint", raw), ("eprinttype", "{pubmed}")]
             continue
         if name == "language":
@@ -70,6 +70,12 @@ def biblatex_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]
     return entry_type, bibtex.protect_titles(out)
 
 
+def _own_eprint(item: Mapping[str, Any]) -> bool:
+    """Whether the item has an eprint of another archive (an arXiv id …, kept as written):
+    an entry has one `eprint` (biblatex manual §3.14.7), so a PMID has no place beside it."""
+    return any(field == "eprint" for field, _ in item.get(bibtex.EXTRA) or ())
+
+
 # CSL variables of the fields _NOT_ON_TYPE leaves out
 _VARIABLE_OF_FIELD = {"isbn": "ISBN", "series": "collection-title"}
 # The reader extras this writer writes back (BibTeX fields no variable holds, as they were).
@@ -79,8 +85,11 @@ EXTRAS_HELD = bibtex.EXTRAS_HELD
 def carried_fields(item: Mapping[str, Any]) -> set[str]:
     """The CSL variables of `item` a BibLaTeX entry holds: BibTeX's, less those BibTeX stores
     under their CSL name (biblatex's data model has no such field), PMCID (the one eprint is
-    the PMID) and the fields biblatex does not allow on the entry's type."""
+    the PMID), the PMID of an item whose eprint is another archive's, and the fields biblatex
+    does not allow on the entry's type."""
     fields = bibtex.carried_fields(item) - set(bibtex.generic_fields().values()) - {"PMCID"}
+    if _own_eprint(item):
+        fields.discard("PMID")
     entry_type = bibtex.CSL_TYPES.get(str(item.get("type") or "document"), "misc")
     entry_type = _TYPES.get(entry_type, (entry_type, None))[0]
     return fields - {_VARIABLE_OF_FIELD[name] for name in _NOT_ON_TYPE.get(entry_type, ())}
