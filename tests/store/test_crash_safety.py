@@ -70,16 +70,20 @@ def test_sigkill_during_saves_never_leaves_a_broken_file(tmp_path):
     context = multiprocessing.get_context("fork")
     rng = random.Random(2026)
     mid_write = kills = 0
-    # On a loaded machine a run of KILLS can miss every write; it goes on (up to 3 x KILLS)
-    # until one kill has landed inside a write.
+    longest = 0.03
+    # On a loaded machine a run of KILLS can miss every write (the child is still editing
+    # when the kill comes); it goes on (up to 3 x KILLS) until one kill has landed inside a
+    # write, waiting twice as long after each 50 kills that missed every write.
     while kills < KILLS or (mid_write == 0 and kills < 3 * KILLS):
+        if kills and kills % 50 == 0 and mid_write == 0:
+            longest *= 2
         kills += 1
         receive, send = context.Pipe(duplex=False)
         child = context.Process(target=_writer, args=(parsed[path.read_bytes()], send))
         child.start()
         assert receive.poll(30), "writer did not start"
         receive.recv()
-        time.sleep(rng.uniform(0, 0.03))
+        time.sleep(rng.uniform(0, longest))
         os.kill(child.pid, signal.SIGKILL)
         child.join()
         if list(tmp_path.glob(TEMP_PREFIX + "*")):
