@@ -100,6 +100,27 @@ def test_ibid_first_in_a_note_starts_with_a_capital(tmp_path):
     assert render(style(tmp_path), clusters)[1] == "Ibid."
 
 
+def test_an_initial_terms_own_text_case_lowercase_wins_but_a_groups_or_macro_calls_does_not(tmp_path):
+    """citeproc-js applies the term's own text-case after capitalizing it (CSL.Output.Queue.append:
+    "ibid."), while a lowercase group or macro call around it leaves the capital ("Ibid.")."""
+    path = tmp_path / "cased.csl"
+    path.write_text("""<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="note">
+<info><id>c</id><title>c</title><updated>2020-01-01T00:00:00+00:00</updated></info>
+<macro name="ibid"><text term="ibid"/></macro>
+<citation><layout>
+  <choose>
+    <if position="ibid-with-locator"><text term="ibid" text-case="lowercase"/></if>
+    <else-if position="ibid"><group text-case="lowercase"><text term="ibid"/></group></else-if>
+    <else-if position="subsequent"><text macro="ibid" text-case="lowercase"/></else-if>
+    <else><text variable="title"/></else>
+  </choose>
+</layout></citation></style>""", encoding="utf-8")
+    clusters = [Cluster(["doe"], note_number=1), Cluster([Cite("doe", locator="2")], note_number=2),
+                Cluster([Cite("doe", locator="2")], note_number=3), Cluster(["roe"], note_number=4),
+                Cluster(["doe"], note_number=5)]
+    assert render(path, clusters) == ["His Book", "ibid.", "Ibid.", "Her Book", "Ibid."]
+
+
 def test_a_term_after_a_word_of_prefix_keeps_its_case(tmp_path):
     """"see ibid." — but after a prefix that is a sentence of its own, "This was said. Ibid."."""
     clusters = [Cluster(["doe"], note_number=1), Cluster([Cite("doe", prefix="see ")], note_number=2),

@@ -23,3 +23,18 @@ def test_a_hyphenated_locator_range_follows_the_styles_page_range_format():
 
 def test_a_locator_range_typed_with_an_en_dash_is_kept_as_typed():
     assert locator_cite("10–12").endswith("pp. 10–12.")
+
+
+def chapter_cite(locator: str) -> str:
+    cluster = Cluster([Cite("a", locator=locator, label="chapter")], note_number=1)
+    return Engine("ayer").citations([cluster], "text", ITEMS)[0]
+
+
+def test_a_hyphenated_range_in_a_locator_other_than_a_page_takes_the_locales_page_range_delimiter():
+    """ayer's locale (es-ES) sets page-range-delimiter to "-": citeproc-js processNumber
+    (fixupRangeDelimiter) joins the chapter range with it, where an en dash was hard-coded."""
+    assert chapter_cite("3-5").endswith("cap. 3-5.")
+
+
+def test_a_range_in_a_locator_other_than_a_page_typed_with_an_en_dash_is_kept_as_typed():
+    assert chapter_cite("3 – 5").endswith("cap. 3 – 5.")

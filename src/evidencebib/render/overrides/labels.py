@@ -44,10 +44,14 @@ def _plain(value: Any) -> str:
           rule="CSL 1.0.2 §Text (variable, form=\"short\" falling back to the long form), §Substitute "
                "(variables a substitute printed are suppressed for the rest of the entry), §Locators, "
                "Appendix IV (citation-number, year-suffix, first-reference-note-number); DOI and URL as "
-               "links",
+               "links; a locator other than a page joins a hyphenated range with the locale's "
+               "page-range-delimiter and keeps an en-dash range as typed (citeproc-js processNumber, "
+               "fixupRangeDelimiter)",
           fingerprint="6c60676c7c731cf31e280adf25ce101f04ba8d29de71f36bb8bc3cd6a3520011",
           tests=("tests/render/test_render_formats.py::test_markdown_doi_is_an_autolink",
-                 "tests/render/test_render_fixes_agreement.py::test_explicit_year_suffix_variable_is_used_for_undated_items"))
+                 "tests/render/test_render_fixes_agreement.py::test_explicit_year_suffix_variable_is_used_for_undated_items",
+                 "tests/render/test_locator_ranges.py::"
+                 "test_a_hyphenated_range_in_a_locator_other_than_a_page_takes_the_locales_page_range_delimiter"))
 def text_variable(el, ctx):
     variable = el.c_variable
     if variable not in _NOT_COLLAPSE_BREAKING:
@@ -118,9 +122,10 @@ def _locator(el, ctx):
     if label == "page":
         node = Lit(ctx.b.pages_page_range(locator, ctx, "locator"))
     else:
-        from evidencebib.render.overrides.pages import plain_range
+        from evidencebib.render.overrides.pages import EN_DASH, plain_range
 
-        node = ctx.b.quotes_in_data(plain_range(locator), ctx)
+        delimiter = ctx.locale.text("page-range-delimiter") or EN_DASH
+        node = ctx.b.quotes_in_data(plain_range(locator, delimiter), ctx)
     return el.c_finish(node, ctx, ("locator",))
 
 

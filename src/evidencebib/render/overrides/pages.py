@@ -83,14 +83,19 @@ def format_last_page_upstream(first: str, last: str, range_format: str | None, e
 _ROMAN = re.compile(r"^[ivxlcdm]+$", re.IGNORECASE)
 
 
-def plain_range(text: str) -> str:
-    """A locator other than a page as citeproc-js prints it: "200 - 201" -> "200–201"."""
+def plain_range(text: str, delimiter: str = EN_DASH) -> str:
+    """A locator other than a page as citeproc-js prints it: "200 - 201" -> "200–201", joined by
+    `delimiter` (the locale's page-range-delimiter: citeproc-js processNumber, fixupRangeDelimiter);
+    a range typed with an en dash is kept as typed (only a hyphen is a range delimiter there)."""
     out = []
     for comma_item in text.split(","):
         pieces = []
         for item in comma_item.split("&"):
-            parts = item.replace(EN_DASH, "-").split("-")
-            pieces.append(EN_DASH.join(part.strip() for part in parts) if len(parts) == 2 and all(
+            if EN_DASH in item:
+                pieces.append(item.strip())
+                continue
+            parts = item.split("-")
+            pieces.append(delimiter.join(part.strip() for part in parts) if len(parts) == 2 and all(
                 part.strip() for part in parts) else item.strip())
         out.append(" & ".join(pieces))
     return ", ".join(out)
