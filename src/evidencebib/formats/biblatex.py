@@ -103,7 +103,8 @@ def _literal_held(item: Mapping[str, Any]) -> bool:
     if not isinstance(issued, Mapping) or format_edtf(issued):
         return True
     literal = str(issued.get("literal") or "").strip()
-    return not literal or literal.lower() in _PUBSTATES | _NO_DATE or biblatex_date(literal)
+    return not literal or literal.lower() in _PUBSTATES or literal.lower() in _NO_DATE \
+        or biblatex_date(literal)
 
 
 # CSL variables of the fields _NOT_ON_TYPE leaves out
