@@ -64,3 +64,9 @@ def test_two_months_seasons_or_years_in_free_text_are_a_range(text, parts):
 @pytest.mark.parametrize("text", ["Dec-Jan 2019", "Winter 2019/2020", "June Spring 2019"])
 def test_two_dates_that_are_no_range_in_one_text_are_kept_as_written(text):
     assert parse_date_text(text) == {"literal": text}
+
+
+@pytest.mark.parametrize("text", ["../2019", "/2019"])
+def test_an_open_start_in_free_text_is_kept_as_written(text):
+    # RIS `DA`, EndNote dates: not the year of its end
+    assert parse_date_text(text) == {"literal": text}

@@ -171,6 +171,8 @@ def parse_date_text(text: str, *, year: Any = None) -> dict[str, Any] | None:
     edtf = parse_edtf(text)
     if edtf:
         return edtf
+    if re.match(r"(?:\.\.)?/", text):
+        return {"literal": text}  # an EDTF open start `../2019`: no CSL date holds one
     lowered = text.lower().replace(",", " ").replace(".", " ")
     circa = bool(re.search(r"\b(circa|ca|c)\b", lowered)) or text.endswith("?")
     # numeric d/m/y or m/d/y with a 4-digit year
