@@ -62,6 +62,14 @@ def test_the_time_of_a_datetime_is_noted_as_left_out():
                               "date holds no time); the date is kept"]
 
 
+@pytest.mark.parametrize("day", ["30", "x"])
+def test_a_day_the_month_does_not_have_is_noted_and_the_year_and_month_kept(day):
+    item = bibtex.read(f"@misc{{d, title={{T}}, year = 2019, month = feb, day = {{{day}}}}}")[0]
+    assert item["issued"] == {"date-parts": [[2019, 2]]}
+    assert item["_notes"] == [f"day: {day!r} is no day of that month; the year and month are "
+                              "read alone"]
+
+
 def test_a_literal_date_of_words_is_no_note():
     item = bibtex.read("@misc{n, title={T}, year = {n.d.}}")[0]
     assert item["issued"] == {"literal": "n.d."} and "_notes" not in item

@@ -20,7 +20,9 @@ from typing import Any, Iterable, Mapping
 from evidencebib.errors import ParseError
 from evidencebib.formats import latex
 from evidencebib.model import ET_AL, LINE, NOTES, Item, citation_key, doi
-from evidencebib.model.dates import format_edtf, has_time, parse_date, parse_date_text, parse_edtf
+from evidencebib.model.dates import (
+    days_in_month, format_edtf, has_time, parse_date, parse_date_text, parse_edtf,
+)
 from evidencebib.model.keys import is_valid_key, unique_keys, with_ids  # noqa: F401 - this API
 from evidencebib.model.keywords import with_tags
 from evidencebib.model.names import strip_others, without_placeholders
@@ -826,8 +828,12 @@ def _year_month_day(parts: _Fields) -> dict[str, Any] | None:
     if month:
         parts_ = [year, month]
         day = parts.text("day")
-        if day.isdigit():
+        if day.isdigit() and 1 <= int(day) <= days_in_month(year, month):
             parts_.append(int(day))
+        elif day:
+            parts.notes.append(f"day: {day!r} is no day of that month; the year and month are "
+                               "read alone")
+            parts.verbatim.append(["day", parts.fields["day"]])
         return {"date-parts": [parts_]}
     date = parse_date_text(f"{month_text} {year}")
     if date and "date-parts" in date and date["date-parts"][0][0] == year:
