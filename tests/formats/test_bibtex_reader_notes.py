@@ -36,13 +36,38 @@ def test_a_crossref_parent_in_the_file_is_no_note():
 
 
 @pytest.mark.parametrize("field, text", [("date", "2019-13-45"), ("urldate", "yesterday"),
-                                         ("year", "2019a-b")])
+                                         ("year", "2019a-b"), ("date", "2019-13"),
+                                         ("date", "2019-02-30"), ("urldate", "2021-04-31")])
 def test_a_date_that_is_no_date_is_kept_as_written_and_noted(field, text):
     item = bibtex.read(f"@article{{d, title={{T}}, {field} = {{{text}}}}}")[0]
     variable = "accessed" if field == "urldate" else "issued"
     assert item[variable] == {"literal": text}
     assert item["_notes"] == [f"{field}: {text!r} is no date we can read; kept as written "
                               "(styles print it as it is)"]
+
+
+@pytest.mark.parametrize("text, what", [
+    ("../2019", "is an open start (EDTF '../'), which no CSL date holds"),
+    ("201X", "has unspecified digits (EDTF 'X'), which no CSL date holds")])
+def test_an_edtf_date_no_csl_date_holds_is_kept_as_written_and_the_note_says_why(text, what):
+    item = bibtex.read(f"@misc{{d, title={{T}}, date = {{{text}}}}}")[0]
+    assert item["issued"] == {"literal": text}
+    assert item["_notes"] == [f"date: {text!r} {what}; kept as written (styles print it as it is)"]
+
+
+def test_the_time_of_a_datetime_is_noted_as_left_out():
+    item = bibtex.read("@misc{d, title={T}, date = {2020-05-06T10:11:12Z}}")[0]
+    assert item["issued"] == {"date-parts": [[2020, 5, 6]]}
+    assert item["_notes"] == ["date: the time of day of '2020-05-06T10:11:12Z' is left out (a CSL "
+                              "date holds no time); the date is kept"]
+
+
+@pytest.mark.parametrize("day", ["30", "x"])
+def test_a_day_the_month_does_not_have_is_noted_and_the_year_and_month_kept(day):
+    item = bibtex.read(f"@misc{{d, title={{T}}, year = 2019, month = feb, day = {{{day}}}}}")[0]
+    assert item["issued"] == {"date-parts": [[2019, 2]]}
+    assert item["_notes"] == [f"day: {day!r} is no day of that month; the year and month are "
+                              "read alone"]
 
 
 def test_a_literal_date_of_words_is_no_note():

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from evidencebib.formats import bibtex, csl_json, ris
+import json
+
+from evidencebib.formats import biblatex, bibtex, csl_json, inventory, ris
 from evidencebib.render import render_bibliography
 
 
@@ -22,6 +24,10 @@ def issued(fields: str) -> dict:
     ("year = {1990--1991}", {"date-parts": [[1990], [1991]]}),
     ("year = {2004}, month = jan # {--} # feb", {"date-parts": [[2004, 1], [2004, 2]]}),
     ("date = {2019~}", {"date-parts": [[2019]], "circa": True}),
+    ("year = {2018}, month = {June--July}", {"date-parts": [[2018, 6], [2018, 7]]}),
+    ('year = {2018}, month = {jun # "--" # jul}', {"date-parts": [[2018, 6], [2018, 7]]}),
+    ("year = {2018-2019}", {"date-parts": [[2018], [2019]]}),
+    ("date = {2020-05-06T10:11:12Z}", {"date-parts": [[2020, 5, 6]]}),   # biblatex datetime
 ])
 def test_bibtex_dates_are_read_into_csl_dates(fields, date):
     got = issued(fields)
@@ -50,3 +56,60 @@ def test_no_style_raises_on_seasons_ranges_and_approximate_dates(style):
                         "@article{o, author={Ox, Ed}, title={O}, journal={J}, date={2014/..}}\n")
     entries = render_bibliography(items, style, "text")
     assert len(entries) == 4 and all("2014" in e for e in entries if "Lee" in e)
+
+
+def stored(item: dict) -> dict:
+    """The item as a condition keeps it (a BibTeX file) and reads it back."""
+    return bibtex.read(bibtex.write([item]))[0]
+
+
+def from_csl(issued: dict, kind: str = "document") -> dict:
+    data = [{"id": "j", "type": kind, "title": "T", "author": [{"family": "C", "given": "C"}],
+             "issued": issued}]
+    return csl_json.read(json.dumps(data))[0]
+
+
+@pytest.mark.parametrize("literal", ["Spring 2019", "../2019", "2019-13", "Winter 2019/2020"])
+def test_a_csl_literal_date_stays_a_literal_through_a_condition(literal):
+    assert stored(from_csl({"literal": literal}))["issued"] == {"literal": literal}
+
+
+def test_a_csl_literal_date_stays_a_literal_in_apa():
+    # citeproc-js, same style and input: "C, C. (Spring 2019). T."
+    entry = render_bibliography([stored(from_csl({"literal": "Spring 2019"}))], "apa", "text")[0]
+    assert "Spring 2019" in entry
+
+
+def test_a_literal_kept_beside_the_year_is_no_note_when_read_back():
+    assert "_notes" not in stored(from_csl({"literal": "Spring 2019"}))
+
+
+def test_an_open_start_stays_as_written_through_a_condition_and_csl_json():
+    item = stored(bibtex.read("@misc{d, title = {T}, date = {../2019}}")[0])
+    assert item["issued"] == {"literal": "../2019"}
+    assert json.loads(csl_json.write([item]))[0]["issued"] == {"literal": "../2019"}
+
+
+@pytest.mark.parametrize("month, season", [(21, 1), (24, 4)])
+def test_a_csl_json_season_month_survives_a_condition(month, season):
+    back = stored(from_csl({"date-parts": [[2019, month]]}))["issued"]
+    assert back == {"date-parts": [[2019]], "season": season}
+
+
+@pytest.mark.parametrize("text", ["201X", "../2019", "2019-XX"])
+def test_biblatex_writes_a_literal_date_biber_reads_as_its_date(text):
+    item = bibtex.read(f"@misc{{d, title = {{T}}, date = {{{text}}}}}")[0]
+    assert ("date", "{" + text + "}") in biblatex.biblatex_fields(item)[1]
+    assert not inventory.not_held([item], "biblatex")
+
+
+def test_biblatex_export_names_a_literal_date_it_has_no_field_for():
+    item = from_csl({"literal": "Spring 2019"})
+    fields = dict(biblatex.biblatex_fields(item)[1])
+    assert "date" not in fields and "year" not in fields
+    assert inventory.not_held([item], "biblatex") == {"issued": 1}
+
+
+def test_biblatex_export_needs_no_field_for_no_date():
+    item = bibtex.read("@misc{n, title = {T}, year = {n.d.}}")[0]
+    assert not inventory.not_held([item], "biblatex")

@@ -4,16 +4,19 @@ BibLaTeX is the BibTeX family's richer dialect, and this module is a thin layer 
 formats/bibtex.py's public API (the one place BibTeX fields are mapped to CSL variables):
 reading is the BibTeX reader (it already understands `journaltitle`, `date`, `location`,
 `urldate`, `eid` …). Writing renames our stored fields to BibLaTeX's data model: `date`
-(ISO 8601, ranges with `/`) in place of `year`/`month`/`day`, `journaltitle`, `location`,
+(ISO 8601, ranges with `/`; a literal date biblatex reads as one, `201X` or `../2019`, as
+written) in place of `year`/`month`/`day` (a literal that is no date, `Spring 2019`, has no
+field there and is named by the export), `journaltitle`, `location`,
 `institution`, and entry types `@report` / `@thesis` with a `type`.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Mapping
 
 from evidencebib.formats import bibtex
-from evidencebib.model.dates import format_edtf
+from evidencebib.model.dates import format_edtf, parse_edtf
 from evidencebib.model.keys import unique_keys
 from evidencebib.model.keywords import with_tags
 
@@ -28,6 +31,9 @@ _RENAMES = {"journal": "journaltitle", "address": "location", "school": "institu
 
 _PUBSTATES = {"in press": "inpress", "inpress": "inpress", "forthcoming": "forthcoming",
               "submitted": "submitted", "prepublished": "prepublished"}
+# Literal dates that say there is none: an entry without a date says as much (CSL styles
+# print their "no date" term for it, biblatex styles their `nodate` string).
+_NO_DATE = {"n.d.", "n. d.", "nd", "no date", "undated"}
 # Fields biblatex's data model has no place for on an entry type (biber --validate-datamodel).
 _NOT_ON_TYPE = {"report": {"isbn", "series"}}
 
@@ -38,7 +44,10 @@ def biblatex_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]
     generic = {name for name in dict(fields) if bibtex.generic_fields().get(name)}
     issued = item.get("issued") if isinstance(item.get("issued"), Mapping) else {}
     date = format_edtf(issued) if issued else None
-    literal = str(issued.get("literal") or "").strip().lower() if issued else ""
+    written = str(issued.get("literal") or "").strip() if issued else ""
+    literal = written.lower()
+    if not date and biblatex_date(written):
+        date = written  # `201X`, `../2019`: a date biblatex reads, no CSL date holds
     out: list[tuple[str, str]] = []
     for name, raw in fields:
         if name in ("year", "month", "day", "date"):
@@ -76,6 +85,34 @@ def _own_eprint(item: Mapping[str, Any]) -> bool:
     return any(field == "eprint" for field, _ in item.get(bibtex.EXTRA) or ())
 
 
+# An end of a biblatex date range with EDTF unspecified digits (biblatex manual §2.3.8:
+# `199X`, `19XX`, `1999-XX`, `1999-01-XX` …; biber reads them, CSL has no such date).
+_UNSPECIFIED = re.compile(r"(?:\d{3}X|\d{2}XX|\dXXX|XXXX|\d{4}-XX(?:-XX)?|\d{4}-(?:0[1-9]|1[0-2])-XX)"
+                          r"[~?%]?")
+
+
+def biblatex_date(text: str) -> bool:
+    """Whether biber reads `text` as a `date` (EDTF level 1 as biblatex takes it: open ends
+    `../2019` and `2019/..`, unspecified digits `201X`, a time of day), which some CSL
+    literal dates are."""
+    ends = text.strip().split("/")
+    if len(ends) > 2 or all(end.strip() in ("", "..") for end in ends):
+        return False
+    return all((end.strip() in ("", "..") and len(ends) == 2) or parse_edtf(end) is not None
+               or _UNSPECIFIED.fullmatch(end.strip()) is not None for end in ends)
+
+
+def _literal_held(item: Mapping[str, Any]) -> bool:
+    """Whether a BibLaTeX entry holds the item's literal date (as `date` or `pubstate`):
+    biblatex has no field for a date that is no date (`Spring 2019`, `n.d.`)."""
+    issued = item.get("issued")
+    if not isinstance(issued, Mapping) or format_edtf(issued):
+        return True
+    literal = str(issued.get("literal") or "").strip()
+    return not literal or literal.lower() in _PUBSTATES or literal.lower() in _NO_DATE \
+        or biblatex_date(literal)
+
+
 # CSL variables of the fields _NOT_ON_TYPE leaves out
 _VARIABLE_OF_FIELD = {"isbn": "ISBN", "series": "collection-title"}
 # The reader extras this writer writes back (BibTeX fields no variable holds, as they were).
@@ -90,6 +127,8 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
     fields = bibtex.carried_fields(item) - set(bibtex.generic_fields().values()) - {"PMCID"}
     if _own_eprint(item):
         fields.discard("PMID")
+    if not _literal_held(item):
+        fields.discard("issued")
     entry_type = bibtex.CSL_TYPES.get(str(item.get("type") or "document"), "misc")
     entry_type = _TYPES.get(entry_type, (entry_type, None))[0]
     return fields - {_VARIABLE_OF_FIELD[name] for name in _NOT_ON_TYPE.get(entry_type, ())}

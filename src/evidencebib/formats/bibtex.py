@@ -20,7 +20,9 @@ from typing import Any, Iterable, Mapping
 from evidencebib.errors import ParseError
 from evidencebib.formats import latex
 from evidencebib.model import ET_AL, LINE, NOTES, Item, citation_key, doi, eprints
-from evidencebib.model.dates import format_edtf, parse_date, parse_date_text, parse_edtf
+from evidencebib.model.dates import (
+    days_in_month, format_edtf, has_time, parse_date, parse_date_text, parse_edtf,
+)
 from evidencebib.model.keys import is_valid_key, unique_keys, with_ids  # noqa: F401 - this API
 from evidencebib.model.keywords import with_tags
 from evidencebib.model.names import list_problem, strip_others, without_placeholders
@@ -812,9 +814,29 @@ def _note_literal_date(parts: _Fields, field: str, date: Mapping[str, Any]) -> N
     as written, a CSL literal date that every style prints as it is: the reader says so. A
     literal of words (`n.d.`, `in press`) is one on purpose and no note."""
     literal = str(date.get("literal") or "")
-    if set(date) == {"literal"} and (field == "urldate" or any(c.isdigit() for c in literal)):
-        parts.notes.append(f"{field}: {date['literal']!r} is no date we can read; kept as "
-                           "written (styles print it as it is)")
+    plain = parts.fields.get(field, "").replace("{", "").replace("}", "").strip()
+    if field != "year" and has_time(plain):
+        parts.notes.append(f"{field}: the time of day of {plain!r} is left out (a CSL date "
+                           "holds no time); the date is kept")
+    if set(date) != {"literal"} or not (field == "urldate" or any(c.isdigit() for c in literal)):
+        return
+    if field == "date" and latex.decode(parts.fields.get("year", "")).strip() == literal:
+        return  # `date` and `year` alike: a literal our writers keep as written on purpose
+    if re.match(r"\s*(\.\.)?/", literal):
+        what = "is an open start (EDTF '../'), which no CSL date holds"
+    elif re.fullmatch(r"[\dX]{4}(-[\dX]{2}){0,2}", literal) and "X" in literal:
+        what = "has unspecified digits (EDTF 'X'), which no CSL date holds"
+    else:
+        what = "is no date we can read"
+    parts.notes.append(f"{field}: {literal!r} {what}; kept as written (styles print it as "
+                       "it is)")
+
+
+def _year_date(text: str) -> dict[str, Any] | None:
+    """The date a `year` field's text reads as (a year range with an en or em dash too)."""
+    if _YEAR.fullmatch(text):
+        return {"date-parts": [[int(text)]]}
+    return parse_date_text(text.replace("–", "/").replace("—", "/"))
 
 
 def _year_month_day(parts: _Fields) -> dict[str, Any] | None:
@@ -826,7 +848,7 @@ def _year_month_day(parts: _Fields) -> dict[str, Any] | None:
         return None
     month_text = parts.text("month")
     if not _YEAR.fullmatch(year_text):
-        date = parse_date_text(year_text.replace("–", "/").replace("—", "/"))
+        date = _year_date(year_text)
         if date and "date-parts" in date and month_text and len(date["date-parts"][0]) == 1 \
                 and len(date["date-parts"]) == 1:
             year_text = str(date["date-parts"][0][0])  # `2019?`, `c2019` with a month: below
@@ -839,8 +861,12 @@ def _year_month_day(parts: _Fields) -> dict[str, Any] | None:
     if month:
         parts_ = [year, month]
         day = parts.text("day")
-        if day.isdigit():
+        if day.isdigit() and 1 <= int(day) <= days_in_month(year, month):
             parts_.append(int(day))
+        elif day:
+            parts.notes.append(f"day: {day!r} is no day of that month; the year and month are "
+                               "read alone")
+            parts.verbatim.append(["day", parts.fields["day"]])
         return {"date-parts": [parts_]}
     date = parse_date_text(f"{month_text} {year}")
     if date and "date-parts" in date and date["date-parts"][0][0] == year:
@@ -1054,6 +1080,10 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
                 fields["year"] = "{" + str(date["date-parts"][0][0]) + "}"
             else:
                 fields["year"] = _braced(literal, "year")
+                if _year_date(literal) != {"literal": literal}:
+                    # `year` would read back as a date (a CSL literal `Spring 2019` as 2019 +
+                    # spring, `../2019` as 2019): `date` beside it keeps the text as written
+                    fields["date"] = write_date_field({"literal": literal}) or fields["year"]
     for field, variable in DATE_FIELDS.items():
         if field == "date" or not isinstance(item.get(variable), Mapping):
             continue

@@ -32,7 +32,24 @@ MONTHS = {name: i for i, names in enumerate([
     ("dec", "december", "decembre", "décembre", "dezember")], start=1) for name in names}
 SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
 
-_EDTF_END = re.compile(r"^(?:Y?(-?\d{1,9})(?:-(\d{2})(?:-(\d{2}))?)?)([~?%]*)$")
+# an ISO 8601 / biblatex time of day after a full date (`T10:11:12Z`, `T10:11+02:00`): CSL
+# dates hold no time, so it is read and left out (biber, too, keeps it apart, in `hour` …)
+_TIME = r"(?:T(?:[01]\d|2[0-4])(?::[0-5]\d(?::(?:[0-5]\d|60)(?:[.,]\d+)?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)"
+_EDTF_END = re.compile(r"^(?:Y?(-?\d{1,9})(?:-(\d{2})(?:-(\d{2})(" + _TIME + r")?)?)?)([~?%]*)$")
+_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def days_in_month(year: int, month: int) -> int:
+    """The days of a month of the proleptic Gregorian calendar (EDTF's: year 0 = 1 BCE)."""
+    if month == 2 and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
+        return 28
+    return _DAYS[month - 1]
+
+
+def has_time(text: str) -> bool:
+    """Whether an EDTF / ISO 8601 date text carries a time of day (which CSL cannot hold)."""
+    return any((m := _EDTF_END.match(end.strip())) is not None and m.group(4) is not None
+               for end in text.strip().split("/"))
 
 
 def _to_int(value: Any) -> Any:
@@ -51,11 +68,17 @@ def _edtf_end(text: str) -> tuple[list[int], bool] | None:
     match = _EDTF_END.match(text)
     if not match:
         return None
-    year, month, day, qualifiers = match.groups()
+    year, month, day, _time, qualifiers = match.groups()
     parts = [int(year)]
     if month:
-        parts.append(int(month))
+        number = int(month)
+        # a calendar month, or an EDTF season 21-24 (without a day); 13-20 are no EDTF month
+        if not (1 <= number <= 12 or (21 <= number <= 24 and not day)):
+            return None
+        parts.append(number)
         if day:
+            if not 1 <= int(day) <= days_in_month(parts[0], number):
+                return None  # 2019-02-30, 2019-04-31: no such day
             parts.append(int(day))
     return parts, bool(qualifiers)
 
@@ -64,7 +87,9 @@ def parse_edtf(text: str) -> dict[str, Any] | None:
     """An EDTF (level 0/1 subset) / ISO 8601 date or interval as a CSL date, else None.
 
     `2020`, `2020-01`, `2020-01-15`, `-0333`, `2011-05-25~/2012-06-26~` (circa),
-    `2017-22` (EDTF season 21-24 -> `season`), `2014-12-31/..` (open end -> `[0]`).
+    `2017-22` (EDTF season 21-24 -> `season`), `2014-12-31/..` (open end -> `[0]`), a
+    datetime `2020-05-06T10:11:12Z` (its date). No date: a month 13-20 or beyond 24, a day
+    the month does not have (`2019-02-30`), an open start `../2019` (no CSL date holds one).
     """
     text = text.strip()
     if not text or not re.match(r"^[Y\d.-]", text):
@@ -90,10 +115,6 @@ def parse_edtf(text: str) -> dict[str, Any] | None:
             value = value[:1]
         elif len(value) > 1 and 21 <= value[1] <= 24:
             value = [value[0], value[1] - 8] + value[2:]  # a season in a range: CSL 13-16
-        if len(value) > 1 and not (1 <= value[1] <= 24):
-            return None
-        if len(value) > 2 and not (1 <= value[2] <= 31):
-            return None
         parts.append(value)
     date: dict[str, Any] = {"date-parts": parts}
     if season:
@@ -137,6 +158,7 @@ def format_edtf(date: Mapping[str, Any]) -> str | None:
 
 
 _FREE_YEAR = re.compile(r"(?<![\d-])(\d{4})(?!\d)")
+_YEAR_SPAN = re.compile(r"(\d{4})\s*(?:-+|–|—|/)\s*(\d{4})")
 
 
 def parse_date_text(text: str, *, year: Any = None) -> dict[str, Any] | None:
@@ -149,6 +171,8 @@ def parse_date_text(text: str, *, year: Any = None) -> dict[str, Any] | None:
     edtf = parse_edtf(text)
     if edtf:
         return edtf
+    if re.match(r"(?:\.\.)?/", text):
+        return {"literal": text}  # an EDTF open start `../2019`: no CSL date holds one
     lowered = text.lower().replace(",", " ").replace(".", " ")
     circa = bool(re.search(r"\b(circa|ca|c)\b", lowered)) or text.endswith("?")
     # numeric d/m/y or m/d/y with a 4-digit year
@@ -156,12 +180,19 @@ def parse_date_text(text: str, *, year: Any = None) -> dict[str, Any] | None:
     if numeric:
         first, second, full_year = (int(g) for g in numeric.groups())
         numeric_month, day = (first, second) if first <= 12 else (second, first)
-        if 1 <= numeric_month <= 12 and 1 <= day <= 31:
+        if 1 <= numeric_month <= 12 and 1 <= day <= days_in_month(full_year, numeric_month):
             return {"date-parts": [[full_year, numeric_month, day]]}
+    span = _YEAR_SPAN.fullmatch(text)
+    if span and int(span.group(1)) < int(span.group(2)):
+        return {"date-parts": [[int(span.group(1))], [int(span.group(2))]]}  # `2018-2019`
+    if len(set(re.findall(r"(?<!\d)\d{4}(?!\d)", lowered))) > 1:
+        return {"literal": text}  # `Winter 2019/2020`, two dates: not one of them silently
     found_year = _FREE_YEAR.search(lowered)
     words = re.findall(r"[^\W\d_]+", lowered)
-    month = next((MONTHS[w] for w in words if w in MONTHS), None)
-    season = next((SEASONS[w] for w in words if w in SEASONS), None)
+    months = list(dict.fromkeys(MONTHS[w] for w in words if w in MONTHS))
+    seasons = list(dict.fromkeys(SEASONS[w] for w in words if w in SEASONS))
+    month = months[0] if months else None
+    season = seasons[0] if seasons else None
     rest = _FREE_YEAR.sub(" ", lowered)
     days = [int(d) for d in re.findall(r"(?<!\d)(\d{1,2})(?!\d)", rest) if 1 <= int(d) <= 31]
     y = int(found_year.group(1)) if found_year else _to_int(year) if year not in (None, "") else None
@@ -172,10 +203,22 @@ def parse_date_text(text: str, *, year: Any = None) -> dict[str, Any] | None:
     known = set(MONTHS) | set(SEASONS) | {"circa", "ca", "c", "of", "the", "st", "nd", "rd", "th"}
     if any(w not in known for w in words):
         return {"literal": text}
+    if len(months) + len(seasons) > 1:
+        # `June-July 2018`, `Spring/Summer 2019`: a range within the year (seasons as CSL's
+        # 13-16 in a range); any other mix is kept as written rather than read as its first
+        ends = months if not seasons else [12 + s for s in seasons] if not months else []
+        if len(ends) == 2 and ends[0] < ends[1] and not days:
+            ranged: dict[str, Any] = {"date-parts": [[y, ends[0]], [y, ends[1]]]}
+            if circa:
+                ranged["circa"] = True
+            return ranged
+        return {"literal": text}
     parts = [y]
     if month:
         parts.append(month)
         if len(days) == 1:
+            if days[0] > days_in_month(y, month):
+                return {"literal": text}  # `30 February 2019`: no such day
             parts.append(days[0])
     elif days:
         return {"literal": text}
@@ -185,6 +228,29 @@ def parse_date_text(text: str, *, year: Any = None) -> dict[str, Any] | None:
     if circa:
         date["circa"] = True
     return date
+
+
+def _season_of_month(month: int) -> int | None:
+    """The season of a CSL-JSON "month" 13-16 or 21-24 (citeproc-js reads both as seasons,
+    util_dates.js normalizeMonth; 21-24 are EDTF's), else None."""
+    if 13 <= month <= 16:
+        return month - 12
+    if 21 <= month <= 24:
+        return month - 20
+    return None
+
+
+def _season_months(parts: list[list[int]]) -> list[list[int]]:
+    """Date-parts with a season month spelled one way: in a range CSL's 13-16 (what
+    parse_edtf gives and format_edtf writes as 21-24)."""
+    if len(parts) < 2:
+        return parts
+    out = []
+    for part in parts:
+        if len(part) == 2 and 21 <= part[1] <= 24:
+            part = [part[0], part[1] - 8]
+        out.append(part)
+    return out
 
 
 def normalize_date(value: Any) -> dict[str, Any] | None:
@@ -213,9 +279,14 @@ def normalize_date(value: Any) -> dict[str, Any] | None:
             if not all(isinstance(v, int) for v in values):
                 raise TypeError(f"date-parts hold a non-number: {part!r}")
             clean.append(values or [0])
+        clean = _season_months(clean)
         # a trailing open end [0] is kept (BBT writes it for open ranges)
         if clean and clean[0] and clean[0] != [0]:
             date["date-parts"] = clean
+            if len(clean) == 1 and len(clean[0]) == 2 and _season_of_month(clean[0][1]) \
+                    and value.get("season") in (None, ""):
+                date["season"] = _season_of_month(clean[0][1])
+                date["date-parts"] = [clean[0][:1]]
     elif value.get("raw") not in (None, ""):
         parsed = parse_date_text(str(value["raw"]))
         if parsed:
