@@ -47,7 +47,7 @@ from typing import Any, Iterable, Mapping, cast
 from lxml import etree
 
 from evidencebib.errors import ParseError
-from evidencebib.formats import extras
+from evidencebib.formats import extras, protected_case
 from evidencebib.model import ET_AL, LINE, Item, doi
 from evidencebib.model.dates import format_edtf, normalize_date, parse_date_text
 from evidencebib.model.keys import with_ids
@@ -447,8 +447,10 @@ def read(text: str, *, source: str = "<string>") -> list[Item]:
 
 
 def _set_rich(element: etree._Element, value: str) -> None:
-    """Plain text, or `<style face=…>` runs when the value holds CSL rich-text tags."""
-    value = _clean(value)
+    """Plain text, or `<style face=…>` runs when the value holds CSL rich-text tags. CSL's
+    nocase/nodecor spans have no face and are dropped, their words kept (formats/
+    protected_case.py; EndNote showed `<span class="nocase">` as text; the export warns)."""
+    value = protected_case.strip(_clean(value))
     if not _RICH.search(value):
         element.text = value
         return
@@ -465,7 +467,7 @@ def _set_rich(element: etree._Element, value: str) -> None:
             underline = token == _UNDERLINE
             spans.append(underline)
             if not underline:
-                pending = text + token  # other spans (e.g. class="nocase") stay literal text
+                pending = text + token  # other spans (small caps …) stay literal text
                 continue
         elif token == "</span>":
             underline = spans.pop() if spans else False

@@ -45,7 +45,7 @@ import re
 from typing import Any, Iterable, Mapping
 
 from evidencebib.errors import ParseError
-from evidencebib.formats import extras
+from evidencebib.formats import extras, protected_case
 from evidencebib.model import ET_AL, LINE, Item, doi
 from evidencebib.model.dates import format_edtf, normalize_date, parse_date_text, parse_edtf
 from evidencebib.model.keys import with_ids
@@ -454,20 +454,29 @@ def _one_line(value: Any) -> str:
 
 
 def record_lines(item: Mapping[str, Any], *, tags: Iterable[str] | None = None) -> list[str]:
-    """One item as RIS lines (without line ends)."""
+    """One item as RIS lines (without line ends).
+
+    Rich text: CSL's nocase/nodecor spans are dropped (formats/protected_case.py: no RIS reader
+    knows them; EndNote and citation-js show them as text; the export warns). `<i>`, `<b>`,
+    `<sup>`, `<sub>` are kept: they are Zotero's rich text in its title fields, which its RIS
+    translator (zotero/translators RIS.js, `doExport`: `value = item[field]`) writes as they are
+    and reads back into those fields, as our reader does; a plain-text reader shows a tag of
+    them, never loses a word.
+    """
     csl_type = item.get("type") or "document"
     code = TYPE_TO_RIS.get(csl_type, "GEN")
     out: list[tuple[str, str]] = [("TY", code)]
 
-    def put(tag: str, value: Any) -> None:
+    def put(tag: str, value: Any, *, variable: bool = True) -> None:
         if value is None or value == "":
             return
-        out.append((tag, _one_line(value)))
+        text = protected_case.strip(str(value)) if variable else str(value)
+        out.append((tag, _one_line(text)))
 
     def put_lines(tag: str, value: Any) -> None:
         if value in (None, ""):
             return
-        lines = [line.rstrip() for line in str(value).strip().splitlines()]
+        lines = [line.rstrip() for line in protected_case.strip(str(value)).strip().splitlines()]
         for line in lines:
             out.append((tag, line.strip()))
 
@@ -538,10 +547,10 @@ def record_lines(item: Mapping[str, Any], *, tags: Iterable[str] | None = None) 
         put("KW", keyword)
     put_lines("N1", item.get("note"))
     for tag, value in extra_tags(item):
-        put(tag, value)
+        put(tag, value, variable=False)
     put_lines("RN", item.get("annote"))
     for line in extras.to_lines(item, EXTRAS_HELD - {EXTRA}):
-        put("RN", line)
+        put("RN", line, variable=False)
     lines = [f"{tag}  - {value}" for tag, value in out]
     lines.append("ER  - ")
     return lines
