@@ -518,9 +518,9 @@ def export_warnings(items: Sequence[Item], fmt: str) -> list[str]:
     if fmt in _NO_PROTECTED_CASE:
         protected = protected_case.count(items)
         if protected:
-            out.append(f"{protected_case.LABEL} ×{protected}: the {name} format cannot hold it "
-                       "(the words are written without it, and read back, by evidencebib too, "
-                       "as text a style may change the case of)")
+            out.append(f"markup the {name} format cannot hold: {protected_case.LABEL} "
+                       f"×{protected} (the braced words are written without it, and read back, "
+                       "by evidencebib too, as words a style may change the case of)")
     return out
 
 

@@ -43,13 +43,13 @@ def test_endnote_xml_export_writes_braced_words_without_nocase_spans():
 
 def test_ris_export_names_the_protected_case_it_cannot_hold():
     warnings = api.export_warnings(_items(), "ris")
-    assert any(w.startswith("protected case ({…}) ×3: the RIS format cannot hold it")
+    assert any(w.startswith("markup the RIS format cannot hold: protected case ({…}) ×3")
                for w in warnings), warnings
 
 
 def test_endnote_xml_export_names_the_protected_case_it_cannot_hold():
     warnings = api.export_warnings(_items(), "endnote-xml")
-    assert any(w.startswith("protected case ({…}) ×3: the EndNote XML format cannot hold it")
+    assert any(w.startswith("markup the EndNote XML format cannot hold: protected case ({…}) ×3")
                for w in warnings), warnings
 
 
