@@ -518,6 +518,11 @@ def test_citation_js_reads_our_ris(citejs, tmp_path, name, items):
     assert result.returncode == 0, result.stderr[-2000:]
     data = json.loads(result.stdout)
     assert len(data) == len(items)
+    # CSL's nocase spans are no RIS: citation-js (like EndNote) reads them as text, while our
+    # own reader reads them back alike, so the comparison below cannot see them (redteam5 F36)
+    spans = [e.get(k) for e in data for k in ("title", "container-title")
+             if re.search(r'<span class="no(?:case|decor)"', str(e.get(k) or ""))]
+    assert not spans, spans[:5]
     theirs = [view(e, reader="citation-js", fmt="ris") for e in data]
     ours = _ours(items, "ris", "citation-js")
     problems = compare_views(ours, theirs, reader="citation-js", fmt="ris", written=items)

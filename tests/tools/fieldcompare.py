@@ -63,7 +63,8 @@ CANNOT_HOLD: dict[str, set[str]] = {
                              "container-title", "number-of-pages", "page",
                              "archive_location", "archive"},  # DB is the database: source
     "endnote-xml": _NOT_IN_TAGGED | {"URL=doi.org/DOI", "container-author", "number-of-pages", "PMCID",
-                                     "event-title", "event-place", "archive_location"},
+                                     "event-title", "event-place", "archive_location",
+                                     "archive"},  # remote-database-name is the database: source
 }
 # RIS and EndNote XML write braced words without CSL's nocase/nodecor spans and the export
 # names it (`api.export_warnings`): a value that loses only them counts under this name
