@@ -36,7 +36,8 @@ note <-> notes, language, URL <-> urls/related-urls/url (web-urls also read), ac
 access-date, annote <-> research-notes (with the lines other formats' extras are carried in,
 formats/extras.py), PMCID <-> custom2 (periodicals), event-title <-> custom1 and event-place <->
 custom4 (conference types), source <-> remote-database-name (or, without one,
-remote-database-provider; archive has no element), keyword <-> keywords/keyword. Option `tags=[…]` adds keywords.
+remote-database-provider; archive has no element), keyword <-> keywords/keyword.
+Option `tags=[…]` adds keywords.
 """
 
 from __future__ import annotations

@@ -41,6 +41,7 @@ location) and from `C2` of a periodical (EndNote's "PMCID", Custom 2).
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any, Iterable, Mapping
 
@@ -56,6 +57,7 @@ from evidencebib.model.pubmed_ids import pmcid, pmid
 from evidencebib.model.serials import add_serials
 
 EXTRA = "_ris"
+log = logging.getLogger(__name__)
 
 TYPE_TO_RIS = {
     "article-journal": "JOUR", "article-magazine": "MGZN", "article-newspaper": "NEWS",
@@ -94,6 +96,7 @@ PAGES_ARE_COUNT = {"BOOK", "THES"}
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*)|)$")
 _LOOSE_TAG = re.compile(r"^([A-Z][A-Z0-9]) {1,2}- ?(.*)$")
 _RECORD_NUMBER = re.compile(r"^\s*\d+\.\s*$")
+_FIRST_TY = re.compile(r"^\ufeff?TY {1,2}-", re.MULTILINE)
 _PMCID = re.compile(r"^PMC\d+$", re.IGNORECASE)
 _DOI_LIKE = re.compile(r"(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+", re.IGNORECASE)
 _EXTRA_ID = re.compile(r"(PMID|PMCID):\s*(\S+)", re.IGNORECASE)
@@ -124,11 +127,22 @@ def _records(text: str, source: str) -> list[tuple[int, list[tuple[str, list[str
     records: list[tuple[int, list[tuple[str, list[str], int]]]] = []
     current: list[tuple[str, list[str], int]] | None = None
     start = 0
+    # Lines without a tag before the first `TY  - ` are a header (JSTOR's and ScienceDirect's
+    # `Provider: JSTOR http://www.jstor.org`, `Database: JSTOR`, `Content: text/plain; …`):
+    # skipped with a warning, as Zotero's, JabRef's and EndNote's RIS importers skip text
+    # before the first record (redteam5 F44). A tagged line there is still an error.
+    first_ty = _FIRST_TY.search(text)
+    header_end = len(text[:first_ty.start()].splitlines()) + 1 if first_ty else 0
+    skipped = 0
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.replace("\ufeff", "")
         match = _TAG_LINE.match(line.rstrip()) or _LOOSE_TAG.match(line.rstrip())
         if current is None:
             if not line.strip() or _RECORD_NUMBER.match(line):
+                continue
+            if number < header_end and not records and not match \
+                    and not _not_ris_message(line):
+                skipped += 1
                 continue
             if match and match.group(1) == "TY":
                 current, start = [("TY", [(match.group(2) or "").strip()], number)], number
@@ -155,6 +169,9 @@ def _records(text: str, source: str) -> list[tuple[int, list[tuple[str, list[str
                          "(truncated file?)", file=source, line=start)
     if not records and text.strip():
         raise ParseError("no RIS records found", file=source, line=1)
+    if skipped:
+        log.warning("%s: %d line%s before the first record (line %d) skipped", source, skipped,
+                    "" if skipped == 1 else "s", records[0][0])
     return records
 
 
