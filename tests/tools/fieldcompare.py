@@ -21,7 +21,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from evidencebib.formats import biblatex, bibtex, csl_json, endnote_xml, protected_case, ris
+from evidencebib.formats import biblatex, bibtex, csl_json, endnote_xml, ris
+from evidencebib.formats import protected_case
 from evidencebib.model import doi, vocabulary
 from evidencebib.model.dates import SEASONS, normalize_date
 from evidencebib.model.keywords import split_keywords
@@ -63,9 +64,9 @@ CANNOT_HOLD: dict[str, set[str]] = {
                              "container-title", "number-of-pages", "page",
                              "archive_location", "archive"},  # DB is the database: source
     "endnote-xml": _NOT_IN_TAGGED | {"URL=doi.org/DOI", "container-author", "number-of-pages", "PMCID",
-                                     "event-title", "event-place", "archive_location",
-                                     "archive"},  # remote-database-name is the database: source
+                                     "event-title", "event-place", "archive_location"},
 }
+CANNOT_HOLD["endnote-xml"].add("archive")  # remote-database-name is the database: source
 # RIS and EndNote XML write braced words without CSL's nocase/nodecor spans and the export
 # names it (`api.export_warnings`): a value that loses only them counts under this name
 # (warned, never exact)
