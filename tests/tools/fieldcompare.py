@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from evidencebib.formats import biblatex, bibtex, csl_json, endnote_xml, ris
-from evidencebib.formats import protected_case
 from evidencebib.model import doi, vocabulary
 from evidencebib.model.dates import SEASONS, normalize_date
 from evidencebib.model.keywords import split_keywords
 from evidencebib.model.names import format_name
 from evidencebib.model.pages import canonical_page
+
+from evidencebib.formats import protected_case  # RIS/EndNote XML drop nocase spans (F36)
 
 MULTILINE = {"abstract", "note"}
 _PROTECTED = {"title", "title-short", "container-title", "collection-title", "event-title",
