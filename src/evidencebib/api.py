@@ -506,6 +506,8 @@ def export(refs: References, slugs: Sequence[str] = (), *, to: str,
 _NO_ET_AL = {"ris": "RIS", "endnote-xml": "EndNote XML", "medline": "MEDLINE",
              "csl-json": "CSL-JSON"}
 _CARRIES_ET_AL = frozenset({"ris", "endnote-xml", "csl-json"})
+# Formats whose writers drop CSL's nocase/nodecor spans (formats/protected_case.py)
+_NO_PROTECTED_CASE = frozenset({"ris", "endnote-xml"})
 _FORMAT_NAMES = {"ris": "RIS", "endnote-xml": "EndNote XML", "medline": "MEDLINE",
                  "csl-json": "CSL-JSON", "biblatex": "BibLaTeX", "bibtex": "BibTeX"}
 
@@ -515,7 +517,7 @@ def export_warnings(items: Sequence[Item], fmt: str) -> list[str]:
     truncated (the export would look complete), and the CSL variables, BibTeX fields (JabRef's
     `groups`, `owner`, `file` …) and RIS/MEDLINE tags the format has no place for, counted by
     name (formats/inventory.py)."""
-    from evidencebib.formats import inventory
+    from evidencebib.formats import inventory, protected_case
     from evidencebib.model import ET_AL
 
     out = []
@@ -532,6 +534,12 @@ def export_warnings(items: Sequence[Item], fmt: str) -> list[str]:
     lost = inventory.report(inventory.not_held(items, fmt), f"the {name} format")
     if lost:
         out.append(lost)
+    if fmt in _NO_PROTECTED_CASE:
+        protected = protected_case.count(items)
+        if protected:
+            out.append(f"markup the {name} format cannot hold: {protected_case.LABEL} "
+                       f"×{protected} (the braced words are written without it, and read back, "
+                       "by evidencebib too, as words a style may change the case of)")
     return out
 
 

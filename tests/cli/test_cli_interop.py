@@ -258,3 +258,18 @@ def test_a_different_work_with_the_same_title_is_imported(references, tmp_path):
                       encoding="utf-8")
     invoke("import", str(first), "--into", "x", "--references", str(references))
     assert "1 added" in invoke("import", str(second), "--into", "x", "--references", str(references)).output
+
+
+def test_a_jstor_ris_file_with_its_header_lines_is_imported(references, tmp_path):
+    path = tmp_path / "jstor.ris"
+    path.write_bytes(b'Provider: JSTOR http://www.jstor.org\r\nDatabase: JSTOR\r\n'
+                     b'Content: text/plain; charset="UTF-8"\r\n\r\n\r\n'
+                     b"TY  - JOUR\r\nTI  - Bronze Age Class A Cauldrons\r\nAU  - Gerloff, Sabine\r\n"
+                     b"PY  - 1986\r\nER  - \r\n\r\n")
+    for slug, options in (("detected", ()), ("named", ("--from", "ris"))):
+        new_condition(references, slug)
+        result = invoke("import", str(path), *options, "--into", slug, "--references",
+                        str(references))
+        assert result.exit_code == 0, result.output
+        [item] = References(references).load(slug).bib.items()
+        assert item["title"] == "Bronze Age Class A Cauldrons"

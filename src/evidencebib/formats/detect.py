@@ -90,12 +90,18 @@ def detect(text: str, *, source: str = "<string>") -> str:
         raise ParseError("XML that is not EndNote XML (no <xml><records>) or PubMed XML "
                          f"(formats read: {READ_NAMES}); name the format with --from "
                          f"{'|'.join(FROM_CHOICES)}", file=source)
+    header = 0
     for line in lines:
         if re.match(r"^TY {1,2}- ", line):
             return "ris"
         if re.match(r"^\s*\d+\.\s*$", line):
             continue  # record numbers some RIS exporters print
-        break
+        # up to four lines without a tag before the first `TY  - `, as Zotero's RIS.js
+        # `detectImport` allows: JSTOR's and ScienceDirect's `Provider:`/`Database:`/
+        # `Content:` header (redteam5 F44), skipped by the reader
+        if _RIS_TAG.match(line) or header >= 4:
+            break
+        header += 1
     if re.search(r"^\s*@\s*[A-Za-z_]+\s*[{(]", text, re.MULTILINE):
         return "bibtex"
     if _looks_like_refer(lines):

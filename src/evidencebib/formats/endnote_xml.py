@@ -35,8 +35,9 @@ DOI <-> electronic-resource-num, abstract,
 note <-> notes, language, URL <-> urls/related-urls/url (web-urls also read), accessed <->
 access-date, annote <-> research-notes (with the lines other formats' extras are carried in,
 formats/extras.py), PMCID <-> custom2 (periodicals), event-title <-> custom1 and event-place <->
-custom4 (conference types), archive <-> remote-database-name, source <->
-remote-database-provider, keyword <-> keywords/keyword. Option `tags=[…]` adds keywords.
+custom4 (conference types), source <-> remote-database-name (or, without one,
+remote-database-provider; archive has no element), keyword <-> keywords/keyword.
+Option `tags=[…]` adds keywords.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from typing import Any, Iterable, Mapping, cast
 from lxml import etree
 
 from evidencebib.errors import ParseError
-from evidencebib.formats import extras
+from evidencebib.formats import extras, protected_case
 from evidencebib.model import ET_AL, LINE, Item, doi
 from evidencebib.model.dates import format_edtf, normalize_date, parse_date_text
 from evidencebib.model.keys import with_ids
@@ -314,12 +315,19 @@ def _record_item(element: etree._Element) -> Item:
     simple = {"pages": "page", "volume": "volume", "edition": "edition", "section": "section",
               "num-vols": "number-of-volumes", "pub-location": "publisher-place",
               "publisher": "publisher", "call-num": "call-number", "label": "id",
-              "work-type": "genre", "language": "language",
-              "remote-database-name": "archive", "remote-database-provider": "source"}
+              "work-type": "genre", "language": "language"}
     for tag, variable in simple.items():
         value = record.text(tag) if variable not in item else None
         if value and not (variable == "edition" and "available-date" in item):
             item[variable] = value
+    # remote-database-name is the database the record came from (PubMed, MEDLINE, Embase),
+    # remote-database-provider its provider (NLM, Ovid; kept as an extra when there is a
+    # name): CSL `source`, "a library catalog or database", as RIS DB/DP (ris.py, issue 15
+    # item 6). Neither is an archive, which styles print as where the work is held (APA
+    # "… e101–e110. PubMed.", Vancouver "Located at: PubMed.": redteam5 F38).
+    database = record.text("remote-database-name") or record.text("remote-database-provider")
+    if database:
+        item["source"] = database
     if csl_type in PERIODICAL:
         issue = record.text("number") or record.text("issue")
         number = record.text("custom7")
@@ -447,8 +455,10 @@ def read(text: str, *, source: str = "<string>") -> list[Item]:
 
 
 def _set_rich(element: etree._Element, value: str) -> None:
-    """Plain text, or `<style face=…>` runs when the value holds CSL rich-text tags."""
-    value = _clean(value)
+    """Plain text, or `<style face=…>` runs when the value holds CSL rich-text tags. CSL's
+    nocase/nodecor spans have no face and are dropped, their words kept (formats/
+    protected_case.py; EndNote showed `<span class="nocase">` as text; the export warns)."""
+    value = protected_case.strip(_clean(value))
     if not _RICH.search(value):
         element.text = value
         return
@@ -465,7 +475,7 @@ def _set_rich(element: etree._Element, value: str) -> None:
             underline = token == _UNDERLINE
             spans.append(underline)
             if not underline:
-                pending = text + token  # other spans (e.g. class="nocase") stay literal text
+                pending = text + token  # other spans (small caps …) stay literal text
                 continue
         elif token == "</span>":
             underline = spans.pop() if spans else False
@@ -594,8 +604,7 @@ def _record(item: Mapping[str, Any], number: int, tags: list[str]) -> etree._Ele
     _add(record, "electronic-resource-num", item.get("DOI"))
     _add(record, "abstract", item.get("abstract"), multiline=True)
     _add(record, "notes", item.get("note"), multiline=True)
-    _add(record, "remote-database-name", item.get("archive"))
-    _add(record, "remote-database-provider", item.get("source"))
+    _add(record, "remote-database-name", item.get("source"))  # archive: no element (F38)
     _add(record, "language", item.get("language"))
     url = item.get("URL")
     if url:
@@ -718,6 +727,5 @@ FIELDS = frozenset("""
 id type author editor collection-editor translator title title-short container-title
 container-title-short collection-title event-title event-place issued accessed volume issue
 page number edition number-of-volumes section genre publisher publisher-place ISSN ISBN DOI
-URL PMID PMCID archive_location call-number archive source language abstract keyword note
-annote
+URL PMID PMCID archive_location call-number source language abstract keyword note annote
 """.split())

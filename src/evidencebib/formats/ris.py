@@ -41,11 +41,12 @@ location) and from `C2` of a periodical (EndNote's "PMCID", Custom 2).
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any, Iterable, Mapping
 
 from evidencebib.errors import ParseError
-from evidencebib.formats import extras
+from evidencebib.formats import extras, protected_case
 from evidencebib.model import ET_AL, LINE, Item, doi
 from evidencebib.model.dates import format_edtf, normalize_date, parse_date_text, parse_edtf
 from evidencebib.model.keys import with_ids
@@ -56,6 +57,7 @@ from evidencebib.model.pubmed_ids import pmcid, pmid
 from evidencebib.model.serials import add_serials
 
 EXTRA = "_ris"
+log = logging.getLogger(__name__)
 
 TYPE_TO_RIS = {
     "article-journal": "JOUR", "article-magazine": "MGZN", "article-newspaper": "NEWS",
@@ -94,6 +96,7 @@ PAGES_ARE_COUNT = {"BOOK", "THES"}
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*)|)$")
 _LOOSE_TAG = re.compile(r"^([A-Z][A-Z0-9]) {1,2}- ?(.*)$")
 _RECORD_NUMBER = re.compile(r"^\s*\d+\.\s*$")
+_FIRST_TY = re.compile(r"^\ufeff?TY {1,2}-", re.MULTILINE)
 _PMCID = re.compile(r"^PMC\d+$", re.IGNORECASE)
 _DOI_LIKE = re.compile(r"(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+", re.IGNORECASE)
 _EXTRA_ID = re.compile(r"(PMID|PMCID):\s*(\S+)", re.IGNORECASE)
@@ -124,11 +127,22 @@ def _records(text: str, source: str) -> list[tuple[int, list[tuple[str, list[str
     records: list[tuple[int, list[tuple[str, list[str], int]]]] = []
     current: list[tuple[str, list[str], int]] | None = None
     start = 0
+    # Lines without a tag before the first `TY  - ` are a header (JSTOR's and ScienceDirect's
+    # `Provider: JSTOR http://www.jstor.org`, `Database: JSTOR`, `Content: text/plain; …`):
+    # skipped with a warning, as Zotero's, JabRef's and EndNote's RIS importers skip text
+    # before the first record (redteam5 F44). A tagged line there is still an error.
+    first_ty = _FIRST_TY.search(text)
+    header_end = len(text[:first_ty.start()].splitlines()) + 1 if first_ty else 0
+    skipped = 0
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.replace("\ufeff", "")
         match = _TAG_LINE.match(line.rstrip()) or _LOOSE_TAG.match(line.rstrip())
         if current is None:
             if not line.strip() or _RECORD_NUMBER.match(line):
+                continue
+            if number < header_end and not records and not match \
+                    and not _not_ris_message(line):
+                skipped += 1
                 continue
             if match and match.group(1) == "TY":
                 current, start = [("TY", [(match.group(2) or "").strip()], number)], number
@@ -155,6 +169,9 @@ def _records(text: str, source: str) -> list[tuple[int, list[tuple[str, list[str
                          "(truncated file?)", file=source, line=start)
     if not records and text.strip():
         raise ParseError("no RIS records found", file=source, line=1)
+    if skipped:
+        log.warning("%s: %d line%s before the first record (line %d) skipped", source, skipped,
+                    "" if skipped == 1 else "s", records[0][0])
     return records
 
 
@@ -454,20 +471,29 @@ def _one_line(value: Any) -> str:
 
 
 def record_lines(item: Mapping[str, Any], *, tags: Iterable[str] | None = None) -> list[str]:
-    """One item as RIS lines (without line ends)."""
+    """One item as RIS lines (without line ends).
+
+    Rich text: CSL's nocase/nodecor spans are dropped (formats/protected_case.py: no RIS reader
+    knows them; EndNote and citation-js show them as text; the export warns). `<i>`, `<b>`,
+    `<sup>`, `<sub>` are kept: they are Zotero's rich text in its title fields, which its RIS
+    translator (zotero/translators RIS.js, `doExport`: `value = item[field]`) writes as they are
+    and reads back into those fields, as our reader does; a plain-text reader shows a tag of
+    them, never loses a word.
+    """
     csl_type = item.get("type") or "document"
     code = TYPE_TO_RIS.get(csl_type, "GEN")
     out: list[tuple[str, str]] = [("TY", code)]
 
-    def put(tag: str, value: Any) -> None:
+    def put(tag: str, value: Any, *, variable: bool = True) -> None:
         if value is None or value == "":
             return
-        out.append((tag, _one_line(value)))
+        text = protected_case.strip(str(value)) if variable else str(value)
+        out.append((tag, _one_line(text)))
 
     def put_lines(tag: str, value: Any) -> None:
         if value in (None, ""):
             return
-        lines = [line.rstrip() for line in str(value).strip().splitlines()]
+        lines = [line.rstrip() for line in protected_case.strip(str(value)).strip().splitlines()]
         for line in lines:
             out.append((tag, line.strip()))
 
@@ -538,10 +564,10 @@ def record_lines(item: Mapping[str, Any], *, tags: Iterable[str] | None = None) 
         put("KW", keyword)
     put_lines("N1", item.get("note"))
     for tag, value in extra_tags(item):
-        put(tag, value)
+        put(tag, value, variable=False)
     put_lines("RN", item.get("annote"))
     for line in extras.to_lines(item, EXTRAS_HELD - {EXTRA}):
-        put("RN", line)
+        put("RN", line, variable=False)
     lines = [f"{tag}  - {value}" for tag, value in out]
     lines.append("ER  - ")
     return lines
