@@ -134,3 +134,20 @@ def test_markup_around_only_a_space_leaves_no_empty_tags():
     text = latex.decode(r"{\textbf{Sketching }}{{{\textbf{User Experiences}}}}{\textbf{ }}",
                         rich=True)
     assert "<b></b>" not in text and latex.strip_markup(text) == "Sketching User Experiences"
+
+
+# -- issue 15 variants (redteam5) ----------------------------------------------------------
+
+@pytest.mark.parametrize(("source", "text"), [
+    (r"path \~{}user/x", "path ~user/x"),
+    (r"an \'{} acute", "an ' acute"),
+    (r"O{\'}Brien", "O'Brien"),
+    (r"a \^{} caret", "a ^ caret"),
+    (r"a \={} macron", "a \u00af macron"),
+], ids=["tilde", "acute", "acute-group", "circumflex", "macron"])
+def test_an_accent_over_an_empty_group_is_the_accent_character(source, text):
+    assert latex.decode_report(source) == (text, ())
+
+
+def test_an_accent_below_over_nothing_is_kept_as_written_and_reported():
+    assert latex.decode_report(r"a \d{} b") == (r"a \d{} b", (r"\d",))

@@ -67,6 +67,17 @@ _ACCENTS = {
     # MathSciNet's exports define these in @preamble
     "ocirc": "\u030a", "polhk": "\u0328", "cftil": "\u0303", "lfhook": "\u0327",
 }
+# An accent over nothing (`\~{}`, `\'{}`, `{\'}`) prints the accent itself. pandoc's LaTeX reader
+# (Text/Pandoc/Readers/LaTeX/Inline.hs, accentCommands: the fallback of accentWith) gives the
+# ASCII character for the four that have one (`\~{}user` is a tilde in a path); the others are
+# Unicode's spacing form of the accent (pandoc leaves a bare combining mark, which would join
+# the character before it).
+_ACCENT_ALONE = {
+    "'": "'", "`": "`", "^": "^", "~": "~", '"': "\u00a8", "=": "\u00af", ".": "\u02d9",
+    "u": "\u02d8", "v": "\u02c7", "H": "\u02dd", "c": "\u00b8", "k": "\u02db", "r": "\u02da",
+    "textogonekcentered": "\u02db", "ocirc": "\u02da", "polhk": "\u02db", "cftil": "~",
+    "lfhook": "\u00b8",
+}
 # Letters and symbols (ours first; pylatexenc's table fills in the rest).
 _SYMBOLS = {
     "ss": "ß", "SS": "SS", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å", "AA": "Å",
@@ -459,10 +470,11 @@ class _Reader:
 
     def accent(self, name: str, math: bool, depth: int) -> str:
         base = self.argument(math, depth)
-        if base is None:
-            return {"'": "´", "`": "`", "^": "^", '"': "¨", "~": "~"}.get(name, "")
-        if not base:
-            return ""
+        if not base:  # `\~{}`, `{\'}`: the accent over nothing, which TeX prints as it is
+            if name in _ACCENT_ALONE:
+                return _ACCENT_ALONE[name]
+            self.problems.append("\\" + name)  # an accent below or a tie over nothing
+            return "\\" + name + "{}"
         mark = _ACCENTS[name]
         base = _DOTLESS.get(base[0], base[0]) + base[1:]  # \'\i is í, not a dotless ı́
         if name == "t" and len(base) >= 2:
