@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from evidencebib.formats import bibtex, csl_json, latex, ris
+from evidencebib.formats import biblatex, bibtex, csl_json, latex, ris
 
 
 def read_one(fields: str, entry_type: str = "article") -> dict:
@@ -151,3 +151,24 @@ def test_an_accent_over_an_empty_group_is_the_accent_character(source, text):
 
 def test_an_accent_below_over_nothing_is_kept_as_written_and_reported():
     assert latex.decode_report(r"a \d{} b") == (r"a \d{} b", (r"\d",))
+
+
+def test_a_title_kept_as_written_is_written_back_as_written_to_bibtex():
+    item = read_one(r"title = {Heat at \SI{37}{\celsius}: a study}")
+    assert r"title = {Heat at \SI{37}{\celsius}: {a} study}" in bibtex.write([item])
+
+
+def test_a_container_kept_as_written_is_written_back_as_written_to_biblatex():
+    item = read_one(r"title = {T}, booktitle = {Proc. \unknownmac{Y}}", "inproceedings")
+    assert r"booktitle = {Proc. \unknownmac{Y}}" in biblatex.write([item])
+
+
+def test_names_kept_as_written_are_written_back_as_written():
+    item = read_one(r"author = {M\"uller, \foo{A.} and Smith, J.}, title = {T}")
+    assert r"author = {M\"uller, \foo{A.} and Smith, J.}" in bibtex.write([item])
+
+
+def test_a_kept_value_edited_since_is_encoded_as_text():
+    item = read_one(r"title = {Heat at \SI{37}{\celsius}}")
+    item["title"] = r"Heat at \SI 37"
+    assert r"title = {Heat at \textbackslash{}{SI} 37}" in bibtex.write([item])
