@@ -172,3 +172,12 @@ def test_a_kept_value_edited_since_is_encoded_as_text():
     item = read_one(r"title = {Heat at \SI{37}{\celsius}}")
     item["title"] = r"Heat at \SI 37"
     assert r"title = {Heat at \textbackslash{}{SI} 37}" in bibtex.write([item])
+
+
+@pytest.mark.parametrize(("source", "url"), [
+    (r"https://example.org/a\_b~c", "https://example.org/a_b~c"),
+    (r"https://example.org/q?a=1\&b=2\#top", "https://example.org/q?a=1&b=2#top"),
+    (r"\url{https://example.org/10\%25}", "https://example.org/10%25"),
+], ids=["underscore", "ampersand-hash", "percent-in-url-macro"])
+def test_an_escaped_url_character_is_the_character(source, url):
+    assert read_one(f"title = {{T}}, url = {{{source}}}")["URL"] == url

@@ -906,8 +906,11 @@ def _verbatim(field: str, value: str) -> str:
         match = re.fullmatch(r"\\url\{(.*)\}", value)
         if match:
             value = match.group(1)
-    if field == "doi":
-        # `\_` from LaTeX-escaping exporters is undone (entry_to_item then normalises the DOI).
+    if field in ("doi", "url"):
+        # `\_` from LaTeX-escaping exporters (Mendeley writes `a\_b` in URLs) is undone, as
+        # Zotero's BibTeX import and Better BibTeX do: a backslash is no URL character (RFC
+        # 3986), and kept it made a dead link `a%5C_b`. biblatex's \url would print it; we read
+        # what the exporter meant. (entry_to_item then normalises the DOI.)
         value = value.replace("\\_", "_").replace("\\%", "%").replace("\\#", "#").replace("\\&", "&")
     return value
 
