@@ -181,3 +181,40 @@ def test_a_kept_value_edited_since_is_encoded_as_text():
 ], ids=["underscore", "ampersand-hash", "percent-in-url-macro"])
 def test_an_escaped_url_character_is_the_character(source, url):
     assert read_one(f"title = {{T}}, url = {{{source}}}")["URL"] == url
+
+
+@pytest.mark.parametrize(("source", "text"), [
+    (r"\glqq deutsch\grqq{} Text", "„deutsch“ Text"),
+    (r"\glq einfach\grq{} Text", "‚einfach‘ Text"),
+    (r"\flqq guillemets\frqq{} x", "«guillemets» x"),
+    (r"\flq simple\frq{} x", "‹simple› x"),
+], ids=["glqq", "glq", "flqq", "flq"])
+def test_babel_quote_macros_are_quotation_marks(source, text):
+    assert latex.decode_report(source) == (text, ())
+
+
+def test_french_quotes_have_the_no_break_spaces_babel_puts_inside():
+    assert latex.decode_report(r"dit \og fr \fg{} ici") == ("dit «\u00a0fr\u00a0» ici", ())
+
+
+def test_ngerman_quote_shorthands_are_german_quotation_marks():
+    assert latex.decode_report('"`ger"\' Text') == ("„ger“ Text", ())
+
+
+def test_the_sentence_end_spacing_macro_prints_nothing():
+    assert latex.decode_report(r"the USA\@. Then") == ("the USA. Then", ())
+
+
+@pytest.mark.parametrize(("source", "text"), [
+    (r"\textalpha{}-helix", "α-helix"), (r"\textOmega", "Ω"), (r"\textmugreek", "μ"),
+], ids=["alpha", "Omega", "mugreek"])
+def test_textgreek_letters_are_greek_letters(source, text):
+    assert latex.decode_report(source) == (text, ())
+
+
+def test_tex_single_quotes_are_curly_single_quotes():
+    assert latex.decode("``dq'' `sq'") == "“dq” ‘sq’"
+
+
+def test_a_lone_apostrophe_and_a_grave_accent_are_left_alone():
+    assert latex.decode(r"Cr\`eme d'Or") == "Crème d'Or"

@@ -5,7 +5,9 @@ writes what a reader sees, never less:
 
 * accents and letters (`\\'e`, `\\v{c}`, `{\\"\\i}`, `\\ss`, `\\o`), escaped specials
   (`\\% \\& \\$ \\# \\_ \\{ \\}`), ties (`~` -> no-break space), dashes and TeX quotes
-  (`--` `---` ``` `` ``` `''`), and the symbol macros pylatexenc knows (`\\textdegree`,
+  (`--` `---` ``` `` ``` `''`, and `` ` `` `'` in a value that opens a quote with `` ` ``), babel's
+  quotation marks (`\\glqq`, `\\og`, ngerman's `"``), an accent over nothing (`\\~{}` is `~`),
+  textgreek's `\\textalpha`, and the symbol macros pylatexenc knows (`\\textdegree`,
   `\\copyright`, `\\alpha`, `\\geq` … about 800, read from its tables);
 * math to readable Unicode: `TNF-$\\alpha$` -> `TNF-α`, `$\\geq$` -> `≥`, `37$^\\circ$C` ->
   `37°C`, `$x^2$` / `H$_2$O` -> a superscript / subscript, `\\frac{a}{b}` -> `a/b`;
@@ -105,6 +107,10 @@ _SYMBOLS = {
     "checkmark": "✓", "textmusicalnote": "♪", "textrecipe": "℞", "textestimated": "℮",
     "micro": "µ", "ohm": "Ω", "textohm": "Ω", "textdegreecelsius": "℃", "hyphen": "-",
     "cprime": "ʹ", "cdprime": "ʺ", "Dbar": "Đ", "dbar": "đ", "textprime": "′",
+    # babel's quotation marks (ngerman, also defined by babel's core for every language), as
+    # pandoc's LaTeX reader has them (Text/Pandoc/Readers/LaTeX/Inline.hs, charCommands)
+    "glq": "‚", "grq": "‘", "glqq": "„", "grqq": "“", "flq": "‹", "frq": "›", "flqq": "«",
+    "frqq": "»", "dq": '"', "guillemetleft": "«", "guillemetright": "»",
     # TeX-world names and logos (TUGboat, biblatex and the classic bibliography styles)
     "TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2ε", "LaTeXTeX": "(La)TeX",
     "AllTeX": "(La)TeX", "BibTeX": "BibTeX", "BibLaTeX": "BibLaTeX", "biber": "Biber",
@@ -132,7 +138,7 @@ _SPACES = {"quad": " ", "qquad": " ", "enspace": " ", "enskip": " ", "space": " 
            "left": "", "right": "", "big": "", "Big": "", "bigg": "", "Bigg": "",
            "bigl": "", "bigr": "", "Bigl": "", "Bigr": "", "displaystyle": "",
            "textstyle": "", "scriptstyle": "", "limits": "", "nolimits": "",
-           "makeatletter": "", "makeatother": ""}
+           "makeatletter": "", "makeatother": "", "@": ""}  # `\@.`: a sentence-end mark
 # Font switches that apply to the rest of their group ({\it text}); None: no markup.
 _DECLARATIONS = {
     "it": "i", "itshape": "i", "em": "i", "sl": "i", "slshape": "i", "bf": "b",
@@ -190,9 +196,10 @@ _TOKEN = re.compile(r"""
   | (?P<space>[ \t\r\n]+)
   | (?P<tie>~)
   | (?P<dash>---?)
+  | (?P<shorthand>"[`'])                            # ngerman's "` "' (babel-german: \glqq \grqq)
   | (?P<quote>``|'')
   | (?P<script>[\^_])
-  | (?P<text>[^\\{}$~\^_`'\[-]+|[`'\[-])          # starts with no space (taken above)
+  | (?P<text>[^\\{}$~\^_`'"\[-]+|[`'"\[-])        # starts with no space (taken above)
 """, re.VERBOSE)
 # Values without these are plain text (most abstracts, many titles): whitespace is all
 # there is to read. (A single quote is text; `''` and ``` `` ``` are TeX's curly quotes.)
@@ -201,7 +208,8 @@ _SPECIAL = re.compile(r"[\\{}~$^_]")  # one character class: scanned fast (an al
 
 def _plain(value: str) -> bool:
     """No LaTeX to read in `value` (the test decode_report starts with)."""
-    return not _SPECIAL.search(value) and "--" not in value and "``" not in value and "''" not in value
+    return (not _SPECIAL.search(value) and "--" not in value and "`" not in value
+            and "''" not in value and "\"'" not in value)
 
 
 # A run of TeX's blanks becomes one space; a lone space is left as it is (substituting every
@@ -215,6 +223,7 @@ _DIMENSION = re.compile(r"\s*=?\s*[-+]?\s*(?:\d+\.?\d*|\.\d+)\s*"
 # Commands followed by a TeX dimension (`\kern-.1em`), which prints nothing.
 _DIMENSION_COMMANDS = {"kern": "", "mkern": "", "raise": "", "lower": "", "hskip": " ",
                        "mskip": "", "vskip": "", "hglue": " "}
+_TEX_OPENING_QUOTE = re.compile(r"(?<!\\)`")  # not the grave accent \`
 _NEVER_CLOSED = "'{}' opens math that is never closed"
 
 
@@ -241,6 +250,27 @@ def _symbol(name: str) -> str | None:
     return _pylatexenc_symbols().get(name) if text is None else text
 
 
+# The textgreek package's letters (`\textalpha`, `\textOmega`; CTAN textgreek, its table of
+# commands): `\text` + the Greek letter's name, `\textmugreek` (textcomp has `\textmu`),
+# `\textomikron`, `\textfinalsigma` / `\textvarsigma`.
+_GREEK_LETTERS = frozenset(
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omikron pi rho "
+    "sigma tau upsilon phi chi psi omega".split())
+
+
+def _text_greek(name: str) -> str | None:
+    letter = name[4:] if name.startswith("text") else ""
+    if letter in ("finalsigma", "varsigma"):
+        return "ς"
+    if letter == "mugreek":
+        letter = "mu"
+    if letter.lower() not in _GREEK_LETTERS or not (letter.islower() or letter.istitle()):
+        return None
+    case = "SMALL" if letter.islower() else "CAPITAL"
+    spelled = {"omikron": "omicron", "mu": "mu"}.get(letter.lower(), letter.lower())
+    return unicodedata.lookup(f"GREEK {case} LETTER {spelled.upper()}")
+
+
 # A token: (kind, text, start, end); `text` of a control word is its name without `\\`.
 Token = tuple[str, str, int, int]
 
@@ -260,7 +290,7 @@ class _Reader:
     Render state is explicit: `math` (inside `$…$`) and `depth` (brace level, 0 = the top of
     the value, where BibTeX's case protection applies) are passed down, never stored."""
 
-    __slots__ = ("source", "tokens", "pos", "rich", "protect", "problems")
+    __slots__ = ("source", "tokens", "pos", "rich", "protect", "problems", "tex_quotes")
 
     def __init__(self, source: str, rich: bool, protect: bool) -> None:
         self.source = source
@@ -269,6 +299,10 @@ class _Reader:
         self.rich = rich
         self.protect = protect
         self.problems: list[str] = []
+        # A value with TeX's opening quote (`` `sq' ``) uses TeX's quote ligatures: every ` is
+        # ‘ and every ' is ’, as TeX prints them (one ' alone is left as written: an apostrophe
+        # the exporter wrote as ASCII, which styles print as they print any other).
+        self.tex_quotes = _TEX_OPENING_QUOTE.search(source) is not None
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -383,6 +417,8 @@ class _Reader:
         kind, text, start, end = self.tokens[self.pos]
         self.pos += 1
         if kind == "text":
+            if self.tex_quotes and text in "`'" and not math:
+                return "‘" if text == "`" else "’"
             return text
         if kind == "space":
             return text  # runs are collapsed at the end (line breaks kept in multi-line fields)
@@ -400,6 +436,8 @@ class _Reader:
             return text if math else ("—" if len(text) == 3 else "–")
         if kind == "quote":
             return "“" if text == "``" else "”"
+        if kind == "shorthand":
+            return "„" if text == '"`' else "“"
         if kind == "math":
             return self.formula(text, depth)
         if kind == "script":
@@ -487,7 +525,11 @@ class _Reader:
             return self.accent(name, math, depth)
         if name in _SPACES:
             return _SPACES[name]
+        if name in _FRENCH_QUOTES:
+            return _FRENCH_QUOTES[name]
         text = _symbol(name)
+        if text is None:
+            text = _text_greek(name)
         if text is not None:
             return text + " " if name in _MATH_FUNCTIONS else text
         if name in _WRAPPERS:
@@ -569,6 +611,12 @@ class _Reader:
 
 
 _DOTLESS = {"ı": "i", "ȷ": "j"}
+# babel-french's `\og … \fg{}`: « and » with the no-break space babel puts inside them
+# (\FBguillspace), whatever spaces the source has there (\og ignores the spaces after it,
+# \fg removes those before it: `_IGNORE_SPACES`, `_UNSKIP`, read in `_finish`).
+_IGNORE_SPACES, _UNSKIP = "\x01", "\x02"
+_FRENCH_QUOTES = {"og": "«\u00a0" + _IGNORE_SPACES, "fg": _UNSKIP + "\u00a0»"}
+_AROUND_QUOTE = re.compile("[ \t\r\n]*\x02|\x01[ \t\r\n]*")
 _MATH_ARGUMENT = frozenset({"ensuremath", "mathrm", "mathit", "mathbf", "mathsf", "mathtt",
                             "mathcal", "mathbb", "mathfrak", "mathscr", "boldsymbol", "bm",
                             "operatorname"})
@@ -580,6 +628,8 @@ _SECOND_ARGUMENT = frozenset({"href", "foreignlanguage", "textcolor", "hyperlink
 def _finish(text: str, multiline: bool) -> str:
     """Whitespace as TeX reads it: a run is one space; with `multiline`, a blank line (TeX's
     paragraph) is one line break."""
+    if _IGNORE_SPACES in text or _UNSKIP in text:
+        text = _AROUND_QUOTE.sub("", text)
     if multiline and "\n" in text:
         paragraphs = (_collapse(paragraph) for paragraph in _PARAGRAPH.split(text))
         text = "\n".join(p for p in paragraphs if p)
@@ -619,7 +669,8 @@ def decode_report(value: str, rich: bool = False, multiline: bool = False,
     breaks (abstracts, notes)."""
     if _plain(value):
         return _finish(value, multiline), ()
-    reader = _Reader(value.replace("\x00", ""), rich, rich if protect is None else protect)
+    source = value.replace("\x00", "").replace(_IGNORE_SPACES, "").replace(_UNSKIP, "")
+    reader = _Reader(source, rich, rich if protect is None else protect)
     text = reader.sequence(False, 0, in_group=False)
     return _finish(text, multiline), tuple(dict.fromkeys(reader.problems))
 
