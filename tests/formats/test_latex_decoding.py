@@ -218,3 +218,9 @@ def test_tex_single_quotes_are_curly_single_quotes():
 
 def test_a_lone_apostrophe_and_a_grave_accent_are_left_alone():
     assert latex.decode(r"Cr\`eme d'Or") == "Crème d'Or"
+
+
+@pytest.mark.parametrize("text", ["run `ls' and don't", 'say "\'hi"', "``x''", "a ~ b ^ c"],
+                         ids=["backtick", "straight-quote-apostrophe", "two-backticks", "tilde"])
+def test_encoded_text_reads_back_as_the_same_text(text):
+    assert latex.decode_report(latex.encode(text)) == (text, ())

@@ -692,12 +692,13 @@ def strip_markup(text: str) -> str:
 _ENCODE_TABLE = str.maketrans({
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "\u00a0": "~",
     "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "`": r"\textasciigrave{}",  # a backtick would make the value's ' read as TeX's quote ’
 })
 
 
-# TeX ligatures that would read back as other characters: `--` (a dash), ``` `` ``` and `''`
-# (curly quotes); an empty group between the two characters keeps them apart.
-_LIGATURE = re.compile(r"-(?=-)|`(?=`)|'(?=')")
+# TeX ligatures that would read back as other characters: `--` (a dash), `''` (a curly
+# quote), ngerman's `"'`; an empty group between the two characters keeps them apart.
+_LIGATURE = re.compile(r"-(?=-)|'(?=')|\"(?=')")
 
 
 def encode(text: str) -> str:
