@@ -140,11 +140,11 @@ def test_markup_around_only_a_space_leaves_no_empty_tags():
 
 @pytest.mark.parametrize(("source", "text"), [
     (r"path \~{}user/x", "path ~user/x"),
-    (r"an \'{} acute", "an ' acute"),
-    (r"O{\'}Brien", "O'Brien"),
+    (r"an \'{} acute", "an \u00b4 acute"),
+    (r"a \"{} diaeresis", "a \u00a8 diaeresis"),
     (r"a \^{} caret", "a ^ caret"),
     (r"a \={} macron", "a \u00af macron"),
-], ids=["tilde", "acute", "acute-group", "circumflex", "macron"])
+], ids=["tilde", "acute", "diaeresis", "circumflex", "macron"])
 def test_an_accent_over_an_empty_group_is_the_accent_character(source, text):
     assert latex.decode_report(source) == (text, ())
 
@@ -224,3 +224,16 @@ def test_a_lone_apostrophe_and_a_grave_accent_are_left_alone():
                          ids=["backtick", "straight-quote-apostrophe", "two-backticks", "tilde"])
 def test_encoded_text_reads_back_as_the_same_text(text):
     assert latex.decode_report(latex.encode(text)) == (text, ())
+
+
+def test_an_accent_overlaid_on_the_letter_before_is_that_letter_accented():
+    source = r"H{\'a}n Th{\^e}\llap{\raise 0.5ex\hbox{\'{\relax}}} Th{\'a}nh"
+    assert latex.decode_report(source) == ("Hán Thế Thánh", ())
+
+
+def test_french_quotes_read_alike_however_the_source_spaces_them():
+    assert latex.decode(r"\og{}fr\fg") == latex.decode(r"\og fr \fg{}") == "«\u00a0fr\u00a0»"
+
+
+def test_a_control_character_in_the_source_is_kept():
+    assert latex.decode("300\x01C and \\og x\\fg") == "300\x01C and «\u00a0x\u00a0»"

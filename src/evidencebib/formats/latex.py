@@ -71,15 +71,18 @@ _ACCENTS = {
 }
 # An accent over nothing (`\~{}`, `\'{}`, `{\'}`) prints the accent itself. pandoc's LaTeX reader
 # (Text/Pandoc/Readers/LaTeX/Inline.hs, accentCommands: the fallback of accentWith) gives the
-# ASCII character for the four that have one (`\~{}user` is a tilde in a path); the others are
-# Unicode's spacing form of the accent (pandoc leaves a bare combining mark, which would join
-# the character before it).
+# ASCII character for `\~ \^ \``  (`\~{}user` is a tilde in a path); the acute is the acute
+# TeX prints (´, as this reader always gave for `{\'}`; pandoc's `'` would turn `Ji{\'{}\i}`
+# into an apostrophe), the others Unicode's spacing form of the accent (pandoc leaves a bare
+# combining mark, which would join the character before it).
 _ACCENT_ALONE = {
-    "'": "'", "`": "`", "^": "^", "~": "~", '"': "\u00a8", "=": "\u00af", ".": "\u02d9",
+    "'": "\u00b4", "`": "`", "^": "^", "~": "~", '"': "\u00a8", "=": "\u00af", ".": "\u02d9",
     "u": "\u02d8", "v": "\u02c7", "H": "\u02dd", "c": "\u00b8", "k": "\u02db", "r": "\u02da",
     "textogonekcentered": "\u02db", "ocirc": "\u02da", "polhk": "\u02db", "cftil": "~",
     "lfhook": "\u00b8",
 }
+_OVERLAID_ACCENTS = {alone: _ACCENTS[name] for name, alone in _ACCENT_ALONE.items()
+                     if len(name) == 1}
 # Letters and symbols (ours first; pylatexenc's table fills in the rest).
 _SYMBOLS = {
     "ss": "ß", "SS": "SS", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å", "AA": "Å",
@@ -290,7 +293,8 @@ class _Reader:
     Render state is explicit: `math` (inside `$…$`) and `depth` (brace level, 0 = the top of
     the value, where BibTeX's case protection applies) are passed down, never stored."""
 
-    __slots__ = ("source", "tokens", "pos", "rich", "protect", "problems", "tex_quotes")
+    __slots__ = ("source", "tokens", "pos", "rich", "protect", "problems", "tex_quotes",
+                 "overlaid")
 
     def __init__(self, source: str, rich: bool, protect: bool) -> None:
         self.source = source
@@ -303,6 +307,7 @@ class _Reader:
         # ‘ and every ' is ’, as TeX prints them (one ' alone is left as written: an apostrophe
         # the exporter wrote as ASCII, which styles print as they print any other).
         self.tex_quotes = _TEX_OPENING_QUOTE.search(source) is not None
+        self.overlaid = False  # a combining accent was written (composed in decode_report)
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -405,6 +410,14 @@ class _Reader:
                 continue  # a stray `}` at the top is no text
             if kind == "math" and math:
                 break
+            if kind == "word" and tokens[self.pos][1] == "fg":  # babel-french: \unskip first
+                while out and not out[-1].strip(" \t\r\n"):
+                    out.pop()
+                if out:
+                    out[-1] = out[-1].rstrip(" \t\r\n")
+                self.pos += 1
+                out.append(_FRENCH_QUOTES["fg"])
+                continue
             if kind == "word" and tokens[self.pos][1] in _DECLARATIONS:
                 name = tokens[self.pos][1]
                 self.pos += 1
@@ -525,6 +538,12 @@ class _Reader:
             return self.accent(name, math, depth)
         if name in _SPACES:
             return _SPACES[name]
+        if name == "og":
+            self.skip_spaces()
+            if self.peek() == "open" and self.pos + 1 < len(self.tokens) \
+                    and self.tokens[self.pos + 1][0] == "close":
+                self.pos += 2
+                self.skip_spaces()
         if name in _FRENCH_QUOTES:
             return _FRENCH_QUOTES[name]
         text = _symbol(name)
@@ -535,6 +554,11 @@ class _Reader:
         if name in _WRAPPERS:
             self.optional_argument()
             inner = self.argument(math or name in _MATH_ARGUMENT, depth)
+            if name in ("llap", "rlap") and inner in _OVERLAID_ACCENTS:
+                # `Th{\^e}\llap{\raise0.5ex\hbox{\'{}}}`: an accent set over the letter before
+                # (Vietnamese's second accent, TUGboat): that letter with the accent, ế
+                self.overlaid = True
+                return _OVERLAID_ACCENTS[inner]
             return self.tag(_WRAPPERS[name], inner or "")
         if name in _SWALLOW:
             for _ in range(_SWALLOW[name]):
@@ -612,11 +636,9 @@ class _Reader:
 
 _DOTLESS = {"ı": "i", "ȷ": "j"}
 # babel-french's `\og … \fg{}`: « and » with the no-break space babel puts inside them
-# (\FBguillspace), whatever spaces the source has there (\og ignores the spaces after it,
-# \fg removes those before it: `_IGNORE_SPACES`, `_UNSKIP`, read in `_finish`).
-_IGNORE_SPACES, _UNSKIP = "\x01", "\x02"
-_FRENCH_QUOTES = {"og": "«\u00a0" + _IGNORE_SPACES, "fg": _UNSKIP + "\u00a0»"}
-_AROUND_QUOTE = re.compile("[ \t\r\n]*\x02|\x01[ \t\r\n]*")
+# (\FBguillspace), whatever spaces the source has there: \og ignores the spaces after it
+# (and an empty group), \fg removes those before it (`sequence`).
+_FRENCH_QUOTES = {"og": "«\u00a0", "fg": "\u00a0»"}
 _MATH_ARGUMENT = frozenset({"ensuremath", "mathrm", "mathit", "mathbf", "mathsf", "mathtt",
                             "mathcal", "mathbb", "mathfrak", "mathscr", "boldsymbol", "bm",
                             "operatorname"})
@@ -628,8 +650,6 @@ _SECOND_ARGUMENT = frozenset({"href", "foreignlanguage", "textcolor", "hyperlink
 def _finish(text: str, multiline: bool) -> str:
     """Whitespace as TeX reads it: a run is one space; with `multiline`, a blank line (TeX's
     paragraph) is one line break."""
-    if _IGNORE_SPACES in text or _UNSKIP in text:
-        text = _AROUND_QUOTE.sub("", text)
     if multiline and "\n" in text:
         paragraphs = (_collapse(paragraph) for paragraph in _PARAGRAPH.split(text))
         text = "\n".join(p for p in paragraphs if p)
@@ -669,9 +689,10 @@ def decode_report(value: str, rich: bool = False, multiline: bool = False,
     breaks (abstracts, notes)."""
     if _plain(value):
         return _finish(value, multiline), ()
-    source = value.replace("\x00", "").replace(_IGNORE_SPACES, "").replace(_UNSKIP, "")
-    reader = _Reader(source, rich, rich if protect is None else protect)
+    reader = _Reader(value.replace("\x00", ""), rich, rich if protect is None else protect)
     text = reader.sequence(False, 0, in_group=False)
+    if reader.overlaid:
+        text = unicodedata.normalize("NFC", text)
     return _finish(text, multiline), tuple(dict.fromkeys(reader.problems))
 
 
