@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from evidencebib.formats import bibtex, csl_json, latex, ris
+from evidencebib.formats import biblatex, bibtex, csl_json, latex, ris
 
 
 def read_one(fields: str, entry_type: str = "article") -> dict:
@@ -134,3 +134,106 @@ def test_markup_around_only_a_space_leaves_no_empty_tags():
     text = latex.decode(r"{\textbf{Sketching }}{{{\textbf{User Experiences}}}}{\textbf{ }}",
                         rich=True)
     assert "<b></b>" not in text and latex.strip_markup(text) == "Sketching User Experiences"
+
+
+# -- issue 15 variants (redteam5) ----------------------------------------------------------
+
+@pytest.mark.parametrize(("source", "text"), [
+    (r"path \~{}user/x", "path ~user/x"),
+    (r"an \'{} acute", "an \u00b4 acute"),
+    (r"a \"{} diaeresis", "a \u00a8 diaeresis"),
+    (r"a \^{} caret", "a ^ caret"),
+    (r"a \={} macron", "a \u00af macron"),
+], ids=["tilde", "acute", "diaeresis", "circumflex", "macron"])
+def test_an_accent_over_an_empty_group_is_the_accent_character(source, text):
+    assert latex.decode_report(source) == (text, ())
+
+
+def test_an_accent_below_over_nothing_is_kept_as_written_and_reported():
+    assert latex.decode_report(r"a \d{} b") == (r"a \d{} b", (r"\d",))
+
+
+def test_a_title_kept_as_written_is_written_back_as_written_to_bibtex():
+    item = read_one(r"title = {Heat at \SI{37}{\celsius}: a study}")
+    assert r"title = {Heat at \SI{37}{\celsius}: {a} study}" in bibtex.write([item])
+
+
+def test_a_container_kept_as_written_is_written_back_as_written_to_biblatex():
+    item = read_one(r"title = {T}, booktitle = {Proc. \unknownmac{Y}}", "inproceedings")
+    assert r"booktitle = {Proc. \unknownmac{Y}}" in biblatex.write([item])
+
+
+def test_names_kept_as_written_are_written_back_as_written():
+    item = read_one(r"author = {M\"uller, \foo{A.} and Smith, J.}, title = {T}")
+    assert r"author = {M\"uller, \foo{A.} and Smith, J.}" in bibtex.write([item])
+
+
+def test_a_kept_value_edited_since_is_encoded_as_text():
+    item = read_one(r"title = {Heat at \SI{37}{\celsius}}")
+    item["title"] = r"Heat at \SI 37"
+    assert r"title = {Heat at \textbackslash{}{SI} 37}" in bibtex.write([item])
+
+
+@pytest.mark.parametrize(("source", "url"), [
+    (r"https://example.org/a\_b~c", "https://example.org/a_b~c"),
+    (r"https://example.org/q?a=1\&b=2\#top", "https://example.org/q?a=1&b=2#top"),
+    (r"\url{https://example.org/10\%25}", "https://example.org/10%25"),
+], ids=["underscore", "ampersand-hash", "percent-in-url-macro"])
+def test_an_escaped_url_character_is_the_character(source, url):
+    assert read_one(f"title = {{T}}, url = {{{source}}}")["URL"] == url
+
+
+@pytest.mark.parametrize(("source", "text"), [
+    (r"\glqq deutsch\grqq{} Text", "„deutsch“ Text"),
+    (r"\glq einfach\grq{} Text", "‚einfach‘ Text"),
+    (r"\flqq guillemets\frqq{} x", "«guillemets» x"),
+    (r"\flq simple\frq{} x", "‹simple› x"),
+], ids=["glqq", "glq", "flqq", "flq"])
+def test_babel_quote_macros_are_quotation_marks(source, text):
+    assert latex.decode_report(source) == (text, ())
+
+
+def test_french_quotes_have_the_no_break_spaces_babel_puts_inside():
+    assert latex.decode_report(r"dit \og fr \fg{} ici") == ("dit «\u00a0fr\u00a0» ici", ())
+
+
+def test_ngerman_quote_shorthands_are_german_quotation_marks():
+    assert latex.decode_report('"`ger"\' Text') == ("„ger“ Text", ())
+
+
+def test_the_sentence_end_spacing_macro_prints_nothing():
+    assert latex.decode_report(r"the USA\@. Then") == ("the USA. Then", ())
+
+
+@pytest.mark.parametrize(("source", "text"), [
+    (r"\textalpha{}-helix", "α-helix"), (r"\textOmega", "Ω"), (r"\textmugreek", "μ"),
+], ids=["alpha", "Omega", "mugreek"])
+def test_textgreek_letters_are_greek_letters(source, text):
+    assert latex.decode_report(source) == (text, ())
+
+
+def test_tex_single_quotes_are_curly_single_quotes():
+    assert latex.decode("``dq'' `sq'") == "“dq” ‘sq’"
+
+
+def test_a_lone_apostrophe_and_a_grave_accent_are_left_alone():
+    assert latex.decode(r"Cr\`eme d'Or") == "Crème d'Or"
+
+
+@pytest.mark.parametrize("text", ["run `ls' and don't", 'say "\'hi"', "``x''", "a ~ b ^ c"],
+                         ids=["backtick", "straight-quote-apostrophe", "two-backticks", "tilde"])
+def test_encoded_text_reads_back_as_the_same_text(text):
+    assert latex.decode_report(latex.encode(text)) == (text, ())
+
+
+def test_an_accent_overlaid_on_the_letter_before_is_that_letter_accented():
+    source = r"H{\'a}n Th{\^e}\llap{\raise 0.5ex\hbox{\'{\relax}}} Th{\'a}nh"
+    assert latex.decode_report(source) == ("Hán Thế Thánh", ())
+
+
+def test_french_quotes_read_alike_however_the_source_spaces_them():
+    assert latex.decode(r"\og{}fr\fg") == latex.decode(r"\og fr \fg{}") == "«\u00a0fr\u00a0»"
+
+
+def test_a_control_character_in_the_source_is_kept():
+    assert latex.decode("300\x01C and \\og x\\fg") == "300\x01C and «\u00a0x\u00a0»"

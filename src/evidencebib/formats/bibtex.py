@@ -965,8 +965,11 @@ def _verbatim(field: str, value: str) -> str:
         match = re.fullmatch(r"\\url\{(.*)\}", value)
         if match:
             value = match.group(1)
-    if field == "doi":
-        # `\_` from LaTeX-escaping exporters is undone (entry_to_item then normalises the DOI).
+    if field in ("doi", "url"):
+        # `\_` from LaTeX-escaping exporters (Mendeley writes `a\_b` in URLs) is undone, as
+        # Zotero's BibTeX import and Better BibTeX do: a backslash is no URL character (RFC
+        # 3986), and kept it made a dead link `a%5C_b`. biblatex's \url would print it; we read
+        # what the exporter meant. (entry_to_item then normalises the DOI.)
         value = value.replace("\\_", "_").replace("\\%", "%").replace("\\#", "#").replace("\\&", "&")
     return value
 
@@ -989,10 +992,13 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
         entry_type = "mastersthesis"
     fields: dict[str, str] = {}
     truncated = set(item.get(ET_AL) or ())
+    as_written = _kept_as_written(item)
 
     for field, variable in NAME_FIELDS.items():
         names = item.get(variable)
-        if names or variable in truncated:
+        if variable in as_written:
+            fields[field] = as_written[variable]
+        elif names or variable in truncated:
             fields[field] = "{" + format_names(list(names or []), variable in truncated) + "}"
 
     written_variables = set()
@@ -1009,12 +1015,13 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
         if value == "":
             continue
         written_variables.add(variable)
-        fields[field] = _braced(value, field)
+        fields[field] = as_written.get(variable) or _braced(value, field)
 
     container = item.get("container-title")
     if container and entry_type != "article":
         fields["booktitle" if entry_type in ("incollection", "inproceedings", "inreference")
-               else "journal" if entry_type == "misc" else "booktitle"] = _braced(str(container), "booktitle")
+               else "journal" if entry_type == "misc" else "booktitle"] = (
+            as_written.get("container-title") or _braced(str(container), "booktitle"))
     if item.get("issue"):
         fields["number" if entry_type == "article" else "issue"] = _braced(str(item["issue"]), "number")
     if item.get("number"):
@@ -1097,6 +1104,29 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
     ordered = sorted(fields.items(), key=lambda kv: (FIELD_ORDER.index(kv[0])
                                                      if kv[0] in FIELD_ORDER else len(FIELD_ORDER), kv[0]))
     return entry_type, ordered
+
+
+def _kept_as_written(item: Mapping[str, Any]) -> dict[str, str]:
+    """CSL variable -> `{raw}`: the LaTeX of the fields the reader kept as written (a command
+    it cannot read, `\\SI{37}{\\celsius}`) while the variable still holds what that LaTeX reads
+    as. BibTeX writers write these back as they were, which is what "kept as written" promises
+    (escaped, LaTeX would print the command's source); a variable edited since is encoded."""
+    out: dict[str, str] = {}
+    for field, raw in item.get(EXTRA) or ():
+        if not isinstance(raw, str) or not _balanced(raw) or raw.endswith("\\"):
+            continue
+        if field in NAME_FIELDS:
+            variable = NAME_FIELDS[field]
+            names, truncated, _ = parse_names_report(raw)
+            if names and names == item.get(variable) and truncated == (
+                    variable in (item.get(ET_AL) or ())):
+                out.setdefault(variable, "{" + raw + "}")
+        elif (field in TEXT_FIELDS or field == "booktitle") and field not in VERBATIM_FIELDS:
+            variable = TEXT_FIELDS.get(field, "container-title")
+            text = latex.decode_report(raw, field in RICH_FIELDS, field in MULTILINE_FIELDS)[0]
+            if text and text == item.get(variable):
+                out.setdefault(variable, "{" + raw + "}")
+    return out
 
 
 def _braced(value: str, field: str) -> str:

@@ -5,7 +5,9 @@ writes what a reader sees, never less:
 
 * accents and letters (`\\'e`, `\\v{c}`, `{\\"\\i}`, `\\ss`, `\\o`), escaped specials
   (`\\% \\& \\$ \\# \\_ \\{ \\}`), ties (`~` -> no-break space), dashes and TeX quotes
-  (`--` `---` ``` `` ``` `''`), and the symbol macros pylatexenc knows (`\\textdegree`,
+  (`--` `---` ``` `` ``` `''`, and `` ` `` `'` in a value that opens a quote with `` ` ``), babel's
+  quotation marks (`\\glqq`, `\\og`, ngerman's `"``), an accent over nothing (`\\~{}` is `~`),
+  textgreek's `\\textalpha`, and the symbol macros pylatexenc knows (`\\textdegree`,
   `\\copyright`, `\\alpha`, `\\geq` … about 800, read from its tables);
 * math to readable Unicode: `TNF-$\\alpha$` -> `TNF-α`, `$\\geq$` -> `≥`, `37$^\\circ$C` ->
   `37°C`, `$x^2$` / `H$_2$O` -> a superscript / subscript, `\\frac{a}{b}` -> `a/b`;
@@ -67,6 +69,20 @@ _ACCENTS = {
     # MathSciNet's exports define these in @preamble
     "ocirc": "\u030a", "polhk": "\u0328", "cftil": "\u0303", "lfhook": "\u0327",
 }
+# An accent over nothing (`\~{}`, `\'{}`, `{\'}`) prints the accent itself. pandoc's LaTeX reader
+# (Text/Pandoc/Readers/LaTeX/Inline.hs, accentCommands: the fallback of accentWith) gives the
+# ASCII character for `\~ \^ \``  (`\~{}user` is a tilde in a path); the acute is the acute
+# TeX prints (´, as this reader always gave for `{\'}`; pandoc's `'` would turn `Ji{\'{}\i}`
+# into an apostrophe), the others Unicode's spacing form of the accent (pandoc leaves a bare
+# combining mark, which would join the character before it).
+_ACCENT_ALONE = {
+    "'": "\u00b4", "`": "`", "^": "^", "~": "~", '"': "\u00a8", "=": "\u00af", ".": "\u02d9",
+    "u": "\u02d8", "v": "\u02c7", "H": "\u02dd", "c": "\u00b8", "k": "\u02db", "r": "\u02da",
+    "textogonekcentered": "\u02db", "ocirc": "\u02da", "polhk": "\u02db", "cftil": "~",
+    "lfhook": "\u00b8",
+}
+_OVERLAID_ACCENTS = {alone: _ACCENTS[name] for name, alone in _ACCENT_ALONE.items()
+                     if len(name) == 1}
 # Letters and symbols (ours first; pylatexenc's table fills in the rest).
 _SYMBOLS = {
     "ss": "ß", "SS": "SS", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å", "AA": "Å",
@@ -94,6 +110,10 @@ _SYMBOLS = {
     "checkmark": "✓", "textmusicalnote": "♪", "textrecipe": "℞", "textestimated": "℮",
     "micro": "µ", "ohm": "Ω", "textohm": "Ω", "textdegreecelsius": "℃", "hyphen": "-",
     "cprime": "ʹ", "cdprime": "ʺ", "Dbar": "Đ", "dbar": "đ", "textprime": "′",
+    # babel's quotation marks (ngerman, also defined by babel's core for every language), as
+    # pandoc's LaTeX reader has them (Text/Pandoc/Readers/LaTeX/Inline.hs, charCommands)
+    "glq": "‚", "grq": "‘", "glqq": "„", "grqq": "“", "flq": "‹", "frq": "›", "flqq": "«",
+    "frqq": "»", "dq": '"', "guillemetleft": "«", "guillemetright": "»",
     # TeX-world names and logos (TUGboat, biblatex and the classic bibliography styles)
     "TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2ε", "LaTeXTeX": "(La)TeX",
     "AllTeX": "(La)TeX", "BibTeX": "BibTeX", "BibLaTeX": "BibLaTeX", "biber": "Biber",
@@ -121,7 +141,7 @@ _SPACES = {"quad": " ", "qquad": " ", "enspace": " ", "enskip": " ", "space": " 
            "left": "", "right": "", "big": "", "Big": "", "bigg": "", "Bigg": "",
            "bigl": "", "bigr": "", "Bigl": "", "Bigr": "", "displaystyle": "",
            "textstyle": "", "scriptstyle": "", "limits": "", "nolimits": "",
-           "makeatletter": "", "makeatother": ""}
+           "makeatletter": "", "makeatother": "", "@": ""}  # `\@.`: a sentence-end mark
 # Font switches that apply to the rest of their group ({\it text}); None: no markup.
 _DECLARATIONS = {
     "it": "i", "itshape": "i", "em": "i", "sl": "i", "slshape": "i", "bf": "b",
@@ -179,9 +199,10 @@ _TOKEN = re.compile(r"""
   | (?P<space>[ \t\r\n]+)
   | (?P<tie>~)
   | (?P<dash>---?)
+  | (?P<shorthand>"[`'])                            # ngerman's "` "' (babel-german: \glqq \grqq)
   | (?P<quote>``|'')
   | (?P<script>[\^_])
-  | (?P<text>[^\\{}$~\^_`'\[-]+|[`'\[-])          # starts with no space (taken above)
+  | (?P<text>[^\\{}$~\^_`'"\[-]+|[`'"\[-])        # starts with no space (taken above)
 """, re.VERBOSE)
 # Values without these are plain text (most abstracts, many titles): whitespace is all
 # there is to read. (A single quote is text; `''` and ``` `` ``` are TeX's curly quotes.)
@@ -190,7 +211,8 @@ _SPECIAL = re.compile(r"[\\{}~$^_]")  # one character class: scanned fast (an al
 
 def _plain(value: str) -> bool:
     """No LaTeX to read in `value` (the test decode_report starts with)."""
-    return not _SPECIAL.search(value) and "--" not in value and "``" not in value and "''" not in value
+    return (not _SPECIAL.search(value) and "--" not in value and "`" not in value
+            and "''" not in value and "\"'" not in value)
 
 
 # A run of TeX's blanks becomes one space; a lone space is left as it is (substituting every
@@ -204,6 +226,7 @@ _DIMENSION = re.compile(r"\s*=?\s*[-+]?\s*(?:\d+\.?\d*|\.\d+)\s*"
 # Commands followed by a TeX dimension (`\kern-.1em`), which prints nothing.
 _DIMENSION_COMMANDS = {"kern": "", "mkern": "", "raise": "", "lower": "", "hskip": " ",
                        "mskip": "", "vskip": "", "hglue": " "}
+_TEX_OPENING_QUOTE = re.compile(r"(?<!\\)`")  # not the grave accent \`
 _NEVER_CLOSED = "'{}' opens math that is never closed"
 
 
@@ -230,6 +253,27 @@ def _symbol(name: str) -> str | None:
     return _pylatexenc_symbols().get(name) if text is None else text
 
 
+# The textgreek package's letters (`\textalpha`, `\textOmega`; CTAN textgreek, its table of
+# commands): `\text` + the Greek letter's name, `\textmugreek` (textcomp has `\textmu`),
+# `\textomikron`, `\textfinalsigma` / `\textvarsigma`.
+_GREEK_LETTERS = frozenset(
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omikron pi rho "
+    "sigma tau upsilon phi chi psi omega".split())
+
+
+def _text_greek(name: str) -> str | None:
+    letter = name[4:] if name.startswith("text") else ""
+    if letter in ("finalsigma", "varsigma"):
+        return "ς"
+    if letter == "mugreek":
+        letter = "mu"
+    if letter.lower() not in _GREEK_LETTERS or not (letter.islower() or letter.istitle()):
+        return None
+    case = "SMALL" if letter.islower() else "CAPITAL"
+    spelled = {"omikron": "omicron", "mu": "mu"}.get(letter.lower(), letter.lower())
+    return unicodedata.lookup(f"GREEK {case} LETTER {spelled.upper()}")
+
+
 # A token: (kind, text, start, end); `text` of a control word is its name without `\\`.
 Token = tuple[str, str, int, int]
 
@@ -249,7 +293,8 @@ class _Reader:
     Render state is explicit: `math` (inside `$…$`) and `depth` (brace level, 0 = the top of
     the value, where BibTeX's case protection applies) are passed down, never stored."""
 
-    __slots__ = ("source", "tokens", "pos", "rich", "protect", "problems")
+    __slots__ = ("source", "tokens", "pos", "rich", "protect", "problems", "tex_quotes",
+                 "overlaid")
 
     def __init__(self, source: str, rich: bool, protect: bool) -> None:
         self.source = source
@@ -258,6 +303,11 @@ class _Reader:
         self.rich = rich
         self.protect = protect
         self.problems: list[str] = []
+        # A value with TeX's opening quote (`` `sq' ``) uses TeX's quote ligatures: every ` is
+        # ‘ and every ' is ’, as TeX prints them (one ' alone is left as written: an apostrophe
+        # the exporter wrote as ASCII, which styles print as they print any other).
+        self.tex_quotes = _TEX_OPENING_QUOTE.search(source) is not None
+        self.overlaid = False  # a combining accent was written (composed in decode_report)
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -360,6 +410,14 @@ class _Reader:
                 continue  # a stray `}` at the top is no text
             if kind == "math" and math:
                 break
+            if kind == "word" and tokens[self.pos][1] == "fg":  # babel-french: \unskip first
+                while out and not out[-1].strip(" \t\r\n"):
+                    out.pop()
+                if out:
+                    out[-1] = out[-1].rstrip(" \t\r\n")
+                self.pos += 1
+                out.append(_FRENCH_QUOTES["fg"])
+                continue
             if kind == "word" and tokens[self.pos][1] in _DECLARATIONS:
                 name = tokens[self.pos][1]
                 self.pos += 1
@@ -372,6 +430,8 @@ class _Reader:
         kind, text, start, end = self.tokens[self.pos]
         self.pos += 1
         if kind == "text":
+            if self.tex_quotes and text in "`'" and not math:
+                return "‘" if text == "`" else "’"
             return text
         if kind == "space":
             return text  # runs are collapsed at the end (line breaks kept in multi-line fields)
@@ -389,6 +449,8 @@ class _Reader:
             return text if math else ("—" if len(text) == 3 else "–")
         if kind == "quote":
             return "“" if text == "``" else "”"
+        if kind == "shorthand":
+            return "„" if text == '"`' else "“"
         if kind == "math":
             return self.formula(text, depth)
         if kind == "script":
@@ -459,10 +521,11 @@ class _Reader:
 
     def accent(self, name: str, math: bool, depth: int) -> str:
         base = self.argument(math, depth)
-        if base is None:
-            return {"'": "´", "`": "`", "^": "^", '"': "¨", "~": "~"}.get(name, "")
-        if not base:
-            return ""
+        if not base:  # `\~{}`, `{\'}`: the accent over nothing, which TeX prints as it is
+            if name in _ACCENT_ALONE:
+                return _ACCENT_ALONE[name]
+            self.problems.append("\\" + name)  # an accent below or a tie over nothing
+            return "\\" + name + "{}"
         mark = _ACCENTS[name]
         base = _DOTLESS.get(base[0], base[0]) + base[1:]  # \'\i is í, not a dotless ı́
         if name == "t" and len(base) >= 2:
@@ -475,12 +538,27 @@ class _Reader:
             return self.accent(name, math, depth)
         if name in _SPACES:
             return _SPACES[name]
+        if name == "og":
+            self.skip_spaces()
+            if self.peek() == "open" and self.pos + 1 < len(self.tokens) \
+                    and self.tokens[self.pos + 1][0] == "close":
+                self.pos += 2
+                self.skip_spaces()
+        if name in _FRENCH_QUOTES:
+            return _FRENCH_QUOTES[name]
         text = _symbol(name)
+        if text is None:
+            text = _text_greek(name)
         if text is not None:
             return text + " " if name in _MATH_FUNCTIONS else text
         if name in _WRAPPERS:
             self.optional_argument()
             inner = self.argument(math or name in _MATH_ARGUMENT, depth)
+            if name in ("llap", "rlap") and inner in _OVERLAID_ACCENTS:
+                # `Th{\^e}\llap{\raise0.5ex\hbox{\'{}}}`: an accent set over the letter before
+                # (Vietnamese's second accent, TUGboat): that letter with the accent, ế
+                self.overlaid = True
+                return _OVERLAID_ACCENTS[inner]
             return self.tag(_WRAPPERS[name], inner or "")
         if name in _SWALLOW:
             for _ in range(_SWALLOW[name]):
@@ -557,6 +635,10 @@ class _Reader:
 
 
 _DOTLESS = {"ı": "i", "ȷ": "j"}
+# babel-french's `\og … \fg{}`: « and » with the no-break space babel puts inside them
+# (\FBguillspace), whatever spaces the source has there: \og ignores the spaces after it
+# (and an empty group), \fg removes those before it (`sequence`).
+_FRENCH_QUOTES = {"og": "«\u00a0", "fg": "\u00a0»"}
 _MATH_ARGUMENT = frozenset({"ensuremath", "mathrm", "mathit", "mathbf", "mathsf", "mathtt",
                             "mathcal", "mathbb", "mathfrak", "mathscr", "boldsymbol", "bm",
                             "operatorname"})
@@ -609,6 +691,8 @@ def decode_report(value: str, rich: bool = False, multiline: bool = False,
         return _finish(value, multiline), ()
     reader = _Reader(value.replace("\x00", ""), rich, rich if protect is None else protect)
     text = reader.sequence(False, 0, in_group=False)
+    if reader.overlaid:
+        text = unicodedata.normalize("NFC", text)
     return _finish(text, multiline), tuple(dict.fromkeys(reader.problems))
 
 
@@ -629,12 +713,13 @@ def strip_markup(text: str) -> str:
 _ENCODE_TABLE = str.maketrans({
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "\u00a0": "~",
     "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "`": r"\textasciigrave{}",  # a backtick would make the value's ' read as TeX's quote ’
 })
 
 
-# TeX ligatures that would read back as other characters: `--` (a dash), ``` `` ``` and `''`
-# (curly quotes); an empty group between the two characters keeps them apart.
-_LIGATURE = re.compile(r"-(?=-)|`(?=`)|'(?=')")
+# TeX ligatures that would read back as other characters: `--` (a dash), `''` (a curly
+# quote), ngerman's `"'`; an empty group between the two characters keeps them apart.
+_LIGATURE = re.compile(r"-(?=-)|'(?=')|\"(?=')")
 
 
 def encode(text: str) -> str:
