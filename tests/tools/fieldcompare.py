@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from evidencebib.formats import biblatex, bibtex, csl_json, endnote_xml, ris
+from evidencebib.formats import biblatex, bibtex, csl_json, endnote_xml, extras, ris
 from evidencebib.model import doi, vocabulary
 from evidencebib.model.dates import SEASONS, normalize_date
 from evidencebib.model.keywords import split_keywords
@@ -227,3 +227,35 @@ def trip(fmt: str, items: list[dict], **options: Any) -> list[dict]:
 
 
 Reader = Callable[[str], list[dict]]
+
+
+def _first(pair: list[str]) -> str:
+    return pair[0]
+
+
+def unwarned(target: str, item: dict, back: dict, held: PairStats, warnings: list[str]) -> list[str]:
+    """What one record lost on the trip without the export naming it."""
+    named = " ".join(warnings)
+    missing = [variable for variable in held.cannot_hold
+               if variable != "URL=doi.org/DOI" and f" {variable} ×" not in named
+               and f": {variable} ×" not in named]
+    held_extras = getattr(MODULES[target], "EXTRAS_HELD", frozenset())
+    for key, kind in extras.KINDS.items():
+        pairs = [list(pair) for pair in extras.pairs(item, key)]
+        if key == bibtex.EXTRA:  # the raw text of decoded fields is no extra field
+            pairs = [pair for pair in pairs if pair[0] in bibtex.unmapped_fields(item)]
+        if not pairs:
+            continue
+        if key in held_extras:
+            # carried (written back, or in CSL-JSON's `custom` / RIS and EndNote's Research
+            # Notes): they come back; a format orders values within a name, not names
+            came_back = [list(pair) for pair in extras.pairs(back, key)
+                         if key != bibtex.EXTRA or pair[0] in bibtex.unmapped_fields(back)]
+            if sorted(pairs, key=_first) != sorted(came_back, key=_first):
+                missing.append(f"{kind} extras {pairs!r} -> {came_back!r}")
+        else:
+            names = bibtex.unmapped_fields(item) if key == bibtex.EXTRA else [n for n, _ in pairs]
+            shown = "{}" if key == bibtex.EXTRA else f"{kind} {{}}"
+            missing += [shown.format(name) for name in names
+                        if f"{shown.format(name)} ×" not in named]
+    return missing
