@@ -61,9 +61,11 @@ CANNOT_HOLD: dict[str, set[str]] = {
     #   ris.carried_fields), and number-of-pages outside BOOK/THES:
     "ris": _NOT_IN_TAGGED | {"URL=doi.org/DOI", "container-author", "PMCID", "event-title", "event-place",
                              "container-title", "number-of-pages", "page",
-                             "archive_location", "archive"},  # DB is the database: source
+                             "archive_location", "archive",  # DB is the database: source
+                             "ISSN", "ISBN"},  # one SN for both, by form: ris.carried_fields
     "endnote-xml": _NOT_IN_TAGGED | {"URL=doi.org/DOI", "container-author", "number-of-pages", "PMCID",
-                                     "event-title", "event-place", "archive_location"},
+                                     "event-title", "event-place", "archive_location",
+                                     "ISSN", "ISBN"},  # one isbn element, by form
 }
 
 # BibTeX (our storage dialect, exported for BibTeX and biber) stores every CSL variable,

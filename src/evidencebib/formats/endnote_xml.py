@@ -53,7 +53,7 @@ from evidencebib.model.dates import format_edtf, normalize_date, parse_date_text
 from evidencebib.model.keys import with_ids
 from evidencebib.model.keywords import add_tags, join_keywords
 from evidencebib.model.names import format_name, parse_name, strip_others
-from evidencebib.model.serials import add_serials
+from evidencebib.model.serials import add_serials, kept_serials
 
 # CSL type -> (EndNote number, name)
 TYPE_TO_ENDNOTE: dict[str, tuple[int, str]] = {
@@ -711,6 +711,8 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
         fields -= {"event-title", "event-place"}
     if item.get("archive_location") and str(item["archive_location"]).isdigit():
         fields.discard("archive_location")  # read back as PMID
+    # `isbn` holds ISBNs and ISSNs, told apart by their form when read (model/serials.py)
+    fields -= {"ISSN", "ISBN"} - kept_serials(item, periodical=csl_type in PERIODICAL)
     return fields
 
 

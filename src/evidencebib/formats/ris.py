@@ -53,7 +53,7 @@ from evidencebib.model.keywords import add_tags, join_keywords
 from evidencebib.model.names import format_name, parse_name, strip_others
 from evidencebib.model.pages import join_pages, split_pages
 from evidencebib.model.pubmed_ids import pmcid, pmid
-from evidencebib.model.serials import add_serials
+from evidencebib.model.serials import add_serials, kept_serials
 
 EXTRA = "_ris"
 
@@ -605,4 +605,6 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
                 fields.discard("page")  # a lone SP of a book is its number of pages
     if str(item.get("archive_location") or "").isdigit() and not item.get("PMID"):
         fields.discard("archive_location")  # read back as PMID
+    # SN holds ISSNs and ISBNs, told apart by their form when read (model/serials.py)
+    fields -= {"ISSN", "ISBN"} - kept_serials(item, periodical=code in PERIODICAL)
     return fields
