@@ -109,6 +109,17 @@ def test_and_others_marks_the_author_list_as_truncated():
     assert item["_et_al"] == ["author"]
 
 
+@pytest.mark.parametrize("source", [
+    "a {van Dam}, Jorden",  # a particle before a family name with a lower-case word
+    "{'t Hooft}, G. W.",  # BibTeX's case test skips the apostrophe: `'t` is lower case
+    "Simon Smith and xdata=gxd2-author-1",  # one lower-case word is a last name, not braced
+])
+def test_names_come_back_from_our_own_bibtex_unchanged(source):
+    [item] = bibtex.read("@book{a, author = {" + source + "}, title = {T}}")
+    [back] = bibtex.read(bibtex.write([item]))
+    assert back["author"] == item["author"]
+
+
 def test_braced_names_are_organisations():
     [item] = bibtex.read("@misc{a, author = {{World Health Organization} and Smith, Jr., John}}")
     assert item["author"] == [{"literal": "World Health Organization"},

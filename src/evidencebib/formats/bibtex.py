@@ -472,10 +472,12 @@ def format_names(names: list[dict[str, Any]], truncated: bool = False) -> str:
             out.append("{" + latex.encode(str(literal)) + "}")
             continue
         family = latex.encode(str(name["family"]))
+        words = str(name["family"]).split()
         if "," in family or family.lower() == "others" or (
-                not name.get("non-dropping-particle")
-                and any(word[:1].islower() for word in family.split())):
-            # a lower-case word would read back as a particle (`{Matos da Silva}`, not `da`)
+                len(words) > 1 and any(_reads_lower(word) for word in words)):
+            # a lower-case word would read back as a particle (`{Matos da Silva}`, not `da`),
+            # after a particle too (`a {van Dam}`: BibTeX's von part ends at its last
+            # lower-case word); a single word is the last name whatever its case
             family = "{" + family + "}"
         particle = name.get("non-dropping-particle") or name.get("dropping-particle")
         last = f"{latex.encode(particle)} {family}" if particle else family
@@ -494,6 +496,12 @@ def format_names(names: list[dict[str, Any]], truncated: bool = False) -> str:
     if truncated:
         out.append("others")
     return " and ".join(out)
+
+
+def _reads_lower(word: str) -> bool:
+    """Whether BibTeX's name parser takes `word` for a von word: its first letter is lower
+    case, whatever precedes it (`'t Hooft`: `'t` is one)."""
+    return next((char for char in word if char.isalpha()), "").islower()
 
 
 # ---------------------------------------------------------------------------------------
