@@ -290,3 +290,11 @@ def test_a_value_the_reader_looked_at_but_did_not_take_is_kept():
 def test_an_isbn_that_reads_back_as_an_issn_is_named_by_the_export(fmt):
     item = {"id": "a", "type": "article-journal", "title": "T", "ISBN": "0021889813000"}
     assert "ISBN ×1" in " ".join(api.export_warnings([item], fmt))
+
+
+@pytest.mark.parametrize("fmt", ["ris", "endnote-xml"])
+def test_an_organisation_with_a_comma_is_named_by_the_export(fmt):
+    # `Family, Given` is a person there: the organisation would come back as one
+    item = {"id": "a", "type": "report", "title": "T",
+            "author": [{"literal": "Miljø- og Teknikudvalget, Fredensborg Kommune"}]}
+    assert "author ×1" in " ".join(api.export_warnings([item], fmt))

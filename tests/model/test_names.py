@@ -129,3 +129,11 @@ def test_names_without_particles_to_parse_are_left_as_given(name):
 def test_a_family_in_double_quotes_loses_the_quotes_and_is_not_parsed():
     quoted = {"family": '"van der Berg"', "given": "Jan"}
     assert parse_particles(quoted) == {"family": "van der Berg", "given": "Jan"}
+
+
+def test_an_organisation_with_a_comma_cannot_be_told_from_a_person():
+    from evidencebib.model.names import format_name, organisation_with_comma, parse_name
+
+    name = {"literal": "Miljø- og Teknikudvalget, Fredensborg Kommune"}
+    assert organisation_with_comma(name) and "literal" not in parse_name(format_name(name))
+    assert not organisation_with_comma({"literal": "World Health Organization"})

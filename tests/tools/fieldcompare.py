@@ -62,10 +62,15 @@ CANNOT_HOLD: dict[str, set[str]] = {
     "ris": _NOT_IN_TAGGED | {"URL=doi.org/DOI", "container-author", "PMCID", "event-title", "event-place",
                              "container-title", "number-of-pages", "page",
                              "archive_location", "archive",  # DB is the database: source
-                             "ISSN", "ISBN"},  # one SN for both, by form: ris.carried_fields
+                             "ISSN", "ISBN",  # one SN for both, by form: ris.carried_fields
+                             # a list with an organisation whose name has a comma (read back
+                             # as a person: names.organisation_with_comma)
+                             "author", "editor", "translator", "collection-editor"},
     "endnote-xml": _NOT_IN_TAGGED | {"URL=doi.org/DOI", "container-author", "number-of-pages", "PMCID",
                                      "event-title", "event-place", "archive_location",
-                                     "ISSN", "ISBN"},  # one isbn element, by form
+                                     "ISSN", "ISBN",  # one isbn element, by form
+                                     "author", "editor", "translator", "collection-editor",
+                                     "container-author"},  # as in RIS
 }
 
 # BibTeX (our storage dialect, exported for BibTeX and biber) stores every CSL variable,
