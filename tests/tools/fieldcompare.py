@@ -69,8 +69,7 @@ CANNOT_HOLD: dict[str, set[str]] = {
     "endnote-xml": _NOT_IN_TAGGED | {"URL=doi.org/DOI", "container-author", "number-of-pages", "PMCID",
                                      "event-title", "event-place", "archive_location",
                                      "ISSN", "ISBN",  # one isbn element, by form
-                                     "author", "editor", "translator", "collection-editor",
-                                     "container-author"},  # as in RIS
+                                     "author", "editor", "translator", "collection-editor"},  # as RIS
 }
 
 # BibTeX (our storage dialect, exported for BibTeX and biber) stores every CSL variable,
