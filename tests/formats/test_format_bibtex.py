@@ -120,6 +120,12 @@ def test_names_come_back_from_our_own_bibtex_unchanged(source):
     assert back["author"] == item["author"]
 
 
+def test_small_caps_in_a_title_come_back_from_our_own_bibtex():
+    [item] = bibtex.read("@book{a, title = {{\\sc Adl}: Exploring the middle ground}}")
+    [back] = bibtex.read(bibtex.write([item]))
+    assert '<span style="font-variant:small-caps;">Adl</span>' in back["title"]
+
+
 def test_braced_names_are_organisations():
     [item] = bibtex.read("@misc{a, author = {{World Health Organization} and Smith, Jr., John}}")
     assert item["author"] == [{"literal": "World Health Organization"},

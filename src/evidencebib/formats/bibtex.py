@@ -1067,7 +1067,10 @@ def _encode_rich(value: str) -> str:
         out.append(latex.encode(value[pos:match.start()]))
         closing, tag = match.group(1), match.group(2)
         if tag.startswith("span"):
-            out.append("}" if closing else "{")
+            # a nocase span is a brace group; small caps is `\textsc{…}`, as the reader
+            # decodes `{\sc …}` and `\textsc{…}` (formats/latex.py)
+            small_caps = not closing and "font-variant:small-caps" in tag
+            out.append("}" if closing else "\\textsc{" if small_caps else "{")
         elif closing:
             if depth:
                 out.append("}")
