@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-from fieldcompare import CANNOT_HOLD, MODULES, PairStats, compare, unwarned  # noqa: E402
+from fieldcompare import CANNOT_HOLD, MODULES, PairStats, compare, rekeyed, unwarned  # noqa: E402
 
 import holdout  # noqa: E402
 from evidencebib import api  # noqa: E402
@@ -67,11 +67,9 @@ def test_bibtex_entry_round_trip(path, target):
     rates = holdout.shared_measure("round trips, BibTeX corpus: entries exact or warned "
                                    "(all five targets)", "entry trips")
     target_rates = holdout.shared_measure(f"round trips, BibTeX corpus -> {target}", "entries")
-    ids = [item["id"] for item in items]
     failures: list[tuple[str, str]] = []
     for before, after in zip(items, back, strict=True):
-        if target in ("bibtex", "biblatex") and (ids.count(before["id"]) > 1
-                                                 or not bibtex.is_valid_key(str(before["id"]))):
+        if rekeyed(target, before, items):
             after = dict(after, id=before["id"])  # BibTeX keys must be unique and valid: re-keyed
         mine = PairStats()
         lost = [f"{variable}: {want!r} -> {got!r}"

@@ -12,6 +12,11 @@ as one, as TeX does), page ranges joined with a hyphen (`1--14`, `243–245` ->
 strings (`"9"` == `9`), DOIs compared as `model.doi.normalize` leaves them (no resolver URL or
 `doi:` prefix), dates compared as normalised CSL dates, names compared as the
 `Family, Given` string the name-string formats carry (plus person/organisation).
+
+Keys: BibTeX and BibLaTeX exports give an entry a fresh key when its id is no valid key or
+was used before in the file, *case-insensitively* (BibTeX's rule: `Chen_2017` after
+`chen_2017` is a "case mismatch" error; model/keys.unique_keys); `rekeyed` says which ids
+those are, and their new key is not a difference.
 """
 
 from __future__ import annotations
@@ -265,3 +270,18 @@ def unwarned(target: str, item: dict, back: dict, held: PairStats, warnings: lis
             missing += [shown.format(name) for name in names
                         if f"{shown.format(name)} ×" not in named]
     return missing
+
+
+def rekeyed(target: str, item: Mapping[str, Any], items: list[Mapping[str, Any]]) -> bool:
+    """Whether a BibTeX-family export gives `item` a fresh key (see the module docstring)."""
+    if target not in ("bibtex", "biblatex"):
+        return False
+    key = str(item["id"])
+    if not bibtex.is_valid_key(key):
+        return True
+    for other in items:
+        if other is item:
+            return False
+        if str(other["id"]).lower() == key.lower():
+            return True
+    return False
