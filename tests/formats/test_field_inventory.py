@@ -298,3 +298,8 @@ def test_an_organisation_with_a_comma_is_named_by_the_export(fmt):
     item = {"id": "a", "type": "report", "title": "T",
             "author": [{"literal": "Miljø- og Teknikudvalget, Fredensborg Kommune"}]}
     assert "author ×1" in " ".join(api.export_warnings([item], fmt))
+
+
+def test_a_literal_date_biblatex_cannot_hold_is_named_by_the_export():
+    item = {"id": "a", "type": "book", "title": "T", "issued": {"literal": "unknown"}}
+    assert "issued ×1" in " ".join(api.export_warnings([item], "biblatex"))

@@ -87,7 +87,8 @@ _BIBTEX_CANNOT = {"custom", "categories"}
 # eprint, used for the PMID).
 _BIBLATEX_CANNOT = _BIBTEX_CANNOT | {"PMCID"} | set(bibtex.generic_fields().values())
 CANNOT_HOLD["bibtex"] = _BIBTEX_CANNOT
-CANNOT_HOLD["biblatex"] = _BIBLATEX_CANNOT | {"ISBN", "collection-title"}  # on @report only
+CANNOT_HOLD["biblatex"] = _BIBLATEX_CANNOT | {"ISBN", "collection-title",  # on @report only
+                                              "issued"}  # a literal date: `date` is EDTF
 
 MODULES = {"ris": ris, "csl-json": csl_json, "endnote-xml": endnote_xml, "bibtex": bibtex,
            "biblatex": biblatex}
@@ -97,13 +98,9 @@ _GENRE_LABELS = {"phdthesis": "PhD thesis", "mathesis": "Master's thesis", "tech
 def carried(fmt: str, item: Mapping[str, Any]) -> set[str]:
     if fmt == "csl-json":
         return ITEM_KEYS - {"citation-key"}
-    if fmt == "bibtex":
-        return ITEM_KEYS - {"citation-key"} - _BIBTEX_CANNOT
-    if fmt == "biblatex":
-        held = ITEM_KEYS - {"citation-key"} - _BIBLATEX_CANNOT
-        if item.get("type") == "report":
-            held -= {"ISBN", "collection-title"}
-        return held
+    if fmt in ("bibtex", "biblatex"):
+        # the writer's own account (what the export names is what it does not carry)
+        return MODULES[fmt].carried_fields(item) - {"citation-key"}
     module = MODULES[fmt]
     if hasattr(module, "carried_fields"):
         return module.carried_fields(item)
