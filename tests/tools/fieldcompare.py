@@ -11,7 +11,9 @@ as one, as TeX does), page ranges joined with a hyphen (`1--14`, `243–245` ->
 `1-14`, `243-245`), keywords compared as lists (the separator may change), numbers vs
 strings (`"9"` == `9`), DOIs compared as `model.doi.normalize` leaves them (no resolver URL or
 `doi:` prefix), dates compared as normalised CSL dates, names compared as the
-`Family, Given` string the name-string formats carry (plus person/organisation).
+`Family, Given` string the name-string formats carry (plus person/organisation), and spaces at
+the edge of bold/italic markup moved outside it in BibTeX and EndNote XML titles (their writers
+put them there; the text prints the same).
 
 Keys: BibTeX and BibLaTeX exports give an entry a fresh key when its id is no valid key or
 was used before in the file, *case-insensitively* (BibTeX's rule: `Chen_2017` after
@@ -150,6 +152,12 @@ def _date(value: Any) -> Any:
     return (date.get("date-parts"), bool(date.get("circa")), season, date.get("literal"))
 
 
+def _edge_spaces_out(text: str) -> str:
+    """`<i> x</i>` -> ` <i>x</i>`: the same text printed (a normalisation, not a loss)."""
+    text = re.sub(r"((?:<(?:i|b|sup|sub)>)+)(\s+)", r"\2\1", text)
+    return re.sub(r"(\s+)((?:</(?:i|b|sup|sub)>)+)", r"\2\1", text)
+
+
 def normal(fmt: str, variable: str, value: Any) -> Any:
     by_string = fmt in ("ris", "endnote-xml")
     bibtex_like = fmt in ("bibtex", "biblatex")
@@ -166,8 +174,10 @@ def normal(fmt: str, variable: str, value: Any) -> Any:
         # writer added them (bibtex.protect_case); compared without them
         # and spaces at the edge of markup are moved outside it (`<i> x</i>` -> ` <i>x</i>`)
         text = str(value).replace('<span class="nocase">', "").replace("</span>", "")
-        text = re.sub(r"((?:<(?:i|b|sup|sub)>)+)(\s+)", r"\2\1", text)
-        return _collapse(re.sub(r"(\s+)((?:</(?:i|b|sup|sub)>)+)", r"\2\1", text))
+        return _collapse(_edge_spaces_out(text))
+    if fmt == "endnote-xml" and variable in _PROTECTED and "<" in str(value):
+        # EndNote's styled runs: a space at the edge of bold/italic is written outside it
+        return _collapse(_edge_spaces_out(str(value)))
     if variable in DATE_FIELDS:
         return _date(value)
     if variable == "keyword":
