@@ -3,6 +3,8 @@ author list is never made to look complete without a word (issue 15, items 5, 6 
 
 from __future__ import annotations
 
+import pytest
+
 from evidencebib import api
 from evidencebib.formats import bibtex, csl_json, detect, endnote_xml
 from evidencebib.errors import ParseError
@@ -282,3 +284,22 @@ def test_a_value_the_reader_looked_at_but_did_not_take_is_kept():
     item = endnote_xml.read(text)[0]
     assert ["custom2", "not a PMCID"] in item["_endnote"]
     assert ["dates/month", "Spring issue"] in item["_endnote"]
+
+
+@pytest.mark.parametrize("fmt", ["ris", "endnote-xml"])
+def test_an_isbn_that_reads_back_as_an_issn_is_named_by_the_export(fmt):
+    item = {"id": "a", "type": "article-journal", "title": "T", "ISBN": "0021889813000"}
+    assert "ISBN ×1" in " ".join(api.export_warnings([item], fmt))
+
+
+@pytest.mark.parametrize("fmt", ["ris", "endnote-xml"])
+def test_an_organisation_with_a_comma_is_named_by_the_export(fmt):
+    # `Family, Given` is a person there: the organisation would come back as one
+    item = {"id": "a", "type": "report", "title": "T",
+            "author": [{"literal": "Miljø- og Teknikudvalget, Fredensborg Kommune"}]}
+    assert "author ×1" in " ".join(api.export_warnings([item], fmt))
+
+
+def test_a_literal_date_biblatex_cannot_hold_is_named_by_the_export():
+    item = {"id": "a", "type": "book", "title": "T", "issued": {"literal": "unknown"}}
+    assert "issued ×1" in " ".join(api.export_warnings([item], "biblatex"))

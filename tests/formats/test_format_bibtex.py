@@ -89,10 +89,41 @@ def test_dois_and_urls_are_written_verbatim():
     assert "doi = {10.1175/1520-0493(1987)115<1606:GARSPP>2.0.CO;2}" in text
 
 
+def test_balanced_braces_in_a_verbatim_field_come_back_unchanged():
+    # Mendeley writes `isbn = {1748-3395 (Electronic)\textbackslash{}r1748-3387 (Linking)}`
+    value = "1748-3395 (Electronic)\\textbackslash{}r1748-3387 (Linking)"
+    item = {"id": "a", "type": "article-journal", "title": "T", "ISBN": value,
+            "URL": "https://example.org/{x}"}
+    [back] = bibtex.read(bibtex.write([item]))
+    assert (back["ISBN"], back["URL"]) == (value, "https://example.org/{x}")
+
+
+def test_unbalanced_braces_in_a_verbatim_field_are_percent_encoded():
+    item = {"id": "a", "type": "webpage", "title": "T", "URL": "https://example.org/{x"}
+    assert "https://example.org/%7Bx" in bibtex.write([item])
+
+
 def test_and_others_marks_the_author_list_as_truncated():
     [item] = bibtex.read("@article{a, author = {Banjar, S. and Kadour, E. and others}}")
     assert item["author"] == [{"family": "Banjar", "given": "S."}, {"family": "Kadour", "given": "E."}]
     assert item["_et_al"] == ["author"]
+
+
+@pytest.mark.parametrize("source", [
+    "a {van Dam}, Jorden",  # a particle before a family name with a lower-case word
+    "{'t Hooft}, G. W.",  # BibTeX's case test skips the apostrophe: `'t` is lower case
+    "Simon Smith and xdata=gxd2-author-1",  # one lower-case word is a last name, not braced
+])
+def test_names_come_back_from_our_own_bibtex_unchanged(source):
+    [item] = bibtex.read("@book{a, author = {" + source + "}, title = {T}}")
+    [back] = bibtex.read(bibtex.write([item]))
+    assert back["author"] == item["author"]
+
+
+def test_small_caps_in_a_title_come_back_from_our_own_bibtex():
+    [item] = bibtex.read("@book{a, title = {{\\sc Adl}: Exploring the middle ground}}")
+    [back] = bibtex.read(bibtex.write([item]))
+    assert '<span style="font-variant:small-caps;">Adl</span>' in back["title"]
 
 
 def test_braced_names_are_organisations():

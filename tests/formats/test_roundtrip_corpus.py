@@ -32,11 +32,11 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-from fieldcompare import CANNOT_HOLD, MODULES, PairStats, compare  # noqa: E402
+from fieldcompare import CANNOT_HOLD, MODULES, PairStats, compare, rekeyed, unwarned  # noqa: E402
 
 import holdout  # noqa: E402
 from evidencebib import api  # noqa: E402
-from evidencebib.formats import bibtex, csl_json, endnote_xml, extras, registry, ris  # noqa: E402
+from evidencebib.formats import csl_json, endnote_xml, registry, ris  # noqa: E402
 
 TESTS = Path(__file__).resolve().parents[1]
 CORPUS = TESTS.parent.parent / "shared" / "corpus"
@@ -108,38 +108,6 @@ def test_corpus_is_present():
     assert len(SOURCES) == 1 + 3 + 13 + 13 + 4
 
 
-def _name(pair: list[str]) -> str:
-    return pair[0]
-
-
-def _unwarned(target: str, item: dict, back: dict, held: PairStats, warnings: list[str]) -> list[str]:
-    """What one record lost on the trip without the export naming it."""
-    named = " ".join(warnings)
-    missing = [variable for variable in held.cannot_hold
-               if variable != "URL=doi.org/DOI" and f" {variable} ×" not in named
-               and f": {variable} ×" not in named]
-    held_extras = getattr(MODULES[target], "EXTRAS_HELD", frozenset())
-    for key, kind in extras.KINDS.items():
-        pairs = [list(pair) for pair in extras.pairs(item, key)]
-        if key == bibtex.EXTRA:  # the raw text of decoded fields is no extra field
-            pairs = [pair for pair in pairs if pair[0] in bibtex.unmapped_fields(item)]
-        if not pairs:
-            continue
-        if key in held_extras:
-            # carried (written back, or in CSL-JSON's `custom` / RIS and EndNote's Research
-            # Notes): they come back; a format orders values within a name, not names
-            came_back = [list(pair) for pair in extras.pairs(back, key)
-                         if key != bibtex.EXTRA or pair[0] in bibtex.unmapped_fields(back)]
-            if sorted(pairs, key=_name) != sorted(came_back, key=_name):
-                missing.append(f"{kind} extras {pairs!r} -> {came_back!r}")
-        else:
-            names = bibtex.unmapped_fields(item) if key == bibtex.EXTRA else [n for n, _ in pairs]
-            shown = "{}" if key == bibtex.EXTRA else f"{kind} {{}}"
-            missing += [shown.format(name) for name in names
-                        if f"{shown.format(name)} ×" not in named]
-    return missing
-
-
 @pytest.mark.parametrize("target", TARGETS)
 @pytest.mark.parametrize("source_format,name,path", SOURCES, ids=[s[1] for s in SOURCES])
 def test_round_trip(source_format, name, path, target):
@@ -151,11 +119,9 @@ def test_round_trip(source_format, name, path, target):
     stats = STATS[(source_format, target)]
     rates = holdout.shared_measure("round trips: records exact or warned (all five targets)",
                                    "records")
-    ids = [item["id"] for item in items]
     failures: list[tuple[str, str]] = []
     for before, after in zip(items, back, strict=True):
-        if target in ("bibtex", "biblatex") and (ids.count(before["id"]) > 1
-                                                 or not bibtex.is_valid_key(str(before["id"]))):
+        if rekeyed(target, before, items):
             after = dict(after, id=before["id"])  # BibTeX keys must be unique and valid: re-keyed
         else:
             assert after["id"] == before["id"]
@@ -167,7 +133,7 @@ def test_round_trip(source_format, name, path, target):
         stats.records += mine.records
         stats.fields += mine.fields
         lost += [f"not named by the export: {what}" for what in
-                 _unwarned(target, before, after, mine, api.export_warnings([before], target))]
+                 unwarned(target, before, after, mine, api.export_warnings([before], target))]
         failure = f"{name} -> {target}: {before['id']}: " + "; ".join(lost) if lost else None
         where = rates.check(name, str(before["id"]), failure)
         if failure:

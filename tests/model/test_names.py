@@ -177,3 +177,11 @@ def test_et_al_read_as_the_suffix_of_the_last_name_truncates_the_list():
     # RIS `AU  - Doe, J, et al.` (Family, Given, Suffix)
     assert strip_others([{"family": "Smith", "given": "J"}, parse_name("Doe, J, et al.")]) == \
         ([{"family": "Smith", "given": "J"}, {"family": "Doe", "given": "J"}], True)
+
+
+def test_an_organisation_with_a_comma_cannot_be_told_from_a_person():
+    from evidencebib.model.names import format_name, organisation_with_comma, parse_name
+
+    name = {"literal": "Miljø- og Teknikudvalget, Fredensborg Kommune"}
+    assert organisation_with_comma(name) and "literal" not in parse_name(format_name(name))
+    assert not organisation_with_comma({"literal": "World Health Organization"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evidencebib.formats import endnote_xml, ris
-from evidencebib.model.serials import add_serials, classify
+from evidencebib.model.serials import add_serials, classify, kept_serials
 
 
 @pytest.mark.parametrize("value, periodical, kind", [
@@ -34,3 +34,22 @@ def test_ris_and_endnote_xml_read_the_same_serial_the_same_way():
         f'<titles><title>T</title></titles><isbn>{value}</isbn></record></records></xml>')[0]
     assert from_ris.get("ISSN") == from_xml.get("ISSN") == value
     assert "ISBN" not in from_ris and "ISBN" not in from_xml
+
+
+def test_a_value_that_reads_back_as_its_own_kind_is_kept():
+    item = {"ISBN": "978-0-306-40615-7", "ISSN": "1234-5678"}
+    assert kept_serials(item, periodical=True) == {"ISBN", "ISSN"}
+
+
+def test_an_isbn_that_is_no_isbn_is_not_kept_in_a_periodical():
+    # Mendeley's `isbn = {0021889813000}` on an @article: SN reads it back as an ISSN
+    assert kept_serials({"ISBN": "0021889813000"}, periodical=True) == set()
+
+
+def test_an_issn_with_pubmeds_label_is_not_kept():
+    assert kept_serials({"ISSN": "0163-1829 (Print)"}, periodical=True) == set()
+
+
+def test_an_issn_shared_with_a_junk_isbn_is_not_kept():
+    item = {"ISSN": "1234-5678", "ISBN": "10.1039/C3NR01684F"}
+    assert kept_serials(item, periodical=True) == set()

@@ -11,7 +11,14 @@ as one, as TeX does), page ranges joined with a hyphen (`1--14`, `243–245` ->
 `1-14`, `243-245`), keywords compared as lists (the separator may change), numbers vs
 strings (`"9"` == `9`), DOIs compared as `model.doi.normalize` leaves them (no resolver URL or
 `doi:` prefix), dates compared as normalised CSL dates, names compared as the
-`Family, Given` string the name-string formats carry (plus person/organisation).
+`Family, Given` string the name-string formats carry (plus person/organisation), and spaces at
+the edge of bold/italic markup moved outside it in BibTeX and EndNote XML titles (their writers
+put them there; the text prints the same).
+
+Keys: BibTeX and BibLaTeX exports give an entry a fresh key when its id is no valid key or
+was used before in the file, *case-insensitively* (BibTeX's rule: `Chen_2017` after
+`chen_2017` is a "case mismatch" error; model/keys.unique_keys); `rekeyed` says which ids
+those are, and their new key is not a difference.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from evidencebib.formats import biblatex, bibtex, csl_json, endnote_xml, ris
+from evidencebib.formats import biblatex, bibtex, csl_json, endnote_xml, extras, ris
 from evidencebib.model import doi, vocabulary
 from evidencebib.model.dates import SEASONS, normalize_date
 from evidencebib.model.keywords import split_keywords
@@ -63,9 +70,15 @@ CANNOT_HOLD: dict[str, set[str]] = {
     #   ris.carried_fields), and number-of-pages outside BOOK/THES:
     "ris": _NOT_IN_TAGGED | {"URL=doi.org/DOI", "container-author", "PMCID", "event-title", "event-place",
                              "container-title", "number-of-pages", "page",
-                             "archive_location", "archive"},  # DB is the database: source
+                             "archive_location", "archive",  # DB is the database: source
+                             "ISSN", "ISBN",  # one SN for both, by form: ris.carried_fields
+                             # a list with an organisation whose name has a comma (read back
+                             # as a person: names.organisation_with_comma)
+                             "author", "editor", "translator", "collection-editor"},
     "endnote-xml": _NOT_IN_TAGGED | {"URL=doi.org/DOI", "container-author", "number-of-pages", "PMCID",
-                                     "event-title", "event-place", "archive_location"},
+                                     "event-title", "event-place", "archive_location",
+                                     "ISSN", "ISBN",  # one isbn element, by form
+                                     "author", "editor", "translator", "collection-editor"},  # as RIS
 }
 CANNOT_HOLD["endnote-xml"].add("archive")  # remote-database-name is the database: source
 # RIS and EndNote XML write braced words without CSL's nocase/nodecor spans and the export
@@ -85,7 +98,8 @@ _BIBTEX_CANNOT = {"custom", "categories"}
 # eprint, used for the PMID).
 _BIBLATEX_CANNOT = _BIBTEX_CANNOT | {"PMCID"} | set(bibtex.generic_fields().values())
 CANNOT_HOLD["bibtex"] = _BIBTEX_CANNOT
-CANNOT_HOLD["biblatex"] = _BIBLATEX_CANNOT | {"ISBN", "collection-title"}  # on @report only
+CANNOT_HOLD["biblatex"] = _BIBLATEX_CANNOT | {"ISBN", "collection-title",  # on @report only
+                                              "issued"}  # a literal date: `date` is EDTF
 
 MODULES = {"ris": ris, "csl-json": csl_json, "endnote-xml": endnote_xml, "bibtex": bibtex,
            "biblatex": biblatex}
@@ -95,15 +109,9 @@ _GENRE_LABELS = {"phdthesis": "PhD thesis", "mathesis": "Master's thesis", "tech
 def carried(fmt: str, item: Mapping[str, Any]) -> set[str]:
     if fmt == "csl-json":
         return ITEM_KEYS - {"citation-key"}
-    if fmt == "bibtex":
-        return ITEM_KEYS - {"citation-key"} - _BIBTEX_CANNOT
-    if fmt == "biblatex":
-        held = ITEM_KEYS - {"citation-key"} - _BIBLATEX_CANNOT
-        if item.get("type") == "report":
-            held -= {"ISBN", "collection-title"}
-        if any(field == "eprint" for field, _ in item.get("_bibtex") or ()):
-            held -= {"PMID"}  # one eprint per entry: an arXiv … eprint leaves a PMID no place
-        return held
+    if fmt in ("bibtex", "biblatex"):
+        # the writer's own account (what the export names is what it does not carry)
+        return MODULES[fmt].carried_fields(item) - {"citation-key"}
     module = MODULES[fmt]
     if hasattr(module, "carried_fields"):
         return module.carried_fields(item)
@@ -153,6 +161,12 @@ def _date(value: Any) -> Any:
     return (date.get("date-parts"), bool(date.get("circa")), season, date.get("literal"))
 
 
+def _edge_spaces_out(text: str) -> str:
+    """`<i> x</i>` -> ` <i>x</i>`: the same text printed (a normalisation, not a loss)."""
+    text = re.sub(r"((?:<(?:i|b|sup|sub)>)+)(\s+)", r"\2\1", text)
+    return re.sub(r"(\s+)((?:</(?:i|b|sup|sub)>)+)", r"\2\1", text)
+
+
 def normal(fmt: str, variable: str, value: Any) -> Any:
     by_string = fmt in ("ris", "endnote-xml")
     bibtex_like = fmt in ("bibtex", "biblatex")
@@ -169,8 +183,10 @@ def normal(fmt: str, variable: str, value: Any) -> Any:
         # writer added them (bibtex.protect_case); compared without them
         # and spaces at the edge of markup are moved outside it (`<i> x</i>` -> ` <i>x</i>`)
         text = str(value).replace('<span class="nocase">', "").replace("</span>", "")
-        text = re.sub(r"((?:<(?:i|b|sup|sub)>)+)(\s+)", r"\2\1", text)
-        return _collapse(re.sub(r"(\s+)((?:</(?:i|b|sup|sub)>)+)", r"\2\1", text))
+        return _collapse(_edge_spaces_out(text))
+    if fmt == "endnote-xml" and variable in _PROTECTED and "<" in str(value):
+        # EndNote's styled runs: a space at the edge of bold/italic is written outside it
+        return _collapse(_edge_spaces_out(str(value)))
     if variable in DATE_FIELDS:
         return _date(value)
     if variable == "keyword":
@@ -241,3 +257,50 @@ def trip(fmt: str, items: list[dict], **options: Any) -> list[dict]:
 
 
 Reader = Callable[[str], list[dict]]
+
+
+def _first(pair: list[str]) -> str:
+    return pair[0]
+
+
+def unwarned(target: str, item: dict, back: dict, held: PairStats, warnings: list[str]) -> list[str]:
+    """What one record lost on the trip without the export naming it."""
+    named = " ".join(warnings)
+    missing = [variable for variable in held.cannot_hold
+               if variable != "URL=doi.org/DOI" and f" {variable} ×" not in named
+               and f": {variable} ×" not in named]
+    held_extras = getattr(MODULES[target], "EXTRAS_HELD", frozenset())
+    for key, kind in extras.KINDS.items():
+        pairs = [list(pair) for pair in extras.pairs(item, key)]
+        if key == bibtex.EXTRA:  # the raw text of decoded fields is no extra field
+            pairs = [pair for pair in pairs if pair[0] in bibtex.unmapped_fields(item)]
+        if not pairs:
+            continue
+        if key in held_extras:
+            # carried (written back, or in CSL-JSON's `custom` / RIS and EndNote's Research
+            # Notes): they come back; a format orders values within a name, not names
+            came_back = [list(pair) for pair in extras.pairs(back, key)
+                         if key != bibtex.EXTRA or pair[0] in bibtex.unmapped_fields(back)]
+            if sorted(pairs, key=_first) != sorted(came_back, key=_first):
+                missing.append(f"{kind} extras {pairs!r} -> {came_back!r}")
+        else:
+            names = bibtex.unmapped_fields(item) if key == bibtex.EXTRA else [n for n, _ in pairs]
+            shown = "{}" if key == bibtex.EXTRA else f"{kind} {{}}"
+            missing += [shown.format(name) for name in names
+                        if f"{shown.format(name)} ×" not in named]
+    return missing
+
+
+def rekeyed(target: str, item: Mapping[str, Any], items: list[Mapping[str, Any]]) -> bool:
+    """Whether a BibTeX-family export gives `item` a fresh key (see the module docstring)."""
+    if target not in ("bibtex", "biblatex"):
+        return False
+    key = str(item["id"])
+    if not bibtex.is_valid_key(key):
+        return True
+    for other in items:
+        if other is item:
+            return False
+        if str(other["id"]).lower() == key.lower():
+            return True
+    return False

@@ -131,6 +131,10 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
         fields.discard("issued")
     entry_type = bibtex.CSL_TYPES.get(str(item.get("type") or "document"), "misc")
     entry_type = _TYPES.get(entry_type, (entry_type, None))[0]
+    issued = item.get("issued")
+    if isinstance(issued, Mapping) and not format_edtf(issued) and str(
+            issued.get("literal") or "").strip().lower() not in _PUBSTATES:
+        fields.discard("issued")  # `date` is ISO 8601 / EDTF: no place for `unknown`
     return fields - {_VARIABLE_OF_FIELD[name] for name in _NOT_ON_TYPE.get(entry_type, ())}
 
 

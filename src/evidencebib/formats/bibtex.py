@@ -490,10 +490,12 @@ def format_names(names: list[dict[str, Any]], truncated: bool = False) -> str:
             out.append("{" + latex.encode(str(literal)) + "}")
             continue
         family = latex.encode(str(name["family"]))
+        words = str(name["family"]).split()
         if "," in family or family.lower() == "others" or (
-                not name.get("non-dropping-particle")
-                and any(word[:1].islower() for word in family.split())):
-            # a lower-case word would read back as a particle (`{Matos da Silva}`, not `da`)
+                len(words) > 1 and any(_reads_lower(word) for word in words)):
+            # a lower-case word would read back as a particle (`{Matos da Silva}`, not `da`),
+            # after a particle too (`a {van Dam}`: BibTeX's von part ends at its last
+            # lower-case word); a single word is the last name whatever its case
             family = "{" + family + "}"
         particle = name.get("non-dropping-particle") or name.get("dropping-particle")
         last = f"{latex.encode(particle)} {family}" if particle else family
@@ -512,6 +514,12 @@ def format_names(names: list[dict[str, Any]], truncated: bool = False) -> str:
     if truncated:
         out.append("others")
     return " and ".join(out)
+
+
+def _reads_lower(word: str) -> bool:
+    """Whether BibTeX's name parser takes `word` for a von word: its first letter is lower
+    case, whatever precedes it (`'t Hooft`: `'t` is one)."""
+    return next((char for char in word if char.isalpha()), "").islower()
 
 
 # ---------------------------------------------------------------------------------------
@@ -1159,7 +1167,10 @@ def _encode_rich(value: str) -> str:
         out.append(latex.encode(value[pos:match.start()]))
         closing, tag = match.group(1), match.group(2)
         if tag.startswith("span"):
-            out.append("}" if closing else "{")
+            # a nocase span is a brace group; small caps is `\textsc{…}`, as the reader
+            # decodes `{\sc …}` and `\textsc{…}` (formats/latex.py)
+            small_caps = not closing and "font-variant:small-caps" in tag
+            out.append("}" if closing else "\\textsc{" if small_caps else "{")
         elif closing:
             if depth:
                 out.append("}")

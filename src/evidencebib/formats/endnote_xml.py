@@ -53,8 +53,8 @@ from evidencebib.model import ET_AL, LINE, Item, doi
 from evidencebib.model.dates import format_edtf, normalize_date, parse_date_text
 from evidencebib.model.keys import with_ids
 from evidencebib.model.keywords import add_tags, join_keywords
-from evidencebib.model.names import format_name, parse_name, strip_others
-from evidencebib.model.serials import add_serials
+from evidencebib.model.names import format_name, organisation_with_comma, parse_name, strip_others
+from evidencebib.model.serials import add_serials, kept_serials
 
 # CSL type -> (EndNote number, name)
 TYPE_TO_ENDNOTE: dict[str, tuple[int, str]] = {
@@ -720,6 +720,12 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
         fields -= {"event-title", "event-place"}
     if item.get("archive_location") and str(item["archive_location"]).isdigit():
         fields.discard("archive_location")  # read back as PMID
+    # a name is `Family, Given`, an organisation has no comma: one with a comma would read
+    # back as a person (model/names.py), so its list is not carried and the export names it
+    fields -= {variable for variable in fields if isinstance(item.get(variable), list)
+               and any(organisation_with_comma(name) for name in item[variable])}
+    # `isbn` holds ISBNs and ISSNs, told apart by their form when read (model/serials.py)
+    fields -= {"ISSN", "ISBN"} - kept_serials(item, periodical=csl_type in PERIODICAL)
     return fields
 
 

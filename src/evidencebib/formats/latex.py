@@ -755,9 +755,23 @@ def ascii_command(char: str) -> str | None:
 
 
 def encode_verbatim(text: str) -> str:
-    """For url/doi/file fields: biber and url.sty read them verbatim; only unbalanced braces
-    must be avoided, so those are percent-encoded (they are not valid in URLs anyway)."""
+    """For url/doi/file/isbn fields: biber and url.sty read them verbatim; only unbalanced braces
+    must be avoided, so a value whose braces do not balance, or that has a brace after a
+    backslash (which readers count differently), has all its braces percent-encoded (they are
+    not valid in URLs anyway). Balanced braces are written as they are: BibTeX and biber read
+    them back unchanged (`\\textbackslash{}r` in an `isbn` Mendeley wrote)."""
+    if "\\{" not in text and "\\}" not in text and _balanced_braces(text):
+        return text
     return text.replace("{", "%7B").replace("}", "%7D")
+
+
+def _balanced_braces(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def clear_cache() -> None:

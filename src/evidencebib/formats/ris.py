@@ -51,10 +51,10 @@ from evidencebib.model import ET_AL, LINE, Item, doi
 from evidencebib.model.dates import format_edtf, normalize_date, parse_date_text, parse_edtf
 from evidencebib.model.keys import with_ids
 from evidencebib.model.keywords import add_tags, join_keywords
-from evidencebib.model.names import format_name, parse_name, strip_others
+from evidencebib.model.names import format_name, organisation_with_comma, parse_name, strip_others
 from evidencebib.model.pages import join_pages, split_pages
 from evidencebib.model.pubmed_ids import pmcid, pmid
-from evidencebib.model.serials import add_serials
+from evidencebib.model.serials import add_serials, kept_serials
 
 EXTRA = "_ris"
 log = logging.getLogger(__name__)
@@ -631,4 +631,10 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
                 fields.discard("page")  # a lone SP of a book is its number of pages
     if str(item.get("archive_location") or "").isdigit() and not item.get("PMID"):
         fields.discard("archive_location")  # read back as PMID
+    # a name is `Family, Given`, an organisation has no comma: one with a comma would read
+    # back as a person (model/names.py), so its list is not carried and the export names it
+    fields -= {variable for variable in fields if isinstance(item.get(variable), list)
+               and any(organisation_with_comma(name) for name in item[variable])}
+    # SN holds ISSNs and ISBNs, told apart by their form when read (model/serials.py)
+    fields -= {"ISSN", "ISBN"} - kept_serials(item, periodical=code in PERIODICAL)
     return fields

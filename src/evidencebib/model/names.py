@@ -208,6 +208,15 @@ def parse_name(text: str) -> dict[str, str]:
     return without_placeholders(name)
 
 
+def organisation_with_comma(name: Any) -> bool:
+    """Whether `name` is an organisation whose name has a comma (`Miljø- og Teknikudvalget,
+    Fredensborg Kommune`): `format_name` cannot write it so that `parse_name` reads an
+    organisation (RIS and EndNote tell a person by the comma), as Zotero's and EndNote's
+    readers cannot either."""
+    return (isinstance(name, Mapping) and bool(name.get("literal")) and not name.get("family")
+            and "," in str(name["literal"]))
+
+
 def format_name(name: Mapping[str, Any]) -> str:
     """Inverse of `parse_name`: persons always carry a comma, organisations never."""
     if name.get("literal") and not name.get("family"):

@@ -38,3 +38,17 @@ def add_serials(item: dict[str, Any], value: str, *, periodical: bool) -> None:
         if part:
             kind = classify(part, periodical=periodical)
             item[kind] = f"{item[kind]}, {part}" if kind in item else part
+
+
+def kept_serials(item: dict[str, Any] | Any, *, periodical: bool) -> set[str]:
+    """Which of the item's `ISSN`/`ISBN` a format with one field for both (RIS `SN`, EndNote
+    `isbn`) gives back unchanged: the reader classifies each value by its form (`add_serials`),
+    so an `ISBN` that is no ISBN (`0021889813000`, a DOI, PubMed's labelled ISSNs, as Mendeley
+    writes them to BibTeX's `isbn`) comes back as an ISSN, or without its label; such a value
+    is not carried, and the export names it instead of changing it silently."""
+    present = {kind: str(item[kind]) for kind in ("ISSN", "ISBN") if item.get(kind)}
+    back: dict[str, Any] = {}
+    for value in present.values():
+        add_serials(back, value, periodical=periodical)
+    return {kind for kind, value in present.items()
+            if " ".join(str(back.get(kind, "")).split()) == " ".join(value.split())}
