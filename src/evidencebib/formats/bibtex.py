@@ -1125,7 +1125,7 @@ def _kept_as_written(item: Mapping[str, Any]) -> dict[str, str]:
             continue
         if field in NAME_FIELDS:
             variable = NAME_FIELDS[field]
-            names, truncated, _, _ = parse_names_report(raw)
+            names, truncated = parse_names(raw)
             if names and names == item.get(variable) and truncated == (
                     variable in (item.get(ET_AL) or ())):
                 out.setdefault(variable, "{" + raw + "}")

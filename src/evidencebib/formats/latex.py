@@ -525,7 +525,7 @@ class _Reader:
             if name in _ACCENT_ALONE:
                 return _ACCENT_ALONE[name]
             self.problems.append("\\" + name)  # an accent below or a tie over nothing
-            return "\\" + name + "{}"
+            return "\\" + name + ("{}" if base == "" else "")
         mark = _ACCENTS[name]
         base = _DOTLESS.get(base[0], base[0]) + base[1:]  # \'\i is í, not a dotless ı́
         if name == "t" and len(base) >= 2:
