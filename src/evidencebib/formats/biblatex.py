@@ -54,6 +54,8 @@ def biblatex_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]
             continue
         if name == "booktitle" and entry_type in ("online", "dataset"):
             name = "titleaddon"
+        if name == "publisher" and entry_type == "online":
+            name = "organization"  # biblatex's data model has no publisher on @online
         if name in ("pmid", "pmcid"):
             if name == "pmid" and not _own_eprint(item):
                 out += [("eprint", raw), ("eprinttype", "{pubmed}")]
