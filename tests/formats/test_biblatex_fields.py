@@ -77,3 +77,10 @@ def test_an_online_entrys_organization_is_written_to_biblatex_as_organization():
                  "url={https://who.int}, date={2020}}")
     entry = biblatex.write([item])
     assert "organization = {World Health Organization}," in entry and "publisher" not in entry
+
+
+def test_a_volume_title_of_a_chapter_is_no_field_the_biblatex_export_warns_about():
+    from evidencebib import api
+
+    warnings = api.export_warnings([_item(MAINTITLE)], "biblatex")
+    assert not any("volume-title" in warning for warning in warnings)

@@ -1054,7 +1054,7 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
         elif isinstance(value, (str, int, float)):
             fields[field] = _braced(str(value), field)
 
-    if entry_type in _IN_BOOK_ENTRIES and item.get("volume-title") and container:
+    if entry_type in IN_BOOK_ENTRIES and item.get("volume-title") and container:
         # the volume is the book the entry is in, the container the multi-volume work
         fields.pop("volume-title", None)
         fields["booktitle"] = _braced(str(item["volume-title"]), "booktitle")
@@ -1108,7 +1108,7 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
     return entry_type, ordered
 
 
-_IN_BOOK_ENTRIES = frozenset({"incollection", "inproceedings", "inreference"})
+IN_BOOK_ENTRIES = frozenset({"incollection", "inproceedings", "inreference"})
 
 
 def _issue_fields(fields: dict[str, str], entry_type: str, issue: str, custom: Any) -> None:
