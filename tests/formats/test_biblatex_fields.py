@@ -84,3 +84,11 @@ def test_a_volume_title_of_a_chapter_is_no_field_the_biblatex_export_warns_about
 
     warnings = api.export_warnings([_item(MAINTITLE)], "biblatex")
     assert not any("volume-title" in warning for warning in warnings)
+
+
+def test_an_export_whose_issue_holds_the_named_issue_does_not_warn_about_custom():
+    from evidencebib import api
+
+    [warning] = api.export_warnings([_item(SPRING.replace("date={2020}", "date={2020}, "
+                                                          "pubstate={inpress}"))], "ris")
+    assert "custom" not in warning

@@ -1111,6 +1111,16 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
 IN_BOOK_ENTRIES = frozenset({"incollection", "inproceedings", "inreference"})
 
 
+def custom_is_derived(item: Mapping[str, Any]) -> bool:
+    """Whether the item's `custom` holds only what its variables also say: an article's
+    biblatex `issue`, which its CSL `issue` ends with ("2, Spring")."""
+    custom = item.get("custom")
+    if not isinstance(custom, Mapping) or set(custom) != {ISSUE_NAME}:
+        return False
+    issue, named = str(item.get("issue") or ""), str(custom[ISSUE_NAME])
+    return bool(named) and (issue == named or issue.endswith(", " + named))
+
+
 def _issue_fields(fields: dict[str, str], entry_type: str, issue: str, custom: Any) -> None:
     """An article's CSL `issue` as `number`, and as `number` + `issue` when the reader made
     it of both (`custom` keeps biblatex's `issue`, the named issue: "2, Spring")."""

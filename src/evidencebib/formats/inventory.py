@@ -48,6 +48,8 @@ def not_held(items: Iterable[Mapping[str, Any]], fmt: str) -> Counter[str]:
                 continue
             if key == "URL" and doi.is_doi_url(str(value), item.get("DOI")):
                 continue
+            if key == "custom" and bibtex.custom_is_derived(item):
+                continue  # biblatex's named issue, which `issue` also says
             counts[key] += 1
         for key, shown in EXTRA_KINDS.items():
             if key not in held_extras:
