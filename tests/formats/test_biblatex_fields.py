@@ -92,3 +92,12 @@ def test_an_export_whose_issue_holds_the_named_issue_does_not_warn_about_custom(
     [warning] = api.export_warnings([_item(SPRING.replace("date={2020}", "date={2020}, "
                                                           "pubstate={inpress}"))], "ris")
     assert "custom" not in warning
+
+
+def test_a_biblatex_set_in_a_managed_bib_file_is_no_reference_of_its_own(tmp_path):
+    from evidencebib.store.bibfile import BibFile
+
+    path = tmp_path / "refs.bib"
+    path.write_text("@set{b8, entryset={b2}}\n"
+                    "@article{b2, author={A, B.}, title={One}, journal={J}, year={2020}}\n")
+    assert [item["id"] for item in BibFile.load(path).items()] == ["b2"]

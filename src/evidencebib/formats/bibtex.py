@@ -1250,14 +1250,12 @@ def read(text: str, *, source: str = "<string>", strict: bool = True,
             raw_entries[block.key] = (block, {f.key.lower(): resolve(str(f.value), strings)
                                               for f in block.fields})
     items = []
-    sets = _entry_sets(raw_entries)
+    sets = entry_sets(raw_entries)
     for key, (block, fields) in raw_entries.items():
         if key in sets:
             continue
         notes = [renamed[key]] if key in renamed else []
-        notes += [f"entryset: the biblatex @set '{name}' ({', '.join(members)}) is not read "
-                  "as a reference of its own; its members are" for name, members in sets.items()
-                  if members[0] == key]
+        notes += set_notes(key, sets)
         notes += _undefined_macros(block, strings)
         parent = fields.get("crossref") or fields.get("xref")
         if parent and latex.decode(parent).strip() not in raw_entries:
@@ -1272,7 +1270,7 @@ def read(text: str, *, source: str = "<string>", strict: bool = True,
     return with_ids(items)  # an entry with an empty key (`@article{,`) gets a readable one
 
 
-def _entry_sets(raw_entries: Mapping[str, Any]) -> dict[str, list[str]]:
+def entry_sets(raw_entries: Mapping[str, Any]) -> dict[str, list[str]]:
     """biblatex `@set` entries (key -> member keys) whose members are entries of the file: a
     set only groups them (biblatex manual 3.13.5), no reference of its own; a set none of
     whose members is here is read as an entry."""
@@ -1284,6 +1282,13 @@ def _entry_sets(raw_entries: Mapping[str, Any]) -> dict[str, list[str]]:
             if present:
                 sets[key] = present
     return sets
+
+
+def set_notes(key: str, sets: Mapping[str, list[str]]) -> list[str]:
+    """The note on a set's first member saying the set is not read (`entry_sets`)."""
+    return [f"entryset: the biblatex @set '{name}' ({', '.join(members)}) is not read as a "
+            "reference of its own; its members are" for name, members in sets.items()
+            if members[0] == key]
 
 
 def _undefined_macros(block: Any, strings: Mapping[str, str]) -> list[str]:
