@@ -54,6 +54,13 @@ def biblatex_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]
             continue
         if name == "booktitle" and entry_type in ("online", "dataset"):
             name = "titleaddon"
+        if name == "booktitle" and entry_type in bibtex.IN_BOOK_ENTRIES and item.get("volume-title"):
+            # the book the entry is in is a volume (`booktitle`) of the multi-volume work, its
+            # container (`maintitle`): biblatex has no volume-title field (BibTeX stores it
+            # under its CSL name, and BibTeX readers read `booktitle` as the container)
+            out += [("booktitle", bibtex.braced(str(item["volume-title"]), "booktitle")),
+                    ("maintitle", bibtex.braced(str(item.get("container-title")), "maintitle"))]
+            continue
         if name == "publisher" and entry_type == "online":
             name = "organization"  # biblatex's data model has no publisher on @online
         if name in ("pmid", "pmcid"):

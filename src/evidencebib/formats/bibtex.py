@@ -1054,11 +1054,6 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
         elif isinstance(value, (str, int, float)):
             fields[field] = _braced(str(value), field)
 
-    if entry_type in IN_BOOK_ENTRIES and item.get("volume-title") and container:
-        # the volume is the book the entry is in, the container the multi-volume work
-        fields.pop("volume-title", None)
-        fields["booktitle"] = _braced(str(item["volume-title"]), "booktitle")
-        fields["maintitle"] = _braced(str(container), "maintitle")
     if "number" not in fields and item.get("collection-number") and item.get("collection-title") \
             and entry_type in SERIES_NUMBERED:
         # `number` of a book in a `series` is its number there (what BibTeX styles and biber
@@ -1134,6 +1129,11 @@ def _issue_fields(fields: dict[str, str], entry_type: str, issue: str, custom: A
         fields["issue"] = _braced(named, "issue")
     else:
         fields["number"] = _braced(issue, "number")
+
+
+def braced(value: str, field: str) -> str:
+    """`value` as the braced raw value of `field` (LaTeX-encoded unless verbatim)."""
+    return _braced(value, field)
 
 
 def _braced(value: str, field: str) -> str:
