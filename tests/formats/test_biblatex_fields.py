@@ -101,3 +101,12 @@ def test_a_biblatex_set_in_a_managed_bib_file_is_no_reference_of_its_own(tmp_pat
     path.write_text("@set{b8, entryset={b2}}\n"
                     "@article{b2, author={A, B.}, title={One}, journal={J}, year={2020}}\n")
     assert [item["id"] for item in BibFile.load(path).items()] == ["b2"]
+
+
+def test_an_export_of_stored_items_names_the_bibtex_field_a_variable_was_stored_under():
+    from evidencebib import api
+
+    item = _item("@article{p, author={S, J.}, title={T}, journal={J}, date={2020}, "
+                 "pubstate={inpress}, addendum={Retracted}}")
+    assert api.export_warnings([item], "ris", stored=True) == [
+        "2 fields the RIS format cannot hold: pubstate (CSL status) ×1, addendum (CSL references) ×1"]

@@ -57,6 +57,24 @@ def not_held(items: Iterable[Mapping[str, Any]], fmt: str) -> Counter[str]:
     return counts
 
 
+def by_bibtex_field(counts: Counter[str]) -> Counter[str]:
+    """`counts` with each CSL variable that BibTeX stores under a field of another name shown
+    by that field (`pubstate (CSL status)`, `addendum (CSL references)`): what a user of the
+    .bib wrote. A variable BibTeX writes under one of several fields (container-title:
+    `journal` or `booktitle`) keeps its CSL name."""
+    shown = _bibtex_field_names()
+    return Counter({shown.get(name, name): count for name, count in counts.items()})
+
+
+def _bibtex_field_names() -> dict[str, str]:
+    fields: dict[str, list[str]] = {}
+    for mapping in (bibtex.TEXT_FIELDS, bibtex.NAME_FIELDS, bibtex.DATE_FIELDS):
+        for field, variable in mapping.items():
+            fields.setdefault(variable, []).append(field)
+    return {variable: f"{names[0]} (CSL {variable})" for variable, names in fields.items()
+            if len(names) == 1 and names[0] != variable.lower() and variable != "issued"}
+
+
 def report(counts: Counter[str], what: str) -> str | None:
     """`3 fields the RIS format cannot hold: file ×2, RIS AD ×1` (`what`: "the RIS format"),
     or None when nothing is lost."""
