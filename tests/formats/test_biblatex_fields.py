@@ -110,3 +110,15 @@ def test_an_export_of_stored_items_names_the_bibtex_field_a_variable_was_stored_
                  "pubstate={inpress}, addendum={Retracted}}")
     assert api.export_warnings([item], "ris", stored=True) == [
         "2 fields the RIS format cannot hold: pubstate (CSL status) ×1, addendum (CSL references) ×1"]
+
+
+def test_a_status_spelled_as_a_pubstate_key_comes_back_as_written():
+    item = {"id": "p", "type": "report", "title": "T", "issued": {"date-parts": [[2020]]},
+            "status": "prepublished"}
+    assert _item(biblatex.write([item]))["status"] == "prepublished"
+
+
+def test_a_capitalised_status_phrase_comes_back_as_written():
+    item = {"id": "p", "type": "report", "title": "T", "issued": {"date-parts": [[2020]]},
+            "status": "In press"}
+    assert _item(biblatex.write([item]))["status"] == "In press"

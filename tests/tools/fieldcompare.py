@@ -92,6 +92,8 @@ def carried(fmt: str, item: Mapping[str, Any]) -> set[str]:
         held = ITEM_KEYS - {"citation-key"} - _BIBLATEX_CANNOT
         if item.get("type") == "report":
             held -= {"ISBN", "collection-title"}
+        if item.get("type") in bibtex.IN_VOLUME_TYPES and item.get("container-title"):
+            held |= {"volume-title"}  # the volume is `booktitle`, the work `maintitle`
         if any(field == "eprint" for field, _ in item.get("_bibtex") or ()):
             held -= {"PMID"}  # one eprint per entry: an arXiv … eprint leaves a PMID no place
         return held

@@ -59,7 +59,7 @@ def biblatex_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]
             # container (`maintitle`): biblatex has no volume-title field (BibTeX stores it
             # under its CSL name, and BibTeX readers read `booktitle` as the container)
             out += [("booktitle", bibtex.braced(str(item["volume-title"]), "booktitle")),
-                    ("maintitle", bibtex.braced(str(item.get("container-title")), "maintitle"))]
+                    ("maintitle", raw)]
             continue
         if name == "publisher" and entry_type == "online":
             name = "organization"  # biblatex's data model has no publisher on @online

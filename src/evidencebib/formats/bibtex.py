@@ -794,9 +794,10 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
         # (10 or 13 digits), the ISO 3297 / ISO 2108 forms model/serials.py classifies by
         issn = item.pop("ISBN")
         item["ISSN"] = f"{item['ISSN']}, {issn}" if item.get("ISSN") else issn
-    if str(item.get("status", "")).lower() in PUBSTATES:
-        # biblatex's pubstate values are localisation keys (biblatex manual, 4.9.2.11)
-        item["status"] = PUBSTATES[item["status"].lower()]
+    if fields.get("pubstate", "").strip().lower() in PUBSTATES:
+        # biblatex's pubstate values are localisation keys (biblatex manual, 4.9.2.11); a
+        # braced one (`{{inpress}}`, what a CSL status "inpress" is written as) is text
+        item["status"] = PUBSTATES[fields["pubstate"].strip().lower()]
     pubstate = parts.text("pubstate").lower()
     if "issued" not in item and not fields.get("year", "").strip() and pubstate in _PUBSTATE_DATES:
         item["issued"] = {"literal": _PUBSTATE_DATES[pubstate]}
@@ -1015,9 +1016,7 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
         if value == "":
             continue
         written_variables.add(variable)
-        if field == "pubstate" and value.lower() in _PUBSTATE_KEYS:
-            value = _PUBSTATE_KEYS[value.lower()]  # the key biblatex localises
-        fields[field] = _braced(value, field)
+        fields[field] = _pubstate(value) if field == "pubstate" else _braced(value, field)
 
     container = item.get("container-title")
     if container and entry_type != "article":
@@ -1104,6 +1103,16 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
 
 
 IN_BOOK_ENTRIES = frozenset({"incollection", "inproceedings", "inreference"})
+
+
+def _pubstate(status: str) -> str:
+    """A CSL status as biblatex's `pubstate`: a phrase biblatex localises as its key
+    ("in press" -> `inpress`); a status that is itself a key's spelling is braced, text."""
+    if status in _PUBSTATE_KEYS:
+        return "{" + _PUBSTATE_KEYS[status] + "}"
+    if status.lower() in PUBSTATES:
+        return "{" + _braced(status, "pubstate") + "}"
+    return _braced(status, "pubstate")
 
 
 def custom_is_derived(item: Mapping[str, Any]) -> bool:
