@@ -494,7 +494,7 @@ def export(refs: References, slugs: Sequence[str] = (), *, to: str,
                 by_doi[doi_key(doi)] = tagged
             merged.append(tagged)
     if warnings is not None:
-        warnings.extend(export_warnings(merged, fmt.name))
+        warnings.extend(export_warnings(merged, fmt.name, stored=True))
     return fmt.write(merged, **options)
 
 
@@ -512,11 +512,12 @@ _FORMAT_NAMES = {"ris": "RIS", "endnote-xml": "EndNote XML", "medline": "MEDLINE
                  "csl-json": "CSL-JSON", "biblatex": "BibLaTeX", "bibtex": "BibTeX"}
 
 
-def export_warnings(items: Sequence[Item], fmt: str) -> list[str]:
+def export_warnings(items: Sequence[Item], fmt: str, *, stored: bool = False) -> list[str]:
     """What an export to `fmt` cannot say about `items`, one line each: name lists that are
     truncated (the export would look complete), and the CSL variables, BibTeX fields (JabRef's
     `groups`, `owner`, `file` …) and RIS/MEDLINE tags the format has no place for, counted by
-    name (formats/inventory.py)."""
+    name (formats/inventory.py). Items `stored` in a condition's .bib name a variable by the
+    field it is stored under there when that is another name (`pubstate (CSL status)`)."""
     from evidencebib.formats import inventory, protected_case
     from evidencebib.model import ET_AL
 
@@ -531,7 +532,10 @@ def export_warnings(items: Sequence[Item], fmt: str) -> list[str]:
                        f"a truncated author list (et al.) that {name} cannot mark, so it "
                        f"looks complete{' to other programs' if kept else ''}: {shown}{kept}; "
                        "`evidencebib enrich` can fill in the names")
-    lost = inventory.report(inventory.not_held(items, fmt), f"the {name} format")
+    counts = inventory.not_held(items, fmt)
+    if stored:
+        counts = inventory.by_bibtex_field(counts)
+    lost = inventory.report(counts, f"the {name} format")
     if lost:
         out.append(lost)
     if fmt in _NO_PROTECTED_CASE:

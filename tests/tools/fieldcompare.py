@@ -111,7 +111,11 @@ def carried(fmt: str, item: Mapping[str, Any]) -> set[str]:
         return ITEM_KEYS - {"citation-key"}
     if fmt in ("bibtex", "biblatex"):
         # the writer's own account (what the export names is what it does not carry)
-        return MODULES[fmt].carried_fields(item) - {"citation-key"}
+        held = MODULES[fmt].carried_fields(item) - {"citation-key"}
+        if fmt == "biblatex" and item.get("type") in bibtex.IN_VOLUME_TYPES \
+                and item.get("container-title"):
+            held |= {"volume-title"}  # the volume is `booktitle`, the work `maintitle`
+        return held
     module = MODULES[fmt]
     if hasattr(module, "carried_fields"):
         return module.carried_fields(item)

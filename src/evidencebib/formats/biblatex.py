@@ -63,6 +63,15 @@ def biblatex_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]
             continue
         if name == "booktitle" and entry_type in ("online", "dataset"):
             name = "titleaddon"
+        if name == "booktitle" and entry_type in bibtex.IN_BOOK_ENTRIES and item.get("volume-title"):
+            # the book the entry is in is a volume (`booktitle`) of the multi-volume work, its
+            # container (`maintitle`): biblatex has no volume-title field (BibTeX stores it
+            # under its CSL name, and BibTeX readers read `booktitle` as the container)
+            out += [("booktitle", bibtex.braced(str(item["volume-title"]), "booktitle")),
+                    ("maintitle", raw)]
+            continue
+        if name == "publisher" and entry_type == "online":
+            name = "organization"  # biblatex's data model has no publisher on @online
         if name in ("pmid", "pmcid"):
             if name == "pmid" and not _own_eprint(item):
                 out += [("eprint", raw), ("eprinttype", "{pubmed}")]
@@ -130,6 +139,8 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
     if not _literal_held(item):
         fields.discard("issued")
     entry_type = bibtex.CSL_TYPES.get(str(item.get("type") or "document"), "misc")
+    if entry_type in bibtex.IN_BOOK_ENTRIES and item.get("container-title"):
+        fields.add("volume-title")  # written as `booktitle`, the container as `maintitle`
     entry_type = _TYPES.get(entry_type, (entry_type, None))[0]
     issued = item.get("issued")
     if isinstance(issued, Mapping) and not format_edtf(issued) and str(

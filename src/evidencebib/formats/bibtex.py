@@ -103,6 +103,8 @@ TEXT_FIELDS = {
 # BibLaTeX fields with no CSL variable that an item carries in `custom`, under the field's
 # name, so that they survive exports (BibTeX, BibLaTeX, CSL-JSON's `custom`).
 CUSTOM_FIELDS = ("origlanguage",)
+# `custom` key of an article's biblatex `issue` (its CSL `issue` holds `number, issue`)
+ISSUE_NAME = "issue"
 NAME_FIELDS = {"author": "author", "editor": "editor", "translator": "translator",
                "bookauthor": "container-author"}
 DATE_FIELDS = {"date": "issued", "urldate": "accessed", "origdate": "original-date",
@@ -558,13 +560,21 @@ def _month_number(text: str) -> int | None:
 # Fields decoded with CSL rich-text markup and BibTeX's case protection (formats/latex.py).
 RICH_FIELDS = frozenset({"title", "shorttitle", "journal", "journaltitle", "shortjournal",
                          "booktitle", "series", "eventtitle", "origtitle", "subtitle",
-                         "titleaddon", "booksubtitle", "booktitleaddon", "journalsubtitle"})
+                         "titleaddon", "booksubtitle", "booktitleaddon", "journalsubtitle",
+                         "maintitle", "mainsubtitle", "maintitleaddon"})
 # Fields whose line breaks are kept (paragraphs of an abstract or a note).
 MULTILINE_FIELDS = frozenset({"abstract", "note", "annote", "annotation"})
 # biblatex title parts CSL has no variable for, joined to the title they belong to as
 # biblatex prints them ("Title: Subtitle. Addon"); (title field, subtitle, addon).
 TITLE_PARTS = (("title", "subtitle", "titleaddon"), ("booktitle", "booksubtitle", "booktitleaddon"),
-               ("journaltitle", "journalsubtitle", None), ("journal", "journalsubtitle", None))
+               ("journaltitle", "journalsubtitle", None), ("journal", "journalsubtitle", None),
+               ("maintitle", "mainsubtitle", "maintitleaddon"))
+# Types whose container is a book (`booktitle`): a biblatex `maintitle` there is the
+# multi-volume work, CSL 1.0.2's container-title, and `booktitle` the volume's title,
+# `volume-title` (as pandoc reads them: "In Collected: Vol. 2. Complete works").
+IN_VOLUME_TYPES = frozenset({"chapter", "paper-conference", "entry-encyclopedia",
+                             "entry-dictionary"})
+_MAIN_TITLE_FIELDS = ("maintitle", "mainsubtitle", "maintitleaddon")
 # Entry types whose `number` is the number in the series (`series`), CSL collection-number.
 SERIES_NUMBERED = frozenset({"book", "mvbook", "inbook", "bookinbook", "suppbook", "collection",
                              "mvcollection", "incollection", "suppcollection", "proceedings",
@@ -697,11 +707,24 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
             item["container-title"] = container
         elif container:
             item.setdefault("container-title", container)
+    main_title = (joined.get("maintitle") or parts.text("maintitle")) \
+        if csl_type in IN_VOLUME_TYPES and fields.get("maintitle", "").strip() else ""
+    if main_title:
+        if item.get("container-title") and not fields.get("volume-title", "").strip():
+            item["volume-title"] = item["container-title"]
+        item["container-title"] = main_title
     number = parts.text("number")
     issue = parts.text("issue")
     if csl_type.startswith("article"):
-        if number or issue:
+        # biblatex's `issue` names an issue ("Spring", "Christmas issue") beside its `number`;
+        # CSL has one `issue`, which gets both as pandoc reads them ("2, Spring"); the field
+        # itself is kept in `custom` so that BibTeX writers write `number` and `issue` back
+        if number and issue:
+            item["issue"] = f"{number}, {issue}"
+        elif number or issue:
             item["issue"] = number or issue
+        if issue:
+            item.setdefault("custom", {})[ISSUE_NAME] = issue
     else:
         if number and entry_type in SERIES_NUMBERED and fields.get("series", "").strip() \
                 and "collection-number" not in fields:
@@ -781,6 +804,10 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
         # (10 or 13 digits), the ISO 3297 / ISO 2108 forms model/serials.py classifies by
         issn = item.pop("ISBN")
         item["ISSN"] = f"{item['ISSN']}, {issn}" if item.get("ISSN") else issn
+    if fields.get("pubstate", "").strip().lower() in PUBSTATES:
+        # biblatex's pubstate values are localisation keys (biblatex manual, 4.9.2.11); a
+        # braced one (`{{inpress}}`, what a CSL status "inpress" is written as) is text
+        item["status"] = PUBSTATES[fields["pubstate"].strip().lower()]
     pubstate = parts.text("pubstate").lower()
     if "issued" not in item and not fields.get("year", "").strip() and pubstate in _PUBSTATE_DATES:
         item["issued"] = {"literal": _PUBSTATE_DATES[pubstate]}
@@ -791,6 +818,8 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
             _note_literal_date(parts, "year", issued)
     # a PubMed eprint is the item's PMID/PMCID (read above); any other is kept as written
     pubmed = {"eprint", "eprinttype"} if eprint_variable else set()
+    if main_title:
+        pubmed |= set(_MAIN_TITLE_FIELDS)
     extra = parts.verbatim + [[field, value] for field, value in fields.items()
                               if field not in _consumed_fields() and field not in generic
                               and field not in OLD_SPELLINGS and field not in pubmed
@@ -912,7 +941,7 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
     CUSTOM_FIELDS it stores."""
     fields = set(ITEM_KEYS) - {"categories"}
     custom = item.get("custom")
-    if isinstance(custom, Mapping) and set(custom) - set(CUSTOM_FIELDS):
+    if isinstance(custom, Mapping) and set(custom) - set(CUSTOM_FIELDS) - {ISSUE_NAME}:
         fields.discard("custom")
     return fields
 
@@ -929,6 +958,10 @@ def unmapped_fields(item: Mapping[str, Any]) -> list[str]:
 
 
 _PUBSTATE_DATES = {"inpress": "in press", "forthcoming": "forthcoming"}
+# biblatex's `pubstate` keys and the phrases its English localisation prints for them
+PUBSTATES = {"inpreparation": "in preparation", "submitted": "submitted",
+             "forthcoming": "forthcoming", "inpress": "in press", "prepublished": "pre-published"}
+_PUBSTATE_KEYS = {phrase: key for key, phrase in PUBSTATES.items()}
 _YEAR = re.compile(r"\d{1,4}")
 
 
@@ -1023,7 +1056,8 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
         if value == "":
             continue
         written_variables.add(variable)
-        fields[field] = as_written.get(variable) or _braced(value, field)
+        fields[field] = as_written.get(variable) or (
+            _pubstate(value) if field == "pubstate" else _braced(value, field))
 
     container = item.get("container-title")
     if container and entry_type != "article":
@@ -1031,7 +1065,7 @@ def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]
                else "journal" if entry_type == "misc" else "booktitle"] = (
             as_written.get("container-title") or _braced(str(container), "booktitle"))
     if item.get("issue"):
-        fields["number" if entry_type == "article" else "issue"] = _braced(str(item["issue"]), "number")
+        _issue_fields(fields, entry_type, str(item["issue"]), item.get("custom"))
     if item.get("number"):
         fields["eid" if entry_type == "article" else "number"] = _braced(str(item["number"]), "eid")
 
@@ -1135,6 +1169,49 @@ def _kept_as_written(item: Mapping[str, Any]) -> dict[str, str]:
             if text and text == item.get(variable):
                 out.setdefault(variable, "{" + raw + "}")
     return out
+
+
+IN_BOOK_ENTRIES = frozenset({"incollection", "inproceedings", "inreference"})
+
+
+def _pubstate(status: str) -> str:
+    """A CSL status as biblatex's `pubstate`: a phrase biblatex localises as its key
+    ("in press" -> `inpress`); a status that is itself a key's spelling is braced, text."""
+    if status in _PUBSTATE_KEYS:
+        return "{" + _PUBSTATE_KEYS[status] + "}"
+    if status.lower() in PUBSTATES:
+        return "{" + _braced(status, "pubstate") + "}"
+    return _braced(status, "pubstate")
+
+
+def custom_is_derived(item: Mapping[str, Any]) -> bool:
+    """Whether the item's `custom` holds only what its variables also say: an article's
+    biblatex `issue`, which its CSL `issue` ends with ("2, Spring")."""
+    custom = item.get("custom")
+    if not isinstance(custom, Mapping) or set(custom) != {ISSUE_NAME}:
+        return False
+    issue, named = str(item.get("issue") or ""), str(custom[ISSUE_NAME])
+    return bool(named) and (issue == named or issue.endswith(", " + named))
+
+
+def _issue_fields(fields: dict[str, str], entry_type: str, issue: str, custom: Any) -> None:
+    """An article's CSL `issue` as `number`, and as `number` + `issue` when the reader made
+    it of both (`custom` keeps biblatex's `issue`, the named issue: "2, Spring")."""
+    named = str(custom.get(ISSUE_NAME) or "") if isinstance(custom, Mapping) else ""
+    if entry_type != "article":
+        fields["issue"] = _braced(issue, "number")
+    elif named and issue == named:
+        fields["issue"] = _braced(named, "issue")
+    elif named and issue.endswith(", " + named):
+        fields["number"] = _braced(issue[:-len(named) - 2], "number")
+        fields["issue"] = _braced(named, "issue")
+    else:
+        fields["number"] = _braced(issue, "number")
+
+
+def braced(value: str, field: str) -> str:
+    """`value` as the braced raw value of `field` (LaTeX-encoded unless verbatim)."""
+    return _braced(value, field)
 
 
 def _braced(value: str, field: str) -> str:
@@ -1254,8 +1331,12 @@ def read(text: str, *, source: str = "<string>", strict: bool = True,
             raw_entries[block.key] = (block, {f.key.lower(): resolve(str(f.value), strings)
                                               for f in block.fields})
     items = []
+    sets = entry_sets(raw_entries)
     for key, (block, fields) in raw_entries.items():
+        if key in sets:
+            continue
         notes = [renamed[key]] if key in renamed else []
+        notes += set_notes(key, sets)
         notes += _undefined_macros(block, strings)
         parent = fields.get("crossref") or fields.get("xref")
         if parent and latex.decode(parent).strip() not in raw_entries:
@@ -1268,6 +1349,27 @@ def read(text: str, *, source: str = "<string>", strict: bool = True,
             item[NOTES] = notes + list(item.get(NOTES) or ())
         items.append(item)
     return with_ids(items)  # an entry with an empty key (`@article{,`) gets a readable one
+
+
+def entry_sets(raw_entries: Mapping[str, Any]) -> dict[str, list[str]]:
+    """biblatex `@set` entries (key -> member keys) whose members are entries of the file: a
+    set only groups them (biblatex manual 3.13.5), no reference of its own; a set none of
+    whose members is here is read as an entry."""
+    sets = {}
+    for key, (block, fields) in raw_entries.items():
+        if block.entry_type.lower() == "set" and fields.get("entryset", "").strip():
+            members = [m.strip() for m in latex.decode(fields["entryset"]).split(",") if m.strip()]
+            present = [m for m in members if m in raw_entries and m != key]
+            if present:
+                sets[key] = present
+    return sets
+
+
+def set_notes(key: str, sets: Mapping[str, list[str]]) -> list[str]:
+    """The note on a set's first member saying the set is not read (`entry_sets`)."""
+    return [f"entryset: the biblatex @set '{name}' ({', '.join(members)}) is not read as a "
+            "reference of its own; its members are" for name, members in sets.items()
+            if members[0] == key]
 
 
 def _undefined_macros(block: Any, strings: Mapping[str, str]) -> list[str]:
@@ -1330,7 +1432,8 @@ _BRACED_OR_MACRO = re.compile(r"(\\[A-Za-z]+\s*)?\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}
 _FORMATTING_MACROS = {"\\textit", "\\textbf", "\\emph", "\\textsuperscript",
                       "\\textsubscript", "\\textsc"}
 # Title-like fields that BibTeX styles, biblatex and pandoc change to sentence case.
-CASE_CHANGED_FIELDS = ("title", "shorttitle", "booktitle", "series", "subtitle", "titleaddon")
+CASE_CHANGED_FIELDS = ("title", "shorttitle", "booktitle", "series", "subtitle", "titleaddon",
+                       "maintitle")
 
 
 def protect_case(value: str) -> str:

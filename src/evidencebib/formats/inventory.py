@@ -48,11 +48,31 @@ def not_held(items: Iterable[Mapping[str, Any]], fmt: str) -> Counter[str]:
                 continue
             if key == "URL" and doi.is_doi_url(str(value), item.get("DOI")):
                 continue
+            if key == "custom" and bibtex.custom_is_derived(item):
+                continue  # biblatex's named issue, which `issue` also says
             counts[key] += 1
         for key, shown in EXTRA_KINDS.items():
             if key not in held_extras:
                 counts.update(shown.format(name) for name in _extra_names(item, key))
     return counts
+
+
+def by_bibtex_field(counts: Counter[str]) -> Counter[str]:
+    """`counts` with each CSL variable that BibTeX stores under a field of another name shown
+    by that field (`pubstate (CSL status)`, `addendum (CSL references)`): what a user of the
+    .bib wrote. A variable BibTeX writes under one of several fields (container-title:
+    `journal` or `booktitle`) keeps its CSL name."""
+    shown = _bibtex_field_names()
+    return Counter({shown.get(name, name): count for name, count in counts.items()})
+
+
+def _bibtex_field_names() -> dict[str, str]:
+    fields: dict[str, list[str]] = {}
+    for mapping in (bibtex.TEXT_FIELDS, bibtex.NAME_FIELDS, bibtex.DATE_FIELDS):
+        for field, variable in mapping.items():
+            fields.setdefault(variable, []).append(field)
+    return {variable: f"{names[0]} (CSL {variable})" for variable, names in fields.items()
+            if len(names) == 1 and names[0] != variable.lower() and variable != "issued"}
 
 
 def report(counts: Counter[str], what: str) -> str | None:

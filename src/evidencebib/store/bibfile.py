@@ -20,7 +20,7 @@ from evidencebib import doi as doi_module
 from evidencebib import gcpause
 from evidencebib.errors import ParseError, UsageError, read_user_file
 from evidencebib.formats import bibtex
-from evidencebib.model import CitationKeys, Item
+from evidencebib.model import NOTES, CitationKeys, Item
 from evidencebib.store.atomic import write_atomic
 from evidencebib.store.encoding import UTF8, FileEncoding, decode_file, fit, readable
 
@@ -152,9 +152,14 @@ class BibFile:
             resolved = {key: (rec, {name: resolve(raw, strings) for name, raw in rec.fields.items()})
                         for key, rec in self.entries.items()}
             items = []
+            sets = bibtex.entry_sets(resolved)  # a biblatex @set is its members, no reference
             for key, (rec, fields) in resolved.items():
+                if key in sets:
+                    continue
                 fields = bibtex.inherit_crossref(fields, resolved)
                 items.append(bibtex.entry_to_item(rec.entry_type, key, fields, line=rec.span.line))
+                if bibtex.set_notes(key, sets):
+                    items[-1][NOTES] = bibtex.set_notes(key, sets) + list(items[-1].get(NOTES) or ())
         return items
 
     def item(self, key: str) -> Item:
