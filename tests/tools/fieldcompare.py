@@ -8,7 +8,8 @@ lists those fields explicitly in CANNOT_HOLD, so a new, unlisted gap fails the t
 Normalisations (not losses): whitespace runs collapsed in one-line fields (RIS and EndNote
 have no line breaks there; BibTeX readers, ours, biber's and pandoc's, read a run of spaces
 as one, as TeX does), page ranges joined with a hyphen (`1--14`, `243–245` ->
-`1-14`, `243-245`), keywords compared as lists (the separator may change), numbers vs
+`1-14`, `243-245`), keywords compared as lists without repeats (the separator may change; tags are a set
+in Zotero, JabRef and EndNote, and adding the condition's tag merges a repeat), numbers vs
 strings (`"9"` == `9`), DOIs compared as `model.doi.normalize` leaves them (no resolver URL or
 `doi:` prefix), dates compared as normalised CSL dates, names compared as the
 `Family, Given` string the name-string formats carry (plus person/organisation), and spaces at
@@ -68,7 +69,8 @@ CANNOT_HOLD: dict[str, set[str]] = {
     # + container-author outside CHAP, PMCID outside periodicals, event-* outside CONF,
     #   container-title of a BOOK, a lone page of a BOOK/THES (type-dependent, see
     #   ris.carried_fields), and number-of-pages outside BOOK/THES:
-    "ris": _NOT_IN_TAGGED | {"URL=doi.org/DOI", "container-author", "PMCID", "event-title", "event-place",
+    "ris": _NOT_IN_TAGGED | {"PMID",  # one that is no PMID (WoS numbers in `pmid`): named
+                             "URL=doi.org/DOI", "container-author", "PMCID", "event-title", "event-place",
                              "container-title", "number-of-pages", "page",
                              "archive_location", "archive",  # DB is the database: source
                              "ISSN", "ISBN",  # one SN for both, by form: ris.carried_fields
@@ -99,7 +101,8 @@ _BIBTEX_CANNOT = {"custom", "categories"}
 _BIBLATEX_CANNOT = _BIBTEX_CANNOT | {"PMCID"} | set(bibtex.generic_fields().values())
 CANNOT_HOLD["bibtex"] = _BIBTEX_CANNOT
 CANNOT_HOLD["biblatex"] = _BIBLATEX_CANNOT | {"ISBN", "collection-title",  # on @report only
-                                              "issued"}  # a literal date: `date` is EDTF
+                                              "issued",  # a literal date: `date` is EDTF
+                                              "PMID"}  # beside an arXiv … eprint: one eprint
 
 MODULES = {"ris": ris, "csl-json": csl_json, "endnote-xml": endnote_xml, "bibtex": bibtex,
            "biblatex": biblatex}
@@ -193,8 +196,8 @@ def normal(fmt: str, variable: str, value: Any) -> Any:
         return _collapse(_edge_spaces_out(str(value)))
     if variable in DATE_FIELDS:
         return _date(value)
-    if variable == "keyword":
-        return split_keywords(value)
+    if variable == "keyword":  # a set in every reference manager: a repeated keyword is one
+        return list(dict.fromkeys(split_keywords(value)))
     if variable == "page":
         return canonical_page(value) if by_string else _collapse(value)
     if variable == "type":
