@@ -499,13 +499,12 @@ def export(refs: References, slugs: Sequence[str] = (), *, to: str,
 
 
 # Formats with no way to tell other programs that a name list is truncated (BibTeX and
-# BibLaTeX write `and others`). Those that carry the fact for our own import (CSL-JSON under
-# `custom`, RIS and EndNote XML in Research Notes: formats/extras.py) still warn: a reference
-# manager or citeproc reading the file prints the list as complete (issue 15: warn, and carry
-# where the format has a harmless place).
-_NO_ET_AL = {"ris": "RIS", "endnote-xml": "EndNote XML", "medline": "MEDLINE",
-             "csl-json": "CSL-JSON"}
-_CARRIES_ET_AL = frozenset({"ris", "endnote-xml", "csl-json"})
+# BibLaTeX write `and others`; EndNote XML EndNote's own last author `et al.,`). Those that
+# carry the fact for our own import (CSL-JSON under `custom`, RIS in Research Notes:
+# formats/extras.py) still warn: a reference manager or citeproc reading the file prints the
+# list as complete (issue 15: warn, and carry where the format has a harmless place).
+_NO_ET_AL = {"ris": "RIS", "medline": "MEDLINE", "csl-json": "CSL-JSON"}
+_CARRIES_ET_AL = frozenset({"ris", "csl-json"})
 _FORMAT_NAMES = {"ris": "RIS", "endnote-xml": "EndNote XML", "medline": "MEDLINE",
                  "csl-json": "CSL-JSON", "biblatex": "BibLaTeX", "bibtex": "BibTeX"}
 
