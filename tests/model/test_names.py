@@ -87,6 +87,13 @@ def test_a_null_placeholder_of_a_javascript_exporter_is_no_name_part():
                                                        "non-dropping-particle": "van den"}
 
 
+def test_a_placeholder_family_name_in_ris_text_form_is_no_name_part():
+    from evidencebib.model.names import parse_name
+
+    assert parse_name("NULL, John") == {"given": "John"}
+    assert parse_name("Doe, NULL") == {"family": "Doe"}
+
+
 def test_a_person_called_null_keeps_the_name():
     from evidencebib.model.names import without_placeholders
 

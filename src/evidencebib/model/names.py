@@ -15,10 +15,11 @@ single `literal` (organisations, names that must not be split). The rules here:
   reading of it) or `et al` is no person; `strip_others` removes it and reports the list as
   truncated, which the item records in its private `_et_al` key. So is an `et al.` written
   inside the last name (`Born, L. et al.`, BibTeX then reads `L. et al.` as the given name).
-* **Placeholders**: a name part that is exactly `null` or `undefined` (lower case) is what
-  a JavaScript exporter wrote for a missing part (Mendeley's BibTeX `van den Hoven, null`);
-  `without_placeholders` drops it (`parse_name`, `normalize_name` and the BibTeX reader apply it); a
-  person called `Null` is left alone.
+* **Placeholders**: a name part that is exactly `null` or `undefined` (lower case, or in
+  capitals) is what a JavaScript or database exporter wrote for a missing part (Mendeley's
+  BibTeX `van den Hoven, null`, `null, John`, `Doe, NULL`); `without_placeholders` drops it
+  (`parse_name`, `normalize_name` and the BibTeX reader apply it; the BibTeX reader notes it,
+  and leaves out a name that is nothing but one, `{null}`); a person called `Null` is left alone.
 * **CSL-JSON objects**: `normalize_name` keeps the schema's name parts only, as strings
   (the flags `comma-suffix`, `static-ordering`, `parse-names` as given); a string is read as
   the text form.
@@ -322,10 +323,23 @@ def list_problem(name: Mapping[str, Any]) -> str | None:
     return None
 
 
+def is_placeholder(value: Any) -> bool:
+    """Whether a whole name part only says "missing": `null`/`undefined` as a JavaScript
+    exporter writes them, or in capitals (`NULL`, a database's); `Null` may be a person."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    return text in _PLACEHOLDERS or (text.isupper() and text.lower() in _PLACEHOLDERS)
+
+
+def placeholder_parts(name: Mapping[str, Any]) -> list[str]:
+    """The parts of `name` that are placeholders (`is_placeholder`)."""
+    return [k for k, v in name.items() if k not in NAME_FLAGS and is_placeholder(v)]
+
+
 def without_placeholders(name: dict[str, Any]) -> dict[str, Any]:
-    """`name` without parts that only say "missing" (`null`, `undefined`)."""
-    if not any(isinstance(v, str) and v.strip() in _PLACEHOLDERS for v in name.values()):
+    """`name` without parts that only say "missing" (`null`, `undefined`, `NULL`)."""
+    if not placeholder_parts(name):
         return name
-    kept = {k: v for k, v in name.items()
-            if not (isinstance(v, str) and v.strip() in _PLACEHOLDERS)}
+    kept = {k: v for k, v in name.items() if k in NAME_FLAGS or not is_placeholder(v)}
     return kept if any(k not in NAME_FLAGS for k in kept) else name
