@@ -19,7 +19,8 @@ Writing follows Zotero's RIS map: CRLF line ends, `TY  - ` first, `ER  - ` + bla
 one value per line and no continuation lines (a multi-line abstract or note is written as
 repeated `AB`/`N1` lines, which this reader joins with newlines again), persons always as
 `Family, Given[, Suffix]` with particles in the family part (`van der Berg, Jan`),
-organisations without a comma, `PY` (year) + `DA  - YYYY/MM/DD/other` where `other` holds
+organisations of several words with a trailing comma (EndNote's corporate author;
+Zotero reads both forms as one field), `PY` (year) + `DA  - YYYY/MM/DD/other` where `other` holds
 the full EDTF date when year/month/day cannot say it (ranges, circa, seasons), pages split
 into `SP`/`EP`, `SN` = ISSN for periodicals and ISBN otherwise (both may be written), never a
 doi.org URL in `UR`. Options: `bom=True` prepends a UTF-8 BOM (EndNote/Windows users);

@@ -4,7 +4,9 @@ A CSL name is a person in parts (`family`, `given`, particles, `suffix`) or any 
 single `literal` (organisations, names that must not be split). The rules here:
 
 * **Text form** (RIS, EndNote XML, free-text lists): `Family, Given[, Suffix]`; a name
-  without a comma is an organisation (`literal`), as Zotero reads and writes RIS. Particles:
+  without a comma is an organisation (`literal`), as Zotero reads RIS, and so is one of
+  several words ended by its only comma, EndNote's corporate author (`World Health
+  Organization,`), as written. Particles:
   leading lower-case words of the family part are the non-dropping particle (`van der Berg,
   Jan`), trailing lower-case words of the given part the dropping particle (`Beethoven,
   Ludwig van`). `parse_name` / `format_name` are inverses on that form.
@@ -49,7 +51,7 @@ KNOWN_PARTICLES = frozenset({
     "van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la", "le",
     "ter", "ten", "zu", "af", "av", "op", "het", "'t", "in"})
 # What a trailing "name" of a truncated list says instead of a person.
-_OTHERS = frozenset({"others", "et al", "et al.", "et. al."})
+_OTHERS = frozenset({"others", "and others", "et al", "et al.", "et. al."})
 # `et al.` written at the end of the last name's given (or literal, or family) part.
 _TRAILING_ET_AL = re.compile(r"[\s,;]+et\.?\s*al(?:ii|ia)?\.?\s*$", re.IGNORECASE)
 _PLACEHOLDERS = frozenset({"null", "undefined"})
@@ -185,10 +187,15 @@ def split_known_particle(family: str) -> tuple[str, str]:
 
 
 def parse_name(text: str) -> dict[str, str]:
-    """A name as written in RIS/EndNote: `Family, Given[, Suffix]`; no comma = organisation."""
+    """A name as written in RIS/EndNote: `Family, Given[, Suffix]`; no comma = organisation,
+    and so is a name of several words ended by its only comma (`World Health Organization,`:
+    EndNote's manual, "Author and Editor Names": "put a comma after the name" of a corporate
+    author; Zotero's RIS.js reads it as one field too)."""
     text = " ".join(text.split())
     if "," not in text:
         return {"literal": text}
+    if text.endswith(",") and " " in text and "," not in text[:-1]:
+        return {"literal": text[:-1].rstrip()}
     family, _, rest = (part.strip() for part in text.partition(","))
     given, _, suffix = (part.strip() for part in rest.partition(","))
     name: dict[str, str] = {}
@@ -210,9 +217,12 @@ def parse_name(text: str) -> dict[str, str]:
 
 
 def format_name(name: Mapping[str, Any]) -> str:
-    """Inverse of `parse_name`: persons always carry a comma, organisations never."""
+    """Inverse of `parse_name`: persons always carry a comma; an organisation of several
+    words ends in one (EndNote's mark of a corporate author, which it would otherwise split
+    into last and first names), one of one word or with a comma of its own is written as is."""
     if name.get("literal") and not name.get("family"):
-        return " ".join(str(name["literal"]).split())
+        literal = " ".join(str(name["literal"]).split())
+        return f"{literal}," if " " in literal and "," not in literal else literal
     family = " ".join(str(name.get("family") or "").split())
     particle = " ".join(str(name.get("non-dropping-particle") or "").split())
     if particle:
