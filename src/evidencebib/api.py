@@ -576,10 +576,12 @@ def import_items(refs: References, slug: str, items: Sequence[Item], *,
     from the file are kept when asked and usable; otherwise readable keys are made
     (`banjar2023`)."""
     from evidencebib.formats.bibtex import EXTRA
+    from evidencebib.formats.extras import files_for_bibtex
     from evidencebib.model import ET_AL, LINE
 
     cleaned = []
     for item in items:
+        item = files_for_bibtex(item)  # RIS L1, EndNote pdf-urls: BibTeX's `file`
         # kept: a truncated list, and BibTeX fields no variable holds (written back as they were)
         item = {k: v for k, v in item.items() if not k.startswith("_") or k in (ET_AL, EXTRA)}
         item.pop(LINE, None)
