@@ -528,9 +528,51 @@ def export_warnings(items: Sequence[Item], fmt: str) -> list[str]:
                        f"a truncated author list (et al.) that {name} cannot mark, so it "
                        f"looks complete{' to other programs' if kept else ''}: {shown}{kept}; "
                        "`evidencebib enrich` can fill in the names")
+    partial = _partial_dates(items, fmt)
+    if partial:
+        shown = ", ".join(partial[:10]) + (" …" if len(partial) > 10 else "")
+        out.append(f"{len(partial)} entr{'y has' if len(partial) == 1 else 'ies have'} a date "
+                   f"that other programs read only in part from {name} ({_PARTIAL_DATES[fmt]}; "
+                   f"evidencebib's own import restores it): {shown}")
     lost = inventory.report(inventory.not_held(items, fmt), f"the {name} format")
     if lost:
         out.append(lost)
+    return out
+
+
+# Where a date's season, range, circa or literal goes that other programs do not read: RIS
+# `DA  - YYYY/MM/DD/other` (Zotero's RIS.js `dateRIStoZotero` reads year, month and day and
+# ignores `other`; `///in press` it reads as the year 0000), EndNote XML's Date field, which
+# EndNote shows as written (a season or circa is written as EndNote users write it, `Winter`,
+# `ca. 2019`, formats/endnote_xml.readable_date; a range stays EDTF, `2014/2015`).
+_PARTIAL_DATES = {
+    "ris": "Zotero reads year, month and day; the season, range, circa or literal date is in "
+           "DA's free-text part",
+    "endnote-xml": "the range or uncertain date is written as EDTF (`2014/2015`) in the Date "
+                   "field"}
+
+
+def _partial_dates(items: Sequence[Item], fmt: str) -> list[str]:
+    """The ids of `items` whose `issued` date `fmt` writes where other programs do not read it."""
+    from evidencebib.formats.endnote_xml import readable_date
+    from evidencebib.model.dates import normalize_date
+
+    if fmt not in _PARTIAL_DATES:
+        return []
+    out = []
+    for item in items:
+        date = normalize_date(item["issued"]) if item.get("issued") else None
+        if not date:
+            continue
+        parts = date.get("date-parts") or []
+        if fmt == "ris":
+            partial = (not parts or len(parts) > 1 or bool(date.get("season"))
+                       or bool(date.get("circa")))
+        else:  # EndNote XML: a literal is written as is, a year's season or circa readably
+            partial = bool(parts) and (len(parts) > 1 or (
+                bool(date.get("season") or date.get("circa")) and not readable_date(date)))
+        if partial:
+            out.append(str(item.get("id")))
     return out
 
 

@@ -299,3 +299,42 @@ def test_a_value_the_reader_looked_at_but_did_not_take_is_kept():
     item = endnote_xml.read(text)[0]
     assert ["custom2", "not a PMCID"] in item["_endnote"]
     assert ["dates/month", "Spring issue"] in item["_endnote"]
+
+
+# -- dates other programs read only in part (redteam5 F47) ------------------------------------
+
+def _dated(issued: dict) -> dict:
+    return {"id": "d1", "type": "article-journal", "title": "T", "issued": issued}
+
+
+def test_a_ris_export_names_a_season_zotero_does_not_read_from_da():
+    # Zotero's RIS.js dateRIStoZotero reads DA's year/month/day and ignores its "other" part
+    [warning] = [w for w in api.export_warnings([_dated({"date-parts": [[2019]], "season": 4})],
+                                                "ris") if "date" in w]
+    assert "read only in part from RIS" in warning and warning.endswith(": d1")
+
+
+def test_a_ris_export_of_a_plain_date_has_no_date_warning():
+    item = _dated({"date-parts": [[2019, 6, 15]]})
+    assert not any("date" in w for w in api.export_warnings([item], "ris"))
+
+
+def test_endnote_xml_writes_a_season_as_endnote_users_write_it_and_reads_it_back():
+    item = _dated({"date-parts": [[2019]], "season": 4})
+    text = endnote_xml.write([item])
+    assert "<date>Winter</date>" in text
+    assert endnote_xml.read(text)[0]["issued"] == item["issued"]
+    assert not any("date" in w for w in api.export_warnings([item], "endnote-xml"))
+
+
+def test_endnote_xml_writes_a_circa_year_as_ca():
+    item = _dated({"date-parts": [[2019]], "circa": True})
+    text = endnote_xml.write([item])
+    assert "<date>ca. 2019</date>" in text
+    assert endnote_xml.read(text)[0]["issued"] == item["issued"]
+
+
+def test_an_endnote_xml_export_names_a_date_range_left_as_edtf():
+    item = _dated({"date-parts": [[2014], [2015]]})
+    assert any("read only in part from EndNote XML" in w and w.endswith(": d1")
+               for w in api.export_warnings([item], "endnote-xml"))

@@ -584,7 +584,7 @@ def _record(item: Mapping[str, Any], number: int, tags: list[str]) -> etree._Ele
                 and not issued.get("season")
             if not plain_year:
                 pub = etree.SubElement(dates, "pub-dates")
-                _add(pub, "date", format_edtf(issued))
+                _add(pub, "date", readable_date(issued) or format_edtf(issued))
         elif issued.get("literal"):
             pub = etree.SubElement(dates, "pub-dates")
             _add(pub, "date", issued["literal"])
@@ -650,6 +650,27 @@ def _write_extras(record: etree._Element, item: Mapping[str, Any]) -> None:
     research += extras.to_lines({k: v for k, v in item.items() if k != ET_AL},
                                 EXTRAS_HELD - {EXTRA})
     _add(record, "research-notes", "\n".join(research), multiline=True)
+
+
+_SEASONS = {1: "Spring", 2: "Summer", 3: "Autumn", 4: "Winter"}
+_SEASON_WORDS = frozenset({"spring", "summer", "autumn", "fall", "winter"})
+
+
+def readable_date(date: Mapping[str, Any]) -> str | None:
+    """A year's season or circa as EndNote users write the Date field beside Year (`Winter`,
+    `ca. 2019`), which this reader takes back; None for what only EDTF says (ranges, months
+    with circa), written as EDTF."""
+    parts = date.get("date-parts") or []
+    if len(parts) != 1 or len(parts[0]) != 1 or (date.get("season") and date.get("circa")):
+        return None
+    if date.get("season"):
+        season = str(date["season"]).strip()
+        if season.isdigit():
+            return _SEASONS.get(int(season))
+        return season.capitalize() if season.lower() in _SEASON_WORDS else None
+    if date.get("circa"):
+        return f"ca. {parts[0][0]}" if parts[0][0] > 0 else None
+    return None
 
 
 _EPUB = re.compile(r"(\d{4})/(\d{1,2})(?:/(\d{1,2}))?")
