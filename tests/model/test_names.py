@@ -184,3 +184,20 @@ def test_et_al_read_as_the_suffix_of_the_last_name_truncates_the_list():
     # RIS `AU  - Doe, J, et al.` (Family, Given, Suffix)
     assert strip_others([{"family": "Smith", "given": "J"}, parse_name("Doe, J, et al.")]) == \
         ([{"family": "Smith", "given": "J"}, {"family": "Doe", "given": "J"}], True)
+
+
+def test_a_trailing_comma_after_several_words_is_endnotes_corporate_author():
+    from evidencebib.model.names import format_name, parse_name
+
+    assert parse_name("U.S. Department of Agriculture,") == {
+        "literal": "U.S. Department of Agriculture"}
+    assert format_name({"literal": "World Health Organization"}) == "World Health Organization,"
+
+
+def test_a_trailing_comma_after_a_particle_led_family_name_is_a_person():
+    from evidencebib.model.names import format_name, parse_name
+
+    # Citavi's `van den Hoven,`: a person whose given name is missing
+    assert parse_name("van den Hoven,") == {"family": "Hoven", "non-dropping-particle": "van den"}
+    assert parse_name(format_name({"literal": "de Nederlandsche Bank"})) == {
+        "literal": "de Nederlandsche Bank"}

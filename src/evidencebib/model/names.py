@@ -6,7 +6,8 @@ single `literal` (organisations, names that must not be split). The rules here:
 * **Text form** (RIS, EndNote XML, free-text lists): `Family, Given[, Suffix]`; a name
   without a comma is an organisation (`literal`), as Zotero reads RIS, and so is one of
   several words ended by its only comma, EndNote's corporate author (`World Health
-  Organization,`), as written. Particles:
+  Organization,`), as written — unless its first word is lower case (`van den Hoven,`: a
+  person without a given name; an organisation named so is written without the comma). Particles:
   leading lower-case words of the family part are the non-dropping particle (`van der Berg,
   Jan`), trailing lower-case words of the given part the dropping particle (`Beethoven,
   Ludwig van`). `parse_name` / `format_name` are inverses on that form.
@@ -194,7 +195,7 @@ def parse_name(text: str) -> dict[str, str]:
     text = " ".join(text.split())
     if "," not in text:
         return {"literal": text}
-    if text.endswith(",") and " " in text and "," not in text[:-1]:
+    if _corporate(text[:-1].rstrip()) and text.endswith(",") and "," not in text[:-1]:
         return {"literal": text[:-1].rstrip()}
     family, _, rest = (part.strip() for part in text.partition(","))
     given, _, suffix = (part.strip() for part in rest.partition(","))
@@ -216,13 +217,20 @@ def parse_name(text: str) -> dict[str, str]:
     return without_placeholders(name)
 
 
+def _corporate(text: str) -> bool:
+    """Whether `Text,` (a name ended by its only comma) is EndNote's corporate author: several
+    words, the first not lower case (`van den Hoven,` is a person whose given name is missing,
+    as Citavi writes one: the leading lower-case words are particles, `parse_name`)."""
+    return " " in text and not text[:1].islower()
+
+
 def format_name(name: Mapping[str, Any]) -> str:
     """Inverse of `parse_name`: persons always carry a comma; an organisation of several
     words ends in one (EndNote's mark of a corporate author, which it would otherwise split
     into last and first names), one of one word or with a comma of its own is written as is."""
     if name.get("literal") and not name.get("family"):
         literal = " ".join(str(name["literal"]).split())
-        return f"{literal}," if " " in literal and "," not in literal else literal
+        return f"{literal}," if _corporate(literal) and "," not in literal else literal
     family = " ".join(str(name.get("family") or "").split())
     particle = " ".join(str(name.get("non-dropping-particle") or "").split())
     if particle:
