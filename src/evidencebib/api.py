@@ -499,13 +499,12 @@ def export(refs: References, slugs: Sequence[str] = (), *, to: str,
 
 
 # Formats with no way to tell other programs that a name list is truncated (BibTeX and
-# BibLaTeX write `and others`). Those that carry the fact for our own import (CSL-JSON under
-# `custom`, RIS and EndNote XML in Research Notes: formats/extras.py) still warn: a reference
-# manager or citeproc reading the file prints the list as complete (issue 15: warn, and carry
-# where the format has a harmless place).
-_NO_ET_AL = {"ris": "RIS", "endnote-xml": "EndNote XML", "medline": "MEDLINE",
-             "csl-json": "CSL-JSON"}
-_CARRIES_ET_AL = frozenset({"ris", "endnote-xml", "csl-json"})
+# BibLaTeX write `and others`; EndNote XML EndNote's own last author `et al.,`). Those that
+# carry the fact for our own import (CSL-JSON under `custom`, RIS in Research Notes:
+# formats/extras.py) still warn: a reference manager or citeproc reading the file prints the
+# list as complete (issue 15: warn, and carry where the format has a harmless place).
+_NO_ET_AL = {"ris": "RIS", "medline": "MEDLINE", "csl-json": "CSL-JSON"}
+_CARRIES_ET_AL = frozenset({"ris", "csl-json"})
 # Formats whose writers drop CSL's nocase/nodecor spans (formats/protected_case.py)
 _NO_PROTECTED_CASE = frozenset({"ris", "endnote-xml"})
 _FORMAT_NAMES = {"ris": "RIS", "endnote-xml": "EndNote XML", "medline": "MEDLINE",
@@ -532,6 +531,12 @@ def export_warnings(items: Sequence[Item], fmt: str, *, stored: bool = False) ->
                        f"a truncated author list (et al.) that {name} cannot mark, so it "
                        f"looks complete{' to other programs' if kept else ''}: {shown}{kept}; "
                        "`evidencebib enrich` can fill in the names")
+    partial = _partial_dates(items, fmt)
+    if partial:
+        shown = ", ".join(partial[:10]) + (" …" if len(partial) > 10 else "")
+        out.append(f"{len(partial)} entr{'y has' if len(partial) == 1 else 'ies have'} a date "
+                   f"that other programs read only in part from {name} ({_PARTIAL_DATES[fmt]}; "
+                   f"evidencebib's own import restores it): {shown}")
     counts = inventory.not_held(items, fmt)
     if stored:
         counts = inventory.by_bibtex_field(counts)
@@ -544,6 +549,42 @@ def export_warnings(items: Sequence[Item], fmt: str, *, stored: bool = False) ->
             out.append(f"markup the {name} format cannot hold: {protected_case.LABEL} "
                        f"×{protected} (the braced words are written without it, and read back, "
                        "by evidencebib too, as words a style may change the case of)")
+    return out
+
+
+# Where a date's season, range, circa or literal goes that other programs do not read: RIS
+# `DA  - YYYY/MM/DD/other` (Zotero's RIS.js `dateRIStoZotero` reads year, month and day and
+# ignores `other`; `///in press` it reads as the year 0000), EndNote XML's Date field, which
+# EndNote shows as written (a season or circa is written as EndNote users write it, `Winter`,
+# `ca. 2019`, formats/endnote_xml.readable_date; a range stays EDTF, `2014/2015`).
+_PARTIAL_DATES = {
+    "ris": "Zotero reads year, month and day; the season, range, circa or literal date is in "
+           "DA's free-text part",
+    "endnote-xml": "the range or uncertain date is written as EDTF (`2014/2015`) in the Date "
+                   "field"}
+
+
+def _partial_dates(items: Sequence[Item], fmt: str) -> list[str]:
+    """The ids of `items` whose `issued` date `fmt` writes where other programs do not read it."""
+    from evidencebib.formats.endnote_xml import readable_date
+    from evidencebib.model.dates import normalize_date
+
+    if fmt not in _PARTIAL_DATES:
+        return []
+    out = []
+    for item in items:
+        date = normalize_date(item["issued"]) if item.get("issued") else None
+        if not date:
+            continue
+        parts = date.get("date-parts") or []
+        if fmt == "ris":
+            partial = (not parts or len(parts) > 1 or bool(date.get("season"))
+                       or bool(date.get("circa")))
+        else:  # EndNote XML: a literal is written as is, a year's season or circa readably
+            partial = bool(parts) and (len(parts) > 1 or (
+                bool(date.get("season") or date.get("circa")) and not readable_date(date)))
+        if partial:
+            out.append(str(item.get("id")))
     return out
 
 
@@ -589,10 +630,12 @@ def import_items(refs: References, slug: str, items: Sequence[Item], *,
     from the file are kept when asked and usable; otherwise readable keys are made
     (`banjar2023`)."""
     from evidencebib.formats.bibtex import EXTRA
+    from evidencebib.formats.extras import files_for_bibtex
     from evidencebib.model import ET_AL, LINE
 
     cleaned = []
     for item in items:
+        item = files_for_bibtex(item)  # RIS L1, EndNote pdf-urls: BibTeX's `file`
         # kept: a truncated list, and BibTeX fields no variable holds (written back as they were)
         item = {k: v for k, v in item.items() if not k.startswith("_") or k in (ET_AL, EXTRA)}
         item.pop(LINE, None)

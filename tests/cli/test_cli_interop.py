@@ -180,7 +180,7 @@ def test_importing_ris_tags_a_condition_cannot_store_names_them(references, tmp_
     result = CliRunner().invoke(main, ["import", str(source), "--into", "recurrent-miscarriage",
                                        "--references", str(references)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert "2 fields the BibTeX format cannot hold: RIS AD ×1, RIS L1 ×1" in result.output
+    assert "1 field the BibTeX format cannot hold: RIS AD ×1" in result.output  # L1 is `file`
     assert "not stored" in result.output
 
 
@@ -197,8 +197,8 @@ def test_importing_endnote_elements_a_condition_cannot_store_names_them(referenc
     result = invoke("import", str(source), "--into", "recurrent-miscarriage",
                     "--references", str(references))
     assert result.exit_code == 0, result.output
-    assert ("2 fields the BibTeX format cannot hold: EndNote auth-address ×1, "
-            "EndNote urls/pdf-urls/url ×1 (not stored)") in result.output
+    assert ("1 field the BibTeX format cannot hold: EndNote auth-address ×1 "
+            "(not stored)") in result.output  # pdf-urls are stored in `file`
 
 
 @pytest.mark.parametrize("fmt", ["csl-json", "endnote-xml"])
@@ -214,7 +214,10 @@ def test_a_truncated_author_list_and_jabref_fields_survive_an_export_and_import(
     out = tmp_path / f"export.{fmt}"
     result = invoke("export", "jabref", "--to", fmt, "-o", str(out), "--references", str(references))
     assert result.exit_code == 0 and "cannot hold" not in result.output, result.output
-    assert "evidencebib's own import restores it" in result.output  # still: others see it whole
+    if fmt == "csl-json":  # still: others see it whole
+        assert "evidencebib's own import restores it" in result.output
+    else:  # EndNote's own mark, `<author>et al.,</author>`
+        assert "warning" not in result.output
     new_condition(references, "back")
     result = invoke("import", str(out), "--into", "back", "--keep-keys",
                     "--references", str(references))

@@ -61,3 +61,35 @@ def test_an_export_to_ris_warns_of_a_truncated_author_list_and_suggests_enrich(t
     assert result.returncode == 0, result.stderr
     warning = [line for line in result.stderr.splitlines() if "truncated author list" in line]
     assert warning and "born2019" in warning[0] and "enrich" in warning[0], result.stderr
+
+
+# -- file links from RIS and EndNote XML are stored in BibTeX's `file` (redteam5 F50) --------
+
+ZOTERO_RIS = ("TY  - JOUR\r\nTI  - Title\r\nAU  - Born, L.\r\nPY  - 2019\r\n"
+              "L1  - file:///home/u/Zotero/storage/X/born.pdf\r\nER  - \r\n")
+ENDNOTE_PDF = ("<xml><records><record><ref-type name=\"Journal Article\">17</ref-type>"
+               "<contributors><authors><author>Born, L.</author></authors></contributors>"
+               "<titles><title>Title</title></titles><dates><year>2019</year></dates>"
+               "<urls><pdf-urls><url>internal-pdf://0123/born.pdf</url></pdf-urls></urls>"
+               "</record></records></xml>")
+
+
+def test_importing_a_ris_file_link_stores_it_in_bibtex_file(tmp_path):
+    refs = condition(tmp_path)
+    source = tmp_path / "zotero.ris"
+    source.write_text(ZOTERO_RIS, encoding="utf-8")
+    result = run("import", str(source), "--into", "jabref", references=refs)
+    assert result.returncode == 0, result.stderr
+    assert "file = {file:///home/u/Zotero/storage/X/born.pdf}" in \
+        (refs / "jabref.bib").read_text(encoding="utf-8")
+    assert "L1" not in result.stderr
+
+
+def test_importing_an_endnote_pdf_link_stores_it_in_bibtex_file(tmp_path):
+    refs = condition(tmp_path)
+    source = tmp_path / "endnote.xml"
+    source.write_text(ENDNOTE_PDF, encoding="utf-8")
+    result = run("import", str(source), "--into", "jabref", references=refs)
+    assert result.returncode == 0, result.stderr
+    assert "file = {internal-pdf://0123/born.pdf}" in (refs / "jabref.bib").read_text(encoding="utf-8")
+    assert "pdf-urls" not in result.stderr

@@ -29,7 +29,7 @@ def test_an_export_names_the_fields_the_format_cannot_hold():
 
 
 def test_an_export_that_cannot_mark_a_truncated_list_warns_and_suggests_enrich():
-    for fmt in ("ris", "endnote-xml", "csl-json", "medline"):
+    for fmt in ("ris", "csl-json", "medline"):
         warnings = api.export_warnings(bibtex.read(JABREF), fmt)
         assert any("truncated author list" in w and "born2019" in w and "enrich" in w
                    for w in warnings), fmt
@@ -38,7 +38,7 @@ def test_an_export_that_cannot_mark_a_truncated_list_warns_and_suggests_enrich()
 
 
 def test_the_truncation_warning_says_when_our_own_import_restores_it():
-    for fmt, restored in (("ris", True), ("endnote-xml", True), ("csl-json", True),
+    for fmt, restored in (("ris", True), ("csl-json", True),
                           ("medline", False)):
         [warning] = [w for w in api.export_warnings(bibtex.read(JABREF), fmt) if "truncated" in w]
         assert ("evidencebib's own import restores it" in warning) is restored, fmt
@@ -197,11 +197,28 @@ def test_a_carried_value_that_whitespace_collapsing_would_change_survives_exactl
     assert endnote_xml.read(endnote_xml.write([item]))[0]["_bibtex"] == [["review", value]]
 
 
-def test_endnote_xml_carries_a_truncated_author_list_and_reads_it_back():
+def test_endnote_xml_marks_a_truncated_author_list_as_endnote_does_and_reads_it_back():
+    # EndNote's manual ("Author and Editor Names"): the last author "et al." followed by a comma
     item = bibtex.read(JABREF)[0]
     text = endnote_xml.write([item])
-    assert "evidencebib et al.: author" in text
-    assert endnote_xml.read(text)[0]["_et_al"] == ["author"]
+    assert "<author>et al.,</author>\n        </authors>" in text
+    assert "evidencebib et al." not in text
+    back = endnote_xml.read(text)[0]
+    assert back["_et_al"] == ["author"] and back["author"] == item["author"]
+
+
+def test_endnote_xml_reads_endnotes_own_truncation_mark_as_a_truncated_list():
+    text = ("<xml><records><record><ref-type name=\"Journal Article\">17</ref-type>"
+            "<contributors><authors><author>Smith, J.</author><author>et al.,</author>"
+            "</authors></contributors><titles><title>T</title></titles></record></records></xml>")
+    item = endnote_xml.read(text)[0]
+    assert item["author"] == [{"family": "Smith", "given": "J."}]
+    assert item["_et_al"] == ["author"]
+
+
+def test_an_endnote_xml_export_does_not_warn_that_it_cannot_mark_a_truncated_list():
+    item = bibtex.read(JABREF)[0]
+    assert not any("et al." in w for w in api.export_warnings([item], "endnote-xml"))
 
 
 def test_ris_carries_bibtex_fields_and_a_truncated_list_in_research_notes():
@@ -303,3 +320,42 @@ def test_an_organisation_with_a_comma_is_named_by_the_export(fmt):
 def test_a_literal_date_biblatex_cannot_hold_is_named_by_the_export():
     item = {"id": "a", "type": "book", "title": "T", "issued": {"literal": "unknown"}}
     assert "issued ×1" in " ".join(api.export_warnings([item], "biblatex"))
+
+
+# -- dates other programs read only in part (redteam5 F47) ------------------------------------
+
+def _dated(issued: dict) -> dict:
+    return {"id": "d1", "type": "article-journal", "title": "T", "issued": issued}
+
+
+def test_a_ris_export_names_a_season_zotero_does_not_read_from_da():
+    # Zotero's RIS.js dateRIStoZotero reads DA's year/month/day and ignores its "other" part
+    [warning] = [w for w in api.export_warnings([_dated({"date-parts": [[2019]], "season": 4})],
+                                                "ris") if "date" in w]
+    assert "read only in part from RIS" in warning and warning.endswith(": d1")
+
+
+def test_a_ris_export_of_a_plain_date_has_no_date_warning():
+    item = _dated({"date-parts": [[2019, 6, 15]]})
+    assert not any("date" in w for w in api.export_warnings([item], "ris"))
+
+
+def test_endnote_xml_writes_a_season_as_endnote_users_write_it_and_reads_it_back():
+    item = _dated({"date-parts": [[2019]], "season": 4})
+    text = endnote_xml.write([item])
+    assert "<date>Winter</date>" in text
+    assert endnote_xml.read(text)[0]["issued"] == item["issued"]
+    assert not any("date" in w for w in api.export_warnings([item], "endnote-xml"))
+
+
+def test_endnote_xml_writes_a_circa_year_as_ca():
+    item = _dated({"date-parts": [[2019]], "circa": True})
+    text = endnote_xml.write([item])
+    assert "<date>ca. 2019</date>" in text
+    assert endnote_xml.read(text)[0]["issued"] == item["issued"]
+
+
+def test_an_endnote_xml_export_names_a_date_range_left_as_edtf():
+    item = _dated({"date-parts": [[2014], [2015]]})
+    assert any("read only in part from EndNote XML" in w and w.endswith(": d1")
+               for w in api.export_warnings([item], "endnote-xml"))

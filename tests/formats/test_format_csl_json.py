@@ -116,7 +116,7 @@ def test_corpus_files_read_and_rewrite_schema_valid():
 
 @pytest.mark.parametrize("text,name", [
     ("van der Berg, Jan", {"family": "Berg", "given": "Jan", "non-dropping-particle": "van der"}),
-    ("World Health Organization", {"literal": "World Health Organization"}),
+    ("World Health Organization,", {"literal": "World Health Organization"}),  # EndNote
     ("Smith, John, Jr.", {"family": "Smith", "given": "John", "suffix": "Jr."}),
     ("Beethoven, Ludwig van", {"family": "Beethoven", "given": "Ludwig", "dropping-particle": "van"}),
     ("Dos Santos, H.B.", {"family": "Dos Santos", "given": "H.B."}),

@@ -169,3 +169,23 @@ def test_pubmeds_issn_labels_are_no_part_of_the_issn():
               "<titles><title>T</title></titles><isbn>1532-1827 (Electronic)\r0007-0920 (Linking)"
               "</isbn></record></records></xml>")
     assert endnote_xml.read(record)[0]["ISSN"] == "1532-1827, 0007-0920"
+
+
+# -- corporate authors: EndNote's trailing comma (redteam5 F53) -------------------------------
+
+def test_an_organisation_is_written_with_endnotes_trailing_comma_and_read_back():
+    # EndNote's manual, "Author and Editor Names": "put a comma after the name"
+    item = {"id": "who", "type": "report", "title": "T",
+            "author": [{"literal": "World Health Organization"}, {"literal": "UNICEF"}]}
+    text = endnote_xml.write([item])
+    assert "<author>World Health Organization,</author>" in text
+    assert "<author>UNICEF</author>" in text
+    assert endnote_xml.read(text)[0]["author"] == item["author"]
+
+
+def test_endnotes_corporate_author_with_a_trailing_comma_is_one_name():
+    text = ("<xml><records><record><ref-type name=\"Report\">27</ref-type><contributors>"
+            "<authors><author>U.S. Department of Agriculture,</author><author>Smith,</author>"
+            "</authors></contributors><titles><title>T</title></titles></record></records></xml>")
+    assert endnote_xml.read(text)[0]["author"] == [
+        {"literal": "U.S. Department of Agriculture"}, {"family": "Smith"}]

@@ -34,7 +34,7 @@ def test_writer_conventions():
 def test_names_persons_organisations_particles():
     text = ris.write(SAMPLES)
     assert "AU  - van der Berg, Jan\r\n" in text
-    assert "AU  - World Health Organization\r\n" in text
+    assert "AU  - World Health Organization,\r\n" in text  # EndNote's corporate author
     assert "AU  - Smith, John, Jr.\r\n" in text
     assert "AU  - Beethoven, Ludwig van\r\n" in text
     assert "AU  - Plato,\r\n" in text
@@ -228,3 +228,27 @@ def test_m3_that_is_no_doi_is_the_genre():
     item = ris.read(MENDELEY_M3.replace("doi: 10.1000/mend", "Randomized controlled trial")
                     .format(do=""))[0]
     assert item["genre"] == "Randomized controlled trial"
+
+
+# -- Zotero's HTML child notes (redteam5 F49) --------------------------------------------------
+
+def _zotero_note(line: str) -> str:
+    text = f"TY  - JOUR\r\nTI  - T\r\n{line}\r\nER  - \r\n"
+    return ris.read(text)[0]["note"]
+
+
+def test_an_html_note_is_read_as_text_without_tags_or_entities():
+    assert _zotero_note("N1  - <p>An HTML note &amp; more</p>") == "An HTML note & more"
+
+
+def test_an_html_notes_paragraphs_and_line_breaks_stay_apart():
+    assert _zotero_note("N1  - <p>First</p><p>Second<br/>line</p>") == "First\n\nSecond\nline"
+
+
+def test_a_comma_less_organisation_is_still_read_as_one_name():
+    text = "TY  - JOUR\r\nAU  - World Health Organization\r\nTI  - T\r\nER  - \r\n"
+    assert ris.read(text)[0]["author"] == [{"literal": "World Health Organization"}]
+
+
+def test_a_plain_note_with_angle_brackets_is_not_read_as_html():
+    assert _zotero_note("N1  - p < 0.05 and q > 1 &amp;") == "p < 0.05 and q > 1 &amp;"

@@ -130,6 +130,24 @@ def test_a_mendeley_null_given_name_is_dropped():
     assert item["author"][0] == {"family": "Hoven", "non-dropping-particle": "van den"}
 
 
+def test_a_null_family_name_is_missing_and_noted():
+    item = read_one(r"author = {Smith, null and null, John}, title = {T}")
+    assert item["author"] == [{"family": "Smith"}, {"given": "John"}]
+    assert any("'null, John'" in note and "missing family name" in note
+               for note in item["_notes"])
+
+
+def test_a_placeholder_in_capitals_is_no_name_part():
+    item = read_one(r"author = {Doe, NULL and Roe, UNDEFINED}, title = {T}")
+    assert item["author"] == [{"family": "Doe"}, {"family": "Roe"}]
+
+
+def test_a_name_that_is_only_a_placeholder_is_left_out_and_noted():
+    item = read_one(r"author = {Smith, Ann and {null}}, title = {T}")
+    assert item["author"] == [{"family": "Smith", "given": "Ann"}]
+    assert any("'{null}'" in note and "missing name" in note for note in item["_notes"])
+
+
 def test_markup_around_only_a_space_leaves_no_empty_tags():
     text = latex.decode(r"{\textbf{Sketching }}{{{\textbf{User Experiences}}}}{\textbf{ }}",
                         rich=True)

@@ -87,6 +87,13 @@ def test_a_null_placeholder_of_a_javascript_exporter_is_no_name_part():
                                                        "non-dropping-particle": "van den"}
 
 
+def test_a_placeholder_family_name_in_ris_text_form_is_no_name_part():
+    from evidencebib.model.names import parse_name
+
+    assert parse_name("NULL, John") == {"given": "John"}
+    assert parse_name("Doe, NULL") == {"family": "Doe"}
+
+
 def test_a_person_called_null_keeps_the_name():
     from evidencebib.model.names import without_placeholders
 
@@ -185,3 +192,20 @@ def test_an_organisation_with_a_comma_cannot_be_told_from_a_person():
     name = {"literal": "Miljø- og Teknikudvalget, Fredensborg Kommune"}
     assert organisation_with_comma(name) and "literal" not in parse_name(format_name(name))
     assert not organisation_with_comma({"literal": "World Health Organization"})
+
+
+def test_a_trailing_comma_after_several_words_is_endnotes_corporate_author():
+    from evidencebib.model.names import format_name, parse_name
+
+    assert parse_name("U.S. Department of Agriculture,") == {
+        "literal": "U.S. Department of Agriculture"}
+    assert format_name({"literal": "World Health Organization"}) == "World Health Organization,"
+
+
+def test_a_trailing_comma_after_a_particle_led_family_name_is_a_person():
+    from evidencebib.model.names import format_name, parse_name
+
+    # Citavi's `van den Hoven,`: a person whose given name is missing
+    assert parse_name("van den Hoven,") == {"family": "Hoven", "non-dropping-particle": "van den"}
+    assert parse_name(format_name({"literal": "de Nederlandsche Bank"})) == {
+        "literal": "de Nederlandsche Bank"}

@@ -146,8 +146,10 @@ def _lines(value: Any) -> str:
 
 
 def _name(name: Mapping[str, Any], by_string: bool, bibtex_like: bool = False) -> Any:
-    if bibtex_like and set(name) == {"family"} and " " in str(name["family"]):
-        # BibTeX spells a several-word family name alone like an organisation: {Two Words}
+    if set(name) == {"family"} and " " in str(name["family"]) and (
+            bibtex_like or (by_string and not str(name["family"])[:1].islower())):
+        # BibTeX spells a several-word family name alone like an organisation: {Two Words};
+        # RIS and EndNote XML too (EndNote's corporate author: `Two Words,`, names.parse_name)
         name = {"literal": name["family"]}
     if bibtex_like and name.get("dropping-particle") and not name.get("non-dropping-particle"):
         name = {("non-dropping-particle" if k == "dropping-particle" else k): v

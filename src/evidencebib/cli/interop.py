@@ -103,8 +103,12 @@ def import_command(file: Path, into: str, from_: str | None, keep_keys: bool, dr
             sys.exit(1)
         for note in api.import_notes(items, str(file)):
             output.message(one_line(f"evidencebib: warning: {note}"))
-        # a condition is stored as BibTeX; the MEDLINE reader names its own tags (per record)
-        stored = [{k: v for k, v in item.items() if k != "_medline"} for item in items]
+        # a condition is stored as BibTeX (file links in `file`, api.import_items); the
+        # MEDLINE reader names its own tags (per record)
+        from evidencebib.formats.extras import files_for_bibtex
+
+        stored = [{k: v for k, v in files_for_bibtex(item).items() if k != "_medline"}
+                  for item in items]
         for warning in api.export_warnings(stored, "bibtex"):
             output.message(one_line(f"evidencebib: warning: {file}: {warning} (not stored)"))
     if dry_run:

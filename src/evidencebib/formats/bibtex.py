@@ -25,7 +25,8 @@ from evidencebib.model.dates import (
 )
 from evidencebib.model.keys import is_valid_key, unique_keys, with_ids  # noqa: F401 - this API
 from evidencebib.model.keywords import with_tags
-from evidencebib.model.names import list_problem, strip_others, without_placeholders
+from evidencebib.model.names import (list_problem, placeholder_parts, strip_others,
+                                      without_placeholders)
 from evidencebib.model.vocabulary import (
     ALIASES, DATE_VARIABLES, ITEM_KEYS, ITEM_TYPES, NAME_VARIABLES, SCHEMA_SPELLINGS,
 )
@@ -369,6 +370,21 @@ def _parse_names(text: str) -> tuple[tuple[dict[str, str], ...], bool, tuple[str
             truncated = True
             continue
         name, kept = _parse_one_name(stripped)
+        missing = placeholder_parts(name)
+        if missing:
+            # Mendeley's `van den Hoven, null`, `Doe, NULL`, `null, John`, `{null}`: an
+            # exporter's word for a missing part. Noted where the family is missing: a given
+            # name alone prints as if it belonged to the name before it (`Smith, John`)
+            cleaned = without_placeholders(name)
+            shown = " ".join(stripped.split())
+            if cleaned is name:
+                odd.append(f"'{shown}': '{name[missing[0]]}' stands for a missing name "
+                           "(left out)")
+                continue
+            if "family" in missing:
+                odd.append(f"'{shown}': '{name['family']}' stands for a missing family name "
+                           "(left out: the given name alone is kept)")
+            name = cleaned
         why = list_problem(name)
         if why:
             odd.append(f"'{' '.join(stripped.split())}': {why}")
@@ -414,8 +430,8 @@ def _parse_one_name(stripped: str) -> tuple[dict[str, str], tuple[str, ...]]:
         problems.update(dict.fromkeys(kept))
         if text:
             name[key] = text
-    if name:
-        return without_placeholders(name), tuple(problems)
+    if name:  # placeholders (`null`) are dropped, and noted, by `_parse_names`
+        return name, tuple(problems)
     # a name the decoder reduces to nothing stays visible
     text, kept = latex.decode_report(stripped)
     return {"literal": text or stripped}, tuple(problems | dict.fromkeys(kept))
@@ -453,7 +469,7 @@ def _extended_name(text: str) -> tuple[dict[str, str], tuple[str, ...]] | None:
         name["non-dropping-particle" if use else "dropping-particle"] = decoded
     if not name.get("family"):
         return None
-    return without_placeholders(name), tuple(problems)
+    return name, tuple(problems)
 
 
 def _split_top_level_commas(text: str) -> list[str]:

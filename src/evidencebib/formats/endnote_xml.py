@@ -99,6 +99,8 @@ FACES = {"italic": "i", "bold": "b", "superscript": "sup", "subscript": "sub"}
 _UNDERLINE = '<span style="text-decoration:underline;">'
 _RICH = re.compile(r'(<(/?)(i|b|sup|sub)>|<span\b[^>]*>|</span>)')
 MULTILINE = {"abstract", "notes", "research-notes"}
+# The last "author" of a truncated list as EndNote users write it (EndNote's manual)
+TRUNCATION = "et al.,"
 
 
 # --------------------------------------------------------------------------------------
@@ -534,15 +536,21 @@ def _record(item: Mapping[str, Any], number: int, tags: list[str]) -> etree._Ele
     etree.SubElement(record, "rec-number").text = str(number)
     etree.SubElement(record, "ref-type", name=ref_name).text = str(ref_number)
     contributors = etree.SubElement(record, "contributors")
-    groups = (("authors", editors if edited_book else authors),
-              ("secondary-authors", [] if edited_book else editors),
-              ("tertiary-authors", item.get("collection-editor") or ()),
-              ("translated-authors", item.get("translator") or ()))
-    for tag, names in groups:
+    groups = (("authors", editors if edited_book else authors,
+               "editor" if edited_book else "author"),
+              ("secondary-authors", [] if edited_book else editors, "editor"),
+              ("tertiary-authors", item.get("collection-editor") or (), "collection-editor"),
+              ("translated-authors", item.get("translator") or (), "translator"))
+    truncated = item.get(ET_AL) or ()
+    for tag, names, variable in groups:
         if names:
             group = etree.SubElement(contributors, tag)
             for name in names:
                 _add(group, "author", format_name(name))
+            if variable in truncated:
+                # EndNote's own mark of a truncated list (its manual, "Author and Editor
+                # Names": the last author "et al." followed by a comma); read back as such
+                _add(group, "author", TRUNCATION)
     if not len(contributors):
         record.remove(contributors)
     titles = etree.SubElement(record, "titles")
@@ -586,7 +594,7 @@ def _record(item: Mapping[str, Any], number: int, tags: list[str]) -> etree._Ele
                 and not issued.get("season")
             if not plain_year:
                 pub = etree.SubElement(dates, "pub-dates")
-                _add(pub, "date", format_edtf(issued))
+                _add(pub, "date", readable_date(issued) or format_edtf(issued))
         elif issued.get("literal"):
             pub = etree.SubElement(dates, "pub-dates")
             _add(pub, "date", issued["literal"])
@@ -647,8 +655,31 @@ def _write_extras(record: etree._Element, item: Mapping[str, Any]) -> None:
             found = parent.find(tag)
             parent = found if found is not None else etree.SubElement(parent, tag)
         _add(parent, leaf, value, multiline=leaf in MULTILINE)
-    research += extras.to_lines(item, EXTRAS_HELD - {EXTRA})
+    # the truncated lists are marked in the names themselves (`TRUNCATION`)
+    research += extras.to_lines({k: v for k, v in item.items() if k != ET_AL},
+                                EXTRAS_HELD - {EXTRA})
     _add(record, "research-notes", "\n".join(research), multiline=True)
+
+
+_SEASONS = {1: "Spring", 2: "Summer", 3: "Autumn", 4: "Winter"}
+_SEASON_WORDS = frozenset({"spring", "summer", "autumn", "fall", "winter"})
+
+
+def readable_date(date: Mapping[str, Any]) -> str | None:
+    """A year's season or circa as EndNote users write the Date field beside Year (`Winter`,
+    `ca. 2019`), which this reader takes back; None for what only EDTF says (ranges, months
+    with circa), written as EDTF."""
+    parts = date.get("date-parts") or []
+    if len(parts) != 1 or len(parts[0]) != 1 or (date.get("season") and date.get("circa")):
+        return None
+    if date.get("season"):
+        season = str(date["season"]).strip()
+        if season.isdigit():
+            return _SEASONS.get(int(season))
+        return season.capitalize() if season.lower() in _SEASON_WORDS else None
+    if date.get("circa"):
+        return f"ca. {parts[0][0]}" if parts[0][0] > 0 else None
+    return None
 
 
 _EPUB = re.compile(r"(\d{4})/(\d{1,2})(?:/(\d{1,2}))?")

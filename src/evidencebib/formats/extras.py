@@ -122,3 +122,32 @@ def restore_truncated(item: MutableMapping[str, Any], variables: list[str]) -> N
     for variable in variables:
         if item.get(variable) and variable not in item.get(ET_AL, ()):
             item.setdefault(ET_AL, []).append(variable)
+
+
+# The file links other readers keep as extras, which BibTeX holds in `file` (JabRef, Zotero's
+# Better BibTeX): RIS `L1` (Zotero's RIS.js: attachments/PDF) and EndNote XML's
+# `urls/pdf-urls/url` (its File Attachments, `internal-pdf://…`)
+FILE_LINKS = (("_ris", "L1"), ("_endnote", "urls/pdf-urls/url"))
+
+
+def files_for_bibtex(item: Mapping[str, Any]) -> dict[str, Any]:
+    """`item` as a condition stores it (BibTeX): its RIS `L1` / EndNote `pdf-urls` links moved
+    into a BibTeX `file` field, as written and `;`-separated (Better BibTeX's list), unless
+    the item has a `file` of its own (then they stay where they were, and are reported)."""
+    if any(name == "file" for name, _ in pairs(item, "_bibtex")):
+        return dict(item)
+    out = dict(item)
+    links: list[str] = []
+    for key, tag in FILE_LINKS:
+        found = [value for name, value in pairs(item, key) if name == tag]
+        if found:
+            links += found
+            out[key] = [pair for pair in item.get(key) or ()
+                        if not (isinstance(pair, (list, tuple)) and len(pair) == 2
+                                and str(pair[0]) == tag and str(pair[1]).strip())]
+            if not out[key]:
+                del out[key]
+    if links:
+        out["_bibtex"] = [list(pair) for pair in item.get("_bibtex") or ()] + [
+            ["file", ";".join(links)]]
+    return out

@@ -19,7 +19,8 @@ Writing follows Zotero's RIS map: CRLF line ends, `TY  - ` first, `ER  - ` + bla
 one value per line and no continuation lines (a multi-line abstract or note is written as
 repeated `AB`/`N1` lines, which this reader joins with newlines again), persons always as
 `Family, Given[, Suffix]` with particles in the family part (`van der Berg, Jan`),
-organisations without a comma, `PY` (year) + `DA  - YYYY/MM/DD/other` where `other` holds
+organisations of several words with a trailing comma (EndNote's corporate author;
+Zotero reads both forms as one field), `PY` (year) + `DA  - YYYY/MM/DD/other` where `other` holds
 the full EDTF date when year/month/day cannot say it (ranges, circa, seasons), pages split
 into `SP`/`EP`, `SN` = ISSN for periodicals and ISBN otherwise (both may be written), never a
 doi.org URL in `UR`. Options: `bom=True` prepends a UTF-8 BOM (EndNote/Windows users);
@@ -41,6 +42,7 @@ location) and from `C2` of a periodical (EndNote's "PMCID", Custom 2).
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from typing import Any, Iterable, Mapping
@@ -184,6 +186,29 @@ def _joined(tag: str, lines: list[str]) -> list[str]:
     if tag in MULTILINE:
         return ["\n".join(lines).strip()]
     return [" ".join(" ".join(lines).split())]
+
+
+# Zotero's RIS export writes each child note as HTML in an `N1` line (its notes are HTML;
+# RIS.js reads an N1 that holds a tag as HTML, and wraps one that does not in <p>…</p>).
+_HTML_TAG = re.compile(r"</?(?:p|br|div|span|b|i|em|strong|u|s|sub|sup|a|ul|ol|li|h[1-6]|"
+                       r"blockquote|pre|code|table|tr|td|th|hr)\b[^<>]*/?>", re.IGNORECASE)
+_HTML_BREAK = re.compile(r"\s*<br\b[^<>]*>\s*", re.IGNORECASE)
+_HTML_BLOCK = re.compile(r"\s*</?(?:p|div|li|h[1-6]|blockquote|pre|tr|hr)\b[^<>]*>\s*",
+                         re.IGNORECASE)
+
+
+def _note_text(value: str) -> str:
+    """An `N1` note as text: an HTML note (Zotero's) without its tags and entities, its
+    paragraphs and blocks separated by a blank line and `<br>` kept as a line break, the
+    inverse of RIS.js's text-to-HTML (`\\n\\n` <-> paragraphs, `\\n` <-> `<br/>`)."""
+    if "<" not in value or not _HTML_TAG.search(value):
+        return value
+    text = _HTML_BREAK.sub("\x00", value)
+    text = _HTML_BLOCK.sub("\x01", text)
+    text = html.unescape(_HTML_TAG.sub("", text))
+    paragraphs = [" ".join(p.split()) for p in text.split("\x01")]
+    return "\n\n".join("\n".join(line.strip() for line in p.split("\x00")).strip("\n")
+                         for p in paragraphs if p.replace("\x00", "").strip())
 
 
 def _ris_date(text: str, *, year: Any = None) -> dict[str, Any] | None:
@@ -412,7 +437,8 @@ def _item(fields: list[tuple[str, list[str], int]], line: int, source: str) -> I
         abstract = "\n".join(take("N2", keep_empty=True)).strip()
     if abstract:
         item["abstract"] = abstract
-    note_lines = [v for i, v in enumerate(values.get("N1", ())) if ("N1", i) not in consumed]
+    note_lines = [_note_text(v) for i, v in enumerate(values.get("N1", ()))
+                  if ("N1", i) not in consumed]
     take("N1")
     notes = "\n".join(note_lines).strip()
     if notes:

@@ -4,7 +4,10 @@ A CSL name is a person in parts (`family`, `given`, particles, `suffix`) or any 
 single `literal` (organisations, names that must not be split). The rules here:
 
 * **Text form** (RIS, EndNote XML, free-text lists): `Family, Given[, Suffix]`; a name
-  without a comma is an organisation (`literal`), as Zotero reads and writes RIS. Particles:
+  without a comma is an organisation (`literal`), as Zotero reads RIS, and so is one of
+  several words ended by its only comma, EndNote's corporate author (`World Health
+  Organization,`), as written — unless its first word is lower case (`van den Hoven,`: a
+  person without a given name; an organisation named so is written without the comma). Particles:
   leading lower-case words of the family part are the non-dropping particle (`van der Berg,
   Jan`), trailing lower-case words of the given part the dropping particle (`Beethoven,
   Ludwig van`). `parse_name` / `format_name` are inverses on that form.
@@ -15,10 +18,11 @@ single `literal` (organisations, names that must not be split). The rules here:
   reading of it) or `et al` is no person; `strip_others` removes it and reports the list as
   truncated, which the item records in its private `_et_al` key. So is an `et al.` written
   inside the last name (`Born, L. et al.`, BibTeX then reads `L. et al.` as the given name).
-* **Placeholders**: a name part that is exactly `null` or `undefined` (lower case) is what
-  a JavaScript exporter wrote for a missing part (Mendeley's BibTeX `van den Hoven, null`);
-  `without_placeholders` drops it (`parse_name`, `normalize_name` and the BibTeX reader apply it); a
-  person called `Null` is left alone.
+* **Placeholders**: a name part that is exactly `null` or `undefined` (lower case, or in
+  capitals) is what a JavaScript or database exporter wrote for a missing part (Mendeley's
+  BibTeX `van den Hoven, null`, `null, John`, `Doe, NULL`); `without_placeholders` drops it
+  (`parse_name`, `normalize_name` and the BibTeX reader apply it; the BibTeX reader notes it,
+  and leaves out a name that is nothing but one, `{null}`); a person called `Null` is left alone.
 * **CSL-JSON objects**: `normalize_name` keeps the schema's name parts only, as strings
   (the flags `comma-suffix`, `static-ordering`, `parse-names` as given); a string is read as
   the text form.
@@ -48,7 +52,7 @@ KNOWN_PARTICLES = frozenset({
     "van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la", "le",
     "ter", "ten", "zu", "af", "av", "op", "het", "'t", "in"})
 # What a trailing "name" of a truncated list says instead of a person.
-_OTHERS = frozenset({"others", "et al", "et al.", "et. al."})
+_OTHERS = frozenset({"others", "and others", "et al", "et al.", "et. al."})
 # `et al.` written at the end of the last name's given (or literal, or family) part.
 _TRAILING_ET_AL = re.compile(r"[\s,;]+et\.?\s*al(?:ii|ia)?\.?\s*$", re.IGNORECASE)
 _PLACEHOLDERS = frozenset({"null", "undefined"})
@@ -184,10 +188,15 @@ def split_known_particle(family: str) -> tuple[str, str]:
 
 
 def parse_name(text: str) -> dict[str, str]:
-    """A name as written in RIS/EndNote: `Family, Given[, Suffix]`; no comma = organisation."""
+    """A name as written in RIS/EndNote: `Family, Given[, Suffix]`; no comma = organisation,
+    and so is a name of several words ended by its only comma (`World Health Organization,`:
+    EndNote's manual, "Author and Editor Names": "put a comma after the name" of a corporate
+    author; Zotero's RIS.js reads it as one field too)."""
     text = " ".join(text.split())
     if "," not in text:
         return {"literal": text}
+    if _corporate(text[:-1].rstrip()) and text.endswith(",") and "," not in text[:-1]:
+        return {"literal": text[:-1].rstrip()}
     family, _, rest = (part.strip() for part in text.partition(","))
     given, _, suffix = (part.strip() for part in rest.partition(","))
     name: dict[str, str] = {}
@@ -217,10 +226,20 @@ def organisation_with_comma(name: Any) -> bool:
             and "," in str(name["literal"]))
 
 
+def _corporate(text: str) -> bool:
+    """Whether `Text,` (a name ended by its only comma) is EndNote's corporate author: several
+    words, the first not lower case (`van den Hoven,` is a person whose given name is missing,
+    as Citavi writes one: the leading lower-case words are particles, `parse_name`)."""
+    return " " in text and not text[:1].islower()
+
+
 def format_name(name: Mapping[str, Any]) -> str:
-    """Inverse of `parse_name`: persons always carry a comma, organisations never."""
+    """Inverse of `parse_name`: persons always carry a comma; an organisation of several
+    words ends in one (EndNote's mark of a corporate author, which it would otherwise split
+    into last and first names), one of one word or with a comma of its own is written as is."""
     if name.get("literal") and not name.get("family"):
-        return " ".join(str(name["literal"]).split())
+        literal = " ".join(str(name["literal"]).split())
+        return f"{literal}," if _corporate(literal) and "," not in literal else literal
     family = " ".join(str(name.get("family") or "").split())
     particle = " ".join(str(name.get("non-dropping-particle") or "").split())
     if particle:
@@ -331,10 +350,23 @@ def list_problem(name: Mapping[str, Any]) -> str | None:
     return None
 
 
+def is_placeholder(value: Any) -> bool:
+    """Whether a whole name part only says "missing": `null`/`undefined` as a JavaScript
+    exporter writes them, or in capitals (`NULL`, a database's); `Null` may be a person."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    return text in _PLACEHOLDERS or (text.isupper() and text.lower() in _PLACEHOLDERS)
+
+
+def placeholder_parts(name: Mapping[str, Any]) -> list[str]:
+    """The parts of `name` that are placeholders (`is_placeholder`)."""
+    return [k for k, v in name.items() if k not in NAME_FLAGS and is_placeholder(v)]
+
+
 def without_placeholders(name: dict[str, Any]) -> dict[str, Any]:
-    """`name` without parts that only say "missing" (`null`, `undefined`)."""
-    if not any(isinstance(v, str) and v.strip() in _PLACEHOLDERS for v in name.values()):
+    """`name` without parts that only say "missing" (`null`, `undefined`, `NULL`)."""
+    if not placeholder_parts(name):
         return name
-    kept = {k: v for k, v in name.items()
-            if not (isinstance(v, str) and v.strip() in _PLACEHOLDERS)}
+    kept = {k: v for k, v in name.items() if k in NAME_FLAGS or not is_placeholder(v)}
     return kept if any(k not in NAME_FLAGS for k in kept) else name
