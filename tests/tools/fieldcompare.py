@@ -236,6 +236,8 @@ def compare(fmt: str, before: Mapping[str, Any], after: Mapping[str, Any],
             continue
         if variable == "citation-key":
             continue
+        if variable == "custom" and bibtex.custom_is_derived(before):
+            continue  # biblatex's named issue, which the item's `issue` holds ("2, Spring")
         if variable == "URL" and fmt in ("ris", "endnote-xml") and doi.is_doi_url(value, before.get("DOI")):
             variable = "URL=doi.org/DOI"  # never written next to the DOI, by design
         if variable not in can:
