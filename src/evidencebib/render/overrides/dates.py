@@ -279,6 +279,25 @@ def literal_in_year_part_upstream(part_names: list[str]) -> bool:
     return True  # every cs:date of a literal date printed the literal
 
 
+@override("dates.range-shared-year-suffix", replaces="citeproc.model.Date.process",
+          rule="CSL 1.0.2 §Disambiguation (disambiguate-add-year-suffix: the suffix follows the first "
+               "year rendered through cs:date) with §Date Ranges (parts both ends share print once): a "
+               "range within one year printed as its year alone (2019-06/2019-08 -> \"2019\") gets "
+               "its suffix on that shared year, as citeproc-js prints \"2019c\"",
+          fingerprint="849c1bbdb25e1ba1eeaaf47abaac2042a5f3f3abf3eca133ecf4a0e346e0ba5a",
+          tests=("tests/render/test_house_style_dates.py::"
+                 "test_a_range_within_one_year_gets_its_year_suffix_on_the_shared_year",))
+def range_shared_year_suffix(suffix_part: str | None, shared: list[str], others: list[str]) -> bool:
+    """Whether the year suffix goes on the parts both ends share, printed before the range: only
+    when the suffixed part is shared and printed nowhere else."""
+    return suffix_part is not None and suffix_part in shared and suffix_part not in others
+
+
+@upstream("dates.range-shared-year-suffix")
+def range_shared_year_suffix_upstream(suffix_part: str | None, shared: list[str], others: list[str]) -> bool:
+    return False  # before this override the suffix of such a range was lost
+
+
 def _range(specs: list[PartSpec], value, ctx, suffix_part: str | None) -> list[Any]:
     begin, end = value.begin, value.end
     open_range = end[0] == 0 and not end[1] and not end[2]
@@ -320,7 +339,9 @@ def _range(specs: list[PartSpec], value, ctx, suffix_part: str | None) -> list[A
             left[-1] = _without(left[-1], suffix=True)
             return left[:-1] + [Span([left[-1]], suffix=delimiter)]
         return left
-    first = render(sames1, begin)
+    shared_suffix = ctx.b.dates_range_shared_year_suffix(
+        suffix_part, [spec.name for spec in sames1], [spec.name for spec in diffs + sames2])
+    first = render(sames1, begin, shared_suffix)
     diffs_left = render(diffs, begin)
     diffs_right = render(diffs, end, True)
     rest = render(sames2, begin, not diffs_right)
