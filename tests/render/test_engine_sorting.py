@@ -172,6 +172,7 @@ MACRO_SORT = """<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" v
 def test_a_year_sorts_before_a_later_year_with_month_in_a_macro_date_key(tmp_path):
     path = tmp_path / "macro.csl"
     path.write_text(MACRO_SORT, encoding="utf-8")
-    items = [_hopper("b", "May 2018", {"date-parts": [[2018, 5]]}), _hopper("a", "2019", {"date-parts": [[2019]]}),
-             _hopper("c", "2017", {"date-parts": [[2017]]})]
-    assert [entry.text for entry in Engine(path).bibliography(items, "text")] == ["2017", "May 2018", "2019"]
+    items = [_hopper("b", "May 2018", {"date-parts": [[2018, 5]]}),
+             _hopper("a", "2019", {"date-parts": [[2019]]}), _hopper("c", "2017", {"date-parts": [[2017]]})]
+    entries = Engine(path).bibliography(items, "text")
+    assert [entry.text for entry in entries] == ["2017", "May 2018", "2019"]

@@ -48,10 +48,3 @@ def test_a_season_range_within_one_year_prints_the_year(tmp_path):
                  "@article{d, author = {Ox, Ed}, title = {D}, journal = {J}, date = {2019-21/2019-22}}\n")
     assert "Ox E (2019) 'D'" in out
 
-
-def test_a_range_within_one_year_gets_its_year_suffix_on_the_shared_year(tmp_path):
-    # citeproc-js 2.4.63 (ig-criteria, both items): "Hopper E (2019a) 'D', J.", "Hopper E (2019b) 'C', J."
-    out = render(tmp_path,
-                 "@article{q3, author = {Hopper, E.}, title = {C}, journal = {J}, date = {2019-06/2019-08}}\n"
-                 "@article{q4, author = {Hopper, E.}, title = {D}, journal = {J}, date = {2019}}\n")
-    assert "Hopper E (2019a) 'D'" in out and "Hopper E (2019b) 'C'" in out

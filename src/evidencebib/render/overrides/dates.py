@@ -285,7 +285,7 @@ def literal_in_year_part_upstream(part_names: list[str]) -> bool:
                "range within one year printed as its year alone (2019-06/2019-08 -> \"2019\") gets "
                "its suffix on that shared year, as citeproc-js prints \"2019c\"",
           fingerprint="849c1bbdb25e1ba1eeaaf47abaac2042a5f3f3abf3eca133ecf4a0e346e0ba5a",
-          tests=("tests/render/test_house_style_dates.py::"
+          tests=("tests/render/test_house_style.py::"
                  "test_a_range_within_one_year_gets_its_year_suffix_on_the_shared_year",))
 def range_shared_year_suffix(suffix_part: str | None, shared: list[str], others: list[str]) -> bool:
     """Whether the year suffix goes on the parts both ends share, printed before the range: only
