@@ -212,3 +212,25 @@ def test_the_accessed_date_does_not_tell_cites_apart(tmp_path):
     clusters = [Cluster(["a", "b", "c", "d"])]
     assert Engine(style(tmp_path, ACCESSED_STYLE)).citations(clusters, "text", items) == \
         ["(Doe 2000a [1965]; Doe 2000b [2065]; Roe n.d. [1965a]; Roe n.d. [2065b])"]
+
+
+# a list truncated at the source (BibTeX "and others", `_et_al`) under add-names -----------------
+
+def _truncated_born_items():
+    one = article("m1", [("Born", "L.")], 2020, "Alpha")
+    one["_et_al"] = ["author"]
+    two = article("m4", [("Born", "L."), ("Smith", "J.")], 2020, "Delta")
+    two["_et_al"] = ["author"]
+    return [one, two]
+
+
+def test_add_names_keeps_the_et_al_of_a_list_truncated_at_the_source_in_citations():
+    # pandoc --citeproc (apa.csl): "(Born et al., 2020; Born, Smith, et al., 2020)"
+    assert Engine("apa").citations([Cluster(["m1", "m4"])], "text", _truncated_born_items()) == \
+        ["(Born et al., 2020; Born, Smith, et al., 2020)"]
+
+
+def test_add_names_keeps_the_et_al_of_a_list_truncated_at_the_source_in_the_bibliography():
+    # pandoc --citeproc (apa.csl): "Born, L. et al. (2020). Alpha. *J Immunol*."
+    entries = Engine("apa").bibliography(_truncated_born_items(), "text")
+    assert entries[0].text.startswith("Born, L. et al. (2020). Alpha.")

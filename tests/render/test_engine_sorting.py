@@ -144,3 +144,35 @@ def test_text_in_a_sort_macro_holding_a_date_is_not_part_of_the_key(tmp_path):
     items = [{"id": "P", "type": "book", "title": "P", "status": "in press"},
              {"id": "D", "type": "book", "title": "D", "issued": {"date-parts": [[2001]]}}]
     assert sorted_titles(tmp_path, "year-or-status", "descending", items) == ["D", "P"]
+
+
+# a date in a sort macro (citeproc-js src/util_date.js dateAsSortKey) ------------------------------
+
+def _hopper(key: str, title: str, issued: dict) -> dict:
+    return {"id": key, "type": "article-journal", "author": [{"family": "Hopper", "given": "E."}],
+            "title": title, "container-title": "J", "issued": issued}
+
+
+def test_a_date_range_sorts_by_its_start_before_a_later_single_year_in_apa():
+    # citeproc-js 2.4.63 and pandoc (apa.csl): "(2014–2015). Range." before "(2019). Plain."
+    items = [_hopper("s2", "Plain", {"date-parts": [[2019]]}),
+             _hopper("s1", "Range", {"date-parts": [[2014], [2015]]})]
+    entries = [entry.text for entry in Engine("apa").bibliography(items, "text")]
+    assert entries == ["Hopper, E. (2014–2015). Range. J.", "Hopper, E. (2019). Plain. J."]
+
+
+MACRO_SORT = """<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>Macro sorted</title><id>macro-sorted</id><updated>2020-01-01T00:00:00+00:00</updated></info>
+  <macro name="date"><date variable="issued" form="numeric"/></macro>
+  <citation><layout><text variable="title"/></layout></citation>
+  <bibliography><sort><key macro="date"/></sort><layout><text variable="title"/></layout></bibliography>
+</style>"""
+
+
+def test_a_year_sorts_before_a_later_year_with_month_in_a_macro_date_key(tmp_path):
+    path = tmp_path / "macro.csl"
+    path.write_text(MACRO_SORT, encoding="utf-8")
+    items = [_hopper("b", "May 2018", {"date-parts": [[2018, 5]]}),
+             _hopper("a", "2019", {"date-parts": [[2019]]}), _hopper("c", "2017", {"date-parts": [[2017]]})]
+    entries = Engine(path).bibliography(items, "text")
+    assert [entry.text for entry in entries] == ["2017", "May 2018", "2019"]

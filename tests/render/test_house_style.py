@@ -246,3 +246,12 @@ def test_same_author_entries_dated_as_the_same_year_range_get_the_year_suffix_af
              for key, title in (("a", "First"), ("b", "Second"))]
     assert render_bibliography(items, "ig-criteria", "text") == [
         "Smith J (2014–2015a) 'First', J Immunol.", "Smith J (2014–2015b) 'Second', J Immunol."]
+
+
+def test_a_range_within_one_year_gets_its_year_suffix_on_the_shared_year():
+    # citeproc-js 2.4.63 (ig-criteria): "Hopper E (2019a) 'D', J.", "Hopper E (2019b) 'C', J."
+    def hopper(title, issued):
+        return {"type": "article-journal", "author": [{"family": "Hopper", "given": "E."}], "title": title,
+                "container-title": "J", "issued": {"date-parts": issued}}
+    assert render_bibliography([hopper("C", [[2019, 6], [2019, 8]]), hopper("D", [[2019]])], "ig-criteria",
+                               "text") == ["Hopper E (2019a) 'D', J.", "Hopper E (2019b) 'C', J."]

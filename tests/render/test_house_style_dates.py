@@ -47,3 +47,4 @@ def test_a_season_range_within_one_year_prints_the_year(tmp_path):
     out = render(tmp_path,
                  "@article{d, author = {Ox, Ed}, title = {D}, journal = {J}, date = {2019-21/2019-22}}\n")
     assert "Ox E (2019) 'D'" in out
+

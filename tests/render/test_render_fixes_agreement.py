@@ -286,3 +286,20 @@ def test_given_initials_ignore_periods_and_keep_hyphens():
     assert given_initials("Robert James") == given_initials("R. J.") == given_initials("R J") == ("R", "J")
     assert given_initials("Jean-Paul") == given_initials("J.-P.") == ("J", "-P")
     assert given_initials("") == ()
+
+
+# literal dates (citeproc-js src/node_datepart.js: a literal is printed by the year date-part) ----
+
+def _in_press(item_type="document"):
+    return {"type": item_type, "author": [{"family": "S", "given": "S."}], "title": "In press",
+            "issued": {"literal": "in press"}}
+
+
+def test_a_literal_date_is_printed_once_by_the_year_not_again_by_a_month_day_date():
+    # citeproc-js 2.4.63 (apa.csl): "S, S. (in press). In press."
+    assert render([_in_press()], "apa") == ["S, S. (in press). In press."]
+
+
+def test_a_literal_date_is_not_repeated_by_chicagos_month_day_date():
+    # citeproc-js 2.4.63 (chicago-author-date.csl): "S, S. in press. “In Press.”"
+    assert render([_in_press()], "chicago-author-date") == ["S, S. in press. \u201cIn Press.\u201d"]

@@ -163,8 +163,8 @@ def _without(node, prefix: bool = False, suffix: bool = False):
     return copy
 
 
-def _sort_text(specs: list[PartSpec], triple) -> str:
-    names = {spec.name for spec in specs}
+def _sort_text_parts(part_names: list[str], triple) -> str:
+    names = set(part_names)
     year, month, day = triple
     out = ""
     if year is not None and "year" in names:
@@ -194,19 +194,18 @@ def date(el, ctx):
     ctx.found += 1
     if ctx.in_substitute:
         ctx.suppressed.add(variable)
-    if not value.parts:
-        if value.literal:
-            return el.c_finish(Lit(value.literal), ctx, ("date", variable))
-        return None
     specs, delimiter, host = _specs(el, ctx)
+    if not value.parts:
+        if value.literal and ctx.b.dates_literal_in_year_part([spec.name for spec in specs]):
+            return el.c_finish(Lit(value.literal), ctx, ("date", variable))
+        ctx.found -= 1
+        return None
     if not specs:
         ctx.found -= 1
         return None
     begin, end = value.begin, value.end
     if ctx.sorting:
-        text = _sort_text(specs, begin)
-        if end is not None:
-            text += "-" + _sort_text(specs, end)
+        text = ctx.b.dates_sort_key([spec.name for spec in specs], begin, end)
         return Lit(text) if text else None
     suffix_part = None
     if ctx.disamb.year_suffix and not ctx.year_suffix_done and el.c_year_suffix_implicit:
@@ -229,6 +228,74 @@ def date(el, ctx):
 
     content = delimited(nodes, delimiter) if delimiter else nodes
     return host.c_finish(Span(content) if len(content) > 1 else content[0], ctx, ("date", variable))
+
+
+@override("dates.sort-key", replaces="citeproc.model.Date.process",
+          rule="CSL 1.0.2 §Sorting (a date sorts by its parts, a range by its start, then its end) as "
+               "citeproc-js src/util_date.js dateAsSortKey writes it: every part of both ends, in "
+               "fixed width, 0 for a part the date-parts leave out or the date lacks; so a macro's "
+               "date key compares like a number whatever the date (2014/2015 before 2019)",
+          fingerprint="849c1bbdb25e1ba1eeaaf47abaac2042a5f3f3abf3eca133ecf4a0e346e0ba5a",
+          tests=("tests/render/test_engine_sorting.py::"
+                 "test_a_date_range_sorts_by_its_start_before_a_later_single_year_in_apa",
+                 "tests/render/test_engine_sorting.py::"
+                 "test_a_year_sorts_before_a_later_year_with_month_in_a_macro_date_key"))
+def sort_key(part_names: list[str], begin, end) -> str:
+    """The sort key of a date rendered by a cs:date with these date-parts."""
+    def digits(triple) -> str:
+        year, month, day = triple if triple is not None else (None, None, None)
+        return (f"{(year or 0) + 50000 if 'year' in part_names else 0:06d}"
+                f"{(month or 0) if 'month' in part_names else 0:02d}"
+                f"{(day or 0) if 'day' in part_names else 0:02d}")
+    return digits(begin) + digits(end if end is not None and end != begin else None)
+
+
+@upstream("dates.sort-key")
+def sort_key_upstream(part_names: list[str], begin, end) -> str:
+    # before this override: only the parts present, the end after a "-" that collation drops
+    text = _sort_text_parts(part_names, begin)
+    if end is not None:
+        text += "-" + _sort_text_parts(part_names, end)
+    return text
+
+
+@override("dates.literal-in-year-part", replaces="citeproc.model.Date.process",
+          rule="citeproc-js src/node_datepart.js (\"Render literal only when year is included in date "
+               "output\"): a literal date (CSL 1.0.2 §Date-Variables, \"literal\") is printed by the "
+               "year date-part, so a cs:date whose date-parts or cs:date-part children have no year "
+               "(APA's and Chicago's month-day date after the year) prints nothing for it",
+          fingerprint="849c1bbdb25e1ba1eeaaf47abaac2042a5f3f3abf3eca133ecf4a0e346e0ba5a",
+          tests=("tests/render/test_render_fixes_agreement.py::"
+                 "test_a_literal_date_is_printed_once_by_the_year_not_again_by_a_month_day_date",
+                 "tests/render/test_render_fixes_agreement.py::"
+                 "test_a_literal_date_is_not_repeated_by_chicagos_month_day_date"))
+def literal_in_year_part(part_names: list[str]) -> bool:
+    """Whether a cs:date rendering these date-parts prints a literal date."""
+    return "year" in part_names
+
+
+@upstream("dates.literal-in-year-part")
+def literal_in_year_part_upstream(part_names: list[str]) -> bool:
+    return True  # every cs:date of a literal date printed the literal
+
+
+@override("dates.range-shared-year-suffix", replaces="citeproc.model.Date.process",
+          rule="CSL 1.0.2 §Disambiguation (disambiguate-add-year-suffix: the suffix follows the first "
+               "year rendered through cs:date) with §Date Ranges (parts both ends share print once): a "
+               "range within one year printed as its year alone (2019-06/2019-08 -> \"2019\") gets "
+               "its suffix on that shared year, as citeproc-js prints \"2019c\"",
+          fingerprint="849c1bbdb25e1ba1eeaaf47abaac2042a5f3f3abf3eca133ecf4a0e346e0ba5a",
+          tests=("tests/render/test_house_style.py::"
+                 "test_a_range_within_one_year_gets_its_year_suffix_on_the_shared_year",))
+def range_shared_year_suffix(suffix_part: str | None, shared: list[str], others: list[str]) -> bool:
+    """Whether the year suffix goes on the parts both ends share, printed before the range: only
+    when the suffixed part is shared and printed nowhere else."""
+    return suffix_part is not None and suffix_part in shared and suffix_part not in others
+
+
+@upstream("dates.range-shared-year-suffix")
+def range_shared_year_suffix_upstream(suffix_part: str | None, shared: list[str], others: list[str]) -> bool:
+    return False  # before this override the suffix of such a range was lost
 
 
 def _range(specs: list[PartSpec], value, ctx, suffix_part: str | None) -> list[Any]:
@@ -272,7 +339,9 @@ def _range(specs: list[PartSpec], value, ctx, suffix_part: str | None) -> list[A
             left[-1] = _without(left[-1], suffix=True)
             return left[:-1] + [Span([left[-1]], suffix=delimiter)]
         return left
-    first = render(sames1, begin)
+    shared_suffix = ctx.b.dates_range_shared_year_suffix(
+        suffix_part, [spec.name for spec in sames1], [spec.name for spec in diffs + sames2])
+    first = render(sames1, begin, shared_suffix)
     diffs_left = render(diffs, begin)
     diffs_right = render(diffs, end, True)
     rest = render(sames2, begin, not diffs_right)

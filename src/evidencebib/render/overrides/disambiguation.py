@@ -150,6 +150,13 @@ def _first_names(view):
     return ()
 
 
+def _first_names_truncated(view) -> bool:
+    for variable in ("author", "editor", "translator", "director", "composer", "interviewer", "illustrator"):
+        if view.names.get(variable):
+            return variable in view.truncated
+    return False
+
+
 def _ambiguities(texts: dict[int, str | None]) -> list[list[int]]:
     groups: dict[str, list[int]] = {}
     for index, text in texts.items():
@@ -247,6 +254,8 @@ def disambiguate_names(options: dict[str, Any], views, render, current: dict[int
             if rule == "by-cite":
                 by_cite(group)
             names_of = {index: _first_names(views[index]) for index in group}
+            # a list truncated at the source always ends in "et al." (names.source-et-al-...)
+            truncated = {index: _first_names_truncated(views[index]) for index in group}
             most = max((len(names) for names in names_of.values()), default=0)
             # a name more is kept when it splits the group (citeproc-js keeps a step that
             # lowers the clashes, then goes on with each part): the cites still alike in a
@@ -257,7 +266,8 @@ def disambiguate_names(options: dict[str, Any], views, render, current: dict[int
                 left, start = pending.pop()
                 for count in range(start, most + 1):
                     # what a cite of `count` names shows: those names, and "et al." after them
-                    keys = {index: (_rule_key(names_of[index], rule, count), len(names_of[index]) > count)
+                    keys = {index: (_rule_key(names_of[index], rule, count),
+                                    len(names_of[index]) > count or truncated[index])
                             for index in left}
                     parts: dict[Any, list[int]] = {}
                     for index in left:

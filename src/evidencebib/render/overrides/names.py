@@ -228,7 +228,9 @@ def _truncation(variable: str, values, options, ctx) -> tuple[int | None, bool]:
         if base:
             disamb = max(disamb or 0, base)
     if shown is not None and disamb:
-        shown = None if disamb >= len(values) else max(shown, disamb)
+        shown = ctx.b.names_source_et_al_survives_added_names(
+            shown, disamb, len(values), variable in ctx.item.truncated
+            or (variable == "editortranslator" and "editor" in ctx.item.truncated))
     if shown is not None and use_last and shown > minimum - 2 >= 1 and ctx.b.names_use_last_clamp():
         shown = minimum - 2
     if shown is not None and use_last and shown <= minimum - 2 and shown < len(values) - 1:
@@ -911,6 +913,30 @@ def et_al_from_source_upstream(listed: int, minimum: int, first: int,
                                use_last: bool) -> tuple[int, int, bool, int]:
     # citeproc-py does not know the list was truncated: the listed names are all it has
     return minimum, first, use_last, listed
+
+
+@override("names.source-et-al-survives-added-names", replaces="citeproc.model.Name.process",
+          rule="evidencebib (jgm/citeproc and citeproc-js agree): disambiguate-add-names (CSL 1.0.2 "
+               "§Disambiguation) shows at most the listed names of a list truncated at the source, "
+               "and keeps its et-al term after them: the real rest of the list is unknown",
+          fingerprint="c059ec904b2176293b24ce020ccc3f214a79bed8d8e1998d3d7beac5c04db3ea",
+          tests=("tests/render/test_engine_disambiguation.py::"
+                 "test_add_names_keeps_the_et_al_of_a_list_truncated_at_the_source_in_citations",
+                 "tests/render/test_engine_disambiguation.py::"
+                 "test_add_names_keeps_the_et_al_of_a_list_truncated_at_the_source_in_the_bibliography"))
+def source_et_al_survives_added_names(shown: int, added: int, listed: int, truncated: bool) -> int | None:
+    """How many names a cite shows once add-names asks for `added` (None: all, no et al.)."""
+    if truncated:
+        return min(max(shown, added), listed)
+    return None if added >= listed else max(shown, added)
+
+
+@upstream("names.source-et-al-survives-added-names")
+def source_et_al_survives_added_names_upstream(shown: int, added: int, listed: int,
+                                               truncated: bool) -> int | None:
+    # citeproc-py never adds names; before this override a truncated list was expanded like
+    # any other, to all its names and without its et al.
+    return None if added >= listed else max(shown, added)
 
 
 def name_options_defaults() -> dict[str, Any]:
