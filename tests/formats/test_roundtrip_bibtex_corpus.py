@@ -8,9 +8,10 @@ BibLaTeX) and imported again. The comparison is the one of test_roundtrip_corpus
 the target cannot hold it and the export names it (`api.export_warnings`). One case per file
 and target, so that a failure names the file, the target and the entry.
 
-Entries are in the development or the held-back part (tests/support/holdout.py): failures are
-listed for the development part only; the rates of both parts are printed at the end of the run
-("round trips, BibTeX corpus: entries exact or warned").
+Entries are in the development or the held-back part (tests/support/holdout.py): the test fails
+on development entries only (held-back ones are measured, never a gate, so that no fix is chosen
+by looking at them); the rates of both parts are printed at the end of the run ("round trips,
+BibTeX corpus: entries exact or warned").
 """
 
 from __future__ import annotations
@@ -110,4 +111,7 @@ def test_bibtex_entry_round_trip(path, target):
         target_rates.check(path.name, str(before["id"]), failure)
         if failure and _unknown(lost):
             failures.append((where, failure))
-    assert not failures, holdout.failure_message(f"{path.name} -> {target}", failures)
+    # the held-back part is measured (its rate is printed), never a gate: a fix chosen to make
+    # it pass would be chosen by looking at it
+    development = [f for f in failures if f[0] == "development"]
+    assert not development, holdout.failure_message(f"{path.name} -> {target}", development)

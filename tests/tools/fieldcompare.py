@@ -40,7 +40,7 @@ from evidencebib.formats import protected_case  # RIS/EndNote XML drop nocase sp
 
 MULTILINE = {"abstract", "note"}
 _PROTECTED = {"title", "title-short", "container-title", "collection-title", "event-title",
-              "original-title", "container-title-short"}
+              "original-title", "container-title-short", "volume-title"}
 NAME_FIELDS = set(vocabulary.NAME_VARIABLES)
 DATE_FIELDS = set(vocabulary.DATE_VARIABLES)
 ITEM_KEYS = set(vocabulary.ITEM_KEYS)
@@ -176,7 +176,18 @@ def _edge_spaces_out(text: str) -> str:
     return re.sub(r"(\s+)((?:</(?:i|b|sup|sub)>)+)", r"\2\1", text)
 
 
+def _unbraced_titles(pairs: list[list[str]]) -> list[list[str]]:
+    """BibTeX fields the writer protects the case of (`bibtex.CASE_CHANGED_FIELDS`: maintitle …)
+    without braces: `Computers \\& {Typesetting}` is what BibTeX styles print as written."""
+    return [[name, raw.replace("{", "").replace("}", "")] if name in bibtex.CASE_CHANGED_FIELDS
+            else [name, raw] for name, raw in pairs]
+
+
 def normal(fmt: str, variable: str, value: Any) -> Any:
+    if fmt == "ris" and variable == "note" and isinstance(value, str):
+        # RIS notes are read as HTML when they hold a tag (Zotero's RIS.js): a note that
+        # holds Mendeley's `<br/>` comes back as the text it stands for
+        value = ris._note_text(value)
     by_string = fmt in ("ris", "endnote-xml")
     bibtex_like = fmt in ("bibtex", "biblatex")
     if variable in NAME_FIELDS:
@@ -292,6 +303,8 @@ def unwarned(target: str, item: dict, back: dict, held: PairStats, warnings: lis
             # Notes): they come back; a format orders values within a name, not names
             came_back = [list(pair) for pair in extras.pairs(back, key)
                          if key != bibtex.EXTRA or pair[0] in bibtex.unmapped_fields(back)]
+            if key == bibtex.EXTRA:  # title fields gain the writer's case-protecting braces
+                pairs, came_back = _unbraced_titles(pairs), _unbraced_titles(came_back)
             if sorted(pairs, key=_first) != sorted(came_back, key=_first):
                 missing.append(f"{kind} extras {pairs!r} -> {came_back!r}")
         else:
