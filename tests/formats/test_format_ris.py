@@ -252,3 +252,9 @@ def test_a_comma_less_organisation_is_still_read_as_one_name():
 
 def test_a_plain_note_with_angle_brackets_is_not_read_as_html():
     assert _zotero_note("N1  - p < 0.05 and q > 1 &amp;") == "p < 0.05 and q > 1 &amp;"
+
+
+def test_a_text_note_with_a_tag_inside_is_kept_as_written():
+    # Mendeley's notes: text with `<br/>` inside, which a BibTeX store keeps as written
+    note = "Includes references.<br/><br/>Includes index."
+    assert _zotero_note(f"N1  - {note}") == note

@@ -188,8 +188,11 @@ def _joined(tag: str, lines: list[str]) -> list[str]:
     return [" ".join(" ".join(lines).split())]
 
 
-# Zotero's RIS export writes each child note as HTML in an `N1` line (its notes are HTML;
-# RIS.js reads an N1 that holds a tag as HTML, and wraps one that does not in <p>…</p>).
+# Zotero's RIS export writes each child note as HTML in an `N1` line (its notes are HTML,
+# always one or more blocks: `<p>`, `<div data-schema-version=…>`, `<h1>`; RIS.js wraps a text
+# note in <p>…</p>). Only a note that starts with a block is read as HTML: a text note with a
+# tag inside (Mendeley's `references.<br/><br/>Includes …`) is kept as written.
+_HTML_NOTE = re.compile(r"\s*<(?:p|div|h[1-6]|ul|ol|blockquote|pre|table)\b[^<>]*>", re.IGNORECASE)
 _HTML_TAG = re.compile(r"</?(?:p|br|div|span|b|i|em|strong|u|s|sub|sup|a|ul|ol|li|h[1-6]|"
                        r"blockquote|pre|code|table|tr|td|th|hr)\b[^<>]*/?>", re.IGNORECASE)
 _HTML_BREAK = re.compile(r"\s*<br\b[^<>]*>\s*", re.IGNORECASE)
@@ -201,7 +204,7 @@ def _note_text(value: str) -> str:
     """An `N1` note as text: an HTML note (Zotero's) without its tags and entities, its
     paragraphs and blocks separated by a blank line and `<br>` kept as a line break, the
     inverse of RIS.js's text-to-HTML (`\\n\\n` <-> paragraphs, `\\n` <-> `<br/>`)."""
-    if "<" not in value or not _HTML_TAG.search(value):
+    if not _HTML_NOTE.match(value):
         return value
     text = _HTML_BREAK.sub("\x00", value)
     text = _HTML_BLOCK.sub("\x01", text)
