@@ -7,12 +7,10 @@ line in a subprocess, so they run unchanged on older trees (tests/tools/run_on_t
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_process import run
 
 TOML = 'title = "Seasons"\n'
 SEASON_MISC = "@misc{misc2017, author = {Smith, Jane}, title = {A misc in autumn}, date = {2017-23}}\n"
@@ -21,10 +19,6 @@ SPRING_PAGE = ("@online{page2018, author = {Roe, Ann}, title = {A spring page}, 
                " month = {Spring}, url = {https://example.org}}\n")
 
 
-def run(*args: str, references: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "evidencebib", *args, "--references", str(references)]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "EVIDENCEBIB_NO_RENDER_CACHE": "1"})
 
 
 def condition(tmp_path: Path, bib: str) -> Path:

@@ -12,11 +12,10 @@ chapter costs 10^10 evaluations, and the engine stops that entry at its element 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_process import run
 
 COSTLY = str(Path(__file__).resolve().parents[1] / "fixtures" / "styles" / "costly-chapters.csl")
 STYLE = "costly-chapters"
@@ -58,10 +57,6 @@ UNBALANCED = """
 """
 
 
-def run(*args: str, references: Path):
-    command = [sys.executable, "-m", "evidencebib", *args, "--references", str(references)]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300,
-                          env={**__import__("os").environ, "EVIDENCEBIB_NO_RENDER_CACHE": "1"})
 
 
 def make(tmp_path: Path, *blocks: str) -> Path:

@@ -8,10 +8,8 @@ older trees (tests/tools/run_on_tree.sh).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
+from cli_process import run
 
 JABREF = ("@article{born2019,\n  author = {Born, L.},\n  title = {Title},\n  journal = {J},\n"
           "  year = {2019},\n  file = {:born.pdf:PDF},\n  groups = {IVIg},\n  owner = {editor},\n"
@@ -19,10 +17,6 @@ JABREF = ("@article{born2019,\n  author = {Born, L.},\n  title = {Title},\n  jou
 TRUNCATED = "@article{born2019,\n  author = {Born, L. and others},\n  title = {Title},\n  year = {2019}\n}\n"
 
 
-def run(*args: str, references: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "evidencebib", *args, "--references", str(references)]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "EVIDENCEBIB_NO_RENDER_CACHE": "1"})
 
 
 def condition(tmp_path: Path, bib: str = "") -> Path:

@@ -8,19 +8,13 @@ older trees (tests/tools/run_on_tree.sh).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
+from cli_process import run
 
 GOOD = "@article{good2020, author = {Smith, John}, title = {Good}, journal = {J}, year = {2020}}\n\n"
 BROKEN = "@article{broken2018, author = {Green, Bob}, title = {Unbalanced {brace, year = {2018}}\n\n"
 
 
-def run(*args: str, references: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "evidencebib", *args, "--references", str(references)]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "EVIDENCEBIB_NO_RENDER_CACHE": "1"})
 
 
 def condition(tmp_path: Path, bib: str) -> Path:
