@@ -142,10 +142,6 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
     if entry_type in bibtex.IN_BOOK_ENTRIES and item.get("container-title"):
         fields.add("volume-title")  # written as `booktitle`, the container as `maintitle`
     entry_type = _TYPES.get(entry_type, (entry_type, None))[0]
-    issued = item.get("issued")
-    if isinstance(issued, Mapping) and not format_edtf(issued) and str(
-            issued.get("literal") or "").strip().lower() not in _PUBSTATES:
-        fields.discard("issued")  # `date` is ISO 8601 / EDTF: no place for `unknown`
     return fields - {_VARIABLE_OF_FIELD[name] for name in _NOT_ON_TYPE.get(entry_type, ())}
 
 
