@@ -114,11 +114,7 @@ def carried(fmt: str, item: Mapping[str, Any]) -> set[str]:
         return ITEM_KEYS - {"citation-key"}
     if fmt in ("bibtex", "biblatex"):
         # the writer's own account (what the export names is what it does not carry)
-        held = MODULES[fmt].carried_fields(item) - {"citation-key"}
-        if fmt == "biblatex" and item.get("type") in bibtex.IN_VOLUME_TYPES \
-                and item.get("container-title"):
-            held |= {"volume-title"}  # the volume is `booktitle`, the work `maintitle`
-        return held
+        return MODULES[fmt].carried_fields(item) - {"citation-key"}
     module = MODULES[fmt]
     if hasattr(module, "carried_fields"):
         return module.carried_fields(item)
@@ -184,10 +180,6 @@ def _unbraced_titles(pairs: list[list[str]]) -> list[list[str]]:
 
 
 def normal(fmt: str, variable: str, value: Any) -> Any:
-    if fmt == "ris" and variable == "note" and isinstance(value, str):
-        # RIS notes are read as HTML when they hold a tag (Zotero's RIS.js): a note that
-        # holds Mendeley's `<br/>` comes back as the text it stands for
-        value = ris._note_text(value)
     by_string = fmt in ("ris", "endnote-xml")
     bibtex_like = fmt in ("bibtex", "biblatex")
     if variable in NAME_FIELDS:
