@@ -210,9 +210,13 @@ def citations(refs: References, slug: str, clusters: Sequence[Any], *,
     if problems is None:
         items = load_items(condition)
     else:
+        # A key whose first entry parsed is cited as that entry, as render prints it (and as
+        # BibTeX and biber use the first of two entries with one key); a later block repeating
+        # the key stays a reported problem. Only a key with no parsed entry cannot be cited.
+        parsed = {str(item.get("id")) for item in items}
         blocks = unparsed(condition)
         for block in blocks:
-            if block.location.entry and block.location.entry in cited:
+            if block.location.entry and block.location.entry in cited - parsed:
                 raise block
         problems.extend(blocks)
     return render_citations(items, wanted, style, fmt, locale=locale, links=links)

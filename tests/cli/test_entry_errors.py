@@ -152,6 +152,26 @@ def test_cite_of_an_unparsed_entry_says_it_does_not_parse(unparsed):
     assert "does not parse" in result.stderr and "line 10" in result.stderr
 
 
+DUPLICATE = """
+@book{good2020,
+  author = {Jones, Kim},
+  title = {A second entry with the same key},
+  year = {2022}
+}
+"""
+
+
+def test_cite_of_a_key_repeated_by_a_later_block_cites_the_first_entry_as_render_prints_it(tmp_path):
+    refs = make(tmp_path, GOOD, OTHER, DUPLICATE)
+    rendered = run("render", references=refs)
+    assert "A good book" in rendered.stdout and "second entry" not in rendered.stdout
+    result = run("cite", "demo", "good2020", references=refs)
+    assert result.returncode == 0, result.stderr
+    assert "Smith" in result.stdout and "Jones" not in result.stdout
+    assert "duplicate citation key" in problem_line(result.stderr, "good2020")
+    assert run("cite", "demo", "good2020", "--strict", references=refs).returncode == 1
+
+
 # -- the site -------------------------------------------------------------------------------------
 
 def test_site_builds_every_other_entry_and_shows_the_problem_on_the_page(failing, tmp_path):
