@@ -98,3 +98,36 @@ def test_registry_missing_lead_module(monkeypatch):
     with pytest.raises(UsageError):
         _ = fmt.read  # the property raises
     assert fmt.available is False
+
+
+# -- what a file we cannot read is, and the next step (redteam5 F45) ---------------------------
+
+@pytest.mark.parametrize("text", ["31234567\n23456789\n", "pmid:31234567\nPMC6543210\n\n"])
+def test_a_list_of_pmids_or_pmcids_is_named_and_sent_to_add(text):
+    with pytest.raises(ParseError) as error:
+        detect.detect(text, source="ids.txt")
+    assert "PMIDs or PMCIDs" in str(error.value) and "evidencebib add" in str(error.value)
+
+
+def test_a_scopus_csv_export_is_named_and_told_to_export_ris():
+    text = ('\ufeff"Authors","Author full names","Author(s) ID","Title","Year","Source title",'
+            '"Volume","DOI"\n"Doe J.","Doe, Jane (1)","1","A title","2020","Lancet","3","10.1/x"\n')
+    with pytest.raises(ParseError) as error:
+        detect.detect(text, source="scopus.csv")
+    assert "CSV" in str(error.value) and "export RIS" in str(error.value)
+
+
+def test_a_table_that_is_no_reference_export_is_still_unknown():
+    with pytest.raises(ParseError) as error:
+        detect.detect("name,size,colour,shape,weight\na,1,red,round,2\n", source="t.csv")
+    assert "unknown format" in str(error.value)
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_decoded_with_a_warning(codec, caplog):
+    text = "@article{k, title = {Müller's trial}, year = 2020}\n"
+    with caplog.at_level(logging.WARNING):
+        decoded, used = detect.decode_bytes_ex(text.encode(codec), "u16.bib")
+    assert decoded == text and used == codec
+    assert "u16.bib" in caplog.text and "byte-order mark" in caplog.text
+    assert detect.detect(decoded) == "bibtex"

@@ -5,11 +5,14 @@ BibLaTeX look alike; the caller chooses), "medline" (PubMed's .nbib: it starts w
 or has no `TY  - ` line but a tag only MEDLINE uses, such as `FAU - `), "pubmed-xml" (a saved
 EFetch `PubmedArticleSet`; read only), "enw" (EndNote tagged / Refer: two `%X value` lines,
 the first `%0 `, `%A `, `%T ` …; read only) or raises ParseError naming what the text
-looks like instead: Web of Science plain text is recognised and rejected with a hint, as are
-empty files and unknown content.
+looks like instead, with the next step: Web of Science plain text and spreadsheet (CSV)
+exports (export RIS instead), lists of DOIs (`--from doi-list`) and of PMIDs or PMCIDs
+(`evidencebib add`), empty files and unknown content.
 
 `decode_bytes(data, source)` decodes a file's bytes. Policy (documented recovery):
-1. a UTF-8 BOM is stripped, UTF-16 with a BOM is decoded as UTF-16;
+1. a UTF-8 BOM is stripped, UTF-16 with a BOM is decoded as UTF-16; text whose every
+   other byte is NUL is UTF-16 without a BOM (as some Windows programs save it): decoded so,
+   with a warning;
 2. strict UTF-8;
 3. otherwise, unless `fallback=False`, cp1252 (Windows "ANSI", what EndNote/Excel write
    on Western systems), and when cp1252 cannot decode a byte, latin-1 (which decodes
@@ -113,6 +116,15 @@ def detect(text: str, *, source: str = "<string>") -> str:
     if lines and all(_DOI_LINE.match(line) for line in lines if line.strip()):
         raise ParseError("a list of DOIs, not a reference file: import it with "
                          "'--from doi-list' (the metadata is fetched from Crossref)", file=source)
+    if lines and all(_PUBMED_ID_LINE.match(line) for line in lines):
+        raise ParseError("a list of PMIDs or PMCIDs, not a reference file: add them with "
+                         "'evidencebib add CONDITION 31234567 PMC6543210 …' (the metadata is "
+                         "fetched from PubMed), e.g. 'evidencebib add CONDITION $(cat FILE)'",
+                         file=source)
+    if _looks_like_csv(lines):
+        raise ParseError("a CSV table (a Scopus or Web of Science spreadsheet export), not a "
+                         "reference file: export RIS or BibTeX from the database instead",
+                         file=source, line=1)
     raise ParseError(f"unknown format: none of those evidencebib reads ({READ_NAMES})"
                      f"{_name_hint(source)}; name the format with --from "
                      f"{'|'.join(FROM_CHOICES)}", file=source)
@@ -138,8 +150,43 @@ def _looks_like_refer(lines: list[str]) -> bool:
     return all(line.lstrip().startswith("#") for line in before)
 
 
+# One PMID or PMCID a line, as `add` takes them (`31234567`, `pmid:31234567`, `PMC6543210`)
+_PUBMED_ID_LINE = re.compile(r"^\s*(?:(?:pmid:?\s*)?\d{1,8}|pmc\d{1,9})\s*$", re.IGNORECASE)
+
+
+def _looks_like_csv(lines: list[str]) -> bool:
+    """A spreadsheet export: a header row of five or more comma- or tab-separated column
+    names that a bibliographic database writes (Scopus: `Authors,Author full names,…,Title,
+    Year`; Web of Science's tab-delimited `PT\tAU\t…` is caught as WoS plain text first)."""
+    if not lines:
+        return False
+    header = lines[0].lstrip("\ufeff")
+    for separator in (",", "\t"):
+        columns = [column.strip().strip('"').lower() for column in header.split(separator)]
+        if len(columns) >= 5 and {"title", "year"} <= set(columns) and (
+                "authors" in columns or "author" in columns or "au" in columns):
+            return True
+    return False
+
+
 # One DOI a line, as people paste them (`10.x/y`, `doi:10.x/y`, `https://doi.org/10.x/y`).
 _DOI_LINE = re.compile(r"^\s*(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+\s*$", re.IGNORECASE)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-le"/"utf-16-be" for text whose every other byte is NUL (Latin text saved as
+    UTF-16 by a Windows program that wrote no byte-order mark), else None. Real text has no
+    NUL bytes, and a binary file has them at both positions."""
+    head = data[:4096]
+    if len(head) < 8 or b"\x00" not in head:
+        return None
+    even, odd = head[0::2], head[1::2]
+    zero_even, zero_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if zero_odd > 0.4 and zero_even < 0.05:
+        return "utf-16-le"
+    if zero_even > 0.4 and zero_odd < 0.05:
+        return "utf-16-be"
+    return None
 
 
 def decode_bytes_ex(data: bytes, source: str = "<bytes>", *,
@@ -155,6 +202,15 @@ def decode_bytes_ex(data: bytes, source: str = "<bytes>", *,
             raise ParseError(f"invalid UTF-16 ({error.reason})", file=source) from None
     else:
         encoding = "utf-8"
+        guessed = _utf16_without_bom(data)
+        if guessed:
+            try:
+                text = data.decode(guessed)
+            except UnicodeDecodeError:
+                pass
+            else:
+                log.warning("%s: UTF-16 without a byte-order mark; decoded as %s", source, guessed)
+                return text, guessed
     try:
         return data.decode("utf-8"), encoding
     except UnicodeDecodeError as error:
