@@ -20,6 +20,7 @@ style without escaping errors.
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import json
 import os
@@ -459,8 +460,9 @@ def _mutate_once(value: Any, rng: random.Random, depth: int) -> Any:
     if depth > 6 or not isinstance(value, (dict, list)) or not value or rng.random() < 0.15:
         choice = rng.random()
         if choice < 0.6:
-            return json.loads(json.dumps(rng.choice(_ODD_VALUES))) if rng.random() < 0.9 \
-                else rng.choice(_ODD_VALUES)
+            # a copy: the later mutations of this message change it in place, and the shared
+            # odd value itself must stay as written (else it can come to contain itself)
+            return copy.deepcopy(rng.choice(_ODD_VALUES))
         if choice < 0.8 and isinstance(value, str):
             cut = rng.randint(0, len(value))
             return value[:cut] + rng.choice(["\u0000", "{", "}", "\\", "<", "&", "\n", "%", "\ud800",
