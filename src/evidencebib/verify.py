@@ -567,8 +567,9 @@ class Verifier:
 
         agency = self.client.registration_agency(name)
         if agency is None:
+            details = "not registered (Crossref 404; doi.org: DOI does not exist)"
             return Result(**base, status=NOT_FOUND,
-                          details="not registered (Crossref 404; doi.org: DOI does not exist)")
+                          details=details + self._without_trailing_punctuation(name))
         if agency.lower() == "crossref":
             # Crossref's records are the ones with retractions: never fall back to a copy
             return Result(**base, status=UNREACHABLE, details=crossref_disagrees(name))
@@ -590,6 +591,27 @@ class Verifier:
                           f" ({agency} record)")
         return Result(**base, status=OK, source=source,
                       details=f"registered with {agency} (retractions not checked)")
+
+    def _without_trailing_punctuation(self, name: str) -> str:
+        """`; 10.1000/xyz123 (without the trailing '.') is registered: …` when the unknown
+        DOI ends in sentence punctuation copied with it from a reference list and the DOI
+        without it is registered (Crossref's DOI guidance: a trailing `.`, `,` or `;` is
+        almost always not part of the DOI); else "". One more look-up, only for a DOI that
+        ends so and was not found."""
+        from evidencebib.model.doi import without_trailing_punctuation
+
+        bare = without_trailing_punctuation(name)
+        if bare == name:
+            return ""
+        try:
+            found = self.client.work(bare) is not None or \
+                self.client.registration_agency(bare) is not None
+        except NetworkError:
+            return ""
+        if not found:
+            return ""
+        return (f"; {bare} (without the trailing {name[len(bare):]!r}) is registered: "
+                "correct the DOI")
 
     def verify(self, entries: Sequence[Entry],
                progress: Callable[[Result], None] | None = None) -> list[Result]:

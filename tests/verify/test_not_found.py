@@ -107,3 +107,15 @@ def test_add_says_unreachable_not_unregistered_for_an_html_404(emu):
     emu.agencies[KNOWN] = "Crossref"
     with pytest.raises(NetworkError, match="unreachable"):
         lookup.resolve_all(fast_client(emu), [KNOWN])
+
+
+def test_an_unknown_doi_ending_in_a_full_stop_names_the_registered_doi_without_it(emu):
+    result = verify(fast_client(emu), KNOWN + ".")
+    assert result.status == "not-found", result
+    assert f"{KNOWN} (without the trailing '.') is registered: correct the DOI" in result.details
+
+
+def test_an_unknown_doi_ending_in_a_full_stop_gets_no_hint_when_the_bare_doi_is_unknown_too(emu):
+    result = verify(fast_client(emu), MISSING + ".")
+    assert result.status == "not-found", result
+    assert "trailing" not in result.details

@@ -33,7 +33,7 @@ from urllib.parse import quote, unquote
 
 __all__ = [
     "InvalidDOI", "normalize", "parse", "is_valid", "is_short", "key", "same", "path_segment",
-    "find_in_text", "is_doi_url",
+    "find_in_text", "is_doi_url", "without_trailing_punctuation",
 ]
 
 
@@ -108,6 +108,13 @@ def parse(text: str) -> str:
     if not is_valid(doi):
         raise InvalidDOI(f"not a DOI: {text!r}")
     return doi
+
+
+def without_trailing_punctuation(doi: str) -> str:
+    """`doi` without the sentence punctuation (`.`, `,`, `;`, `:`) a DOI copied from a
+    reference list brings with it (`10.1000/xyz123.`). Such characters are DOI syntax, so
+    only a look-up can tell (`verify` asks for the bare DOI when the given one is unknown)."""
+    return doi.rstrip(".,;:")
 
 
 def key(doi: str) -> str:
