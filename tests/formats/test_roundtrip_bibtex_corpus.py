@@ -49,13 +49,8 @@ KNOWN_CAUSES = [
      "a thin space in a page number: RIS and EndNote XML one-line fields write any space as a space"),
     (re.compile(r"^abstract: '[^']*\\x0"),
      "a C0 control character (\\x01) in an abstract: XML cannot hold it; not named"),
-    (re.compile(r"^note: 'PMID: \d+' -> None"),
-     "a note that is only 'PMID: n': RIS reads its own M2 'PMID:' line back as the PMID"),
     (re.compile(r"^number-of-pages: '\d+[–-]\d+' -> None"),
      "a page range in `pagetotal`: the RIS writer reads it as no number of pages"),
-    (re.compile(r"^PMID: '[^0-9']"),
-     "a `pmid` field holding no PMID ('Cambridge University Press'): EndNote XML writes it to "
-     "accession-num, read back as the archive location"),
 ]
 
 

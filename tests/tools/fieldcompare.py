@@ -78,6 +78,7 @@ CANNOT_HOLD: dict[str, set[str]] = {
                              # as a person: names.organisation_with_comma)
                              "author", "editor", "translator", "collection-editor"},
     "endnote-xml": _NOT_IN_TAGGED | {"URL=doi.org/DOI", "container-author", "number-of-pages", "PMCID",
+                                     "PMID",  # one that is no PMID: not written, named
                                      "event-title", "event-place", "archive_location",
                                      "ISSN", "ISBN",  # one isbn element, by form
                                      "author", "editor", "translator", "collection-editor"},  # as RIS

@@ -54,6 +54,7 @@ from evidencebib.model.dates import format_edtf, normalize_date, parse_date_text
 from evidencebib.model.keys import with_ids
 from evidencebib.model.keywords import add_tags, join_keywords
 from evidencebib.model.names import format_name, organisation_with_comma, parse_name, strip_others
+from evidencebib.model.pubmed_ids import pmid
 from evidencebib.model.serials import add_serials, kept_serials
 
 # CSL type -> (EndNote number, name)
@@ -603,7 +604,10 @@ def _record(item: Mapping[str, Any], number: int, tags: list[str]) -> etree._Ele
     serials = [str(item[k]) for k in ("ISBN", "ISSN") if item.get(k)]
     if serials:
         _add(record, "isbn", "\n".join(serials), multiline=True)
-    accession = [str(item[k]) for k in ("PMID", "archive_location") if item.get(k)]
+    # a `pmid` holding no PMID (a publisher in Papers' `pmid` field) is not written as one: it
+    # would read back as the archive location; the export names it (`carried_fields`)
+    accession = [str(item[k]) for k in ("PMID", "archive_location") if item.get(k)
+                 and (k != "PMID" or pmid(item[k]))]
     for value in accession:
         _add(record, "accession-num", value)
     _add(record, "call-num", item.get("call-number"))
@@ -749,6 +753,8 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
             fields.discard("edition")
     if csl_type not in CONFERENCE:
         fields -= {"event-title", "event-place"}
+    if item.get("PMID") and not pmid(item["PMID"]):
+        fields.discard("PMID")  # not written: in accession-num it would be read as one
     if item.get("archive_location") and str(item["archive_location"]).isdigit():
         fields.discard("archive_location")  # read back as PMID
     # a name is `Family, Given`, an organisation has no comma: one with a comma would read

@@ -591,7 +591,8 @@ def record_lines(item: Mapping[str, Any], *, tags: Iterable[str] | None = None) 
     put_lines("AB", item.get("abstract"))
     for keyword in add_tags(item, tags):
         put("KW", keyword)
-    put_lines("N1", item.get("note"))
+    for line in _note_lines(item):
+        out.append(("N1", line))
     for tag, value in extra_tags(item):
         put(tag, value, variable=False)
     put_lines("RN", item.get("annote"))
@@ -600,6 +601,29 @@ def record_lines(item: Mapping[str, Any], *, tags: Iterable[str] | None = None) 
     lines = [f"{tag}  - {value}" for tag, value in out]
     lines.append("ER  - ")
     return lines
+
+
+def _note_lines(item: Mapping[str, Any]) -> list[str]:
+    """The `N1` lines of the item's note. A line this reader would take as the item's PMID or
+    PMCID (`PMID: 23439512`, Zotero's Extra form, `_extra_identifiers`) while the item has none
+    is written as an HTML note, `<p>PMID: 23439512</p>`: the form Zotero's RIS translator
+    (zotero/translators RIS.js) writes every child note in and reads as the same text, which
+    this reader reads as the note's text (`_note_text`), never as an identifier: a note that
+    says a PMID is no PMID of the item, and the two stay apart."""
+    note = item.get("note")
+    if note in (None, ""):
+        return []
+    out = []
+    for line in protected_case.strip(str(note)).strip().splitlines():
+        line = line.strip()
+        match = _EXTRA_ID.fullmatch(line)
+        if match:
+            variable = match.group(1).upper()
+            found = (pmid if variable == "PMID" else pmcid)(match.group(2))
+            if found and not item.get(variable):
+                line = f"<p>{html.escape(line, quote=False)}</p>"
+        out.append(line)
+    return out
 
 
 _TAG = re.compile(r"[A-Z][A-Z0-9]")
