@@ -29,3 +29,14 @@ def test_a_pmid_field_holding_no_pmid_is_named_by_the_export():
 
 def test_a_pmid_is_still_written_as_the_accession_number():
     assert trip(dict(BASE, PMID="9500320"))["PMID"] == "9500320"
+
+
+def test_a_thin_space_in_a_page_number_comes_back_as_a_thin_space():
+    back = trip(dict(BASE, type="article-journal", page="c\u20093"))
+    assert back["page"] == "c\u20093"
+
+
+def test_a_wrapped_title_is_read_as_one_line():
+    text = endnote_xml.write([dict(BASE, title="X")]).replace(
+        "<title>X</title>", "<title>Two\n      lines</title>")
+    assert endnote_xml.read(text)[0]["title"] == "Two lines"

@@ -34,3 +34,25 @@ def test_a_note_repeating_the_items_own_pmid_is_written_as_plain_text():
     assert "N1  - PMID: 23439512\r\n" in text
     back = ris.read(text)[0]
     assert (back["PMID"], back["note"]) == ("23439512", "PMID: 23439512")
+
+
+def test_a_number_of_pages_that_is_a_range_is_named_by_the_export():
+    # RIS has one SP for a thesis's number of pages; a lone SP range reads back as its pages
+    thesis = {"id": "w", "type": "thesis", "title": "By synopsis", "number-of-pages": "1–6"}
+    assert "number-of-pages ×1" in " ".join(api.export_warnings([thesis], "ris"))
+
+
+def test_a_number_of_pages_of_a_thesis_comes_back():
+    thesis = {"id": "w", "type": "thesis", "title": "By synopsis", "number-of-pages": "250"}
+    assert trip(thesis)["number-of-pages"] == "250"
+    assert "number-of-pages" not in " ".join(api.export_warnings([thesis], "ris"))
+
+
+def test_a_thin_space_in_a_page_number_comes_back_as_a_thin_space():
+    back = trip(dict(BASE, page="c\u20093"))
+    assert back["page"] == "c\u20093"
+
+
+def test_a_line_break_in_a_one_line_field_is_written_as_a_space():
+    text = ris.write([dict(BASE, title="Two\n   lines")])
+    assert "TI  - Two lines\r\n" in text

@@ -45,12 +45,8 @@ KNOWN_CAUSES = [
     (re.compile(r"BibTeX extras \[\['%"),
      "a line commented out with % inside an entry: bibtexparser (like BibTeX) reads it into the "
      "next field's name; biber drops it; RIS and EndNote XML neither carry nor name it"),
-    (re.compile(r"^page: '[^']*\\u2009"),
-     "a thin space in a page number: RIS and EndNote XML one-line fields write any space as a space"),
     (re.compile(r"^abstract: '[^']*\\x0"),
      "a C0 control character (\\x01) in an abstract: XML cannot hold it; not named"),
-    (re.compile(r"^number-of-pages: '\d+[–-]\d+' -> None"),
-     "a page range in `pagetotal`: the RIS writer reads it as no number of pages"),
 ]
 
 

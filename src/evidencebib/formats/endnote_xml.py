@@ -9,7 +9,8 @@ the line. Text may be plain or wrapped in `<style face="…">` runs: runs are co
 `<i>`, `<b>`, `<sup>`, `<sub>`, `<span style="text-decoration:underline;">`; the writer turns
 those tags back into style runs (plain text otherwise). Whitespace runs are collapsed
 (pretty-printed exports wrap long titles), except in `abstract` and `notes` where line
-breaks are kept.
+breaks are kept; typographic spaces (a thin or no-break space) are characters of the value
+and kept, in both directions (model/pages.one_line).
 
 Reference types are EndNote's real numbers with their `name` attribute (17 Journal Article,
 6 Book, 28 Edited Book, 5 Book Section, 47 Conference Paper, 10 Conference Proceedings,
@@ -54,6 +55,7 @@ from evidencebib.model.dates import format_edtf, normalize_date, parse_date_text
 from evidencebib.model.keys import with_ids
 from evidencebib.model.keywords import add_tags, join_keywords
 from evidencebib.model.names import format_name, organisation_with_comma, parse_name, strip_others
+from evidencebib.model.pages import one_line
 from evidencebib.model.pubmed_ids import pmid
 from evidencebib.model.serials import add_serials, kept_serials
 
@@ -134,9 +136,9 @@ def _rich(element: etree._Element, multiline: bool) -> str:
     visit(element)
     text = "".join(pieces)
     if multiline:
-        lines = [" ".join(line.split()) for line in text.replace("\r", "\n").split("\n")]
+        lines = [one_line(line) for line in text.replace("\r", "\n").split("\n")]
         return "\n".join(lines).strip("\n ")
-    return " ".join(text.split())
+    return one_line(text)
 
 
 def _wrap(text: str, face: str) -> str:
@@ -520,7 +522,7 @@ def _clean(value: Any) -> str:
 def _add(parent: etree._Element, tag: str, value: Any, *, multiline: bool = False) -> None:
     if value is None or value == "":
         return
-    text = str(value) if multiline else " ".join(str(value).split())
+    text = str(value) if multiline else one_line(value)
     if not text:
         return
     _set_rich(etree.SubElement(parent, tag), text)

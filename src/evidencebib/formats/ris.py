@@ -16,7 +16,8 @@ mapped tags, in their order) and counted as fields other formats cannot hold
 (formats/inventory.py).
 
 Writing follows Zotero's RIS map: CRLF line ends, `TY  - ` first, `ER  - ` + blank line last,
-one value per line and no continuation lines (a multi-line abstract or note is written as
+one value per line (layout whitespace collapsed, a thin or no-break space kept, as the reader
+keeps it: model/pages.one_line) and no continuation lines (a multi-line abstract or note is written as
 repeated `AB`/`N1` lines, which this reader joins with newlines again), persons always as
 `Family, Given[, Suffix]` with particles in the family part (`van der Berg, Jan`),
 organisations of several words with a trailing comma (EndNote's corporate author;
@@ -54,7 +55,7 @@ from evidencebib.model.dates import format_edtf, normalize_date, parse_date_text
 from evidencebib.model.keys import with_ids
 from evidencebib.model.keywords import add_tags, join_keywords
 from evidencebib.model.names import format_name, organisation_with_comma, parse_name, strip_others
-from evidencebib.model.pages import join_pages, split_pages
+from evidencebib.model.pages import join_pages, one_line, split_pages
 from evidencebib.model.pubmed_ids import pmcid, pmid
 from evidencebib.model.serials import add_serials, kept_serials
 
@@ -185,7 +186,7 @@ def _joined(tag: str, lines: list[str]) -> list[str]:
         return [v for v in (line.strip() for line in lines) if v]
     if tag in MULTILINE:
         return ["\n".join(lines).strip()]
-    return [" ".join(" ".join(lines).split())]
+    return [one_line(" ".join(lines))]
 
 
 # Zotero's RIS export writes each child note as HTML in an `N1` line (its notes are HTML,
@@ -496,7 +497,7 @@ def read(text: str, *, source: str = "<string>") -> list[Item]:
 
 
 def _one_line(value: Any) -> str:
-    return " ".join(str(value).split())
+    return one_line(value)
 
 
 def record_lines(item: Mapping[str, Any], *, tags: Iterable[str] | None = None) -> list[str]:
@@ -678,7 +679,11 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
         fields.discard("number-of-pages")
     else:
         page = item.get("page")
-        if page not in (None, ""):
+        count = item.get("number-of-pages")
+        if page not in (None, "") or (count not in (None, "")
+                                       and split_pages(count)[1] is not None):
+            # one SP, the number of pages of a BOOK/THES (RIS spec); a lone SP range is read
+            # as the pages (EndNote writes `SP  - 549-565`), so a range here is not carried
             fields.discard("number-of-pages")
             if split_pages(page)[1] is None:
                 fields.discard("page")  # a lone SP of a book is its number of pages
