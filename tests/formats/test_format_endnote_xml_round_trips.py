@@ -40,3 +40,9 @@ def test_a_wrapped_title_is_read_as_one_line():
     text = endnote_xml.write([dict(BASE, title="X")]).replace(
         "<title>X</title>", "<title>Two\n      lines</title>")
     assert endnote_xml.read(text)[0]["title"] == "Two lines"
+
+
+def test_a_control_character_xml_cannot_hold_is_named_by_the_export():
+    item = dict(BASE, abstract="from 300\x01C to 900\x01C")
+    assert "abstract ×1" in " ".join(api.export_warnings([item], "endnote-xml"))
+    assert trip(item)["abstract"] == "from 300C to 900C"  # the rest of the text is kept

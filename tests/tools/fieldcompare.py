@@ -105,6 +105,16 @@ CANNOT_HOLD["biblatex"] = _BIBLATEX_CANNOT | {"ISBN", "collection-title",  # on 
                                               "issued",  # a literal date: `date` is EDTF
                                               "PMID"}  # beside an arXiv … eprint: one eprint
 
+def cannot_hold(fmt: str, item: Mapping[str, Any]) -> set[str]:
+    """CANNOT_HOLD[fmt] and, for EndNote XML, the variables of `item` holding a character XML
+    1.0 cannot (a C0 control character: `endnote_xml.carried_fields` leaves them out, the
+    export names them)."""
+    out = set(CANNOT_HOLD[fmt])
+    if fmt == "endnote-xml":
+        out |= {variable for variable, value in item.items() if endnote_xml.unwritable(value)}
+    return out
+
+
 MODULES = {"ris": ris, "csl-json": csl_json, "endnote-xml": endnote_xml, "bibtex": bibtex,
            "biblatex": biblatex}
 _GENRE_LABELS = {"phdthesis": "PhD thesis", "mathesis": "Master's thesis", "techreport": None}

@@ -519,6 +519,17 @@ def _clean(value: Any) -> str:
     return _XML_BAD.sub("", str(value))
 
 
+def unwritable(value: Any) -> bool:
+    """Whether `value` (text, a name, a list of them) holds a character XML 1.0 cannot."""
+    if isinstance(value, str):
+        return bool(_XML_BAD.search(value))
+    if isinstance(value, Mapping):
+        return any(unwritable(v) for v in value.values())
+    if isinstance(value, list):
+        return any(unwritable(v) for v in value)
+    return False
+
+
 def _add(parent: etree._Element, tag: str, value: Any, *, multiline: bool = False) -> None:
     if value is None or value == "":
         return
@@ -755,6 +766,10 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
             fields.discard("edition")
     if csl_type not in CONFERENCE:
         fields -= {"event-title", "event-place"}
+    # a C0 control character (`300\x01C`, pasted from a PDF) is no XML 1.0 character, not even
+    # as a reference (XML 1.0 §2.2 Char): the writer leaves it out (`_clean`), the export names
+    # the variable
+    fields -= {variable for variable in fields if unwritable(item.get(variable))}
     if item.get("PMID") and not pmid(item["PMID"]):
         fields.discard("PMID")  # not written: in accession-num it would be read as one
     if item.get("archive_location") and str(item["archive_location"]).isdigit():
