@@ -56,3 +56,42 @@ def test_a_thin_space_in_a_page_number_comes_back_as_a_thin_space():
 def test_a_line_break_in_a_one_line_field_is_written_as_a_space():
     text = ris.write([dict(BASE, title="Two\n   lines")])
     assert "TI  - Two lines\r\n" in text
+
+
+BRACED = {"family": "van Gogh", "given": "Vincent"}  # BibTeX `{van Gogh}, Vincent`
+PARTICLE = {"family": "Gogh", "given": "Vincent", "non-dropping-particle": "van"}
+
+
+def test_a_braced_family_with_a_particle_like_word_comes_back_whole():
+    back = trip(dict(BASE, author=[BRACED, PARTICLE]))
+    assert back["author"] == [BRACED, PARTICLE]
+
+
+def test_a_braced_family_is_written_for_other_programs_as_family_then_given():
+    text = ris.write([dict(BASE, author=[BRACED])])
+    assert "AU  - van Gogh, Vincent\r\n" in text
+    assert "annote" not in ris.read(text)[0]  # the carrying line is no note of the user's
+
+
+def test_a_carried_name_is_not_given_to_a_name_edited_since():
+    text = ris.write([dict(BASE, author=[BRACED])]).replace("AU  - van Gogh, Vincent",
+                                                            "AU  - van Rijn, Rembrandt")
+    assert ris.read(text)[0]["author"] == [
+        {"family": "Rijn", "given": "Rembrandt", "non-dropping-particle": "van"}]
+
+
+def test_a_season_in_the_other_info_part_beside_month_and_day_is_the_csl_season():
+    text = "TY  - JOUR\r\nTI  - T\r\nPY  - 2019/06/15/Summer\r\nER  - \r\n"
+    assert ris.read(text)[0]["issued"] == {"date-parts": [[2019, 6, 15]], "season": 2}
+
+
+def test_a_season_in_the_other_info_part_of_y1_beside_a_month_is_the_csl_season():
+    text = "TY  - JOUR\r\nTI  - T\r\nY1  - 2018/11//Fall\r\nER  - \r\n"
+    assert ris.read(text)[0]["issued"] == {"date-parts": [[2018, 11]], "season": 3}
+
+
+def test_a_season_beside_a_month_comes_back():
+    issued = {"date-parts": [[2019, 6, 15]], "season": 2}
+    text = ris.write([dict(BASE, issued=issued)])
+    assert "DA  - 2019/06/15/Summer\r\n" in text
+    assert ris.read(text)[0]["issued"] == issued

@@ -80,8 +80,7 @@ CANNOT_HOLD: dict[str, set[str]] = {
     "endnote-xml": _NOT_IN_TAGGED | {"URL=doi.org/DOI", "container-author", "number-of-pages", "PMCID",
                                      "PMID",  # one that is no PMID: not written, named
                                      "event-title", "event-place", "archive_location",
-                                     "ISSN", "ISBN",  # one isbn element, by form
-                                     "author", "editor", "translator", "collection-editor"},  # as RIS
+                                     "ISSN", "ISBN"},  # one isbn element, by form
 }
 CANNOT_HOLD["endnote-xml"].add("archive")  # remote-database-name is the database: source
 # RIS and EndNote XML write braced words without CSL's nocase/nodecor spans and the export

@@ -51,7 +51,7 @@ from typing import Any, Iterable, Mapping
 from evidencebib.errors import ParseError
 from evidencebib.formats import extras, protected_case
 from evidencebib.model import ET_AL, LINE, Item, doi
-from evidencebib.model.dates import format_edtf, normalize_date, parse_date_text, parse_edtf
+from evidencebib.model.dates import SEASONS, format_edtf, normalize_date, parse_date_text, parse_edtf
 from evidencebib.model.keys import with_ids
 from evidencebib.model.keywords import add_tags, join_keywords
 from evidencebib.model.names import format_name, organisation_with_comma, parse_name, strip_others
@@ -239,8 +239,10 @@ def _ris_date(text: str, *, year: Any = None) -> dict[str, Any] | None:
                 parts.append(int(d))
         date: dict[str, Any] = {"date-parts": [parts]}
         if other:
+            # the 4th part is "other info, e.g. Spring" (RIS spec): a season beside a month
+            # and day (`2019/06/15/Summer`, `2018/11//Fall`) is the CSL season too (F29)
             extra = parse_date_text(other, year=parts[0]) or {}
-            if "season" in extra and len(parts) == 1:
+            if "season" in extra:
                 date["season"] = extra["season"]
             if extra.get("circa"):
                 date["circa"] = True
@@ -265,7 +267,23 @@ def _date_for_ris(date: Mapping[str, Any]) -> tuple[str | None, str | None]:
             break
         ymd[index] = f"{value:02d}"
     other = "" if simple else (format_edtf(date) or "")
+    season = date.get("season")
+    if season and len(parts) == 1 and len(first) > 1 and not date.get("circa"):
+        # EDTF has no season beside a month: the season as the RIS spec's "other info" word
+        # (`2019/06/15/Summer`), which the reader takes back (`_ris_date`)
+        number = SEASONS.get(str(season).lower()) or _to_int(season)
+        word = _SEASON_WORDS.get(number) if isinstance(number, int) else None
+        other = word or str(season)
     return ymd[0], "/".join(ymd) + "/" + other
+
+
+_SEASON_WORDS = {1: "Spring", 2: "Summer", 3: "Autumn", 4: "Winter",
+                 21: "Spring", 22: "Summer", 23: "Autumn", 24: "Winter"}
+
+
+def _to_int(value: Any) -> int | None:
+    text = str(value).strip()
+    return int(text) if text.isdigit() else None
 
 
 def _item(fields: list[tuple[str, list[str], int]], line: int, source: str) -> Item:
@@ -452,7 +470,7 @@ def _item(fields: list[tuple[str, list[str], int]], line: int, source: str) -> I
         item["keyword"] = join_keywords(keywords)
     research = []  # RN, Research Notes: our carried lines (formats/extras.py), else annote
     for index, value in enumerate(values.get("RN", ())):
-        carried, cut, rest = extras.from_lines(value)
+        carried, cut, rest = extras.from_lines(extras.restore_names(item, value))
         for key, pairs in carried.items():
             item.setdefault(key, []).extend(pairs)
         extras.restore_truncated(item, cut)
@@ -597,7 +615,7 @@ def record_lines(item: Mapping[str, Any], *, tags: Iterable[str] | None = None) 
     for tag, value in extra_tags(item):
         put(tag, value, variable=False)
     put_lines("RN", item.get("annote"))
-    for line in extras.to_lines(item, EXTRAS_HELD - {EXTRA}):
+    for line in extras.to_lines(item, EXTRAS_HELD - {EXTRA}) + extras.name_lines(item):
         put("RN", line, variable=False)
     lines = [f"{tag}  - {value}" for tag, value in out]
     lines.append("ER  - ")
