@@ -76,8 +76,10 @@ def test_a_braced_family_is_written_for_other_programs_as_family_then_given():
 def test_a_carried_name_is_not_given_to_a_name_edited_since():
     text = ris.write([dict(BASE, author=[BRACED])]).replace("AU  - van Gogh, Vincent",
                                                             "AU  - van Rijn, Rembrandt")
-    assert ris.read(text)[0]["author"] == [
+    back = ris.read(text)[0]
+    assert back["author"] == [
         {"family": "Rijn", "given": "Rembrandt", "non-dropping-particle": "van"}]
+    assert "annote" not in back
 
 
 def test_a_season_in_the_other_info_part_beside_month_and_day_is_the_csl_season():

@@ -39,6 +39,12 @@ formats/extras.py), PMCID <-> custom2 (periodicals), event-title <-> custom1 and
 custom4 (conference types), source <-> remote-database-name (or, without one,
 remote-database-provider; archive has no element), keyword <-> keywords/keyword.
 Option `tags=[…]` adds keywords.
+
+Names are `Last, First`; a corporate author is ended by a comma (EndNote's manual, "Author and
+Editor Names"), also one with commas of its own (`Department of Health, Social Services and
+Public Safety,`), and is written so. A Date field `12/06/2019`, day/month or month/day by the
+locale EndNote ran in, gives only the year (with a warning; the field is kept as an extra);
+`25/06/2019`, an ISO date or a month name is read whole.
 """
 
 from __future__ import annotations

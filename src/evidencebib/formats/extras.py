@@ -14,8 +14,11 @@ was. Two other formats carry them so that our own import restores them:
 * EndNote XML, as lines of the record's Research Notes (`research-notes`, which EndNote,
   Zotero and JabRef keep as a note and no style prints): `evidencebib BibTeX groups: IVIg`,
   and the truncated name lists (BibTeX `and others`) as `evidencebib et al.: author`
-  (`to_lines`, `from_lines`). A value that whitespace collapsing would change (a line break,
-  a run of spaces, a control character) or that starts with `"` is written as an ASCII JSON string.
+  (`to_lines`, `from_lines`); RIS writes the same lines as `RN` (Research Notes). Both also
+  carry a name their `Family, Given` form reads back in other parts (`{van Gogh}, Vincent`)
+  as `evidencebib name: author 1 {…}` (`name_lines`, `restore_names`). A value that
+  whitespace collapsing would change (a line break, a run of spaces, a control character) or
+  that starts with `"` is written as an ASCII JSON string.
 """
 
 from __future__ import annotations
@@ -190,8 +193,8 @@ def name_lines(item: Mapping[str, Any]) -> list[str]:
 
 def restore_names(item: MutableMapping[str, Any], text: str) -> str:
     """Give the names `name_lines` carried in `text` back to `item` (a name only where the
-    item's name at that place is still written the same: an edited list keeps its names);
-    returns the other lines of `text`."""
+    item's name at that place is still written the same: an edited list keeps its names, and
+    the line, ours, is dropped); returns the other lines of `text`."""
     from evidencebib.model.names import format_name
 
     rest = []
@@ -208,6 +211,6 @@ def restore_names(item: MutableMapping[str, Any], text: str) -> str:
                     and all(isinstance(v, str) for v in carried.values()) \
                     and format_name(carried) == format_name(names[index]):
                 names[index] = {k: v for k, v in carried.items() if k in _NAME_PARTS}
-                continue
+            continue
         rest.append(line)
     return "\n".join(rest)

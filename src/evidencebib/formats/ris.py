@@ -33,6 +33,12 @@ event-title, `C3` = proceedings title) and BOOK/RPRT/COMP/MAP (`T2` = series); `
 `C7` article number for periodicals, `M1` number otherwise; `C2` = container-author for CHAP;
 `SP` alone of a BOOK/THES = number of pages.
 
+A season in DA's "other info" part (RIS spec: "e.g. Spring") is the CSL season, also beside a
+month and day (`2019/06/15/Summer`, `Y1  - 2018/11//Fall`), and is written so when EDTF
+cannot say it. A name the `Family, Given` form reads back in other parts (BibTeX's braced
+`{van Gogh}, Vincent`, written `van Gogh, Vincent` as every other program expects) is carried
+in an `RN` line for our own import (formats/extras.name_lines).
+
 PMID and PMCID are written as `M2  - PMID: …` and `M2  - PMCID: …`: Zotero's RIS translator
 (zotero/translators `RIS.js`) reads `M2` into Extra, one line each, and Extra's `PMID: …` line
 is where Zotero keeps a PMID (its `PubMed XML.js`) and what it exports as CSL `PMID`; it reads
