@@ -94,3 +94,8 @@ def test_an_ambiguous_day_month_date_is_kept_as_written():
 
 def test_a_day_month_date_with_a_day_above_twelve_is_read_whole():
     assert endnote_xml.read(_dated("25/06/2019"))[0]["issued"] == {"date-parts": [[2019, 6, 25]]}
+
+
+def test_an_ambiguous_day_month_date_without_a_year_field_gives_its_year():
+    text = _dated("12/06/2019").replace("<year>2019</year>", "")
+    assert endnote_xml.read(text)[0]["issued"] == {"date-parts": [[2019]]}

@@ -402,6 +402,8 @@ def _record_item(element: etree._Element, source: str = "<string>") -> Item:
         # stays an extra, written back as it was and named by other formats' exports
         log.warning("%s: record at line %s: the date %r may be day/month or month/day; only "
                     "the year is read", source, _line(element), date_text)
+        if not year:
+            issued = parse_date_text(date_text[-4:])
         date_text = None
     if date_text:
         issued = parse_date_text(date_text, year=year)
