@@ -309,9 +309,11 @@ def test_an_isbn_that_reads_back_as_an_issn_is_named_by_the_export(fmt):
     assert "ISBN ×1" in " ".join(api.export_warnings([item], fmt))
 
 
-@pytest.mark.parametrize("fmt", ["ris", "endnote-xml"])
+@pytest.mark.parametrize("fmt", ["ris"])
 def test_an_organisation_with_a_comma_is_named_by_the_export(fmt):
-    # `Family, Given` is a person there: the organisation would come back as one
+    # `Family, Given` is a person there: the organisation would come back as one (EndNote XML
+    # writes it ended by a comma, EndNote's corporate author, and reads it back as one:
+    # test_format_endnote_xml_round_trips.py)
     item = {"id": "a", "type": "report", "title": "T",
             "author": [{"literal": "Miljø- og Teknikudvalget, Fredensborg Kommune"}]}
     assert "author ×1" in " ".join(api.export_warnings([item], fmt))

@@ -78,9 +78,9 @@ CANNOT_HOLD: dict[str, set[str]] = {
                              # as a person: names.organisation_with_comma)
                              "author", "editor", "translator", "collection-editor"},
     "endnote-xml": _NOT_IN_TAGGED | {"URL=doi.org/DOI", "container-author", "number-of-pages", "PMCID",
+                                     "PMID",  # one that is no PMID: not written, named
                                      "event-title", "event-place", "archive_location",
-                                     "ISSN", "ISBN",  # one isbn element, by form
-                                     "author", "editor", "translator", "collection-editor"},  # as RIS
+                                     "ISSN", "ISBN"},  # one isbn element, by form
 }
 CANNOT_HOLD["endnote-xml"].add("archive")  # remote-database-name is the database: source
 # RIS and EndNote XML write braced words without CSL's nocase/nodecor spans and the export
@@ -103,6 +103,16 @@ CANNOT_HOLD["bibtex"] = _BIBTEX_CANNOT
 CANNOT_HOLD["biblatex"] = _BIBLATEX_CANNOT | {"ISBN", "collection-title",  # on @report only
                                               "issued",  # a literal date: `date` is EDTF
                                               "PMID"}  # beside an arXiv … eprint: one eprint
+
+def cannot_hold(fmt: str, item: Mapping[str, Any]) -> set[str]:
+    """CANNOT_HOLD[fmt] and, for EndNote XML, the variables of `item` holding a character XML
+    1.0 cannot (a C0 control character: `endnote_xml.carried_fields` leaves them out, the
+    export names them)."""
+    out = set(CANNOT_HOLD[fmt])
+    if fmt == "endnote-xml":
+        out |= {variable for variable, value in item.items() if endnote_xml.unwritable(value)}
+    return out
+
 
 MODULES = {"ris": ris, "csl-json": csl_json, "endnote-xml": endnote_xml, "bibtex": bibtex,
            "biblatex": biblatex}

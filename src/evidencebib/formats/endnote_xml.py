@@ -9,7 +9,8 @@ the line. Text may be plain or wrapped in `<style face="…">` runs: runs are co
 `<i>`, `<b>`, `<sup>`, `<sub>`, `<span style="text-decoration:underline;">`; the writer turns
 those tags back into style runs (plain text otherwise). Whitespace runs are collapsed
 (pretty-printed exports wrap long titles), except in `abstract` and `notes` where line
-breaks are kept.
+breaks are kept; typographic spaces (a thin or no-break space) are characters of the value
+and kept, in both directions (model/pages.one_line).
 
 Reference types are EndNote's real numbers with their `name` attribute (17 Journal Article,
 6 Book, 28 Edited Book, 5 Book Section, 47 Conference Paper, 10 Conference Proceedings,
@@ -38,10 +39,17 @@ formats/extras.py), PMCID <-> custom2 (periodicals), event-title <-> custom1 and
 custom4 (conference types), source <-> remote-database-name (or, without one,
 remote-database-provider; archive has no element), keyword <-> keywords/keyword.
 Option `tags=[…]` adds keywords.
+
+Names are `Last, First`; a corporate author is ended by a comma (EndNote's manual, "Author and
+Editor Names"), also one with commas of its own (`Department of Health, Social Services and
+Public Safety,`), and is written so. A Date field `12/06/2019`, day/month or month/day by the
+locale EndNote ran in, gives only the year (with a warning; the field is kept as an extra);
+`25/06/2019`, an ISO date or a month name is read whole.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any, Iterable, Mapping, cast
 
@@ -54,7 +62,11 @@ from evidencebib.model.dates import format_edtf, normalize_date, parse_date_text
 from evidencebib.model.keys import with_ids
 from evidencebib.model.keywords import add_tags, join_keywords
 from evidencebib.model.names import format_name, organisation_with_comma, parse_name, strip_others
+from evidencebib.model.pages import one_line
+from evidencebib.model.pubmed_ids import pmid
 from evidencebib.model.serials import add_serials, kept_serials
+
+log = logging.getLogger(__name__)
 
 # CSL type -> (EndNote number, name)
 TYPE_TO_ENDNOTE: dict[str, tuple[int, str]] = {
@@ -133,9 +145,9 @@ def _rich(element: etree._Element, multiline: bool) -> str:
     visit(element)
     text = "".join(pieces)
     if multiline:
-        lines = [" ".join(line.split()) for line in text.replace("\r", "\n").split("\n")]
+        lines = [one_line(line) for line in text.replace("\r", "\n").split("\n")]
         return "\n".join(lines).strip("\n ")
-    return " ".join(text.split())
+    return one_line(text)
 
 
 def _wrap(text: str, face: str) -> str:
@@ -258,7 +270,38 @@ def _leftovers(reader: _Record) -> list[list[str]]:
     return out
 
 
-def _record_item(element: etree._Element) -> Item:
+_DAY_MONTH = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+
+
+def _ambiguous_day_month(text: str) -> bool:
+    """`12/06/2019` (either could be the month); not `25/06/2019`, `06/25/2019`, `06/06/2019`,
+    an ISO date or a month name."""
+    match = _DAY_MONTH.fullmatch(text.strip())
+    if not match:
+        return False
+    first, second = int(match.group(1)), int(match.group(2))
+    return 1 <= first <= 12 and 1 <= second <= 12 and first != second
+
+
+def _name(text: str) -> dict[str, str]:
+    """An author as EndNote writes it: `Last, First`, or a corporate author ended by a comma
+    (EndNote's manual, "Author and Editor Names": a comma after the name keeps EndNote from
+    splitting it into last and first names) — which may hold commas of its own (`Department of
+    Health, Social Services and Public Safety,`: redteam5 F37), read as one organisation; else
+    as model/names.parse_name reads a name."""
+    text = " ".join(text.split())
+    body = text[:-1].rstrip()
+    if text.endswith(",") and "," in body and " " in body and not body[:1].islower():
+        return {"literal": body}
+    return parse_name(text)
+
+
+def _name_text(name: Mapping[str, Any]) -> str:
+    """`format_name`, and an organisation with a comma of its own ended by one (`_name`)."""
+    return format_name(name) + ("," if organisation_with_comma(name) else "")
+
+
+def _record_item(element: etree._Element, source: str = "<string>") -> Item:
     record = _Record(element)
     csl_type = _record_type(element)
     record.use("ref-type")
@@ -277,7 +320,7 @@ def _record_item(element: etree._Element) -> Item:
     if edited_book and not names["editor"]:
         names["editor"], names["author"] = names["author"], []
     for variable, values in names.items():
-        parsed, truncated = strip_others([parse_name(v) for v in values])
+        parsed, truncated = strip_others([_name(v) for v in values])
         if parsed:
             item[variable] = parsed
         if truncated:
@@ -353,6 +396,15 @@ def _record_item(element: etree._Element) -> Item:
     year = record.text("dates/year", use=False)
     date_text = record.text("dates/pub-dates/date", use=False)
     issued = None
+    if date_text and _ambiguous_day_month(date_text):
+        # EndNote writes the Date field in the locale of the machine: `12/06/2019` is 12 June
+        # in the UK and December 6 in the US. Only the year is read (redteam5 F39); the field
+        # stays an extra, written back as it was and named by other formats' exports
+        log.warning("%s: record at line %s: the date %r may be day/month or month/day; only "
+                    "the year is read", source, _line(element), date_text)
+        if not year:
+            issued = parse_date_text(date_text[-4:])
+        date_text = None
     if date_text:
         issued = parse_date_text(date_text, year=year)
         if issued and "date-parts" not in issued and year:
@@ -405,7 +457,7 @@ def _record_item(element: etree._Element) -> Item:
         item["keyword"] = join_keywords(keywords)
     research = record.text("research-notes", multiline=True)
     if research:  # our carried lines (formats/extras.py); the rest is the user's note
-        carried, cut, rest = extras.from_lines(research)
+        carried, cut, rest = extras.from_lines(extras.restore_names(item, research))
         for key, pairs in carried.items():
             item.setdefault(key, []).extend(pairs)
         extras.restore_truncated(item, cut)
@@ -443,7 +495,7 @@ def read(text: str, *, source: str = "<string>") -> list[Item]:
     items: list[Item] = []
     for record in root.iter("record"):
         try:
-            item = _record_item(record)
+            item = _record_item(record, source)
         except (ValueError, TypeError) as error:
             raise ParseError(f"record does not parse: {error}", file=source,
                              line=_line(record)) from None
@@ -516,10 +568,21 @@ def _clean(value: Any) -> str:
     return _XML_BAD.sub("", str(value))
 
 
+def unwritable(value: Any) -> bool:
+    """Whether `value` (text, a name, a list of them) holds a character XML 1.0 cannot."""
+    if isinstance(value, str):
+        return bool(_XML_BAD.search(value))
+    if isinstance(value, Mapping):
+        return any(unwritable(v) for v in value.values())
+    if isinstance(value, list):
+        return any(unwritable(v) for v in value)
+    return False
+
+
 def _add(parent: etree._Element, tag: str, value: Any, *, multiline: bool = False) -> None:
     if value is None or value == "":
         return
-    text = str(value) if multiline else " ".join(str(value).split())
+    text = str(value) if multiline else one_line(value)
     if not text:
         return
     _set_rich(etree.SubElement(parent, tag), text)
@@ -546,7 +609,7 @@ def _record(item: Mapping[str, Any], number: int, tags: list[str]) -> etree._Ele
         if names:
             group = etree.SubElement(contributors, tag)
             for name in names:
-                _add(group, "author", format_name(name))
+                _add(group, "author", _name_text(name))
             if variable in truncated:
                 # EndNote's own mark of a truncated list (its manual, "Author and Editor
                 # Names": the last author "et al." followed by a comma); read back as such
@@ -603,7 +666,10 @@ def _record(item: Mapping[str, Any], number: int, tags: list[str]) -> etree._Ele
     serials = [str(item[k]) for k in ("ISBN", "ISSN") if item.get(k)]
     if serials:
         _add(record, "isbn", "\n".join(serials), multiline=True)
-    accession = [str(item[k]) for k in ("PMID", "archive_location") if item.get(k)]
+    # a `pmid` holding no PMID (a publisher in Papers' `pmid` field) is not written as one: it
+    # would read back as the archive location; the export names it (`carried_fields`)
+    accession = [str(item[k]) for k in ("PMID", "archive_location") if item.get(k)
+                 and (k != "PMID" or pmid(item[k]))]
     for value in accession:
         _add(record, "accession-num", value)
     _add(record, "call-num", item.get("call-number"))
@@ -657,7 +723,7 @@ def _write_extras(record: etree._Element, item: Mapping[str, Any]) -> None:
         _add(parent, leaf, value, multiline=leaf in MULTILINE)
     # the truncated lists are marked in the names themselves (`TRUNCATION`)
     research += extras.to_lines({k: v for k, v in item.items() if k != ET_AL},
-                                EXTRAS_HELD - {EXTRA})
+                                EXTRAS_HELD - {EXTRA}) + extras.name_lines(item)
     _add(record, "research-notes", "\n".join(research), multiline=True)
 
 
@@ -749,12 +815,16 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
             fields.discard("edition")
     if csl_type not in CONFERENCE:
         fields -= {"event-title", "event-place"}
+    # a C0 control character (`300\x01C`, pasted from a PDF) is no XML 1.0 character, not even
+    # as a reference (XML 1.0 §2.2 Char): the writer leaves it out (`_clean`), the export names
+    # the variable
+    fields -= {variable for variable in fields if unwritable(item.get(variable))}
+    if item.get("PMID") and not pmid(item["PMID"]):
+        fields.discard("PMID")  # not written: in accession-num it would be read as one
     if item.get("archive_location") and str(item["archive_location"]).isdigit():
         fields.discard("archive_location")  # read back as PMID
-    # a name is `Family, Given`, an organisation has no comma: one with a comma would read
-    # back as a person (model/names.py), so its list is not carried and the export names it
-    fields -= {variable for variable in fields if isinstance(item.get(variable), list)
-               and any(organisation_with_comma(name) for name in item[variable])}
+    # an organisation with a comma of its own is written ended by a comma, EndNote's corporate
+    # author, and read back as one (`_name`)
     # `isbn` holds ISBNs and ISSNs, told apart by their form when read (model/serials.py)
     fields -= {"ISSN", "ISBN"} - kept_serials(item, periodical=csl_type in PERIODICAL)
     return fields

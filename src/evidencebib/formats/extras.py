@@ -14,8 +14,11 @@ was. Two other formats carry them so that our own import restores them:
 * EndNote XML, as lines of the record's Research Notes (`research-notes`, which EndNote,
   Zotero and JabRef keep as a note and no style prints): `evidencebib BibTeX groups: IVIg`,
   and the truncated name lists (BibTeX `and others`) as `evidencebib et al.: author`
-  (`to_lines`, `from_lines`). A value that whitespace collapsing would change (a line break,
-  a run of spaces, a control character) or that starts with `"` is written as an ASCII JSON string.
+  (`to_lines`, `from_lines`); RIS writes the same lines as `RN` (Research Notes). Both also
+  carry a name their `Family, Given` form reads back in other parts (`{van Gogh}, Vincent`)
+  as `evidencebib name: author 1 {…}` (`name_lines`, `restore_names`). A value that
+  whitespace collapsing would change (a line break, a run of spaces, a control character) or
+  that starts with `"` is written as an ASCII JSON string.
 """
 
 from __future__ import annotations
@@ -151,3 +154,63 @@ def files_for_bibtex(item: Mapping[str, Any]) -> dict[str, Any]:
         out["_bibtex"] = [list(pair) for pair in item.get("_bibtex") or ()] + [
             ["file", ";".join(links)]]
     return out
+
+
+# A name the `Family, Given` form of RIS and EndNote XML cannot tell from another (redteam5 F17):
+# BibTeX's braced family `{van Gogh}, Vincent` (family "van Gogh", no particle) is written
+# `van Gogh, Vincent`, as a particle name is, and `model.names.parse_name` reads a leading
+# lower-case word as the non-dropping particle. Other programs read that line as one family
+# (Zotero's lastName, EndNote's Last Name; citeproc-js then parses the particle for printing, as
+# our engine does), so the line stays as it is for them, and a Research Notes line carries the
+# name as it was for our own import: `evidencebib name: author 1 {"family": "van Gogh", …}`.
+_NAME_LINE = re.compile(rf"{PREFIX} name: (\S+) (\d+) (\{{.*\}})")
+_NAME_PARTS = ("family", "given", "non-dropping-particle", "dropping-particle", "suffix")
+
+
+def _parts(name: Mapping[str, Any]) -> dict[str, str]:
+    return {part: str(name[part]) for part in _NAME_PARTS if name.get(part)}
+
+
+def name_lines(item: Mapping[str, Any]) -> list[str]:
+    """Research-notes lines carrying the names of `item` that `format_name` writes so that
+    `parse_name` reads other parts back (a family or given name with a lower-case word that
+    is no particle)."""
+    from evidencebib.model.names import format_name, parse_name
+    from evidencebib.model.vocabulary import NAME_VARIABLES
+
+    lines = []
+    for variable in sorted(NAME_VARIABLES):
+        for index, name in enumerate(item.get(variable) or (), start=1):
+            if not isinstance(name, Mapping) or name.get("literal") or not name.get("family"):
+                continue
+            parts = _parts(name)
+            text = format_name(parts)
+            if _parts(parse_name(text)) != parts:
+                lines.append(f"{PREFIX} name: {variable} {index} "
+                             f"{json.dumps(parts, ensure_ascii=True)}")
+    return lines
+
+
+def restore_names(item: MutableMapping[str, Any], text: str) -> str:
+    """Give the names `name_lines` carried in `text` back to `item` (a name only where the
+    item's name at that place is still written the same: an edited list keeps its names, and
+    the line, ours, is dropped); returns the other lines of `text`."""
+    from evidencebib.model.names import format_name
+
+    rest = []
+    for line in text.split("\n"):
+        match = _NAME_LINE.fullmatch(line.strip())
+        names = item.get(match.group(1)) if match else None
+        if match and isinstance(names, list):
+            index = int(match.group(2)) - 1
+            try:
+                carried = json.loads(match.group(3))
+            except ValueError:
+                carried = None
+            if isinstance(carried, dict) and 0 <= index < len(names) \
+                    and all(isinstance(v, str) for v in carried.values()) \
+                    and format_name(carried) == format_name(names[index]):
+                names[index] = {k: v for k, v in carried.items() if k in _NAME_PARTS}
+            continue
+        rest.append(line)
+    return "\n".join(rest)

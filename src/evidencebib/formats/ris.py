@@ -16,7 +16,8 @@ mapped tags, in their order) and counted as fields other formats cannot hold
 (formats/inventory.py).
 
 Writing follows Zotero's RIS map: CRLF line ends, `TY  - ` first, `ER  - ` + blank line last,
-one value per line and no continuation lines (a multi-line abstract or note is written as
+one value per line (layout whitespace collapsed, a thin or no-break space kept, as the reader
+keeps it: model/pages.one_line) and no continuation lines (a multi-line abstract or note is written as
 repeated `AB`/`N1` lines, which this reader joins with newlines again), persons always as
 `Family, Given[, Suffix]` with particles in the family part (`van der Berg, Jan`),
 organisations of several words with a trailing comma (EndNote's corporate author;
@@ -31,6 +32,12 @@ Type-dependent tags (Zotero): `A2` editor / `A3` series editor, except BOOK and 
 event-title, `C3` = proceedings title) and BOOK/RPRT/COMP/MAP (`T2` = series); `T3` series;
 `C7` article number for periodicals, `M1` number otherwise; `C2` = container-author for CHAP;
 `SP` alone of a BOOK/THES = number of pages.
+
+A season in DA's "other info" part (RIS spec: "e.g. Spring") is the CSL season, also beside a
+month and day (`2019/06/15/Summer`, `Y1  - 2018/11//Fall`), and is written so when EDTF
+cannot say it. A name the `Family, Given` form reads back in other parts (BibTeX's braced
+`{van Gogh}, Vincent`, written `van Gogh, Vincent` as every other program expects) is carried
+in an `RN` line for our own import (formats/extras.name_lines).
 
 PMID and PMCID are written as `M2  - PMID: …` and `M2  - PMCID: …`: Zotero's RIS translator
 (zotero/translators `RIS.js`) reads `M2` into Extra, one line each, and Extra's `PMID: …` line
@@ -50,11 +57,11 @@ from typing import Any, Iterable, Mapping
 from evidencebib.errors import ParseError
 from evidencebib.formats import extras, protected_case
 from evidencebib.model import ET_AL, LINE, Item, doi
-from evidencebib.model.dates import format_edtf, normalize_date, parse_date_text, parse_edtf
+from evidencebib.model.dates import SEASONS, format_edtf, normalize_date, parse_date_text, parse_edtf
 from evidencebib.model.keys import with_ids
 from evidencebib.model.keywords import add_tags, join_keywords
 from evidencebib.model.names import format_name, organisation_with_comma, parse_name, strip_others
-from evidencebib.model.pages import join_pages, split_pages
+from evidencebib.model.pages import join_pages, one_line, split_pages
 from evidencebib.model.pubmed_ids import pmcid, pmid
 from evidencebib.model.serials import add_serials, kept_serials
 
@@ -185,7 +192,7 @@ def _joined(tag: str, lines: list[str]) -> list[str]:
         return [v for v in (line.strip() for line in lines) if v]
     if tag in MULTILINE:
         return ["\n".join(lines).strip()]
-    return [" ".join(" ".join(lines).split())]
+    return [one_line(" ".join(lines))]
 
 
 # Zotero's RIS export writes each child note as HTML in an `N1` line (its notes are HTML,
@@ -238,8 +245,10 @@ def _ris_date(text: str, *, year: Any = None) -> dict[str, Any] | None:
                 parts.append(int(d))
         date: dict[str, Any] = {"date-parts": [parts]}
         if other:
+            # the 4th part is "other info, e.g. Spring" (RIS spec): a season beside a month
+            # and day (`2019/06/15/Summer`, `2018/11//Fall`) is the CSL season too (F29)
             extra = parse_date_text(other, year=parts[0]) or {}
-            if "season" in extra and len(parts) == 1:
+            if "season" in extra:
                 date["season"] = extra["season"]
             if extra.get("circa"):
                 date["circa"] = True
@@ -264,7 +273,23 @@ def _date_for_ris(date: Mapping[str, Any]) -> tuple[str | None, str | None]:
             break
         ymd[index] = f"{value:02d}"
     other = "" if simple else (format_edtf(date) or "")
+    season = date.get("season")
+    if season and len(parts) == 1 and len(first) > 1 and not date.get("circa"):
+        # EDTF has no season beside a month: the season as the RIS spec's "other info" word
+        # (`2019/06/15/Summer`), which the reader takes back (`_ris_date`)
+        number = SEASONS.get(str(season).lower()) or _to_int(season)
+        word = _SEASON_WORDS.get(number) if isinstance(number, int) else None
+        other = word or str(season)
     return ymd[0], "/".join(ymd) + "/" + other
+
+
+_SEASON_WORDS = {1: "Spring", 2: "Summer", 3: "Autumn", 4: "Winter",
+                 21: "Spring", 22: "Summer", 23: "Autumn", 24: "Winter"}
+
+
+def _to_int(value: Any) -> int | None:
+    text = str(value).strip()
+    return int(text) if text.isdigit() else None
 
 
 def _item(fields: list[tuple[str, list[str], int]], line: int, source: str) -> Item:
@@ -451,7 +476,7 @@ def _item(fields: list[tuple[str, list[str], int]], line: int, source: str) -> I
         item["keyword"] = join_keywords(keywords)
     research = []  # RN, Research Notes: our carried lines (formats/extras.py), else annote
     for index, value in enumerate(values.get("RN", ())):
-        carried, cut, rest = extras.from_lines(value)
+        carried, cut, rest = extras.from_lines(extras.restore_names(item, value))
         for key, pairs in carried.items():
             item.setdefault(key, []).extend(pairs)
         extras.restore_truncated(item, cut)
@@ -496,7 +521,7 @@ def read(text: str, *, source: str = "<string>") -> list[Item]:
 
 
 def _one_line(value: Any) -> str:
-    return " ".join(str(value).split())
+    return one_line(value)
 
 
 def record_lines(item: Mapping[str, Any], *, tags: Iterable[str] | None = None) -> list[str]:
@@ -591,15 +616,39 @@ def record_lines(item: Mapping[str, Any], *, tags: Iterable[str] | None = None) 
     put_lines("AB", item.get("abstract"))
     for keyword in add_tags(item, tags):
         put("KW", keyword)
-    put_lines("N1", item.get("note"))
+    for line in _note_lines(item):
+        out.append(("N1", line))
     for tag, value in extra_tags(item):
         put(tag, value, variable=False)
     put_lines("RN", item.get("annote"))
-    for line in extras.to_lines(item, EXTRAS_HELD - {EXTRA}):
+    for line in extras.to_lines(item, EXTRAS_HELD - {EXTRA}) + extras.name_lines(item):
         put("RN", line, variable=False)
     lines = [f"{tag}  - {value}" for tag, value in out]
     lines.append("ER  - ")
     return lines
+
+
+def _note_lines(item: Mapping[str, Any]) -> list[str]:
+    """The `N1` lines of the item's note. A line this reader would take as the item's PMID or
+    PMCID (`PMID: 23439512`, Zotero's Extra form, `_extra_identifiers`) while the item has none
+    is written as an HTML note, `<p>PMID: 23439512</p>`: the form Zotero's RIS translator
+    (zotero/translators RIS.js) writes every child note in and reads as the same text, which
+    this reader reads as the note's text (`_note_text`), never as an identifier: a note that
+    says a PMID is no PMID of the item, and the two stay apart."""
+    note = item.get("note")
+    if note in (None, ""):
+        return []
+    out = []
+    for line in protected_case.strip(str(note)).strip().splitlines():
+        line = line.strip()
+        match = _EXTRA_ID.fullmatch(line)
+        if match:
+            variable = match.group(1).upper()
+            found = (pmid if variable == "PMID" else pmcid)(match.group(2))
+            if found and not item.get(variable):
+                line = f"<p>{html.escape(line, quote=False)}</p>"
+        out.append(line)
+    return out
 
 
 _TAG = re.compile(r"[A-Z][A-Z0-9]")
@@ -654,7 +703,11 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
         fields.discard("number-of-pages")
     else:
         page = item.get("page")
-        if page not in (None, ""):
+        count = item.get("number-of-pages")
+        if page not in (None, "") or (count not in (None, "")
+                                       and split_pages(count)[1] is not None):
+            # one SP, the number of pages of a BOOK/THES (RIS spec); a lone SP range is read
+            # as the pages (EndNote writes `SP  - 549-565`), so a range here is not carried
             fields.discard("number-of-pages")
             if split_pages(page)[1] is None:
                 fields.discard("page")  # a lone SP of a book is its number of pages

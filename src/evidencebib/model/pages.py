@@ -11,6 +11,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
+# Whitespace that is layout, not text: line breaks, tabs, runs of spaces (what a pretty-printed
+# export or a wrapped line puts between words; str.split's whitespace without the spaces a
+# writer types on purpose: no-break, thin, hair, figure, ideographic …)
+_LAYOUT_SPACE = re.compile("[ \t\n\r\v\f\x1c-\x1f\x85\u2028\u2029]+")
+
+
+def one_line(text: Any) -> str:
+    """`text` as a one-line field of RIS or EndNote XML holds it: layout whitespace collapsed
+    to one space and trimmed, typographic spaces kept as they are (TUGboat's page `c\u20093`
+    with its thin space, U+2009; a no-break space in `p.\u00a012`): they are characters of
+    the value, which both formats carry (UTF-8), not a line's layout."""
+    return _LAYOUT_SPACE.sub(" ", str(text)).strip(" ")
+
+
 # one separator: `--`, a hyphen or any Unicode dash, with optional spaces around it
 _DASH = re.compile(r"\s*(?:--|[-\u2010\u2011\u2012\u2013\u2014\u2212])\s*")
 
