@@ -81,8 +81,9 @@ def unparsed(condition: ConditionFile) -> list:
     """The blocks of a condition's .bib that do not parse (ParseError each, naming file,
     line and key): kept in the file, left out of `bib.items()`. Commands that read items
     without stopping (verify, enrich, find-doi) report them so that no entry is skipped
-    without a word."""
-    return list(condition.bib.problems)
+    without a word. Entries commented out with `%` (read by neither biber nor pandoc, nor
+    by us) are named with them: a user who did not mean to lose one sees it."""
+    return list(condition.bib.problems) + list(condition.bib.commented)
 
 
 def load_items(condition: ConditionFile) -> list[Item]:
@@ -629,15 +630,17 @@ def import_items(refs: References, slug: str, items: Sequence[Item], *,
     refuses instead and says how to make one, `new_condition`). Keys
     from the file are kept when asked and usable; otherwise readable keys are made
     (`banjar2023`)."""
-    from evidencebib.formats.bibtex import EXTRA
+    from evidencebib.formats.bibtex import ENTRY_TYPE, EXTRA
     from evidencebib.formats.extras import files_for_bibtex
     from evidencebib.model import ET_AL, LINE
 
     cleaned = []
     for item in items:
         item = files_for_bibtex(item)  # RIS L1, EndNote pdf-urls: BibTeX's `file`
-        # kept: a truncated list, and BibTeX fields no variable holds (written back as they were)
-        item = {k: v for k, v in item.items() if not k.startswith("_") or k in (ET_AL, EXTRA)}
+        # kept: a truncated list, BibTeX fields no variable holds (written back as they were)
+        # and a biblatex entry type no CSL type gives back (`@bookinbook`)
+        item = {k: v for k, v in item.items()
+                if not k.startswith("_") or k in (ET_AL, EXTRA, ENTRY_TYPE)}
         item.pop(LINE, None)
         if not keep_keys:
             item.pop("id", None)

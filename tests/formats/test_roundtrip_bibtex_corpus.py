@@ -42,9 +42,6 @@ pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 # for both parts of the corpus; the rates printed count them as failures). Each is in the
 # README's Known limitations; a loss of any other kind fails the test.
 KNOWN_CAUSES = [
-    (re.compile(r"BibTeX extras \[\['%"),
-     "a line commented out with % inside an entry: bibtexparser (like BibTeX) reads it into the "
-     "next field's name; biber drops it; RIS and EndNote XML neither carry nor name it"),
     (re.compile(r"^page: '[^']*\\u2009"),
      "a thin space in a page number: RIS and EndNote XML one-line fields write any space as a space"),
     (re.compile(r"^abstract: '[^']*\\x0"),

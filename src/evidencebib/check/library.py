@@ -56,7 +56,8 @@ class Library:
                 unreadable.append((slug, error))
         library = cls.from_items(
             {slug: cond.bib.items() for slug, cond in conditions.items()},
-            problems=unreadable + [(slug, p) for slug, cond in conditions.items() for p in cond.bib.problems])
+            problems=unreadable + [(slug, p) for slug, cond in conditions.items()
+                                   for p in cond.bib.problems + cond.bib.commented])
         library.conditions = conditions
         for slug in conditions:
             path = refs.meta_path(slug)

@@ -85,7 +85,9 @@ def biblatex_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]
         out.append(("pubstate", "{" + _PUBSTATES[literal] + "}"))
     if subtype:
         out.append(("type", "{" + subtype + "}"))
-    return entry_type, bibtex.protect_titles(out)
+    # the entry's own biblatex type when it was read from one (F43: `@bookinbook`, `@mvbook`
+    # and a biblatex `@inbook` are not `@incollection`/`@book` to biblatex)
+    return bibtex.own_entry_type(item, entry_type), bibtex.protect_titles(out)
 
 
 def _own_eprint(item: Mapping[str, Any]) -> bool:

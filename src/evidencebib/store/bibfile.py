@@ -54,6 +54,10 @@ class EntryRecord:
     fields: dict[str, str]           # field name (lower-case) -> raw value as written
     span: Span
     field_order: list[str] = field(default_factory=list)
+    # the entry's `%` comments (formats/bibtex.py parse_library), each as (the field it
+    # follows, None for the head line; its text; whether it ends that field's line): an
+    # edit that rewrites the entry writes them back where they were
+    comments: list[tuple[str | None, str, bool]] = field(default_factory=list)
 
 
 class BibFile:
@@ -69,6 +73,9 @@ class BibFile:
         self.spans: list[Span] = []
         self.entries: dict[str, EntryRecord] = {}
         self.problems: list[ParseError] = []
+        # entries commented out with `%` (not read; bibtex.commented_entry_errors): reported
+        # with the unparsed blocks, never a reason to refuse the file
+        self.commented: list[ParseError] = []
         self._string_cache: dict[str, str] | None = None
         with gcpause.paused(promote=True):
             self._parse(text)
@@ -120,7 +127,8 @@ class BibFile:
                 fields = {name.lower(): str(fld.value) for name, fld in zip(order, block.fields, strict=True)}
                 written_type = _WRITTEN_TYPE.match(raw)
                 entry_type = written_type.group(1) if written_type else block.entry_type
-                self.entries[block.key] = EntryRecord(block.key, entry_type, fields, span, order)
+                self.entries[block.key] = EntryRecord(block.key, entry_type, fields, span, order,
+                                                      _comment_places(block))
             elif type(block).__name__ in ("ParsingFailedBlock", "DuplicateBlockKeyBlock",
                                           "DuplicateFieldKeyBlock", "MiddlewareErrorBlock"):
                 self.problems.append(bibtex.failed_block_error(block, str(self.path or "<string>")))
@@ -128,6 +136,7 @@ class BibFile:
                 pass
         if position < len(text):
             self.spans.append(Span(text[position:], None, line_of(position)))
+        self.commented = bibtex.commented_entry_errors(library, str(self.path or "<string>"))
         if "".join(s.text for s in self.spans) != text:  # pragma: no cover - defensive
             raise ParseError("could not map the file's blocks back onto its text; refusing to "
                              "manage it (it would not be saved exactly)", file=self.path)
@@ -154,8 +163,8 @@ class BibFile:
             items = []
             sets = bibtex.entry_sets(resolved)  # a biblatex @set is its members, no reference
             for key, (rec, fields) in resolved.items():
-                if key in sets:
-                    continue
+                if key in sets or bibtex.is_data_container(rec.entry_type):
+                    continue  # a biblatex @xdata container is no reference either
                 fields = bibtex.inherit_crossref(fields, resolved)
                 items.append(bibtex.entry_to_item(rec.entry_type, key, fields, line=rec.span.line))
                 if bibtex.set_notes(key, sets):
@@ -215,6 +224,7 @@ class BibFile:
         else:
             self._keys.add(key)
         entry_type, fields = bibtex.item_to_fields(item)
+        entry_type = bibtex.own_entry_type(item, entry_type)  # an imported @bookinbook stays one
         fields = [(name, self._fit(key, name, raw)) for name, raw in fields]
         text = bibtex.format_entry(entry_type, key, fields, newline=self.newline)
         tail = self._tail().replace("\r", "")
@@ -272,8 +282,19 @@ class BibFile:
             (n.lower(), record.fields[n.lower()]) for n in record.field_order]
         if unchanged:
             return False
-        text = bibtex.format_entry(entry_type, key, merged, newline=self.newline)
+        kept = {n.lower() for n, _ in merged}
+        comments = []
+        for after, comment, inline in record.comments:
+            # a comment after a field the edit drops goes after the nearest field kept before it
+            if after is not None and after not in kept:
+                earlier = record.field_order[:[n.lower() for n in record.field_order].index(after)]
+                after = next((n.lower() for n in reversed(earlier) if n.lower() in kept), None)
+                inline = False
+            comments.append((after, comment, inline))
+        text = bibtex.format_entry(entry_type, key, merged, newline=self.newline,
+                                   comments=comments)
         self._set_text(record.span, text)
+        record.comments = comments
         self._dois = None  # the DOI may have changed; rebuilt when next asked
         record.entry_type = entry_type
         record.fields = {n.lower(): v for n, v in merged}
@@ -424,6 +445,23 @@ class BibFile:
         return True
 
 
+def _comment_places(block: Any) -> list[tuple[str | None, str, bool]]:
+    """An entry's `%` comments placed after the field they follow: the last field that starts
+    on or before the comment's line (None: the comment is on the head line or before the
+    first field)."""
+    held = block.get_parser_metadata(bibtex.COMMENTS)
+    if not held:
+        return []
+    places = []
+    for line, text, inline in held:
+        after = None
+        for fld in block.fields:
+            if fld.start_line is not None and fld.start_line <= line:
+                after = fld.key.lower()
+        places.append((after, text, inline))
+    return places
+
+
 def _dominant_newline(text: str) -> str:
     """CRLF when most of the file's lines end so, else LF (a file with none: LF)."""
     crlf = text.count("\r\n")
@@ -441,6 +479,9 @@ class _LazyResolved(dict):
 
     def __contains__(self, key: object) -> bool:
         return key in self._entries
+
+    def keys(self):  # every entry's key, resolved or not (bibtex._aliases looks at all)
+        return self._entries.keys()
 
     def __missing__(self, key: str):
         record = self._entries[key]
