@@ -6,7 +6,7 @@ round-trip cause 1)."""
 
 from __future__ import annotations
 
-from evidencebib.formats import bibtex
+from evidencebib.formats import bibtex, bibtex_split
 from evidencebib.store.bibfile import BibFile
 
 ENTRY = """@article{a,
@@ -107,3 +107,19 @@ def test_a_commented_out_copy_of_an_entry_does_not_rename_the_entry():
 def test_an_escaped_percent_between_blocks_starts_no_comment():
     text = "\\% @article{x, title={T}}\n"
     assert [item["id"] for item in bibtex.read(text, strict=False)] == ["x"]
+
+
+def test_a_percent_inside_a_quoted_value_is_text():
+    (item,) = bibtex.read('@article{q, title = "Response in 50% of cases", year = 2020}')
+    assert item["title"] == "Response in 50% of cases"
+
+
+def test_a_percent_inside_a_comment_block_is_left_alone():
+    text = "@comment{jabref-meta: 50% % @article{x,}\n@article{y, title={T}, year=2020}"
+    assert bibtex_split.comments(text) == []
+
+
+def test_a_comment_in_an_entry_with_a_quoted_value_is_found():
+    text = '@article{q,\n  title = "A, B",\n  % year = 1999,\n  year = 2020\n}\n'
+    (item,) = bibtex.read(text)
+    assert item["issued"] == {"date-parts": [[2020]]} and "_bibtex" not in item

@@ -203,6 +203,12 @@ def _implicit_comment(s: str, begin: int, stop: int, line_pos: int, line: int, c
 
 # what matters to where a `%` stands: braces, quotes, `%` itself and block starts
 _COMMENT_MARK = re.compile(r'[{}"%@]')
+# a whole braced value (up to four levels deep) or quoted one, skipped in one step
+_WHOLE_GROUP = re.compile(_GROUP)
+_WHOLE_QUOTED = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"', re.S)
+# an entry body with no `%`, `@` or unmatched mark outside its values, up to its closing brace:
+# nothing in it is a comment, and the scan goes on after it
+_CLEAN_BODY = re.compile(r'(?:[^{}"%@]++|' + _GROUP + r'|' + _WHOLE_QUOTED.pattern + r')*+\}', re.S)
 _COMMENTED_ENTRY = re.compile(r"%[%\s]*(@[\w]*[ \t]*[{(]\s*([^,\s{}()]*))")
 
 
@@ -259,6 +265,9 @@ def comments(text: str) -> list[Comment]:
             kind = start.group(0).lower()
             verbatim = kind.startswith("@comment") or kind.startswith("@preamble")
             depth, quoted, pos = 1, False, opening + 1
+            clean = None if verbatim else _CLEAN_BODY.match(text, pos)
+            if clean is not None:
+                depth, pos = 0, clean.end()  # the common case, in one step
         elif at and text[at - 1] == "\\":
             continue  # `\%`, `\{`, `\"`: no mark
         elif char == "%":
@@ -279,11 +288,19 @@ def comments(text: str) -> list[Comment]:
             continue
         elif char == '"':
             if depth == 1 and not verbatim:
-                quoted = not quoted
+                whole = None if quoted else _WHOLE_QUOTED.match(text, at)
+                if whole is not None:
+                    pos = whole.end()  # a quoted value: nothing in it is a comment
+                else:
+                    quoted = not quoted
         elif quoted:
             continue
         elif char == "{":
-            depth += 1
+            whole = _WHOLE_GROUP.match(text, at) if depth == 1 and not verbatim else None
+            if whole is not None:
+                pos = whole.end()  # a braced value: nothing in it is a comment
+            else:
+                depth += 1
         else:  # "}"
             depth -= 1
             if depth == 0:
