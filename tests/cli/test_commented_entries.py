@@ -43,3 +43,10 @@ def test_import_names_the_commented_out_entry_and_imports_the_others(refs, tmp_p
     assert "1 added" in result.stdout
     (line,) = [line for line in result.stderr.splitlines() if "entry 'commented'" in line]
     assert "t44.bib, line 2" in line and "not imported" in line
+
+
+def test_check_names_the_commented_out_entry_as_a_warning_not_a_failure(refs):
+    result = run("check", references=refs)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (line,) = [line for line in result.stdout.splitlines() if "entry 'commented'" in line]
+    assert "read-note" in line and "demo.bib, line 3" in line
