@@ -1485,10 +1485,11 @@ def commented_entry_errors(library: Any, source: str) -> list[ParseError]:
 def comment_notes(block: Any) -> list[str]:
     """Notes on the `%` comments inside an entry (parse_library): each is read as a comment,
     as biber and pandoc read it, not into the next field's name as BibTeX and bibtexparser do.
-    The .bib file that holds it keeps it (the store rewrites an entry with its comments); no
-    other format has a place for it."""
+    The .bib file that holds it keeps it (the store rewrites an entry with its comments); an
+    import or export of the entry does not carry it (no other format has a place for it)."""
     return [f"line {line + 1}: '{text}' is a comment inside the entry (as biber and pandoc "
-            "read it); only the .bib file keeps it, it is not carried to other formats"
+            "read it), not a field; an import or export does not carry it (the .bib it is in "
+            "keeps it)"
             for line, text, _ in block.get_parser_metadata(COMMENTS) or ()]
 
 
