@@ -538,6 +538,17 @@ def export_warnings(items: Sequence[Item], fmt: str, *, stored: bool = False) ->
         out.append(f"{len(partial)} entr{'y has' if len(partial) == 1 else 'ies have'} a date "
                    f"that other programs read only in part from {name} ({_PARTIAL_DATES[fmt]}; "
                    f"evidencebib's own import restores it): {shown}")
+    if fmt not in ("bibtex", "biblatex"):
+        # `%` comments inside entries (formats/bibtex.py parse_library): BibTeX and BibLaTeX
+        # write them back; no other format has a place for an editor's comment
+        from evidencebib.formats.bibtex import COMMENTS_KEY
+
+        commented = [str(item.get("id")) for item in items if item.get(COMMENTS_KEY)]
+        if commented:
+            shown = ", ".join(commented[:10]) + (" …" if len(commented) > 10 else "")
+            out.append(f"{len(commented)} entr{'y has' if len(commented) == 1 else 'ies have'} "
+                       f"'%' comments (between fields of the .bib) that the {name} format has "
+                       f"no place for; they are not exported: {shown}")
     counts = inventory.not_held(items, fmt)
     if stored:
         counts = inventory.by_bibtex_field(counts)
@@ -630,7 +641,7 @@ def import_items(refs: References, slug: str, items: Sequence[Item], *,
     refuses instead and says how to make one, `new_condition`). Keys
     from the file are kept when asked and usable; otherwise readable keys are made
     (`banjar2023`)."""
-    from evidencebib.formats.bibtex import ENTRY_TYPE, EXTRA
+    from evidencebib.formats.bibtex import COMMENTS_KEY, ENTRY_TYPE, EXTRA
     from evidencebib.formats.extras import files_for_bibtex
     from evidencebib.model import ET_AL, LINE
 
@@ -638,9 +649,9 @@ def import_items(refs: References, slug: str, items: Sequence[Item], *,
     for item in items:
         item = files_for_bibtex(item)  # RIS L1, EndNote pdf-urls: BibTeX's `file`
         # kept: a truncated list, BibTeX fields no variable holds (written back as they were)
-        # and a biblatex entry type no CSL type gives back (`@bookinbook`)
+        # a biblatex entry type no CSL type gives back (`@bookinbook`), `%` comments
         item = {k: v for k, v in item.items()
-                if not k.startswith("_") or k in (ET_AL, EXTRA, ENTRY_TYPE)}
+                if not k.startswith("_") or k in (ET_AL, EXTRA, ENTRY_TYPE, COMMENTS_KEY)}
         item.pop(LINE, None)
         if not keep_keys:
             item.pop("id", None)

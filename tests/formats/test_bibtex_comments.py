@@ -52,9 +52,13 @@ def test_a_percent_inside_a_value_is_text():
     assert item["URL"] == "http://x.org/a%20b"
 
 
-def test_a_comment_inside_an_entry_is_named_on_reading():
-    notes = read_one(ENTRY)["_notes"]
-    assert any("line 4: '% note = {old},' is a comment" in note for note in notes)
+def test_an_export_to_a_format_without_a_place_for_comments_names_them():
+    from evidencebib import api
+
+    items = BibFile(ENTRY).items()
+    for fmt in ("ris", "csl-json", "endnote-xml"):
+        assert any("'%' comments" in w and ": a" in w for w in api.export_warnings(items, fmt)), fmt
+    assert not any("'%' comments" in w for w in api.export_warnings(items, "bibtex"))
 
 
 def test_the_store_keeps_an_entry_with_comments_byte_for_byte():
@@ -123,3 +127,28 @@ def test_a_comment_in_an_entry_with_a_quoted_value_is_found():
     text = '@article{q,\n  title = "A, B",\n  % year = 1999,\n  year = 2020\n}\n'
     (item,) = bibtex.read(text)
     assert item["issued"] == {"date-parts": [[2020]]} and "_bibtex" not in item
+
+
+def test_a_bibtex_export_writes_the_comments_back_with_the_entry():
+    text = bibtex.write(bibtex.read(ENTRY))
+    assert "  author = {Doe, J.}, % the first author\n" in text
+    assert "  % note = {old},\n  journal = {J}," in text
+
+
+def test_a_biblatex_export_writes_the_comments_after_the_renamed_field():
+    from evidencebib.formats import biblatex
+
+    text = biblatex.write(bibtex.read(ENTRY.replace("  journal = {J},\n", "  journal = {J}, % J.\n")))
+    assert "  journaltitle = {J}, % J.\n" in text
+
+
+def test_an_imported_entry_keeps_its_comments_in_the_store():
+    (item,) = bibtex.read(ENTRY)
+    bib = BibFile("")
+    bib.add_item({k: v for k, v in item.items() if not k.startswith("_") or k == bibtex.COMMENTS_KEY})
+    assert "% note = {old}," in bib.text() and "% the first author" in bib.text()
+    assert bibtex.read(bib.text())[0].get("note") is None
+
+
+def test_the_store_gives_an_export_the_comments_of_its_entries():
+    assert "% note = {old}," in bibtex.write(BibFile(ENTRY).items())

@@ -151,5 +151,6 @@ def write(items: Iterable[Mapping[str, Any]], *, tags: Iterable[str] | None = No
     chunks = []
     for key, item in unique_keys(with_tags(items, tags)):
         entry_type, fields = biblatex_fields(item)
-        chunks.append(bibtex.format_entry(entry_type, key, fields))
+        chunks.append(bibtex.format_entry(entry_type, key, fields,
+                                          comments=bibtex.item_comments(item, _RENAMES)))
     return "\n\n".join(chunks) + ("\n" if chunks else "")

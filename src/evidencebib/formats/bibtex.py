@@ -1341,6 +1341,9 @@ def item_to_bibtex(item: Mapping[str, Any], key: str | None = None) -> str:
 # Whole files
 
 COMMENTS = "evidencebib_comments"   # an entry block's `%` comments (parser metadata)
+# an item's `%` comments, as (the field they follow or None, text, ends that field's line)
+# lists: BibTeX and BibLaTeX writers and the store write them back (comment_places)
+COMMENTS_KEY = "_comments"
 
 
 def parse_library(text: str):
@@ -1456,7 +1459,6 @@ def read(text: str, *, source: str = "<string>", strict: bool = True,
         notes = [renamed[key]] if key in renamed else []
         notes += set_notes(key, sets)
         notes += _undefined_macros(block, strings)
-        notes += comment_notes(block)
         parent = fields.get("crossref") or fields.get("xref")
         if parent and latex.decode(parent).strip() not in raw_entries:
             field = "crossref" if fields.get("crossref") else "xref"
@@ -1465,6 +1467,9 @@ def read(text: str, *, source: str = "<string>", strict: bool = True,
         notes += xdata_notes(fields, raw_entries)
         fields = inherit_crossref(fields, raw_entries)
         item = entry_to_item(block.entry_type, key, fields, line=(block.start_line or 0) + 1)
+        places = comment_places(block)
+        if places:
+            item[COMMENTS_KEY] = [list(place) for place in places]
         if notes:
             item[NOTES] = notes + list(item.get(NOTES) or ())
         items.append(item)
@@ -1482,15 +1487,21 @@ def commented_entry_errors(library: Any, source: str) -> list[ParseError]:
             for line, head, key in library.commented_entries]
 
 
-def comment_notes(block: Any) -> list[str]:
-    """Notes on the `%` comments inside an entry (parse_library): each is read as a comment,
-    as biber and pandoc read it, not into the next field's name as BibTeX and bibtexparser do.
-    The .bib file that holds it keeps it (the store rewrites an entry with its comments); an
-    import or export of the entry does not carry it (no other format has a place for it)."""
-    return [f"line {line + 1}: '{text}' is a comment inside the entry (as biber and pandoc "
-            "read it), not a field; an import or export does not carry it (the .bib it is in "
-            "keeps it)"
-            for line, text, _ in block.get_parser_metadata(COMMENTS) or ()]
+def comment_places(block: Any) -> list[tuple[str | None, str, bool]]:
+    """An entry block's `%` comments placed after the field they follow: the last field that
+    starts on or before the comment's line (None: the comment is on the head line or before
+    the first field); the text from `%`; whether it ends a line that holds more."""
+    held = block.get_parser_metadata(COMMENTS)
+    if not held:
+        return []
+    places = []
+    for line, text, inline in held:
+        after = None
+        for fld in block.fields:
+            if fld.start_line is not None and fld.start_line <= line:
+                after = fld.key.lower()
+        places.append((after, text, inline))
+    return places
 
 
 def entry_sets(raw_entries: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -1712,5 +1723,20 @@ def write(items: Iterable[Mapping[str, Any]], *, tags: Iterable[str] | None = No
     for key, item in unique_keys(with_tags(items, tags)):
         entry_type, fields = item_to_fields(item)
         chunks.append(format_entry(*classic_fields(entry_type, fields)[:1], key,
-                                   classic_fields(entry_type, fields)[1]))
+                                   classic_fields(entry_type, fields)[1],
+                                   comments=item_comments(item)))
     return "\n\n".join(chunks) + ("\n" if chunks else "")
+
+
+def item_comments(item: Mapping[str, Any],
+                  renames: Mapping[str, str] | None = None) -> list[tuple[str | None, str, bool]]:
+    """The item's `%` comments (COMMENTS_KEY) as format_entry takes them; `renames` maps the
+    fields they follow to the names a writer writes them under (BibLaTeX `journaltitle`)."""
+    out = []
+    for place in item.get(COMMENTS_KEY) or ():
+        if isinstance(place, (list, tuple)) and len(place) == 3 and str(place[1]).startswith("%"):
+            after = None if place[0] is None else str(place[0])
+            if after is not None and renames:
+                after = renames.get(after, after)
+            out.append((after, str(place[1]), bool(place[2])))
+    return out

@@ -128,7 +128,7 @@ class BibFile:
                 written_type = _WRITTEN_TYPE.match(raw)
                 entry_type = written_type.group(1) if written_type else block.entry_type
                 self.entries[block.key] = EntryRecord(block.key, entry_type, fields, span, order,
-                                                      _comment_places(block))
+                                                      bibtex.comment_places(block))
             elif type(block).__name__ in ("ParsingFailedBlock", "DuplicateBlockKeyBlock",
                                           "DuplicateFieldKeyBlock", "MiddlewareErrorBlock"):
                 self.problems.append(bibtex.failed_block_error(block, str(self.path or "<string>")))
@@ -167,6 +167,8 @@ class BibFile:
                     continue  # a biblatex @xdata container is no reference either
                 fields = bibtex.inherit_crossref(fields, resolved)
                 items.append(bibtex.entry_to_item(rec.entry_type, key, fields, line=rec.span.line))
+                if rec.comments:  # an export to BibTeX or BibLaTeX writes them back
+                    items[-1][bibtex.COMMENTS_KEY] = [list(c) for c in rec.comments]
                 if bibtex.set_notes(key, sets):
                     items[-1][NOTES] = bibtex.set_notes(key, sets) + list(items[-1].get(NOTES) or ())
         return items
@@ -179,7 +181,10 @@ class BibFile:
         strings = self._strings()
         resolved = _LazyResolved(self.entries, strings, self._resolve)
         fields = bibtex.inherit_crossref(resolved[key][1], resolved)
-        return bibtex.entry_to_item(record.entry_type, key, fields, line=record.span.line)
+        item = bibtex.entry_to_item(record.entry_type, key, fields, line=record.span.line)
+        if record.comments:
+            item[bibtex.COMMENTS_KEY] = [list(c) for c in record.comments]
+        return item
 
     def line_of(self, key: str) -> int | None:
         record = self.entries.get(key)
@@ -226,7 +231,9 @@ class BibFile:
         entry_type, fields = bibtex.item_to_fields(item)
         entry_type = bibtex.own_entry_type(item, entry_type)  # an imported @bookinbook stays one
         fields = [(name, self._fit(key, name, raw)) for name, raw in fields]
-        text = bibtex.format_entry(entry_type, key, fields, newline=self.newline)
+        comments = bibtex.item_comments(item)  # an imported entry's `%` comments
+        text = bibtex.format_entry(entry_type, key, fields, newline=self.newline,
+                                   comments=comments)
         tail = self._tail().replace("\r", "")
         if not tail or tail.endswith("\n\n"):
             separator = ""
@@ -238,7 +245,7 @@ class BibFile:
         self.spans.append(span)
         self._set_text(span, separator + text + self.newline)
         record = EntryRecord(key, entry_type, dict((n.lower(), v) for n, v in fields),
-                             span, [n for n, _ in fields])
+                             span, [n for n, _ in fields], comments)
         self.entries[key] = record
         if self._dois is not None:
             found = self._doi_key(record, self._strings())
@@ -443,23 +450,6 @@ class BibFile:
         write_atomic(target, self.file_encoding.encode(text))
         self._original = text
         return True
-
-
-def _comment_places(block: Any) -> list[tuple[str | None, str, bool]]:
-    """An entry's `%` comments placed after the field they follow: the last field that starts
-    on or before the comment's line (None: the comment is on the head line or before the
-    first field)."""
-    held = block.get_parser_metadata(bibtex.COMMENTS)
-    if not held:
-        return []
-    places = []
-    for line, text, inline in held:
-        after = None
-        for fld in block.fields:
-            if fld.start_line is not None and fld.start_line <= line:
-                after = fld.key.lower()
-        places.append((after, text, inline))
-    return places
 
 
 def _dominant_newline(text: str) -> str:
