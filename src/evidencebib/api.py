@@ -538,17 +538,20 @@ def export_warnings(items: Sequence[Item], fmt: str, *, stored: bool = False) ->
         out.append(f"{len(partial)} entr{'y has' if len(partial) == 1 else 'ies have'} a date "
                    f"that other programs read only in part from {name} ({_PARTIAL_DATES[fmt]}; "
                    f"evidencebib's own import restores it): {shown}")
-    if fmt not in ("bibtex", "biblatex"):
-        # `%` comments inside entries (formats/bibtex.py parse_library): BibTeX and BibLaTeX
-        # write them back; no other format has a place for an editor's comment
+    if fmt != "biblatex":
+        # `%` comments inside entries (formats/bibtex.py parse_library): BibLaTeX writes them
+        # back (biber reads them as comments); classic BibTeX reads one as a syntax error, and
+        # no other format has a place for an editor's comment
         from evidencebib.formats.bibtex import COMMENTS_KEY
 
         commented = [str(item.get("id")) for item in items if item.get(COMMENTS_KEY)]
         if commented:
             shown = ", ".join(commented[:10]) + (" …" if len(commented) > 10 else "")
+            place = ("BibTeX itself cannot read inside an entry" if fmt == "bibtex"
+                     else f"the {name} format has no place for")
             out.append(f"{len(commented)} entr{'y has' if len(commented) == 1 else 'ies have'} "
-                       f"'%' comments (between fields of the .bib) that the {name} format has "
-                       f"no place for; they are not exported: {shown}")
+                       f"'%' comments (between fields of the .bib) that {place}; they are not "
+                       f"exported (BibLaTeX keeps them): {shown}")
     counts = inventory.not_held(items, fmt)
     if stored:
         counts = inventory.by_bibtex_field(counts)

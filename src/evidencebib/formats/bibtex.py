@@ -1342,7 +1342,8 @@ def item_to_bibtex(item: Mapping[str, Any], key: str | None = None) -> str:
 
 COMMENTS = "evidencebib_comments"   # an entry block's `%` comments (parser metadata)
 # an item's `%` comments, as (the field they follow or None, text, ends that field's line)
-# lists: BibTeX and BibLaTeX writers and the store write them back (comment_places)
+# lists: the BibLaTeX writer (biber reads them as comments) and the store write them back
+# (comment_places); the BibTeX writer does not (bibtex.exe reads them as a syntax error)
 COMMENTS_KEY = "_comments"
 
 
@@ -1722,9 +1723,11 @@ def write(items: Iterable[Mapping[str, Any]], *, tags: Iterable[str] | None = No
     chunks = []
     for key, item in unique_keys(with_tags(items, tags)):
         entry_type, fields = item_to_fields(item)
+        # no `%` comments: BibTeX itself has no comment character inside an entry ("You're
+        # missing a field name", and the rest of the entry is skipped); api.export_warnings
+        # names the entries that had some
         chunks.append(format_entry(*classic_fields(entry_type, fields)[:1], key,
-                                   classic_fields(entry_type, fields)[1],
-                                   comments=item_comments(item)))
+                                   classic_fields(entry_type, fields)[1]))
     return "\n\n".join(chunks) + ("\n" if chunks else "")
 
 
