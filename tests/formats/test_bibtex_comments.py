@@ -162,3 +162,9 @@ def test_the_store_gives_an_export_the_comments_of_its_entries():
     from evidencebib.formats import biblatex
 
     assert "% note = {old}," in biblatex.write(BibFile(ENTRY).items())
+
+
+def test_a_new_entry_never_takes_the_key_of_an_entry_commented_out():
+    bib = BibFile(COMMENTED)
+    key = bib.add_item({"type": "book", "title": "New", "author": [{"family": "Z"}]}, key="gone")
+    assert key != "gone"

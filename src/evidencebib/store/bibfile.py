@@ -81,7 +81,10 @@ class BibFile:
             self._parse(text)
         # what add_item needs, kept up to date by every edit so that adding n entries is O(n)
         self._newlines = text.count("\n")
-        self._keys = CitationKeys(list(self.entries) + [p.location.entry for p in self.problems
+        # the keys of unparsed blocks and of entries commented out stay taken: removing the
+        # `%` (or fixing the block) must not make two entries of one key
+        self._keys = CitationKeys(list(self.entries) + [p.location.entry for p in
+                                                        self.problems + self.commented
                                                         if p.location.entry])
         self._dois: dict[str, str] | None = None   # DOI key -> first entry with it, built lazily
 
