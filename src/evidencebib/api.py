@@ -81,8 +81,9 @@ def unparsed(condition: ConditionFile) -> list:
     """The blocks of a condition's .bib that do not parse (ParseError each, naming file,
     line and key): kept in the file, left out of `bib.items()`. Commands that read items
     without stopping (verify, enrich, find-doi) report them so that no entry is skipped
-    without a word."""
-    return list(condition.bib.problems)
+    without a word. Entries commented out with `%` (read by neither biber nor pandoc, nor
+    by us) are named with them: a user who did not mean to lose one sees it."""
+    return list(condition.bib.problems) + list(condition.bib.commented)
 
 
 def load_items(condition: ConditionFile) -> list[Item]:
@@ -541,6 +542,20 @@ def export_warnings(items: Sequence[Item], fmt: str, *, stored: bool = False) ->
         out.append(f"{len(partial)} entr{'y has' if len(partial) == 1 else 'ies have'} a date "
                    f"that other programs read only in part from {name} ({_PARTIAL_DATES[fmt]}; "
                    f"evidencebib's own import restores it): {shown}")
+    if fmt != "biblatex":
+        # `%` comments inside entries (formats/bibtex.py parse_library): BibLaTeX writes them
+        # back (biber reads them as comments); classic BibTeX reads one as a syntax error, and
+        # no other format has a place for an editor's comment
+        from evidencebib.formats.bibtex import COMMENTS_KEY
+
+        commented = [str(item.get("id")) for item in items if item.get(COMMENTS_KEY)]
+        if commented:
+            shown = ", ".join(commented[:10]) + (" …" if len(commented) > 10 else "")
+            place = ("BibTeX itself cannot read inside an entry" if fmt == "bibtex"
+                     else f"the {name} format has no place for")
+            out.append(f"{len(commented)} entr{'y has' if len(commented) == 1 else 'ies have'} "
+                       f"'%' comments (between fields of the .bib) that {place}; they are not "
+                       f"exported (BibLaTeX keeps them): {shown}")
     counts = inventory.not_held(items, fmt)
     if stored:
         counts = inventory.by_bibtex_field(counts)
@@ -633,15 +648,17 @@ def import_items(refs: References, slug: str, items: Sequence[Item], *,
     refuses instead and says how to make one, `new_condition`). Keys
     from the file are kept when asked and usable; otherwise readable keys are made
     (`banjar2023`)."""
-    from evidencebib.formats.bibtex import EXTRA
+    from evidencebib.formats.bibtex import COMMENTS_KEY, ENTRY_TYPE, EXTRA
     from evidencebib.formats.extras import files_for_bibtex
     from evidencebib.model import ET_AL, LINE
 
     cleaned = []
     for item in items:
         item = files_for_bibtex(item)  # RIS L1, EndNote pdf-urls: BibTeX's `file`
-        # kept: a truncated list, and BibTeX fields no variable holds (written back as they were)
-        item = {k: v for k, v in item.items() if not k.startswith("_") or k in (ET_AL, EXTRA)}
+        # kept: a truncated list, BibTeX fields no variable holds (written back as they were)
+        # a biblatex entry type no CSL type gives back (`@bookinbook`), `%` comments
+        item = {k: v for k, v in item.items()
+                if not k.startswith("_") or k in (ET_AL, EXTRA, ENTRY_TYPE, COMMENTS_KEY)}
         item.pop(LINE, None)
         if not keep_keys:
             item.pop("id", None)

@@ -179,7 +179,9 @@ def test_every_bibtex_entry_of_the_corpus_decodes_completely():
     excused: set = set()
     for path in sorted(corpus_dir("bibtex").glob("*.bib")):
         _check_bib(path, rates, counts, excused)
-    assert counts["entries"] == 21404 and counts["values"] > 60000
+    # 21404 until `%` became a comment: L27, L28 (biber-names.bib) are entries commented out,
+    # and gxd1g (biber-xdata.bib), which an end-of-line comment had cut, is read
+    assert counts["entries"] == 21403 and counts["values"] > 60000
     assert rates.failed == 0, rates.failure_message()
     # the excused values stay few: escaped LaTeX text, and the reviewed EXCEPTIONS
     assert len(excused) < 200, len(excused)

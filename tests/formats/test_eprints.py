@@ -53,8 +53,11 @@ GOOGLE_BOOKS = ("@book{doe1990, author = {Doe, Jane}, title = {A Book}, year = {
                 " publisher = {P}, eprint = {abc123XYZ}, eprinttype = {googlebooks}}")
 DOI_EPRINT = ("@article{doe1991, author = {Doe, Jane}, title = {T}, journal = {J},"
               " year = {1991}, eprint = {10.1000/xyz123}, eprinttype = {doi}}")
+# what Wiley's "download citation" writes (OUP's and ACS's the same): the full text's link
+PUBLISHER_PDF = ("@article{sim2019, author = {Doe, Jane}, title = {T}, journal = {Stat Med},"
+                 " year = {2019}, eprint = {https://onlinelibrary.wiley.com/doi/pdf/10.1002/sim.123}}")
 
-KINDS = {"biblatex-arxiv": BIBLATEX_ARXIV, "bibtex-arxiv": BIBTEX_ARXIV,
+KINDS = {"publisher-pdf": PUBLISHER_PDF, "biblatex-arxiv": BIBLATEX_ARXIV, "bibtex-arxiv": BIBTEX_ARXIV,
          "published-arxiv": PUBLISHED_ARXIV, "hdl": HANDLE, "jstor": JSTOR,
          "googlebooks": GOOGLE_BOOKS, "doi": DOI_EPRINT}
 # the CSL variables each kind is said with
@@ -68,6 +71,7 @@ EXPECTED = {
     "jstor": {"URL": "https://www.jstor.org/stable/2802385"},
     "googlebooks": {"URL": "https://books.google.com/books?id=abc123XYZ"},
     "doi": {"DOI": "10.1000/xyz123"},
+    "publisher-pdf": {"URL": "https://onlinelibrary.wiley.com/doi/pdf/10.1002/sim.123"},
 }
 FORMATS = ["ris", "csl-json", "endnote-xml", "bibtex", "biblatex"]
 
@@ -264,3 +268,23 @@ def test_biblatex_keeps_the_arxiv_eprint_of_an_item_with_a_pmid_and_names_the_pm
     back = registry.get("biblatex").read(text)[0]
     assert back["URL"] == "https://arxiv.org/abs/1203.6171"
     assert "PMID" in " ".join(api.export_warnings([item], "biblatex"))
+
+
+def test_a_web_address_eprint_is_a_link_not_an_archive_identifier():
+    """F27: a publisher's `eprint = {https://…pdf}` is the full text's link: the item's URL
+    (RIS `UR`, CSL-JSON `URL`), the eprint kept as written for BibTeX."""
+    item = read(PUBLISHER_PDF)
+    assert item["URL"] == "https://onlinelibrary.wiley.com/doi/pdf/10.1002/sim.123"
+    assert ["eprint", item["URL"]] in item[EXTRA]
+
+
+def test_an_arxiv_eprint_written_as_its_address_is_not_made_an_address_of_an_address():
+    item = read("@misc{a, title = {T}, year = {2017}, eprinttype = {arxiv},"
+                " eprint = {https://arxiv.org/abs/1706.03762}}")
+    assert item["URL"] == "https://arxiv.org/abs/1706.03762"
+
+
+def test_an_entry_with_a_url_of_its_own_keeps_it_and_carries_the_link_eprint():
+    item = read(PUBLISHER_PDF.replace("eprint =", "url = {https://example.org/abs}, eprint ="))
+    assert item["URL"] == "https://example.org/abs"
+    assert any(name == "eprint" for name, _ in item[EXTRA])

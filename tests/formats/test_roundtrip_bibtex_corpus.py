@@ -38,14 +38,10 @@ _ITEMS: dict[Path, list[dict]] = {}
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
-# Silent changes still left, by cause (matched on the loss the comparison reports, so they hold
-# for both parts of the corpus; the rates printed count them as failures). Each is in the
-# README's Known limitations; a loss of any other kind fails the test.
-KNOWN_CAUSES = [
-    (re.compile(r"BibTeX extras \[\['%"),
-     "a line commented out with % inside an entry: bibtexparser (like BibTeX) reads it into the "
-     "next field's name; biber drops it; RIS and EndNote XML neither carry nor name it"),
-]
+# Silent changes known and accepted, by cause (matched on the loss the comparison reports, so
+# they hold for both parts of the corpus; the rates printed count them as failures), each with
+# its line in the README's Known limitations. None is left: any loss fails the test.
+KNOWN_CAUSES: list[tuple[re.Pattern[str], str]] = []
 
 
 def _unknown(lost: list[str]) -> list[str]:

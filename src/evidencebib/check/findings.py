@@ -296,4 +296,7 @@ def _unparsed(library: Library) -> list[Finding]:
                            {"condition": condition, "file": str(location.file or ""),
                             "line": location.line, "key": location.entry,
                             "problem": problem.message}))
+    for condition, problem in library.commented:
+        # an entry commented out is no block that fails to parse: the reader's note on it
+        out.append(Finding("read-note", f"{condition}: {problem}", [], {"note": problem.message}))
     return out

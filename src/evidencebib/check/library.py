@@ -29,6 +29,8 @@ class Library:
     problems: list[tuple[str, ParseError]] = field(default_factory=list)
     conditions: dict[str, ConditionFile] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)    # condition -> its .toml text
+    # entries commented out with `%` (not read, as biber and pandoc skip them): a warning
+    commented: list[tuple[str, ParseError]] = field(default_factory=list)
 
     @classmethod
     def from_items(cls, items_by_condition: dict[str, Sequence[dict]], *,
@@ -57,6 +59,7 @@ class Library:
         library = cls.from_items(
             {slug: cond.bib.items() for slug, cond in conditions.items()},
             problems=unreadable + [(slug, p) for slug, cond in conditions.items() for p in cond.bib.problems])
+        library.commented = [(slug, p) for slug, cond in conditions.items() for p in cond.bib.commented]
         library.conditions = conditions
         for slug in conditions:
             path = refs.meta_path(slug)

@@ -85,7 +85,9 @@ def biblatex_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]
         out.append(("pubstate", "{" + _PUBSTATES[literal] + "}"))
     if subtype:
         out.append(("type", "{" + subtype + "}"))
-    return entry_type, bibtex.protect_titles(out)
+    # the entry's own biblatex type when it was read from one (F43: `@bookinbook`, `@mvbook`
+    # and a biblatex `@inbook` are not `@incollection`/`@book` to biblatex)
+    return bibtex.own_entry_type(item, entry_type), bibtex.protect_titles(out)
 
 
 def _own_eprint(item: Mapping[str, Any]) -> bool:
@@ -149,5 +151,6 @@ def write(items: Iterable[Mapping[str, Any]], *, tags: Iterable[str] | None = No
     chunks = []
     for key, item in unique_keys(with_tags(items, tags)):
         entry_type, fields = biblatex_fields(item)
-        chunks.append(bibtex.format_entry(entry_type, key, fields))
+        chunks.append(bibtex.format_entry(entry_type, key, fields,
+                                          comments=bibtex.item_comments(item, _RENAMES)))
     return "\n\n".join(chunks) + ("\n" if chunks else "")

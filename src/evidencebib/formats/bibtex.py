@@ -70,6 +70,15 @@ CSL_TYPES = {
     "entry-dictionary": "inreference", "periodical": "periodical", "document": "misc",
 }
 _SUBTYPES = {"article-magazine": "magazine", "article-newspaper": "newspaper"}
+# biblatex entry types (biblatex manual §2.1.1 regular, §2.1.3 non-standard types) that no
+# CSL type gives back: read, the item keeps its own (under ENTRY_TYPE) for the BibLaTeX
+# writer and the store to write (own_entry_type); the BibTeX writer maps the CSL type.
+KEPT_TYPES = frozenset({
+    "mvbook", "inbook", "bookinbook", "suppbook", "collection", "mvcollection",
+    "suppcollection", "proceedings", "mvproceedings", "reference", "mvreference",
+    "suppperiodical", "manual", "review", "commentary", "audio", "video", "music", "movie",
+    "artwork", "image", "letter", "legislation", "jurisdiction", "legal"})
+ENTRY_TYPE = "_entrytype"
 
 # biblatex `type` values that name a standard kind of report or thesis.
 TYPE_VALUES = {"phdthesis": "PhD thesis", "mathesis": "Master's thesis", "techreport": None,
@@ -662,6 +671,8 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
     item: Item = {"id": key, "type": csl_type}
     if line is not None:
         item[LINE] = line
+    if entry_type in KEPT_TYPES and ENTRY_TYPES[entry_type] == csl_type:
+        item[ENTRY_TYPE] = entry_type
 
     for field, variable in NAME_FIELDS.items():
         if fields.get(field, "").strip():
@@ -1034,6 +1045,19 @@ def _verbatim(field: str, value: str) -> str:
 # ---------------------------------------------------------------------------------------
 # Item -> entry
 
+def own_entry_type(item: Mapping[str, Any], entry_type: str) -> str:
+    """The biblatex entry type the item was read from (KEPT_TYPES) while its CSL type is still
+    the one that type reads as, else `entry_type`: a `@bookinbook` stays one (its title is a
+    book's title, biblatex prints it in italics), as do `@mvbook` and a biblatex `@inbook`
+    (a part of a book with its own title; a BibTeX @inbook without `booktitle` is not one)."""
+    kept = str(item.get(ENTRY_TYPE) or "")
+    if kept not in KEPT_TYPES or ENTRY_TYPES.get(kept) != item.get("type"):
+        return entry_type
+    if kept == "inbook" and not item.get("container-title"):
+        return entry_type
+    return kept
+
+
 def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]:
     """The BibTeX entry type and (field, raw value) pairs that store a CSL item."""
     extra = dict(item.get(EXTRA) or ())
@@ -1278,12 +1302,32 @@ def _encode_rich(value: str) -> str:
 
 
 def format_entry(entry_type: str, key: str, fields: Iterable[tuple[str, str]], *,
-                 newline: str = "\n") -> str:
+                 newline: str = "\n",
+                 comments: Iterable[tuple[str | None, str, bool]] = ()) -> str:
     """One entry in our house layout: two-space indent, one field per line, trailing commas;
-    lines end with `newline` (a CRLF file's new entries use CRLF)."""
+    lines end with `newline` (a CRLF file's new entries use CRLF).
+
+    `comments` are `%` comments to write back (the store's rewrite of an edited entry keeps
+    an editor's comments): (the field, lower-case, whose line it follows, or None for the
+    head line; the text from `%`; True to end that line, else a line of its own)."""
+    after: dict[str | None, list[tuple[str, bool]]] = {}
+    for name, text, inline in comments:
+        after.setdefault(name, []).append((text, inline))
     lines = [f"@{entry_type}{{{key},"]
+
+    def place(name: str | None) -> None:
+        for text, inline in after.pop(name, ()):
+            if inline:
+                lines[-1] += " " + text
+            else:
+                lines.append("  " + text)
+
+    place(None)
     for name, raw in fields:
         lines.append(f"  {name} = {raw},")
+        place(name.lower())
+    for name in list(after):  # a field no longer written: its comments still are
+        place(name)
     lines.append("}")
     return newline.join(lines)
 
@@ -1296,19 +1340,80 @@ def item_to_bibtex(item: Mapping[str, Any], key: str | None = None) -> str:
 # ---------------------------------------------------------------------------------------
 # Whole files
 
+COMMENTS = "evidencebib_comments"   # an entry block's `%` comments (parser metadata)
+# an item's `%` comments, as (the field they follow or None, text, ends that field's line)
+# lists: the BibLaTeX writer (biber reads them as comments) and the store write them back
+# (comment_places); the BibTeX writer does not (bibtex.exe reads them as a syntax error)
+COMMENTS_KEY = "_comments"
+
+
 def parse_library(text: str):
     """bibtexparser's block library with no middleware: raw values, every block kept.
+
+    `%` comments outside values are comments, as biber and pandoc read them
+    (bibtex_split.comments): bibtexparser reads the text with them blanked out, so a line
+    `% note = {old},` between two fields is no field and is not read into the next field's
+    name, and an entry commented out as `% @article{…}` is no entry. Each block's raw text is
+    the file's own (comments included), so the store rewrites nothing it did not change; an
+    entry's comments are in its parser metadata under COMMENTS as (0-based line, text,
+    whether it follows other text on its line), and the entries commented out are in
+    `library.commented_entries` as (0-based line, `@type{key`, key).
 
     Well-formed files take the faster route of formats/bibtex_split.py, which builds the same
     blocks; anything else goes through bibtexparser's own splitter."""
     from evidencebib.formats import bibtex_split
 
-    library = bibtex_split.split(text)
-    if library is not None:
-        return library
-    import bibtexparser
+    found = bibtex_split.comments(text)
+    parsed = bibtex_split.masked(text, found)
+    library: Any = bibtex_split.split(parsed)
+    if library is None:
+        import bibtexparser
 
-    return bibtexparser.parse_string(text, parse_stack=[])
+        library = bibtexparser.parse_string(parsed, parse_stack=[])
+    library.commented_entries = []
+    if found:
+        _restore_comments(library, text, parsed, found)
+    return library
+
+
+def _restore_comments(library: Any, text: str, parsed: str, found: list[Any]) -> None:
+    """Give every block its raw text as the file has it and its comments (parse_library)."""
+    lines, line_pos, line = [], 0, 0
+    for comment in found:
+        line += parsed.count("\n", line_pos, comment.start)
+        line_pos = comment.start
+        lines.append(line)
+        if comment.commented_entry:
+            library.commented_entries.append((line, comment.commented_entry, comment.key))
+    position, index = 0, 0
+    for block in library.blocks:
+        raw = block.raw
+        if not raw:
+            continue
+        start = parsed.find(raw, position)
+        if start < 0:  # pragma: no cover - every block is a stretch of the text it came from
+            continue
+        end = start + len(raw)
+        position = end
+        original = text[start:end]
+        inner = getattr(block, "ignore_error_block", None)
+        for one in (block, inner):
+            if one is not None and one.raw == raw:
+                one._raw = original
+        while index < len(found) and found[index].start < start:
+            index += 1
+        held = []
+        while index < len(found) and found[index].end <= end:
+            comment = found[index]
+            if comment.entry:
+                line_start = text.rfind("\n", 0, comment.start) + 1
+                held.append((lines[index], text[comment.start:comment.end].rstrip(),
+                             bool(text[line_start:comment.start].strip())))
+            index += 1
+        if held:
+            for one in (block, inner):
+                if one is not None:
+                    one.set_parser_metadata(COMMENTS, held)
 
 
 def read(text: str, *, source: str = "<string>", strict: bool = True,
@@ -1326,6 +1431,7 @@ def read(text: str, *, source: str = "<string>", strict: bool = True,
     failed = [b for b in library.failed_blocks if type(b).__name__ != "DuplicateBlockKeyBlock"]
     if problems is not None:
         problems.extend(failed_block_error(block, source) for block in failed)
+        problems.extend(commented_entry_errors(library, source))
     elif strict and failed:
         raise failed_block_error(failed[0], source)
     strings = string_definitions(library.blocks)
@@ -1349,7 +1455,7 @@ def read(text: str, *, source: str = "<string>", strict: bool = True,
     items = []
     sets = entry_sets(raw_entries)
     for key, (block, fields) in raw_entries.items():
-        if key in sets:
+        if key in sets or is_data_container(block.entry_type):
             continue
         notes = [renamed[key]] if key in renamed else []
         notes += set_notes(key, sets)
@@ -1359,12 +1465,44 @@ def read(text: str, *, source: str = "<string>", strict: bool = True,
             field = "crossref" if fields.get("crossref") else "xref"
             notes.append(f"{field}: no entry '{latex.decode(parent).strip()}' in this file; "
                          "nothing is inherited from it")
+        notes += xdata_notes(fields, raw_entries)
         fields = inherit_crossref(fields, raw_entries)
         item = entry_to_item(block.entry_type, key, fields, line=(block.start_line or 0) + 1)
+        places = comment_places(block)
+        if places:
+            item[COMMENTS_KEY] = [list(place) for place in places]
         if notes:
             item[NOTES] = notes + list(item.get(NOTES) or ())
         items.append(item)
     return with_ids(items)  # an entry with an empty key (`@article{,`) gets a readable one
+
+
+def commented_entry_errors(library: Any, source: str) -> list[ParseError]:
+    """One error per entry commented out with `%` (`% @article{key, …`), naming its file,
+    line and key. biber (btparse) and pandoc skip such an entry, and so do we; classic BibTeX
+    has no comment character and would read it. It stays in the file, and every command that
+    reports unparsed blocks names it, so that nobody loses an entry without a word."""
+    return [ParseError(f"an entry commented out with '%' ('{head}'): not read, as biber and "
+                       "pandoc skip it (classic BibTeX would read it); remove the '%' to use it",
+                       file=source, line=line + 1, entry=key or None)
+            for line, head, key in library.commented_entries]
+
+
+def comment_places(block: Any) -> list[tuple[str | None, str, bool]]:
+    """An entry block's `%` comments placed after the field they follow: the last field that
+    starts on or before the comment's line (None: the comment is on the head line or before
+    the first field); the text from `%`; whether it ends a line that holds more."""
+    held = block.get_parser_metadata(COMMENTS)
+    if not held:
+        return []
+    places = []
+    for line, text, inline in held:
+        after = None
+        for fld in block.fields:
+            if fld.start_line is not None and fld.start_line <= line:
+                after = fld.key.lower()
+        places.append((after, text, inline))
+    return places
 
 
 def entry_sets(raw_entries: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -1404,9 +1542,75 @@ def _undefined_macros(block: Any, strings: Mapping[str, str]) -> list[str]:
     return notes
 
 
+def is_data_container(entry_type: str) -> bool:
+    """A biblatex `@xdata` entry: a container of fields for other entries to take (biblatex
+    manual §3.13.6 "Data containers"), never printed as a reference nor exported as one."""
+    return entry_type.lower() == "xdata"
+
+
+def _xdata_keys(value: str) -> list[str]:
+    return [key.strip() for key in latex.decode(value).split(",") if key.strip()]
+
+
+def _aliases(entries: Mapping[str, Any]) -> dict[str, str]:
+    """`ids` aliases (biblatex §2.2.3 "ids") -> the key of the entry that names them."""
+    found: dict[str, str] = {}
+    for key in list(entries.keys()):
+        for alias in _xdata_keys(entries[key][1].get("ids", "")):
+            found.setdefault(alias, key)
+    return found
+
+
+def xdata_notes(fields: Mapping[str, str], entries: Mapping[str, Any]) -> list[str]:
+    """Notes on the `xdata` keys of an entry that name no entry of the file."""
+    missing = [key for key in _xdata_keys(fields.get("xdata", "")) if key not in entries]
+    if missing:
+        aliases = _aliases(entries)
+        missing = [key for key in missing if key not in aliases]
+    return [f"xdata: no entry '{key}' in this file; nothing is inherited from it"
+            for key in missing]
+
+
+def inherit_xdata(fields: dict[str, str], entries: Mapping[str, Any]) -> dict[str, str]:
+    """The fields of the `@xdata` containers an entry names in `xdata` (a comma-separated
+    list of keys or `ids` aliases), added where the entry has none, as biber does (biblatex
+    manual §3.13.6: all the container's fields are inherited, without crossref's type rules;
+    a container may name containers in its own `xdata`, resolved first; a loop stops). The
+    `xdata` field is dropped once every container it names is found: the fields it stood for
+    are now the entry's own, and no writer writes the containers. Granular references inside
+    a value (`xdata=key-field-n`) are kept as written."""
+    if "xdata" not in fields:
+        return fields
+    aliases: dict[str, str] | None = None  # built only when a key is no entry's own
+    merged = {name: value for name, value in fields.items() if name != "xdata"}
+    complete = True
+
+    def take(keys: list[str], seen: set[str]) -> None:
+        nonlocal complete, aliases
+        for key in keys:
+            if key not in entries:
+                aliases = _aliases(entries) if aliases is None else aliases
+                key = aliases.get(key, key)
+            if key in seen or key not in entries:
+                complete = complete and key in seen
+                continue
+            container = entries[key][1]
+            take(_xdata_keys(container.get("xdata", "")), seen | {key})
+            for name, value in container.items():
+                if name not in merged and name not in ("xdata", "ids"):
+                    merged[name] = value
+
+    take(_xdata_keys(fields["xdata"]), set())
+    if not complete:
+        merged["xdata"] = fields["xdata"]
+    return merged
+
+
 def inherit_crossref(fields: dict[str, str], entries: Mapping[str, Any]) -> dict[str, str]:
-    """Fill missing fields from `crossref`/`xref` parents (biber's inheritance, simplified)."""
+    """Fill missing fields from `xdata` containers (inherit_xdata), then from `crossref`/`xref`
+    parents (biber's inheritance, simplified)."""
     seen: set[str] = set()
+    fields = inherit_xdata(fields, entries)
     parent_key = fields.get("crossref") or fields.get("xref")
     merged = dict(fields)
     while parent_key:
@@ -1519,6 +1723,23 @@ def write(items: Iterable[Mapping[str, Any]], *, tags: Iterable[str] | None = No
     chunks = []
     for key, item in unique_keys(with_tags(items, tags)):
         entry_type, fields = item_to_fields(item)
+        # no `%` comments: BibTeX itself has no comment character inside an entry ("You're
+        # missing a field name", and the rest of the entry is skipped); api.export_warnings
+        # names the entries that had some
         chunks.append(format_entry(*classic_fields(entry_type, fields)[:1], key,
                                    classic_fields(entry_type, fields)[1]))
     return "\n\n".join(chunks) + ("\n" if chunks else "")
+
+
+def item_comments(item: Mapping[str, Any],
+                  renames: Mapping[str, str] | None = None) -> list[tuple[str | None, str, bool]]:
+    """The item's `%` comments (COMMENTS_KEY) as format_entry takes them; `renames` maps the
+    fields they follow to the names a writer writes them under (BibLaTeX `journaltitle`)."""
+    out = []
+    for place in item.get(COMMENTS_KEY) or ():
+        if isinstance(place, (list, tuple)) and len(place) == 3 and str(place[1]).startswith("%"):
+            after = None if place[0] is None else str(place[0])
+            if after is not None and renames:
+                after = renames.get(after, after)
+            out.append((after, str(place[1]), bool(place[2])))
+    return out

@@ -196,3 +196,136 @@ def _implicit_comment(s: str, begin: int, stop: int, line_pos: int, line: int, c
     first = begin + (len(text) - len(text.lstrip()))
     first_line = line - count("\n", first, line_pos)
     return ImplicitComment(start_line=first_line, raw=stripped, comment=stripped)
+
+
+# ---------------------------------------------------------------------------------------
+# `%` comments
+
+# what matters to where a `%` stands: braces, quotes, `%` itself and block starts
+_COMMENT_MARK = re.compile(r'[{}"%@]')
+# a whole braced value (up to four levels deep) or quoted one, skipped in one step
+_WHOLE_GROUP = re.compile(_GROUP)
+_WHOLE_QUOTED = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"', re.S)
+# an entry body with no `%`, `@` or unmatched mark outside its values, up to its closing brace:
+# nothing in it is a comment, and the scan goes on after it
+_CLEAN_BODY = re.compile(r'(?:[^{}"%@]++|' + _GROUP + r'|' + _WHOLE_QUOTED.pattern + r')*+\}', re.S)
+_COMMENTED_ENTRY = re.compile(r"%[%\s]*(@[\w]*[ \t]*[{(]\s*([^,\s{}()]*))")
+
+
+class Comment:
+    """One `%` comment outside every value: `start`/`end` are offsets in the text (the `%` up
+    to the end of its line, the newline not included); `entry` is True for one inside an
+    entry (between its fields), False for one between blocks; `commented_entry` is the
+    `@type{key` a comment between blocks holds (an entry commented out), else ''."""
+
+    __slots__ = ("start", "end", "entry", "commented_entry", "key")
+
+    def __init__(self, start: int, end: int, entry: bool, commented_entry: str = "",
+                 key: str = "") -> None:
+        self.start, self.end, self.entry = start, end, entry
+        self.commented_entry, self.key = commented_entry, key
+
+
+def comments(text: str) -> list[Comment]:
+    """The `%` comments of a .bib file as biber and pandoc read it: a `%` that no backslash
+    hides, outside every field value (between blocks, or between an entry's fields) starts a
+    comment that runs to the end of its line. Inside a value (braced or quoted) `%` is text,
+    as every reader keeps it; `@comment` and `@preamble` bodies are not looked into.
+
+    Classic BibTeX and bibtexparser have no comment character inside an entry: they read such
+    a line into the next field's name (`% note = {old},` becomes a field `% note`), and read an
+    entry commented out as `% @article{…}` as an entry. biber's btparse lexer and pandoc's
+    citeproc reader skip both. Block boundaries follow bibtexparser (an `@type{` or `@type(`
+    anywhere between blocks opens one; an `@` at the start of a line inside a block ends the
+    block before it); a `(`-delimited block ends the scan (its comments are left as they are).
+    """
+    if "%" not in text:
+        return []
+    found: list[Comment] = []
+    search = _COMMENT_MARK.search
+    size = len(text)
+    pos = 0
+    depth = 0          # 0 between blocks; 1 between an entry's fields; more inside a value
+    quoted = False     # inside a quoted value (only quotes count there)
+    verbatim = False   # inside @comment/@preamble: only braces count
+    while True:
+        mark = search(text, pos)
+        if mark is None:
+            break
+        at = mark.start()
+        char = text[at]
+        pos = at + 1
+        if char == "@":
+            start = _BLOCK_START.match(text, at)
+            if start is None or depth and not _at_line_start(text, at):
+                continue
+            opening = start.end()
+            if text[opening] == "(":
+                break
+            kind = start.group(0).lower()
+            verbatim = kind.startswith("@comment") or kind.startswith("@preamble")
+            depth, quoted, pos = 1, False, opening + 1
+            clean = None if verbatim else _CLEAN_BODY.match(text, pos)
+            if clean is not None:
+                depth, pos = 0, clean.end()  # the common case, in one step
+        elif at and text[at - 1] == "\\":
+            continue  # `\%`, `\{`, `\"`: no mark
+        elif char == "%":
+            if depth == 0 or (depth == 1 and not quoted and not verbatim):
+                end = text.find("\n", at)
+                end = size if end < 0 else end
+                if end > at and text[end - 1] == "\r":
+                    end -= 1
+                entry = ""
+                key = ""
+                if depth == 0:
+                    held = _COMMENTED_ENTRY.match(text, at, end)
+                    if held is not None and _is_entry_type(held.group(1)):
+                        entry, key = held.group(1), held.group(2)
+                found.append(Comment(at, end, depth == 1, entry, key))
+                pos = end
+        elif depth == 0:
+            continue
+        elif char == '"':
+            if depth == 1 and not verbatim:
+                whole = None if quoted else _WHOLE_QUOTED.match(text, at)
+                if whole is not None:
+                    pos = whole.end()  # a quoted value: nothing in it is a comment
+                else:
+                    quoted = not quoted
+        elif quoted:
+            continue
+        elif char == "{":
+            whole = _WHOLE_GROUP.match(text, at) if depth == 1 and not verbatim else None
+            if whole is not None:
+                pos = whole.end()  # a braced value: nothing in it is a comment
+            else:
+                depth += 1
+        else:  # "}"
+            depth -= 1
+            if depth == 0:
+                verbatim = False
+    return found
+
+
+def _at_line_start(text: str, pos: int) -> bool:
+    start = text.rfind("\n", 0, pos) + 1
+    return not text[start:pos].strip()
+
+
+def _is_entry_type(head: str) -> bool:
+    kind = head[1:].split("{")[0].split("(")[0].strip().lower()
+    return bool(kind) and kind not in ("comment", "preamble", "string")
+
+
+def masked(text: str, found: list[Comment]) -> str:
+    """`text` with each comment's characters replaced by spaces (same length, same lines)."""
+    if not found:
+        return text
+    parts, pos = [], 0
+    for comment in found:
+        parts.append(text[pos:comment.start])
+        parts.append(" " * (comment.end - comment.start))
+        pos = comment.end
+    parts.append(text[pos:])
+    return "".join(parts)

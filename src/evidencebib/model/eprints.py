@@ -19,7 +19,13 @@ prints (each filled only when the entry has no value of its own):
   "arXiv" -> CSL `publisher`, Archive ID "arXiv:<id>" -> CSL `number`; the CSL mapping agreed
   in zotero/zotero-bits#88). A journal article with an arXiv copy keeps its journal: only
   the URL is added;
-* `eprinttype = {doi}`: `DOI`.
+* `eprinttype = {doi}`: `DOI`;
+* an eprint that is a web address (`eprint = {https://onlinelibrary.wiley.com/doi/pdf/…}`,
+  what Wiley's, OUP's and ACS's "download citation" BibTeX writes: the full text's link, no
+  archive's identifier): `URL`, the link itself (biblatex prints it as written; no archive
+  page is made of it). Its `eprint` field stays as written, so a BibTeX export writes it back
+  as it was, and an item with a URL of its own keeps that one (the eprint is then carried as
+  a BibTeX field: RIS/EndNote research notes, CSL-JSON `custom`).
 
 PubMed ids (`pubmed`, `pmc`) are not handled here: formats/bibtex.py reads them into `PMID`
 and `PMCID`. The eprint fields themselves are kept as written (formats/bibtex.py keeps them
@@ -46,6 +52,12 @@ LANDING_PAGES = {"arxiv": "https://arxiv.org/abs/{}", "hdl": "https://hdl.handle
 # CSL types of an item that is the preprint itself (BibTeX @misc, @online, @unpublished)
 PREPRINT_TYPES = frozenset({"article", "document", "webpage", "manuscript", "post"})
 _ARXIV_PREFIX = re.compile(r"\s*arxiv\s*:\s*", re.IGNORECASE)
+_WEB_ADDRESS = re.compile(r"https?://[^\s/]+\.[^\s]*", re.IGNORECASE)
+
+
+def is_link(identifier: str) -> bool:
+    """Whether an eprint is a web address (a full-text link), not an archive's identifier."""
+    return _WEB_ADDRESS.fullmatch(identifier.strip()) is not None
 
 
 def kind(fields: Mapping[str, str]) -> str:
@@ -65,6 +77,8 @@ def variables(fields: Mapping[str, str], csl_type: str) -> dict[str, str]:
     lower-case names) of CSL type `csl_type`; {} when it has none or it is a PubMed id."""
     identifier = str(fields.get("eprint") or "").strip()
     archive = kind(fields)
+    if identifier and archive not in PUBMED_KINDS and archive != "doi" and is_link(identifier):
+        return {"URL": identifier}  # a full-text link (publishers' "download citation")
     if not identifier or not archive or archive in PUBMED_KINDS:
         return {}
     if archive == "doi":

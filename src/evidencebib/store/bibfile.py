@@ -54,6 +54,10 @@ class EntryRecord:
     fields: dict[str, str]           # field name (lower-case) -> raw value as written
     span: Span
     field_order: list[str] = field(default_factory=list)
+    # the entry's `%` comments (formats/bibtex.py parse_library), each as (the field it
+    # follows, None for the head line; its text; whether it ends that field's line): an
+    # edit that rewrites the entry writes them back where they were
+    comments: list[tuple[str | None, str, bool]] = field(default_factory=list)
 
 
 class BibFile:
@@ -69,12 +73,18 @@ class BibFile:
         self.spans: list[Span] = []
         self.entries: dict[str, EntryRecord] = {}
         self.problems: list[ParseError] = []
+        # entries commented out with `%` (not read; bibtex.commented_entry_errors): reported
+        # with the unparsed blocks, never a reason to refuse the file
+        self.commented: list[ParseError] = []
         self._string_cache: dict[str, str] | None = None
         with gcpause.paused(promote=True):
             self._parse(text)
         # what add_item needs, kept up to date by every edit so that adding n entries is O(n)
         self._newlines = text.count("\n")
-        self._keys = CitationKeys(list(self.entries) + [p.location.entry for p in self.problems
+        # the keys of unparsed blocks and of entries commented out stay taken: removing the
+        # `%` (or fixing the block) must not make two entries of one key
+        self._keys = CitationKeys(list(self.entries) + [p.location.entry for p in
+                                                        self.problems + self.commented
                                                         if p.location.entry])
         self._dois: dict[str, str] | None = None   # DOI key -> first entry with it, built lazily
 
@@ -120,7 +130,8 @@ class BibFile:
                 fields = {name.lower(): str(fld.value) for name, fld in zip(order, block.fields, strict=True)}
                 written_type = _WRITTEN_TYPE.match(raw)
                 entry_type = written_type.group(1) if written_type else block.entry_type
-                self.entries[block.key] = EntryRecord(block.key, entry_type, fields, span, order)
+                self.entries[block.key] = EntryRecord(block.key, entry_type, fields, span, order,
+                                                      bibtex.comment_places(block))
             elif type(block).__name__ in ("ParsingFailedBlock", "DuplicateBlockKeyBlock",
                                           "DuplicateFieldKeyBlock", "MiddlewareErrorBlock"):
                 self.problems.append(bibtex.failed_block_error(block, str(self.path or "<string>")))
@@ -128,6 +139,7 @@ class BibFile:
                 pass
         if position < len(text):
             self.spans.append(Span(text[position:], None, line_of(position)))
+        self.commented = bibtex.commented_entry_errors(library, str(self.path or "<string>"))
         if "".join(s.text for s in self.spans) != text:  # pragma: no cover - defensive
             raise ParseError("could not map the file's blocks back onto its text; refusing to "
                              "manage it (it would not be saved exactly)", file=self.path)
@@ -154,10 +166,12 @@ class BibFile:
             items = []
             sets = bibtex.entry_sets(resolved)  # a biblatex @set is its members, no reference
             for key, (rec, fields) in resolved.items():
-                if key in sets:
-                    continue
+                if key in sets or bibtex.is_data_container(rec.entry_type):
+                    continue  # a biblatex @xdata container is no reference either
                 fields = bibtex.inherit_crossref(fields, resolved)
                 items.append(bibtex.entry_to_item(rec.entry_type, key, fields, line=rec.span.line))
+                if rec.comments:  # an export to BibTeX or BibLaTeX writes them back
+                    items[-1][bibtex.COMMENTS_KEY] = [list(c) for c in rec.comments]
                 if bibtex.set_notes(key, sets):
                     items[-1][NOTES] = bibtex.set_notes(key, sets) + list(items[-1].get(NOTES) or ())
         return items
@@ -170,7 +184,10 @@ class BibFile:
         strings = self._strings()
         resolved = _LazyResolved(self.entries, strings, self._resolve)
         fields = bibtex.inherit_crossref(resolved[key][1], resolved)
-        return bibtex.entry_to_item(record.entry_type, key, fields, line=record.span.line)
+        item = bibtex.entry_to_item(record.entry_type, key, fields, line=record.span.line)
+        if record.comments:
+            item[bibtex.COMMENTS_KEY] = [list(c) for c in record.comments]
+        return item
 
     def line_of(self, key: str) -> int | None:
         record = self.entries.get(key)
@@ -215,8 +232,11 @@ class BibFile:
         else:
             self._keys.add(key)
         entry_type, fields = bibtex.item_to_fields(item)
+        entry_type = bibtex.own_entry_type(item, entry_type)  # an imported @bookinbook stays one
         fields = [(name, self._fit(key, name, raw)) for name, raw in fields]
-        text = bibtex.format_entry(entry_type, key, fields, newline=self.newline)
+        comments = bibtex.item_comments(item)  # an imported entry's `%` comments
+        text = bibtex.format_entry(entry_type, key, fields, newline=self.newline,
+                                   comments=comments)
         tail = self._tail().replace("\r", "")
         if not tail or tail.endswith("\n\n"):
             separator = ""
@@ -228,7 +248,7 @@ class BibFile:
         self.spans.append(span)
         self._set_text(span, separator + text + self.newline)
         record = EntryRecord(key, entry_type, dict((n.lower(), v) for n, v in fields),
-                             span, [n for n, _ in fields])
+                             span, [n for n, _ in fields], comments)
         self.entries[key] = record
         if self._dois is not None:
             found = self._doi_key(record, self._strings())
@@ -272,8 +292,19 @@ class BibFile:
             (n.lower(), record.fields[n.lower()]) for n in record.field_order]
         if unchanged:
             return False
-        text = bibtex.format_entry(entry_type, key, merged, newline=self.newline)
+        kept = {n.lower() for n, _ in merged}
+        comments = []
+        for after, comment, inline in record.comments:
+            # a comment after a field the edit drops goes after the nearest field kept before it
+            if after is not None and after not in kept:
+                earlier = record.field_order[:[n.lower() for n in record.field_order].index(after)]
+                after = next((n.lower() for n in reversed(earlier) if n.lower() in kept), None)
+                inline = False
+            comments.append((after, comment, inline))
+        text = bibtex.format_entry(entry_type, key, merged, newline=self.newline,
+                                   comments=comments)
         self._set_text(record.span, text)
+        record.comments = comments
         self._dois = None  # the DOI may have changed; rebuilt when next asked
         record.entry_type = entry_type
         record.fields = {n.lower(): v for n, v in merged}
@@ -441,6 +472,9 @@ class _LazyResolved(dict):
 
     def __contains__(self, key: object) -> bool:
         return key in self._entries
+
+    def keys(self):  # every entry's key, resolved or not (bibtex._aliases looks at all)
+        return self._entries.keys()
 
     def __missing__(self, key: str):
         record = self._entries[key]
