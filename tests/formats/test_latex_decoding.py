@@ -173,7 +173,7 @@ def test_an_accent_below_over_nothing_is_kept_as_written_and_reported():
 
 def test_a_title_kept_as_written_is_written_back_as_written_to_bibtex():
     item = read_one(r"title = {Heat at \SI{37}{\celsius}: a study}")
-    assert r"title = {Heat at \SI{37}{\celsius}: {a} study}" in bibtex.write([item])
+    assert r"title = {Heat at \SI{37}{\celsius}: a study}" in bibtex.write([item])
 
 
 def test_a_container_kept_as_written_is_written_back_as_written_to_biblatex():
@@ -255,3 +255,25 @@ def test_french_quotes_read_alike_however_the_source_spaces_them():
 
 def test_a_control_character_in_the_source_is_kept():
     assert latex.decode("300\x01C and \\og x\\fg") == "300\x01C and «\u00a0x\u00a0»"
+
+
+# -- redteam6 brief (latex6): F30, F7 ---------------------------------------------------------
+
+@pytest.mark.parametrize("rich", [False, True], ids=["plain", "rich"])
+def test_vertical_space_prints_nothing(rich):
+    # \vspace{2mm} is space between lines (LaTeX), not text; its length was left as "2mm"
+    assert latex.decode_report(r"thin and \vspace{2mm} end", rich) == ("thin and end", ())
+
+
+@pytest.mark.parametrize(("source", "text"), [
+    (r"Verb \verb|x_y| end", "Verb x_y end"),
+    (r"Verb \verb+a{b}+ end", "Verb a{b} end"),
+    (r"see \url|http://x.org/a_b| now", "see http://x.org/a_b now"),
+], ids=["verb-bars", "verb-plus", "url-bars"])
+def test_a_verbatim_argument_between_delimiters_is_its_text(source, text):
+    # LaTeX's \verb<char>…<char> (url.sty's \url too): the delimiters are not text
+    assert latex.decode_report(source) == (text, ())
+
+
+def test_a_digit_after_a_verbatim_command_is_no_delimiter():
+    assert latex.decode(r"\doi 10.1000/1 z") == "10.1000/1 z"

@@ -1455,11 +1455,15 @@ CASE_CHANGED_FIELDS = ("title", "shorttitle", "booktitle", "series", "subtitle",
 def protect_case(value: str) -> str:
     """Brace what a sentence-casing reader must not change, so the title reads back as stored.
 
-    Our titles are already in the case they should be printed in. BibTeX styles lower-case
-    unprotected capitals, and pandoc also capitalises the word after a colon; so every word
-    with a capital (other than the title's first letter) and a lower-case word after a colon
-    is braced (`Williams {Obstetrics}`, `{IVIg}`, `: {a} meta-analysis`). Text already in
-    braces or macro arguments is left as it is.
+    Our titles are already in the case they should be printed in. BibTeX's `change.case$`
+    only ever lower-cases (btxhak, "change.case$": `t` keeps the first character and
+    lower-cases the rest; text in braces is left alone), so every word with a capital other
+    than the title's first letter is braced (`Williams {Obstetrics}`, `{IVIg}`), as Zotero
+    and Better BibTeX do. A word with no capital is never braced (redteam5 F15): it protects
+    nothing in BibTeX, and a reader that takes braces as case protection (our import, pandoc)
+    would then leave it lower-case in a title-case style ("trailing And"). What the item
+    itself protects (nocase spans) is already a brace group (`_encode_rich`); text in braces
+    or macro arguments is left as it is.
     """
     out, pos, first = [], 0, True
 
@@ -1470,8 +1474,7 @@ def protect_case(value: str) -> str:
             word = match.group(0)
             before = text[:match.start()].rstrip().rstrip("([{\"'‘“").rstrip()
             first = first and not any(c.isalnum() for c in before)
-            braced = (any(c.isupper() for c in word[1:]) or (word[0].isupper() and not first)
-                      or (word[0].islower() and (first or before.endswith((":", ".", "?", "!")))))
+            braced = any(c.isupper() for c in word[1:]) or (word[0].isupper() and not first)
             pieces.append(text[last:match.start()])
             pieces.append("{" + word + "}" if braced else word)
             last = match.end()

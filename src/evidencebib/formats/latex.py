@@ -18,8 +18,9 @@ writes what a reader sees, never less:
   for what case changes must not touch) becomes `<span class="nocase">`. Without `rich`,
   markup is dropped and its text kept (super/subscript digits as Unicode ones);
 * macros that print nothing or only their argument: `\\noopsort{1973c}` (a sort key: nothing),
-  `\\url{…}` (verbatim), `\\href{url}{text}` (the text), `\\mbox`, `\\ensuremath`, `\\text…`,
-  font switches (`\\tt`, `\\rm` …), spacing (`\\,`, `\\quad`, `\\\\`, `\\newline`, RTF's `\\line`),
+  `\\vspace{2mm}` (nothing), `\\url{…}` and `\\verb|…|` (verbatim, without the delimiters),
+  `\\href{url}{text}` (the text), `\\mbox`, `\\ensuremath`, `\\text…`, font switches
+  (`\\tt`, `\\rm` …), spacing (`\\,`, `\\quad`, `\\\\`, `\\newline`, RTF's `\\line`),
   `\\relax`, `\\protect`, and the TeX-world logos (`\\LaTeX`, `\\BibTeX`, `\\MF` …);
 * whitespace as TeX reads it: runs of spaces, tabs and line breaks are one space (the line
   wraps of JabRef and Emacs vanish), spaces after a control word belong to it; with
@@ -226,6 +227,10 @@ _DIMENSION = re.compile(r"\s*=?\s*[-+]?\s*(?:\d+\.?\d*|\.\d+)\s*"
 # Commands followed by a TeX dimension (`\kern-.1em`), which prints nothing.
 _DIMENSION_COMMANDS = {"kern": "", "mkern": "", "raise": "", "lower": "", "hskip": " ",
                        "mskip": "", "vskip": "", "hglue": " "}
+# A verbatim argument between two copies of one character (not a letter, digit, space, brace,
+# `*` or backslash): `\verb|x_y|` (LaTeX's \verb; url.sty's \url and \path take it right
+# after the command).
+_DELIMITED = re.compile(r"([^\w\s{}*\\])(.*?)\1", re.DOTALL)
 _TEX_OPENING_QUOTE = re.compile(r"(?<!\\)`")  # not the grave accent \`
 _NEVER_CLOSED = "'{}' opens math that is never closed"
 
@@ -546,6 +551,10 @@ class _Reader:
                 self.skip_spaces()
         if name in _FRENCH_QUOTES:
             return _FRENCH_QUOTES[name]
+        if name in _SWALLOW:  # before the symbol table: pylatexenc has `\vspace` as a newline
+            for _ in range(_SWALLOW[name]):
+                self.argument(math, depth)
+            return ""
         text = _symbol(name)
         if text is None:
             text = _text_greek(name)
@@ -560,11 +569,13 @@ class _Reader:
                 self.overlaid = True
                 return _OVERLAID_ACCENTS[inner]
             return self.tag(_WRAPPERS[name], inner or "")
-        if name in _SWALLOW:
-            for _ in range(_SWALLOW[name]):
-                self.argument(math, depth)
-            return ""
         if name in _VERBATIM_ARG:
+            # `\verb|x_y|`, `\url!…!`: LaTeX's \verb (and url.sty's \url) take the text
+            # between two copies of any other character as well as a braced group
+            right_after = self.tokens[self.pos - 1][3] == start + 1 + len(name)
+            delimited = self.skip_match(_DELIMITED) if name == "verb" or right_after else None
+            if delimited:
+                return delimited.group(2)
             span = self.skip_group()
             return self.source[span[0]:span[1]] if span else ""
         if name in _SECOND_ARGUMENT:
