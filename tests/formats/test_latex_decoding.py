@@ -277,3 +277,40 @@ def test_a_verbatim_argument_between_delimiters_is_its_text(source, text):
 
 def test_a_digit_after_a_verbatim_command_is_no_delimiter():
     assert latex.decode(r"\doi 10.1000/1 z") == "10.1000/1 z"
+
+
+# F40: a note's `name: value` lines (Zotero's Extra) stay lines; wraps are still spaces
+
+ZOTERO_EXTRA = "note = {PMID: 31234567\nPMCID: PMC1234567}"
+
+
+def test_a_zotero_extra_note_keeps_one_field_per_line():
+    assert read_one(ZOTERO_EXTRA)["note"] == "PMID: 31234567\nPMCID: PMC1234567"
+
+
+def test_a_note_field_line_after_a_line_of_text_stays_a_line():
+    item = read_one("note = {Publisher: Elsevier\n  original-date: 1990}")
+    assert item["note"] == "Publisher: Elsevier\noriginal-date: 1990"
+
+
+def test_the_pmid_and_pmcid_lines_of_a_note_are_linked_by_a_style():
+    from evidencebib.render import render_bibliography
+    item = read_one("author = {Lee, K.}, title = {T}, journal = {J}, year = {2019},\n"
+                    + ZOTERO_EXTRA)
+    [entry] = render_bibliography([item], "vancouver", "markdown", cache=False)
+    assert "(<https://pubmed.ncbi.nlm.nih.gov/31234567/>)" in entry
+    assert "(<https://pmc.ncbi.nlm.nih.gov/articles/PMC1234567/>)" in entry
+
+
+@pytest.mark.parametrize("note", [
+    "To appear in {\\em Learning and Computational\n\t\tNeuroscience}, MIT Press",
+    "Cohen and Levesque critique KQML on three semantic\n\t\t  grounds: ambiguity",
+], ids=["wrapped", "wrapped-before-a-colon"])
+def test_a_wrapped_note_is_one_line(note):
+    assert "\n" not in read_one(f"note = {{{note}}}")["note"]
+
+
+def test_note_field_lines_are_written_one_per_line_as_zotero_writes_them():
+    item = read_one(ZOTERO_EXTRA)
+    assert "  note = {PMID: 31234567\nPMCID: PMC1234567}," in bibtex.write([item])
+    assert bibtex.read(bibtex.write([item]))[0]["note"] == item["note"]

@@ -1236,8 +1236,12 @@ def _braced(value: str, field: str) -> str:
     elif field in RICH_FIELDS:
         body = _encode_rich(value)
     elif field in MULTILINE_FIELDS and "\n" in value:
-        # a line break is a paragraph: TeX reads one blank line as one
-        body = "\n\n".join(latex.encode(line) for line in value.split("\n"))
+        # a line break is a paragraph: TeX reads one blank line as one; a note's field lines
+        # (`PMID: …⏎PMCID: …`, Zotero's Extra) one line each, as Zotero and Better BibTeX
+        # write them and the reader keeps them (latex.note_field_lines)
+        lines = value.split("\n")
+        joiner = "\n" if latex.note_field_lines([line.strip() for line in lines]) else "\n\n"
+        body = joiner.join(latex.encode(line) for line in lines)
     else:
         body = latex.encode(value)
     # BibTeX readers (bibtexparser, biber) start a new entry at an `@` that opens a line

@@ -25,7 +25,8 @@ writes what a reader sees, never less:
 * whitespace as TeX reads it: runs of spaces, tabs and line breaks are one space (the line
   wraps of JabRef and Emacs vanish), spaces after a control word belong to it; with
   `multiline=True` (abstracts, notes) a blank line or `\\par` (TeX's paragraph) is one
-  line break;
+  line break, and so is the line break before a note's `name: value` line (Zotero's Extra,
+  `PMID: 31234567⏎PMCID: PMC1234567`, as citeproc-js reads note fields);
 * `%` is a percent sign, never a comment: in a .bib field it is text (a URL's `%20`, "10%"
   written without a backslash), and reading it as TeX's comment character cut values.
 
@@ -50,6 +51,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+
+from evidencebib.model.vocabulary import ITEM_KEYS
 
 __all__ = ["decode", "decode_report", "encode", "encode_verbatim", "strip_markup",
            "NOCASE_OPEN", "SMALLCAPS_OPEN"]
@@ -662,7 +665,7 @@ def _finish(text: str, multiline: bool) -> str:
     """Whitespace as TeX reads it: a run is one space; with `multiline`, a blank line (TeX's
     paragraph) is one line break."""
     if multiline and "\n" in text:
-        paragraphs = (_collapse(paragraph) for paragraph in _PARAGRAPH.split(text))
+        paragraphs = (_paragraph(paragraph) for paragraph in _PARAGRAPH.split(text))
         text = "\n".join(p for p in paragraphs if p)
     else:
         text = _collapse(text)
@@ -674,6 +677,37 @@ def _finish(text: str, multiline: bool) -> str:
         while _EMPTY_MARKUP.search(text):
             text = _EMPTY_MARKUP.sub("", text)
     return text
+
+
+# A `name: value` line of a note, as citeproc-js reads the lines of a note (CSL.NOTE_FIELD_REGEXP,
+# `^([\-_a-z]+|[A-Z]+):\s*([^}]+)$`; citeproc-js CSL.parseNoteFieldHacks): lower-case CSL names
+# ("original-date") or upper-case ones ("PMID"). Zotero's Extra is written so, one per line
+# ("PMID: 31234567⏎PMCID: PMC1234567", what Zotero and Better BibTeX export as `note`).
+_NOTE_FIELD = re.compile(r"([\-_a-z]+|[A-Z]+):\s*[^}\s][^}]*")
+
+
+def note_field_lines(lines: list[str]) -> bool:
+    """Whether `lines` (two or more, stripped) are a note's field lines: every line after the
+    first (which citeproc-js skips when it is other text) a `name: value` line whose lower-case
+    name is a CSL variable (a wrapped line `grounds: …` is none)."""
+    if len(lines) < 2:
+        return False
+    for line in lines[1:]:
+        match = _NOTE_FIELD.fullmatch(line)
+        if not match or (match.group(1).islower() and match.group(1) not in ITEM_KEYS):
+            return False
+    return True
+
+
+def _paragraph(text: str) -> str:
+    """One paragraph of a multi-line field: its line breaks are TeX's spaces (the wraps of
+    JabRef and Emacs), unless its lines are note fields (`note_field_lines`), which stay lines
+    (redteam5 F40: joined, `PMID: …` and `PMCID: …` were no longer read as fields)."""
+    if "\n" in text:
+        lines = [line for line in (_collapse(line) for line in text.split("\n")) if line]
+        if note_field_lines(lines):
+            return "\n".join(lines)
+    return _collapse(text)
 
 
 _EMPTY_MARKUP = re.compile(r"<(i|b|sup|sub)></\1>|<span [^>]*></span>")
