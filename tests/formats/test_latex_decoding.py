@@ -314,3 +314,20 @@ def test_note_field_lines_are_written_one_per_line_as_zotero_writes_them():
     item = read_one(ZOTERO_EXTRA)
     assert "  note = {PMID: 31234567\nPMCID: PMC1234567}," in bibtex.write([item])
     assert bibtex.read(bibtex.write([item]))[0]["note"] == item["note"]
+
+
+# F7: `{\relax Ch}ristopher` is BibTeX's digraph initial (Ch.), which CSL names cannot say
+
+DIGRAPH = r"author = {Jean-Paul Sartre and {\relax Ch}ristopher Doe}"
+
+
+def test_a_relax_digraph_given_name_reads_as_the_plain_given_name():
+    assert read_one(DIGRAPH)["author"][1] == {"family": "Doe", "given": "Christopher"}
+
+
+@pytest.mark.parametrize("writer", [bibtex, biblatex], ids=["bibtex", "biblatex"])
+def test_a_relax_digraph_name_list_is_written_back_as_written(writer):
+    # so that BibTeX and biber still give the initial "Ch." (btxdoc, "Helpful hints")
+    item = read_one(DIGRAPH)
+    assert r"  author = {Jean-Paul Sartre and {\relax Ch}ristopher Doe}," in writer.write([item])
+    assert r"{\relax Ch}ristopher" in bibtex.write(csl_json.read(csl_json.write([item])))

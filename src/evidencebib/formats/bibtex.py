@@ -399,6 +399,12 @@ def _parse_names(text: str) -> tuple[tuple[dict[str, str], ...], bool, tuple[str
 
 
 _CONTROL_SPACE = re.compile(r"(?<!\\)\\ ")
+# `{\relax Ch}ristopher`: BibTeX's (and biber's) way to make a digraph one letter, so that the
+# initial is "Ch." (btxdoc, 4 "Helpful hints": a special character; `\relax` starts the group
+# with a control sequence). A CSL name has no such initial (its given name is "Christopher"), so
+# the list is kept as written and BibTeX writers write it back so (`_kept_as_written`): BibTeX
+# and biber still print "Ch."; CSL styles print "C." (redteam5 F7).
+_DIGRAPH_INITIAL = re.compile(r"\{\\relax\s+[^\W\d_]{2,}\}[^\W\d_]")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -679,6 +685,8 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
                 problems = latex.decode_report(fields[field])[1]
             if problems:
                 parts.noted(field, problems)
+            elif "\\relax" in text and _DIGRAPH_INITIAL.search(text):
+                parts.verbatim.append([field, fields[field]])
             if names:
                 item[variable] = names
             if truncated:
