@@ -57,8 +57,16 @@ def test_a_lower_case_word_the_item_protects_stays_braced(fmt):
     assert _title_line(fmt, item) == "title = {The {van} {Gogh} letters},"
 
 
+@pytest.mark.parametrize("fmt", WRITERS)
+def test_each_part_of_a_hyphenated_word_is_protected_on_its_own(fmt):
+    item = read_one("title = {Languages with Self-reference in k-Colored graphs}")
+    assert _title_line(fmt, item) == "title = {Languages with {Self}-reference in k-{Colored} graphs},"
+
+
 TITLES = ["trailing and", "Annual report. draft", "effects of x: a trial",
-          r"{\aa}rhus and {\ss}tadt", "Fact sheet: Hepatitis B", "the {iPhone} and {van} Gogh"]
+          r"{\aa}rhus and {\ss}tadt", "Fact sheet: Hepatitis B", "the {iPhone} and {van} Gogh",
+          "Languages with Self-reference II: knowledge", "Intervalizing k-Colored Graphs",
+          "ha-Lashon la-Ramḥal: u-vo sheloshah ḥiburim"]
 
 
 @pytest.mark.parametrize("fmt", WRITERS)

@@ -1455,7 +1455,11 @@ def failed_block_error(block: Any, source: str) -> ParseError:
     return ParseError(message, file=source, line=line, entry=key)
 
 
-_WORD = re.compile(r"(?<![\\\w])[^\W\d_][\w'’-]*")
+# a word: a letter, then letters, digits, apostrophes and hyphens, ending on a letter or digit
+# or in a plural's possessive apostrophe (`Readers'`); a closing quote is no part of it (braced,
+# `'eyes-{Free'}`, styles no longer pair the quotes)
+_WORD = re.compile(r"(?<![\\\w])[^\W\d_](?:[\w'’-]*\w)?(?:(?<=[sS])['’])?")
+_HYPHEN = re.compile(r"(-)")
 _BRACED_OR_MACRO = re.compile(r"(\\[A-Za-z]+\s*)?\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}|\\[A-Za-z]+")
 _FORMATTING_MACROS = {"\\textit", "\\textbf", "\\emph", "\\textsuperscript",
                       "\\textsubscript", "\\textsc"}
@@ -1486,9 +1490,15 @@ def protect_case(value: str) -> str:
             word = match.group(0)
             before = text[:match.start()].rstrip().rstrip("([{\"'‘“").rstrip()
             first = first and not any(c.isalnum() for c in before)
-            braced = any(c.isupper() for c in word[1:]) or (word[0].isupper() and not first)
             pieces.append(text[last:match.start()])
-            pieces.append("{" + word + "}" if braced else word)
+            for index, part in enumerate(_HYPHEN.split(word)):
+                # each part of a hyphenated word on its own (`{Self}-reference`, `k-{Colored}`):
+                # a part with no capital stays free, which CSL's title case capitalises
+                # (`Self-Reference`) as it did in the item before the trip
+                at_start = first and index == 0
+                braced = part[:1] != "-" and (any(c.isupper() for c in part[1:])
+                                              or (part[:1].isupper() and not at_start))
+                pieces.append("{" + part + "}" if braced else part)
             last = match.end()
             first = False
         pieces.append(text[last:])
