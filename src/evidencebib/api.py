@@ -510,7 +510,7 @@ def export(refs: References, slugs: Sequence[str] = (), *, to: str,
 # list as complete (issue 15: warn, and carry where the format has a harmless place).
 _NO_ET_AL = {"ris": "RIS", "medline": "MEDLINE", "csl-json": "CSL-JSON"}
 _CARRIES_ET_AL = frozenset({"ris", "csl-json"})
-# Formats whose writers drop CSL's nocase/nodecor spans (formats/protected_case.py)
+# Formats whose writers drop CSL's nocase/nodecor and small-caps spans (formats/protected_case.py)
 _NO_PROTECTED_CASE = frozenset({"ris", "endnote-xml"})
 _FORMAT_NAMES = {"ris": "RIS", "endnote-xml": "EndNote XML", "medline": "MEDLINE",
                  "csl-json": "CSL-JSON", "biblatex": "BibLaTeX", "bibtex": "BibTeX"}
@@ -563,11 +563,16 @@ def export_warnings(items: Sequence[Item], fmt: str, *, stored: bool = False) ->
     if lost:
         out.append(lost)
     if fmt in _NO_PROTECTED_CASE:
-        protected = protected_case.count(items)
+        markup = protected_case.counts(items)
+        protected = markup.get(protected_case.LABEL)
         if protected:
             out.append(f"markup the {name} format cannot hold: {protected_case.LABEL} "
                        f"×{protected} (the braced words are written without it, and read back, "
                        "by evidencebib too, as words a style may change the case of)")
+        small_caps = markup.get(protected_case.SMALL_CAPS_LABEL)
+        if small_caps:
+            out.append(f"markup the {name} format cannot hold: {protected_case.SMALL_CAPS_LABEL} "
+                       f"×{small_caps} (the words are written in plain letters)")
     return out
 
 

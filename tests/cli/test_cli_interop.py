@@ -34,7 +34,7 @@ def test_exported_conditions_import_back_with_the_same_references(fmt, reference
         for field in ("title", "container-title", "volume", "issue", "page", "issued"):
             got = copied[doi].get(field)
             if fmt in ("bibtex", "biblatex") and isinstance(got, str):
-                # the export braces what BibTeX styles must not recase (`: {a} meta-analysis`),
+                # the export braces the capitals BibTeX styles must not recase (`{DNA}`),
                 # which reads back as case protection (README, Known limitations)
                 got = got.replace('<span class="nocase">', "").replace("</span>", "")
             assert got == item.get(field), (fmt, doi, field)

@@ -39,7 +39,7 @@ def strip_lines(items):
 
 
 def without_protection(items):
-    """Exports brace the words a sentence-casing reader must not change (`{a} meta-analysis`,
+    """Exports brace the capitals a sentence-casing reader must not change (`{DNA}`,
     bibtex.protect_case); braces are case protection, which reads back as nocase spans."""
     return [{k: (v.replace(latex.NOCASE_OPEN, "").replace("</span>", "")
                  if k in ("title", "title-short", "container-title", "collection-title") else v)

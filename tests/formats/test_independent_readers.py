@@ -333,6 +333,22 @@ def view(item: dict, *, reader: str, fmt: str) -> dict:
     return out
 
 
+# pandoc's BibTeX reader puts an English title in sentence case (Text/Pandoc/Citeproc/BibTeX.hs
+# `unTitlecase`; jgm/citeproc CaseTransform.hs `withSentenceCase`): an all-lower-case word that
+# starts the title or a sentence (after `.` `:` `?` `!` and a space) is capitalised. Our BibTeX
+# export braces only capitals (bibtex.protect_case: a brace on a lower-case word protects nothing
+# in BibTeX and reads back as nocase, redteam5 F15), so pandoc capitalises such a word.
+_SENTENCE_START = re.compile(r"(^|[.:?!]\s+)((?:<[^<>]*>|[^\w\s<])*)([^\W\d_]\w*)")
+
+
+def _pandoc_sentence_starts(text, item: dict):
+    language = str(item.get("language") or "en").lower()
+    if not isinstance(text, str) or not language.startswith("en"):
+        return text
+    return _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2) + (
+        m.group(3)[0].upper() + m.group(3)[1:] if m.group(3).islower() else m.group(3)), text)
+
+
 def compare_views(ours: list[dict], theirs: list[dict], *, reader: str, fmt: str,
                   written: list[dict]) -> list[str]:
     """Differences on the fields we wrote (a reader may add fields we did not write)."""
@@ -350,6 +366,8 @@ def compare_views(ours: list[dict], theirs: list[dict], *, reader: str, fmt: str
             if _skipped(reader, fmt, field, item, want):
                 continue
             got = other.get(field)
+            if reader == "pandoc" and fmt in ("bibtex", "biblatex") and field == "title":
+                want = _pandoc_sentence_starts(want, item)
             if field == "author" and "author" in known and isinstance(got, list) \
                     and len(got) == len(want):
                 # display strings; family only where either side has a suffix

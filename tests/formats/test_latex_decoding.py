@@ -173,7 +173,7 @@ def test_an_accent_below_over_nothing_is_kept_as_written_and_reported():
 
 def test_a_title_kept_as_written_is_written_back_as_written_to_bibtex():
     item = read_one(r"title = {Heat at \SI{37}{\celsius}: a study}")
-    assert r"title = {Heat at \SI{37}{\celsius}: {a} study}" in bibtex.write([item])
+    assert r"title = {Heat at \SI{37}{\celsius}: a study}" in bibtex.write([item])
 
 
 def test_a_container_kept_as_written_is_written_back_as_written_to_biblatex():
@@ -255,3 +255,79 @@ def test_french_quotes_read_alike_however_the_source_spaces_them():
 
 def test_a_control_character_in_the_source_is_kept():
     assert latex.decode("300\x01C and \\og x\\fg") == "300\x01C and «\u00a0x\u00a0»"
+
+
+# -- redteam6 brief (latex6): F30, F7 ---------------------------------------------------------
+
+@pytest.mark.parametrize("rich", [False, True], ids=["plain", "rich"])
+def test_vertical_space_prints_nothing(rich):
+    # \vspace{2mm} is space between lines (LaTeX), not text; its length was left as "2mm"
+    assert latex.decode_report(r"thin and \vspace{2mm} end", rich) == ("thin and end", ())
+
+
+@pytest.mark.parametrize(("source", "text"), [
+    (r"Verb \verb|x_y| end", "Verb x_y end"),
+    (r"Verb \verb+a{b}+ end", "Verb a{b} end"),
+    (r"see \url|http://x.org/a_b| now", "see http://x.org/a_b now"),
+], ids=["verb-bars", "verb-plus", "url-bars"])
+def test_a_verbatim_argument_between_delimiters_is_its_text(source, text):
+    # LaTeX's \verb<char>…<char> (url.sty's \url too): the delimiters are not text
+    assert latex.decode_report(source) == (text, ())
+
+
+def test_a_digit_after_a_verbatim_command_is_no_delimiter():
+    assert latex.decode(r"\doi 10.1000/1 z") == "10.1000/1 z"
+
+
+# F40: a note's `name: value` lines (Zotero's Extra) stay lines; wraps are still spaces
+
+ZOTERO_EXTRA = "note = {PMID: 31234567\nPMCID: PMC1234567}"
+
+
+def test_a_zotero_extra_note_keeps_one_field_per_line():
+    assert read_one(ZOTERO_EXTRA)["note"] == "PMID: 31234567\nPMCID: PMC1234567"
+
+
+def test_a_note_field_line_after_a_line_of_text_stays_a_line():
+    item = read_one("note = {Publisher: Elsevier\n  original-date: 1990}")
+    assert item["note"] == "Publisher: Elsevier\noriginal-date: 1990"
+
+
+def test_the_pmid_and_pmcid_lines_of_a_note_are_linked_by_a_style():
+    from evidencebib.render import render_bibliography
+    item = read_one("author = {Lee, K.}, title = {T}, journal = {J}, year = {2019},\n"
+                    + ZOTERO_EXTRA)
+    [entry] = render_bibliography([item], "vancouver", "markdown", cache=False)
+    assert "(<https://pubmed.ncbi.nlm.nih.gov/31234567/>)" in entry
+    assert "(<https://pmc.ncbi.nlm.nih.gov/articles/PMC1234567/>)" in entry
+
+
+@pytest.mark.parametrize("note", [
+    "To appear in {\\em Learning and Computational\n\t\tNeuroscience}, MIT Press",
+    "Cohen and Levesque critique KQML on three semantic\n\t\t  grounds: ambiguity",
+], ids=["wrapped", "wrapped-before-a-colon"])
+def test_a_wrapped_note_is_one_line(note):
+    assert "\n" not in read_one(f"note = {{{note}}}")["note"]
+
+
+def test_note_field_lines_are_written_one_per_line_as_zotero_writes_them():
+    item = read_one(ZOTERO_EXTRA)
+    assert "  note = {PMID: 31234567\nPMCID: PMC1234567}," in bibtex.write([item])
+    assert bibtex.read(bibtex.write([item]))[0]["note"] == item["note"]
+
+
+# F7: `{\relax Ch}ristopher` is BibTeX's digraph initial (Ch.), which CSL names cannot say
+
+DIGRAPH = r"author = {Jean-Paul Sartre and {\relax Ch}ristopher Doe}"
+
+
+def test_a_relax_digraph_given_name_reads_as_the_plain_given_name():
+    assert read_one(DIGRAPH)["author"][1] == {"family": "Doe", "given": "Christopher"}
+
+
+@pytest.mark.parametrize("writer", [bibtex, biblatex], ids=["bibtex", "biblatex"])
+def test_a_relax_digraph_name_list_is_written_back_as_written(writer):
+    # so that BibTeX and biber still give the initial "Ch." (btxdoc, "Helpful hints")
+    item = read_one(DIGRAPH)
+    assert r"  author = {Jean-Paul Sartre and {\relax Ch}ristopher Doe}," in writer.write([item])
+    assert r"{\relax Ch}ristopher" in bibtex.write(csl_json.read(csl_json.write([item])))

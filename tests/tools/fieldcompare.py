@@ -83,12 +83,13 @@ CANNOT_HOLD: dict[str, set[str]] = {
                                      "ISSN", "ISBN"},  # one isbn element, by form
 }
 CANNOT_HOLD["endnote-xml"].add("archive")  # remote-database-name is the database: source
-# RIS and EndNote XML write braced words without CSL's nocase/nodecor spans and the export
-# names it (`api.export_warnings`): a value that loses only them counts under this name
-# (warned, never exact)
+
+# RIS and EndNote XML write braced words without CSL's nocase/nodecor spans, and small caps
+# without their span, and the export names it (`api.export_warnings`): a value that loses only
+# them counts under these names (warned, never exact)
 NO_PROTECTED_CASE = {"ris", "endnote-xml"}
 for _fmt in NO_PROTECTED_CASE:
-    CANNOT_HOLD[_fmt] = CANNOT_HOLD[_fmt] | {protected_case.LABEL}
+    CANNOT_HOLD[_fmt] = CANNOT_HOLD[_fmt] | {protected_case.LABEL, protected_case.SMALL_CAPS_LABEL}
 
 # BibTeX (our storage dialect, exported for BibTeX and biber) stores every CSL variable,
 # those without a field of their own under their CSL name; what it cannot say is the
@@ -257,8 +258,9 @@ def compare(fmt: str, before: Mapping[str, Any], after: Mapping[str, Any],
             stats.cannot_hold[variable] += 1
             continue
         stats.fields += 1
-        if fmt in NO_PROTECTED_CASE and protected_case.has(value):
-            stats.cannot_hold[protected_case.LABEL] += 1
+        if fmt in NO_PROTECTED_CASE and protected_case.lost(value):
+            for label in protected_case.lost(value):  # nocase spans, small caps (F36, F26)
+                stats.cannot_hold[label] += 1
             value = protected_case.strip(value)
         want = normal(fmt, variable, value)
         if variable == "type":

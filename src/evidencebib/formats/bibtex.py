@@ -408,6 +408,12 @@ def _parse_names(text: str) -> tuple[tuple[dict[str, str], ...], bool, tuple[str
 
 
 _CONTROL_SPACE = re.compile(r"(?<!\\)\\ ")
+# `{\relax Ch}ristopher`: BibTeX's (and biber's) way to make a digraph one letter, so that the
+# initial is "Ch." (btxdoc, 4 "Helpful hints": a special character; `\relax` starts the group
+# with a control sequence). A CSL name has no such initial (its given name is "Christopher"), so
+# the list is kept as written and BibTeX writers write it back so (`_kept_as_written`): BibTeX
+# and biber still print "Ch."; CSL styles print "C." (redteam5 F7).
+_DIGRAPH_INITIAL = re.compile(r"\{\\relax\s+[^\W\d_]{2,}\}[^\W\d_]")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -690,6 +696,8 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
                 problems = latex.decode_report(fields[field])[1]
             if problems:
                 parts.noted(field, problems)
+            elif "\\relax" in text and _DIGRAPH_INITIAL.search(text):
+                parts.verbatim.append([field, fields[field]])
             if names:
                 item[variable] = names
             if truncated:
@@ -1260,8 +1268,12 @@ def _braced(value: str, field: str) -> str:
     elif field in RICH_FIELDS:
         body = _encode_rich(value)
     elif field in MULTILINE_FIELDS and "\n" in value:
-        # a line break is a paragraph: TeX reads one blank line as one
-        body = "\n\n".join(latex.encode(line) for line in value.split("\n"))
+        # a line break is a paragraph: TeX reads one blank line as one; a note's field lines
+        # (`PMID: …⏎PMCID: …`, Zotero's Extra) one line each, as Zotero and Better BibTeX
+        # write them and the reader keeps them (latex.note_field_lines)
+        lines = value.split("\n")
+        joiner = "\n" if latex.note_field_lines([line.strip() for line in lines]) else "\n\n"
+        body = joiner.join(latex.encode(line) for line in lines)
     else:
         body = latex.encode(value)
     # BibTeX readers (bibtexparser, biber) start a new entry at an `@` that opens a line
@@ -1647,7 +1659,11 @@ def failed_block_error(block: Any, source: str) -> ParseError:
     return ParseError(message, file=source, line=line, entry=key)
 
 
-_WORD = re.compile(r"(?<![\\\w])[^\W\d_][\w'’-]*")
+# a word: a letter, then letters, digits, apostrophes and hyphens, ending on a letter or digit
+# or in a plural's possessive apostrophe (`Readers'`); a closing quote is no part of it (braced,
+# `'eyes-{Free'}`, styles no longer pair the quotes)
+_WORD = re.compile(r"(?<![\\\w])[^\W\d_](?:[\w'’-]*\w)?(?:(?<=[sS])['’])?")
+_HYPHEN = re.compile(r"(-)")
 _BRACED_OR_MACRO = re.compile(r"(\\[A-Za-z]+\s*)?\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}|\\[A-Za-z]+")
 _FORMATTING_MACROS = {"\\textit", "\\textbf", "\\emph", "\\textsuperscript",
                       "\\textsubscript", "\\textsc"}
@@ -1659,11 +1675,15 @@ CASE_CHANGED_FIELDS = ("title", "shorttitle", "booktitle", "series", "subtitle",
 def protect_case(value: str) -> str:
     """Brace what a sentence-casing reader must not change, so the title reads back as stored.
 
-    Our titles are already in the case they should be printed in. BibTeX styles lower-case
-    unprotected capitals, and pandoc also capitalises the word after a colon; so every word
-    with a capital (other than the title's first letter) and a lower-case word after a colon
-    is braced (`Williams {Obstetrics}`, `{IVIg}`, `: {a} meta-analysis`). Text already in
-    braces or macro arguments is left as it is.
+    Our titles are already in the case they should be printed in. BibTeX's `change.case$`
+    only ever lower-cases (btxhak, "change.case$": `t` keeps the first character and
+    lower-cases the rest; text in braces is left alone), so every word with a capital other
+    than the title's first letter is braced (`Williams {Obstetrics}`, `{IVIg}`), as Zotero
+    and Better BibTeX do. A word with no capital is never braced (redteam5 F15): it protects
+    nothing in BibTeX, and a reader that takes braces as case protection (our import, pandoc)
+    would then leave it lower-case in a title-case style ("trailing And"). What the item
+    itself protects (nocase spans) is already a brace group (`_encode_rich`); text in braces
+    or macro arguments is left as it is.
     """
     out, pos, first = [], 0, True
 
@@ -1674,10 +1694,15 @@ def protect_case(value: str) -> str:
             word = match.group(0)
             before = text[:match.start()].rstrip().rstrip("([{\"'‘“").rstrip()
             first = first and not any(c.isalnum() for c in before)
-            braced = (any(c.isupper() for c in word[1:]) or (word[0].isupper() and not first)
-                      or (word[0].islower() and (first or before.endswith((":", ".", "?", "!")))))
             pieces.append(text[last:match.start()])
-            pieces.append("{" + word + "}" if braced else word)
+            for index, part in enumerate(_HYPHEN.split(word)):
+                # each part of a hyphenated word on its own (`{Self}-reference`, `k-{Colored}`):
+                # a part with no capital stays free, which CSL's title case capitalises
+                # (`Self-Reference`) as it did in the item before the trip
+                at_start = first and index == 0
+                braced = part[:1] != "-" and (any(c.isupper() for c in part[1:])
+                                              or (part[:1].isupper() and not at_start))
+                pieces.append("{" + part + "}" if braced else part)
             last = match.end()
             first = False
         pieces.append(text[last:])

@@ -11,7 +11,9 @@ filtering:
   -> `event-title`, `supplement` -> `supplement-number`), dates are normalised to
   `date-parts` with integer parts (`raw`, EDTF strings, string parts such as `"2011"` are
   parsed; text that is no date becomes `literal`), names given as strings are split, a
-  trailing `others` becomes the private `_et_al`, DOIs lose resolver prefixes. Keys that are
+  trailing `others` becomes the private `_et_al`, DOIs lose resolver prefixes, small caps
+  (citeproc-js's `<sc>`, a spaced `font-variant: small-caps` span) are the schema's
+  `<span style="font-variant:small-caps;">`. Keys that are
   no CSL variable (`file` …) are **kept in `custom`** (the schema's free key/value object) and
   logged, so nothing is silently lost and the output still validates.
 * `write(items, tags=None, indent=2)` writes CSL-JSON that validates against the official
@@ -76,9 +78,29 @@ def normalize_item(raw: Mapping[str, Any], *, source: str = "<string>",
         if not custom:
             del item["custom"]
     extras.from_custom(item)
+    for key, value in item.items():
+        if isinstance(value, str) and "<" in value and ("sc>" in value or "small-caps" in value):
+            item[key] = small_caps_markup(value)
     if line is not None:
         item[LINE] = line
     return item
+
+
+# Small caps in CSL rich text: `<span style="font-variant:small-caps;">` (CSL 1.0.2, Appendix VI
+# "Rich Text Markup"), also written with spaces or without the `;`, and citeproc-js's `<sc>`
+# (its inline markup, src/util_flipflop.js). Read as the one spelling the writers know (BibTeX's
+# `\textsc{…}`, formats/bibtex._encode_rich; dropped by RIS and EndNote XML,
+# formats/protected_case.py): a `<sc>` or a spaced span was written as a literal tag or as case
+# protection (redteam5 F26).
+SMALL_CAPS_OPEN = '<span style="font-variant:small-caps;">'
+_SMALL_CAPS_SPAN = re.compile(r"""<span\s+style\s*=\s*(["'])\s*font-variant\s*:\s*small-caps\s*;?\s*\1\s*>""")
+_SC_TAG = re.compile(r"<sc>(.*?)</sc>", re.DOTALL)
+
+
+def small_caps_markup(text: str) -> str:
+    """`text` with its small caps in the data schema's one spelling."""
+    text = _SMALL_CAPS_SPAN.sub(SMALL_CAPS_OPEN, text)
+    return _SC_TAG.sub(lambda m: SMALL_CAPS_OPEN + m.group(1) + "</span>", text)
 
 
 # Limits on what a CSL-JSON file may hold, far beyond any real one (an item is 3 levels deep,

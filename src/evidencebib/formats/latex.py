@@ -18,13 +18,15 @@ writes what a reader sees, never less:
   for what case changes must not touch) becomes `<span class="nocase">`. Without `rich`,
   markup is dropped and its text kept (super/subscript digits as Unicode ones);
 * macros that print nothing or only their argument: `\\noopsort{1973c}` (a sort key: nothing),
-  `\\url{…}` (verbatim), `\\href{url}{text}` (the text), `\\mbox`, `\\ensuremath`, `\\text…`,
-  font switches (`\\tt`, `\\rm` …), spacing (`\\,`, `\\quad`, `\\\\`, `\\newline`, RTF's `\\line`),
+  `\\vspace{2mm}` (nothing), `\\url{…}` and `\\verb|…|` (verbatim, without the delimiters),
+  `\\href{url}{text}` (the text), `\\mbox`, `\\ensuremath`, `\\text…`, font switches
+  (`\\tt`, `\\rm` …), spacing (`\\,`, `\\quad`, `\\\\`, `\\newline`, RTF's `\\line`),
   `\\relax`, `\\protect`, and the TeX-world logos (`\\LaTeX`, `\\BibTeX`, `\\MF` …);
 * whitespace as TeX reads it: runs of spaces, tabs and line breaks are one space (the line
   wraps of JabRef and Emacs vanish), spaces after a control word belong to it; with
   `multiline=True` (abstracts, notes) a blank line or `\\par` (TeX's paragraph) is one
-  line break;
+  line break, and so is the line break before a note's `name: value` line (Zotero's Extra,
+  `PMID: 31234567⏎PMCID: PMC1234567`, as citeproc-js reads note fields);
 * `%` is a percent sign, never a comment: in a .bib field it is text (a URL's `%20`, "10%"
   written without a backslash), and reading it as TeX's comment character cut values.
 
@@ -49,6 +51,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+
+from evidencebib.model.vocabulary import ITEM_KEYS
 
 __all__ = ["decode", "decode_report", "encode", "encode_verbatim", "strip_markup",
            "NOCASE_OPEN", "SMALLCAPS_OPEN"]
@@ -226,6 +230,10 @@ _DIMENSION = re.compile(r"\s*=?\s*[-+]?\s*(?:\d+\.?\d*|\.\d+)\s*"
 # Commands followed by a TeX dimension (`\kern-.1em`), which prints nothing.
 _DIMENSION_COMMANDS = {"kern": "", "mkern": "", "raise": "", "lower": "", "hskip": " ",
                        "mskip": "", "vskip": "", "hglue": " "}
+# A verbatim argument between two copies of one character (not a letter, digit, space, brace,
+# `*` or backslash): `\verb|x_y|` (LaTeX's \verb; url.sty's \url and \path take it right
+# after the command).
+_DELIMITED = re.compile(r"([^\w\s{}*\\])(.*?)\1", re.DOTALL)
 _TEX_OPENING_QUOTE = re.compile(r"(?<!\\)`")  # not the grave accent \`
 _NEVER_CLOSED = "'{}' opens math that is never closed"
 
@@ -546,6 +554,10 @@ class _Reader:
                 self.skip_spaces()
         if name in _FRENCH_QUOTES:
             return _FRENCH_QUOTES[name]
+        if name in _SWALLOW:  # before the symbol table: pylatexenc has `\vspace` as a newline
+            for _ in range(_SWALLOW[name]):
+                self.argument(math, depth)
+            return ""
         text = _symbol(name)
         if text is None:
             text = _text_greek(name)
@@ -560,11 +572,13 @@ class _Reader:
                 self.overlaid = True
                 return _OVERLAID_ACCENTS[inner]
             return self.tag(_WRAPPERS[name], inner or "")
-        if name in _SWALLOW:
-            for _ in range(_SWALLOW[name]):
-                self.argument(math, depth)
-            return ""
         if name in _VERBATIM_ARG:
+            # `\verb|x_y|`, `\url!…!`: LaTeX's \verb (and url.sty's \url) take the text
+            # between two copies of any other character as well as a braced group
+            right_after = self.tokens[self.pos - 1][3] == start + 1 + len(name)
+            delimited = self.skip_match(_DELIMITED) if name == "verb" or right_after else None
+            if delimited:
+                return delimited.group(2)
             span = self.skip_group()
             return self.source[span[0]:span[1]] if span else ""
         if name in _SECOND_ARGUMENT:
@@ -651,7 +665,7 @@ def _finish(text: str, multiline: bool) -> str:
     """Whitespace as TeX reads it: a run is one space; with `multiline`, a blank line (TeX's
     paragraph) is one line break."""
     if multiline and "\n" in text:
-        paragraphs = (_collapse(paragraph) for paragraph in _PARAGRAPH.split(text))
+        paragraphs = (_paragraph(paragraph) for paragraph in _PARAGRAPH.split(text))
         text = "\n".join(p for p in paragraphs if p)
     else:
         text = _collapse(text)
@@ -663,6 +677,37 @@ def _finish(text: str, multiline: bool) -> str:
         while _EMPTY_MARKUP.search(text):
             text = _EMPTY_MARKUP.sub("", text)
     return text
+
+
+# A `name: value` line of a note, as citeproc-js reads the lines of a note (CSL.NOTE_FIELD_REGEXP,
+# `^([\-_a-z]+|[A-Z]+):\s*([^}]+)$`; citeproc-js CSL.parseNoteFieldHacks): lower-case CSL names
+# ("original-date") or upper-case ones ("PMID"). Zotero's Extra is written so, one per line
+# ("PMID: 31234567⏎PMCID: PMC1234567", what Zotero and Better BibTeX export as `note`).
+_NOTE_FIELD = re.compile(r"([\-_a-z]+|[A-Z]+):\s*[^}\s][^}]*")
+
+
+def note_field_lines(lines: list[str]) -> bool:
+    """Whether `lines` (two or more, stripped) are a note's field lines: every line after the
+    first (which citeproc-js skips when it is other text) a `name: value` line whose lower-case
+    name is a CSL variable (a wrapped line `grounds: …` is none)."""
+    if len(lines) < 2:
+        return False
+    for line in lines[1:]:
+        match = _NOTE_FIELD.fullmatch(line)
+        if not match or (match.group(1).islower() and match.group(1) not in ITEM_KEYS):
+            return False
+    return True
+
+
+def _paragraph(text: str) -> str:
+    """One paragraph of a multi-line field: its line breaks are TeX's spaces (the wraps of
+    JabRef and Emacs), unless its lines are note fields (`note_field_lines`), which stay lines
+    (redteam5 F40: joined, `PMID: …` and `PMCID: …` were no longer read as fields)."""
+    if "\n" in text:
+        lines = [line for line in (_collapse(line) for line in text.split("\n")) if line]
+        if note_field_lines(lines):
+            return "\n".join(lines)
+    return _collapse(text)
 
 
 _EMPTY_MARKUP = re.compile(r"<(i|b|sup|sub)></\1>|<span [^>]*></span>")
