@@ -529,7 +529,7 @@ def _set_rich(element: etree._Element, value: str) -> None:
             underline = token == _UNDERLINE
             spans.append(underline)
             if not underline:
-                pending = text + token  # other spans (small caps …) stay literal text
+                pending = text + token  # another span (not nocase, small caps) stays text
                 continue
         elif token == "</span>":
             underline = spans.pop() if spans else False
