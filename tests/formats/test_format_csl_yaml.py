@@ -218,3 +218,12 @@ def test_pandocs_yaml_of_the_bibtex_corpus_reads_as_its_csl_json():
           f"held back {checked['held back'] - len(differ['held back'])}/{checked['held back']}")
     assert checked["development"] > 1000
     assert not differ["development"], "\n".join(differ["development"][:30])
+
+
+def test_an_item_without_a_type_is_a_document_as_pandoc_writes_a_misc(caplog):
+    assert read("- id: m\n  title: A misc\n")[0]["type"] == "document"
+    assert "no 'type'" in caplog.text
+
+
+def test_a_control_character_pandoc_wrote_into_a_value_is_kept():
+    assert read("- id: a\n  type: book\n  abstract: one\x01two\n")[0]["abstract"] == "one\x01two"

@@ -78,7 +78,10 @@ def read(text: str, *, source: str = "<string>",
     that is not YAML, or holds no list of items, always raises."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    document = _yaml_block(text)
+    # YAML allows no C0 control character in a document, but pandoc writes them as they
+    # are in the data (an abstract's \x01): carried through the parser as private-use
+    # characters and put back in the values
+    document = _yaml_block(text).translate(_HIDE_CONTROLS)
     loader = _Loader(document)
     try:
         node = loader.get_single_node()
@@ -90,6 +93,8 @@ def read(text: str, *, source: str = "<string>",
                          line=mark.line + 1 if mark else None) from None
     finally:
         loader.dispose()
+    if _HIDDEN.search(document):
+        data = _reveal(data)
     references, sequence = _references(data, node)
     if references is None:
         raise ParseError("CSL YAML must be a list of items, or a mapping with a 'references' "
@@ -108,6 +113,22 @@ def read(text: str, *, source: str = "<string>",
                 raise
             problems.append(error)
     return with_ids(items)
+
+
+_CONTROLS = [c for c in range(32) if chr(c) not in "\t\n\r"] + [0x7F]
+_HIDE_CONTROLS = {c: 0xF0000 + c for c in _CONTROLS}
+_SHOW_CONTROLS = {0xF0000 + c: c for c in _CONTROLS}
+_HIDDEN = re.compile("[\U000F0000-\U000F007F]")
+
+
+def _reveal(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.translate(_SHOW_CONTROLS)
+    if isinstance(value, list):
+        return [_reveal(v) for v in value]
+    if isinstance(value, dict):
+        return {_reveal(k): _reveal(v) for k, v in value.items()}
+    return value
 
 
 def _yaml_block(text: str) -> str:
