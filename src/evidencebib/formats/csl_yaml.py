@@ -9,11 +9,13 @@ bibliography (tests/formats/test_format_csl_yaml.py compares the two):
 
 * **Values are Markdown** (pandoc parses every string as Markdown inlines): `*italic*`,
   `**bold**`, `^sup^`, `~sub~`, `[DNA]{.nocase}`, `[Sc]{.smallcaps}`, `$\\alpha$`, backslash
-  escapes. They become CSL rich text (`<i>`, `<b>`, `<sup>`, `<sub>`, nocase and small-caps
-  spans; math through formats/latex.py, as BibTeX math is read). Identifiers (DOI, URL,
-  ISBN …), `id` and `type` are taken as written. The Markdown is parsed by markdown-it-py
-  with the mdit-py-plugins for bracketed spans, `$` math, sub- and superscripts — pandoc's
-  own syntax for these.
+  escapes, and with pandoc's `smart` extension (curly quotes, `--` an en dash). They become
+  CSL rich text (`<i>`, `<b>`, `<sup>`, `<sub>`, nocase and small-caps spans; math and raw
+  LaTeX inlines through formats/latex.py, as BibTeX is read). An `id`, a date and an
+  identifier (DOI, URL, ISBN …) are the text of their Markdown (`parkerjr.\\_1967`,
+  `1996 \\[1985\\]`), without smart quotes; `type` and `language` are taken as written.
+  The Markdown is parsed by markdown-it-py with the mdit-py-plugins for bracketed spans, `$`
+  math, sub- and superscripts — pandoc's own syntax for these.
 * **Keys are lower-case** where CSL spells them in capitals (`doi`, `url`, `isbn`, `issn`,
   `pmid`, `pmcid`).
 * **Dates are EDTF strings** (`issued: 2019-23`, `issued: 2020-05`), or pandoc-citeproc's
@@ -46,13 +48,15 @@ from evidencebib.model import Item
 from evidencebib.model.keys import with_ids
 from evidencebib.model.vocabulary import DATE_VARIABLES, NAME_VARIABLES
 
-__all__ = ["read", "markdown_to_rich_text"]
+__all__ = ["read", "markdown_to_rich_text", "markdown_text"]
 
 # pandoc writes these CSL variables in lower case
 _UPPER = {name.lower(): name for name in ("DOI", "URL", "ISBN", "ISSN", "PMID", "PMCID")}
 # taken as written: no Markdown in them
-_VERBATIM = frozenset({"id", "citation-key", "type", "language", "DOI", "URL", "ISBN", "ISSN",
-                       "PMID", "PMCID", "license"})
+_VERBATIM = frozenset({"type", "language"})
+# Markdown read for its text only (pandoc escapes `\_` and `\[` in them), without pandoc's
+# smart quotes, which would change a URL's `'`
+_IDENTIFIERS = frozenset({"DOI", "URL", "ISBN", "ISSN", "PMID", "PMCID", "license"})
 
 
 class _Loader(yaml.SafeLoader):
@@ -159,9 +163,14 @@ def _as_csl_json(raw: dict) -> dict:
     for key, value in raw.items():
         key = _UPPER.get(str(key), str(key))
         if key in DATE_VARIABLES:
-            out[key] = _date(value)
+            out[key] = _date(markdown_text(value) if isinstance(value, str) else value)
         elif key in NAME_VARIABLES and isinstance(value, list):
             out[key] = [_name(name) for name in value]
+        elif key in ("id", "citation-key") and isinstance(value, str):
+            # pandoc writes a key as Markdown text too (`parkerjr.\_1967`): its text
+            out[key] = latex.strip_markup(markdown_to_rich_text(value))
+        elif isinstance(value, str) and key in _IDENTIFIERS:
+            out[key] = markdown_text(value)
         elif isinstance(value, str) and key not in _VERBATIM:
             out[key] = markdown_to_rich_text(value)
         else:
@@ -194,35 +203,94 @@ def _date(value: Any) -> Any:
 _TAGS = {"em": ("<i>", "</i>"), "strong": ("<b>", "</b>"), "sup": ("<sup>", "</sup>"),
          "sub": ("<sub>", "</sub>")}
 _SPANS = {"nocase": latex.NOCASE_OPEN, "smallcaps": latex.SMALLCAPS_OPEN}
-_MARKDOWN_SIGNS = re.compile(r"[*_\\^~\[`$<&\n]")
+_MARKDOWN_SIGNS = re.compile(r"[*_\\^~\[`$<&\n\t'\"]|--|\.\.\.|  ")
 
 
 @functools.cache
 def _parser() -> MarkdownIt:
-    return (MarkdownIt("commonmark", {"html": True})
+    # pandoc's Markdown has `smart` on: curly quotes and apostrophes (markdown-it's
+    # smartquotes), dashes and ellipses (`_smart_punctuation`); an escaped character stays as
+    # written, so text_join is off to keep escapes apart from the text around them
+    return (MarkdownIt("commonmark", {"html": True, "typographer": True})
+            .enable(["smartquotes"]).disable(["text_join"])
             .use(attrs_plugin, spans=True).use(dollarmath_plugin)
             .use(sub_plugin).use(superscript_plugin))
+
+
+def _smart_punctuation(text: str) -> str:
+    """pandoc's `smart` extension: `---` an em dash, `--` an en dash, `...` an ellipsis, and a
+    single quote that opens no quotation an apostrophe (`'t Hooft`, `SESS '06`; markdown-it's
+    smartquotes leaves an unpaired one straight)."""
+    if "'" in text:
+        text = text.replace("'", "\u2019")
+    if '"' in text:  # one that opens nothing, before a space or at the end, closes (pandoc)
+        text = _CLOSING_DOUBLE.sub("\u201d", text)
+    if "--" in text:
+        text = text.replace("---", "\u2014").replace("--", "\u2013")
+    return text.replace("...", "\u2026") if "..." in text else text
+
+
+_CLOSING_DOUBLE = re.compile(r'"(?=\s|$)')
+_BLANKS = re.compile(r"[ \t]{2,}")
+
+# a raw inline of another format: `` `\textendash{}`{=latex} `` (pandoc writes LaTeX it did not
+# read so); LaTeX is decoded as BibTeX is, where pandoc leaves it out of other formats
+_RAW_FORMAT = re.compile(r"^\{=([A-Za-z]+)\}")
+
+
+@functools.cache
+def _plain_parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False})
+
+
+def markdown_text(value: str) -> str:
+    """The text of a Markdown value, escapes and entities read, nothing else changed
+    (`10.1000/a\\_b` -> `10.1000/a_b`, `a&amp;b` -> `a&b`)."""
+    if "\\" not in value and "&" not in value:
+        return value
+    blocks = _plain_parser().parseInline(value)
+    tokens: list[Token] = (blocks[0].children or []) if blocks else []
+    return "".join(" " if t.type in ("softbreak", "hardbreak") else t.content for t in tokens
+                   if t.type in ("text", "text_special", "code_inline", "softbreak",
+                                 "hardbreak", "html_inline")).strip()
 
 
 @functools.lru_cache(maxsize=16384)
 def markdown_to_rich_text(value: str) -> str:
     """A Markdown inline value (pandoc's syntax) as CSL rich text: emphasis `<i>`, strong
-    `<b>`, `^sup^`, `~sub~`, `[…]{.nocase}`, `[…]{.smallcaps}`, `$math$` as readable Unicode;
-    a link, code or a span of another class is its text; a line break a space."""
+    `<b>`, `^sup^`, `~sub~`, `[…]{.nocase}`, `[…]{.smallcaps}`, `$math$` and raw LaTeX as
+    readable Unicode, pandoc's smart quotes and dashes; a link, code or a span of another
+    class is its text; a line break a space, a run of spaces one (Markdown's whitespace)."""
     if not _MARKDOWN_SIGNS.search(value):
         return value
     blocks = _parser().parseInline(value)
     tokens: list[Token] = (blocks[0].children or []) if blocks else []
     out: list[str] = []
     spans: list[str] = []
-    for token in tokens:
+    raw_after = False
+    for index, token in enumerate(tokens):
         kind = token.type
         if kind == "text":
+            text = token.content
+            if raw_after:
+                text = _RAW_FORMAT.sub("", text, count=1)
+                raw_after = False
+            out.append(_smart_punctuation(text))
+        elif kind == "text_special":  # an escaped character, as written
             out.append(token.content)
         elif kind in ("softbreak", "hardbreak"):
             out.append(" ")
         elif kind == "code_inline":
-            out.append(token.content)
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            raw = following is not None and following.type == "text" and \
+                _RAW_FORMAT.match(following.content)
+            if raw and raw.group(1).lower() in ("latex", "tex"):
+                out.append(latex.decode(token.content, rich=True))
+                raw_after = True
+            elif raw:
+                raw_after = True  # HTML, RTF …: no text of ours
+            else:
+                out.append(token.content)
         elif kind == "math_inline":
             out.append(latex.decode(f"${token.content}$", rich=True))
         elif kind == "html_inline":  # CSL rich text already (`<i>`), as pandoc keeps it
@@ -239,4 +307,5 @@ def markdown_to_rich_text(value: str) -> str:
         elif kind == "span_close":
             out.append(spans.pop() if spans else "")
         # link_open/link_close, image and other markup: their text is kept, the markup not
-    return "".join(out).strip()
+    text = "".join(out).strip()
+    return _BLANKS.sub(" ", text) if "  " in text or "\t" in text else text
