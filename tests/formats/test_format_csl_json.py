@@ -99,7 +99,8 @@ def test_bad_files(name, line, message):
     assert "column" in str(error.value) or message == "must be a list"
 
 
-@pytest.mark.parametrize("text", ['"x"', "[1]", '[{"id": "a"}]', '[{"type": "book", "author": "x"}]',
+@pytest.mark.parametrize("text", ['"x"', "[1]", '[{"type": "book", "title": ["x"]}]',
+                                  '[{"type": "book", "author": "x"}]',
                                   '[{"type": "book", "issued": {"date-parts": [["x"]]}}]'])
 def test_bad_items(text):
     with pytest.raises(ParseError):
@@ -190,3 +191,12 @@ def test_arbitrary_input_raises_only_parse_error(text):
         csl_json.read(text)
     except ParseError:
         pass
+
+
+def test_an_empty_type_as_pandoc_writes_it_for_a_misc_is_read_as_document(caplog):
+    import logging
+
+    with caplog.at_level(logging.WARNING):
+        items = csl_json.read('[{"id": "m", "type": "", "title": "A misc"}]', source="p.json")
+    assert items[0]["type"] == "document"
+    assert "p.json" in caplog.text and "no 'type'" in caplog.text

@@ -388,3 +388,35 @@ def test_which_dates_medline_can_say_exactly(date, exact, caplog):
     with caplog.at_level(logging.WARNING, logger="evidencebib.formats.medline"):
         medline.write([{"id": "a", "type": "article-journal", "title": "T", "issued": date}])
     assert ("cannot say exactly" in caplog.text) is not exact
+
+
+ABBREVIATION_ONLY = """PMID- 31234568
+DP  - 2018 Nov-Dec
+TI  - Second [Article in German].
+FAU - Müller, Hans
+AU  - Müller H
+TA  - Dtsch Med Wochenschr
+PG  - 1-5
+VI  - 143
+IP  - 23
+AID - 10.1000/med2 [doi]
+AID - S0140-6736(19)30002-1 [pii]
+
+"""
+
+
+def test_a_record_with_only_the_journal_abbreviation_keeps_its_journal():
+    item = medline.read(ABBREVIATION_ONLY)[0]
+    assert item["container-title"] == "Dtsch Med Wochenschr"
+    assert item["container-title-short"] == "Dtsch Med Wochenschr"
+    from evidencebib.render import render_entries
+
+    assert "Dtsch Med Wochenschr. 2018" in render_entries([item], "vancouver", "text")[0][1]
+
+
+def test_the_import_names_the_article_identifier_kinds_not_stored_not_the_doi(caplog):
+    with caplog.at_level(logging.WARNING, logger="evidencebib.formats.medline"):
+        item = medline.read(ABBREVIATION_ONLY)[0]
+    assert item["DOI"] == "10.1000/med2"
+    message = next(r.getMessage() for r in caplog.records if "no field for" in r.getMessage())
+    assert "AID [pii] in 1 record" in message and "AID in" not in message

@@ -291,7 +291,7 @@ def test_endnote_xml_syntax_error_is_one_line():
 def test_error_location_is_one_line():
     from evidencebib.formats import csl_json
 
-    text = json.dumps([{"id": "a\nb\x1b[2J", "title": "no type"}])
+    text = json.dumps([{"id": "a\nb\x1b[2J", "type": "book", "author": "no list"}])
     with pytest.raises(ParseError) as caught:
         csl_json.read(text, source="x.json")
     assert "\n" not in str(caught.value) and "\x1b" not in str(caught.value)

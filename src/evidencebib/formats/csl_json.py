@@ -63,6 +63,12 @@ def normalize_item(raw: Mapping[str, Any], *, source: str = "<string>",
     def warn(message: str) -> None:
         log.warning("%s: item %s: %s", source, entry or index, message)
 
+    if raw.get("type") in (None, ""):
+        # the data schema requires a type; pandoc writes `"type": ""` (and CSL YAML none) for
+        # a BibTeX @misc, so such an item is read as the generic type, as Zotero reads a type
+        # it does not know, and the warning says so
+        warn("no 'type': read as 'document'")
+        raw = {**raw, "type": "document"}
     try:
         item = model_normalize.normalize_item(raw, warn=warn)
     except TypeError as error:

@@ -3,8 +3,9 @@
 `detect(text)` returns one of "ris", "csl-json", "endnote-xml", "bibtex" (BibTeX and
 BibLaTeX look alike; the caller chooses), "medline" (PubMed's .nbib: it starts with `PMID- `,
 or has no `TY  - ` line but a tag only MEDLINE uses, such as `FAU - `), "pubmed-xml" (a saved
-EFetch `PubmedArticleSet`; read only), "enw" (EndNote tagged / Refer: two `%X value` lines,
-the first `%0 `, `%A `, `%T ` …; read only) or raises ParseError naming what the text
+EFetch `PubmedArticleSet`; read only), "csl-yaml" (pandoc's YAML bibliography:
+`references:` or `- id:` first; read only), "enw" (EndNote tagged / Refer: two `%X value`
+lines, the first `%0 `, `%A `, `%T ` …; read only) or raises ParseError naming what the text
 looks like instead, with the next step: Web of Science plain text and spreadsheet (CSV)
 exports (export RIS instead), lists of DOIs (`--from doi-list`) and of PMIDs or PMCIDs
 (`evidencebib add`), empty files and unknown content.
@@ -33,13 +34,13 @@ from evidencebib.errors import ParseError
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("ris", "csl-json", "endnote-xml", "bibtex", "medline", "pubmed-xml", "enw")
+FORMATS = ("ris", "csl-json", "endnote-xml", "bibtex", "medline", "pubmed-xml", "enw", "csl-yaml")
 # What `import --from` accepts, as error messages name it (cli/interop.py builds its choices
 # from this list)
 FROM_CHOICES = ("ris", "csl-json", "endnote-xml", "bibtex", "biblatex", "medline", "enw",
-                "refer", "doi-list")
-READ_NAMES = ("RIS, CSL-JSON, EndNote XML, BibTeX/BibLaTeX, MEDLINE (.nbib), PubMed XML, "
-              "EndNote tagged/Refer (.enw), a list of DOIs")
+                "refer", "csl-yaml", "doi-list")
+READ_NAMES = ("RIS, CSL-JSON, CSL YAML, EndNote XML, BibTeX/BibLaTeX, MEDLINE (.nbib), "
+              "PubMed XML, EndNote tagged/Refer (.enw), a list of DOIs")
 
 # EndNote tagged / Refer: `%` + one character + a space (`%0 Journal Article`, `%A Family, Given`)
 _REFER_TAG = re.compile(r"^%[^\s%] ")
@@ -93,6 +94,8 @@ def detect(text: str, *, source: str = "<string>") -> str:
         raise ParseError("XML that is not EndNote XML (no <xml><records>) or PubMed XML "
                          f"(formats read: {READ_NAMES}); name the format with --from "
                          f"{'|'.join(FROM_CHOICES)}", file=source)
+    if _looks_like_csl_yaml(lines):
+        return "csl-yaml"
     header = 0
     for line in lines:
         if re.match(r"^TY {1,2}- ", line):
@@ -128,6 +131,21 @@ def detect(text: str, *, source: str = "<string>") -> str:
     raise ParseError(f"unknown format: none of those evidencebib reads ({READ_NAMES})"
                      f"{_name_hint(source)}; name the format with --from "
                      f"{'|'.join(FROM_CHOICES)}", file=source)
+
+
+# the first line of a CSL YAML item (`- id: doe2020`, `- type: book` …), as pandoc writes it
+_YAML_ITEM = re.compile(r"^- (?:id|citation-key|type|title|author|editor|issued)\s*:")
+
+
+def _looks_like_csl_yaml(lines: list[str]) -> bool:
+    """pandoc's YAML bibliography: a `references:` line first or in a metadata block opened
+    by `---` (pandoc writes `nocite:` before it), or a list whose first item starts with a
+    CSL key."""
+    if not lines:
+        return False
+    if lines[0].strip() == "---":
+        return any(line.rstrip() == "references:" for line in lines[1:])
+    return lines[0].rstrip() == "references:" or bool(_YAML_ITEM.match(lines[0]))
 
 
 def _name_hint(source: str) -> str:

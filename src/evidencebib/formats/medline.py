@@ -181,6 +181,10 @@ def _record(fields: list[tuple[str, str, int]], line: int, source: str) -> Pubme
         item.setdefault("container-title", first("JT"))
     if first("TA"):
         item["container-title-short"] = first("TA")
+        # a record with the abbreviation only (older citation-manager files, hand-made ones):
+        # it is the journal's name as PubMed gives it, and styles print container-title
+        if item["type"] == "article-journal":
+            item.setdefault("container-title", first("TA"))
     problems = []
     if first("DP"):
         date, problem = parse_pubmed_date(first("DP"))
@@ -275,12 +279,19 @@ def _report(found: list[PubmedRecord], source: str) -> None:
     warn_about_records(found, source, log)
     not_kept: Counter[str] = Counter()
     for record in found:
-        not_kept.update({tag for tag, _ in record.item.get(EXTRA, ())})
+        not_kept.update({_label(tag, value) for tag, value in record.item.get(EXTRA, ())})
     if not_kept:
         listed = ", ".join(f"{tag} in {count} record{'s' if count > 1 else ''}"
                            for tag, count in sorted(not_kept.items()))
         log.warning("%s: MEDLINE tags that references have no field for (not stored on "
                     "import): %s", source, listed)
+
+
+def _label(tag: str, value: str) -> str:
+    """A kept tag as the import names it: `AID [pii]` for an article identifier, whose DOI
+    line was read into the DOI (only its other kinds are not stored)."""
+    match = _ID_SUFFIX.match(value) if tag in ("LID", "AID") else None
+    return f"{tag} [{match.group(2)}]" if match else tag
 
 
 def read(text: str, *, source: str = "<string>") -> list[Item]:

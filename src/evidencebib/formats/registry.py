@@ -67,6 +67,9 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            "options: tags"),
     Format("pubmed-xml", "evidencebib.formats.pubmed", (), ("pubmedxml", "efetch"),
            "PubMed XML (a saved EFetch PubmedArticleSet); read only"),
+    Format("csl-yaml", "evidencebib.formats.csl_yaml", (".yaml", ".yml"), ("yaml", "cslyaml"),
+           "CSL YAML (pandoc's YAML bibliography: a `references` list, Markdown in its values); "
+           "read only"),
     Format("enw", "evidencebib.formats.refer", (".enw", ".refer"), ("refer", "endnote-tagged", "bibix"),
            "EndNote tagged / Refer (.enw: EndNote's 'Refer/BibIX' export, Google Scholar, "
            "publishers' 'download citation'); read only"),
