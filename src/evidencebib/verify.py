@@ -531,7 +531,12 @@ class Verifier:
         raw = item.get("DOI")
         base = _Where(condition=condition, key=key, line=line, doi=raw or None)
         if not raw or not str(raw).strip():
-            return Result(**base, status=NO_DOI, details="no DOI (try `evidencebib find-doi`)")
+            from evidencebib.model.doi import of_url
+
+            linked = of_url(str(item.get("URL") or ""))
+            hint = (f"its URL is the DOI link of {linked}: store that as its doi" if linked
+                    else "try `evidencebib find-doi`")
+            return Result(**base, status=NO_DOI, details=f"no DOI ({hint})")
         name = doimod.normalize(str(raw))
         if not doimod.is_valid(name) and not doimod.is_short(name):
             return Result(**base, status=INVALID, details=f"not DOI syntax: {raw!r}")

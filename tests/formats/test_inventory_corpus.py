@@ -141,6 +141,8 @@ def test_every_csl_json_key_is_mapped_or_kept(path):
         for number, key in enumerate(raw):
             if raw[key] in (None, "", [], {}) or key in ("id", "citation-key"):
                 continue  # empty, or the key (made from author and year when missing)
+            if key == "type" and raw[key] == "document":
+                continue  # the type an item without one is read as (formats/csl_json.py)
             changed = {k: v for k, v in raw.items() if k != key}
             ignored = _same(whole, csl_json.read, json.dumps([changed]))
             repeated = values.count(values[number]) > 1

@@ -119,3 +119,11 @@ def test_an_unknown_doi_ending_in_a_full_stop_gets_no_hint_when_the_bare_doi_is_
     result = verify(fast_client(emu), MISSING + ".")
     assert result.status == "not-found", result
     assert "trailing" not in result.details
+
+
+def test_an_entry_whose_doi_is_only_in_its_url_is_told_to_store_it(emu):
+    item = {k: v for k, v in ITEM.items()}
+    item["URL"] = f"https://doi.org/{KNOWN}"
+    result = Verifier(fast_client(emu)).verify_item(item, "cond")
+    assert result.status == "no-doi", result
+    assert f"its URL is the DOI link of {KNOWN}: store that as its doi" in result.details
