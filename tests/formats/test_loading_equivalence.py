@@ -7,7 +7,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,10 +90,49 @@ def test_name_splitting_matches_bibtexparser_on_edge_cases():
         assert bibtex._split_names(text) == _bibtexparser_split(text), text
 
 
+def _backslash_outside_braces(text: str) -> bool:
+    depth, skip = 0, False
+    for char in text:
+        if skip:
+            skip = False
+        elif char == "\\":
+            if depth == 0:
+                return True
+            skip = True
+        elif char == "{":
+            depth += 1
+        elif char == "}" and depth:
+            depth -= 1
+    return False
+
+
 @settings(max_examples=600, deadline=None)
 @given(st.text(alphabet=" \t\n\raAnNdDxy~,.{}\\", max_size=24))
 def test_name_splitting_matches_bibtexparser(text):
+    # bibtexparser drops a backslash outside braces and the character after it once it has
+    # seen ` and ` (test below); everywhere else the two split alike
+    assume(not _backslash_outside_braces(text))
     assert bibtex._split_names(text) == _bibtexparser_split(text)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=" \t\naAnNdDxy~,.{}\\\"'", max_size=24))
+def test_name_splitting_loses_no_character_of_a_name(text):
+    position = 0
+    for name in bibtex._split_names(text):
+        found = text.find(name, position)
+        assert found >= 0, (text, name)
+        position = found + len(name)
+
+
+@pytest.mark.parametrize("written,second", [
+    ('Smith, J. and \\"{O}zil, M.', '\\"{O}zil, M.'),
+    ("Smith, J. and \\'Alvarez, M.", "\\'Alvarez, M."),
+    ("Smith, J. and \\textsc{Koe}, M.", "\\textsc{Koe}, M."),
+    ("Smith, J. AND\n  \\v{S}koda, K.", "\\v{S}koda, K."),
+])
+def test_a_name_after_and_that_starts_with_a_command_keeps_it(written, second):
+    assert bibtex._split_names(written) == ["Smith, J.", second]
 
 
 def test_names_are_copies_not_shared_cache_entries():

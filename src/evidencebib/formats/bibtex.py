@@ -304,9 +304,12 @@ def _xs(match: re.Match[str]) -> str:
 
 
 def _mask_groups(text: str) -> str | None:
-    """`text` with every brace group (braces included) replaced by `x`s of the same length,
-    or None when a backslash stands outside braces (bibtexparser's splitter then skips the
-    next character without leaving its current state, which no regular expression mirrors).
+    """`text` with every brace group (braces included), and every backslash outside braces
+    with the character after it, replaced by `x`s of the same length (None is not returned
+    now; the type stays for callers). bibtexparser's splitter is not followed for a backslash
+    outside braces: after ` and ` it drops the backslash and the next character
+    (`Smith, J. and \\"{O}zil` gave `{O}zil`, `and \\textsc{Koe}` gave `extsc{Koe}`), where
+    BibTeX keeps the command as part of the name.
 
     For the splitter a group is one run of non-space characters that are not `and`: a `{`
     resets its search for ` and ` or starts the next name exactly where `x` would, and
@@ -327,8 +330,9 @@ def _mask_groups(text: str) -> str | None:
             continue
         char = match.group()
         if char == "\\":
-            if depth == 0:
-                return None
+            if depth == 0:  # a command in a name (`\"{O}zil`): never a separator, kept whole
+                out.append(text[position:index] + "x" * len(text[index:index + 2]))
+                position = index + 2
             skip_to = index + 2
         elif char == "{":
             if depth == 0:
