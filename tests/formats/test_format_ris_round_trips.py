@@ -7,8 +7,11 @@ or `api.export_warnings` names it.
 
 from __future__ import annotations
 
+import pytest
+
 from evidencebib import api
 from evidencebib.formats import ris
+from evidencebib.model import NOTES
 
 BASE = {"id": "a", "type": "article-journal", "title": "T", "container-title": "J"}
 
@@ -97,3 +100,26 @@ def test_a_season_beside_a_month_comes_back():
     text = ris.write([dict(BASE, issued=issued)])
     assert "DA  - 2019/06/15/Summer\r\n" in text
     assert ris.read(text)[0]["issued"] == issued
+
+
+# -- dates written day/month/year (redteam6 G7) ---------------------------------------------------
+
+def _record(date_line: str) -> str:
+    return f"TY  - JOUR\nAU  - A, B\nTI  - T\nJO  - J\n{date_line}\nER  - \n"
+
+
+@pytest.mark.parametrize("line,parts", [
+    ("PY  - 15/06/2019", [2019, 6, 15]),
+    ("DA  - 06/15/2019", [2019, 6, 15]),
+    ("PY  - 2019/06/15/", [2019, 6, 15]),
+])
+def test_a_date_written_day_month_year_or_month_day_year_is_read_as_that_date(line, parts):
+    item = ris.read(_record(line))[0]
+    assert item["issued"]["date-parts"] == [parts]
+    assert not item.get(NOTES)
+
+
+def test_an_ambiguous_day_month_date_keeps_only_its_year_and_says_so():
+    item = ris.read(_record("DA  - 05/06/2019"))[0]
+    assert item["issued"]["date-parts"] == [[2019]]
+    assert any("05/06/2019" in note and "only the year" in note for note in item[NOTES])

@@ -58,7 +58,7 @@ from lxml import etree
 from evidencebib.errors import ParseError
 from evidencebib.formats import extras, protected_case
 from evidencebib.model import ET_AL, LINE, Item, doi
-from evidencebib.model.dates import format_edtf, normalize_date, parse_date_text
+from evidencebib.model.dates import day_month_year, format_edtf, normalize_date, parse_date_text
 from evidencebib.model.keys import with_ids
 from evidencebib.model.keywords import add_tags, join_keywords
 from evidencebib.model.names import format_name, organisation_with_comma, parse_name, strip_others
@@ -270,17 +270,11 @@ def _leftovers(reader: _Record) -> list[list[str]]:
     return out
 
 
-_DAY_MONTH = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
-
-
 def _ambiguous_day_month(text: str) -> bool:
     """`12/06/2019` (either could be the month); not `25/06/2019`, `06/25/2019`, `06/06/2019`,
-    an ISO date or a month name."""
-    match = _DAY_MONTH.fullmatch(text.strip())
-    if not match:
-        return False
-    first, second = int(match.group(1)), int(match.group(2))
-    return 1 <= first <= 12 and 1 <= second <= 12 and first != second
+    an ISO date or a month name (`model.dates.day_month_year`, shared with the RIS reader)."""
+    slashed = day_month_year(text)
+    return slashed is not None and slashed[1]
 
 
 def _name(text: str) -> dict[str, str]:

@@ -56,8 +56,10 @@ from typing import Any, Iterable, Mapping
 
 from evidencebib.errors import ParseError
 from evidencebib.formats import extras, protected_case
-from evidencebib.model import ET_AL, LINE, Item, doi
-from evidencebib.model.dates import SEASONS, format_edtf, normalize_date, parse_date_text, parse_edtf
+from evidencebib.model import ET_AL, LINE, NOTES, Item, doi
+from evidencebib.model.dates import (
+    SEASONS, day_month_year, format_edtf, normalize_date, parse_date_text, parse_edtf,
+)
 from evidencebib.model.keys import with_ids
 from evidencebib.model.keywords import add_tags, join_keywords
 from evidencebib.model.names import format_name, organisation_with_comma, parse_name, strip_others
@@ -221,11 +223,20 @@ def _note_text(value: str) -> str:
                          for p in paragraphs if p.replace("\x00", "").strip())
 
 
-def _ris_date(text: str, *, year: Any = None) -> dict[str, Any] | None:
-    """`YYYY/MM/DD/other` (any part may be empty); `other` may hold a full EDTF date."""
+def _ris_date(text: str, *, year: Any = None, notes: list[str] | None = None
+              ) -> dict[str, Any] | None:
+    """`YYYY/MM/DD/other` (any part may be empty); `other` may hold a full EDTF date. A date
+    written day/month/year or month/day/year (`15/06/2019`: not the RIS form, but what EBSCO
+    and hand-edited files hold) is read as such (`model.dates.day_month_year`), never as the
+    year 15; when day and month could be either, only the year, and `notes` says so."""
     text = text.strip()
     if not text:
         return None
+    slashed = day_month_year(text)
+    if slashed is not None:
+        if slashed[1] and notes is not None:
+            notes.append(f"date {text!r} may be day/month or month/day; only the year is read")
+        return slashed[0]
     match = re.fullmatch(r"(-?\d{1,4})?/(\d{0,2})/?(\d{0,2})/?(.*)", text)
     if match:
         y, m, d, other = match.groups()
@@ -371,17 +382,20 @@ def _item(fields: list[tuple[str, list[str], int]], line: int, source: str) -> I
         item["title-short"] = short_title
     # dates
     year_text = first("PY", "Y1")
-    issued = _ris_date(year_text) if year_text else None
+    date_notes: list[str] = []
+    issued = _ris_date(year_text, notes=date_notes) if year_text else None
     year = (issued or {}).get("date-parts", [[None]])[0][0]
     da = first("DA")
     if da:
-        full = _ris_date(da, year=year)
+        full = _ris_date(da, year=year, notes=date_notes)
         if full and full.get("date-parts") or (full and not issued):
             issued = full
         else:
             consumed.discard(("DA", values["DA"].index(da)))
     if issued:
         item["issued"] = issued
+    if date_notes:
+        item[NOTES] = list(dict.fromkeys(list(item.get(NOTES) or ()) + date_notes))
     accessed = first("Y2")
     if accessed and _ris_date(accessed):
         item["accessed"] = _ris_date(accessed)

@@ -83,6 +83,26 @@ def _edtf_end(text: str) -> tuple[list[int], bool] | None:
     return parts, bool(qualifiers)
 
 
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+
+
+def day_month_year(text: str) -> tuple[dict[str, Any] | None, bool] | None:
+    """A date written `15/06/2019` or `06/15/2019` (EndNote's Date field in the machine's
+    locale; EBSCO's and hand-made RIS): (the CSL date, whether day and month could be either),
+    else None. When either could be the month (`12/06/2019`: 12 June in the UK, December 6 in
+    the US) only the year is read; otherwise the part above 12 is the day."""
+    match = _DAY_MONTH_YEAR.fullmatch(text.strip())
+    if not match:
+        return None
+    first, second, year = (int(g) for g in match.groups())
+    if 1 <= first <= 12 and 1 <= second <= 12 and first != second:
+        return {"date-parts": [[year]]}, True
+    day, month = (first, second) if first > 12 else (second, first)
+    if not 1 <= month <= 12 or not 1 <= day <= days_in_month(year, month):
+        return {"date-parts": [[year]]}, True
+    return {"date-parts": [[year, month, day]]}, False
+
+
 def parse_edtf(text: str) -> dict[str, Any] | None:
     """An EDTF (level 0/1 subset) / ISO 8601 date or interval as a CSL date, else None.
 
