@@ -293,6 +293,12 @@ def test_a_note_field_line_after_a_line_of_text_stays_a_line():
     assert item["note"] == "Publisher: Elsevier\noriginal-date: 1990"
 
 
+@pytest.mark.parametrize("note", ["PMID: 31234567\nPMCID: PMC1234567\nCitation Key: k5",
+                                  "PMID: 31234568\ntex.ids: old1"])
+def test_zotero_labels_and_better_bibtex_tex_fields_in_a_note_keep_their_lines(note):
+    assert read_one("note = {" + note + "}")["note"] == note
+
+
 def test_the_pmid_and_pmcid_lines_of_a_note_are_linked_by_a_style():
     from evidencebib.render import render_bibliography
     item = read_one("author = {Lee, K.}, title = {T}, journal = {J}, year = {2019},\n"

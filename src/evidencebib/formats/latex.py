@@ -682,19 +682,23 @@ def _finish(text: str, multiline: bool) -> str:
 # A `name: value` line of a note, as citeproc-js reads the lines of a note (CSL.NOTE_FIELD_REGEXP,
 # `^([\-_a-z]+|[A-Z]+):\s*([^}]+)$`; citeproc-js CSL.parseNoteFieldHacks): lower-case CSL names
 # ("original-date") or upper-case ones ("PMID"). Zotero's Extra is written so, one per line
-# ("PMID: 31234567⏎PMCID: PMC1234567", what Zotero and Better BibTeX export as `note`).
-_NOTE_FIELD = re.compile(r"([\-_a-z]+|[A-Z]+):\s*[^}\s][^}]*")
+# ("PMID: 31234567⏎PMCID: PMC1234567", what Zotero and Better BibTeX export as `note`). Zotero's
+# Extra also holds its own field labels ("Citation Key: k5", "Original Date: 1899") and Better
+# BibTeX's `tex.` fields ("tex.ids: old1"), read by Zotero and BBT the same way.
+_NOTE_FIELD = re.compile(r"(?:(?P<csl>[\-_a-z]+)|[A-Z]+|tex\.[\w.-]+|[A-Z][a-z]+(?: [A-Za-z][a-z]+)+)"
+                         r":\s*[^}\s][^}]*")
 
 
 def note_field_lines(lines: list[str]) -> bool:
     """Whether `lines` (two or more, stripped) are a note's field lines: every line after the
     first (which citeproc-js skips when it is other text) a `name: value` line whose lower-case
-    name is a CSL variable (a wrapped line `grounds: …` is none)."""
+    name is a CSL variable (a wrapped line `grounds: …` is none), an upper-case one (`PMID`),
+    a Zotero label of two or more words (`Citation Key`) or a Better BibTeX `tex.` field."""
     if len(lines) < 2:
         return False
     for line in lines[1:]:
         match = _NOTE_FIELD.fullmatch(line)
-        if not match or (match.group(1).islower() and match.group(1) not in ITEM_KEYS):
+        if not match or (match.group("csl") and match.group("csl") not in ITEM_KEYS):
             return False
     return True
 
