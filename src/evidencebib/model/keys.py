@@ -13,7 +13,7 @@ import re
 import unicodedata
 from typing import Any, Iterable, Mapping
 
-from evidencebib.model.item import Item, first_family, issued_year
+from evidencebib.model.item import NOTES, Item, first_family, issued_year
 
 # What BibTeX and biber both accept as a key: no whitespace, none of , { } ( ) " # % ' = \ ~
 _KEY = re.compile(r"[^\s,{}()\"#%'=\\~]+")
@@ -103,12 +103,24 @@ def is_valid_key(key: str) -> bool:
 
 def with_ids(items: Iterable[Item]) -> list[Item]:
     """Items as readers return them: each with an `id` (its own, else a readable key unique
-    among the ids before it), and `id` as the first key. The items are changed in place."""
+    among the ids before it), and `id` as the first key. The items are changed in place.
+
+    An id an earlier item of the file already has, or has in another case (`Smith2020`,
+    `smith2020`: one key to BibTeX, biber and citeproc), is read as `id-2` (`-3` …), as the
+    BibTeX reader reads a repeated key, and the item's notes say so (a CSL-JSON or CSL YAML
+    file with a repeated id; a .bib whose keys differ in case only)."""
     out: list[Item] = []
     taken = CitationKeys()
     for item in items:
         if not item.get("id"):
             item["id"] = taken.new(item)
+        elif item["id"] in taken:
+            key = str(item["id"])
+            fresh = next(f"{key}-{n}" for n in range(2, len(taken) + 3) if f"{key}-{n}" not in taken)
+            item[NOTES] = list(item.get(NOTES) or ()) + [
+                f"key: '{key}' is also the key of an earlier entry (keys that differ in case "
+                f"only are one key to BibTeX and citeproc); this one is read as '{fresh}'"]
+            item["id"] = fresh
         taken.add(item["id"])
         out.append(item if next(iter(item)) == "id" else {"id": item.pop("id"), **item})
     return out
