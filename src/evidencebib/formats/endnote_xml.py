@@ -752,7 +752,9 @@ _EPUB = re.compile(r"(\d{4})/(\d{1,2})(?:/(\d{1,2}))?")
 
 
 def _read_epub_date(text: str) -> dict[str, Any] | None:
-    """An Epub Date as EndNote writes it (`2023/08/01`, `2023/08`) or any single date."""
+    """An Epub Date as EndNote writes it (`2023/08/01`, `2023/08`) or any single date with a
+    year of four digits: a bare small number (`2`, `12`) is an edition, the field's meaning in
+    EndNote's other reference types (EndNote manual, "Edition"), never the year 2."""
     match = _EPUB.fullmatch(text.strip())
     if match:
         parts = [int(p) for p in match.groups() if p]
@@ -760,7 +762,7 @@ def _read_epub_date(text: str) -> dict[str, Any] | None:
             return {"date-parts": [parts]}
         return None
     date = parse_date_text(text)
-    if date and len(date.get("date-parts") or ()) == 1:
+    if date and len(date.get("date-parts") or ()) == 1 and date["date-parts"][0][0] >= 1000:
         return date
     return None
 
@@ -812,6 +814,10 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
     else:
         fields.add("available-date")  # in Edition, EndNote's Epub Date
         if item.get("available-date") and item.get("edition"):
+            fields.discard("edition")
+        elif item.get("edition") and _read_epub_date(str(item["edition"])):
+            # an edition that reads as a date (`Fall 2015`, `2016/01/30`) is written to Edition,
+            # which the reader takes for the Epub Date of a periodical: named, not changed
             fields.discard("edition")
     if csl_type not in CONFERENCE:
         fields -= {"event-title", "event-place"}
