@@ -789,9 +789,12 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
             del item["genre"]
     if "medium" in item:
         # `howpublished = {\url{…}}` is how classic BibTeX styles print a URL: it is the URL
-        match = re.fullmatch(r"\s*(?:\\url\s*\{([^{}]*)\}|(https?://\S+))\s*", fields["howpublished"])
+        # (its escapes undone as in a `url` field); so is one that decodes to a bare URL
+        # (`\href{https://x.org}{\texttt{https://x.org}}`), which is how the export writes it
+        match = (re.fullmatch(r"\s*(?:\\url\s*\{([^{}]*)\}|(https?://\S+))\s*", fields["howpublished"])
+                 or re.fullmatch(r"\s*()(https?://\S+)\s*", str(item["medium"])))
         if match:
-            url = match.group(1) or match.group(2)
+            url = _verbatim("url", match.group(1) or match.group(2))
             if "URL" not in item:
                 item["URL"] = url
             if item["URL"] == url:
@@ -1038,7 +1041,11 @@ def _verbatim(field: str, value: str) -> str:
         # Zotero's BibTeX import and Better BibTeX do: a backslash is no URL character (RFC
         # 3986), and kept it made a dead link `a%5C_b`. biblatex's \url would print it; we read
         # what the exporter meant. (entry_to_item then normalises the DOI.)
+        # So are `\{` and `\}` (TeX's other escaped specials; `e\{_\}057` from an exporter that
+        # escaped the braces of `{\_}`): kept, the export percent-encoded the brace after the
+        # backslash and the backslash then read as the escape of that `%`.
         value = value.replace("\\_", "_").replace("\\%", "%").replace("\\#", "#").replace("\\&", "&")
+        value = value.replace("\\{", "{").replace("\\}", "}")
     return value
 
 
