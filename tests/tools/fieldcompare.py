@@ -107,10 +107,12 @@ CANNOT_HOLD["biblatex"] = _BIBLATEX_CANNOT | {"ISBN", "collection-title",  # on 
 def cannot_hold(fmt: str, item: Mapping[str, Any]) -> set[str]:
     """CANNOT_HOLD[fmt] and, for EndNote XML, the variables of `item` holding a character XML
     1.0 cannot (a C0 control character: `endnote_xml.carried_fields` leaves them out, the
-    export names them)."""
+    export names them) or a value its reader would read as another (`read_back_otherwise`: a literal date,
+    an article's edition that reads as its Epub Date)."""
     out = set(CANNOT_HOLD[fmt])
     if fmt == "endnote-xml":
         out |= {variable for variable, value in item.items() if endnote_xml.unwritable(value)}
+        out |= endnote_xml.read_back_otherwise(item)  # a literal date EndNote would parse …
     return out
 
 

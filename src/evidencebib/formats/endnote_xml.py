@@ -815,10 +815,6 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
         fields.add("available-date")  # in Edition, EndNote's Epub Date
         if item.get("available-date") and item.get("edition"):
             fields.discard("edition")
-        elif item.get("edition") and _read_epub_date(str(item["edition"])):
-            # an edition that reads as a date (`Fall 2015`, `2016/01/30`) is written to Edition,
-            # which the reader takes for the Epub Date of a periodical: named, not changed
-            fields.discard("edition")
     if csl_type not in CONFERENCE:
         fields -= {"event-title", "event-place"}
     # a C0 control character (`300\x01C`, pasted from a PDF) is no XML 1.0 character, not even
@@ -827,6 +823,7 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
     fields -= {variable for variable in fields if unwritable(item.get(variable))}
     if item.get("PMID") and not pmid(item["PMID"]):
         fields.discard("PMID")  # not written: in accession-num it would be read as one
+    fields -= read_back_otherwise(item)
     if item.get("archive_location") and str(item["archive_location"]).isdigit():
         fields.discard("archive_location")  # read back as PMID
     # an organisation with a comma of its own is written ended by a comma, EndNote's corporate
@@ -834,6 +831,29 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
     # `isbn` holds ISBNs and ISSNs, told apart by their form when read (model/serials.py)
     fields -= {"ISSN", "ISBN"} - kept_serials(item, periodical=csl_type in PERIODICAL)
     return fields
+
+
+def read_back_otherwise(item: Mapping[str, Any]) -> set[str]:
+    """The variables of `item` the writer puts where the reader reads another value, so the
+    export names them (never a silent change):
+    - an edition of a periodical that reads as a date (`Fall 2015`, `2016/01/30`): Edition is
+      a Journal Article's Epub Date in EndNote, read back as available-date;
+    - a literal date (`12/06/2019`, `3.6.2019`, kept as written by the BibTeX reader): the
+      writer puts it in the free-text Date / Access Date, which the reader parses as
+      EndNote's dates (EndNote manual, "Date")."""
+    out = set()
+    edition = item.get("edition")
+    if (item.get("type") in PERIODICAL and edition and not item.get("available-date")
+            and _read_epub_date(str(edition))):
+        out.add("edition")
+    for variable in ("issued", "accessed"):
+        date = item.get(variable)
+        if not isinstance(date, Mapping) or date.get("date-parts") or not date.get("literal"):
+            continue
+        literal = " ".join(str(date["literal"]).split())
+        if parse_date_text(literal) != {"literal": literal}:
+            out.add(variable)
+    return out
 
 
 FIELDS = frozenset("""
