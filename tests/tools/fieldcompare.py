@@ -8,7 +8,8 @@ lists those fields explicitly in CANNOT_HOLD, so a new, unlisted gap fails the t
 Normalisations (not losses): whitespace runs collapsed in one-line fields (RIS and EndNote
 have no line breaks there; BibTeX readers, ours, biber's and pandoc's, read a run of spaces
 as one, as TeX does), page ranges joined with a hyphen (`1--14`, `243–245` ->
-`1-14`, `243-245`), keywords compared as lists without repeats (the separator may change; tags are a set
+`1-14`, `243-245`), keywords compared as lists without repeats, each keyword's whitespace collapsed as
+`join_keywords` writes it (the separator may change; tags are a set
 in Zotero, JabRef and EndNote, and adding the condition's tag merges a repeat), numbers vs
 strings (`"9"` == `9`), DOIs compared as `model.doi.normalize` leaves them (no resolver URL or
 `doi:` prefix), dates compared as normalised CSL dates, names compared as the
@@ -214,7 +215,9 @@ def normal(fmt: str, variable: str, value: Any) -> Any:
     if variable in DATE_FIELDS:
         return _date(value)
     if variable == "keyword":  # a set in every reference manager: a repeated keyword is one
-        return list(dict.fromkeys(split_keywords(value)))
+        # and one line: model.keywords.join_keywords, the form every writer writes, collapses
+        # each keyword's whitespace as in any one-line field (`Tikhonov\u2029 regularization`)
+        return list(dict.fromkeys(" ".join(word.split()) for word in split_keywords(value)))
     if variable == "page":
         return canonical_page(value) if by_string else _collapse(value)
     if variable == "type":

@@ -21,7 +21,7 @@ from evidencebib.errors import ParseError
 from evidencebib.formats import latex
 from evidencebib.model import ET_AL, LINE, NOTES, Item, citation_key, doi, eprints
 from evidencebib.model.dates import (
-    days_in_month, format_edtf, has_time, parse_date, parse_date_text, parse_edtf,
+    days_in_month, format_edtf, has_time, normalize_date, parse_date, parse_date_text, parse_edtf,
 )
 from evidencebib.model.keys import is_valid_key, unique_keys, with_ids  # noqa: F401 - this API
 from evidencebib.model.keywords import with_tags
@@ -504,21 +504,31 @@ def _is_single_group(text: str) -> bool:
 
 
 def _comma_safe(part: str) -> str:
-    """A name part with a comma (or ` and `) must be braced or BibTeX splits it."""
-    return "{" + part + "}" if ("," in part or " and " in part) else part
+    """A name part with a comma or the word `and` in any case (`{and} Oliver`: at the start
+    of a first name too, after the `, `) must be braced or BibTeX splits it (btxdoc §4)."""
+    return "{" + part + "}" if ("," in part or _AND_WORD.search(part)) else part
+
+
+_AND_WORD = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
 
 
 def format_names(names: list[dict[str, Any]], truncated: bool = False) -> str:
     """CSL names -> a BibTeX name list (`von Last, Jr, First and …`)."""
     out = []
     for name in names:
+        if not name.get("literal") and not name.get("family") and name.get("given"):
+            # a given name alone (Zotero's two-field name with an empty last name): an empty
+            # last part, which BibTeX's grammar reads back as a first name alone (btxdoc §4:
+            # `von Last, First`); braced alone it would come back as an organisation
+            out.append("{}, " + _comma_safe(latex.encode(str(name["given"]))))
+            continue
         if "literal" in name or not name.get("family"):
             literal = name.get("literal") or name.get("given") or ""
             out.append("{" + latex.encode(str(literal)) + "}")
             continue
         family = latex.encode(str(name["family"]))
         words = str(name["family"]).split()
-        if "," in family or family.lower() == "others" or (
+        if "," in family or family.lower() == "others" or _AND_WORD.search(family) or (
                 len(words) > 1 and any(_reads_lower(word) for word in words)):
             # a lower-case word would read back as a particle (`{Matos da Silva}`, not `da`),
             # after a particle too (`a {van Dam}`: BibTeX's von part ends at its last
@@ -558,7 +568,12 @@ def read_date_field(value: str) -> dict[str, Any] | None:
     plain = value.replace("{", "").replace("}", "").strip()
     if not plain:
         return None
-    return parse_edtf(plain) or {"literal": latex.decode(value).strip()}
+    edtf = parse_edtf(plain)
+    if edtf and normalize_date(edtf) is None:
+        # EDTF's year 0 (`0000`, 1 BC) alone is no CSL date (a lone [0] is an empty date in
+        # CSL-JSON, which every writer leaves out): kept as written, as any date we cannot hold
+        edtf = None
+    return edtf or {"literal": latex.decode(value).strip()}
 
 
 def write_date_field(date: Mapping[str, Any]) -> str | None:
