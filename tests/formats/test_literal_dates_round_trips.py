@@ -7,7 +7,7 @@ reader would parse as another date (its Date is free text)."""
 from __future__ import annotations
 
 from evidencebib import api
-from evidencebib.formats import endnote_xml, ris
+from evidencebib.formats import biblatex, endnote_xml, ris
 
 PAGE = {"id": "a", "type": "webpage", "title": "T"}
 
@@ -36,3 +36,14 @@ def test_a_literal_date_of_words_is_not_named_by_the_endnote_export():
     item = dict(PAGE, issued={"literal": "in press"})
     assert endnote_xml.read(endnote_xml.write([item]))[0]["issued"] == {"literal": "in press"}
     assert "issued" not in " ".join(api.export_warnings([item], "endnote-xml"))
+
+
+def test_a_literal_date_biblatex_writes_as_a_pubstate_of_another_case_is_named_by_the_export():
+    item = dict(PAGE, type="book", issued={"literal": "Forthcoming"})
+    assert "issued ×1" in " ".join(api.export_warnings([item], "biblatex"))
+
+
+def test_a_literal_date_biblatex_reads_back_from_its_pubstate_is_not_named():
+    item = dict(PAGE, type="book", issued={"literal": "in press"})
+    assert biblatex.read(biblatex.write([item]))[0]["issued"] == {"literal": "in press"}
+    assert "issued" not in " ".join(api.export_warnings([item], "biblatex"))

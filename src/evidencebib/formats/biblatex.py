@@ -120,8 +120,17 @@ def _literal_held(item: Mapping[str, Any]) -> bool:
     if not isinstance(issued, Mapping) or format_edtf(issued):
         return True
     literal = str(issued.get("literal") or "").strip()
-    return not literal or literal.lower() in _PUBSTATES or literal.lower() in _NO_DATE \
+    return not literal or _pubstate_read_back(literal) or literal.lower() in _NO_DATE \
         or biblatex_date(literal)
+
+
+def _pubstate_read_back(literal: str) -> bool:
+    """Whether the `pubstate` written for a literal date reads back as that literal: the
+    reader gives `in press` and `forthcoming` for their keys (bibtex._PUBSTATE_DATES), in
+    lower case as biblatex's English strings; `Forthcoming`, `submitted` (which is the CSL
+    status only) are written as their key too, but the date is named by the export."""
+    key = _PUBSTATES.get(literal.lower())
+    return key is not None and bibtex._PUBSTATE_DATES.get(key) == literal
 
 
 # CSL variables of the fields _NOT_ON_TYPE leaves out
