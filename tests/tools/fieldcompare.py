@@ -15,7 +15,8 @@ strings (`"9"` == `9`), DOIs compared as `model.doi.normalize` leaves them (no r
 `doi:` prefix), dates compared as normalised CSL dates, names compared as the
 `Family, Given` string the name-string formats carry (plus person/organisation), and spaces at
 the edge of bold/italic markup moved outside it in BibTeX and EndNote XML titles (their writers
-put them there; the text prints the same).
+put them there; the text prints the same), and in EndNote XML spans of one style apart only by
+spaces joined (its runs split a span at a nested one).
 
 Keys: BibTeX and BibLaTeX exports give an entry a fresh key when its id is no valid key or
 was used before in the file, *case-insensitively* (BibTeX's rule: `Chen_2017` after
@@ -185,6 +186,18 @@ def _edge_spaces_out(text: str) -> str:
     return re.sub(r"(\s+)((?:</(?:i|b|sup|sub)>)+)", r"\2\1", text)
 
 
+_SAME_RUNS = re.compile(r"</(i|b|sup|sub)>(\s*)<\1>")
+
+
+def _join_runs(text: str) -> str:
+    """`<sub>a</sub> <sub>b</sub>` -> `<sub>a b</sub>`: spans of one style apart only by
+    spaces are one span (EndNote XML's runs; see `normal`)."""
+    previous = None
+    while previous != text:
+        previous, text = text, _SAME_RUNS.sub(r"\2", text)
+    return text
+
+
 def _unbraced_titles(pairs: list[list[str]]) -> list[list[str]]:
     """BibTeX fields the writer protects the case of (`bibtex.CASE_CHANGED_FIELDS`: maintitle …)
     without braces: `Computers \\& {Typesetting}` is what BibTeX styles print as written."""
@@ -210,8 +223,11 @@ def normal(fmt: str, variable: str, value: Any) -> Any:
         text = str(value).replace('<span class="nocase">', "").replace("</span>", "")
         return _collapse(_edge_spaces_out(text))
     if fmt == "endnote-xml" and variable in _PROTECTED and "<" in str(value):
-        # EndNote's styled runs: a space at the edge of bold/italic is written outside it
-        return _collapse(_edge_spaces_out(str(value)))
+        # EndNote's styled runs: a space at the edge of bold/italic is written outside it, so
+        # a space inside a span before a nested one (`<sub>1- <i>x</i></sub>`, runs `1- ` and
+        # `x`) comes back between two spans of that style (`<sub>1-</sub> <sub><i>x</i></sub>`):
+        # the same text printed, as at an edge; compared with such spans joined
+        return _collapse(_join_runs(_edge_spaces_out(str(value))))
     if variable in DATE_FIELDS:
         return _date(value)
     if variable == "keyword":  # a set in every reference manager: a repeated keyword is one
