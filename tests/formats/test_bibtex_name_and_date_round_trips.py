@@ -40,3 +40,23 @@ def test_a_date_of_year_zero_comes_back_from_the_export(module):
 
 def test_a_negative_edtf_year_is_still_a_date():
     assert _read("date = {-0333}")["issued"] == {"date-parts": [[-333]]}
+
+
+@pytest.mark.parametrize("source, family", [(r"{\AA}ke Persson, Per Ola", "Åke Persson"),
+                                            (r"{\O}ster Berg, A", "Øster Berg")])
+def test_a_family_name_starting_with_an_upper_case_foreign_letter_has_no_particle(source, family):
+    # btxdoc §4: a special character has the case of its letter (`{\AA}` is upper case)
+    name = _read("author = {" + source + "}")["author"][0]
+    assert name["family"] == family and "non-dropping-particle" not in name
+
+
+def test_a_lower_case_foreign_letter_still_starts_a_particle():
+    assert _read(r"author = {{\o}ster Berg, A}")["author"][0]["non-dropping-particle"] == "øster"
+
+
+def test_the_medium_of_an_online_entry_is_named_by_the_biblatex_export():
+    from evidencebib import api
+
+    item = {"id": "k", "type": "webpage", "title": "T", "medium": "btxdoc.pdf",
+            "URL": "http://x.org"}
+    assert "medium ×1" in " ".join(api.export_warnings([item], "biblatex"))

@@ -103,6 +103,7 @@ _BIBTEX_CANNOT = {"custom", "categories"}
 _BIBLATEX_CANNOT = _BIBTEX_CANNOT | {"PMCID"} | set(bibtex.generic_fields().values())
 CANNOT_HOLD["bibtex"] = _BIBTEX_CANNOT
 CANNOT_HOLD["biblatex"] = _BIBLATEX_CANNOT | {"ISBN", "collection-title",  # on @report only
+                                              "medium",  # on @online only (no howpublished)
                                               "issued",  # a literal date: `date` is EDTF
                                               "PMID"}  # beside an arXiv … eprint: one eprint
 

@@ -153,6 +153,8 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
     if entry_type in bibtex.IN_BOOK_ENTRIES and item.get("container-title"):
         fields.add("volume-title")  # written as `booktitle`, the container as `maintitle`
     entry_type = _TYPES.get(entry_type, (entry_type, None))[0]
+    if entry_type == "online":
+        fields.discard("medium")  # no howpublished on @online (write leaves it out)
     return fields - {_VARIABLE_OF_FIELD[name] for name in _NOT_ON_TYPE.get(entry_type, ())}
 
 

@@ -419,6 +419,11 @@ def _parse_one_name(stripped: str) -> tuple[dict[str, str], tuple[str, ...]]:
     # TeX's control space (`L.\ Thiele`) is a space between words; a name split into words
     # at it would keep the backslash
     stripped = _CONTROL_SPACE.sub(" ", stripped) if "\\ " in stripped else stripped
+    if "{\\" in stripped:
+        # a foreign letter (`{\AA}ke`, `{\O}ster`) has the case of the letter it is: BibTeX's
+        # von test looks at it so (btxdoc §4 "special characters"; bibtex.web von_token_found),
+        # bibtexparser takes any `{\…}` for lower case and `{\AA}ke Persson` for a particle
+        stripped = _FOREIGN_LETTER.sub(lambda m: _FOREIGN_LETTERS[m.group(1)], stripped)
     if _is_single_group(stripped):
         text, kept = latex.decode_report(stripped[1:-1])
         return {"literal": text}, kept
@@ -444,6 +449,11 @@ def _parse_one_name(stripped: str) -> tuple[dict[str, str], tuple[str, ...]]:
     # a name the decoder reduces to nothing stays visible
     text, kept = latex.decode_report(stripped)
     return {"literal": text or stripped}, tuple(problems | dict.fromkeys(kept))
+
+
+_FOREIGN_LETTERS = {"AA": "Å", "aa": "å", "O": "Ø", "o": "ø", "AE": "Æ", "ae": "æ", "OE": "Œ",
+                    "oe": "œ", "L": "Ł", "l": "ł", "ss": "ß"}
+_FOREIGN_LETTER = re.compile(r"\{\\(AA|aa|AE|ae|OE|oe|ss|O|o|L|l)\s*\}")
 
 
 # biber's extended name format (biblatex manual, 3.4 "Name lists"; Better BibTeX writes it for
