@@ -229,6 +229,9 @@ def normal(fmt: str, variable: str, value: Any) -> Any:
         # `x`) comes back between two spans of that style (`<sub>1-</sub> <sub><i>x</i></sub>`):
         # the same text printed, as at an edge; compared with such spans joined
         return _collapse(_join_runs(_edge_spaces_out(str(value))))
+    if fmt == "endnote-xml" and variable in MULTILINE and value and "<" in str(value):
+        # the same runs in a note or abstract holding markup (Mendeley's `<b>…<i>…</i>…</b>`)
+        return _lines(_join_runs(_edge_spaces_out(str(value))))
     if variable in DATE_FIELDS:
         return _date(value)
     if variable == "keyword":  # a set in every reference manager: a repeated keyword is one
