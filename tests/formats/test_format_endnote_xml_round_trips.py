@@ -99,3 +99,22 @@ def test_a_day_month_date_with_a_day_above_twelve_is_read_whole():
 def test_an_ambiguous_day_month_date_without_a_year_field_gives_its_year():
     text = _dated("12/06/2019").replace("<year>2019</year>", "")
     assert endnote_xml.read(text)[0]["issued"] == {"date-parts": [[2019]]}
+
+
+ARTICLE = dict(BASE, type="article-journal", **{"container-title": "J"})
+
+
+def test_a_small_edition_number_of_an_article_comes_back_as_the_edition():
+    back = trip(dict(ARTICLE, edition="2"))
+    assert back.get("edition") == "2"
+    assert "available-date" not in back
+
+
+def test_an_edition_of_an_article_that_reads_as_an_epub_date_is_named_by_the_export():
+    warnings = " ".join(api.export_warnings([dict(ARTICLE, edition="Fall 2015")], "endnote-xml"))
+    assert "edition ×1" in warnings
+
+
+def test_an_epub_date_in_the_edition_of_an_article_is_still_its_available_date():
+    assert trip(dict(ARTICLE, **{"available-date": {"date-parts": [[2023, 8, 1]]}}))[
+        "available-date"]["date-parts"] == [[2023, 8, 1]]

@@ -8,13 +8,15 @@ lists those fields explicitly in CANNOT_HOLD, so a new, unlisted gap fails the t
 Normalisations (not losses): whitespace runs collapsed in one-line fields (RIS and EndNote
 have no line breaks there; BibTeX readers, ours, biber's and pandoc's, read a run of spaces
 as one, as TeX does), page ranges joined with a hyphen (`1--14`, `243–245` ->
-`1-14`, `243-245`), keywords compared as lists without repeats (the separator may change; tags are a set
+`1-14`, `243-245`), keywords compared as lists without repeats, each keyword's whitespace collapsed as
+`join_keywords` writes it (the separator may change; tags are a set
 in Zotero, JabRef and EndNote, and adding the condition's tag merges a repeat), numbers vs
 strings (`"9"` == `9`), DOIs compared as `model.doi.normalize` leaves them (no resolver URL or
 `doi:` prefix), dates compared as normalised CSL dates, names compared as the
 `Family, Given` string the name-string formats carry (plus person/organisation), and spaces at
 the edge of bold/italic markup moved outside it in BibTeX and EndNote XML titles (their writers
-put them there; the text prints the same).
+put them there; the text prints the same), and in EndNote XML spans of one style apart only by
+spaces joined (its runs split a span at a nested one).
 
 Keys: BibTeX and BibLaTeX exports give an entry a fresh key when its id is no valid key or
 was used before in the file, *case-insensitively* (BibTeX's rule: `Chen_2017` after
@@ -102,16 +104,19 @@ _BIBTEX_CANNOT = {"custom", "categories"}
 _BIBLATEX_CANNOT = _BIBTEX_CANNOT | {"PMCID"} | set(bibtex.generic_fields().values())
 CANNOT_HOLD["bibtex"] = _BIBTEX_CANNOT
 CANNOT_HOLD["biblatex"] = _BIBLATEX_CANNOT | {"ISBN", "collection-title",  # on @report only
+                                              "medium",  # on @online only (no howpublished)
                                               "issued",  # a literal date: `date` is EDTF
                                               "PMID"}  # beside an arXiv … eprint: one eprint
 
 def cannot_hold(fmt: str, item: Mapping[str, Any]) -> set[str]:
     """CANNOT_HOLD[fmt] and, for EndNote XML, the variables of `item` holding a character XML
     1.0 cannot (a C0 control character: `endnote_xml.carried_fields` leaves them out, the
-    export names them)."""
+    export names them) or a value its reader would read as another (`read_back_otherwise`: a literal date,
+    an article's edition that reads as its Epub Date)."""
     out = set(CANNOT_HOLD[fmt])
     if fmt == "endnote-xml":
         out |= {variable for variable, value in item.items() if endnote_xml.unwritable(value)}
+        out |= endnote_xml.read_back_otherwise(item)  # a literal date EndNote would parse …
     return out
 
 
@@ -183,6 +188,18 @@ def _edge_spaces_out(text: str) -> str:
     return re.sub(r"(\s+)((?:</(?:i|b|sup|sub)>)+)", r"\2\1", text)
 
 
+_SAME_RUNS = re.compile(r"</(i|b|sup|sub)>(\s*)<\1>")
+
+
+def _join_runs(text: str) -> str:
+    """`<sub>a</sub> <sub>b</sub>` -> `<sub>a b</sub>`: spans of one style apart only by
+    spaces are one span (EndNote XML's runs; see `normal`)."""
+    previous = None
+    while previous != text:
+        previous, text = text, _SAME_RUNS.sub(r"\2", text)
+    return text
+
+
 def _unbraced_titles(pairs: list[list[str]]) -> list[list[str]]:
     """BibTeX fields the writer protects the case of (`bibtex.CASE_CHANGED_FIELDS`: maintitle …)
     without braces: `Computers \\& {Typesetting}` is what BibTeX styles print as written."""
@@ -208,12 +225,20 @@ def normal(fmt: str, variable: str, value: Any) -> Any:
         text = str(value).replace('<span class="nocase">', "").replace("</span>", "")
         return _collapse(_edge_spaces_out(text))
     if fmt == "endnote-xml" and variable in _PROTECTED and "<" in str(value):
-        # EndNote's styled runs: a space at the edge of bold/italic is written outside it
-        return _collapse(_edge_spaces_out(str(value)))
+        # EndNote's styled runs: a space at the edge of bold/italic is written outside it, so
+        # a space inside a span before a nested one (`<sub>1- <i>x</i></sub>`, runs `1- ` and
+        # `x`) comes back between two spans of that style (`<sub>1-</sub> <sub><i>x</i></sub>`):
+        # the same text printed, as at an edge; compared with such spans joined
+        return _collapse(_join_runs(_edge_spaces_out(str(value))))
+    if fmt == "endnote-xml" and variable in MULTILINE and value and "<" in str(value):
+        # the same runs in a note or abstract holding markup (Mendeley's `<b>…<i>…</i>…</b>`)
+        return _lines(_join_runs(_edge_spaces_out(str(value))))
     if variable in DATE_FIELDS:
         return _date(value)
     if variable == "keyword":  # a set in every reference manager: a repeated keyword is one
-        return list(dict.fromkeys(split_keywords(value)))
+        # and one line: model.keywords.join_keywords, the form every writer writes, collapses
+        # each keyword's whitespace as in any one-line field (`Tikhonov\u2029 regularization`)
+        return list(dict.fromkeys(" ".join(word.split()) for word in split_keywords(value)))
     if variable == "page":
         return canonical_page(value) if by_string else _collapse(value)
     if variable == "type":

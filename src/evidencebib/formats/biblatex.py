@@ -120,8 +120,17 @@ def _literal_held(item: Mapping[str, Any]) -> bool:
     if not isinstance(issued, Mapping) or format_edtf(issued):
         return True
     literal = str(issued.get("literal") or "").strip()
-    return not literal or literal.lower() in _PUBSTATES or literal.lower() in _NO_DATE \
+    return not literal or _pubstate_read_back(literal) or literal.lower() in _NO_DATE \
         or biblatex_date(literal)
+
+
+def _pubstate_read_back(literal: str) -> bool:
+    """Whether the `pubstate` written for a literal date reads back as that literal: the
+    reader gives `in press` and `forthcoming` for their keys (bibtex._PUBSTATE_DATES), in
+    lower case as biblatex's English strings; `Forthcoming`, `submitted` (which is the CSL
+    status only) are written as their key too, but the date is named by the export."""
+    key = _PUBSTATES.get(literal.lower())
+    return key is not None and bibtex._PUBSTATE_DATES.get(key) == literal
 
 
 # CSL variables of the fields _NOT_ON_TYPE leaves out
@@ -144,6 +153,8 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
     if entry_type in bibtex.IN_BOOK_ENTRIES and item.get("container-title"):
         fields.add("volume-title")  # written as `booktitle`, the container as `maintitle`
     entry_type = _TYPES.get(entry_type, (entry_type, None))[0]
+    if entry_type == "online":
+        fields.discard("medium")  # no howpublished on @online (write leaves it out)
     return fields - {_VARIABLE_OF_FIELD[name] for name in _NOT_ON_TYPE.get(entry_type, ())}
 
 

@@ -21,7 +21,7 @@ from evidencebib.errors import ParseError
 from evidencebib.formats import latex
 from evidencebib.model import ET_AL, LINE, NOTES, Item, citation_key, doi, eprints
 from evidencebib.model.dates import (
-    days_in_month, format_edtf, has_time, parse_date, parse_date_text, parse_edtf,
+    days_in_month, format_edtf, has_time, normalize_date, parse_date, parse_date_text, parse_edtf,
 )
 from evidencebib.model.keys import is_valid_key, unique_keys, with_ids  # noqa: F401 - this API
 from evidencebib.model.keywords import with_tags
@@ -429,6 +429,11 @@ def _parse_one_name(stripped: str) -> tuple[dict[str, str], tuple[str, ...]]:
     # TeX's control space (`L.\ Thiele`) is a space between words; a name split into words
     # at it would keep the backslash
     stripped = _CONTROL_SPACE.sub(" ", stripped) if "\\ " in stripped else stripped
+    if "{\\" in stripped:
+        # a foreign letter (`{\AA}ke`, `{\O}ster`) has the case of the letter it is: BibTeX's
+        # von test looks at it so (btxdoc §4 "special characters"; bibtex.web von_token_found),
+        # bibtexparser takes any `{\…}` for lower case and `{\AA}ke Persson` for a particle
+        stripped = _FOREIGN_LETTER.sub(lambda m: _FOREIGN_LETTERS[m.group(1)], stripped)
     if _is_single_group(stripped):
         text, kept = latex.decode_report(stripped[1:-1])
         return {"literal": text}, kept
@@ -454,6 +459,11 @@ def _parse_one_name(stripped: str) -> tuple[dict[str, str], tuple[str, ...]]:
     # a name the decoder reduces to nothing stays visible
     text, kept = latex.decode_report(stripped)
     return {"literal": text or stripped}, tuple(problems | dict.fromkeys(kept))
+
+
+_FOREIGN_LETTERS = {"AA": "Å", "aa": "å", "O": "Ø", "o": "ø", "AE": "Æ", "ae": "æ", "OE": "Œ",
+                    "oe": "œ", "L": "Ł", "l": "ł", "ss": "ß"}
+_FOREIGN_LETTER = re.compile(r"\{\\(AA|aa|AE|ae|OE|oe|ss|O|o|L|l)\s*\}")
 
 
 # biber's extended name format (biblatex manual, 3.4 "Name lists"; Better BibTeX writes it for
@@ -514,21 +524,31 @@ def _is_single_group(text: str) -> bool:
 
 
 def _comma_safe(part: str) -> str:
-    """A name part with a comma (or ` and `) must be braced or BibTeX splits it."""
-    return "{" + part + "}" if ("," in part or " and " in part) else part
+    """A name part with a comma or the word `and` in any case (`{and} Oliver`: at the start
+    of a first name too, after the `, `) must be braced or BibTeX splits it (btxdoc §4)."""
+    return "{" + part + "}" if ("," in part or _AND_WORD.search(part)) else part
+
+
+_AND_WORD = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
 
 
 def format_names(names: list[dict[str, Any]], truncated: bool = False) -> str:
     """CSL names -> a BibTeX name list (`von Last, Jr, First and …`)."""
     out = []
     for name in names:
+        if not name.get("literal") and not name.get("family") and name.get("given"):
+            # a given name alone (Zotero's two-field name with an empty last name): an empty
+            # last part, which BibTeX's grammar reads back as a first name alone (btxdoc §4:
+            # `von Last, First`); braced alone it would come back as an organisation
+            out.append("{}, " + _comma_safe(latex.encode(str(name["given"]))))
+            continue
         if "literal" in name or not name.get("family"):
             literal = name.get("literal") or name.get("given") or ""
             out.append("{" + latex.encode(str(literal)) + "}")
             continue
         family = latex.encode(str(name["family"]))
         words = str(name["family"]).split()
-        if "," in family or family.lower() == "others" or (
+        if "," in family or family.lower() == "others" or _AND_WORD.search(family) or (
                 len(words) > 1 and any(_reads_lower(word) for word in words)):
             # a lower-case word would read back as a particle (`{Matos da Silva}`, not `da`),
             # after a particle too (`a {van Dam}`: BibTeX's von part ends at its last
@@ -568,7 +588,12 @@ def read_date_field(value: str) -> dict[str, Any] | None:
     plain = value.replace("{", "").replace("}", "").strip()
     if not plain:
         return None
-    return parse_edtf(plain) or {"literal": latex.decode(value).strip()}
+    edtf = parse_edtf(plain)
+    if edtf and normalize_date(edtf) is None:
+        # EDTF's year 0 (`0000`, 1 BC) alone is no CSL date (a lone [0] is an empty date in
+        # CSL-JSON, which every writer leaves out): kept as written, as any date we cannot hold
+        edtf = None
+    return edtf or {"literal": latex.decode(value).strip()}
 
 
 def write_date_field(date: Mapping[str, Any]) -> str | None:
@@ -801,9 +826,12 @@ def entry_to_item(entry_type: str, key: str, fields: Mapping[str, str],
             del item["genre"]
     if "medium" in item:
         # `howpublished = {\url{…}}` is how classic BibTeX styles print a URL: it is the URL
-        match = re.fullmatch(r"\s*(?:\\url\s*\{([^{}]*)\}|(https?://\S+))\s*", fields["howpublished"])
+        # (its escapes undone as in a `url` field); so is one that decodes to a bare URL
+        # (`\href{https://x.org}{\texttt{https://x.org}}`), which is how the export writes it
+        match = (re.fullmatch(r"\s*(?:\\url\s*\{([^{}]*)\}|(https?://\S+))\s*", fields["howpublished"])
+                 or re.fullmatch(r"\s*()(https?://\S+)\s*", str(item["medium"])))
         if match:
-            url = match.group(1) or match.group(2)
+            url = _verbatim("url", match.group(1) or match.group(2))
             if "URL" not in item:
                 item["URL"] = url
             if item["URL"] == url:
@@ -1050,7 +1078,11 @@ def _verbatim(field: str, value: str) -> str:
         # Zotero's BibTeX import and Better BibTeX do: a backslash is no URL character (RFC
         # 3986), and kept it made a dead link `a%5C_b`. biblatex's \url would print it; we read
         # what the exporter meant. (entry_to_item then normalises the DOI.)
+        # So are `\{` and `\}` (TeX's other escaped specials; `e\{_\}057` from an exporter that
+        # escaped the braces of `{\_}`): kept, the export percent-encoded the brace after the
+        # backslash and the backslash then read as the escape of that `%`.
         value = value.replace("\\_", "_").replace("\\%", "%").replace("\\#", "#").replace("\\&", "&")
+        value = value.replace("\\{", "{").replace("\\}", "}")
     return value
 
 

@@ -746,7 +746,9 @@ _EPUB = re.compile(r"(\d{4})/(\d{1,2})(?:/(\d{1,2}))?")
 
 
 def _read_epub_date(text: str) -> dict[str, Any] | None:
-    """An Epub Date as EndNote writes it (`2023/08/01`, `2023/08`) or any single date."""
+    """An Epub Date as EndNote writes it (`2023/08/01`, `2023/08`) or any single date with a
+    year of four digits: a bare small number (`2`, `12`) is an edition, the field's meaning in
+    EndNote's other reference types (EndNote manual, "Edition"), never the year 2."""
     match = _EPUB.fullmatch(text.strip())
     if match:
         parts = [int(p) for p in match.groups() if p]
@@ -754,7 +756,7 @@ def _read_epub_date(text: str) -> dict[str, Any] | None:
             return {"date-parts": [parts]}
         return None
     date = parse_date_text(text)
-    if date and len(date.get("date-parts") or ()) == 1:
+    if date and len(date.get("date-parts") or ()) == 1 and date["date-parts"][0][0] >= 1000:
         return date
     return None
 
@@ -815,6 +817,7 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
     fields -= {variable for variable in fields if unwritable(item.get(variable))}
     if item.get("PMID") and not pmid(item["PMID"]):
         fields.discard("PMID")  # not written: in accession-num it would be read as one
+    fields -= read_back_otherwise(item)
     if item.get("archive_location") and str(item["archive_location"]).isdigit():
         fields.discard("archive_location")  # read back as PMID
     # an organisation with a comma of its own is written ended by a comma, EndNote's corporate
@@ -822,6 +825,29 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
     # `isbn` holds ISBNs and ISSNs, told apart by their form when read (model/serials.py)
     fields -= {"ISSN", "ISBN"} - kept_serials(item, periodical=csl_type in PERIODICAL)
     return fields
+
+
+def read_back_otherwise(item: Mapping[str, Any]) -> set[str]:
+    """The variables of `item` the writer puts where the reader reads another value, so the
+    export names them (never a silent change):
+    - an edition of a periodical that reads as a date (`Fall 2015`, `2016/01/30`): Edition is
+      a Journal Article's Epub Date in EndNote, read back as available-date;
+    - a literal date (`12/06/2019`, `3.6.2019`, kept as written by the BibTeX reader): the
+      writer puts it in the free-text Date / Access Date, which the reader parses as
+      EndNote's dates (EndNote manual, "Date")."""
+    out = set()
+    edition = item.get("edition")
+    if (item.get("type") in PERIODICAL and edition and not item.get("available-date")
+            and _read_epub_date(str(edition))):
+        out.add("edition")
+    for variable in ("issued", "accessed"):
+        date = item.get(variable)
+        if not isinstance(date, Mapping) or date.get("date-parts") or not date.get("literal"):
+            continue
+        literal = " ".join(str(date["literal"]).split())
+        if parse_date_text(literal) != {"literal": literal}:
+            out.add(variable)
+    return out
 
 
 FIELDS = frozenset("""

@@ -246,6 +246,11 @@ def _ris_date(text: str, *, year: Any = None, notes: list[str] | None = None
             if edtf:
                 return edtf
         if not y:
+            if other and year is None:
+                # other info alone, no year (`///3.6.2019`): how the writer keeps a CSL literal
+                # date, so it is one (the RIS spec's "other info" is free text beside a year;
+                # parsed, `3.6.2019` came back as a date of a day/month order guessed)
+                return {"literal": " ".join(other.split())}
             if other:
                 return parse_date_text(other, year=year)
             return None
