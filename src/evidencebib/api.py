@@ -542,6 +542,13 @@ def export_warnings(items: Sequence[Item], fmt: str, *, stored: bool = False) ->
         out.append(f"{len(partial)} entr{'y has' if len(partial) == 1 else 'ies have'} a date "
                    f"that other programs read only in part from {name} ({_PARTIAL_DATES[fmt]}; "
                    f"evidencebib's own import restores it): {shown}")
+    seasons = _season_beside_month(items) if fmt in ("bibtex", "biblatex") else []
+    if seasons:
+        shown = ", ".join(seasons[:10]) + (" …" if len(seasons) > 10 else "")
+        out.append(f"{len(seasons)} entr{'y has' if len(seasons) == 1 else 'ies have'} a season "
+                   f"beside a month or day (RIS `2019/06/15/Summer`), which a {name} date "
+                   f"cannot hold (EDTF has no season with a month); the season is left out: "
+                   f"{shown}")
     if fmt != "biblatex":
         # `%` comments inside entries (formats/bibtex.py parse_library): BibLaTeX writes them
         # back (biber reads them as comments); classic BibTeX reads one as a syntax error, and
@@ -586,6 +593,20 @@ _PARTIAL_DATES = {
            "DA's free-text part",
     "endnote-xml": "the range or uncertain date is written as EDTF (`2014/2015`) in the Date "
                    "field"}
+
+
+def _season_beside_month(items: Sequence[Item]) -> list[str]:
+    """The ids of `items` whose `issued` has a season and a month (redteam6: the RIS reader
+    reads `2019/06/15/Summer` so; BibTeX and BibLaTeX dates are EDTF, which cannot say it)."""
+    from evidencebib.model.dates import normalize_date
+
+    out = []
+    for item in items:
+        date = normalize_date(item["issued"]) if item.get("issued") else None
+        parts = (date or {}).get("date-parts") or []
+        if date and date.get("season") and parts and len(parts[0]) > 1:
+            out.append(str(item.get("id")))
+    return out
 
 
 def _partial_dates(items: Sequence[Item], fmt: str) -> list[str]:

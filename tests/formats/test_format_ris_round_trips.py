@@ -123,3 +123,12 @@ def test_an_ambiguous_day_month_date_keeps_only_its_year_and_says_so():
     item = ris.read(_record("DA  - 05/06/2019"))[0]
     assert item["issued"]["date-parts"] == [[2019]]
     assert any("05/06/2019" in note and "only the year" in note for note in item[NOTES])
+
+
+def test_a_season_beside_a_month_is_named_by_the_bibtex_export_that_cannot_hold_it():
+    item = ris.read(_record("PY  - 2019/06/15/Summer"))[0]
+    assert item["issued"] == {"date-parts": [[2019, 6, 15]], "season": 2}
+    for fmt in ("bibtex", "biblatex"):
+        assert any("season beside a month" in w and item["id"] in w
+                   for w in api.export_warnings([item], fmt)), fmt
+    assert not any("season" in w for w in api.export_warnings([item], "csl-json"))
