@@ -87,7 +87,8 @@ def biblatex_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]
         out.append(("type", "{" + subtype + "}"))
     # the entry's own biblatex type when it was read from one (F43: `@bookinbook`, `@mvbook`
     # and a biblatex `@inbook` are not `@incollection`/`@book` to biblatex)
-    return bibtex.own_entry_type(item, entry_type), bibtex.protect_titles(out)
+    own = bibtex.own_entry_type(item, entry_type)
+    return own, bibtex.protect_titles(bibtex.kept_type_fields(own, out))
 
 
 def _own_eprint(item: Mapping[str, Any]) -> bool:

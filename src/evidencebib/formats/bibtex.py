@@ -1102,6 +1102,26 @@ def own_entry_type(item: Mapping[str, Any], entry_type: str) -> str:
     return kept
 
 
+# BibTeX's own entry types (btxdoc §3) that the CSL mapping writes as another (a manual is
+# CSL `report`, written @techreport; proceedings are a `book`): an entry read as one is
+# written back as one by the BibTeX writer too
+CLASSIC_KEPT_TYPES = frozenset({"manual", "proceedings"})
+# a manual's publishing body is its `organization` (btxdoc, biblatex §2.1.1), not a report's
+# `institution`
+_KEPT_TYPE_FIELDS = {"manual": {"institution": "organization"}}
+
+
+def kept_type_fields(entry_type: str, fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """`fields` as the kept entry type `entry_type` names them (`own_entry_type`)."""
+    renames = _KEPT_TYPE_FIELDS.get(entry_type)
+    if not renames:
+        return fields
+    names = {name for name, _ in fields}
+    # biblatex's `type = {techreport}` says which kind of @report: no field of a manual's
+    return [(renames[name] if name in renames and renames[name] not in names else name, raw)
+            for name, raw in fields if (name, raw) != ("type", "{techreport}")]
+
+
 def item_to_fields(item: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]:
     """The BibTeX entry type and (field, raw value) pairs that store a CSL item."""
     extra = dict(item.get(EXTRA) or ())
@@ -1784,6 +1804,9 @@ def write(items: Iterable[Mapping[str, Any]], *, tags: Iterable[str] | None = No
     chunks = []
     for key, item in unique_keys(with_tags(items, tags)):
         entry_type, fields = item_to_fields(item)
+        own = own_entry_type(item, entry_type)
+        if own in CLASSIC_KEPT_TYPES:  # an imported @manual stays one (redteam6 G6)
+            entry_type, fields = own, kept_type_fields(own, fields)
         # no `%` comments: BibTeX itself has no comment character inside an entry ("You're
         # missing a field name", and the rest of the entry is skipped); api.export_warnings
         # names the entries that had some

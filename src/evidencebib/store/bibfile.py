@@ -233,6 +233,7 @@ class BibFile:
             self._keys.add(key)
         entry_type, fields = bibtex.item_to_fields(item)
         entry_type = bibtex.own_entry_type(item, entry_type)  # an imported @bookinbook stays one
+        fields = bibtex.kept_type_fields(entry_type, fields)
         fields = [(name, self._fit(key, name, raw)) for name, raw in fields]
         comments = bibtex.item_comments(item)  # an imported entry's `%` comments
         text = bibtex.format_entry(entry_type, key, fields, newline=self.newline,
