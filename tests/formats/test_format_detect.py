@@ -106,7 +106,7 @@ def test_registry_missing_lead_module(monkeypatch):
 def test_a_list_of_pmids_or_pmcids_is_named_and_sent_to_add(text):
     with pytest.raises(ParseError) as error:
         detect.detect(text, source="ids.txt")
-    assert "PMIDs or PMCIDs" in str(error.value) and "evidencebib add" in str(error.value)
+    assert "PMIDs, PMCIDs" in str(error.value) and "evidencebib add" in str(error.value)
 
 
 def test_a_scopus_csv_export_is_named_and_told_to_export_ris():
@@ -131,3 +131,23 @@ def test_utf16_without_a_byte_order_mark_is_decoded_with_a_warning(codec, caplog
     assert decoded == text and used == codec
     assert "u16.bib" in caplog.text and "byte-order mark" in caplog.text
     assert detect.detect(decoded) == "bibtex"
+
+
+@pytest.mark.parametrize("text", ["31234567,23456789\n", "31234567 23456789\n",
+                                  "https://pubmed.ncbi.nlm.nih.gov/31234567/\n",
+                                  "PMID: 31234567\nPMID: 23456789\n",
+                                  "10.1000/xyz123\n31234567\n"])
+def test_identifiers_in_other_shapes_are_sent_to_add(text):
+    with pytest.raises(ParseError) as error:
+        detect.detect(text, source="ids.txt")
+    assert "evidencebib add" in str(error.value)
+
+
+@pytest.mark.parametrize("header", [
+    '\ufeff"Key","Item Type","Publication Year","Author","Title","Publication Title"',
+    "PT\tAU\tBA\tTI\tSO\tPY\tDI",
+])
+def test_zotero_csv_and_web_of_science_tab_delimited_are_named(header):
+    with pytest.raises(ParseError) as error:
+        detect.detect(header + "\nx\n", source="export.csv")
+    assert "table" in str(error.value) and "export RIS" in str(error.value)

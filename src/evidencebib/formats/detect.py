@@ -119,15 +119,15 @@ def detect(text: str, *, source: str = "<string>") -> str:
     if lines and all(_DOI_LINE.match(line) for line in lines if line.strip()):
         raise ParseError("a list of DOIs, not a reference file: import it with "
                          "'--from doi-list' (the metadata is fetched from Crossref)", file=source)
-    if lines and all(_PUBMED_ID_LINE.match(line) for line in lines):
-        raise ParseError("a list of PMIDs or PMCIDs, not a reference file: add them with "
-                         "'evidencebib add CONDITION 31234567 PMC6543210 …' (the metadata is "
-                         "fetched from PubMed), e.g. 'evidencebib add CONDITION $(cat FILE)'",
-                         file=source)
+    if _looks_like_identifier_list(lines):
+        raise ParseError("a list of PMIDs, PMCIDs or DOIs, not a reference file: add them with "
+                         "'evidencebib add CONDITION 31234567 PMC6543210 10.1000/x …' (the "
+                         "metadata is fetched from PubMed and Crossref), e.g. "
+                         "'evidencebib add CONDITION $(cat FILE)'", file=source)
     if _looks_like_csv(lines):
-        raise ParseError("a CSV table (a Scopus or Web of Science spreadsheet export), not a "
-                         "reference file: export RIS or BibTeX from the database instead",
-                         file=source, line=1)
+        raise ParseError("a CSV or tab-delimited table (a spreadsheet export of Zotero, Scopus "
+                         "or Web of Science), not a reference file: export RIS or BibTeX from "
+                         "the program instead", file=source, line=1)
     raise ParseError(f"unknown format: none of those evidencebib reads ({READ_NAMES})"
                      f"{_name_hint(source)}; name the format with --from "
                      f"{'|'.join(FROM_CHOICES)}", file=source)
@@ -168,23 +168,46 @@ def _looks_like_refer(lines: list[str]) -> bool:
     return all(line.lstrip().startswith("#") for line in before)
 
 
-# One PMID or PMCID a line, as `add` takes them (`31234567`, `pmid:31234567`, `PMC6543210`)
-_PUBMED_ID_LINE = re.compile(r"^\s*(?:(?:pmid:?\s*)?\d{1,8}|pmc\d{1,9})\s*$", re.IGNORECASE)
+# An identifier `add` takes: a PMID (`31234567`, `pmid:31234567`, `PMID: 31234567`), a PMCID
+# (`PMC6543210`), a PubMed or PMC address, or a DOI (any of its spellings)
+_PUBMED_ID = re.compile(r"(?:pmid:?\s*)?\d{1,8}|pmc\d{1,9}"
+                        r"|https?://(?:www\.)?(?:pubmed\.ncbi\.nlm\.nih\.gov|ncbi\.nlm\.nih\.gov/"
+                        r"pubmed|(?:www\.)?ncbi\.nlm\.nih\.gov/pmc/articles|pmc\.ncbi\.nlm\.nih\.gov/"
+                        r"articles)/\S+", re.IGNORECASE)
+_DOI_ID = re.compile(r"(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+", re.IGNORECASE)
+_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def _looks_like_identifier_list(lines: list[str]) -> bool:
+    """Identifiers separated by line breaks, spaces, commas or semicolons, at least one of
+    them a PubMed one (a list of DOIs alone is `--from doi-list`'s)."""
+    text = " ".join(lines)
+    text = re.sub(r"(?i)\bpmid:\s+", "pmid:", text)  # `PMID: 31234567`, as PubMed shows it
+    tokens = [t for t in _SEPARATORS.split(text) if t]
+    return bool(tokens) and len(tokens) <= 100_000 and all(
+        _PUBMED_ID.fullmatch(t) or _DOI_ID.fullmatch(t) for t in tokens) and any(
+        _PUBMED_ID.fullmatch(t) for t in tokens)
 
 
 def _looks_like_csv(lines: list[str]) -> bool:
     """A spreadsheet export: a header row of five or more comma- or tab-separated column
-    names that a bibliographic database writes (Scopus: `Authors,Author full names,…,Title,
-    Year`; Web of Science's tab-delimited `PT\tAU\t…` is caught as WoS plain text first)."""
+    names with a title, a year and an author column, as reference managers and databases
+    write them (Scopus `Authors,…,Title,Year`; Zotero `"Key","Item Type","Publication
+    Year","Author","Title"`; Web of Science's tab-delimited `PT\tAU\t…\tTI\t…\tPY`)."""
     if not lines:
         return False
     header = lines[0].lstrip("\ufeff")
-    for separator in (",", "\t"):
-        columns = [column.strip().strip('"').lower() for column in header.split(separator)]
-        if len(columns) >= 5 and {"title", "year"} <= set(columns) and (
-                "authors" in columns or "author" in columns or "au" in columns):
+    for separator in (",", "\t", ";"):
+        columns = {column.strip().strip('"').lower() for column in header.split(separator)}
+        if len(columns) >= 5 and columns & _TITLE_COLUMNS and columns & _YEAR_COLUMNS \
+                and columns & _AUTHOR_COLUMNS:
             return True
     return False
+
+
+_TITLE_COLUMNS = frozenset({"title", "ti", "article title", "document title"})
+_YEAR_COLUMNS = frozenset({"year", "py", "publication year", "date"})
+_AUTHOR_COLUMNS = frozenset({"authors", "author", "au", "af", "author full names"})
 
 
 # One DOI a line, as people paste them (`10.x/y`, `doi:10.x/y`, `https://doi.org/10.x/y`).
