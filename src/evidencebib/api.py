@@ -516,12 +516,14 @@ _FORMAT_NAMES = {"ris": "RIS", "endnote-xml": "EndNote XML", "medline": "MEDLINE
                  "csl-json": "CSL-JSON", "biblatex": "BibLaTeX", "bibtex": "BibTeX"}
 
 
-def export_warnings(items: Sequence[Item], fmt: str, *, stored: bool = False) -> list[str]:
+def export_warnings(items: Sequence[Item], fmt: str, *, stored: bool = False,
+                    comments: bool = True) -> list[str]:
     """What an export to `fmt` cannot say about `items`, one line each: name lists that are
     truncated (the export would look complete), and the CSL variables, BibTeX fields (JabRef's
     `groups`, `owner`, `file` …) and RIS/MEDLINE tags the format has no place for, counted by
     name (formats/inventory.py). Items `stored` in a condition's .bib name a variable by the
-    field it is stored under there when that is another name (`pubstate (CSL status)`)."""
+    field it is stored under there when that is another name (`pubstate (CSL status)`).
+    `comments=False` leaves out the entries' `%` comments (an import: the store keeps them)."""
     from evidencebib.formats import inventory, protected_case
     from evidencebib.model import ET_AL
 
@@ -549,7 +551,7 @@ def export_warnings(items: Sequence[Item], fmt: str, *, stored: bool = False) ->
                    f"beside a month or day (RIS `2019/06/15/Summer`), which a {name} date "
                    f"cannot hold (EDTF has no season with a month); the season is left out: "
                    f"{shown}")
-    if fmt != "biblatex":
+    if fmt != "biblatex" and comments:
         # `%` comments inside entries (formats/bibtex.py parse_library): BibLaTeX writes them
         # back (biber reads them as comments); classic BibTeX reads one as a syntax error, and
         # no other format has a place for an editor's comment

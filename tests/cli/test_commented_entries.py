@@ -50,3 +50,13 @@ def test_check_names_the_commented_out_entry_as_a_warning_not_a_failure(refs):
     assert result.returncode == 0, result.stdout + result.stderr
     (line,) = [line for line in result.stdout.splitlines() if "entry 'commented'" in line]
     assert "read-note" in line and "demo.bib, line 3" in line
+
+
+def test_import_does_not_call_comments_between_fields_lost_the_store_keeps_them(refs, tmp_path):
+    source = tmp_path / "pc.bib"
+    source.write_text("@article{c1, author={Y, Y.}, title={Kept}, journal={J},\n"
+                      "  % title = {Old title},\n  year = {2021}}\n", encoding="utf-8")
+    result = run("import", str(source), "--into", "demo", "--keep-keys", references=refs)
+    assert result.returncode == 0, result.stderr
+    assert "'%' comments" not in result.stderr
+    assert "% title = {Old title}" in (refs / "demo.bib").read_text(encoding="utf-8")

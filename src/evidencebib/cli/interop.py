@@ -109,7 +109,7 @@ def import_command(file: Path, into: str, from_: str | None, keep_keys: bool, dr
 
         stored = [{k: v for k, v in files_for_bibtex(item).items() if k != "_medline"}
                   for item in items]
-        for warning in api.export_warnings(stored, "bibtex"):
+        for warning in api.export_warnings(stored, "bibtex", comments=False):  # the store keeps `%`
             output.message(one_line(f"evidencebib: warning: {file}: {warning} (not stored)"))
     if dry_run:
         preview = api.import_items(refs, into, items, keep_keys=keep_keys, dry_run=True).diff()
