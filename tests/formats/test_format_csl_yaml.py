@@ -180,15 +180,10 @@ def _run_pandoc(pandoc: str, arguments: list[str], stdin: str | None = None
                           capture_output=True, text=True, encoding="utf-8", timeout=120)
 
 
-def _items_with_raw_latex(text: str) -> set[str]:
-    """The ids of the YAML's items with a raw LaTeX inline (`` `\\foo`{=latex} ``)."""
-    ids = set()
-    for block in text.split("\n- ")[1:]:
-        match = next((line for line in block.splitlines() if line.strip().startswith("id: ")),
-                     None)
-        if match and "{=latex}" in block:
-            ids.add(match.strip()[4:].strip("'\""))
-    return ids
+def _items_with_raw_latex(text: str) -> list[bool]:
+    """For each of the YAML's items, in order, whether it has a raw LaTeX inline
+    (`` `\\foo`{=latex} ``)."""
+    return ["{=latex}" in block for block in text.split("\n- ")[1:]]
 
 
 # pandoc's CSL-JSON writes every quoted phrase with the outer (double) quotes, whatever the
@@ -308,7 +303,7 @@ def test_pandocs_yaml_of_the_bibtex_corpus_reads_as_pandoc_reads_it():
         from_json = csl_json.read(as_json.stdout, source=path.name)
         assert len(from_yaml) == len(from_json), path.name
         raw_latex = _items_with_raw_latex(as_yaml.stdout)
-        for mine, theirs in zip(from_yaml, from_json, strict=True):
+        for index, (mine, theirs) in enumerate(zip(from_yaml, from_json, strict=True)):
             mine.pop(LINE, None)
             theirs.pop(LINE, None)
             if str(mine["id"]).isdigit() and theirs["id"] == str(int(mine["id"])):
@@ -326,7 +321,7 @@ def test_pandocs_yaml_of_the_bibtex_corpus_reads_as_pandoc_reads_it():
                     theirs[key] = mine[key]
             if _comparable(mine) == _comparable(theirs):
                 continue
-            if str(mine["id"]) in raw_latex:
+            if index < len(raw_latex) and raw_latex[index]:
                 excused[part] += 1  # pandoc leaves raw LaTeX out of CSL-JSON; we decode it
                 continue
             keys = sorted(k for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k))

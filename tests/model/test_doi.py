@@ -123,3 +123,23 @@ def test_short_dois_are_recognised(text):
 
 def test_a_full_doi_is_not_short():
     assert not doi.is_short("10.1000/abc") and not doi.is_short("10/with space")
+
+
+@pytest.mark.parametrize("written,name", [
+    ("https://dl.acm.org/doi/10.1145/3292500.3330701", "10.1145/3292500.3330701"),
+    ("https://onlinelibrary.wiley.com/doi/abs/10.1002/sim.1234", "10.1002/sim.1234"),
+    ("https://onlinelibrary.wiley.com/doi/epdf/10.1002/sim.1234", "10.1002/sim.1234"),
+    ("https://link.springer.com/article/10.1007/s00134-020-06022-5", "10.1007/s00134-020-06022-5"),
+    ("https://www.tandfonline.com/doi/full/10.1080/01621459.2017.1285773",
+     "10.1080/01621459.2017.1285773"),
+    ("https://journals.plos.org/plosone/article?id=10.1371/journal.pone.0012345",
+     "10.1371/journal.pone.0012345"),
+    ("https://www.frontiersin.org/articles/10.3389/fpsyg.2020.01234/full", "10.3389/fpsyg.2020.01234"),
+    (r"\url{https://doi.org/10.1000/xyz123}", "10.1000/xyz123"),
+])
+def test_a_publishers_page_of_the_article_in_a_doi_field_is_its_doi(written, name):
+    assert doi.normalize(written) == name
+
+
+def test_a_url_without_a_doi_in_it_is_left_as_written():
+    assert doi.normalize("https://example.org/article/42") == "https://example.org/article/42"

@@ -74,6 +74,9 @@ def normalize(text: str) -> str:
     Does not check the syntax; use `parse` for that. Never lower-cases.
     """
     doi = (text or "").strip().strip("\u200b\ufeff")
+    wrapped = _URL_MACRO.fullmatch(doi)  # `\url{https://doi.org/10.1/x}` in a BibTeX doi field
+    if wrapped:
+        doi = wrapped.group(1).strip()
     was_url = False
     # Strip repeated prefixes (`doi: https://doi.org/10...` happens in the wild).
     for _ in range(3):
@@ -86,10 +89,27 @@ def normalize(text: str) -> str:
         # In a resolver URL a literal '?' or '#' starts the query or fragment, which is not
         # part of the DOI (inside a DOI they are percent-encoded as %3F and %23).
         doi = re.split(r"[?#]", doi, maxsplit=1)[0]
+    elif _PUBLISHER_URL.match(doi):
+        # a publisher's page of the article in the DOI field (`https://dl.acm.org/doi/10.1145/…`,
+        # Wiley's `/doi/abs/10.1002/…`, Springer's `/article/10.1007/…`, PLOS's `?id=10.1371/…`):
+        # the DOI in its path or query (redteam6 G15: printed as `https://doi.org/https://…`)
+        found = _DOI_IN_URL.search(doi)
+        if found:
+            doi, was_url = _PAGE_SUFFIX.sub("", found.group(1)), True
     # Percent-encoded DOI: from a URL, or an encoded slash right after the prefix.
     if _ESCAPE.search(doi) and (was_url or _PERCENT_DOI.match(doi)):
         doi = unquote(doi)
     return doi.strip()
+
+
+_URL_MACRO = re.compile(r"\\url\{(.*)\}", re.DOTALL)
+_PUBLISHER_URL = re.compile(r"^https?://", re.IGNORECASE)
+# a DOI in a URL's path (`/10.1145/3292500.3330701`) or query (`?id=10.1371/…`, `doi=`), to
+# the end of the path
+_DOI_IN_URL = re.compile(r"(?:/|[?&](?:id|doi)=)(10\.\d{4,9}(?:\.\d+)*(?:/|%2F)[^?#&\s]+)",
+                         re.IGNORECASE)
+# what a publisher's page address adds after the DOI (Frontiers' `/full`, Wiley's `/epdf`)
+_PAGE_SUFFIX = re.compile(r"/(?:full|abstract|pdf|epdf|html|fulltext|meta)/?$", re.IGNORECASE)
 
 
 def is_valid(doi: str) -> bool:
