@@ -50,6 +50,11 @@ def test_others_and_et_al_stand_for_a_truncated_list(name):
     assert strip_others([{"family": "Smith"}, name]) == ([{"family": "Smith"}], True)
 
 
+@pytest.mark.parametrize("written", ["Others.", "etal", "al.", "u.a.", "u. a.", "et alii"])
+def test_other_spellings_of_and_others_truncate_the_list(written):
+    assert strip_others([{"family": "Smith"}, {"family": written}]) == ([{"family": "Smith"}], True)
+
+
 def test_a_complete_list_is_left_alone():
     names = [{"family": "Smith"}, {"family": "Others", "given": "Ann"}]
     assert strip_others(names) == (names, False)

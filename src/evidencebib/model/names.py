@@ -52,7 +52,10 @@ KNOWN_PARTICLES = frozenset({
     "van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la", "le",
     "ter", "ten", "zu", "af", "av", "op", "het", "'t", "in"})
 # What a trailing "name" of a truncated list says instead of a person.
-_OTHERS = frozenset({"others", "and others", "et al", "et al.", "et. al."})
+# (`others.` with the sentence's full stop, `etal`, `al.` for `et al.` cut short, German
+# `u. a.`, "und andere", and Latin `et alii`/`et alia`: redteam6 G16)
+_OTHERS = frozenset({"others", "others.", "and others", "et al", "et al.", "et. al.", "etal",
+                     "etal.", "al.", "u.a.", "u. a.", "et alii", "et alia", "et alii.", "et alia."})
 # `et al.` written at the end of the last name's given (or literal, or family) part.
 _TRAILING_ET_AL = re.compile(r"[\s,;]+et\.?\s*al(?:ii|ia)?\.?\s*$", re.IGNORECASE)
 _PLACEHOLDERS = frozenset({"null", "undefined"})
