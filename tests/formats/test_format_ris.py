@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -109,8 +110,6 @@ def test_unknown_tags_are_kept_privately_and_written_back_to_ris():
 
 
 @pytest.mark.parametrize("text,message", [
-    ((FIXTURES / "truncated.ris").read_text(), "no 'ER  - ' end tag"),
-    ("TY  - JOUR\nTI  - a\nTY  - JOUR\nER  - \n", "before the next 'TY'"),
     ("AU  - Smith, J\nER  - \n", "expected a record starting"),
     ("PMID- 123\nTI  - x\n", "MEDLINE"),
     ("FN Clarivate Analytics Web of Science\nPT J\n", "Web of Science"),
@@ -122,10 +121,19 @@ def test_bad_input(text, message):
     assert message in str(error.value) and "bad.ris" in str(error.value)
 
 
-def test_truncated_error_names_the_line():
-    with pytest.raises(ParseError) as error:
-        ris.read((FIXTURES / "truncated.ris").read_text(), source="t.ris")
-    assert error.value.location.line == 1
+def test_a_record_without_its_end_tag_at_the_end_of_the_file_is_read_with_a_warning(caplog):
+    with caplog.at_level(logging.WARNING, logger="evidencebib.formats.ris"):
+        [item] = ris.read((FIXTURES / "truncated.ris").read_text(), source="t.ris")
+    assert item["title"] == "Truncated record"
+    assert "t.ris: the record starting at line 1 has no 'ER  - ' end tag" in caplog.text
+
+
+def test_a_record_without_its_end_tag_ends_at_the_next_ty_as_zotero_reads_it(caplog):
+    with caplog.at_level(logging.WARNING, logger="evidencebib.formats.ris"):
+        items = ris.read("TY  - JOUR\nTI  - a\nTY  - JOUR\nTI  - b\nER  - \n", source="n.ris")
+    assert [item["title"] for item in items] == ["a", "b"]
+    assert "n.ris: the record starting at line 1 has no 'ER  - ' end tag before the next 'TY' " \
+        "(line 3)" in caplog.text
 
 
 @pytest.mark.parametrize("name", ["asreview-pubmed.ris", "rispy-wos.ris"])

@@ -169,15 +169,20 @@ def _records(text: str, source: str) -> list[tuple[int, list[tuple[str, list[str
                 records.append((start, current))
                 current = None
             elif tag == "TY":
-                raise ParseError(f"the record starting at line {start} has no 'ER  - ' end "
-                                 "tag before the next 'TY'", file=source, line=number)
+                # as Zotero's RIS.js reads a file, a `TY` starts the next record: the one
+                # before ends there (redteam6 G18: the whole file was refused for it)
+                log.warning("%s: the record starting at line %d has no 'ER  - ' end tag before "
+                            "the next 'TY' (line %d); read up to there", source, start, number)
+                records.append((start, current))
+                current, start = [("TY", [value], number)], number
             else:
                 current.append((tag, [value], number))
         else:
             current[-1][1].append(line.strip())
     if current is not None:
-        raise ParseError(f"the record starting at line {start} has no 'ER  - ' end tag "
-                         "(truncated file?)", file=source, line=start)
+        log.warning("%s: the record starting at line %d has no 'ER  - ' end tag (truncated "
+                    "file?); read to the end of the file", source, start)
+        records.append((start, current))
     if not records and text.strip():
         raise ParseError("no RIS records found", file=source, line=1)
     if skipped:
