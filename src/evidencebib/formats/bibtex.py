@@ -1590,8 +1590,8 @@ def entry_sets(raw_entries: Mapping[str, Any]) -> dict[str, list[str]]:
 def set_notes(key: str, sets: Mapping[str, list[str]]) -> list[str]:
     """The note on a set's first member saying the set is not read (`entry_sets`)."""
     return [f"entryset: the biblatex @set '{name}' ({', '.join(members)}) is not read as a "
-            "reference of its own; its members are" for name, members in sets.items()
-            if members[0] == key]
+            "reference of its own; its members are read as references" for name, members in
+            sets.items() if members[0] == key]
 
 
 def _undefined_macros(block: Any, strings: Mapping[str, str]) -> list[str]:
