@@ -34,6 +34,15 @@ def test_conditions_counts_an_unparsed_block_apart_from_the_references(tmp_path)
     assert row.split()[:4] == ["demo", "Demo", "1", "1"], result.stdout
 
 
+def test_conditions_strict_fails_on_a_block_that_does_not_parse_as_render_strict_does(tmp_path):
+    refs = condition(tmp_path, GOOD + BROKEN)
+    result = run("conditions", "--strict", references=refs)
+    assert result.returncode == 1, result.stderr
+    assert "demo (1)" in result.stderr and "demo" in result.stdout
+    (tmp_path / "ok").mkdir()
+    assert run("conditions", "--strict", references=condition(tmp_path / "ok", GOOD)).returncode == 0
+
+
 def test_a_duplicate_key_in_a_source_is_imported_under_a_fresh_key_with_a_warning(tmp_path):
     refs = condition(tmp_path, "")
     source = tmp_path / "source.bib"

@@ -35,8 +35,8 @@ def _parse_day(value: str | None) -> _dt.date | None:
               help="table: fits the terminal (80 columns in a pipe), titles cut with '…'; "
                    "json and csv: every field whole.")
 @click.option("--strict", is_flag=True,
-              help="Exit 1 when a condition is left out (its files cannot be read); each is named "
-                   "on stderr either way.")
+              help="Exit 1 when a condition is left out (its files cannot be read; each is named "
+                   "on stderr either way) or has blocks that do not parse (as render --strict).")
 @references_option
 @reports_errors
 def conditions_command(fmt: str, strict: bool, references_dir: Path) -> None:
@@ -46,7 +46,12 @@ def conditions_command(fmt: str, strict: bool, references_dir: Path) -> None:
     problems: list = []
     rows = api.conditions(open_references(references_dir), problems=problems)
     _print_conditions(rows, fmt, references_dir)
-    if output.left_out(problems, "not listed") and strict:
+    left_out = output.left_out(problems, "not listed")
+    unparsed = [f"{row.slug} ({row.unparsed})" for row in rows if row.unparsed]
+    if strict and unparsed:
+        output.message(f"evidencebib: --strict: blocks that do not parse in {', '.join(unparsed)} "
+                       "(`evidencebib check` names each)")
+    if strict and (left_out or unparsed):
         sys.exit(1)
 
 
