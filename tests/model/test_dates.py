@@ -70,3 +70,10 @@ def test_two_dates_that_are_no_range_in_one_text_are_kept_as_written(text):
 def test_an_open_start_in_free_text_is_kept_as_written(text):
     # RIS `DA`, EndNote dates: not the year of its end
     assert parse_date_text(text) == {"literal": text}
+
+
+@pytest.mark.parametrize("text", ["2019-06-15/2019-06-14", "2019/2018", "2020-03/2020-01"])
+def test_an_interval_that_ends_before_it_starts_is_no_edtf_date(text):
+    from evidencebib.model.dates import parse_edtf
+
+    assert parse_edtf(text) is None

@@ -136,12 +136,21 @@ def parse_edtf(text: str) -> dict[str, Any] | None:
         elif len(value) > 1 and 21 <= value[1] <= 24:
             value = [value[0], value[1] - 8] + value[2:]  # a season in a range: CSL 13-16
         parts.append(value)
+    if len(parts) == 2 and parts[1] != [0] and _before(parts[1], parts[0]):
+        return None  # `2019-06-15/2019-06-14`: an interval that ends before it starts (EDTF)
     date: dict[str, Any] = {"date-parts": parts}
     if season:
         date["season"] = season
     if circa:
         date["circa"] = True
     return date
+
+
+def _before(end: list[int], start: list[int]) -> bool:
+    """Whether the interval's end is earlier than its start, compared as far as both go
+    (`2019/2019-06` is no earlier; a season "month" 13-16 of a range is compared as given)."""
+    common = min(len(end), len(start))
+    return end[:common] < start[:common]
 
 
 def format_edtf(date: Mapping[str, Any]) -> str | None:
