@@ -113,3 +113,11 @@ def test_biblatex_export_names_a_literal_date_it_has_no_field_for():
 def test_biblatex_export_needs_no_field_for_no_date():
     item = bibtex.read("@misc{n, title = {T}, year = {n.d.}}")[0]
     assert not inventory.not_held([item], "biblatex")
+
+
+@pytest.mark.parametrize("month,parts", [('sep # "~15"', [2020, 9, 15]), ('jul # "~4,"', [2020, 7, 4])])
+def test_btxdocs_month_macro_with_a_tie_and_day_is_month_and_day(month, parts):
+    from evidencebib.formats import bibtex
+
+    item = bibtex.read("@article{a, title={T}, year=2020, month=" + month + "}")[0]
+    assert item["issued"] == {"date-parts": [parts]} and not item.get("_notes")

@@ -972,15 +972,25 @@ def _year_month_day(parts: _Fields) -> dict[str, Any] | None:
                                "read alone")
             parts.verbatim.append(["day", parts.fields["day"]])
         return {"date-parts": [parts_]}
+    with_day = _MONTH_AND_DAY.fullmatch(month_text)
+    if with_day and _month_number(with_day.group(1)):
+        # btxdoc §4's own `month = jul # "~4,"`: the month macro, a tie and the day
+        month, day_number = _month_number(with_day.group(1)), int(with_day.group(2))
+        if 1 <= day_number <= days_in_month(year, month):
+            return {"date-parts": [[year, month, day_number]]}
     date = parse_date_text(f"{month_text} {year}")
     if date and "date-parts" in date and date["date-parts"][0][0] == year:
         return date  # `Spring` (a season), `15 March`, `Jan.` …
     months = [_month_number(piece) for piece in re.split(r"\s*[-–—/]+\s*", month_text)]
     if len(months) == 2 and all(months):
         return {"date-parts": [[year, months[0]], [year, months[1]]]}
-    parts.notes.append(f"month: {month_text!r} is no month or season; the year is read alone")
+    shown = month_text.replace("\u00a0", "~")  # a tie as written, not Python's '\xa0'
+    parts.notes.append(f"month: '{shown}' is no month or season; the year is read alone")
     parts.verbatim.append(["month", parts.fields["month"]])
     return {"date-parts": [[year]]}
+
+
+_MONTH_AND_DAY = re.compile(r"(\S+?)[\s\u00a0~]+(\d{1,2}),?")
 
 
 @functools.lru_cache(maxsize=1)
