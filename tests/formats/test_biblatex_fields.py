@@ -123,3 +123,12 @@ def test_a_capitalised_status_phrase_comes_back_as_written():
     item = {"id": "p", "type": "report", "title": "T", "issued": {"date-parts": [[2020]]},
             "status": "In press"}
     assert _item(biblatex.write([item]))["status"] == "In press"
+
+
+def test_a_series_number_written_as_number_is_not_named_as_lost():
+    from evidencebib import api
+
+    item = {"id": "b9", "type": "book", "title": "T", "publisher": "P",
+            "collection-title": "Toronto Medieval Latin Texts", "collection-number": "33"}
+    assert "number = {33}" in biblatex.write([item])
+    assert not any("collection-number" in w for w in api.export_warnings([item], "biblatex"))

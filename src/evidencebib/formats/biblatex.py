@@ -150,6 +150,10 @@ def carried_fields(item: Mapping[str, Any]) -> set[str]:
         fields.discard("PMID")
     if not _literal_held(item):
         fields.discard("issued")
+    if item.get("collection-number") and "collection-number" not in fields:
+        written = dict(bibtex.item_to_fields(item)[1])
+        if "collection-number" not in written and written.get("number"):
+            fields.add("collection-number")  # a book's number in its series, as `number`
     entry_type = bibtex.CSL_TYPES.get(str(item.get("type") or "document"), "misc")
     if entry_type in bibtex.IN_BOOK_ENTRIES and item.get("container-title"):
         fields.add("volume-title")  # written as `booktitle`, the container as `maintitle`
