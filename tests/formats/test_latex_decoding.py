@@ -337,3 +337,7 @@ def test_a_relax_digraph_name_list_is_written_back_as_written(writer):
     item = read_one(DIGRAPH)
     assert r"  author = {Jean-Paul Sartre and {\relax Ch}ristopher Doe}," in writer.write([item])
     assert r"{\relax Ch}ristopher" in bibtex.write(csl_json.read(csl_json.write([item])))
+
+
+def test_an_unknown_command_with_an_optional_argument_is_kept_whole_with_its_group():
+    assert latex.decode(r"a \weird[opt]{arg} 5\% tail", rich=True) == r"a \weird[opt]{arg} 5% tail"

@@ -224,6 +224,8 @@ def _plain(value: str) -> bool:
 _BLANK = re.compile(r"[ \t\r\n]{2,}|[\t\r\n]")
 _PARAGRAPH = re.compile(r"[ \t\r]*\n(?:[ \t\r]*\n)+[ \t\r\n]*")  # a blank line
 _CHAR_CODE = re.compile(r"'([0-7]+)|\"([0-9A-Fa-f]+)|(\d+)|`\\?(.)")
+# an unknown command's `[optional]` argument before its braced one (`\\weird[opt]{arg}`)
+_OPTIONAL_BEFORE_GROUP = re.compile(r"\s*\[[^\]{}]*\](?=\s*\{)")
 _DIMENSION = re.compile(r"\s*=?\s*[-+]?\s*(?:\d+\.?\d*|\.\d+)\s*"
                         r"(?:true)?(?:em|ex|pt|pc|in|bp|cm|mm|dd|cc|sp|mu)"
                         r"(?:\s*plus\s*[-+]?(?:\d+\.?\d*|\.\d+)\s*(?:em|ex|pt|fil+))?")
@@ -610,10 +612,16 @@ class _Reader:
         elif name == "not":
             following = self.argument(math, depth) or ""
             return following + "\u0338" if following else ""
-        # unknown: the command and its braced arguments stay as written, and are reported
+        # unknown: the command and its arguments, braced and `[optional]`, stay as written,
+        # and are reported
         while True:
             save = self.pos
             self.skip_spaces()
+            if self.peek() == "text" and self.tokens[self.pos][1].startswith("["):
+                self.pos = save
+                if self.skip_match(_OPTIONAL_BEFORE_GROUP):
+                    continue  # `\weird[opt]{arg}`: kept with its group
+                break
             if self.peek() != "open":
                 self.pos = save
                 break
