@@ -166,8 +166,9 @@ _date = st.one_of(
     st.tuples(st.integers(1, 2100), st.integers(1, 12)).map(lambda t: {"date-parts": [list(t)]}),
     st.tuples(st.integers(1, 2100), st.integers(1, 12), st.integers(1, 28)).map(
         lambda t: {"date-parts": [list(t)]}),
-    st.tuples(st.integers(1000, 2100), st.integers(1, 12), st.integers(1000, 2100)).map(
-        lambda t: {"date-parts": [[t[0], t[1]], [t[2]]]}),
+    # a range that ends no earlier than it starts (one that ends before is no date: EDTF)
+    st.tuples(st.integers(1000, 2100), st.integers(1, 12), st.integers(0, 100)).map(
+        lambda t: {"date-parts": [[t[0], t[1]], [t[0] + t[2]]]}),
 )
 ITEMS = st.fixed_dictionaries(
     {"id": st.from_regex(r"[a-z][a-z0-9]{2,10}", fullmatch=True),

@@ -132,3 +132,10 @@ def test_a_season_beside_a_month_is_named_by_the_bibtex_export_that_cannot_hold_
         assert any("season beside a month" in w and item["id"] in w
                    for w in api.export_warnings([item], fmt)), fmt
     assert not any("season" in w for w in api.export_warnings([item], "csl-json"))
+
+
+def test_a_null_family_name_from_mendeley_is_noted():
+    text = "TY  - JOUR\nAU  - Smith, null\nAU  - null, John\nTI  - T\nER  - \n"
+    item = ris.read(text)[0]
+    assert item["author"] == [{"family": "Smith"}, {"given": "John"}]
+    assert any("'null' stands for a missing family name" in note for note in item[NOTES])

@@ -973,11 +973,12 @@ def _year_month_day(parts: _Fields) -> dict[str, Any] | None:
             parts.verbatim.append(["day", parts.fields["day"]])
         return {"date-parts": [parts_]}
     with_day = _MONTH_AND_DAY.fullmatch(month_text)
-    if with_day and _month_number(with_day.group(1)):
+    tied_month = _month_number(with_day.group(1)) if with_day else None
+    if with_day and tied_month:
         # btxdoc §4's own `month = jul # "~4,"`: the month macro, a tie and the day
-        month, day_number = _month_number(with_day.group(1)), int(with_day.group(2))
-        if 1 <= day_number <= days_in_month(year, month):
-            return {"date-parts": [[year, month, day_number]]}
+        day_number = int(with_day.group(2))
+        if 1 <= day_number <= days_in_month(year, tied_month):
+            return {"date-parts": [[year, tied_month, day_number]]}
     date = parse_date_text(f"{month_text} {year}")
     if date and "date-parts" in date and date["date-parts"][0][0] == year:
         return date  # `Spring` (a season), `15 March`, `Jan.` …

@@ -228,6 +228,10 @@ def _note_text(value: str) -> str:
                          for p in paragraphs if p.replace("\x00", "").strip())
 
 
+# a family part that is an exporter's placeholder (model.names: `null`, `undefined`)
+_PLACEHOLDER_FAMILY = re.compile(r"^\s*(?:null|undefined)\s*,", re.IGNORECASE)
+
+
 def _ris_date(text: str, *, year: Any = None, notes: list[str] | None = None
               ) -> dict[str, Any] | None:
     """`YYYY/MM/DD/other` (any part may be empty); `other` may hold a full EDTF date. A date
@@ -350,7 +354,14 @@ def _item(fields: list[tuple[str, list[str], int]], line: int, source: str) -> I
     editor_tag, series_tag = ("A3", "A2") if code in EDITOR_IN_A3 else ("A2", "A3")
     for variable, tags in (("author", ("AU", "A1")), ("editor", (editor_tag, "ED")),
                            ("collection-editor", (series_tag,)), ("translator", ("A4",))):
-        names, truncated = strip_others([parse_name(v) for v in take(*tags)])
+        written = take(*tags)
+        names, truncated = strip_others([parse_name(v) for v in written])
+        for value in written:
+            if _PLACEHOLDER_FAMILY.match(value):
+                # Mendeley's `null, John`: as the BibTeX reader notes it (redteam6, F52 in RIS)
+                item[NOTES] = list(item.get(NOTES) or ()) + [
+                    f"{variable}: '{' '.join(value.split())}': '{value.split(',')[0].strip()}' "
+                    "stands for a missing family name (left out: the given name alone is kept)"]
         if names:
             item[variable] = names
         if truncated:
