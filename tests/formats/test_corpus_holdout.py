@@ -42,7 +42,9 @@ def test_thirty_percent_of_the_bibtex_corpus_is_held_back_in_every_large_file():
         total, held = total + len(keys), held + mine
         if len(keys) >= 100:
             assert 0.25 <= mine / len(keys) <= 0.35, (path.name, mine, len(keys))
-    assert (total, held) == (21404, 6395)
+    # 21404 until `%` became a comment outside values (two commented-out entries of
+    # biber-names.bib are no entries, an entry an end-of-line comment had cut is one again)
+    assert (total, held) == (21403, 6395)
 
 
 def test_the_rates_of_both_parts_are_counted_apart():

@@ -136,8 +136,10 @@ def parse_edtf(text: str) -> dict[str, Any] | None:
         elif len(value) > 1 and 21 <= value[1] <= 24:
             value = [value[0], value[1] - 8] + value[2:]  # a season in a range: CSL 13-16
         parts.append(value)
-    if len(parts) == 2 and parts[1] != [0] and _before(parts[1], parts[0]):
-        return None  # `2019-06-15/2019-06-14`: an interval that ends before it starts (EDTF)
+    if len(parts) == 2 and parts[1] != [0] and parts[0][0] > 0 and _before(parts[1], parts[0]):
+        # `2019-06-15/2019-06-14`: an interval that ends before it starts (EDTF). Years BC are
+        # left alone: data writes their ranges either way round (`-2012/-2013`)
+        return None
     date: dict[str, Any] = {"date-parts": parts}
     if season:
         date["season"] = season
