@@ -59,3 +59,12 @@ def test_the_rates_of_both_parts_are_counted_apart():
     message = rates.failure_message()
     shown = [line for line in message.splitlines()[1:]]
     assert shown and all(not holdout.is_held_back("x.bib", line.split(": ")[1]) for line in shown)
+
+
+def test_a_failing_corpus_test_shows_no_held_back_value():
+    failures = [("development", "dev.bib: a: title: 'shown'"),
+                ("held back", "held.bib: b: title: 'secret'")]
+    with pytest.raises(pytest.fail.Exception) as failed:
+        holdout.fail_on("corpus", failures)
+    assert "shown" in str(failed.value) and "secret" not in str(failed.value)
+    assert "1 held-back failures" in str(failed.value)

@@ -140,7 +140,7 @@ def test_round_trip(source_format, name, path, target):
             failures.append((where, failure))
     unexpected = set(stats.cannot_hold) - CANNOT_HOLD[target]
     assert not unexpected, f"{target} dropped fields not listed in CANNOT_HOLD: {unexpected}"
-    assert not failures, holdout.failure_message(f"{name} -> {target}", failures)
+    holdout.fail_on(f"{name} -> {target}", failures)
 
 
 @pytest.mark.parametrize("target", TARGETS)

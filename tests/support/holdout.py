@@ -100,6 +100,15 @@ def failure_message(what: str, failures: list[tuple[str, str]], limit: int = 20)
                       "values are not shown: fix the cause from the development ones)"] + dev[:limit])
 
 
+def fail_on(what: str, failures: list[tuple[str, str]]) -> None:
+    """Fail the test when there are failures of either part, showing development ones only
+    (an `assert not failures, …` would print every failure, held back too, in its repr)."""
+    if failures:
+        import pytest
+
+        pytest.fail(failure_message(what, failures), pytrace=False)
+
+
 # Every measure taken in this run, printed by tests/conftest.py's terminal summary.
 MEASURES: dict[str, Rates] = {}
 
