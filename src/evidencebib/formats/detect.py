@@ -168,25 +168,25 @@ def _looks_like_refer(lines: list[str]) -> bool:
     return all(line.lstrip().startswith("#") for line in before)
 
 
-# An identifier `add` takes: a PMID (`31234567`, `pmid:31234567`, `PMID: 31234567`), a PMCID
-# (`PMC6543210`), a PubMed or PMC address, or a DOI (any of its spellings)
-_PUBMED_ID = re.compile(r"(?:pmid:?\s*)?\d{1,8}|pmc\d{1,9}"
-                        r"|https?://(?:www\.)?(?:pubmed\.ncbi\.nlm\.nih\.gov|ncbi\.nlm\.nih\.gov/"
-                        r"pubmed|(?:www\.)?ncbi\.nlm\.nih\.gov/pmc/articles|pmc\.ncbi\.nlm\.nih\.gov/"
-                        r"articles)/\S+", re.IGNORECASE)
-_DOI_ID = re.compile(r"(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s,;]+")
 
 
 def _looks_like_identifier_list(lines: list[str]) -> bool:
-    """Identifiers separated by line breaks, spaces, commas or semicolons, at least one of
-    them a PubMed one (a list of DOIs alone is `--from doi-list`'s)."""
-    text = " ".join(lines)
-    text = re.sub(r"(?i)\bpmid:\s+", "pmid:", text)  # `PMID: 31234567`, as PubMed shows it
-    tokens = [t for t in _SEPARATORS.split(text) if t]
-    return bool(tokens) and len(tokens) <= 100_000 and all(
-        _PUBMED_ID.fullmatch(t) or _DOI_ID.fullmatch(t) for t in tokens) and any(
-        _PUBMED_ID.fullmatch(t) for t in tokens)
+    """Identifiers `add` takes (`identifiers.parse`: PMIDs, PMCIDs, PubMed and PMC addresses,
+    DOIs) separated by line breaks, spaces, commas or semicolons, at least one of them a
+    PubMed one (a list of DOIs alone is `--from doi-list`'s)."""
+    from evidencebib import identifiers
+    from evidencebib.errors import UsageError
+
+    text = re.sub(r"(?i)\b(pmid|pmcid):\s+", r"\1:", " ".join(lines))  # `PMID: 31234567`
+    kinds = []
+    for token in _SEPARATORS.split(text):
+        if token:
+            try:
+                kinds.append(identifiers.parse(token).kind)
+            except UsageError:
+                return False
+    return any(kind != identifiers.DOI for kind in kinds)
 
 
 def _looks_like_csv(lines: list[str]) -> bool:
