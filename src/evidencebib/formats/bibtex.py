@@ -269,7 +269,8 @@ _NAME_SEPARATOR = re.compile(r"[ \t\r\n]+[aA][nN][dD][ \t\r\n]+")
 
 
 def _split_names(text: str) -> list[str]:
-    """Names of a BibTeX name list, split at top-level `and` (bibtexparser's rules).
+    """Names of a BibTeX name list, split at top-level `and` (bibtexparser's rules, but for a
+    backslash outside braces: `_mask_groups`).
 
     bibtexparser's splitter walks the string character by character; a list without braces
     or backslashes (nearly all of them) has no brace level to track, and its rule comes down
@@ -281,16 +282,11 @@ def _split_names(text: str) -> list[str]:
         return []
     if "{" in stripped or "}" in stripped or "\\" in stripped:
         masked = _mask_groups(stripped)
-        if masked is None:
-            from bibtexparser.middlewares.names import split_multiple_persons_names
-
-            names = split_multiple_persons_names(text)
-        else:
-            names, start = [], 0
-            for match in _NAME_SEPARATOR.finditer(masked):
-                names.append(stripped[start:match.start()])
-                start = match.end()
-            names.append(stripped[start:])
+        names, start = [], 0
+        for match in _NAME_SEPARATOR.finditer(masked):
+            names.append(stripped[start:match.start()])
+            start = match.end()
+        names.append(stripped[start:])
     else:
         names = _NAME_SEPARATOR.split(stripped)
     return [n for n in names if n.strip()]
@@ -303,13 +299,12 @@ def _xs(match: re.Match[str]) -> str:
     return "x" * (match.end() - match.start())
 
 
-def _mask_groups(text: str) -> str | None:
+def _mask_groups(text: str) -> str:
     """`text` with every brace group (braces included), and every backslash outside braces
-    with the character after it, replaced by `x`s of the same length (None is not returned
-    now; the type stays for callers). bibtexparser's splitter is not followed for a backslash
-    outside braces: after ` and ` it drops the backslash and the next character
-    (`Smith, J. and \\"{O}zil` gave `{O}zil`, `and \\textsc{Koe}` gave `extsc{Koe}`), where
-    BibTeX keeps the command as part of the name.
+    with the character after it, replaced by `x`s of the same length. bibtexparser's splitter
+    is not followed for a backslash outside braces: after ` and ` it drops the backslash and
+    the next character (`Smith, J. and \\"{O}zil` gave `{O}zil`, `and \\textsc{Koe}` gave
+    `extsc{Koe}`), where BibTeX keeps the command as part of the name.
 
     For the splitter a group is one run of non-space characters that are not `and`: a `{`
     resets its search for ` and ` or starts the next name exactly where `x` would, and
