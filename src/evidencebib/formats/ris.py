@@ -62,7 +62,9 @@ from evidencebib.model.dates import (
 )
 from evidencebib.model.keys import with_ids
 from evidencebib.model.keywords import add_tags, join_keywords
-from evidencebib.model.names import format_name, organisation_with_comma, parse_name, strip_others
+from evidencebib.model.names import (
+    format_name, is_placeholder, organisation_with_comma, parse_name, strip_others,
+)
 from evidencebib.model.pages import join_pages, one_line, split_pages
 from evidencebib.model.pubmed_ids import pmcid, pmid
 from evidencebib.model.serials import add_serials, kept_serials
@@ -228,10 +230,6 @@ def _note_text(value: str) -> str:
                          for p in paragraphs if p.replace("\x00", "").strip())
 
 
-# a family part that is an exporter's placeholder (model.names: `null`, `undefined`)
-_PLACEHOLDER_FAMILY = re.compile(r"^\s*(?:null|undefined)\s*,", re.IGNORECASE)
-
-
 def _ris_date(text: str, *, year: Any = None, notes: list[str] | None = None
               ) -> dict[str, Any] | None:
     """`YYYY/MM/DD/other` (any part may be empty); `other` may hold a full EDTF date. A date
@@ -357,7 +355,7 @@ def _item(fields: list[tuple[str, list[str], int]], line: int, source: str) -> I
         written = take(*tags)
         names, truncated = strip_others([parse_name(v) for v in written])
         for value in written:
-            if _PLACEHOLDER_FAMILY.match(value):
+            if "," in value and is_placeholder(value.split(",", 1)[0]):
                 # Mendeley's `null, John`: as the BibTeX reader notes it (redteam6, F52 in RIS)
                 item[NOTES] = list(item.get(NOTES) or ()) + [
                     f"{variable}: '{' '.join(value.split())}': '{value.split(',')[0].strip()}' "
